@@ -1,0 +1,88 @@
+import type { CoalitionBatch } from '../coalition/coalition-batch.js';
+import type { NamedTensors, TensorData } from './tensor.js';
+
+/**
+ * Turns one input and a batch of coalitions into model inputs: players in the coalition keep
+ * their values, the others get the baseline. A masker is bound to one input `x` (adapters build
+ * one per sample) and must not allocate per coalition.
+ */
+export interface Masker {
+  /** Number of players. */
+  readonly n: number;
+  /** Model inputs for coalitions `[start, end)` of `batch`, with batch dimension `end − start`. */
+  mask(batch: CoalitionBatch, start: number, end: number): NamedTensors;
+}
+
+/** Raw model outputs of a batch: `rows × classes` row-major. */
+export interface ModelOutput {
+  readonly data: Float32Array;
+  readonly rows: number;
+  readonly classes: number;
+}
+
+/**
+ * Runs a model on batches. Implemented by runtime packages (ONNX Runtime, TensorFlow.js); core
+ * never imports a runtime.
+ */
+export interface ModelRunner {
+  /** Human-readable runtime and device, e.g. `onnx:cpu`, `tfjs:wasm`. */
+  readonly backend: string;
+  /** Names of the inputs the model takes. */
+  readonly inputNames: readonly string[];
+  /** Runs one batch. Every input has the same leading (batch) dimension. */
+  run(inputs: NamedTensors): Promise<ModelOutput>;
+  /** Releases native resources. */
+  dispose(): Promise<void>;
+  /** Optional capabilities; ask with {@link hasCapability}. */
+  readonly capabilities?: RunnerCapabilities;
+}
+
+/**
+ * What only some runtimes can do. Adapters ask for these through core, so they never import a
+ * runtime package.
+ */
+export interface RunnerCapabilities {
+  /** Split the model at an intermediate tensor (feature-map masking). */
+  graphCut?: GraphCutCapability;
+  /** Gradients of a scalar of the output with respect to the input (attacks). */
+  inputGradients?: InputGradientCapability;
+}
+
+/** A model split into `prefix: inputs → tensor` and `suffix: tensor → outputs`. */
+export interface GraphCut {
+  /** The intermediate tensor's name. */
+  readonly tensorName: string;
+  /** Runs the model from its inputs up to the cut tensor. */
+  readonly prefix: FeatureRunner;
+  /** Runs the model from the cut tensor to its output (logits). */
+  readonly suffix: ModelRunner;
+}
+
+/** A runner whose output is an intermediate tensor of any rank. */
+export interface FeatureRunner {
+  run(inputs: NamedTensors): Promise<TensorData>;
+  dispose(): Promise<void>;
+}
+
+export interface GraphCutCapability {
+  /** Names of intermediate tensors where a cut is possible. */
+  listTensors(): Promise<string[]>;
+  /** Cuts the model at `tensorName`; throws naming the tensor when it does not exist. */
+  cut(tensorName: string): Promise<GraphCut>;
+}
+
+export interface InputGradientCapability {
+  /**
+   * Logits and the gradient of `Σ_rows loss(row)` with respect to the named float input, where
+   * `loss` is the cross-entropy with `labels`.
+   */
+  crossEntropyGradient(inputs: NamedTensors, inputName: string, labels: Int32Array): Promise<{ logits: ModelOutput; gradient: Float32Array }>;
+}
+
+/** Whether a runner declares the capability `name`. */
+export function hasCapability<K extends keyof RunnerCapabilities>(
+  runner: ModelRunner,
+  name: K,
+): runner is ModelRunner & { capabilities: Required<Pick<RunnerCapabilities, K>> } {
+  return runner.capabilities?.[name] !== undefined;
+}

@@ -1,0 +1,79 @@
+import { writeFileSync, renameSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** Version of the orderlens result schema. */
+export const RESULT_SCHEMA = 'orderlens/interaction-result@1';
+
+/** Version of @orderlens/core, stamped into results. */
+export const CORE_VERSION = '0.1.0';
+
+/** How a strength curve was normalised (MATH.md: J, J̄, Ĵ). */
+export type StrengthNormalization = 'mean' | 'per-sample-mean' | 'order-0' | 'none';
+
+/** Metadata every result carries so a reader can tell how it was made. */
+export interface ResultMeta {
+  readonly schema: typeof RESULT_SCHEMA;
+  readonly version: string;
+  /** What computed it, e.g. `exact`, `sampled-multi-order`, `and-or`. */
+  readonly method: string;
+  readonly n: number;
+  readonly seed?: number | string;
+  readonly reward?: string;
+  readonly modelCalls: number;
+  readonly wallTimeMs: number;
+  readonly createdAt: string;
+  /** Free-form details: model file, dataset, protocol, options. */
+  readonly details?: Record<string, unknown>;
+}
+
+/** Multi-order interactions `I^(m)(i,j)`: `values[p][k]` for pair `pairs[p]` at order `orders[k]`. */
+export interface MultiOrderTable {
+  readonly orders: number[];
+  readonly ratios?: number[];
+  readonly pairs: Array<[number, number]>;
+  readonly values: number[][];
+  /** Standard errors of `values` (sampled estimates only). */
+  readonly standardErrors?: number[][];
+}
+
+/** A strength curve over orders. */
+export interface StrengthCurve {
+  readonly orders: number[];
+  readonly J: number[];
+  readonly normalization: StrengthNormalization;
+}
+
+/**
+ * The one result type every estimator returns and every plot, report and export accepts.
+ * Optional blocks are present when the estimator computed them.
+ */
+export interface InteractionResult extends ResultMeta {
+  /** `2^n` Harsanyi (AND) interactions, indexed by coalition mask. */
+  readonly harsanyi?: number[];
+  /** `2^n` OR interactions, indexed by coalition mask. */
+  readonly or?: number[];
+  readonly shapley?: number[];
+  readonly banzhaf?: number[];
+  /** Pairwise Shapley interaction index, `n × n`. */
+  readonly sii?: number[][];
+  readonly multiOrder?: MultiOrderTable;
+  readonly strength?: StrengthCurve;
+  /** Identity residuals as a self-check (should be ~1e-12 relative). */
+  readonly residuals?: Record<string, number>;
+}
+
+/** Creates the metadata block. */
+export function resultMeta(fields: Omit<ResultMeta, 'schema' | 'version' | 'createdAt'>): ResultMeta {
+  return { schema: RESULT_SCHEMA, version: CORE_VERSION, createdAt: new Date().toISOString(), ...fields };
+}
+
+/**
+ * Writes JSON atomically: to a temporary file beside `path`, then renamed over it, so an
+ * interrupted run never leaves a truncated result.
+ */
+export function writeJsonAtomic(path: string, value: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
+  writeFileSync(tmp, JSON.stringify(value, (_k, v) => (ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as Float64Array) : v)));
+  renameSync(tmp, path);
+}

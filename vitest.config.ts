@@ -1,0 +1,24 @@
+import { defineConfig } from 'vitest/config';
+import { fileURLToPath } from 'node:url';
+
+const pkgs = ['core', 'runtime-onnx', 'runtime-tfjs', 'tabular', 'vision', 'cli'];
+// Tests import workspace packages from source, so `npm test` needs no build first.
+const alias = Object.fromEntries(
+  pkgs.map((p) => [`@orderlens/${p}`, fileURLToPath(new URL(`./packages/${p}/src/index.ts`, import.meta.url))]),
+);
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: pkgs.map((p) => ({
+      resolve: { alias },
+      test: {
+        name: p,
+        root: `./packages/${p}`,
+        include: ['src/**/*.test.ts'],
+        testTimeout: 120_000,
+        hookTimeout: 120_000,
+      },
+    })),
+  },
+});
