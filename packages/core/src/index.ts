@@ -11,3 +11,5 @@ export * from './model/contracts.js';
 export * from './reward/reward.js';
 export * from './evaluator/evaluator.js';
 export * from './result/interaction-result.js';
+export * from './losses/index.js';
+export * from './exact/index.js';

@@ -49,11 +49,11 @@ export interface StrengthCurve {
  */
 export interface InteractionResult extends ResultMeta {
   /** `2^n` Harsanyi (AND) interactions, indexed by coalition mask. */
-  readonly harsanyi?: number[];
+  readonly harsanyi?: Float64Array | number[];
   /** `2^n` OR interactions, indexed by coalition mask. */
-  readonly or?: number[];
-  readonly shapley?: number[];
-  readonly banzhaf?: number[];
+  readonly or?: Float64Array | number[];
+  readonly shapley?: Float64Array | number[];
+  readonly banzhaf?: Float64Array | number[];
   /** Pairwise Shapley interaction index, `n × n`. */
   readonly sii?: number[][];
   readonly multiOrder?: MultiOrderTable;

@@ -1,0 +1,2 @@
+export * from './order-loss-terms.js';
+export * from './nested-coalitions.js';

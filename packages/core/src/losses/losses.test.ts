@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { Rng } from '../random/rng.js';
+import { exactFromTable } from '../exact/exact-interactions.js';
+import { binomial, bitCount } from '../math/combinatorics.js';
+import { nestedCoefficient, nestedSizes, orderLossWeights, sampleNestedCoalitions } from './nested-coalitions.js';
+import { ORDER_LOSS_PRESETS, parseOrderLossSpec } from './order-loss-terms.js';
+
+/** Mean of v over all coalitions of size k. */
+function meanOfSize(values: Float64Array, n: number, k: number): number {
+  let s = 0;
+  for (let mask = 0; mask < values.length; mask++) if (bitCount(mask) === k) s += values[mask];
+  return s / binomial(n, k);
+}
+
+describe('Theorem 2: E Δu(r1, r2) in terms of multi-order interactions', () => {
+  const n = 7;
+  const rng = Rng.create('theorem-2');
+  const values = Float64Array.from({ length: 2 ** n }, () => rng.normal());
+  const r = exactFromTable(values);
+  for (const [s1, s2] of [
+    [2, 5],
+    [3, 7],
+    [1, 4],
+    [0, 4],
+    [0, 7],
+    [5, 6],
+  ]) {
+    it(`holds for s1 = ${s1}, s2 = ${s2}`, () => {
+      const coef = s1 === 0 ? 1 : s2 / s1;
+      // S2 uniform among size-s2 sets and S1 uniform inside it make S1 uniform among size-s1 sets.
+      const expected = meanOfSize(values, n, s2) - coef * meanOfSize(values, n, s1);
+      const w = orderLossWeights(n, s1, s2);
+      // With r1 = 0 (coefficient 1) the first-order terms no longer cancel: E Σ_{i∈S2} μ_i remains.
+      let firstOrder = 0;
+      for (let i = 0; i < n; i++) firstOrder += values[1 << i] - values[0];
+      let predicted = s1 === 0 ? (s2 / n) * firstOrder : (1 - coef) * values[0];
+      r.multiOrder!.values.forEach((row) => row.forEach((v, m) => (predicted += 2 * w[m] * v)));
+      expect(Math.abs(predicted - expected)).toBeLessThan(1e-12);
+    });
+  }
+});
+
+describe('nested coalition sampling', () => {
+  it('draws S1 ⊊ S2 of the requested sizes, deterministically from the stream', () => {
+    const a = sampleNestedCoalitions(12, 0.3, 0.7, Rng.create(1).fork('x'));
+    const b = sampleNestedCoalitions(12, 0.3, 0.7, Rng.create(1).fork('x'));
+    expect(a).toEqual(b);
+    const { s1, s2 } = nestedSizes(12, 0.3, 0.7);
+    expect(a.s1.reduce((x, y) => x + y, 0)).toBe(s1);
+    expect(a.s2.reduce((x, y) => x + y, 0)).toBe(s2);
+    for (let i = 0; i < 12; i++) if (a.s1[i]) expect(a.s2[i]).toBe(1);
+  });
+
+  it('makes every player equally likely to be in S1 and S2', () => {
+    const n = 10;
+    const counts1 = new Float64Array(n);
+    const counts2 = new Float64Array(n);
+    const root = Rng.create(7);
+    const N = 20000;
+    for (let t = 0; t < N; t++) {
+      const { s1, s2 } = sampleNestedCoalitions(n, 0.3, 0.6, root.fork(t));
+      for (let i = 0; i < n; i++) {
+        counts1[i] += s1[i];
+        counts2[i] += s2[i];
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      // Binomial standard error ≈ sqrt(p(1-p)/N) ≈ 0.0035; allow 5 of them.
+      expect(Math.abs(counts1[i] / N - 0.3)).toBeLessThan(0.018);
+      expect(Math.abs(counts2[i] / N - 0.6)).toBeLessThan(0.018);
+    }
+  });
+
+  it('uses coefficient 1 when r1 = 0', () => {
+    expect(nestedCoefficient(0, 0.5)).toBe(1);
+    expect(nestedCoefficient(0.3, 0.6)).toBeCloseTo(2);
+  });
+});
+
+describe('order loss specs', () => {
+  it('parses presets and free terms', () => {
+    expect(parseOrderLossSpec('low')).toEqual([...ORDER_LOSS_PRESETS.low]);
+    expect(parseOrderLossSpec('normal')).toEqual([]);
+    expect(parseOrderLossSpec('plus:0.3,0.7;minus:0,0.5')).toEqual([
+      { kind: 'plus', r1: 0.3, r2: 0.7 },
+      { kind: 'minus', r1: 0, r2: 0.5 },
+    ]);
+  });
+  it('rejects bad specs naming the field', () => {
+    expect(() => parseOrderLossSpec('medium')).toThrow(/losses: cannot read "medium"/);
+    expect(() => parseOrderLossSpec('plus:0.7,0.3')).toThrow(/losses: expected 0 ≤ r1 < r2 ≤ 1/);
+  });
+});
