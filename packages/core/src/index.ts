@@ -13,3 +13,4 @@ export * from './evaluator/evaluator.js';
 export * from './result/interaction-result.js';
 export * from './losses/index.js';
 export * from './exact/index.js';
+export * from './and-or/index.js';

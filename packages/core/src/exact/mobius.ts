@@ -51,3 +51,17 @@ export function orInteractions(values: ArrayLike<number>): Float64Array {
   a[0] = values[0];
   return a;
 }
+
+/**
+ * Transposed Möbius transform in place: `a[L] = Σ_{S⊇L} (−1)^{|S|−|L|} a_before[S]`. This is
+ * how a gradient with respect to Harsanyi interactions flows back to the game table.
+ */
+export function mobiusTransposeInPlace(a: Float64Array): Float64Array {
+  const size = a.length;
+  for (let bit = 1; bit < size; bit <<= 1) {
+    for (let base = 0; base < size; base += bit << 1) {
+      for (let k = base; k < base + bit; k++) a[k] -= a[k + bit];
+    }
+  }
+  return a;
+}
