@@ -1,1 +1,15 @@
-export {};
+/**
+ * @orderlens/runtime-tfjs — a TensorFlow.js {@link ModelRunner} for orderlens, model files on
+ * disk without tfjs-node, MLP builders, training with the order losses, and PGD attacks.
+ */
+export * from './backend/init-tfjs.js';
+export * from './io/file-io-handler.js';
+export * from './io/model-files.js';
+export * from './runner/input-tensors.js';
+export * from './runner/tfjs-runner.js';
+export * from './models/build-mlp.js';
+export * from './train/dataset.js';
+export * from './train/order-loss-batch.js';
+export * from './train/train-classifier.js';
+export * from './attack/pgd-linf.js';
+export * from './train/evaluate-order-losses.js';

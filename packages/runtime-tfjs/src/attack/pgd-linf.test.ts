@@ -1,0 +1,129 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initTfjs } from '../backend/init-tfjs.js';
+import { buildMlp } from '../models/build-mlp.js';
+import { censusSlice } from '../test-utils/census-slice.js';
+import { evaluateAccuracy } from '../train/dataset.js';
+import { trainClassifier } from '../train/train-classifier.js';
+import { pgdLinf } from './pgd-linf.js';
+
+let model: tf.LayersModel;
+const data = censusSlice(1800);
+const F = data.featureCount;
+const x = data.x.subarray(0, 1500 * F);
+const y = data.y.subarray(0, 1500);
+const xt = data.x.subarray(1500 * F);
+const yt = data.y.subarray(1500);
+
+beforeAll(async () => {
+  await initTfjs(['wasm', 'cpu']);
+  model = buildMlp({ inputDim: F, hidden: 32, layers: 3, classes: 2, seed: 2 });
+  await trainClassifier({
+    model,
+    x,
+    y,
+    featureCount: F,
+    epochs: 3,
+    batchSize: 64,
+    learningRate: 3e-3,
+    seed: 2,
+  });
+});
+
+describe('pgdLinf', () => {
+  it('stays in the ε-ball, moves to its edge, and lowers accuracy', async () => {
+    const eps = 0.3;
+    const r = await pgdLinf({
+      model,
+      x: xt,
+      y: yt,
+      featureCount: F,
+      eps,
+      steps: 40,
+      stepSize: 0.02,
+      batchSize: 128,
+    });
+    expect(r.adversarial.length).toBe(xt.length);
+    let maxDist = 0;
+    let atEdge = 0;
+    for (let k = 0; k < xt.length; k++) {
+      const d = Math.abs(r.adversarial[k] - xt[k]);
+      maxDist = Math.max(maxDist, d);
+      if (d > eps - 1e-4) atEdge++;
+    }
+    expect(maxDist).toBeLessThanOrEqual(eps + 1e-6);
+    // 40 steps of 0.02 can travel 0.8 > ε: most coordinates end on the boundary.
+    expect(atEdge / xt.length).toBeGreaterThan(0.5);
+    expect(r.cleanAccuracy).toBeCloseTo(await evaluateAccuracy(model, xt, yt, F), 10);
+    expect(r.cleanAccuracy).toBeGreaterThan(0.75);
+    expect(r.adversarialAccuracy).toBeLessThan(r.cleanAccuracy - 0.2);
+    expect(r.adversarialAccuracy).toBeCloseTo(await evaluateAccuracy(model, r.adversarial, yt, F), 10);
+  });
+
+  it('with zero steps returns x; more budget never helps the model; no tensors leak', async () => {
+    const before = tf.memory().numTensors;
+    const none = await pgdLinf({ model, x: xt, y: yt, featureCount: F, steps: 0 });
+    expect(Array.from(none.adversarial)).toEqual(Array.from(xt));
+    expect(none.adversarialAccuracy).toBe(none.cleanAccuracy);
+    const small = await pgdLinf({
+      model,
+      x: xt,
+      y: yt,
+      featureCount: F,
+      eps: 0.05,
+      steps: 10,
+      stepSize: 0.01,
+    });
+    const large = await pgdLinf({
+      model,
+      x: xt,
+      y: yt,
+      featureCount: F,
+      eps: 0.6,
+      steps: 20,
+      stepSize: 0.05,
+    });
+    expect(small.adversarialAccuracy).toBeLessThanOrEqual(small.cleanAccuracy);
+    expect(large.adversarialAccuracy).toBeLessThan(small.adversarialAccuracy);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('is independent of the batch size', async () => {
+    const a = await pgdLinf({
+      model,
+      x: xt,
+      y: yt,
+      featureCount: F,
+      eps: 0.2,
+      steps: 5,
+      stepSize: 0.05,
+      batchSize: 300,
+    });
+    const b = await pgdLinf({
+      model,
+      x: xt,
+      y: yt,
+      featureCount: F,
+      eps: 0.2,
+      steps: 5,
+      stepSize: 0.05,
+      batchSize: 7,
+    });
+    let same = 0;
+    for (let k = 0; k < xt.length; k++) if (Math.abs(a.adversarial[k] - b.adversarial[k]) < 1e-6) same++;
+    // Sign steps agree except where a gradient component is ~0 and batch-dependent rounding flips it.
+    expect(same / xt.length).toBeGreaterThan(0.99);
+    expect(Math.abs(a.adversarialAccuracy - b.adversarialAccuracy)).toBeLessThan(0.01);
+  });
+
+  it('rejects bad options naming them', async () => {
+    await expect(pgdLinf({ model, x: xt, y: yt, featureCount: F, eps: -1 })).rejects.toThrow(
+      /eps: expected a finite number ≥ 0/,
+    );
+    await expect(pgdLinf({ model, x: xt, y: yt, featureCount: F, stepSize: 0 })).rejects.toThrow(/stepSize/);
+    await expect(pgdLinf({ model, x: xt, y: yt, featureCount: F, steps: 1.5 })).rejects.toThrow(/steps/);
+    await expect(pgdLinf({ model, x: xt.subarray(1), y: yt, featureCount: F })).rejects.toThrow(
+      /x: expected/,
+    );
+  });
+});

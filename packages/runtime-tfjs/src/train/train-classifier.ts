@@ -1,0 +1,217 @@
+import * as tf from '@tensorflow/tfjs';
+import { requireInput, requirePositiveInt, Rng } from '@orderlens/core';
+import {
+  buildOrderLossInputs,
+  orderLossObjective,
+  validateOrderLossConfig,
+  type OrderLossConfig,
+} from './order-loss-batch.js';
+import { accuracyOf, checkDataset, inputShapeFor, predictClasses } from './dataset.js';
+
+/** Statistics of one training epoch. */
+export interface EpochStats {
+  /** 0-based epoch index. */
+  epoch: number;
+  /** Mean total loss over the epoch's steps (`CE + λ1·ΣL+ + λ2·ΣL−`). */
+  loss: number;
+  /** Mean cross-entropy on the clean inputs. */
+  crossEntropy: number;
+  /** Mean of `Σ L+` over the `plus` terms (0 without such terms). */
+  plus: number;
+  /** Mean of `Σ L−` over the `minus` terms (0 without such terms). */
+  minus: number;
+  /** Accuracy on the whole training set after the epoch (eval mode, unbalanced). */
+  accuracy: number;
+  /** Accuracy on `validation` after the epoch, when given. */
+  validationAccuracy?: number;
+  /** Wall time of the epoch in seconds. */
+  seconds: number;
+}
+
+/** Options of {@link trainClassifier}. */
+export interface TrainClassifierOptions {
+  /** The model to train in place (its first output gives the logits). */
+  model: tf.LayersModel;
+  /** Inputs, `N × featureCount` row-major (reshaped to the model's input shape). */
+  x: Float32Array;
+  /** Class labels, length `N`. */
+  y: Int32Array;
+  /** Values per sample. */
+  featureCount: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** Seed of shuffling, balanced sampling and coalition draws. */
+  seed: number | string;
+  /**
+   * Class-balanced sampling: each epoch draws `N` rows, each by picking a class uniformly, then a
+   * row of that class uniformly (with replacement). Default false: a plain shuffle of all rows.
+   */
+  balance?: boolean;
+  /** Order losses (MATH.md): one nested pair `S1 ⊊ S2` per sample, term and step. */
+  orderLosses?: OrderLossConfig;
+  /** Called after every epoch (awaited). */
+  onEpoch?: (stats: EpochStats) => void | Promise<void>;
+  /**
+   * `adam` (default; β1 0.9, β2 0.999, ε 1e−7, tfjs defaults) or `sgd` (SGD with momentum
+   * {@link TrainClassifierOptions.momentum}, classic not Nesterov).
+   */
+  optimizer?: 'adam' | 'sgd';
+  /** Momentum of `sgd` (default 0.9). */
+  momentum?: number;
+  /** Held-out data whose accuracy is reported each epoch. */
+  validation?: { x: Float32Array; y: Int32Array };
+}
+
+/** What {@link trainClassifier} returns. */
+export interface TrainResult {
+  history: EpochStats[];
+}
+
+/**
+ * Trains a classifier with cross-entropy, optionally plus the order losses of MATH.md:
+ * `Loss = CE(f(x), y) + λ1·Σ_plus L+(r1,r2) + λ2·Σ_minus L−(r1,r2)`, all batch means.
+ *
+ * Randomness comes from `Rng.create(seed)`: the epoch's row order from `fork('shuffle', e)` (or
+ * `fork('balance', e)`), and the coalitions of the sample at position `i` of epoch `e` from
+ * `fork('order', e, i)`, so results do not depend on the batch size's effect on scheduling.
+ * The clean rows and all masked copies go through the model in ONE forward pass per step
+ * (`training: true`), so layers with batch statistics (BatchNorm) see them together.
+ */
+export async function trainClassifier(options: TrainClassifierOptions): Promise<TrainResult> {
+  const { model, x, y, featureCount, epochs, batchSize, learningRate, seed } = options;
+  requireInput(model instanceof tf.LayersModel, 'model', 'expected a tfjs LayersModel (e.g. from buildMlp)');
+  requirePositiveInt(epochs, 'epochs');
+  requirePositiveInt(batchSize, 'batchSize');
+  requireInput(
+    Number.isFinite(learningRate) && learningRate > 0,
+    'learningRate',
+    `expected a positive number, got ${learningRate}`,
+  );
+  const { n, classes } = checkDataset(model, x, y, featureCount, 'x', 'y');
+  if (options.validation !== undefined)
+    checkDataset(
+      model,
+      options.validation.x,
+      options.validation.y,
+      featureCount,
+      'validation.x',
+      'validation.y',
+    );
+  const order = options.orderLosses;
+  if (order !== undefined) validateOrderLossConfig(order, featureCount);
+  const kind = options.optimizer ?? 'adam';
+  requireInput(
+    kind === 'adam' || kind === 'sgd',
+    'optimizer',
+    `expected 'adam' or 'sgd', got '${String(kind)}'`,
+  );
+  const momentum = options.momentum ?? 0.9;
+  requireInput(
+    Number.isFinite(momentum) && momentum >= 0 && momentum < 1,
+    'momentum',
+    `expected a number in [0, 1), got ${momentum}`,
+  );
+
+  const shape = inputShapeFor(model, featureCount);
+  const rng = Rng.create(seed);
+  const optimizer = kind === 'adam' ? tf.train.adam(learningRate) : tf.train.momentum(learningRate, momentum);
+  const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const byClass = options.balance ? rowsByClass(y, classes) : undefined;
+  const T = order?.terms.length ?? 0;
+  const history: EpochStats[] = [];
+  try {
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const t0 = performance.now();
+      const rows = byClass
+        ? balancedRows(byClass, n, rng.fork('balance', epoch))
+        : rng.fork('shuffle', epoch).shuffle(Array.from({ length: n }, (_, i) => i));
+      const orderRng = rng.fork('order', epoch);
+      // Running sums [total, ce, plus, minus] kept on the device; read once per epoch.
+      let sums = tf.zeros([4]);
+      for (let start = 0; start < n; start += batchSize) {
+        const batch = rows.slice(start, Math.min(n, start + batchSize));
+        const B = batch.length;
+        const data =
+          order && T > 0
+            ? buildOrderLossInputs(x, batch, featureCount, order, (b) => orderRng.fork(start + b))
+            : gatherRows(x, batch, featureCount);
+        const labels = Int32Array.from(batch, (r) => y[r]);
+        const step = tf.tidy(() => {
+          const xs = tf.tensor(data, [B * (1 + 2 * T), ...shape]);
+          const oneHot = tf.oneHot(tf.tensor1d(labels, 'int32'), classes) as tf.Tensor2D;
+          let parts: tf.Tensor1D | undefined;
+          optimizer.minimize(
+            () => {
+              const out = model.apply(xs, { training: true }) as tf.Tensor | tf.Tensor[];
+              const z = (Array.isArray(out) ? out[0] : out) as tf.Tensor2D;
+              const { total, ce, terms } = orderLossObjective(z, oneHot, order);
+              const plus = sumOf(terms.filter((_, k) => order!.terms[k].kind === 'plus'));
+              const minus = sumOf(terms.filter((_, k) => order!.terms[k].kind === 'minus'));
+              parts = tf.keep(tf.stack([total, ce, plus, minus]) as tf.Tensor1D);
+              return total;
+            },
+            false,
+            vars,
+          );
+          const next = tf.add(sums, tf.mul(parts!, B));
+          parts!.dispose();
+          return next;
+        });
+        sums.dispose();
+        sums = step;
+      }
+      const s = await sums.data();
+      sums.dispose();
+      const stats: EpochStats = {
+        epoch,
+        loss: s[0] / n,
+        crossEntropy: s[1] / n,
+        plus: s[2] / n,
+        minus: s[3] / n,
+        accuracy: accuracyOf(await predictClasses(model, x, featureCount), y),
+        seconds: 0,
+      };
+      if (options.validation)
+        stats.validationAccuracy = accuracyOf(
+          await predictClasses(model, options.validation.x, featureCount),
+          options.validation.y,
+        );
+      stats.seconds = (performance.now() - t0) / 1000;
+      history.push(stats);
+      await options.onEpoch?.(stats);
+    }
+  } finally {
+    optimizer.dispose();
+    // tfjs 4.22's MomentumOptimizer.dispose() does not call SGD's, which holds the learning rate
+    // as a kept scalar `c`; release it so repeated training does not leak a tensor per run.
+    const c = (optimizer as unknown as { c?: tf.Tensor }).c;
+    if (c !== undefined && !c.isDisposed) c.dispose();
+  }
+  return { history };
+}
+
+function sumOf(xs: tf.Scalar[]): tf.Scalar {
+  return xs.length === 0 ? tf.scalar(0) : (tf.addN(xs) as tf.Scalar);
+}
+
+function gatherRows(x: Float32Array, rows: readonly number[], F: number): Float32Array {
+  const out = new Float32Array(rows.length * F);
+  for (let b = 0; b < rows.length; b++) out.set(x.subarray(rows[b] * F, rows[b] * F + F), b * F);
+  return out;
+}
+
+function rowsByClass(y: Int32Array, classes: number): number[][] {
+  const by: number[][] = Array.from({ length: classes }, () => []);
+  for (let i = 0; i < y.length; i++) by[y[i]].push(i);
+  return by.filter((r) => r.length > 0);
+}
+
+function balancedRows(byClass: number[][], n: number, rng: Rng): number[] {
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const members = byClass[rng.int(byClass.length)];
+    out[i] = members[rng.int(members.length)];
+  }
+  return out;
+}
