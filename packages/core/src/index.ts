@@ -14,3 +14,6 @@ export * from './result/interaction-result.js';
 export * from './losses/index.js';
 export * from './exact/index.js';
 export * from './and-or/index.js';
+export * from './sampling/index.js';
+export * from './strength/index.js';
+export * from './theory/index.js';

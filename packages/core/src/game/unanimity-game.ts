@@ -75,7 +75,7 @@ export class UnanimityGame implements Game {
         let inside = true;
         for (let w = 0; w < W; w++) {
           const tw = t.words[w];
-          if ((batch.data[k * W + w] & tw) !== tw) {
+          if (((batch.data[k * W + w] & tw) >>> 0) !== tw) {
             inside = false;
             break;
           }

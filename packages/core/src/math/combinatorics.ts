@@ -8,17 +8,20 @@ export function logFactorial(k: number): number {
 
 /**
  * Binomial coefficient `C(a, b)` as a double; 0 outside `0 ≤ b ≤ a`. Exact (integer arithmetic)
- * while the result stays below 2^53, through logs beyond.
+ * while the result stays below about 2^44, through logs beyond.
  */
 export function binomial(a: number, b: number): number {
   if (b < 0 || a < 0 || b > a) return 0;
   b = Math.min(b, a - b);
-  if (a <= 60) {
+  const log = logFactorial(a) - logFactorial(b) - logFactorial(a - b);
+  // The multiplicative recurrence keeps every intermediate an integer (k·C(a−b+k, k)), so it is
+  // exact while those stay below 2^53; beyond that only the log form is representable anyway.
+  if (log < 44 * Math.LN2) {
     let r = 1;
     for (let k = 1; k <= b; k++) r = (r * (a - b + k)) / k;
     return Math.round(r);
   }
-  return Math.exp(logFactorial(a) - logFactorial(b) - logFactorial(a - b));
+  return Math.exp(log);
 }
 
 /** `C(a, b) / C(c, d)` computed stably through logs (0 when the numerator vanishes). */

@@ -1,0 +1,4 @@
+export * from './orders.js';
+export * from './reference-pairs.js';
+export * from './contexts.js';
+export * from './multi-order-sampler.js';

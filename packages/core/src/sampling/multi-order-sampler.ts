@@ -1,0 +1,364 @@
+import { CoalitionBatch } from '../coalition/coalition-batch.js';
+import { requireInput, requirePositiveInt } from '../errors/errors.js';
+import type { Game } from '../game/game.js';
+import { binomial } from '../math/combinatorics.js';
+import { Rng } from '../random/rng.js';
+import { resultMeta, type InteractionResult } from '../result/interaction-result.js';
+import { strengthCurve } from '../strength/strength-curve.js';
+import { allContexts, ContextSampler, drawPermutationPrefix, sharedContext } from './contexts.js';
+
+/**
+ * How contexts are drawn.
+ * - `reference`: the ICLR-2022 protocol — every (pair, order) draws its own `contexts` contexts,
+ *   uniformly and with replacement, from the stream `Rng.create(seed).fork(pairIndex, order)`;
+ *   4 coalitions per (pair, context).
+ * - `shared`: per order, `contexts` random permutations of `N` (stream `fork('shared', order, k)`)
+ *   are shared by all pairs; each pair's context from a permutation is its first `m` players once
+ *   `i, j` are deleted, exactly uniform among size-`m` subsets of `N ∖ {i, j}` (see
+ *   {@link sharedContext}). Estimates stay unbiased for every pair and order, while coalitions such
+ *   as `v(prefix)` and `v(prefix ∪ {i})` are computed once for all pairs that need them.
+ *   Estimates of different pairs are correlated (they share permutations); each pair's standard
+ *   error is still valid because its own contexts are independent across permutations.
+ */
+export type SamplingMode = 'reference' | 'shared';
+
+/** Progress of {@link sampleMultiOrder}, reported after every request to the game. */
+export interface SamplingProgress {
+  /** (pair, order, context) triples done. */
+  readonly done: number;
+  /** (pair, order, context) triples in the run. */
+  readonly total: number;
+  /** Coalitions sent to `game.evaluate` so far. */
+  readonly coalitionsRequested: number;
+}
+
+/** Options of {@link sampleMultiOrder}. */
+export interface SampleMultiOrderOptions {
+  /** Player pairs `(i, j)`, `i ≠ j`. */
+  readonly pairs: ReadonlyArray<readonly [number, number]>;
+  /** Orders `m ∈ 0 … n−2` (duplicates allowed; they share one estimate). */
+  readonly orders: readonly number[];
+  /** Ratios the orders came from, stored with the result (same length as `orders`). */
+  readonly ratios?: readonly number[];
+  /** Contexts per (pair, order) (100 in the ICLR code). */
+  readonly contexts: number;
+  /** Seed of every random choice. */
+  readonly seed: number | string;
+  readonly mode: SamplingMode;
+  /**
+   * Coalitions per `game.evaluate` request (default 16384): the streaming chunk size, which bounds
+   * memory (at most this many coalitions are held at once; at least one context, 4 coalitions).
+   * The model batch size is the Evaluator's. Results do not depend on it.
+   */
+  readonly batchSize?: number;
+  readonly onProgress?: (p: SamplingProgress) => void;
+  /** Stops the run between requests. */
+  readonly signal?: AbortSignal;
+}
+
+/** Default coalitions per `game.evaluate` request. */
+export const DEFAULT_SAMPLING_BATCH = 16384;
+
+/**
+ * Monte-Carlo estimate of the multi-order interactions
+ * `I^(m)(i,j) = E_{S⊆N∖{i,j}, |S|=m} Δv(i,j,S)` for the given pairs and orders.
+ *
+ * Where an order has at most `contexts` distinct contexts (`C(n−2, m) ≤ contexts`: `m = 0`,
+ * `m = n−2`, tiny `n`), every context is enumerated once instead, giving the exact value with a
+ * standard error of 0. Otherwise the standard error is the sample standard deviation of `Δv`
+ * over the contexts divided by `√contexts` (`NaN` when `contexts = 1`).
+ *
+ * Coalitions stream to `game.evaluate` in requests of at most `batchSize` coalitions (with in-request
+ * de-duplication in `shared` mode), so memory stays bounded at any `n`. The same seed gives
+ * bit-identical values whatever `batchSize`, because randomness is keyed by (pair, order, context)
+ * and each estimate accumulates its contexts in a fixed order.
+ *
+ * The result's `strength` is `J(m)` = mean over pairs of `|I^(m)|`, normalised by its mean over the
+ * requested orders (`'mean'`). `modelCalls` is the growth of `game.modelCalls` over the run when the
+ * game counts calls, else the number of coalitions requested.
+ */
+export async function sampleMultiOrder(
+  game: Game,
+  options: SampleMultiOrderOptions,
+): Promise<InteractionResult> {
+  const t0 = performance.now();
+  requireInput(game !== undefined && typeof game.evaluate === 'function', 'game', 'expected a Game');
+  const n = game.n;
+  requireInput(
+    Number.isInteger(n) && n >= 2,
+    'game.n',
+    `multi-order interactions need at least 2 players, got ${n}`,
+  );
+  const { pairs, orders, ratios, contexts, seed, mode } = options;
+  const batchSize = options.batchSize ?? DEFAULT_SAMPLING_BATCH;
+  requireInput(
+    mode === 'reference' || mode === 'shared',
+    'mode',
+    `expected 'reference' or 'shared', got ${String(mode)}`,
+  );
+  requirePositiveInt(contexts, 'contexts');
+  requirePositiveInt(batchSize, 'batchSize');
+  requireInput(
+    typeof seed === 'string' || Number.isFinite(seed),
+    'seed',
+    `expected a finite number or a string, got ${String(seed)}`,
+  );
+  requireInput(
+    Array.isArray(pairs) && pairs.length > 0,
+    'pairs',
+    'expected a non-empty array of [i, j] pairs',
+  );
+  pairs.forEach((pr, k) => {
+    requireInput(Array.isArray(pr) && pr.length === 2, `pairs[${k}]`, 'expected [i, j]');
+    const [i, j] = pr;
+    for (const x of [i, j]) {
+      requireInput(Number.isInteger(x) && x >= 0 && x < n, `pairs[${k}]`, `player ${x} outside [0, ${n})`);
+    }
+    requireInput(i !== j, `pairs[${k}]`, `a pair needs two distinct players, got [${i}, ${j}]`);
+  });
+  requireInput(Array.isArray(orders) && orders.length > 0, 'orders', 'expected a non-empty array of orders');
+  orders.forEach((m, k) => {
+    requireInput(
+      Number.isInteger(m) && m >= 0 && m <= n - 2,
+      `orders[${k}]`,
+      `expected an integer order in 0…${n - 2}, got ${m}`,
+    );
+  });
+  if (ratios !== undefined) {
+    requireInput(
+      Array.isArray(ratios) && ratios.length === orders.length,
+      'ratios',
+      `expected one ratio per order (${orders.length}), got ${Array.isArray(ratios) ? ratios.length : typeof ratios}`,
+    );
+  }
+
+  // One estimate per distinct order; duplicates (e.g. ratios 0 and .05 at small n) share it.
+  const uniqueOrders = [...new Set(orders)];
+  const U = uniqueOrders.length;
+  const P = pairs.length;
+  const enumerated = uniqueOrders.map((m) => Math.round(binomial(n - 2, m)) <= contexts);
+  const perUnit = uniqueOrders.map((m, u) => (enumerated[u] ? Math.round(binomial(n - 2, m)) : contexts));
+  const total = P * perUnit.reduce((a, b) => a + b, 0);
+
+  const root = Rng.create(seed);
+  const W = Math.max(1, Math.ceil(n / 32));
+  const ctx = new Uint32Array(W);
+  const stream = mode === 'reference' ? referenceStream() : sharedStream();
+
+  function* referenceStream(): Generator<number> {
+    const sampler = new ContextSampler(n);
+    for (let p = 0; p < P; p++) {
+      const [i, j] = pairs[p];
+      for (let u = 0; u < U; u++) {
+        const m = uniqueOrders[u];
+        const unit = p * U + u;
+        if (enumerated[u]) {
+          for (const _ of allContexts(n, m, i, j, ctx)) yield unit;
+          continue;
+        }
+        const rng = root.fork(p, m);
+        sampler.reset(i, j);
+        for (let k = 0; k < contexts; k++) {
+          sampler.draw(rng, m, ctx);
+          yield unit;
+        }
+      }
+    }
+  }
+
+  function* sharedStream(): Generator<number> {
+    const sampler = new ContextSampler(n);
+    const prefix = new Uint32Array(W);
+    for (let u = 0; u < U; u++) {
+      const m = uniqueOrders[u];
+      if (enumerated[u]) {
+        for (let p = 0; p < P; p++) {
+          const [i, j] = pairs[p];
+          for (const _ of allContexts(n, m, i, j, ctx)) yield p * U + u;
+        }
+        continue;
+      }
+      for (let k = 0; k < contexts; k++) {
+        const { a, b } = drawPermutationPrefix(root.fork('shared', m, k), n, m, sampler, prefix);
+        for (let p = 0; p < P; p++) {
+          sharedContext(prefix, a, b, pairs[p][0], pairs[p][1], ctx);
+          yield p * U + u;
+        }
+      }
+    }
+  }
+
+  // Welford accumulators per (pair, unique order), fed in a fixed context order.
+  const count = new Float64Array(P * U);
+  const mean = new Float64Array(P * U);
+  const m2 = new Float64Array(P * U);
+
+  const maxContexts = Math.max(1, Math.floor(batchSize / 4));
+  const batch = new CoalitionBatch(n, Math.min(4 * maxContexts, 4 * total));
+  const unitOf = new Int32Array(maxContexts);
+  const slots = new Int32Array(4 * maxContexts);
+  const dedupe = mode === 'shared' ? new CoalitionDeduper(4 * maxContexts) : undefined;
+  let pending = 0;
+  let done = 0;
+  let requested = 0;
+  const callsBefore = game.modelCalls;
+
+  const push = (words: Uint32Array): number => {
+    const k = batch.pushWords(words);
+    if (!dedupe) return k;
+    const prev = dedupe.find(batch, k);
+    if (prev >= 0) batch.count--;
+    return prev >= 0 ? prev : k;
+  };
+
+  const flush = async (): Promise<void> => {
+    if (pending === 0) return;
+    if (options.signal?.aborted) {
+      const reason = options.signal.reason;
+      throw reason instanceof Error ? reason : new Error('sampling aborted');
+    }
+    const v = await game.evaluate(batch);
+    requireInput(
+      v.length === batch.count,
+      'game.evaluate',
+      `returned ${v.length} values for ${batch.count} coalitions`,
+    );
+    requested += batch.count;
+    for (let c = 0; c < pending; c++) {
+      const s = 4 * c;
+      const x = v[slots[s + 3]] - v[slots[s + 1]] - v[slots[s + 2]] + v[slots[s]];
+      const unit = unitOf[c];
+      const cnt = ++count[unit];
+      const delta = x - mean[unit];
+      mean[unit] += delta / cnt;
+      m2[unit] += delta * (x - mean[unit]);
+    }
+    done += pending;
+    pending = 0;
+    batch.count = 0;
+    dedupe?.clear();
+    options.onProgress?.({ done, total, coalitionsRequested: requested });
+  };
+
+  for (const unit of stream) {
+    const p = Math.floor(unit / U);
+    const i = pairs[p][0];
+    const j = pairs[p][1];
+    const s = 4 * pending;
+    slots[s] = push(ctx);
+    ctx[i >>> 5] |= 1 << (i & 31);
+    slots[s + 1] = push(ctx);
+    ctx[j >>> 5] |= 1 << (j & 31);
+    slots[s + 3] = push(ctx);
+    ctx[i >>> 5] &= ~(1 << (i & 31));
+    slots[s + 2] = push(ctx);
+    ctx[j >>> 5] &= ~(1 << (j & 31));
+    unitOf[pending++] = unit;
+    if (pending === maxContexts) await flush();
+  }
+  await flush();
+
+  const slotOf = orders.map((m) => uniqueOrders.indexOf(m));
+  const values: number[][] = [];
+  const standardErrors: number[][] = [];
+  for (let p = 0; p < P; p++) {
+    const row: number[] = [];
+    const se: number[] = [];
+    for (const u of slotOf) {
+      const unit = p * U + u;
+      row.push(mean[unit]);
+      if (enumerated[u]) se.push(0);
+      else se.push(count[unit] > 1 ? Math.sqrt(m2[unit] / (count[unit] - 1) / count[unit]) : NaN);
+    }
+    values.push(row);
+    standardErrors.push(se);
+  }
+  const meanAbs = orders.map((_, k) => values.reduce((acc, row) => acc + Math.abs(row[k]), 0) / P);
+
+  const callsAfter = game.modelCalls;
+  const modelCalls =
+    typeof callsBefore === 'number' && typeof callsAfter === 'number' ? callsAfter - callsBefore : requested;
+  return {
+    ...resultMeta({
+      method: 'sampled-multi-order',
+      n,
+      seed,
+      modelCalls,
+      wallTimeMs: performance.now() - t0,
+      details: {
+        mode,
+        contexts,
+        batchSize,
+        coalitionsRequested: requested,
+        // What the ICLR protocol would request: 4 coalitions × pairs × orders × contexts.
+        protocolCoalitions: 4 * P * U * contexts,
+        contextsEvaluated: total,
+        enumeratedOrders: uniqueOrders.filter((_, u) => enumerated[u]),
+      },
+    }),
+    multiOrder: {
+      orders: [...orders],
+      ...(ratios !== undefined ? { ratios: [...ratios] } : {}),
+      pairs: pairs.map(([i, j]) => [i, j] as [number, number]),
+      values,
+      standardErrors,
+    },
+    strength: strengthCurve([meanAbs], 'mean', [...orders]),
+  };
+}
+
+/**
+ * De-duplicates the coalitions of one request by a 53-bit numeric hash of their words (no string
+ * per coalition), resolving hash collisions by comparing words, so equal coalitions always share a
+ * slot and different ones never do.
+ */
+class CoalitionDeduper {
+  private readonly head = new Map<number, number>();
+  private next: Int32Array;
+
+  constructor(capacity: number) {
+    this.next = new Int32Array(Math.max(1, capacity));
+  }
+
+  /** The earlier slot holding the same coalition as slot `k` of `batch`, or −1 (then `k` is registered). */
+  find(batch: CoalitionBatch, k: number): number {
+    const W = batch.words;
+    const d = batch.data;
+    const base = k * W;
+    let h1 = 0x9747b28c;
+    let h2 = 0x85ebca6b;
+    for (let w = 0; w < W; w++) {
+      const x = d[base + w];
+      h1 = Math.imul(h1 ^ x, 0xcc9e2d51);
+      h1 = (h1 << 13) | (h1 >>> 19);
+      h2 = Math.imul(h2 ^ x, 0x1b873593) + w;
+      h2 = (h2 << 17) | (h2 >>> 15);
+    }
+    h1 = Math.imul(h1 ^ (h1 >>> 16), 0x85ebca6b);
+    h2 = Math.imul(h2 ^ (h2 >>> 13), 0xc2b2ae35);
+    const key = (h1 >>> 0) * 2097152 + ((h2 ^ (h2 >>> 16)) >>> 11);
+    const first = this.head.get(key);
+    for (let s = first ?? -1; s >= 0; s = this.next[s]) {
+      let same = true;
+      for (let w = 0; w < W; w++) {
+        if (d[s * W + w] !== d[base + w]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return s;
+    }
+    if (k >= this.next.length) {
+      const grown = new Int32Array(2 * k + 2);
+      grown.set(this.next);
+      this.next = grown;
+    }
+    this.next[k] = first ?? -1;
+    this.head.set(key, k);
+    return -1;
+  }
+
+  clear(): void {
+    this.head.clear();
+  }
+}

@@ -1,0 +1,2 @@
+export * from './strength-curve.js';
+export * from './instability.js';

@@ -1,0 +1,2 @@
+export * from './theory-strength.js';
+export * from './two-phase.js';
