@@ -1,1 +1,8 @@
-export {};
+/**
+ * @orderlens/runtime-onnx: a ModelRunner over ONNX Runtime (onnxruntime-node) with execution
+ * provider fallback, input checking, fixed-batch handling and graph cuts at intermediate tensors.
+ */
+export { OnnxRunner, type OnnxRunnerOptions, type OnnxRunnerBytesOptions } from './runner/onnx-runner.js';
+export { ONNX_PROVIDERS, DEFAULT_PROVIDERS, type OnnxProvider } from './session/providers.js';
+export type { OnnxValueInfo, OnnxModelDescription, BatchMode } from './session/value-info.js';
+export { OnnxGraphCutter, OnnxFeatureRunner, type OnnxGraphCut } from './graph/onnx-graph-cut.js';
