@@ -41,6 +41,94 @@ export interface EvaluatorOptions {
  * order, counts model calls, enforces a budget, reports progress, and overlaps the preparation of
  * the next batch with the execution of the current one.
  */
+/** Largest `n` for which coalition values are memoised in dense arrays indexed by the mask. */
+export const DENSE_MEMO_MAX_PLAYERS = 20;
+
+/**
+ * Memo of computed values. Up to {@link DENSE_MEMO_MAX_PLAYERS} players it is a pair of dense
+ * arrays indexed by the coalition mask (a hash map costs more per lookup than a small model's
+ * forward pass); beyond, a `Map` keyed by {@link CoalitionBatch.key}.
+ */
+class ValueMemo {
+  private readonly dense?: { values: Float64Array; known: Uint8Array; pending: Int32Array };
+  private readonly map = new Map<number | string, number>();
+  private count = 0;
+
+  constructor(n: number) {
+    if (n <= DENSE_MEMO_MAX_PLAYERS) {
+      const size = 2 ** n;
+      this.dense = { values: new Float64Array(size), known: new Uint8Array(size), pending: new Int32Array(size).fill(-1) };
+    }
+  }
+
+  get size(): number {
+    return this.dense ? this.count : this.map.size;
+  }
+
+  /**
+   * Splits a request into cached values (written to `out`) and unique unknown coalitions
+   * (appended to `unique`), recording for each request item its slot in `unique` (−1 if cached).
+   */
+  plan(batch: CoalitionBatch, useCache: boolean, out: Float64Array, slotOf: Int32Array, unique: CoalitionBatch): void {
+    const d = this.dense;
+    if (d) {
+      for (let k = 0; k < batch.count; k++) {
+        const mask = batch.data[k * batch.words];
+        if (useCache && d.known[mask] === 1) {
+          out[k] = d.values[mask];
+          slotOf[k] = -1;
+          continue;
+        }
+        let slot = d.pending[mask];
+        if (slot < 0) {
+          slot = unique.pushMask(mask);
+          d.pending[mask] = slot;
+        }
+        slotOf[k] = slot;
+      }
+      for (let s = 0; s < unique.count; s++) d.pending[unique.data[s]] = -1;
+      return;
+    }
+    const keyToSlot = new Map<number | string, number>();
+    for (let k = 0; k < batch.count; k++) {
+      const key = batch.key(k);
+      const cached = useCache ? this.map.get(key) : undefined;
+      if (cached !== undefined) {
+        out[k] = cached;
+        slotOf[k] = -1;
+        continue;
+      }
+      let slot = keyToSlot.get(key);
+      if (slot === undefined) {
+        slot = unique.pushFrom(batch, k);
+        keyToSlot.set(key, slot);
+      }
+      slotOf[k] = slot;
+    }
+  }
+
+  /** Stores the values of the unique coalitions. */
+  store(unique: CoalitionBatch, values: Float64Array): void {
+    const d = this.dense;
+    if (d) {
+      for (let s = 0; s < unique.count; s++) {
+        const mask = unique.data[s];
+        if (d.known[mask] === 0) this.count++;
+        d.values[mask] = values[s];
+        d.known[mask] = 1;
+      }
+      return;
+    }
+    for (let s = 0; s < unique.count; s++) this.map.set(unique.key(s), values[s]);
+  }
+}
+
+/**
+ * The single place where coalitions become values. It de-duplicates coalitions (within a request
+ * and, with the cache, across requests of the same input), packs them into batches, keeps request
+ * order, counts model calls, enforces a budget, reports progress, and overlaps the preparation of
+ * the next batch with the execution of the current one.
+ */
 export class Evaluator {
   private readonly fn: BatchValueFunction | PipelinedValueFunction<unknown>;
   private readonly batchSize: number;
@@ -48,7 +136,8 @@ export class Evaluator {
   private readonly useCache: boolean;
   private readonly onProgress?: (p: EvaluationProgress) => void;
   private readonly signal?: AbortSignal;
-  private readonly cache = new Map<number | string, number>();
+  private memo?: ValueMemo;
+  private players?: number;
   private calls = 0;
 
   constructor(fn: BatchValueFunction | PipelinedValueFunction<unknown>, options: EvaluatorOptions = {}) {
@@ -71,40 +160,26 @@ export class Evaluator {
 
   /** Values memoised so far. */
   get cachedValues(): number {
-    return this.cache.size;
+    return this.memo?.size ?? 0;
   }
 
   /** Values of every coalition of `batch`, in order. */
   async evaluate(batch: CoalitionBatch): Promise<Float64Array> {
+    // One Evaluator serves one input, hence one player count.
+    this.memo ??= new ValueMemo(batch.n);
+    requireInput(this.players === undefined || this.players === batch.n, 'batch.n', `this Evaluator serves ${this.players} players, got a batch over ${batch.n}`);
+    this.players = batch.n;
     const out = new Float64Array(batch.count);
-    // Map each requested coalition to a unique slot; slots already cached are filled at once.
     const slotOf = new Int32Array(batch.count);
-    const keyToSlot = new Map<number | string, number>();
-    const unique = new CoalitionBatch(batch.n, Math.min(batch.count, 1024));
-    const uniqueKeys: Array<number | string> = [];
-    for (let k = 0; k < batch.count; k++) {
-      const key = batch.key(k);
-      const cached = this.useCache ? this.cache.get(key) : undefined;
-      if (cached !== undefined) {
-        out[k] = cached;
-        slotOf[k] = -1;
-        continue;
-      }
-      let slot = keyToSlot.get(key);
-      if (slot === undefined) {
-        slot = unique.pushFrom(batch, k);
-        keyToSlot.set(key, slot);
-        uniqueKeys.push(key);
-      }
-      slotOf[k] = slot;
-    }
+    const unique = new CoalitionBatch(batch.n, Math.max(1, batch.count));
+    this.memo.plan(batch, this.useCache, out, slotOf, unique);
     const total = unique.count;
     if (total === 0) return out;
     if (this.calls + total > this.budget) throw new BudgetExceededError(this.budget, this.calls + total);
 
     const values = await this.runBatches(unique, total);
     for (let k = 0; k < batch.count; k++) if (slotOf[k] >= 0) out[k] = values[slotOf[k]];
-    if (this.useCache) for (let s = 0; s < total; s++) this.cache.set(uniqueKeys[s], values[s]);
+    if (this.useCache) this.memo.store(unique, values);
     return out;
   }
 

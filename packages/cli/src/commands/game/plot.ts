@@ -1,0 +1,208 @@
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import {
+  OrderlensInputError,
+  fitEffectiveN,
+  strengthCurve,
+  theoryStrength,
+  type InteractionResult,
+  type StrengthNormalization,
+} from '@orderlens/core';
+import { ioOf } from '../../util/io.js';
+import { parseChoice, parseInteger } from '../../util/options.js';
+import { strengthPlot, writePlot, type StrengthPlotCurve, type TheoryCurve } from '../../util/plots.js';
+import { readResultFile } from '../../util/result-io.js';
+
+interface PlotFlags {
+  result?: string[];
+  out: string;
+  label?: string[];
+  title?: string;
+  normalize?: string;
+  theory?: boolean;
+  theoryN?: string;
+  fitN?: boolean;
+  logY?: boolean;
+}
+
+/** A strength curve read from a result file, x located at the order ratio m/(n−2). */
+export interface ResultCurve {
+  readonly label: string;
+  readonly n: number;
+  readonly orders: number[];
+  readonly ratios: number[];
+  readonly J: number[];
+  readonly normalization: StrengthNormalization;
+}
+
+/**
+ * The strength curve of a result, normalised as asked: from `multiOrder` (mean over pairs of
+ * |I^(m)| per order) when present, else from `strength`. Orders are de-duplicated and sorted.
+ */
+export function curveFromResult(
+  result: InteractionResult,
+  label: string,
+  normalization: StrengthNormalization,
+  field = '--result',
+): ResultCurve {
+  const n = result.n;
+  let orders: number[];
+  let raw: number[];
+  if (result.multiOrder && result.multiOrder.pairs.length > 0 && result.multiOrder.orders.length > 0) {
+    const mo = result.multiOrder;
+    orders = [...mo.orders];
+    raw = orders.map((_, k) => mo.values.reduce((s, row) => s + Math.abs(row[k]), 0) / mo.values.length);
+  } else if (result.strength && result.strength.orders.length > 0) {
+    orders = [...result.strength.orders];
+    raw = [...result.strength.J];
+  } else {
+    throw new OrderlensInputError(
+      field,
+      `${label}: the result has neither multiOrder values nor a strength curve to plot`,
+    );
+  }
+  const byOrder = new Map<number, number>();
+  orders.forEach((m, k) => byOrder.set(m, raw[k]));
+  const sorted = [...byOrder.keys()].sort((a, b) => a - b);
+  if (normalization === 'order-0' && sorted[0] !== 0) {
+    throw new OrderlensInputError(
+      '--normalize',
+      `${label}: order-0 normalisation (needed by --theory) requires order m = 0 in the result`,
+    );
+  }
+  const curve = strengthCurve([sorted.map((m) => byOrder.get(m) as number)], normalization, sorted);
+  return {
+    label,
+    n,
+    orders: sorted,
+    ratios: sorted.map((m) => (n > 2 ? m / (n - 2) : 0)),
+    J: curve.J,
+    normalization,
+  };
+}
+
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+
+/** `orderlens plot`: strength curves of result files, optionally with the theory curve. */
+export function registerPlot(program: Command): void {
+  program
+    .command('plot')
+    .description('plot strength curves J(m) of result files (SVG + PNG), optionally with the theory curve F̂')
+    .option('--result <file>', 'result JSON (repeat for several curves; at least one)', collect)
+    .requiredOption('--out <base>', 'output path without extension: writes <base>.svg and <base>.png')
+    .option(
+      '--label <text>',
+      'curve label, one per --result in order (default: game name or file name)',
+      collect,
+      [] as string[],
+    )
+    .option('--title <text>', 'chart title', 'Interaction strength over orders')
+    .option(
+      '--normalize <how>',
+      'mean (curve averages 1), order-0 (J(m)/J(0)) or none; default order-0 with --theory, else mean',
+    )
+    .option(
+      '--theory',
+      'add the theory curve F̂(m) = (n−m−1)/((n−1)·sqrt(C(n−2,m))) for n of the first result',
+    )
+    .option('--theory-n <n>', 'number of players of the theory curve (implies --theory)')
+    .option('--fit-n', "add F̂ at the effective n' fitted to the first curve (implies order-0)")
+    .option('--log-y', 'logarithmic y axis')
+    .action(async (flags: PlotFlags, cmd: Command) => {
+      const io = ioOf(cmd);
+      const results = flags.result ?? [];
+      const labels = flags.label ?? [];
+      if (results.length === 0)
+        throw new OrderlensInputError('--result', 'give at least one result file (--result r.json)');
+      if (labels.length > 0 && labels.length !== results.length) {
+        throw new OrderlensInputError(
+          '--label',
+          `give one --label per --result (${results.length}), got ${labels.length}`,
+        );
+      }
+      const wantTheory = flags.theory === true || flags.theoryN !== undefined;
+      const needsOrder0 = wantTheory || flags.fitN === true;
+      const normalization: StrengthNormalization =
+        flags.normalize !== undefined
+          ? parseChoice(flags.normalize, '--normalize', ['mean', 'order-0', 'none'] as const)
+          : needsOrder0
+            ? 'order-0'
+            : 'mean';
+      if (needsOrder0 && normalization !== 'order-0') {
+        throw new OrderlensInputError(
+          '--normalize',
+          `the theory curve is normalised to F̂(0) = 1, so --theory/--fit-n need order-0, got ${normalization}`,
+        );
+      }
+      const curves: ResultCurve[] = results.map((path, k) => {
+        const result = readResultFile(path);
+        const details = result.details as { gameName?: unknown } | undefined;
+        const label =
+          labels[k] ??
+          (typeof details?.gameName === 'string' ? details.gameName : basename(path).replace(/\.json$/i, ''));
+        return curveFromResult(result, label, normalization);
+      });
+      const plotCurves: StrengthPlotCurve[] = curves.map((c) => ({
+        label: c.label,
+        orders: c.orders,
+        ratios: c.ratios,
+        J: c.J,
+      }));
+      const theory: TheoryCurve[] = [];
+      if (wantTheory) {
+        const n =
+          flags.theoryN !== undefined ? parseInteger(flags.theoryN, '--theory-n', { min: 3 }) : curves[0].n;
+        if (n < 3)
+          throw new OrderlensInputError(
+            '--theory-n',
+            `the theory curve needs n ≥ 3, the first result has n = ${n}`,
+          );
+        const orders = denseOrders(n);
+        theory.push({
+          label: `theory F̂ (n = ${n})`,
+          ratios: orders.map((m) => m / (n - 2)),
+          values: theoryStrength(n, orders),
+        });
+      }
+      if (flags.fitN) {
+        const first = curves[0];
+        if (first.ratios.length < 2)
+          throw new OrderlensInputError('--fit-n', 'fitting n′ needs a curve with at least two orders');
+        const fit = fitEffectiveN(
+          first.ratios,
+          first.J.map((v) => Math.max(0, v)),
+        );
+        const orders = denseOrders(fit.nEff);
+        const label = `theory F̂ (fitted n′ = ${fit.nEff})`;
+        theory.push({
+          label,
+          ratios: orders.map((m) => m / Math.max(1, fit.nEff - 2)),
+          values: theoryStrength(fit.nEff, orders),
+        });
+      }
+      const plot = await strengthPlot({
+        curves: plotCurves,
+        theory,
+        title: flags.title ?? 'Interaction strength over orders',
+        yLabel:
+          normalization === 'order-0'
+            ? 'Ĵ(m) = J(m)/J(0)'
+            : normalization === 'mean'
+              ? 'J(m) / mean over orders'
+              : 'J(m) = E|I^(m)(i,j)|',
+        logY: flags.logY === true,
+      });
+      const paths = writePlot(flags.out, plot);
+      io.stdout(
+        `plot: ${curves.length} curve(s)${theory.length ? ` + ${theory.length} theory` : ''}; wrote ${paths.svg}, ${paths.png}\n`,
+      );
+    });
+}
+
+/** All orders 0…n−2 for small n, else ~101 evenly spaced ones (the curve is smooth). */
+function denseOrders(n: number): number[] {
+  if (n - 2 <= 200) return Array.from({ length: n - 1 }, (_, m) => m);
+  const set = new Set<number>();
+  for (let k = 0; k <= 100; k++) set.add(Math.floor(((n - 2) * k) / 100));
+  return [...set].sort((a, b) => a - b);
+}

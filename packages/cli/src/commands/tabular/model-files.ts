@@ -1,0 +1,72 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { OrderlensInputError, type ModelRunner } from '@orderlens/core';
+import { OnnxRunner } from '@orderlens/runtime-onnx';
+import { initTfjs, loadLayersModel, TfjsRunner, type TfjsBackendName } from '@orderlens/runtime-tfjs';
+import { TabularPreprocessor } from '@orderlens/tabular';
+
+/** A tfjs LayersModel, as `loadLayersModel` returns it. */
+export type LayersModel = Awaited<ReturnType<typeof loadLayersModel>>;
+
+/** Name of the preprocessing file saved beside a trained tabular model. */
+export const PREPROCESSING_FILE = 'preprocessing.json';
+
+/** Which runtime a model file needs. */
+export type ModelFormat = 'onnx' | 'tfjs';
+
+/** The format of a model path: `.onnx` → ONNX Runtime; `model.json` (or a directory holding one) → tfjs. */
+export function modelFormat(path: string, field = '--model'): { format: ModelFormat; file: string } {
+  if (path.endsWith('.onnx')) return { format: 'onnx', file: path };
+  if (path.endsWith('.json')) return { format: 'tfjs', file: path };
+  if (existsSync(join(path, 'model.json'))) return { format: 'tfjs', file: join(path, 'model.json') };
+  if (existsSync(join(path, 'model.onnx'))) return { format: 'onnx', file: join(path, 'model.onnx') };
+  throw new OrderlensInputError(
+    field,
+    `cannot tell the format of ${path}: expected a .onnx file, a tfjs model.json, or a directory holding one`,
+  );
+}
+
+/** Parses `--tfjs-backend` (comma list of tfjs backends, fastest first). */
+export function tfjsBackends(raw: string | undefined): TfjsBackendName[] {
+  return (raw ?? 'wasm,cpu').split(',').map((s) => s.trim()) as TfjsBackendName[];
+}
+
+/** Opens a model with the runtime its format needs. */
+export async function openRunner(
+  path: string,
+  options: { tfjsBackends?: TfjsBackendName[]; field?: string } = {},
+): Promise<{ runner: ModelRunner; format: ModelFormat; file: string }> {
+  const { format, file } = modelFormat(path, options.field);
+  if (!existsSync(file)) throw new OrderlensInputError(options.field ?? '--model', `${file} does not exist`);
+  if (format === 'onnx')
+    return {
+      runner: await OnnxRunner.create(file, { intraOpNumThreads: 1, interOpNumThreads: 1 }),
+      format,
+      file,
+    };
+  await initTfjs(options.tfjsBackends ?? ['wasm', 'cpu']);
+  return { runner: await TfjsRunner.load(file), format, file };
+}
+
+/** Loads a tfjs LayersModel (for attacks and training), with the tfjs backend started. */
+export async function openLayersModel(
+  path: string,
+  backends?: TfjsBackendName[],
+  field = '--model',
+): Promise<{ model: LayersModel; file: string }> {
+  const { format, file } = modelFormat(path, field);
+  if (format !== 'tfjs')
+    throw new OrderlensInputError(
+      field,
+      `${path} is an ONNX model; this command needs gradients, so it takes a tfjs model.json (e.g. from "orderlens train tabular")`,
+    );
+  if (!existsSync(file)) throw new OrderlensInputError(field, `${file} does not exist`);
+  await initTfjs(backends ?? ['wasm', 'cpu']);
+  return { model: await loadLayersModel(file), file };
+}
+
+/** The preprocessing saved beside a model file, if any. */
+export function preprocessingBeside(modelFile: string): TabularPreprocessor | undefined {
+  const p = join(dirname(modelFile), PREPROCESSING_FILE);
+  return existsSync(p) ? TabularPreprocessor.load(p) : undefined;
+}

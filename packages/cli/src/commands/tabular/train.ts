@@ -1,0 +1,172 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { requireInput } from '@orderlens/core';
+import { initTfjs } from '@orderlens/runtime-tfjs';
+import { InterruptedError } from '../../util/errors.js';
+import { ioOf } from '../../util/io.js';
+import { parseChoice, parseFloatOption, parseInteger, parseList } from '../../util/options.js';
+import { progressFor } from '../../util/progress.js';
+import { baselineFor, loadRows, loadTrainingCsv, type TabularRows } from './data.js';
+import { commandGroup } from './groups.js';
+import { tfjsBackends } from './model-files.js';
+import { ARCHITECTURES, trainTabularModel, type TabularTrainSpec } from './training.js';
+
+interface TrainFlags {
+  dataset?: string;
+  csv?: string;
+  target?: string;
+  ignore?: string;
+  categorical?: string;
+  testCsv?: string;
+  testFraction: string;
+  arch: string;
+  layers?: string;
+  hidden: string;
+  loss: string;
+  lambdaPlus: string;
+  lambdaMinus: string;
+  epochs: string;
+  batchSize: string;
+  lr: string;
+  seed: string;
+  balance: boolean;
+  trainRows?: string;
+  baseline?: string;
+  tfjsBackend?: string;
+  out: string;
+}
+
+/** Reads the training spec from flags (shared with `reproduce`). */
+export function trainSpecFromFlags(
+  flags: Pick<
+    TrainFlags,
+    | 'arch'
+    | 'layers'
+    | 'hidden'
+    | 'loss'
+    | 'lambdaPlus'
+    | 'lambdaMinus'
+    | 'epochs'
+    | 'batchSize'
+    | 'lr'
+    | 'seed'
+    | 'balance'
+  >,
+): TabularTrainSpec {
+  const arch = parseChoice(flags.arch, '--arch', Object.keys(ARCHITECTURES));
+  return {
+    layers:
+      flags.layers !== undefined
+        ? parseInteger(flags.layers, '--layers', { min: 1, max: 64 })
+        : ARCHITECTURES[arch],
+    hidden: parseInteger(flags.hidden, '--hidden', { min: 1 }),
+    loss: flags.loss,
+    lambdaPlus: parseFloatOption(flags.lambdaPlus, '--lambda-plus', { min: 0 }),
+    lambdaMinus: parseFloatOption(flags.lambdaMinus, '--lambda-minus', { min: 0 }),
+    epochs: parseInteger(flags.epochs, '--epochs', { min: 1 }),
+    batchSize: parseInteger(flags.batchSize, '--batch-size', { min: 1 }),
+    learningRate: parseFloatOption(flags.lr, '--lr', { greaterThan: 0 }),
+    seed: parseInteger(flags.seed, '--seed', { min: 0 }),
+    balance: flags.balance,
+  };
+}
+
+/** The first `k` rows of a split (a quick subset for short runs). */
+export function firstRows(rows: TabularRows, k: number | undefined): TabularRows {
+  if (k === undefined || k >= rows.rows) return rows;
+  return { ...rows, rows: k, x: rows.x.subarray(0, k * rows.featureCount), y: rows.y.subarray(0, k) };
+}
+
+/** `orderlens train tabular`: trains an MLP on census or a CSV, optionally with order losses. */
+export function registerTrain(program: Command): void {
+  commandGroup(program, 'train', 'train models (with order losses) for analysis')
+    .command('tabular')
+    .description(
+      'train an MLP on tabular data with TensorFlow.js; order losses steer which interaction orders it learns',
+    )
+    .option('--dataset <name>', 'built-in dataset: census (UCI Adult, Learn recipe)', 'census')
+    .option('--csv <file>', 'your own CSV with a header (instead of --dataset)')
+    .option('--target <column>', 'label column of --csv')
+    .option('--ignore <columns>', 'columns of --csv to leave out')
+    .option('--categorical <columns>', 'columns of --csv to treat as categorical even if numeric')
+    .option('--test-csv <file>', 'held-out CSV (default: a seeded split of --csv)')
+    .option('--test-fraction <f>', 'test share when splitting --csv', '0.2')
+    .option(
+      '--arch <name>',
+      `architecture: ${Object.keys(ARCHITECTURES).join(', ')} (Dense layers in total)`,
+      'mlp5',
+    )
+    .option('--layers <k>', 'Dense layers in total (overrides --arch)')
+    .option('--hidden <units>', 'units per hidden layer', '100')
+    .option(
+      '--loss <spec>',
+      'order losses: normal, low, mid, high, boost-high, or terms like "plus:0.3,0.7;minus:0,0.5"',
+      'normal',
+    )
+    .option('--lambda-plus <λ1>', 'weight of every plus term', '1')
+    .option('--lambda-minus <λ2>', 'weight of every minus term', '1')
+    .option('--epochs <k>', 'training epochs', '20')
+    .option('--batch-size <k>', 'rows per step', '128')
+    .option('--lr <rate>', 'Adam learning rate', '0.001')
+    .option('--seed <k>', 'seed of initialisation, sampling and coalitions', '0')
+    .option('--no-balance', 'plain shuffling instead of class-balanced sampling')
+    .option('--train-rows <k>', 'train on the first k training rows only (quick runs)')
+    .option('--baseline <spec>', 'absent value in order losses: mean, zero, median, custom:v1,…', 'mean')
+    .option('--tfjs-backend <list>', 'tfjs backends to try in order', 'wasm,cpu')
+    .requiredOption(
+      '--out <dir>',
+      'output directory: model.json, weights.bin, preprocessing.json, training.json',
+    )
+    .action(async (flags: TrainFlags, cmd: Command) => {
+      const io = ioOf(cmd);
+      const spec = trainSpecFromFlags(flags);
+      let train: TabularRows;
+      let test: TabularRows;
+      let dataset: string;
+      if (flags.csv !== undefined) {
+        requireInput(flags.target !== undefined, '--target', 'training on --csv needs the label column');
+        const loaded = loadTrainingCsv({
+          csv: flags.csv,
+          target: flags.target,
+          ignore: flags.ignore ? parseList(flags.ignore, '--ignore') : undefined,
+          categorical: flags.categorical ? parseList(flags.categorical, '--categorical') : undefined,
+          testCsv: flags.testCsv,
+          testFraction: parseFloatOption(flags.testFraction, '--test-fraction', { greaterThan: 0, max: 0.9 }),
+          seed: spec.seed,
+        });
+        train = loaded.train;
+        test = loaded.test;
+        dataset = flags.csv;
+      } else {
+        train = loadRows({ dataset: flags.dataset, split: 'train' }, undefined);
+        test = loadRows({ dataset: flags.dataset, split: 'test' }, undefined);
+        dataset = train.source.replace(', train split', '');
+      }
+      train = firstRows(
+        train,
+        flags.trainRows !== undefined ? parseInteger(flags.trainRows, '--train-rows', { min: 1 }) : undefined,
+      );
+      const baseline = baselineFor(flags.baseline, train, flags.csv === undefined);
+      await initTfjs(tfjsBackends(flags.tfjsBackend));
+      const progress = progressFor(cmd, { label: 'train', total: spec.epochs, unit: 'epochs' });
+      const out = resolve(flags.out);
+      const summary = await trainTabularModel({
+        spec,
+        train,
+        test,
+        baseline,
+        outDir: out,
+        dataset,
+        onEpoch: (s) => {
+          progress.update(s.epoch + 1);
+          if (io.signal.aborted)
+            throw new InterruptedError('interrupted: training stopped before the model was saved');
+        },
+      });
+      progress.finish();
+      io.stdout(
+        `trained ${spec.layers}-layer MLP (${spec.loss}) on ${summary.trainRows} rows: train accuracy ${(100 * summary.trainAccuracy).toFixed(2)}%, ` +
+          `test ${(100 * summary.testAccuracy).toFixed(2)}%; wrote ${summary.modelFile}\n`,
+      );
+    });
+}

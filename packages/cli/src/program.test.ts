@@ -1,0 +1,47 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { CLI_VERSION, runCli } from './program.js';
+
+const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+/** The committed launcher npm links as `orderlens` (it imports dist/bin.js). */
+const launcher = fileURLToPath(new URL('../bin/orderlens.js', import.meta.url));
+
+describe('orderlens program', () => {
+  it('prints help and version with exit code 0', async () => {
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: orderlens \[options\] \[command\]/);
+    for (const cmd of ['exact', 'sample', 'plot']) expect(help.stdout).toContain(`  ${cmd} `);
+    const version = await runCli(['--version']);
+    expect(version).toEqual({ code: 0, stdout: `${CLI_VERSION}\n`, stderr: '' });
+    const sub = await runCli(['sample', '--help']);
+    expect(sub.code).toBe(0);
+    expect(sub.stdout).toContain('--contexts <k>');
+  });
+
+  it('rejects unknown commands and options with exit code 2', async () => {
+    const cmd = await runCli(['exacct']);
+    expect(cmd.code).toBe(2);
+    expect(cmd.stderr).toMatch(/error: unknown command 'exacct'/);
+    const opt = await runCli(['--frobnicate']);
+    expect(opt.code).toBe(2);
+    expect(opt.stderr).toMatch(/error: unknown option '--frobnicate'/);
+    const extra = await runCli(['plot', 'stray', '--result', 'r.json', '--out', 'p']);
+    expect(extra.code).toBe(2);
+    expect(extra.stderr).toMatch(/too many arguments/);
+  });
+
+  // A smoke test of the real executable, when it has been built (`npm run build`).
+  it.skipIf(!existsSync(bin))('runs the built bin', () => {
+    const r = spawnSync(process.execPath, [launcher, '--help'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: orderlens/);
+    const bad = spawnSync(process.execPath, [bin, 'exact', '--game', 'g.json', '--nope'], {
+      encoding: 'utf8',
+    });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/unknown option '--nope'/);
+  });
+});

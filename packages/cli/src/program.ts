@@ -1,0 +1,123 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
+import { register as registerGame } from './commands/game/register.js';
+import { register as registerTabular } from './commands/tabular/register.js';
+import { register as registerVision } from './commands/vision/register.js';
+import { reportError } from './util/errors.js';
+import { attachIo, type CliIo } from './util/io.js';
+
+/** The CLI package version (read at run time so `src` and `dist` agree). */
+export const CLI_VERSION: string = (() => {
+  try {
+    return (
+      JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+    ).version;
+  } catch {
+    return '0.0.0';
+  }
+})();
+
+/**
+ * Builds the `orderlens` program with every command group registered. Each area registers its
+ * commands from `src/commands/<area>/register.ts`.
+ */
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('orderlens')
+    .description('Measure the order of game-theoretic interactions that deep networks encode.')
+    .version(CLI_VERSION, '-V, --version')
+    .option('-q, --quiet', 'no progress output on stderr')
+    .option('--debug', 'print stack traces on errors')
+    .showHelpAfterError('(run with --help for usage)');
+  attachIo(program, io);
+  registerGame(program);
+  registerTabular(program);
+  registerVision(program);
+  // Applied after registration so that commands built with `new Command()` + addCommand get it too.
+  configureTree(program, io);
+  return program;
+}
+
+function configureTree(cmd: Command, io: CliIo): void {
+  cmd.exitOverride();
+  cmd.configureOutput({
+    writeOut: (s) => io.stdout(s),
+    writeErr: (s) => io.stderr(s),
+    getOutHelpWidth: () => 100,
+    getErrHelpWidth: () => 100,
+  });
+  for (const sub of cmd.commands) configureTree(sub, io);
+}
+
+/** Options of {@link runCli}. */
+export interface RunCliOptions {
+  /** `capture` (default) collects output into the result; `process` writes to the real streams. */
+  stdio?: 'capture' | 'process';
+  /** Aborting it stops a long command after its current unit (as SIGINT does). */
+  signal?: AbortSignal;
+  /** Treat stderr as a terminal (in-place progress); defaults to the real stderr's TTY state in `process` mode. */
+  isTTY?: boolean;
+}
+
+/** Outcome of {@link runCli}. */
+export interface CliRunResult {
+  /** Exit status: 0 ok, 1 failure, 2 bad input / usage, 130 interrupted. */
+  code: number;
+  /** Captured stdout (empty in `process` mode). */
+  stdout: string;
+  /** Captured stderr (empty in `process` mode). */
+  stderr: string;
+}
+
+/**
+ * Runs the CLI on `argv` (without `node` and the script name) in-process and returns its exit
+ * code and output. Never calls `process.exit`.
+ */
+export async function runCli(argv: readonly string[], options: RunCliOptions = {}): Promise<CliRunResult> {
+  const mode = options.stdio ?? 'capture';
+  let out = '';
+  let err = '';
+  const controller = new AbortController();
+  if (options.signal) {
+    if (options.signal.aborted) controller.abort();
+    else options.signal.addEventListener('abort', () => controller.abort(), { once: true });
+  }
+  let interrupts = 0;
+  const onSigint = () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130); // a second Ctrl-C means "now"
+    if (mode === 'process')
+      process.stderr.write('\ninterrupted: finishing the current unit (Ctrl-C again to abort now)\n');
+    controller.abort();
+  };
+  if (mode === 'process') process.on('SIGINT', onSigint);
+  const io: CliIo =
+    mode === 'process'
+      ? {
+          stdout: (s) => void process.stdout.write(s),
+          stderr: (s) => void process.stderr.write(s),
+          isTTY: options.isTTY ?? process.stderr.isTTY === true,
+          signal: controller.signal,
+        }
+      : {
+          stdout: (s) => void (out += s),
+          stderr: (s) => void (err += s),
+          isTTY: options.isTTY ?? false,
+          signal: controller.signal,
+        };
+  const program = buildProgram(io);
+  let code = 0;
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    if (controller.signal.aborted) code = 130;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and version are reported by commander as "errors" with exit code 0.
+      code = e.exitCode === 0 ? 0 : 2;
+    } else {
+      code = reportError(e, io, argv.includes('--debug'));
+    }
+  } finally {
+    if (mode === 'process') process.off('SIGINT', onSigint);
+  }
+  return { code, stdout: out, stderr: err };
+}

@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { OrderlensInputError, writeJsonAtomic, type InteractionResult } from '@orderlens/core';
+import type { CliIo } from './io.js';
+
+/**
+ * Writes a result: atomically to `path`, or as JSON on stdout when `path` is undefined or `-`.
+ * Returns a short description for the summary line.
+ */
+export function writeResult(path: string | undefined, result: unknown, io: Pick<CliIo, 'stdout'>): string {
+  if (path === undefined || path === '-') {
+    io.stdout(
+      `${JSON.stringify(result, (_k, v: unknown) => (ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as unknown as ArrayLike<number>) : v))}\n`,
+    );
+    return 'stdout';
+  }
+  writeJsonAtomic(path, result);
+  return path;
+}
+
+/** Reads an InteractionResult JSON file; errors name `field` and the file. */
+export function readResultFile(path: string, field = '--result'): InteractionResult {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new OrderlensInputError(
+      field,
+      code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${(e as Error).message}`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new OrderlensInputError(field, `${path} is not valid JSON: ${(e as Error).message}`);
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new OrderlensInputError(field, `${path}: expected a JSON object (an orderlens result)`);
+  const r = json as Partial<InteractionResult>;
+  if (typeof r.n !== 'number' || !Number.isInteger(r.n))
+    throw new OrderlensInputError(field, `${path}: not an orderlens result (missing integer "n")`);
+  return r as InteractionResult;
+}
