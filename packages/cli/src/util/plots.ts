@@ -1,4 +1,5 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { dirname } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
@@ -58,17 +59,24 @@ export async function renderVegaLite(spec: Record<string, unknown>): Promise<Plo
 }
 
 /**
- * Rasterises an SVG with resvg. Fonts come from the system; set `ORDERLENS_FONT_FILE` to a
- * .ttf/.otf to use (or add) a specific one where the system has none.
+ * DejaVu Sans ships with the package (its licence beside it) so that PNG text renders on a
+ * machine without system fonts.
+ */
+const BUNDLED_FONT = fileURLToPath(new URL('../../assets/fonts/DejaVuSans.ttf', import.meta.url));
+
+/**
+ * Rasterises an SVG with resvg, with the bundled DejaVu Sans and the system fonts; set
+ * `ORDERLENS_FONT_FILE` to a .ttf/.otf to add another.
  */
 export function svgToPng(svg: string, scale = 2): Buffer {
   const fontFile = process.env.ORDERLENS_FONT_FILE;
+  const fontFiles = [...(existsSync(BUNDLED_FONT) ? [BUNDLED_FONT] : []), ...(fontFile ? [fontFile] : [])];
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },
     background: 'white',
     font: {
       loadSystemFonts: true,
-      fontFiles: fontFile ? [fontFile] : [],
+      fontFiles,
       defaultFontFamily: 'DejaVu Sans',
       sansSerifFamily: 'DejaVu Sans',
     },
