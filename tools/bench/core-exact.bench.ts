@@ -1,23 +1,40 @@
 // Exact engine: time to compute every interaction quantity from a full table at n = 12, 16, 20,
 // and its speed-up over the direct definition of I^(m)(i,j) (average Δv over every context).
-import { CoalitionBatch, Rng, exactInteractions, mobiusTransform, multiOrderDirect, multiOrderFromHarsanyi } from '@orderlens/core';
-
+import {
+  CoalitionBatch,
+  Rng,
+  exactInteractions,
+  mobiusTransform,
+  multiOrderDirect,
+  multiOrderFromHarsanyi,
+} from '@orderlens/core';
 
 // Warm the JIT so the first row is not charged for compilation.
 {
   const r = Rng.create('warm');
   const v = Float64Array.from({ length: 2 ** 10 }, () => r.normal());
-  await exactInteractions({ n: 10, evaluate: async (b: CoalitionBatch) => Float64Array.from({ length: b.count }, (_, k) => v[b.mask(k)]) });
+  await exactInteractions({
+    n: 10,
+    evaluate: async (b: CoalitionBatch) => Float64Array.from({ length: b.count }, (_, k) => v[b.mask(k)]),
+  });
   for (let m = 0; m <= 8; m++) multiOrderDirect(v, 10, 0, 1, m);
 }
-console.log('Model calls: the exact engine needs 2^n; the direct definition without a cache needs 4 per (pair, context).');
-console.log('n   | exact: all quantities | exact: I^(m) only | direct I^(m), all pairs & orders | time speed-up | model calls exact / direct');
+console.log(
+  'Model calls: the exact engine needs 2^n; the direct definition without a cache needs 4 per (pair, context).',
+);
+console.log(
+  'n   | exact: all quantities | exact: I^(m) only | direct I^(m), all pairs & orders | time speed-up | model calls exact / direct',
+);
 for (const n of [12, 16, 20]) {
   const rng = Rng.create(n);
   // A dense table (every Harsanyi dividend non-zero), as a real model gives; a sparse
   // unanimity game would flatter the engine, which skips zero dividends.
   const values = Float64Array.from({ length: 2 ** n }, () => rng.normal());
-  const tableGame = { n, evaluate: async (b: CoalitionBatch) => Float64Array.from({ length: b.count }, (_, k) => values[b.mask(k)]) };
+  const tableGame = {
+    n,
+    evaluate: async (b: CoalitionBatch) =>
+      Float64Array.from({ length: b.count }, (_, k) => values[b.mask(k)]),
+  };
   const t0 = performance.now();
   await exactInteractions(tableGame);
   const exactMs = performance.now() - t0;

@@ -32,7 +32,11 @@ export interface AndOrDecomposition {
 }
 
 /** AND and OR interactions of the split `v_and = ½(v+q) + p`, `v_or = ½(v+q) − p`. */
-export function andOrInteractions(values: Float64Array, p: Float64Array, q: Float64Array): { and: Float64Array; or: Float64Array } {
+export function andOrInteractions(
+  values: Float64Array,
+  p: Float64Array,
+  q: Float64Array,
+): { and: Float64Array; or: Float64Array } {
   const size = values.length;
   const and = new Float64Array(size);
   const orIn = new Float64Array(size);
@@ -61,9 +65,17 @@ export function extractAndOr(values: Float64Array, options: AndOrOptions = {}): 
   requireInput(n <= 22, 'n', `AND-OR extraction keeps several 2^n tables; n = ${n} is too large (max 22)`);
   const size = values.length;
   const qthres = options.qthres ?? 0.02;
-  requireInput(qthres >= 0 && Number.isFinite(qthres), 'qthres', `expected a non-negative number, got ${qthres}`);
+  requireInput(
+    qthres >= 0 && Number.isFinite(qthres),
+    'qthres',
+    `expected a non-negative number, got ${qthres}`,
+  );
   const niter = options.niter ?? 10000;
-  requireInput(Number.isInteger(niter) && niter >= 0, 'niter', `expected a non-negative integer, got ${niter}`);
+  requireInput(
+    Number.isInteger(niter) && niter >= 0,
+    'niter',
+    `expected a non-negative integer, got ${niter}`,
+  );
   const Q = qthres * Math.abs(values[size - 1] - values[0]);
   let scale = 0;
   for (let k = 0; k < size; k++) scale = Math.max(scale, Math.abs(values[k]));
@@ -104,7 +116,8 @@ export function extractAndOr(values: Float64Array, options: AndOrOptions = {}): 
       q[k] = nq > Q ? Q : nq < -Q ? -Q : nq;
     }
     current = andOrInteractions(values, p, q);
-    if (options.onProgress && (it + 1) % (options.reportEvery ?? 1000) === 0) options.onProgress(it + 1, l1(current.and) + l1(current.or));
+    if (options.onProgress && (it + 1) % (options.reportEvery ?? 1000) === 0)
+      options.onProgress(it + 1, l1(current.and) + l1(current.or));
   }
   return {
     n,
@@ -123,18 +136,25 @@ export function extractAndOr(values: Float64Array, options: AndOrOptions = {}): 
  * computed with transforms in `O(n·2^n)` (the OR sum over sets meeting `T` is the total minus
  * the sum over subsets of the complement).
  */
-export function universalMatchingResidual(values: Float64Array, q: Float64Array, and: Float64Array, or: Float64Array): number {
+export function universalMatchingResidual(
+  values: Float64Array,
+  q: Float64Array,
+  and: Float64Array,
+  or: Float64Array,
+): number {
   const size = values.length;
   const andPart = Float64Array.from(and);
   // zeta transform: subset sums
   for (let bit = 1; bit < size; bit <<= 1)
-    for (let base = 0; base < size; base += bit << 1) for (let k = base; k < base + bit; k++) andPart[k + bit] += andPart[k];
+    for (let base = 0; base < size; base += bit << 1)
+      for (let k = base; k < base + bit; k++) andPart[k + bit] += andPart[k];
   const orSub = Float64Array.from(or);
   orSub[0] = 0;
   let orTotal = 0;
   for (let k = 1; k < size; k++) orTotal += or[k];
   for (let bit = 1; bit < size; bit <<= 1)
-    for (let base = 0; base < size; base += bit << 1) for (let k = base; k < base + bit; k++) orSub[k + bit] += orSub[k];
+    for (let base = 0; base < size; base += bit << 1)
+      for (let k = base; k < base + bit; k++) orSub[k + bit] += orSub[k];
   let worst = 0;
   for (let T = 0; T < size; T++) {
     const h = or[0] + andPart[T] + (orTotal - orSub[size - 1 - T]);
@@ -153,11 +173,13 @@ export function salientOrderStrength(
   values: readonly Float64Array[],
   tau?: number,
 ): { orders: number[]; strength: number[]; tau: number; salientCount: number } {
-  requireInput(decompositions.length > 0 && decompositions.length === values.length, 'decompositions', 'expected one decomposition per sample table');
+  requireInput(
+    decompositions.length > 0 && decompositions.length === values.length,
+    'decompositions',
+    'expected one decomposition per sample table',
+  );
   const n = decompositions[0].n;
-  const t =
-    tau ??
-    (0.03 * values.reduce((s, v) => s + Math.abs(v[v.length - 1] - v[0]), 0)) / values.length;
+  const t = tau ?? (0.03 * values.reduce((s, v) => s + Math.abs(v[v.length - 1] - v[0]), 0)) / values.length;
   const num = new Float64Array(n + 1);
   let salientCount = 0;
   for (const d of decompositions) {

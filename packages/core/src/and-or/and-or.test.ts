@@ -3,10 +3,20 @@ import { CoalitionBatch } from '../coalition/coalition-batch.js';
 import { UnanimityGame } from '../game/unanimity-game.js';
 import { orInteractions, mobiusTransform } from '../exact/mobius.js';
 import { Rng } from '../random/rng.js';
-import { andOrInteractions, extractAndOr, salientOrderStrength, universalMatchingResidual } from './and-or-extraction.js';
+import {
+  andOrInteractions,
+  extractAndOr,
+  salientOrderStrength,
+  universalMatchingResidual,
+} from './and-or-extraction.js';
 
 function table(game: UnanimityGame): Float64Array {
-  return game.evaluateSync(CoalitionBatch.fromMasks(game.n, Array.from({ length: 2 ** game.n }, (_, k) => k)));
+  return game.evaluateSync(
+    CoalitionBatch.fromMasks(
+      game.n,
+      Array.from({ length: 2 ** game.n }, (_, k) => k),
+    ),
+  );
 }
 
 describe('AND-OR decomposition', () => {
@@ -48,7 +58,11 @@ describe('AND-OR decomposition', () => {
     const game = UnanimityGame.random(6, 10, () => rng.next());
     const v = table(game);
     const q = new Float64Array(v.length);
-    const { and, or } = andOrInteractions(v, v.map((x) => x / 2), q);
+    const { and, or } = andOrInteractions(
+      v,
+      v.map((x) => x / 2),
+      q,
+    );
     expect(universalMatchingResidual(v, q, and, or)).toBeLessThan(1e-12);
     and[5] += 0.1;
     expect(universalMatchingResidual(v, q, and, or)).toBeGreaterThan(0.09);

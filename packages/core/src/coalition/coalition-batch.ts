@@ -16,7 +16,11 @@ export class CoalitionBatch {
   data: Uint32Array;
 
   constructor(n: number, capacity = 16) {
-    requireInput(Number.isInteger(n) && n >= 0, 'n', `expected a non-negative integer number of players, got ${n}`);
+    requireInput(
+      Number.isInteger(n) && n >= 0,
+      'n',
+      `expected a non-negative integer number of players, got ${n}`,
+    );
     this.n = n;
     this.words = Math.max(1, Math.ceil(n / 32));
     this.count = 0;
@@ -86,7 +90,11 @@ export class CoalitionBatch {
     const j = this.pushEmpty();
     for (let t = 0; t < players.length; t++) {
       const i = players[t];
-      requireInput(Number.isInteger(i) && i >= 0 && i < this.n, 'players', `player index ${i} out of range [0, ${this.n})`);
+      requireInput(
+        Number.isInteger(i) && i >= 0 && i < this.n,
+        'players',
+        `player index ${i} out of range [0, ${this.n})`,
+      );
       this.data[j * this.words + (i >>> 5)] |= 1 << (i & 31);
     }
     return j;

@@ -7,21 +7,33 @@ import { Evaluator } from './evaluator.js';
 
 function randomBatch(n: number, count: number, seed: number, distinct: number): CoalitionBatch {
   const rng = Rng.create(seed);
-  const pool = Array.from({ length: distinct }, () => Array.from({ length: n }, (_, i) => i).filter(() => rng.next() < 0.5));
+  const pool = Array.from({ length: distinct }, () =>
+    Array.from({ length: n }, (_, i) => i).filter(() => rng.next() < 0.5),
+  );
   const b = new CoalitionBatch(n);
   for (let k = 0; k < count; k++) b.pushPlayers(pool[rng.int(distinct)]);
   return b;
 }
 
 describe('Evaluator', () => {
-  const game = UnanimityGame.random(70, 40, (() => { const r = Rng.create(3); return () => r.next(); })());
+  const game = UnanimityGame.random(
+    70,
+    40,
+    (() => {
+      const r = Rng.create(3);
+      return () => r.next();
+    })(),
+  );
 
   it('keeps request order, de-duplicates and caches across requests', async () => {
     const seen: number[] = [];
-    const ev = new Evaluator(async (b, s, e) => {
-      seen.push(e - s);
-      return game.evaluateSync(b.slice(s, e));
-    }, { batchSize: 8 });
+    const ev = new Evaluator(
+      async (b, s, e) => {
+        seen.push(e - s);
+        return game.evaluateSync(b.slice(s, e));
+      },
+      { batchSize: 8 },
+    );
     const batch = randomBatch(70, 100, 1, 20);
     const out = await ev.evaluate(batch);
     expect(Array.from(out)).toEqual(Array.from(game.evaluateSync(batch)));
@@ -69,22 +81,32 @@ describe('Evaluator', () => {
 
   it('enforces the budget before calling the model', async () => {
     let called = false;
-    const ev = new Evaluator(async (_b, s, e) => {
-      called = true;
-      return new Float64Array(e - s);
-    }, { budget: 5 });
-    await expect(ev.evaluate(CoalitionBatch.fromMasks(4, [0, 1, 2, 3, 4, 5]))).rejects.toThrow(BudgetExceededError);
+    const ev = new Evaluator(
+      async (_b, s, e) => {
+        called = true;
+        return new Float64Array(e - s);
+      },
+      { budget: 5 },
+    );
+    await expect(ev.evaluate(CoalitionBatch.fromMasks(4, [0, 1, 2, 3, 4, 5]))).rejects.toThrow(
+      BudgetExceededError,
+    );
     expect(called).toBe(false);
   });
 
   it('reports progress and can be aborted', async () => {
     const progress: number[] = [];
     const controller = new AbortController();
-    const ev = new Evaluator(async (_b, s, e) => {
-      if (e >= 4) controller.abort(new Error('stop requested'));
-      return new Float64Array(e - s);
-    }, { batchSize: 2, onProgress: (p) => progress.push(p.done), signal: controller.signal });
-    await expect(ev.evaluate(CoalitionBatch.fromMasks(4, [0, 1, 2, 3, 4, 5, 6, 7]))).rejects.toThrow('stop requested');
+    const ev = new Evaluator(
+      async (_b, s, e) => {
+        if (e >= 4) controller.abort(new Error('stop requested'));
+        return new Float64Array(e - s);
+      },
+      { batchSize: 2, onProgress: (p) => progress.push(p.done), signal: controller.signal },
+    );
+    await expect(ev.evaluate(CoalitionBatch.fromMasks(4, [0, 1, 2, 3, 4, 5, 6, 7]))).rejects.toThrow(
+      'stop requested',
+    );
     expect(progress).toEqual([2, 4]);
   });
 

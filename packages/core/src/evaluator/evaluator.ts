@@ -57,7 +57,11 @@ class ValueMemo {
   constructor(n: number) {
     if (n <= DENSE_MEMO_MAX_PLAYERS) {
       const size = 2 ** n;
-      this.dense = { values: new Float64Array(size), known: new Uint8Array(size), pending: new Int32Array(size).fill(-1) };
+      this.dense = {
+        values: new Float64Array(size),
+        known: new Uint8Array(size),
+        pending: new Int32Array(size).fill(-1),
+      };
     }
   }
 
@@ -69,7 +73,13 @@ class ValueMemo {
    * Splits a request into cached values (written to `out`) and unique unknown coalitions
    * (appended to `unique`), recording for each request item its slot in `unique` (−1 if cached).
    */
-  plan(batch: CoalitionBatch, useCache: boolean, out: Float64Array, slotOf: Int32Array, unique: CoalitionBatch): void {
+  plan(
+    batch: CoalitionBatch,
+    useCache: boolean,
+    out: Float64Array,
+    slotOf: Int32Array,
+    unique: CoalitionBatch,
+  ): void {
     const d = this.dense;
     if (d) {
       for (let k = 0; k < batch.count; k++) {
@@ -142,9 +152,17 @@ export class Evaluator {
 
   constructor(fn: BatchValueFunction | PipelinedValueFunction<unknown>, options: EvaluatorOptions = {}) {
     const batchSize = options.batchSize ?? 256;
-    requireInput(Number.isInteger(batchSize) && batchSize > 0, 'batchSize', `expected a positive integer, got ${batchSize}`);
+    requireInput(
+      Number.isInteger(batchSize) && batchSize > 0,
+      'batchSize',
+      `expected a positive integer, got ${batchSize}`,
+    );
     const budget = options.budget ?? Infinity;
-    requireInput(budget === Infinity || (Number.isInteger(budget) && budget >= 0), 'budget', `expected a non-negative integer, got ${budget}`);
+    requireInput(
+      budget === Infinity || (Number.isInteger(budget) && budget >= 0),
+      'budget',
+      `expected a non-negative integer, got ${budget}`,
+    );
     this.fn = fn;
     this.batchSize = batchSize;
     this.budget = budget;
@@ -167,7 +185,11 @@ export class Evaluator {
   async evaluate(batch: CoalitionBatch): Promise<Float64Array> {
     // One Evaluator serves one input, hence one player count.
     this.memo ??= new ValueMemo(batch.n);
-    requireInput(this.players === undefined || this.players === batch.n, 'batch.n', `this Evaluator serves ${this.players} players, got a batch over ${batch.n}`);
+    requireInput(
+      this.players === undefined || this.players === batch.n,
+      'batch.n',
+      `this Evaluator serves ${this.players} players, got a batch over ${batch.n}`,
+    );
     this.players = batch.n;
     const out = new Float64Array(batch.count);
     const slotOf = new Int32Array(batch.count);

@@ -5,7 +5,13 @@ import { binomial } from '../math/combinatorics.js';
  * `S ⊆ N∖{i,j}` with `|S| = m`, read from a full table. `O(C(n−2, m))`; the naive baseline for
  * tests and benchmarks.
  */
-export function multiOrderDirect(values: ArrayLike<number>, n: number, i: number, j: number, m: number): number {
+export function multiOrderDirect(
+  values: ArrayLike<number>,
+  n: number,
+  i: number,
+  j: number,
+  m: number,
+): number {
   const others: number[] = [];
   for (let k = 0; k < n; k++) if (k !== i && k !== j) others.push(k);
   const bi = 1 << i;

@@ -46,13 +46,17 @@ export async function gameTable(game: Game, options: ExactOptions = {}): Promise
   const chunk = options.chunkSize ?? 65536;
   const values = new Float64Array(total);
   for (let start = 0; start < total; start += chunk) {
-    if (options.signal?.aborted) throw options.signal.reason instanceof Error ? options.signal.reason : new Error('aborted');
+    if (options.signal?.aborted)
+      throw options.signal.reason instanceof Error ? options.signal.reason : new Error('aborted');
     const end = Math.min(total, start + chunk);
     const batch = new CoalitionBatch(n, end - start);
     for (let mask = start; mask < end; mask++) batch.pushMask(mask);
     const v = await game.evaluate(batch);
     for (let k = 0; k < v.length; k++) {
-      if (!Number.isFinite(v[k])) throw new RangeError(`game value: v(S) for coalition mask ${start + k} is ${v[k]}, expected a finite number`);
+      if (!Number.isFinite(v[k]))
+        throw new RangeError(
+          `game value: v(S) for coalition mask ${start + k} is ${v[k]}, expected a finite number`,
+        );
     }
     values.set(v, start);
     options.onProgress?.(end, total);
@@ -69,22 +73,36 @@ export async function gameTable(game: Game, options: ExactOptions = {}): Promise
 export async function exactInteractions(game: Game, options: ExactOptions = {}): Promise<InteractionResult> {
   const t0 = performance.now();
   const values = await gameTable(game, options);
-  return { ...exactFromTable(values, options), modelCalls: game.modelCalls ?? values.length, wallTimeMs: performance.now() - t0 };
+  return {
+    ...exactFromTable(values, options),
+    modelCalls: game.modelCalls ?? values.length,
+    wallTimeMs: performance.now() - t0,
+  };
 }
 
 /** {@link exactInteractions} for a table already in memory. */
-export function exactFromTable(values: Float64Array, options: Pick<ExactOptions, 'orders' | 'details' | 'seed' | 'reward'> = {}): InteractionResult {
+export function exactFromTable(
+  values: Float64Array,
+  options: Pick<ExactOptions, 'orders' | 'details' | 'seed' | 'reward'> = {},
+): InteractionResult {
   const t0 = performance.now();
   const n = Math.round(Math.log2(values.length));
   requireInput(2 ** n === values.length, 'values', `expected a table of length 2^n, got ${values.length}`);
   const harsanyi = mobiusTransform(values);
   const or = orInteractions(values);
   const sums = n >= 2 ? pairSizeSums(harsanyi) : undefined;
-  const multi = n >= 2 ? multiOrderFromHarsanyi(harsanyi, options.orders, sums) : { orders: [], pairs: [], values: [] };
+  const multi =
+    n >= 2 ? multiOrderFromHarsanyi(harsanyi, options.orders, sums) : { orders: [], pairs: [], values: [] };
   const sii = n >= 2 ? siiFromHarsanyi(harsanyi, sums) : Array.from({ length: n }, () => new Float64Array(n));
   const shapley = shapleyFromHarsanyi(harsanyi);
   const banzhaf = banzhafFromHarsanyi(harsanyi);
-  const residuals = exactResiduals(values, harsanyi, or, shapley, n >= 2 && !options.orders ? multi : undefined);
+  const residuals = exactResiduals(
+    values,
+    harsanyi,
+    or,
+    shapley,
+    n >= 2 && !options.orders ? multi : undefined,
+  );
   return {
     ...resultMeta({
       method: 'exact',

@@ -29,7 +29,8 @@ function termMap(game: UnanimityGame): Map<number, number> {
   return map;
 }
 
-const close = (a: number, b: number, tol = 1e-9) => expect(Math.abs(a - b)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(b)));
+const close = (a: number, b: number, tol = 1e-9) =>
+  expect(Math.abs(a - b)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(b)));
 
 describe('exact engine on sums of unanimity games (closed forms)', () => {
   for (let n = 2; n <= 16; n++) {
@@ -156,7 +157,11 @@ describe('exactInteractions over a Game', () => {
 
   it('rejects non-finite values naming the coalition', async () => {
     const values = new Float64Array(8);
-    const bad = { n: 3, evaluate: async (b: CoalitionBatch) => Float64Array.from({ length: b.count }, (_, k) => (b.mask(k) === 5 ? NaN : values[0])) };
+    const bad = {
+      n: 3,
+      evaluate: async (b: CoalitionBatch) =>
+        Float64Array.from({ length: b.count }, (_, k) => (b.mask(k) === 5 ? NaN : values[0])),
+    };
     await expect(exactInteractions(bad)).rejects.toThrow(/mask 5 is NaN/);
   });
 

@@ -61,7 +61,8 @@ export function multiOrderFromHarsanyi(
   const { n, pairs, sums } = precomputed ?? pairSizeSums(harsanyi);
   const ms = orders ? [...orders] : Array.from({ length: Math.max(0, n - 1) }, (_, m) => m);
   for (const m of ms) {
-    if (!Number.isInteger(m) || m < 0 || m > n - 2) throw new RangeError(`orders: ${m} is not an integer in [0, ${n - 2}]`);
+    if (!Number.isInteger(m) || m < 0 || m > n - 2)
+      throw new RangeError(`orders: ${m} is not an integer in [0, ${n - 2}]`);
   }
   // weight[k][t] = C(n−t, m−t+2)/C(n−2, m)
   const stride = n + 1;

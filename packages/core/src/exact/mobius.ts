@@ -26,7 +26,8 @@ export function zetaInPlace(a: Float64Array): Float64Array {
 /** Checks that a table length is `2^n` and returns `n`. */
 export function tableOrder(length: number, field = 'values'): number {
   const n = Math.round(Math.log2(length));
-  if (length < 1 || 2 ** n !== length) throw new RangeError(`${field}: length ${length} is not a power of two`);
+  if (length < 1 || 2 ** n !== length)
+    throw new RangeError(`${field}: length ${length} is not a power of two`);
   return n;
 }
 

@@ -27,16 +27,25 @@ export class ModelGame implements Game {
   constructor(masker: Masker, runner: ModelRunner, options: ModelGameOptions) {
     requireInput(options.reward !== undefined, 'reward', 'a reward with a label is required');
     this.n = masker.n;
-    this.reward = { name: options.reward.name ?? 'log-odds', label: options.reward.label, subtractEmpty: options.reward.subtractEmpty };
+    this.reward = {
+      name: options.reward.name ?? 'log-odds',
+      label: options.reward.label,
+      subtractEmpty: options.reward.subtractEmpty,
+    };
     const name = this.reward.name;
     const label = this.reward.label;
     const onLogits = options.onLogits;
     this.evaluator = new Evaluator(
       {
-        prepare: (batch: CoalitionBatch, start: number, end: number): NamedTensors => masker.mask(batch, start, end),
+        prepare: (batch: CoalitionBatch, start: number, end: number): NamedTensors =>
+          masker.mask(batch, start, end),
         execute: async (inputs: unknown, count: number) => {
           const out = await runner.run(inputs as NamedTensors);
-          requireInput(out.rows === count, 'model output', `expected ${count} rows for the batch, got ${out.rows}`);
+          requireInput(
+            out.rows === count,
+            'model output',
+            `expected ${count} rows for the batch, got ${out.rows}`,
+          );
           onLogits?.(out);
           const values = new Float64Array(count);
           computeReward(name, out, label, values);

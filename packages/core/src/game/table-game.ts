@@ -11,8 +11,16 @@ export class TableGame implements Game {
   readonly values: Float64Array;
 
   constructor(n: number, values: ArrayLike<number>) {
-    requireInput(Number.isInteger(n) && n >= 0 && n <= MAX_TABLE_PLAYERS, 'n', `expected an integer in [0, ${MAX_TABLE_PLAYERS}], got ${n}`);
-    requireInput(values.length === 2 ** n, 'values', `expected 2^n = ${2 ** n} entries for n = ${n}, got ${values.length}`);
+    requireInput(
+      Number.isInteger(n) && n >= 0 && n <= MAX_TABLE_PLAYERS,
+      'n',
+      `expected an integer in [0, ${MAX_TABLE_PLAYERS}], got ${n}`,
+    );
+    requireInput(
+      values.length === 2 ** n,
+      'values',
+      `expected 2^n = ${2 ** n} entries for n = ${n}, got ${values.length}`,
+    );
     const v = Float64Array.from(values);
     for (let k = 0; k < v.length; k++) {
       requireInput(Number.isFinite(v[k]), `values[${k}]`, `expected a finite number, got ${values[k]}`);

@@ -26,12 +26,24 @@ export class UnanimityGame implements Game {
     const W = Math.max(1, Math.ceil(n / 32));
     const merged = new Map<string, { players: Uint32Array; words: Uint32Array; value: number }>();
     terms.forEach((t, ti) => {
-      requireInput(Number.isFinite(t.value), `terms[${ti}].value`, `expected a finite number, got ${t.value}`);
-      requireInput(Array.isArray(t.players) || ArrayBuffer.isView(t.players), `terms[${ti}].players`, 'expected an array of player indices');
+      requireInput(
+        Number.isFinite(t.value),
+        `terms[${ti}].value`,
+        `expected a finite number, got ${t.value}`,
+      );
+      requireInput(
+        Array.isArray(t.players) || ArrayBuffer.isView(t.players),
+        `terms[${ti}].players`,
+        'expected an array of player indices',
+      );
       const ps = Array.from(new Set(t.players)).sort((a, b) => a - b);
       const words = new Uint32Array(W);
       for (const i of ps) {
-        requireInput(Number.isInteger(i) && i >= 0 && i < n, `terms[${ti}].players`, `player index ${i} out of range [0, ${n})`);
+        requireInput(
+          Number.isInteger(i) && i >= 0 && i < n,
+          `terms[${ti}].players`,
+          `player index ${i} out of range [0, ${n})`,
+        );
         words[i >>> 5] |= 1 << (i & 31);
       }
       const key = ps.join(',');
@@ -75,7 +87,7 @@ export class UnanimityGame implements Game {
         let inside = true;
         for (let w = 0; w < W; w++) {
           const tw = t.words[w];
-          if (((batch.data[k * W + w] & tw) >>> 0) !== tw) {
+          if ((batch.data[k * W + w] & tw) >>> 0 !== tw) {
             inside = false;
             break;
           }
@@ -90,7 +102,9 @@ export class UnanimityGame implements Game {
   /** Harsanyi dividend `I_and(S)` of the coalition given by its players. */
   harsanyi(players: readonly number[]): number {
     if (players.length === 0) return this.v0;
-    const key = Array.from(new Set(players)).sort((a, b) => a - b).join(',');
+    const key = Array.from(new Set(players))
+      .sort((a, b) => a - b)
+      .join(',');
     let s = 0;
     for (const t of this.terms) if (Array.from(t.players).join(',') === key) s += t.value;
     return s;

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../random/rng.js';
 import { exactFromTable } from '../exact/exact-interactions.js';
 import { binomial, bitCount } from '../math/combinatorics.js';
-import { nestedCoefficient, nestedSizes, orderLossWeights, sampleNestedCoalitions } from './nested-coalitions.js';
+import {
+  nestedCoefficient,
+  nestedSizes,
+  orderLossWeights,
+  sampleNestedCoalitions,
+} from './nested-coalitions.js';
 import { ORDER_LOSS_PRESETS, parseOrderLossSpec } from './order-loss-terms.js';
 
 /** Mean of v over all coalitions of size k. */

@@ -15,7 +15,12 @@ export function nestedSizes(n: number, r1: number, r2: number): { s1: number; s2
  * membership per player): `S2` uniform among subsets of its size, `S1` uniform inside `S2`,
  * which makes `S1` uniform among subsets of its size too.
  */
-export function sampleNestedCoalitions(n: number, r1: number, r2: number, rng: Rng): { s1: Uint8Array; s2: Uint8Array } {
+export function sampleNestedCoalitions(
+  n: number,
+  r1: number,
+  r2: number,
+  rng: Rng,
+): { s1: Uint8Array; s2: Uint8Array } {
   const { s1: k1, s2: k2 } = nestedSizes(n, r1, r2);
   const order = rng.shuffle(Array.from({ length: n }, (_, i) => i));
   const s1 = new Uint8Array(n);
@@ -36,7 +41,11 @@ export function sampleNestedCoalitions(n: number, r1: number, r2: number, rng: R
  */
 export function orderLossWeights(n: number, s1: number, s2: number): Float64Array {
   requireInput(Number.isInteger(n) && n >= 2, 'n', `expected an integer ≥ 2, got ${n}`);
-  requireInput(Number.isInteger(s1) && Number.isInteger(s2) && 0 <= s1 && s1 < s2 && s2 <= n, 's1, s2', `expected integers 0 ≤ s1 < s2 ≤ n, got ${s1}, ${s2}`);
+  requireInput(
+    Number.isInteger(s1) && Number.isInteger(s2) && 0 <= s1 && s1 < s2 && s2 <= n,
+    's1, s2',
+    `expected integers 0 ≤ s1 < s2 ≤ n, got ${s1}, ${s2}`,
+  );
   const w = new Float64Array(n - 1);
   const nn = n * (n - 1);
   for (let m = 0; m <= n - 2; m++) {

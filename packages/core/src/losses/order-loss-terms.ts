@@ -33,18 +33,21 @@ export function parseOrderLossSpec(spec: string, field = 'losses'): OrderLossTer
   const text = spec.trim();
   if (text in ORDER_LOSS_PRESETS) return ORDER_LOSS_PRESETS[text as OrderLossPreset].map((t) => ({ ...t }));
   requireInput(text.length > 0, field, 'expected a preset name or terms like plus:0.3,0.7');
-  return text.split(/[;\s]+/).filter(Boolean).map((part) => {
-    const m = /^(plus|minus):([^,]+),([^,]+)$/.exec(part);
-    if (!m) {
-      throw new OrderlensInputError(
-        field,
-        `cannot read "${part}"; expected a preset (${Object.keys(ORDER_LOSS_PRESETS).join(', ')}) or plus:r1,r2 / minus:r1,r2`,
-      );
-    }
-    const term: OrderLossTerm = { kind: m[1] as 'plus' | 'minus', r1: Number(m[2]), r2: Number(m[3]) };
-    validateOrderLossTerm(term, field);
-    return term;
-  });
+  return text
+    .split(/[;\s]+/)
+    .filter(Boolean)
+    .map((part) => {
+      const m = /^(plus|minus):([^,]+),([^,]+)$/.exec(part);
+      if (!m) {
+        throw new OrderlensInputError(
+          field,
+          `cannot read "${part}"; expected a preset (${Object.keys(ORDER_LOSS_PRESETS).join(', ')}) or plus:r1,r2 / minus:r1,r2`,
+        );
+      }
+      const term: OrderLossTerm = { kind: m[1] as 'plus' | 'minus', r1: Number(m[2]), r2: Number(m[3]) };
+      validateOrderLossTerm(term, field);
+      return term;
+    });
 }
 
 /** Checks `0 ≤ r1 < r2 ≤ 1`. */

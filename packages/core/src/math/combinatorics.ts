@@ -30,7 +30,10 @@ export function binomialRatio(a: number, b: number, c: number, d: number): numbe
   if (d < 0 || d > c) throw new RangeError(`binomialRatio: C(${c}, ${d}) is zero`);
   if (a <= 60 && c <= 60) return binomial(a, b) / binomial(c, d);
   return Math.exp(
-    logFactorial(a) - logFactorial(b) - logFactorial(a - b) - (logFactorial(c) - logFactorial(d) - logFactorial(c - d)),
+    logFactorial(a) -
+      logFactorial(b) -
+      logFactorial(a - b) -
+      (logFactorial(c) - logFactorial(d) - logFactorial(c - d)),
   );
 }
 

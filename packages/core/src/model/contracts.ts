@@ -76,7 +76,11 @@ export interface InputGradientCapability {
    * Logits and the gradient of `Σ_rows loss(row)` with respect to the named float input, where
    * `loss` is the cross-entropy with `labels`.
    */
-  crossEntropyGradient(inputs: NamedTensors, inputName: string, labels: Int32Array): Promise<{ logits: ModelOutput; gradient: Float32Array }>;
+  crossEntropyGradient(
+    inputs: NamedTensors,
+    inputName: string,
+    labels: Int32Array,
+  ): Promise<{ logits: ModelOutput; gradient: Float32Array }>;
 }
 
 /** Whether a runner declares the capability `name`. */

@@ -24,7 +24,9 @@ export function tensorSize(dims: readonly number[]): number {
 /** A float32 tensor. */
 export function float32Tensor(data: Float32Array, dims: readonly number[]): TensorData {
   if (tensorSize(dims) !== data.length) {
-    throw new RangeError(`tensor: shape [${dims.join(', ')}] needs ${tensorSize(dims)} values, got ${data.length}`);
+    throw new RangeError(
+      `tensor: shape [${dims.join(', ')}] needs ${tensorSize(dims)} values, got ${data.length}`,
+    );
   }
   return { type: 'float32', data, dims };
 }

@@ -74,6 +74,11 @@ export function resultMeta(fields: Omit<ResultMeta, 'schema' | 'version' | 'crea
 export function writeJsonAtomic(path: string, value: unknown): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  writeFileSync(tmp, JSON.stringify(value, (_k, v) => (ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as Float64Array) : v)));
+  writeFileSync(
+    tmp,
+    JSON.stringify(value, (_k, v) =>
+      ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as Float64Array) : v,
+    ),
+  );
   renameSync(tmp, path);
 }

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { computeReward, parseRewardName } from './reward.js';
 
-const out = (rows: number[][]) => ({ data: Float32Array.from(rows.flat()), rows: rows.length, classes: rows[0].length });
+const out = (rows: number[][]) => ({
+  data: Float32Array.from(rows.flat()),
+  rows: rows.length,
+  classes: rows[0].length,
+});
 
 describe('rewards', () => {
   const z = [1.5, -0.5, 0.25];
@@ -35,7 +39,9 @@ describe('rewards', () => {
   });
 
   it('fails clearly on NaN outputs, bad labels and unknown rewards', () => {
-    expect(() => computeReward('log-odds', out([[NaN, 1]]), 0, target)).toThrow(/row 0 gives a non-finite log-odds/);
+    expect(() => computeReward('log-odds', out([[NaN, 1]]), 0, target)).toThrow(
+      /row 0 gives a non-finite log-odds/,
+    );
     expect(() => computeReward('log-odds', out([z]), 3, target)).toThrow(/label: class 3 out of range/);
     expect(() => parseRewardName('margin')).toThrow(/reward: unknown reward "margin"/);
   });

@@ -18,7 +18,10 @@ export interface RewardSpec {
 /** Validates a reward name given by a user. */
 export function parseRewardName(name: string, field = 'reward'): RewardName {
   if ((REWARD_NAMES as readonly string[]).includes(name)) return name as RewardName;
-  throw new OrderlensInputError(field, `unknown reward "${name}"; expected one of ${REWARD_NAMES.join(', ')}`);
+  throw new OrderlensInputError(
+    field,
+    `unknown reward "${name}"; expected one of ${REWARD_NAMES.join(', ')}`,
+  );
 }
 
 /**
@@ -28,12 +31,26 @@ export function parseRewardName(name: string, field = 'reward'): RewardName {
  * and `log-odds` is that logit signed toward `label`. Throws when an output is NaN or infinite,
  * naming the row, because a silent NaN would poison every interaction computed from it.
  */
-export function computeReward(name: RewardName, out: ModelOutput, label: number, target: Float64Array, offset = 0): void {
+export function computeReward(
+  name: RewardName,
+  out: ModelOutput,
+  label: number,
+  target: Float64Array,
+  offset = 0,
+): void {
   const { data, rows, classes } = out;
-  requireInput(data.length === rows * classes, 'model output', `expected ${rows}×${classes} values, got ${data.length}`);
+  requireInput(
+    data.length === rows * classes,
+    'model output',
+    `expected ${rows}×${classes} values, got ${data.length}`,
+  );
   const binary = classes === 1;
   const C = binary ? 2 : classes;
-  requireInput(Number.isInteger(label) && label >= 0 && label < C, 'label', `class ${label} out of range [0, ${C})`);
+  requireInput(
+    Number.isInteger(label) && label >= 0 && label < C,
+    'label',
+    `class ${label} out of range [0, ${C})`,
+  );
   for (let r = 0; r < rows; r++) {
     let v: number;
     if (binary) {
@@ -47,7 +64,9 @@ export function computeReward(name: RewardName, out: ModelOutput, label: number,
     }
     if (!Number.isFinite(v)) {
       const row = Array.from(data.subarray(r * classes, (r + 1) * classes)).join(', ');
-      throw new RangeError(`model output: row ${r} gives a non-finite ${name} reward (${v}); logits [${row}]`);
+      throw new RangeError(
+        `model output: row ${r} gives a non-finite ${name} reward (${v}); logits [${row}]`,
+      );
     }
     target[offset + r] = v;
   }
