@@ -1,1 +1,15 @@
-export {};
+/**
+ * @orderlens/tabular — tabular data for interaction analysis: CSV reading and schemas,
+ * preprocessing saved with a model, a masker where every attribute is a player, and the UCI
+ * census preset (the 12-variable recipe of the representation-bottleneck experiments).
+ */
+export * from './csv/read-csv.js';
+export * from './schema/schema.js';
+export * from './preprocess/preprocessor.js';
+export * from './masker/baseline.js';
+export * from './masker/tabular-masker.js';
+export * from './random/numpy-random-state.js';
+export * from './census/census.js';
+export * from './analysis/model-io.js';
+export * from './analysis/exact-strength.js';
+export * from './analysis/attack-change.js';

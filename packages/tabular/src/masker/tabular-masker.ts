@@ -1,0 +1,104 @@
+import {
+  float32Tensor,
+  requireInput,
+  type CoalitionBatch,
+  type Masker,
+  type NamedTensors,
+} from '@orderlens/core';
+
+/** Options of {@link TabularMasker}. */
+export interface TabularMaskerOptions {
+  /** Values of absent players' inputs, one per model input (see `tabularBaseline`). */
+  baseline: ArrayLike<number>;
+  /** Name of the model input (default `x`). */
+  inputName?: string;
+  /**
+   * Player owning each model input (default: input `f` is player `f`). Inputs with −1 are never
+   * masked. Players are numbered `0 … n−1` and every player must own at least one input.
+   */
+  playerOfFeature?: ArrayLike<number>;
+}
+
+/**
+ * Masks one tabular row: in every coalition, inputs of present players keep the row's values and
+ * inputs of absent players take the baseline. The output is one float32 tensor `[batch, d]`.
+ *
+ * One buffer is allocated per batch (never per coalition). It is not reused across calls because
+ * the Evaluator prepares batch k+1 while batch k still runs.
+ */
+export class TabularMasker implements Masker {
+  readonly n: number;
+  /** Model inputs per row. */
+  readonly d: number;
+  readonly inputName: string;
+  private readonly x: Float32Array;
+  private readonly baseline: Float32Array;
+  private readonly owner: Int32Array;
+
+  constructor(x: ArrayLike<number>, options: TabularMaskerOptions) {
+    const d = x.length;
+    requireInput(d > 0, 'x', 'the row to mask is empty');
+    requireInput(
+      options.baseline.length === d,
+      'baseline',
+      `has ${options.baseline.length} values but the row has ${d} inputs`,
+    );
+    this.x = Float32Array.from(x);
+    this.baseline = Float32Array.from(options.baseline);
+    for (let f = 0; f < d; f++) {
+      requireInput(Number.isFinite(this.x[f]), 'x', `input ${f} is ${x[f]}, expected a finite number`);
+      requireInput(
+        Number.isFinite(this.baseline[f]),
+        'baseline',
+        `value ${f} is ${options.baseline[f]}, expected a finite number`,
+      );
+    }
+    const owner = options.playerOfFeature
+      ? Int32Array.from(options.playerOfFeature)
+      : Int32Array.from({ length: d }, (_v, f) => f);
+    requireInput(
+      owner.length === d,
+      'playerOfFeature',
+      `has ${owner.length} entries but the row has ${d} inputs`,
+    );
+    let n = 0;
+    for (const p of owner) {
+      requireInput(
+        Number.isInteger(p) && p >= -1,
+        'playerOfFeature',
+        `entries must be player indices or −1, got ${p}`,
+      );
+      n = Math.max(n, p + 1);
+    }
+    const owned = new Uint8Array(n);
+    for (const p of owner) if (p >= 0) owned[p] = 1;
+    requireInput(
+      n > 0 && owned.every((o) => o === 1),
+      'playerOfFeature',
+      'players must be numbered 0 … n−1 with every player owning an input',
+    );
+    this.n = n;
+    this.d = d;
+    this.owner = owner;
+    this.inputName = options.inputName ?? 'x';
+  }
+
+  mask(batch: CoalitionBatch, start: number, end: number): NamedTensors {
+    requireInput(batch.n === this.n, 'coalitions', `are over ${batch.n} players, the masker has ${this.n}`);
+    const d = this.d;
+    const rows = end - start;
+    const out = new Float32Array(rows * d);
+    const words = batch.words;
+    const data = batch.data;
+    for (let k = 0; k < rows; k++) {
+      const base = (start + k) * words;
+      const o = k * d;
+      for (let f = 0; f < d; f++) {
+        const p = this.owner[f];
+        const present = p < 0 || (data[base + (p >>> 5)] & (1 << (p & 31))) !== 0;
+        out[o + f] = present ? this.x[f] : this.baseline[f];
+      }
+    }
+    return { [this.inputName]: float32Tensor(out, [rows, d]) };
+  }
+}
