@@ -148,7 +148,7 @@ export async function linePlot(options: LinePlotOptions): Promise<Plot> {
       // Reference / theory series: dashed, no markers.
       { transform: [{ filter: 'datum.dashed' }], mark: { type: 'line', strokeDash: [6, 4], strokeWidth: 2 } },
     ],
-    config: { font: FONT, legend: { labelLimit: 260 } },
+    config: { font: FONT, legend: { labelLimit: 360, orient: 'bottom', direction: 'vertical' } },
   };
   return renderVegaLite(spec);
 }

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { writeJsonAtomic } from '@orderlens/core';
+import { theoryStrength, writeJsonAtomic } from '@orderlens/core';
 import type { TabularStrengthReport } from '@orderlens/tabular';
 import { strengthPlot, writePlot, type TheoryCurve } from '../../util/plots.js';
 
@@ -27,10 +27,14 @@ export function theoryCurves(models: readonly AnalyzedModel[]): TheoryCurve[] {
     { label: `theory F̂ (n = ${first.n})`, ratios: first.ratios, values: meanNormalised(first.theory.F) },
   ];
   for (const m of models.length <= 2 ? models : []) {
+    // Drawn at its own orders k/(n′−2): sampled on the measured ratio grid, a small n′ would
+    // show as a staircase.
+    const nEff = m.report.fit.nEff;
+    const ks = Array.from({ length: Math.max(1, nEff - 1) }, (_, k) => k);
     curves.push({
-      label: `F̂ at n′ = ${m.report.fit.nEff} (${m.label})`,
-      ratios: m.report.ratios,
-      values: meanNormalised(m.report.fit.curve),
+      label: `F̂ at n′ = ${nEff} (${m.label})`,
+      ratios: ks.map((k) => (nEff > 2 ? k / (nEff - 2) : 0)),
+      values: meanNormalised(theoryStrength(nEff, ks)),
     });
   }
   return curves;
