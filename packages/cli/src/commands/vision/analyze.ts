@@ -69,8 +69,13 @@ interface AnalyzeFlags extends VisionDataFlags, PreprocessFlags {
 export function registerAnalyzeVision(program: Command): void {
   visionCommandGroup(program, 'analyze', 'measure interaction strength over orders of a model')
     .command('vision')
-    .description('multi-order interaction strength J(m) of an image classifier over patch (or feature-map) players')
-    .requiredOption('--model <file>', 'image classifier: .onnx or tfjs model.json (preprocessing from meta.json beside it)')
+    .description(
+      'multi-order interaction strength J(m) of an image classifier over patch (or feature-map) players',
+    )
+    .requiredOption(
+      '--model <file>',
+      'image classifier: .onnx, tfjs model.json (preprocessing from meta.json beside it), or nsfwjs[:mobilenet_v2]',
+    )
     .option('--meta <file>', 'model meta.json (input name/shape, normalisation, classes, cutTensor)')
     .option('--dataset <spec>', DATASET_HELP)
     .option('--images <dir>', 'folder with one subfolder of images per class (instead of --dataset)')
@@ -81,10 +86,17 @@ export function registerAnalyzeVision(program: Command): void {
     .option('--scale <s>', 'pixel multiplier before normalisation (default 1/255)')
     .option('--layout <NCHW|NHWC>', 'model input layout')
     .option('--channel-order <RGB|BGR>', 'colour channel order the model expects')
-    .option('--protocol <name>', 'reference (ICLR 2022: 200 pairs r≤2, 100 contexts each) or fast (shared contexts)', 'fast')
-    .option('--grid <side|RxC>', 'patch grid (default the protocol\'s 16×16)')
+    .option(
+      '--protocol <name>',
+      'reference (ICLR 2022: 200 pairs r≤2, 100 contexts each) or fast (shared contexts)',
+      'fast',
+    )
+    .option('--grid <side|RxC>', "patch grid (default the protocol's 16×16)")
     .option('--vit-patch <p>', 'grid aligned to a ViT patch size p (image/p × image/p players)')
-    .option('--feature-map [tensor]', 'mask cells of an intermediate feature map (baseline 0); default tensor from meta.json cutTensor')
+    .option(
+      '--feature-map [tensor]',
+      'mask cells of an intermediate feature map (baseline 0); default tensor from meta.json cutTensor',
+    )
     .option('--pairs <k>', 'pairs per sample (protocol default)')
     .option('--radius <r>', 'Chebyshev radius of neighbour pairs (protocol default)')
     .option('--contexts <k>', 'contexts per pair and order (protocol default)')
@@ -93,7 +105,11 @@ export function registerAnalyzeVision(program: Command): void {
     .option('--per-class <k>', 'correctly classified samples per class (protocol default 5)')
     .option('--samples <k>', 'at most this many samples in total')
     .option('--reward <name>', 'log-odds | logit | log-prob | prob', 'log-odds')
-    .option('--baseline <spec>', 'absent patches: mean (dataset mean), zero, blur[:sigma], value:v[,v,v]', 'mean')
+    .option(
+      '--baseline <spec>',
+      'absent patches: mean (dataset mean), zero, blur[:sigma], value:v[,v,v]',
+      'mean',
+    )
     .option('--seed <s>', 'seed of every random choice', '0')
     .option('--batch-size <k>', 'images per model call', '256')
     .option('--heatmaps <k>', 'PNG heat maps (low vs high order) for the first k samples', '3')
@@ -102,44 +118,77 @@ export function registerAnalyzeVision(program: Command): void {
     .action(async (flags: AnalyzeFlags, cmd: Command) => {
       const io = ioOf(cmd);
       const out = resolve(flags.out);
-      const threads = flags.threads !== undefined ? parseInteger(flags.threads, '--threads', { min: 1 }) : undefined;
+      const threads =
+        flags.threads !== undefined ? parseInteger(flags.threads, '--threads', { min: 1 }) : undefined;
       const model = await openVisionModel(flags.model, flags, { threads });
       try {
-        const { dataset, source } = await loadVisionData(flags, model.shape?.channels);
+        const { dataset, source } = await loadVisionData(flags, model.shape?.channels, model.classes);
         checkInputShape(model, dataset);
-        const shape: ImageShape = model.shape ?? { channels: dataset.channels, height: dataset.height, width: dataset.width, layout: model.preprocess.layout ?? 'NCHW' };
+        const shape: ImageShape = model.shape ?? {
+          channels: dataset.channels,
+          height: dataset.height,
+          width: dataset.width,
+          layout: model.preprocess.layout ?? 'NCHW',
+        };
         const overrides = {
           pairs: opt(flags.pairs, '--pairs'),
           radius: opt(flags.radius, '--radius'),
           contexts: opt(flags.contexts, '--contexts'),
           repeats: opt(flags.repeats, '--repeats'),
           perClass: opt(flags.perClass, '--per-class'),
-          ratios: flags.ratios !== undefined ? parseFloatList(flags.ratios, '--ratios', { min: 0, max: 1 }) : undefined,
+          ratios:
+            flags.ratios !== undefined
+              ? parseFloatList(flags.ratios, '--ratios', { min: 0, max: 1 })
+              : undefined,
         };
         const protocol = resolveProtocol(flags.protocol, overrides);
         const reward = parseRewardName(flags.reward, '--reward');
         const baselineSpec = parseBaseline(flags.baseline, '--baseline');
         const batchSize = parseInteger(flags.batchSize, '--batch-size', { min: 1 });
         const seed = flags.seed;
-        const featureTensor = flags.featureMap === undefined ? undefined : flags.featureMap === true ? model.cutTensor : flags.featureMap;
-        if (flags.featureMap !== undefined && !featureTensor) throw new OrderlensInputError('--feature-map', 'name the tensor (the model has no meta.json cutTensor)');
-        if (flags.vitPatch !== undefined && flags.grid !== undefined) throw new OrderlensInputError('--vit-patch', 'give either --grid or --vit-patch');
+        const featureTensor =
+          flags.featureMap === undefined
+            ? undefined
+            : flags.featureMap === true
+              ? model.cutTensor
+              : flags.featureMap;
+        if (flags.featureMap !== undefined && !featureTensor)
+          throw new OrderlensInputError(
+            '--feature-map',
+            'name the tensor (the model has no meta.json cutTensor)',
+          );
+        if (flags.vitPatch !== undefined && flags.grid !== undefined)
+          throw new OrderlensInputError('--vit-patch', 'give either --grid or --vit-patch');
         let rows: number;
         let cols: number;
         if (flags.vitPatch !== undefined) {
-          const g = PatchGrid.forVit(parseInteger(flags.vitPatch, '--vit-patch', { min: 1 }), shape.height, shape.width);
+          const g = PatchGrid.forVit(
+            parseInteger(flags.vitPatch, '--vit-patch', { min: 1 }),
+            shape.height,
+            shape.width,
+          );
           rows = g.rows;
           cols = g.cols;
         } else {
-          ({ rows, cols } = flags.grid !== undefined ? parseGrid(flags.grid) : { rows: protocol.grid, cols: protocol.grid });
+          ({ rows, cols } =
+            flags.grid !== undefined ? parseGrid(flags.grid) : { rows: protocol.grid, cols: protocol.grid });
         }
         const pre = resolvePreprocessing(model.preprocess, dataset.channels);
         const datasetMean = byteMeanToModel(datasetChannelMean(dataset), pre);
 
-        const sel = await selectCorrectSamples({ runner: model.runner, dataset, preprocess: model.preprocess, inputName: model.inputName, perClass: protocol.perClass, batchSize });
-        const maxSamples = flags.samples !== undefined ? parseInteger(flags.samples, '--samples', { min: 1 }) : Infinity;
+        const sel = await selectCorrectSamples({
+          runner: model.runner,
+          dataset,
+          preprocess: model.preprocess,
+          inputName: model.inputName,
+          perClass: protocol.perClass,
+          batchSize,
+        });
+        const maxSamples =
+          flags.samples !== undefined ? parseInteger(flags.samples, '--samples', { min: 1 }) : Infinity;
         const indices = sel.indices.slice(0, maxSamples);
-        if (indices.length === 0) throw new OrderlensInputError('--dataset', 'the model classifies none of the images correctly');
+        if (indices.length === 0)
+          throw new OrderlensInputError('--dataset', 'the model classifies none of the images correctly');
 
         const cut = featureTensor ? await cutModelAt(model.runner, featureTensor) : undefined;
         const imageGrid = new PatchGrid(rows, cols, shape.height, shape.width);
@@ -151,11 +200,30 @@ export function registerAnalyzeVision(program: Command): void {
           const x = toModelInput(datasetImage(dataset, k), model.preprocess);
           const label = dataset.labels[k];
           if (cut) {
-            const masker = await FeatureMapMasker.create({ cut, inputs: { [model.inputName]: float32Tensor(x, batchDimsOf(shape)) }, grid: { rows, cols } });
-            games[s] = new ModelGame(masker, cut.suffix as ModelRunner, { reward: { name: reward, label }, batchSize, cache: false });
+            const masker = await FeatureMapMasker.create({
+              cut,
+              inputs: { [model.inputName]: float32Tensor(x, batchDimsOf(shape)) },
+              grid: { rows, cols },
+            });
+            games[s] = new ModelGame(masker, cut.suffix as ModelRunner, {
+              reward: { name: reward, label },
+              batchSize,
+              cache: false,
+            });
           } else {
             const baseline = buildBaseline(baselineSpec, x, shape, datasetMean);
-            games[s] = patchGame({ runner: model.runner, x, baseline, shape, grid: imageGrid, label, reward, batchSize, playerOfElement: owner, inputName: model.inputName });
+            games[s] = patchGame({
+              runner: model.runner,
+              x,
+              baseline,
+              shape,
+              grid: imageGrid,
+              label,
+              reward,
+              batchSize,
+              playerOfElement: owner,
+              inputName: model.inputName,
+            });
           }
           return games[s];
         };
@@ -169,7 +237,10 @@ export function registerAnalyzeVision(program: Command): void {
           signal: io.signal,
           onProgress: (p) => {
             const unitsPerSample = p.total * p.repeats;
-            progress.update((p.sample - 1) * unitsPerSample + (p.repeat - 1) * p.total + p.done, indices.length * unitsPerSample);
+            progress.update(
+              (p.sample - 1) * unitsPerSample + (p.repeat - 1) * p.total + p.done,
+              indices.length * unitsPerSample,
+            );
           },
         });
         progress.finish();
@@ -183,17 +254,42 @@ export function registerAnalyzeVision(program: Command): void {
         const fit = res.ratios.length >= 2 ? fitEffectiveN(res.ratios, jHat) : undefined;
         const meanTheory = theory.reduce((a, b) => a + b, 0) / theory.length;
         const plot = await strengthPlot({
-          curves: [{ label: `J(m), ${indices.length} samples (${protocol.name})`, ratios: res.ratios, J: res.strength.J }],
+          curves: [
+            {
+              label: `J(m), ${indices.length} samples (${protocol.name})`,
+              ratios: res.ratios,
+              J: res.strength.J,
+            },
+          ],
           theory: [
-            { label: `theory F̂(m), n = ${n} (mean 1)`, ratios: res.ratios, values: theory.map((v) => v / meanTheory) },
-            ...(fit ? [{ label: `theory fit n' = ${fit.nEff} (mean 1)`, ratios: res.ratios, values: normMean(fit.curve) }] : []),
+            {
+              label: `theory F̂(m), n = ${n} (mean 1)`,
+              ratios: res.ratios,
+              values: theory.map((v) => v / meanTheory),
+            },
+            ...(fit
+              ? [
+                  {
+                    label: `theory fit n' = ${fit.nEff} (mean 1)`,
+                    ratios: res.ratios,
+                    values: normMean(fit.curve),
+                  },
+                ]
+              : []),
           ],
           title: `Interaction strength over orders — ${model.file.split('/').pop()}`,
           yLabel: 'J(m) (mean over orders = 1)',
           logY: true,
         });
         const plots = writePlot(join(out, 'strength'), plot);
-        const heatmaps = await writeHeatmaps(out, res, indices, dataset, parseInteger(flags.heatmaps, '--heatmaps', { min: 0 }), shape);
+        const heatmaps = await writeHeatmaps(
+          out,
+          res,
+          indices,
+          dataset,
+          parseInteger(flags.heatmaps, '--heatmaps', { min: 0 }),
+          shape,
+        );
         const result: InteractionResult = {
           ...resultMeta({
             method: 'vision-protocol',
@@ -211,11 +307,27 @@ export function registerAnalyzeVision(program: Command): void {
               grid: { rows, cols },
               players: cut ? `feature map ${featureTensor}` : 'image patches',
               baseline: cut ? 'zero (feature map)' : flags.baseline,
-              selection: { perClass: protocol.perClass, accuracy: sel.accuracy, classified: sel.classified, indices },
+              selection: {
+                perClass: protocol.perClass,
+                accuracy: sel.accuracy,
+                classified: sel.classified,
+                indices,
+              },
               instability: res.instability,
               strengthPerSampleMean: res.strengthPerSample,
-              theory: { n, orders: res.orders, values: theory, ...(fit ? { effectiveN: fit.nEff, effectiveCurve: fit.curve } : {}) },
-              samples: res.samples.map((s, t) => ({ index: indices[t], label: dataset.labels[indices[t]], modelCalls: s.modelCalls, strengthByRepeat: s.strengthByRepeat, multiOrder: s.multiOrder })),
+              theory: {
+                n,
+                orders: res.orders,
+                values: theory,
+                ...(fit ? { effectiveN: fit.nEff, effectiveCurve: fit.curve } : {}),
+              },
+              samples: res.samples.map((s, t) => ({
+                index: indices[t],
+                label: dataset.labels[indices[t]],
+                modelCalls: s.modelCalls,
+                strengthByRepeat: s.strengthByRepeat,
+                multiOrder: s.multiOrder,
+              })),
               outputs: { ...plots, heatmaps },
             },
           }),
@@ -227,7 +339,9 @@ export function registerAnalyzeVision(program: Command): void {
           `analyze vision: ${indices.length} samples, n = ${n} (${rows}×${cols}${cut ? ` cells of ${featureTensor}` : ' patches'}), protocol ${protocol.name}, ` +
             `${res.modelCalls} model calls, instability ${res.instability === null ? 'n/a' : res.instability.toFixed(4)}; wrote ${join(out, 'result.json')}\n`,
         );
-        io.stdout(`J(m) by ratio: ${res.ratios.map((r, k) => `${r}:${res.strength.J[k].toFixed(3)}`).join(' ')}\n`);
+        io.stdout(
+          `J(m) by ratio: ${res.ratios.map((r, k) => `${r}:${res.strength.J[k].toFixed(3)}`).join(' ')}\n`,
+        );
       } finally {
         await model.runner.dispose();
       }
@@ -244,7 +358,9 @@ function normMean(xs: number[]): number[] {
 }
 
 function batchDimsOf(shape: ImageShape): number[] {
-  return shape.layout === 'NCHW' ? [1, shape.channels, shape.height, shape.width] : [1, shape.height, shape.width, shape.channels];
+  return shape.layout === 'NCHW'
+    ? [1, shape.channels, shape.height, shape.width]
+    : [1, shape.height, shape.width, shape.channels];
 }
 
 /** Writes `heatmap-<k>.png`: the image, low-order strength (r ≤ 0.1) and high-order strength (r ≥ 0.7) per patch. */

@@ -31,25 +31,43 @@ export const DATASET_HELP =
 
 /**
  * Loads the images named by `--dataset` or `--images <folder>` (one subfolder per class).
- * `--resize WxH` applies to folders; `--limit` keeps the first images.
+ * `--resize WxH` applies to folders; `--limit` keeps the first images. For folders, `classNames`
+ * (the model's classes) fixes the label of each subfolder name.
  */
-export async function loadVisionData(flags: VisionDataFlags, channels?: number): Promise<{ dataset: ImageDataset; source: string }> {
+export async function loadVisionData(
+  flags: VisionDataFlags,
+  channels?: number,
+  classNames?: readonly string[],
+): Promise<{ dataset: ImageDataset; source: string }> {
   const limit = flags.limit !== undefined ? parseInteger(flags.limit, '--limit', { min: 1 }) : undefined;
-  if (flags.images !== undefined && flags.dataset !== undefined) throw new OrderlensInputError('--images', 'give either --images or --dataset, not both');
+  if (flags.images !== undefined && flags.dataset !== undefined)
+    throw new OrderlensInputError('--images', 'give either --images or --dataset, not both');
   if (flags.images !== undefined) {
     let resize: { width: number; height: number } | undefined;
     if (flags.resize !== undefined) {
       const m = /^(\d+)[x×](\d+)$/i.exec(flags.resize.trim());
       if (!m) throw new OrderlensInputError('--resize', `expected WxH like 32x32, got "${flags.resize}"`);
-      resize = { width: parseInteger(m[1], '--resize', { min: 1 }), height: parseInteger(m[2], '--resize', { min: 1 }) };
+      resize = {
+        width: parseInteger(m[1], '--resize', { min: 1 }),
+        height: parseInteger(m[2], '--resize', { min: 1 }),
+      };
     }
-    const ds = await readImageFolder(flags.images, { resize, channels: channels === 1 ? 1 : 3 });
+    const ds = await readImageFolder(flags.images, {
+      resize,
+      channels: channels === 1 ? 1 : 3,
+      ...(classNames ? { classNames } : {}),
+    });
     return { dataset: limit ? cut(ds, limit) : ds, source: flags.images };
   }
   const spec = flags.dataset ?? 'cifar10';
   const opts = limit ? { limit } : {};
-  if (spec === 'cifar10' || spec === 'cifar10-test') return { dataset: loadCifar10Subset('test', opts), source: 'cifar10 test subset (JPEG-decoded, see PROVENANCE.md)' };
-  if (spec === 'cifar10-train') return { dataset: loadCifar10Subset('train', opts), source: 'cifar10 train subset (JPEG-decoded)' };
+  if (spec === 'cifar10' || spec === 'cifar10-test')
+    return {
+      dataset: loadCifar10Subset('test', opts),
+      source: 'cifar10 test subset (JPEG-decoded, see PROVENANCE.md)',
+    };
+  if (spec === 'cifar10-train')
+    return { dataset: loadCifar10Subset('train', opts), source: 'cifar10 train subset (JPEG-decoded)' };
   if (spec === 'fashion-mnist' || spec.startsWith('fashion-mnist:')) {
     const dir = spec.includes(':') ? spec.slice(spec.indexOf(':') + 1) : repoFashionMnist();
     if (!existsSync(dir)) throw new OrderlensInputError('--dataset', `no Fashion-MNIST directory at ${dir}`);
@@ -67,5 +85,11 @@ export async function loadVisionData(flags: VisionDataFlags, channels?: number):
 function cut(ds: ImageDataset, limit: number): ImageDataset {
   if (ds.count <= limit) return ds;
   const size = ds.height * ds.width * ds.channels;
-  return { ...ds, images: ds.images.subarray(0, limit * size), labels: ds.labels.subarray(0, limit), count: limit, sources: ds.sources?.slice(0, limit) };
+  return {
+    ...ds,
+    images: ds.images.subarray(0, limit * size),
+    labels: ds.labels.subarray(0, limit),
+    count: limit,
+    sources: ds.sources?.slice(0, limit),
+  };
 }

@@ -1,9 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { OrderlensInputError, type ModelRunner } from '@orderlens/core';
 import { OnnxRunner } from '@orderlens/runtime-onnx';
 import { TfjsRunner, initTfjs } from '@orderlens/runtime-tfjs';
-import { parseLayout, type ImageLayout, type ImageShape, type PreprocessOptions } from '@orderlens/vision';
+import {
+  materializeNsfwjs,
+  parseLayout,
+  type ImageLayout,
+  type ImageShape,
+  type NsfwjsVariant,
+  type PreprocessOptions,
+} from '@orderlens/vision';
 import { parseFloatList, parseFloatOption } from '../../util/options.js';
 
 /** What the vision commands need to know about a model. */
@@ -45,11 +53,16 @@ function readMeta(path: string): MetaJson {
   }
 }
 
-function shapeFrom(dims: ReadonlyArray<number | string | null> | undefined, layout: ImageLayout): ImageShape | undefined {
+function shapeFrom(
+  dims: ReadonlyArray<number | string | null> | undefined,
+  layout: ImageLayout,
+): ImageShape | undefined {
   if (!dims || dims.length !== 4) return undefined;
   const d = dims.slice(1).map((v) => (typeof v === 'number' && v > 0 ? v : NaN));
   if (d.some((v) => Number.isNaN(v))) return undefined;
-  return layout === 'NCHW' ? { channels: d[0], height: d[1], width: d[2], layout } : { channels: d[2], height: d[0], width: d[1], layout };
+  return layout === 'NCHW'
+    ? { channels: d[0], height: d[1], width: d[2], layout }
+    : { channels: d[2], height: d[0], width: d[1], layout };
 }
 
 /**
@@ -57,17 +70,38 @@ function shapeFrom(dims: ReadonlyArray<number | string | null> | undefined, layo
  * Preprocessing comes from `--meta` (default: `meta.json` beside the model) and is overridden by
  * `--mean/--std/--scale/--layout/--channel-order`.
  */
-export async function openVisionModel(path: string, flags: PreprocessFlags, options: { threads?: number } = {}): Promise<VisionModel> {
+export async function openVisionModel(
+  path: string,
+  flags: PreprocessFlags,
+  options: { threads?: number } = {},
+): Promise<VisionModel> {
+  if (path === 'nsfwjs' || path.startsWith('nsfwjs:')) {
+    // The pretrained nsfwjs network ships its weights inside the npm package: write them out once.
+    const variant = (path.split(':')[1] ?? 'mobilenet_v2') as NsfwjsVariant;
+    if (variant !== 'mobilenet_v2' && variant !== 'mobilenet_v2_mid')
+      throw new OrderlensInputError(
+        '--model',
+        `unknown nsfwjs variant "${variant}"; expected mobilenet_v2 or mobilenet_v2_mid`,
+      );
+    const files = materializeNsfwjs(join(tmpdir(), `orderlens-nsfwjs-${variant}`), variant, import.meta.url);
+    return openVisionModel(files.modelJson, { ...flags, meta: flags.meta ?? files.meta }, options);
+  }
   const file = resolve(path);
   if (!existsSync(file)) throw new OrderlensInputError('--model', `no such file: ${file}`);
-  const metaFile = flags.meta ?? (existsSync(join(dirname(file), 'meta.json')) ? join(dirname(file), 'meta.json') : undefined);
+  const metaFile =
+    flags.meta ??
+    (existsSync(join(dirname(file), 'meta.json')) ? join(dirname(file), 'meta.json') : undefined);
   const meta: MetaJson = metaFile ? readMeta(metaFile) : {};
   const ext = extname(file).toLowerCase();
   let runner: ModelRunner;
   let declared: ReadonlyArray<number | string | null> | undefined;
   let defaultLayout: ImageLayout;
   if (ext === '.onnx') {
-    const onnx = await OnnxRunner.create(file, { providers: ['cpu'], intraOpNumThreads: options.threads, log: () => {} });
+    const onnx = await OnnxRunner.create(file, {
+      providers: ['cpu'],
+      intraOpNumThreads: options.threads,
+      log: () => {},
+    });
     runner = onnx;
     declared = onnx.describe().inputs[0]?.shape;
     defaultLayout = 'NCHW';
@@ -78,25 +112,47 @@ export async function openVisionModel(path: string, flags: PreprocessFlags, opti
     declared = tf.inputShapes[0] ?? undefined;
     defaultLayout = 'NHWC';
   } else {
-    throw new OrderlensInputError('--model', `expected an .onnx file or a tfjs model.json, got ${file}`);
+    throw new OrderlensInputError(
+      '--model',
+      `expected an .onnx file, a tfjs model.json or nsfwjs[:variant], got ${file}`,
+    );
   }
-  const layout = flags.layout ? parseLayout(flags.layout, '--layout') : meta.input?.layout ? parseLayout(meta.input.layout, 'meta.input.layout') : defaultLayout;
+  const layout = flags.layout
+    ? parseLayout(flags.layout, '--layout')
+    : meta.input?.layout
+      ? parseLayout(meta.input.layout, 'meta.input.layout')
+      : defaultLayout;
   const shape = shapeFrom(meta.input?.shape ?? declared, layout) ?? shapeFrom(declared, layout);
-  const perChannel = (raw: string | undefined, fromMeta: number | number[] | undefined, field: string): number | number[] | undefined =>
-    raw !== undefined ? (raw.includes(',') ? parseFloatList(raw, field) : parseFloatOption(raw, field)) : fromMeta;
+  const perChannel = (
+    raw: string | undefined,
+    fromMeta: number | number[] | undefined,
+    field: string,
+  ): number | number[] | undefined =>
+    raw !== undefined
+      ? raw.includes(',')
+        ? parseFloatList(raw, field)
+        : parseFloatOption(raw, field)
+      : fromMeta;
   const channelOrder = (flags.channelOrder ?? meta.input?.channelOrder ?? 'RGB').toUpperCase();
-  if (channelOrder !== 'RGB' && channelOrder !== 'BGR') throw new OrderlensInputError('--channel-order', `expected RGB or BGR, got ${channelOrder}`);
+  if (channelOrder !== 'RGB' && channelOrder !== 'BGR')
+    throw new OrderlensInputError('--channel-order', `expected RGB or BGR, got ${channelOrder}`);
   const preprocess: PreprocessOptions = {
     layout,
     channelOrder,
-    scale: flags.scale !== undefined ? parseFloatOption(flags.scale, '--scale') : (meta.normalization?.scale ?? 1 / 255),
+    scale:
+      flags.scale !== undefined
+        ? parseFloatOption(flags.scale, '--scale')
+        : (meta.normalization?.scale ?? 1 / 255),
     mean: perChannel(flags.mean, meta.normalization?.mean, '--mean'),
     std: perChannel(flags.std, meta.normalization?.std, '--std'),
   };
   return {
     runner,
     file,
-    inputName: meta.input?.name && runner.inputNames.includes(meta.input.name) ? meta.input.name : runner.inputNames[0],
+    inputName:
+      meta.input?.name && runner.inputNames.includes(meta.input.name)
+        ? meta.input.name
+        : runner.inputNames[0],
     shape,
     preprocess,
     classes: meta.classes,
@@ -106,7 +162,10 @@ export async function openVisionModel(path: string, flags: PreprocessFlags, opti
 }
 
 /** Throws a `model input` error when the images do not have the shape the model takes. */
-export function checkInputShape(model: VisionModel, images: { height: number; width: number; channels: number }): void {
+export function checkInputShape(
+  model: VisionModel,
+  images: { height: number; width: number; channels: number },
+): void {
   const s = model.shape;
   if (!s) return;
   if (s.height !== images.height || s.width !== images.width || s.channels !== images.channels) {

@@ -42,8 +42,10 @@ interface StructureFlags extends VisionDataFlags, PreprocessFlags {
 export function registerStructure(program: Command): void {
   program
     .command('structure')
-    .description('accuracy as k of n patches are masked: random, centrally-surrounding, randomly-surrounding; area between the curves')
-    .requiredOption('--model <file>', 'image classifier: .onnx or tfjs model.json')
+    .description(
+      'accuracy as k of n patches are masked: random, centrally-surrounding, randomly-surrounding; area between the curves',
+    )
+    .requiredOption('--model <file>', 'image classifier: .onnx, tfjs model.json, or nsfwjs[:mobilenet_v2]')
     .option('--meta <file>', 'model meta.json (default: beside the model)')
     .option('--dataset <spec>', DATASET_HELP)
     .option('--images <dir>', 'folder with one subfolder of images per class')
@@ -67,22 +69,39 @@ export function registerStructure(program: Command): void {
     .action(async (flags: StructureFlags, cmd: Command) => {
       const io = ioOf(cmd);
       const out = resolve(flags.out);
-      const threads = flags.threads !== undefined ? parseInteger(flags.threads, '--threads', { min: 1 }) : undefined;
+      const threads =
+        flags.threads !== undefined ? parseInteger(flags.threads, '--threads', { min: 1 }) : undefined;
       const model = await openVisionModel(flags.model, flags, { threads });
       try {
         const samplesWanted = parseInteger(flags.samples, '--samples', { min: 1 });
-        const { dataset, source } = await loadVisionData({ ...flags, limit: flags.limit ?? String(samplesWanted) }, model.shape?.channels);
+        const { dataset, source } = await loadVisionData(
+          { ...flags, limit: flags.limit ?? String(samplesWanted) },
+          model.shape?.channels,
+          model.classes,
+        );
         checkInputShape(model, dataset);
-        const shape: ImageShape = model.shape ?? { channels: dataset.channels, height: dataset.height, width: dataset.width, layout: model.preprocess.layout ?? 'NCHW' };
+        const shape: ImageShape = model.shape ?? {
+          channels: dataset.channels,
+          height: dataset.height,
+          width: dataset.width,
+          layout: model.preprocess.layout ?? 'NCHW',
+        };
         const { rows, cols } = parseGrid(flags.grid);
         const grid = new PatchGrid(rows, cols, shape.height, shape.width);
         const n = grid.n;
         const modes = parseList(flags.modes, '--modes').map((m) => {
-          if (!STRUCTURE_MODES.includes(m as StructureMode)) throw new OrderlensInputError('--modes', `unknown mode "${m}"; expected ${STRUCTURE_MODES.join(', ')}`);
+          if (!STRUCTURE_MODES.includes(m as StructureMode))
+            throw new OrderlensInputError(
+              '--modes',
+              `unknown mode "${m}"; expected ${STRUCTURE_MODES.join(', ')}`,
+            );
           return m as StructureMode;
         });
         const steps = parseInteger(flags.steps, '--steps', { min: 2 });
-        const masked = flags.masked !== undefined ? parseIntegerList(flags.masked, '--masked', { min: 0, max: n }) : [...new Set(Array.from({ length: steps }, (_, t) => Math.round((t * n) / (steps - 1))))];
+        const masked =
+          flags.masked !== undefined
+            ? parseIntegerList(flags.masked, '--masked', { min: 0, max: n })
+            : [...new Set(Array.from({ length: steps }, (_, t) => Math.round((t * n) / (steps - 1))))];
         const spec = parseBaseline(flags.baseline, '--baseline');
         const pre = resolvePreprocessing(model.preprocess, dataset.channels);
         const datasetMean = byteMeanToModel(datasetChannelMean(dataset), pre);
@@ -109,7 +128,10 @@ export function registerStructure(program: Command): void {
         const area = (m: string) => (res.areas as Record<string, number | undefined>)[m];
         const plot = await linePlot({
           series: modes.map((m) => ({
-            label: area(m) !== undefined ? `${m.replace('-surrounding', '')} (area ${area(m)! >= 0 ? '+' : ''}${area(m)!.toFixed(3)})` : m,
+            label:
+              area(m) !== undefined
+                ? `${m.replace('-surrounding', '')} (area ${area(m)! >= 0 ? '+' : ''}${area(m)!.toFixed(3)})`
+                : m,
             x: res.ratios,
             y: res.accuracy[m]!,
           })),
@@ -132,7 +154,11 @@ export function registerStructure(program: Command): void {
         });
         io.stdout(
           `structure: ${samples.length} images, ${rows}×${cols} grid, ${res.modelCalls} model calls; ` +
-            `areas vs random: ${Object.entries(res.areas).map(([m, a]) => `${m} ${a!.toFixed(4)}`).join(', ') || 'n/a'}; wrote ${join(out, 'structure.json')}\n`,
+            `areas vs random: ${
+              Object.entries(res.areas)
+                .map(([m, a]) => `${m} ${a!.toFixed(4)}`)
+                .join(', ') || 'n/a'
+            }; wrote ${join(out, 'structure.json')}\n`,
         );
       } finally {
         await model.runner.dispose();

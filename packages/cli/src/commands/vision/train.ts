@@ -2,9 +2,16 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Command } from 'commander';
-import { Rng, parseOrderLossSpec } from '@orderlens/core';
+import { OrderlensInputError, Rng, parseOrderLossSpec } from '@orderlens/core';
 import { initTfjs, saveLayersModel, trainClassifier, type EpochStats } from '@orderlens/runtime-tfjs';
-import { PatchGrid, datasetImage, loadCifar10Subset, toModelInput, type ImageDataset, type ImageShape } from '@orderlens/vision';
+import {
+  PatchGrid,
+  datasetImage,
+  loadCifar10Subset,
+  toModelInput,
+  type ImageDataset,
+  type ImageShape,
+} from '@orderlens/vision';
 import { withOptionNames } from '../../util/errors.js';
 import { ioOf } from '../../util/io.js';
 import { parseFloatOption, parseInteger } from '../../util/options.js';
@@ -26,23 +33,32 @@ interface TrainFlags extends VisionDataFlags {
 }
 
 /**
- * A small CNN for 32×32 (or any H×W) images, NHWC: [Conv 16 ReLU, MaxPool] [Conv 32 ReLU,
- * MaxPool] [Conv 32 ReLU, MaxPool], Dense 64 ReLU, Dense classes. Seeded initialisers so that two
- * runs with the same seed start from the same weights (the comparison of order-loss presets
- * then differs only in the loss).
+ * A small convolutional network whose convolution is a patch embedding: a `p × p` convolution with
+ * stride `p` (written as reshape → permute → dense, so that its gradient needs only matmuls and
+ * runs on the wasm backend, which has no Conv2D gradient), ReLU, a second per-token dense layer,
+ * then dense layers over all tokens. With `p` = the grid's cell size each token is one player.
+ * Seeded initialisers: two runs with the same seed start from the same weights, so a comparison
+ * of order-loss presets differs only in the loss.
  */
-export function buildSmallCnn(shape: ImageShape, classes: number, seed: number): tf.Sequential {
+export function buildPatchCnn(
+  shape: ImageShape,
+  patch: number,
+  classes: number,
+  seed: number,
+): tf.Sequential {
+  const { height: H, width: W, channels: C } = shape;
+  const gh = H / patch;
+  const gw = W / patch;
   const init = (k: number) => tf.initializers.glorotUniform({ seed: seed * 101 + k });
   const m = tf.sequential();
-  m.add(tf.layers.conv2d({ inputShape: [shape.height, shape.width, shape.channels], filters: 16, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(1) }));
-  m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  m.add(tf.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(2) }));
-  m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  m.add(tf.layers.conv2d({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu', kernelInitializer: init(3) }));
-  m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+  m.add(tf.layers.reshape({ inputShape: [H, W, C], targetShape: [gh, patch, gw, patch * C] }));
+  m.add(tf.layers.permute({ dims: [1, 3, 2, 4] }));
+  m.add(tf.layers.reshape({ targetShape: [gh * gw, patch * patch * C] }));
+  m.add(tf.layers.dense({ units: 32, activation: 'relu', kernelInitializer: init(1) }));
+  m.add(tf.layers.dense({ units: 16, activation: 'relu', kernelInitializer: init(2) }));
   m.add(tf.layers.flatten());
-  m.add(tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: init(4) }));
-  m.add(tf.layers.dense({ units: classes, kernelInitializer: init(5) }));
+  m.add(tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: init(3) }));
+  m.add(tf.layers.dense({ units: classes, kernelInitializer: init(4) }));
   return m;
 }
 
@@ -65,13 +81,19 @@ function channelStats(ds: ImageDataset): { mean: number[]; std: number[] } {
 export function registerTrainVision(program: Command): void {
   visionCommandGroup(program, 'train', 'train models (with order losses)')
     .command('vision')
-    .description('train a small CNN (tfjs) on images, optionally with the order losses L+/L− over a patch grid')
+    .description(
+      'train a small patch CNN (tfjs) on images, optionally with the order losses L+/L− over its patch grid',
+    )
     .option('--dataset <spec>', `${DATASET_HELP} (default cifar10-train)`)
     .option('--images <dir>', 'folder with one subfolder of images per class')
     .option('--resize <WxH>', 'with --images: resize every image')
     .option('--limit <k>', 'use the first k images')
     .option('--grid <side|RxC>', 'players of the order losses: patch grid', '8')
-    .option('--order-loss <spec>', 'normal | low | mid | high | boost-high | plus:r1,r2;minus:r1,r2', 'normal')
+    .option(
+      '--order-loss <spec>',
+      'normal | low | mid | high | boost-high | plus:r1,r2;minus:r1,r2',
+      'normal',
+    )
     .option('--lambda-plus <x>', 'weight λ1 of the L+ terms', '1')
     .option('--lambda-minus <x>', 'weight λ2 of the L− terms', '1')
     .option('--epochs <k>', 'epochs', '10')
@@ -82,9 +104,25 @@ export function registerTrainVision(program: Command): void {
     .requiredOption('--out <dir>', 'output folder: model.json, weights.bin, meta.json')
     .action(async (flags: TrainFlags, cmd: Command) => {
       const io = ioOf(cmd);
-      const backend = await initTfjs(flags.tfjsBackend ? (flags.tfjsBackend.split(',') as Parameters<typeof initTfjs>[0]) : undefined);
-      const { dataset, source } = flags.dataset === undefined && flags.images === undefined ? { dataset: loadCifar10Subset('train', flags.limit ? { limit: parseInteger(flags.limit, '--limit', { min: 1 }) } : {}), source: 'cifar10 train subset' } : await loadVisionData(flags);
-      const shape: ImageShape = { channels: dataset.channels, height: dataset.height, width: dataset.width, layout: 'NHWC' };
+      const backend = await initTfjs(
+        flags.tfjsBackend ? (flags.tfjsBackend.split(',') as Parameters<typeof initTfjs>[0]) : undefined,
+      );
+      const { dataset, source } =
+        flags.dataset === undefined && flags.images === undefined
+          ? {
+              dataset: loadCifar10Subset(
+                'train',
+                flags.limit ? { limit: parseInteger(flags.limit, '--limit', { min: 1 }) } : {},
+              ),
+              source: 'cifar10 train subset',
+            }
+          : await loadVisionData(flags);
+      const shape: ImageShape = {
+        channels: dataset.channels,
+        height: dataset.height,
+        width: dataset.width,
+        layout: 'NHWC',
+      };
       const { mean, std } = channelStats(dataset);
       const pre = { layout: 'NHWC' as const, mean, std };
       const size = shape.channels * shape.height * shape.width;
@@ -94,9 +132,20 @@ export function registerTrainVision(program: Command): void {
       const grid = new PatchGrid(rows, cols, shape.height, shape.width);
       const terms = withOptionNames({ losses: '--order-loss' }, () => parseOrderLossSpec(flags.orderLoss));
       const seedText = flags.seed;
-      const seedNum = Number.isInteger(Number(seedText)) ? Number(seedText) : Rng.create(seedText).int(1 << 30);
-      const model = buildSmallCnn(shape, dataset.classNames.length, seedNum);
-      model.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy' });
+      const seedNum = Number.isInteger(Number(seedText))
+        ? Number(seedText)
+        : Rng.create(seedText).int(1 << 30);
+      if (
+        shape.height % rows !== 0 ||
+        shape.width % cols !== 0 ||
+        shape.height / rows !== shape.width / cols
+      ) {
+        throw new OrderlensInputError(
+          '--grid',
+          `the patch network needs square cells: a ${rows}×${cols} grid does not tile ${shape.height}×${shape.width} images evenly`,
+        );
+      }
+      const model = buildPatchCnn(shape, shape.height / rows, dataset.classNames.length, seedNum);
       const history: EpochStats[] = [];
       await trainClassifier({
         model,
@@ -122,7 +171,10 @@ export function registerTrainVision(program: Command): void {
           : {}),
         onEpoch: (s) => {
           history.push(s);
-          if (!cmd.optsWithGlobals<{ quiet?: boolean }>().quiet) io.stderr(`epoch ${s.epoch + 1}: loss ${s.loss.toFixed(4)} CE ${s.crossEntropy.toFixed(4)} acc ${s.accuracy.toFixed(4)} (${s.seconds.toFixed(1)}s)\n`);
+          if (!cmd.optsWithGlobals<{ quiet?: boolean }>().quiet)
+            io.stderr(
+              `epoch ${s.epoch + 1}: loss ${s.loss.toFixed(4)} CE ${s.crossEntropy.toFixed(4)} acc ${s.accuracy.toFixed(4)} (${s.seconds.toFixed(1)}s)\n`,
+            );
         },
       });
       const out = resolve(flags.out);
@@ -131,14 +183,30 @@ export function registerTrainVision(program: Command): void {
         join(out, 'meta.json'),
         JSON.stringify(
           {
-            model: 'small CNN (tfjs): [Conv16 ReLU Pool] [Conv32 ReLU Pool] [Conv32 ReLU Pool] Dense64 ReLU Dense',
+            model: `patch CNN (tfjs): ${shape.height / rows}×${shape.height / rows} stride-${shape.height / rows} conv (as dense) 32 ReLU, per-token dense 16 ReLU, Dense 64 ReLU, Dense ${dataset.classNames.length}`,
             generatedBy: 'orderlens train vision',
             backend,
-            input: { shape: ['batch', shape.height, shape.width, shape.channels], layout: 'NHWC', channelOrder: 'RGB' },
+            input: {
+              shape: ['batch', shape.height, shape.width, shape.channels],
+              layout: 'NHWC',
+              channelOrder: 'RGB',
+            },
             classes: dataset.classNames,
             normalization: { formula: '(pixel / 255 - mean[c]) / std[c]', mean, std, source },
-            orderLoss: { spec: flags.orderLoss, terms, grid: { rows, cols }, lambdaPlus: Number(flags.lambdaPlus), lambdaMinus: Number(flags.lambdaMinus) },
-            training: { epochs: history.length, batchSize: Number(flags.batchSize), learningRate: Number(flags.learningRate), seed: seedText, images: dataset.count },
+            orderLoss: {
+              spec: flags.orderLoss,
+              terms,
+              grid: { rows, cols },
+              lambdaPlus: Number(flags.lambdaPlus),
+              lambdaMinus: Number(flags.lambdaMinus),
+            },
+            training: {
+              epochs: history.length,
+              batchSize: Number(flags.batchSize),
+              learningRate: Number(flags.learningRate),
+              seed: seedText,
+              images: dataset.count,
+            },
             history,
           },
           null,
@@ -146,7 +214,9 @@ export function registerTrainVision(program: Command): void {
         ),
       );
       const last = history[history.length - 1];
-      io.stdout(`train vision: ${flags.orderLoss} on ${dataset.count} images, final train accuracy ${last.accuracy.toFixed(4)}; wrote ${modelJson}\n`);
+      io.stdout(
+        `train vision: ${flags.orderLoss} on ${dataset.count} images, final train accuracy ${last.accuracy.toFixed(4)}; wrote ${modelJson}\n`,
+      );
       model.dispose();
     });
 }

@@ -1,0 +1,132 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { OrderlensInputError } from '@orderlens/core';
+
+/** Classes of the nsfwjs models, by output index. */
+export const NSFWJS_CLASSES: readonly string[] = Object.freeze([
+  'Drawing',
+  'Hentai',
+  'Neutral',
+  'Porn',
+  'Sexy',
+]);
+
+/** The nsfwjs variants whose weights ship inside the npm package. */
+export type NsfwjsVariant = 'mobilenet_v2' | 'mobilenet_v2_mid';
+
+/** Files written by {@link materializeNsfwjs}. */
+export interface PretrainedModelFiles {
+  /** Path of the tfjs `model.json` (layers model). */
+  readonly modelJson: string;
+  /** Path of the `meta.json` (input, normalisation, classes) the vision CLI reads. */
+  readonly meta: string;
+  readonly classes: readonly string[];
+  /** NHWC input size. */
+  readonly height: number;
+  readonly width: number;
+}
+
+interface KerasJson {
+  modelTopology: {
+    model_config: { config: { layers: Array<{ class_name: string; config: Record<string, unknown> }> } };
+  };
+  weightsManifest: Array<{ paths: string[]; weights: unknown[] }>;
+}
+
+/**
+ * Writes the pretrained nsfwjs MobileNetV2 classifier (Infinite Red, MIT; weights shipped inside
+ * the `nsfwjs` npm package as JavaScript modules, so no network is needed) as a plain tfjs layers
+ * model in `dir`: `model.json`, `group1-shard1of1.bin` and a `meta.json` for the vision commands.
+ *
+ * One change is made: the final Dense layer's `softmax` becomes `linear`, so the model returns
+ * logits (the published probabilities are `softmax` of them) and log-odds rewards are exact.
+ * Input: NHWC `[N, 224, 224, 3]`, RGB, `pixel / 255` (what nsfwjs does before classifying).
+ */
+export function materializeNsfwjs(
+  dir: string,
+  variant: NsfwjsVariant = 'mobilenet_v2',
+  /**
+   * Where to resolve `nsfwjs` from (a file or folder URL/path of the caller). nsfwjs is an
+   * optional peer of this package, installed by whoever uses it (the CLI does), so it is found
+   * from the caller's location; default: this module's.
+   */
+  resolveFrom: string = import.meta.url,
+): PretrainedModelFiles {
+  const require = createRequire(resolveFrom);
+  let root: string;
+  try {
+    // dist/cjs/index.js → package root
+    root = dirname(dirname(dirname(require.resolve('nsfwjs'))));
+  } catch (e) {
+    throw new OrderlensInputError(
+      'model',
+      `the nsfwjs package is not installed (npm install nsfwjs): ${(e as Error).message}`,
+    );
+  }
+  const modelModule = join(root, 'dist', 'models', variant, 'model.min.js');
+  let json: KerasJson;
+  const shards: string[] = [];
+  try {
+    json = require(modelModule) as KerasJson;
+    for (const group of json.weightsManifest) {
+      for (const p of group.paths) {
+        const mod = require(join(root, 'dist', 'models', variant, `${p}.min.js`)) as
+          string | { default: string };
+        shards.push(typeof mod === 'string' ? mod : mod.default);
+      }
+    }
+  } catch (e) {
+    throw new OrderlensInputError(
+      'model',
+      `cannot read the ${variant} weights shipped in nsfwjs (${modelModule}): ${(e as Error).message}`,
+    );
+  }
+  const layers = json.modelTopology.model_config.config.layers;
+  const last = layers[layers.length - 1];
+  if (last.class_name !== 'Dense' || last.config.activation !== 'softmax') {
+    throw new OrderlensInputError(
+      'model',
+      `expected the nsfwjs ${variant} model to end in a softmax Dense layer, found ${last.class_name}`,
+    );
+  }
+  const topology = structuredClone(json.modelTopology);
+  const tl = topology.model_config.config.layers;
+  tl[tl.length - 1].config.activation = 'linear';
+  mkdirSync(dir, { recursive: true });
+  let s = 0;
+  const manifest = json.weightsManifest.map((group) => ({
+    ...group,
+    paths: group.paths.map((p) => {
+      const file = `${p}.bin`;
+      writeFileSync(join(dir, file), Buffer.from(shards[s++], 'base64'));
+      return file;
+    }),
+  }));
+  const modelJson = join(dir, 'model.json');
+  writeFileSync(
+    modelJson,
+    JSON.stringify({
+      format: 'layers-model',
+      generatedBy: 'orderlens materializeNsfwjs',
+      modelTopology: topology,
+      weightsManifest: manifest,
+    }),
+  );
+  const meta = join(dir, 'meta.json');
+  writeFileSync(
+    meta,
+    JSON.stringify(
+      {
+        model: `nsfwjs ${variant} (Infinite Red, MIT), final softmax removed: outputs are logits`,
+        source: `npm package nsfwjs, dist/models/${variant}`,
+        input: { shape: ['batch', 224, 224, 3], layout: 'NHWC', channelOrder: 'RGB' },
+        normalization: { formula: 'pixel / 255', mean: 0, std: 1, scale: 1 / 255 },
+        classes: NSFWJS_CLASSES,
+      },
+      null,
+      1,
+    ),
+  );
+  return { modelJson, meta, classes: NSFWJS_CLASSES, height: 224, width: 224 };
+}

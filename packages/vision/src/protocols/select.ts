@@ -1,0 +1,107 @@
+import { OrderlensInputError, requireInput, type ModelRunner } from '@orderlens/core';
+import { datasetImage, type ImageDataset } from '../data/dataset.js';
+import { toModelBatch, type PreprocessOptions } from '../image/preprocess.js';
+
+/** Options of {@link classifyDataset}. */
+export interface ClassifyOptions {
+  readonly runner: ModelRunner;
+  readonly dataset: ImageDataset;
+  readonly preprocess: PreprocessOptions;
+  /** Model input name (default the runner's first input). */
+  readonly inputName?: string;
+  /** Images per model call (default 256). */
+  readonly batchSize?: number;
+  /** Classify only these images (default all). */
+  readonly indices?: readonly number[];
+}
+
+/** Checks that a model output has one row per image and enough classes for the dataset. */
+function checkOutput(rows: number, classes: number, want: number, ds: ImageDataset): void {
+  requireInput(rows === want, 'model output', `expected ${want} rows, got ${rows}`);
+  requireInput(
+    classes >= ds.classNames.length || (classes === 1 && ds.classNames.length === 2),
+    'model output',
+    `the model gives ${classes} logits per image but the dataset has ${ds.classNames.length} classes`,
+  );
+}
+
+/**
+ * Predicted class of each image (argmax of the logits). A model whose input shape does not match
+ * the images fails here with an error naming the expected and given shapes.
+ */
+export async function classifyDataset(options: ClassifyOptions): Promise<Int32Array> {
+  const { runner, dataset } = options;
+  const indices = options.indices ?? Array.from({ length: dataset.count }, (_, i) => i);
+  const B = options.batchSize ?? 256;
+  const inputName = options.inputName ?? runner.inputNames[0];
+  const out = new Int32Array(indices.length);
+  for (let start = 0; start < indices.length; start += B) {
+    const chunk = indices.slice(start, start + B);
+    const input = toModelBatch(
+      chunk.map((k) => datasetImage(dataset, k)),
+      options.preprocess,
+    );
+    let res;
+    try {
+      res = await runner.run({ [inputName]: input });
+    } catch (e) {
+      throw new OrderlensInputError(
+        'model input',
+        `running the model on images of shape [${input.dims.join(', ')}] failed: ${(e as Error).message}`,
+      );
+    }
+    checkOutput(res.rows, res.classes, chunk.length, dataset);
+    for (let r = 0; r < chunk.length; r++) {
+      if (res.classes === 1) {
+        out[start + r] = res.data[r] > 0 ? 1 : 0;
+        continue;
+      }
+      let best = 0;
+      for (let c = 1; c < res.classes; c++)
+        if (res.data[r * res.classes + c] > res.data[r * res.classes + best]) best = c;
+      out[start + r] = best;
+    }
+  }
+  return out;
+}
+
+/** Options of {@link selectCorrectSamples}. */
+export interface SelectOptions extends ClassifyOptions {
+  /** Correctly classified images kept per class (5 per class in the ICLR protocol). */
+  readonly perClass: number;
+}
+
+/** The outcome of {@link selectCorrectSamples}. */
+export interface Selection {
+  /** Dataset indices, class-major in dataset order within each class. */
+  readonly indices: number[];
+  /** Accuracy over the images classified. */
+  readonly accuracy: number;
+  /** Images classified. */
+  readonly classified: number;
+}
+
+/**
+ * The first `perClass` correctly classified images of every class, in dataset order (the
+ * ICLR-2022 protocol analyses only correctly classified samples). Classes with fewer correct
+ * images keep what there is.
+ */
+export async function selectCorrectSamples(options: SelectOptions): Promise<Selection> {
+  const { dataset, perClass } = options;
+  requireInput(
+    Number.isInteger(perClass) && perClass > 0,
+    'perClass',
+    `expected a positive integer, got ${perClass}`,
+  );
+  const indices = options.indices ?? Array.from({ length: dataset.count }, (_, i) => i);
+  const predicted = await classifyDataset({ ...options, indices });
+  const byClass: number[][] = dataset.classNames.map(() => []);
+  let correct = 0;
+  indices.forEach((k, t) => {
+    const y = dataset.labels[k];
+    if (predicted[t] !== y) return;
+    correct++;
+    if (byClass[y].length < perClass) byClass[y].push(k);
+  });
+  return { indices: byClass.flat(), accuracy: correct / indices.length, classified: indices.length };
+}
