@@ -88,7 +88,7 @@ export function registerAnalyzeVision(program: Command): void {
     .option('--channel-order <RGB|BGR>', 'colour channel order the model expects')
     .option(
       '--protocol <name>',
-      'reference (ICLR 2022: 200 pairs r≤2, 100 contexts each) or fast (shared contexts)',
+      'reference (ICLR 2022: 200 pairs r≤2, 100 contexts each), fast (shared contexts, 32) or lite (reference estimator, 10 contexts)',
       'fast',
     )
     .option('--grid <side|RxC>', "patch grid (default the protocol's 16×16)")
@@ -261,25 +261,34 @@ export function registerAnalyzeVision(program: Command): void {
               J: res.strength.J,
             },
           ],
+          // F̂ at the true n spans tens of decades once n is in the hundreds and would flatten
+          // the measured curve, so it is drawn only for small n; the fitted n′ is always drawn,
+          // at its own orders k/(n′−2).
           theory: [
-            {
-              label: `theory F̂(m), n = ${n} (mean 1)`,
-              ratios: res.ratios,
-              values: theory.map((v) => v / meanTheory),
-            },
-            ...(fit
+            ...(n <= 40
               ? [
                   {
-                    label: `theory fit n' = ${fit.nEff} (mean 1)`,
+                    label: `theory F̂(m), n = ${n} (mean 1)`,
                     ratios: res.ratios,
-                    values: normMean(fit.curve),
+                    values: theory.map((v) => v / meanTheory),
                   },
+                ]
+              : []),
+            ...(fit
+              ? [
+                  (() => {
+                    const ks = Array.from({ length: Math.max(1, fit.nEff - 1) }, (_, k) => k);
+                    return {
+                      label: `theory F̂ at fitted n′ = ${fit.nEff} (mean 1)`,
+                      ratios: ks.map((k) => (fit.nEff > 2 ? k / (fit.nEff - 2) : 0)),
+                      values: normMean(theoryStrength(fit.nEff, ks)),
+                    };
+                  })(),
                 ]
               : []),
           ],
           title: `Interaction strength over orders — ${model.file.split('/').pop()}`,
           yLabel: 'J(m) (mean over orders = 1)',
-          logY: true,
         });
         const plots = writePlot(join(out, 'strength'), plot);
         const heatmaps = await writeHeatmaps(
