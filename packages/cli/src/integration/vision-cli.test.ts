@@ -38,7 +38,7 @@ describe('orderlens analyze vision / structure', () => {
     ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/analyze vision: 2 samples, n = 36 \(6×6 patches\), protocol fast/);
+    expect(r.stdout).toMatch(/analyze vision: 2 samples, n = 36 \(6×6 patches\), protocol lite/);
     const res = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
     expect(res.schema).toBe('orderlens/interaction-result@1');
     expect(res.method).toBe('vision-protocol');

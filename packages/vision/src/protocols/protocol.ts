@@ -42,14 +42,14 @@ export const REFERENCE_PROTOCOL: VisionProtocol = Object.freeze({
 });
 
 /**
- * The faster default: the same players, pairs and orders, with contexts from the shared-context
+ * A faster protocol: the same players, pairs and orders, with contexts from the shared-context
  * estimator (one random permutation serves every pair, so coalitions such as `v(S)` and
  * `v(S ∪ {i})` are computed once for all pairs: about 0.57× the calls per context) and 32 contexts
  * instead of 100 — about 163 k model calls per image and repeat instead of 882 k. On the fixture
  * CNN its instability over context repeats is 0.044 (< 0.05; see `tools/bench/vision.bench.ts`).
  * Shared contexts correlate the pairs' errors, so per context the shared estimate of `J(m)` is
- * noisier than the reference one; the reference mode with 8 contexts reaches the same instability
- * with fewer calls still (give `--protocol reference --contexts 8`).
+ * noisier than the reference one; the reference mode with 8–10 contexts reaches the same
+ * instability with fewer calls still, which is why {@link LITE_PROTOCOL} is the CLI's default.
  */
 export const FAST_PROTOCOL: VisionProtocol = Object.freeze({
   name: 'fast',
@@ -64,7 +64,7 @@ export const FAST_PROTOCOL: VisionProtocol = Object.freeze({
 });
 
 /**
- * The reference estimator with few contexts. Measured on the fixture CNN (16×16 grid, 200 pairs):
+ * The default of `orderlens analyze vision`: the reference estimator with few contexts. Measured on the fixture CNN (16×16 grid, 200 pairs):
  * 8 contexts reach an instability of 0.038 with 72 k calls per image, against 163 k for `fast`
  * (0.044): the shared contexts make the pair estimates move together, so the mean over pairs
  * needs more contexts. Kept beside `fast` so users can choose by measurement.
