@@ -21,6 +21,8 @@ import {
   type NamedTensors,
 } from '@orderlens/core';
 import { OnnxRunner } from '@orderlens/runtime-onnx';
+import { TabularMasker } from '@orderlens/tabular';
+import { PatchGrid, PatchMasker } from '@orderlens/vision';
 import * as ort from 'onnxruntime-node';
 
 const THREADS = 1;
@@ -39,48 +41,21 @@ interface Fixture {
   label: number;
 }
 
-/** Census: 12 players, one per attribute, baseline 0 (the z-scored mean). */
-class TabularMasker implements Masker {
-  readonly n: number;
-  constructor(private readonly x: Float32Array) {
-    this.n = x.length;
-  }
-  mask(batch: CoalitionBatch, start: number, end: number): NamedTensors {
-    const d = this.n;
-    const rows = end - start;
-    const data = new Float32Array(rows * d);
-    for (let r = 0; r < rows; r++) {
-      const w = batch.data[(start + r) * batch.words];
-      for (let f = 0; f < d; f++) if ((w >>> f) & 1) data[r * d + f] = this.x[f];
-    }
-    return { x: { type: 'float32', data, dims: [rows, d] } };
-  }
+// The product's maskers, so the full path measured is the one users run.
+function censusMasker(x: Float32Array): Masker {
+  return new TabularMasker(x, { baseline: new Float32Array(x.length) }); // 0 = the z-scored mean
 }
 
 /** Fashion-MNIST: 7 × 7 patches of 4 × 4 pixels = 49 players, baseline 0 (the normalised mean). */
-class PatchMasker implements Masker {
-  readonly n = 49;
-  constructor(private readonly image: Float32Array) {}
-  mask(batch: CoalitionBatch, start: number, end: number): NamedTensors {
-    const rows = end - start;
-    const data = new Float32Array(rows * 784);
-    const img = this.image;
-    for (let r = 0; r < rows; r++) {
-      const base = r * 784;
-      for (let q = 0; q < 49; q++) {
-        if (!batch.has(start + r, q)) continue;
-        // Patch q covers image rows 4·⌊q/7⌋ … +3 and columns 4·(q mod 7) … +3.
-        let o = ((q / 7) | 0) * 112 + (q % 7) * 4;
-        for (let y = 0; y < 4; y++, o += 28) {
-          data[base + o] = img[o];
-          data[base + o + 1] = img[o + 1];
-          data[base + o + 2] = img[o + 2];
-          data[base + o + 3] = img[o + 3];
-        }
-      }
-    }
-    return { x: { type: 'float32', data, dims: [rows, 1, 28, 28] } };
-  }
+function fmnistMasker(image: Float32Array): Masker {
+  const shape = { channels: 1, height: 28, width: 28, layout: 'NCHW' as const };
+  return new PatchMasker({
+    x: image,
+    baseline: new Float32Array(784),
+    shape,
+    grid: PatchGrid.square(7, 28, 28),
+    inputName: 'x',
+  });
 }
 
 const root = new URL('../../fixtures/', import.meta.url);
@@ -104,7 +79,7 @@ const fixtures: Fixture[] = [
     batchSizes: [64, 256, 1024, 4096],
     coalitions: 4096,
     players: 12,
-    masker: () => new TabularMasker(new Float32Array(censusMeta.examples[0].input)),
+    masker: () => censusMasker(new Float32Array(censusMeta.examples[0].input)),
     label: censusMeta.examples[0].label,
   },
   {
@@ -114,7 +89,7 @@ const fixtures: Fixture[] = [
     batchSizes: [16, 64, 256],
     coalitions: 2048,
     players: 49,
-    masker: () => new PatchMasker(fmnistImage(0)),
+    masker: () => fmnistMasker(fmnistImage(0)),
     label: fmnistMeta.examples[0].label,
   },
 ];

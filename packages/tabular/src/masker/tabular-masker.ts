@@ -34,6 +34,8 @@ export class TabularMasker implements Masker {
   private readonly x: Float32Array;
   private readonly baseline: Float32Array;
   private readonly owner: Int32Array;
+  private readonly choice: Float32Array;
+  private readonly bitPlayer: Int32Array;
 
   constructor(x: ArrayLike<number>, options: TabularMaskerOptions) {
     const d = x.length;
@@ -80,6 +82,13 @@ export class TabularMasker implements Masker {
     this.n = n;
     this.d = d;
     this.owner = owner;
+    this.choice = new Float32Array(2 * d);
+    this.bitPlayer = new Int32Array(d);
+    for (let f = 0; f < d; f++) {
+      this.choice[2 * f] = owner[f] < 0 ? this.x[f] : this.baseline[f];
+      this.choice[2 * f + 1] = this.x[f];
+      this.bitPlayer[f] = Math.max(0, owner[f]);
+    }
     this.inputName = options.inputName ?? 'x';
   }
 
@@ -90,13 +99,25 @@ export class TabularMasker implements Masker {
     const out = new Float32Array(rows * d);
     const words = batch.words;
     const data = batch.data;
-    for (let k = 0; k < rows; k++) {
-      const base = (start + k) * words;
-      const o = k * d;
-      for (let f = 0; f < d; f++) {
-        const p = this.owner[f];
-        const present = p < 0 || (data[base + (p >>> 5)] & (1 << (p & 31))) !== 0;
-        out[o + f] = present ? this.x[f] : this.baseline[f];
+    // Branch-free: `choice[2f + bit]` is the baseline (bit 0) or the row's value (bit 1), so random
+    // coalitions cost no mispredicted branches; inputs never masked read bit 0 of player 0 and
+    // hold the row's value in both slots. Locals, not fields, in this loop on every model call.
+    const choice = this.choice;
+    const player = this.bitPlayer;
+    if (words === 1) {
+      for (let k = 0; k < rows; k++) {
+        const w = data[start + k];
+        const o = k * d;
+        for (let f = 0; f < d; f++) out[o + f] = choice[2 * f + ((w >>> player[f]) & 1)];
+      }
+    } else {
+      for (let k = 0; k < rows; k++) {
+        const base = (start + k) * words;
+        const o = k * d;
+        for (let f = 0; f < d; f++) {
+          const p = player[f];
+          out[o + f] = choice[2 * f + ((data[base + (p >>> 5)] >>> (p & 31)) & 1)];
+        }
       }
     }
     return { [this.inputName]: float32Tensor(out, [rows, d]) };
