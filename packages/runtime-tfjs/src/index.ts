@@ -1,6 +1,6 @@
 /**
  * @orderlens/runtime-tfjs — a TensorFlow.js {@link ModelRunner} for orderlens, model files on
- * disk without tfjs-node, MLP builders, training with the order losses, and PGD attacks.
+ * disk without tfjs-node, MLP builders, resumable training with the order losses, and PGD attacks.
  */
 export * from './backend/init-tfjs.js';
 export * from './io/file-io-handler.js';
@@ -11,5 +11,7 @@ export * from './models/build-mlp.js';
 export * from './train/dataset.js';
 export * from './train/order-loss-batch.js';
 export * from './train/train-classifier.js';
+export * from './train/checkpoint.js';
+export * from './train/optimizer-state.js';
 export * from './attack/pgd-linf.js';
 export * from './train/evaluate-order-losses.js';

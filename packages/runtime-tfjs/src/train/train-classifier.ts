@@ -7,6 +7,14 @@ import {
   type OrderLossConfig,
 } from './order-loss-batch.js';
 import { accuracyOf, checkDataset, inputShapeFor, predictClasses } from './dataset.js';
+import {
+  loadCheckpoint,
+  readCheckpointManifest,
+  trainingFingerprint,
+  writeCheckpoint,
+  type TrainingFingerprint,
+} from './checkpoint.js';
+import { readOptimizerState, restoreOptimizerState, type OptimizerState } from './optimizer-state.js';
 
 /** Statistics of one training epoch. */
 export interface EpochStats {
@@ -61,11 +69,40 @@ export interface TrainClassifierOptions {
   momentum?: number;
   /** Held-out data whose accuracy is reported each epoch. */
   validation?: { x: Float32Array; y: Int32Array };
+  /**
+   * Write a checkpoint into `dir` (model weights, optimizer state, epochs done, history and the
+   * run's fingerprint) after every `every`-th epoch (default 1), after the last epoch, and
+   * when `signal` stops training. See {@link writeCheckpoint} for the layout; the folder holds
+   * nothing else of value and is replaced as training goes on.
+   */
+  checkpoint?: { dir: string; every?: number };
+  /**
+   * Continue the run whose checkpoint is in this folder: the model's weights (the model must be
+   * built like the checkpointed one), the optimizer state and the history are restored and
+   * training goes on at the next epoch. The result is bit-identical to an uninterrupted run with
+   * the same options, because every epoch's randomness is forked from `seed` by epoch number.
+   * All options that shape the trajectory must equal the checkpointed run's (architecture, data,
+   * optimizer, learning rate, momentum, batch size, seed, balance, order losses); `epochs` may
+   * grow, and `validation` may change (it is only reported).
+   */
+  resumeFrom?: string;
+  /**
+   * Stops training at the next epoch boundary once aborted (after writing a checkpoint when
+   * `checkpoint` is set); the result then has `interrupted: true`. With a signal, training
+   * yields to the event loop after every step, so aborts from timers or signal handlers
+   * (SIGINT) are seen while it runs.
+   */
+  signal?: AbortSignal;
 }
 
 /** What {@link trainClassifier} returns. */
 export interface TrainResult {
+  /** All epochs done, those restored from `resumeFrom` included. */
   history: EpochStats[];
+  /** The first epoch trained by this call (the checkpoint's `epochsDone` when resuming, else 0). */
+  startEpoch: number;
+  /** True when `signal` stopped training before `epochs` epochs. */
+  interrupted: boolean;
 }
 
 /**
@@ -77,6 +114,11 @@ export interface TrainResult {
  * `fork('order', e, i)`, so results do not depend on the batch size's effect on scheduling.
  * The clean rows and all masked copies go through the model in ONE forward pass per step
  * (`training: true`), so layers with batch statistics (BatchNorm) see them together.
+ *
+ * Because no random stream carries over from one epoch to the next, a run can stop at any
+ * epoch boundary and continue later: with `checkpoint` the weights, the optimizer's state
+ * and the history are saved after epochs, and `resumeFrom` continues from them with final
+ * weights bit-identical to those of an uninterrupted run.
  */
 export async function trainClassifier(options: TrainClassifierOptions): Promise<TrainResult> {
   const { model, x, y, featureCount, epochs, batchSize, learningRate, seed } = options;
@@ -113,15 +155,65 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
     `expected a number in [0, 1), got ${momentum}`,
   );
 
+  const ck = options.checkpoint;
+  if (ck !== undefined) {
+    requireInput(typeof ck.dir === 'string' && ck.dir.length > 0, 'checkpoint.dir', 'expected a folder path');
+    if (ck.every !== undefined) requirePositiveInt(ck.every, 'checkpoint.every');
+  }
+  const every = ck?.every ?? 1;
+
   const shape = inputShapeFor(model, featureCount);
   const rng = Rng.create(seed);
+  // Computed before anything changes the model (it hashes the data and the architecture).
+  const fingerprint: TrainingFingerprint | undefined =
+    ck !== undefined || options.resumeFrom !== undefined
+      ? trainingFingerprint({
+          model,
+          x,
+          y,
+          featureCount,
+          optimizer: kind,
+          learningRate,
+          momentum,
+          batchSize,
+          seed,
+          balance: options.balance === true,
+          orderLosses: order,
+        })
+      : undefined;
+  let history: EpochStats[] = [];
+  let restored: OptimizerState | undefined;
+  let startEpoch = 0;
+  if (options.resumeFrom !== undefined) {
+    requireInput(
+      typeof options.resumeFrom === 'string' && options.resumeFrom.length > 0,
+      'resumeFrom',
+      'expected a checkpoint folder path',
+    );
+    // Checked before the model's weights are touched.
+    const done = readCheckpointManifest(options.resumeFrom).epochsDone;
+    requireInput(
+      done <= epochs,
+      'epochs',
+      `the checkpoint in ${options.resumeFrom} already holds ${done} epochs, more than the ${epochs} asked`,
+    );
+    const loaded = loadCheckpoint(options.resumeFrom, model, fingerprint!);
+    history = loaded.manifest.history;
+    restored = loaded.optimizer;
+    startEpoch = loaded.manifest.epochsDone;
+  }
   const optimizer = kind === 'adam' ? tf.train.adam(learningRate) : tf.train.momentum(learningRate, momentum);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const byClass = options.balance ? rowsByClass(y, classes) : undefined;
   const T = order?.terms.length ?? 0;
-  const history: EpochStats[] = [];
+  let interrupted = false;
   try {
-    for (let epoch = 0; epoch < epochs; epoch++) {
+    if (restored !== undefined) await restoreOptimizerState(optimizer, restored, vars, 'resumeFrom');
+    for (let epoch = startEpoch; epoch < epochs; epoch++) {
+      if (options.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
       const t0 = performance.now();
       const rows = byClass
         ? balancedRows(byClass, n, rng.fork('balance', epoch))
@@ -130,6 +222,10 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
       // Running sums [total, ce, plus, minus] kept on the device; read once per epoch.
       let sums = tf.zeros([4]);
       for (let start = 0; start < n; start += batchSize) {
+        // With a signal, give the event loop a turn every step: the steps themselves never
+        // yield (tfjs reads resolve as microtasks), so a SIGINT handler would otherwise not
+        // run, and so not abort, until training had ended.
+        if (options.signal !== undefined) await yieldToEventLoop();
         const batch = rows.slice(start, Math.min(n, start + batchSize));
         const B = batch.length;
         const data =
@@ -180,6 +276,17 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
       stats.seconds = (performance.now() - t0) / 1000;
       history.push(stats);
       await options.onEpoch?.(stats);
+      const done = epoch + 1;
+      if (ck !== undefined && (done % every === 0 || done === epochs || options.signal?.aborted)) {
+        await writeCheckpoint(ck.dir, {
+          model,
+          optimizer: await readOptimizerState(optimizer, kind),
+          epochsDone: done,
+          epochsPlanned: epochs,
+          fingerprint: fingerprint!,
+          history,
+        });
+      }
     }
   } finally {
     optimizer.dispose();
@@ -188,7 +295,11 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
     const c = (optimizer as unknown as { c?: tf.Tensor }).c;
     if (c !== undefined && !c.isDisposed) c.dispose();
   }
-  return { history };
+  return { history, startEpoch, interrupted };
+}
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((r) => setImmediate(r));
 }
 
 function sumOf(xs: tf.Scalar[]): tf.Scalar {

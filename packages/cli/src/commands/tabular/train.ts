@@ -2,10 +2,10 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { requireInput } from '@orderlens/core';
 import { initTfjs } from '@orderlens/runtime-tfjs';
-import { InterruptedError } from '../../util/errors.js';
 import { ioOf } from '../../util/io.js';
 import { parseChoice, parseFloatOption, parseInteger, parseList } from '../../util/options.js';
 import { progressFor } from '../../util/progress.js';
+import { CHECKPOINT_SUBDIR, planTrainingCheckpoint } from '../../util/training-checkpoint.js';
 import { baselineFor, loadRows, loadTrainingCsv, type TabularRows } from './data.js';
 import { commandGroup } from './groups.js';
 import { tfjsBackends } from './model-files.js';
@@ -34,6 +34,7 @@ interface TrainFlags {
   baseline?: string;
   tfjsBackend?: string;
   out: string;
+  resume: boolean;
 }
 
 /** Reads the training spec from flags (shared with `reproduce`). */
@@ -115,11 +116,18 @@ export function registerTrain(program: Command): void {
     .option('--tfjs-backend <list>', 'tfjs backends to try in order', 'wasm,cpu')
     .requiredOption(
       '--out <dir>',
-      'output directory: model.json, weights.bin, preprocessing.json, training.json',
+      `output directory: model.json, weights.bin, preprocessing.json, training.json; ${CHECKPOINT_SUBDIR}/ after every epoch`,
+    )
+    .option(
+      '--resume',
+      `continue the run checkpointed in <out>/${CHECKPOINT_SUBDIR} (same options; --epochs may grow)`,
+      false,
     )
     .action(async (flags: TrainFlags, cmd: Command) => {
       const io = ioOf(cmd);
       const spec = trainSpecFromFlags(flags);
+      const out = resolve(flags.out);
+      const checkpoint = planTrainingCheckpoint(out, flags.resume);
       let train: TabularRows;
       let test: TabularRows;
       let dataset: string;
@@ -148,25 +156,40 @@ export function registerTrain(program: Command): void {
       );
       const baseline = baselineFor(flags.baseline, train, flags.csv === undefined);
       await initTfjs(tfjsBackends(flags.tfjsBackend));
-      const progress = progressFor(cmd, { label: 'train', total: spec.epochs, unit: 'epochs' });
-      const out = resolve(flags.out);
-      const summary = await trainTabularModel({
-        spec,
-        train,
-        test,
-        baseline,
-        outDir: out,
-        dataset,
-        onEpoch: (s) => {
-          progress.update(s.epoch + 1);
-          if (io.signal.aborted)
-            throw new InterruptedError('interrupted: training stopped before the model was saved');
-        },
+      // Counts this session's epochs, so the rate and ETA are right after --resume.
+      const progress = progressFor(cmd, {
+        label: 'train',
+        total: Math.max(0, spec.epochs - checkpoint.epochsDone),
+        unit: 'epochs',
       });
-      progress.finish();
+      let summary;
+      try {
+        summary = await trainTabularModel({
+          spec,
+          train,
+          test,
+          baseline,
+          outDir: out,
+          dataset,
+          checkpoint: { dir: checkpoint.dir },
+          resumeFrom: checkpoint.resumeFrom,
+          signal: io.signal,
+          onEpoch: (s) => {
+            progress.log(
+              `epoch ${s.epoch + 1}/${spec.epochs}: loss ${s.loss.toFixed(4)}, train ${(100 * s.accuracy).toFixed(2)}%, ` +
+                `test ${(100 * (s.validationAccuracy ?? 0)).toFixed(2)}% (${s.seconds.toFixed(1)}s)`,
+            );
+            progress.update(s.epoch + 1 - checkpoint.epochsDone);
+          },
+        });
+      } finally {
+        progress.finish();
+      }
       io.stdout(
         `trained ${spec.layers}-layer MLP (${spec.loss}) on ${summary.trainRows} rows: train accuracy ${(100 * summary.trainAccuracy).toFixed(2)}%, ` +
-          `test ${(100 * summary.testAccuracy).toFixed(2)}%; wrote ${summary.modelFile}\n`,
+          `test ${(100 * summary.testAccuracy).toFixed(2)}%` +
+          (summary.resumedEpochs !== undefined ? ` (resumed after epoch ${summary.resumedEpochs})` : '') +
+          `; wrote ${summary.modelFile}\n`,
       );
     });
 }

@@ -8,6 +8,7 @@ import {
   trainClassifier,
   type EpochStats,
 } from '@orderlens/runtime-tfjs';
+import { trainingInterrupted, withTrainingOptionNames } from '../../util/training-checkpoint.js';
 import { PREPROCESSING_FILE } from './model-files.js';
 import type { TabularRows } from './data.js';
 
@@ -47,6 +48,8 @@ export interface TabularTrainSummary {
   readonly wallTimeMs: number;
   readonly modelFile: string;
   readonly preprocessingFile: string;
+  /** Epochs restored from a checkpoint (absent when training started from scratch). */
+  readonly resumedEpochs?: number;
 }
 
 /** Parses `--loss`: a preset or a term list; `normal` has no terms. */
@@ -57,6 +60,11 @@ export function lossTerms(spec: string): OrderLossTerm[] {
 /**
  * Trains an MLP with tfjs (optionally with order losses whose masked inputs use `baseline`),
  * writes `model.json` + weights, `preprocessing.json` and `training.json` into `outDir`.
+ *
+ * With `checkpoint` a checkpoint is written after every epoch; `resumeFrom` continues one
+ * (bit-identical to an uninterrupted run). When `signal` aborts, training stops at the next
+ * epoch boundary and an `InterruptedError` saying how to resume is thrown; the final files are
+ * then not written.
  */
 export async function trainTabularModel(options: {
   spec: TabularTrainSpec;
@@ -66,6 +74,9 @@ export async function trainTabularModel(options: {
   outDir: string;
   dataset: string;
   onEpoch?: (stats: EpochStats) => void;
+  checkpoint?: { dir: string };
+  resumeFrom?: string;
+  signal?: AbortSignal;
 }): Promise<TabularTrainSummary> {
   const t0 = performance.now();
   const { spec, train, test, baseline } = options;
@@ -79,29 +90,42 @@ export async function trainTabularModel(options: {
   const classes = Math.max(2, train.preprocessor.classes?.length ?? 2);
   const model = buildMlp({ inputDim: d, hidden: spec.hidden, layers: spec.layers, classes, seed: spec.seed });
   const players = train.preprocessor.playerCount;
-  const result = await trainClassifier({
-    model,
-    x: train.x,
-    y: train.y,
-    featureCount: d,
-    epochs: spec.epochs,
-    batchSize: spec.batchSize,
-    learningRate: spec.learningRate,
-    seed: spec.seed,
-    balance: spec.balance,
-    orderLosses: terms.length
-      ? {
-          terms,
-          lambdaPlus: spec.lambdaPlus,
-          lambdaMinus: spec.lambdaMinus,
-          players,
-          playerOfFeature: train.playerOfFeature,
-          baseline,
-        }
-      : undefined,
-    validation: { x: test.x, y: test.y },
-    onEpoch: options.onEpoch,
-  });
+  const result = await withTrainingOptionNames(() =>
+    trainClassifier({
+      model,
+      x: train.x,
+      y: train.y,
+      featureCount: d,
+      epochs: spec.epochs,
+      batchSize: spec.batchSize,
+      learningRate: spec.learningRate,
+      seed: spec.seed,
+      balance: spec.balance,
+      orderLosses: terms.length
+        ? {
+            terms,
+            lambdaPlus: spec.lambdaPlus,
+            lambdaMinus: spec.lambdaMinus,
+            players,
+            playerOfFeature: train.playerOfFeature,
+            baseline,
+          }
+        : undefined,
+      validation: { x: test.x, y: test.y },
+      onEpoch: options.onEpoch,
+      checkpoint: options.checkpoint,
+      resumeFrom: options.resumeFrom,
+      signal: options.signal,
+    }),
+  );
+  if (result.interrupted) {
+    model.dispose();
+    throw trainingInterrupted(
+      options.checkpoint ? result.history.length : 0,
+      spec.epochs,
+      options.checkpoint?.dir ?? options.outDir,
+    );
+  }
   const modelFile = await saveLayersModel(model, options.outDir);
   const preprocessingFile = join(options.outDir, PREPROCESSING_FILE);
   train.preprocessor.save(preprocessingFile);
@@ -121,6 +145,7 @@ export async function trainTabularModel(options: {
     wallTimeMs: performance.now() - t0,
     modelFile,
     preprocessingFile,
+    ...(result.startEpoch > 0 ? { resumedEpochs: result.startEpoch } : {}),
   };
   // Relative names in the file, so a model directory can be moved or shipped.
   writeJsonAtomic(join(options.outDir, 'training.json'), {

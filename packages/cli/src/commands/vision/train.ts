@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Command } from 'commander';
@@ -15,6 +15,12 @@ import {
 import { withOptionNames } from '../../util/errors.js';
 import { ioOf } from '../../util/io.js';
 import { parseFloatOption, parseInteger } from '../../util/options.js';
+import {
+  CHECKPOINT_SUBDIR,
+  planTrainingCheckpoint,
+  trainingInterrupted,
+  withTrainingOptionNames,
+} from '../../util/training-checkpoint.js';
 import { parseGrid } from '../game/sample.js';
 import { loadVisionData, DATASET_HELP, type VisionDataFlags } from './data.js';
 import { visionCommandGroup } from './groups.js';
@@ -30,6 +36,7 @@ interface TrainFlags extends VisionDataFlags {
   learningRate: string;
   seed: string;
   tfjsBackend?: string;
+  resume: boolean;
 }
 
 /**
@@ -101,9 +108,19 @@ export function registerTrainVision(program: Command): void {
     .option('--learning-rate <x>', 'Adam learning rate', '0.002')
     .option('--seed <s>', 'seed (weights, shuffling, coalitions)', '0')
     .option('--tfjs-backend <list>', 'tfjs backends in order of preference (e.g. wasm,cpu)')
-    .requiredOption('--out <dir>', 'output folder: model.json, weights.bin, meta.json')
+    .requiredOption(
+      '--out <dir>',
+      `output folder: model.json, weights.bin, meta.json; ${CHECKPOINT_SUBDIR}/ after every epoch`,
+    )
+    .option(
+      '--resume',
+      `continue the run checkpointed in <out>/${CHECKPOINT_SUBDIR} (same options; --epochs may grow)`,
+      false,
+    )
     .action(async (flags: TrainFlags, cmd: Command) => {
       const io = ioOf(cmd);
+      const out = resolve(flags.out);
+      const checkpoint = planTrainingCheckpoint(out, flags.resume);
       const backend = await initTfjs(
         flags.tfjsBackend ? (flags.tfjsBackend.split(',') as Parameters<typeof initTfjs>[0]) : undefined,
       );
@@ -146,41 +163,52 @@ export function registerTrainVision(program: Command): void {
         );
       }
       const model = buildPatchCnn(shape, shape.height / rows, dataset.classNames.length, seedNum);
-      const history: EpochStats[] = [];
-      await trainClassifier({
-        model,
-        x,
-        y: dataset.labels,
-        featureCount: size,
-        epochs: parseInteger(flags.epochs, '--epochs', { min: 1 }),
-        batchSize: parseInteger(flags.batchSize, '--batch-size', { min: 1 }),
-        learningRate: parseFloatOption(flags.learningRate, '--learning-rate', { min: 0 }),
-        seed: seedText,
-        ...(terms.length > 0
-          ? {
-              orderLosses: {
-                terms,
-                lambdaPlus: parseFloatOption(flags.lambdaPlus, '--lambda-plus', { min: 0 }),
-                lambdaMinus: parseFloatOption(flags.lambdaMinus, '--lambda-minus', { min: 0 }),
-                players: grid.n,
-                playerOfFeature: grid.playerOfElement(shape),
-                // The dataset mean is 0 after normalisation with its own statistics.
-                baseline: new Float32Array(size),
-              },
-            }
-          : {}),
-        onEpoch: (s) => {
-          history.push(s);
-          if (!cmd.optsWithGlobals<{ quiet?: boolean }>().quiet)
-            io.stderr(
-              `epoch ${s.epoch + 1}: loss ${s.loss.toFixed(4)} CE ${s.crossEntropy.toFixed(4)} acc ${s.accuracy.toFixed(4)} (${s.seconds.toFixed(1)}s)\n`,
-            );
-        },
-      });
-      const out = resolve(flags.out);
+      const epochs = parseInteger(flags.epochs, '--epochs', { min: 1 });
+      const result = await withTrainingOptionNames(() =>
+        trainClassifier({
+          model,
+          x,
+          y: dataset.labels,
+          featureCount: size,
+          epochs,
+          batchSize: parseInteger(flags.batchSize, '--batch-size', { min: 1 }),
+          learningRate: parseFloatOption(flags.learningRate, '--learning-rate', { min: 0 }),
+          seed: seedText,
+          ...(terms.length > 0
+            ? {
+                orderLosses: {
+                  terms,
+                  lambdaPlus: parseFloatOption(flags.lambdaPlus, '--lambda-plus', { min: 0 }),
+                  lambdaMinus: parseFloatOption(flags.lambdaMinus, '--lambda-minus', { min: 0 }),
+                  players: grid.n,
+                  playerOfFeature: grid.playerOfElement(shape),
+                  // The dataset mean is 0 after normalisation with its own statistics.
+                  baseline: new Float32Array(size),
+                },
+              }
+            : {}),
+          onEpoch: (s) => {
+            if (!cmd.optsWithGlobals<{ quiet?: boolean }>().quiet)
+              io.stderr(
+                `epoch ${s.epoch + 1}/${epochs}: loss ${s.loss.toFixed(4)} CE ${s.crossEntropy.toFixed(4)} acc ${s.accuracy.toFixed(4)} (${s.seconds.toFixed(1)}s)\n`,
+              );
+          },
+          checkpoint: { dir: checkpoint.dir },
+          resumeFrom: checkpoint.resumeFrom,
+          signal: io.signal,
+        }),
+      );
+      if (result.interrupted) {
+        model.dispose();
+        throw trainingInterrupted(result.history.length, epochs, checkpoint.dir);
+      }
+      // Restored epochs included.
+      const history: EpochStats[] = result.history;
       const modelJson = await saveLayersModel(model, out);
+      // Atomic (temporary file, then rename), like every result file.
+      const metaTmp = join(out, `.meta.json.${process.pid}.tmp`);
       writeFileSync(
-        join(out, 'meta.json'),
+        metaTmp,
         JSON.stringify(
           {
             model: `patch CNN (tfjs): ${shape.height / rows}×${shape.height / rows} stride-${shape.height / rows} conv (as dense) 32 ReLU, per-token dense 16 ReLU, Dense 64 ReLU, Dense ${dataset.classNames.length}`,
@@ -206,6 +234,7 @@ export function registerTrainVision(program: Command): void {
               learningRate: Number(flags.learningRate),
               seed: seedText,
               images: dataset.count,
+              ...(result.startEpoch > 0 ? { resumedEpochs: result.startEpoch } : {}),
             },
             history,
           },
@@ -213,6 +242,7 @@ export function registerTrainVision(program: Command): void {
           1,
         ),
       );
+      renameSync(metaTmp, join(out, 'meta.json'));
       const last = history[history.length - 1];
       io.stdout(
         `train vision: ${flags.orderLoss} on ${dataset.count} images, final train accuracy ${last.accuracy.toFixed(4)}; wrote ${modelJson}\n`,
