@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { censusModelConfig } from '../commands/tabular/reproduce.js';
 import { runCli } from '../program.js';
 import { tempDir } from '../test-utils/tmp.js';
 
@@ -74,6 +75,42 @@ describe('order losses steer census MLPs (short training, same seed)', () => {
   });
 });
 
+describe('reproduce census protocols', () => {
+  it("table2 uses the paper's Table-2 losses and weights; presets uses MATH.md presets with λ1 = λ2 = 1", () => {
+    expect(censusModelConfig('table2', 'low')).toMatchObject({
+      loss: 'plus:0,0.5;minus:0.6,1',
+      lambdaPlus: 10,
+      lambdaMinus: 10,
+    });
+    expect(censusModelConfig('table2', 'mid')).toMatchObject({
+      loss: 'plus:0.3,0.7',
+      lambdaPlus: 10,
+      lambdaMinus: 0,
+    });
+    expect(censusModelConfig('presets', 'low')).toEqual({
+      loss: 'low',
+      lambdaPlus: 1,
+      lambdaMinus: 1,
+      label: 'preset low: L−(0.7,1), λ1=1, λ2=1',
+    });
+    expect(() => censusModelConfig('table2', 'boost-high')).toThrow(/--losses/);
+  });
+
+  it('rejects an unknown --protocol naming the option', async () => {
+    const r = await runCli([
+      '--quiet',
+      'reproduce',
+      'census',
+      '--protocol',
+      'table1',
+      '--out',
+      join(tmp.dir, 'bad'),
+    ]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/--protocol/);
+  });
+});
+
 describe('orderlens reproduce census', () => {
   it('runs a tiny reproduction, writes the table and resumes without recomputing', async () => {
     const out = join(tmp.dir, 'reproduce');
@@ -99,9 +136,14 @@ describe('orderlens reproduce census', () => {
     const r = await runCli(args);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/\| MLP5 \| normal \| [\d.]+ \| [\d.]+ \| 38\.22 \|/);
+    expect(r.stdout).toMatch(/\| MLP5 \| normal \| CE only \| [\d.]+ \| [\d.]+ \| 38\.22 \|/);
+    expect(r.stdout).toContain('Protocol table2');
     const result = JSON.parse(readFileSync(join(out, 'reproduce.json'), 'utf8'));
     expect(result.rows).toHaveLength(2);
+    // The default protocol trains the high-order model as the paper's Table 2: L+(0.6,1) + L−(0,0.5), λ1 = λ2 = 1.
+    const high = result.training[1].spec;
+    expect([high.loss, high.lambdaPlus, high.lambdaMinus]).toEqual(['plus:0.6,1;minus:0,0.5', 1, 1]);
+    expect(result.rows[1].configuration).toBe('L+(0.6,1) + L−(0,0.5), λ1=1, λ2=1');
     for (const row of result.rows) expect(row.adversarialAccuracy).toBeLessThanOrEqual(row.cleanAccuracy);
     const again = await runCli([...args, '--resume']);
     expect(again.code).toBe(0);
