@@ -193,18 +193,15 @@ for (const f of fixtures) {
   const direct: Rate[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     raw.push(await measure(async () => (await session.run(feeds), bestB)));
-    // A fresh game (empty cache) on fresh coalitions per step; drawing coalitions is not timed.
-    let batch = freshCoalitions(f.players, f.coalitions, rng);
+    // A fresh game (empty cache) per step, so every coalition is a model call. The coalitions are
+    // drawn once: drawing them per step would leave garbage that the timed steps collect.
+    const batch = freshCoalitions(f.players, f.coalitions, rng);
     full.push(
-      await measure(
-        async () => {
-          const game = new ModelGame(f.masker(), runner, { reward: { label: f.label }, batchSize: bestB });
-          await game.evaluate(batch);
-          return game.modelCalls;
-        },
-        1,
-        () => (batch = freshCoalitions(f.players, f.coalitions, rng)),
-      ),
+      await measure(async () => {
+        const game = new ModelGame(f.masker(), runner, { reward: { label: f.label }, batchSize: bestB });
+        await game.evaluate(batch);
+        return game.modelCalls;
+      }, 1),
     );
     // The same work without the Evaluator: masker → OnnxRunner → reward, batch by batch, to
     // separate the runner's overhead from the Evaluator's (de-duplication, cache).

@@ -22,4 +22,14 @@ describe('CoalitionBatch', () => {
     expect(() => b.pushPlayers([5])).toThrow(/players: player index 5 out of range/);
     expect(popcount32(0xffffffff)).toBe(32);
   });
+  it('gives equal keys exactly for equal coalitions at 33–53 players (number keys) and beyond', () => {
+    for (const n of [40, 53, 54, 100]) {
+      const b = CoalitionBatch.fromSets(n, [[0, 35], [0, 35], [35], [0, n - 1], [n - 1, 0], [n - 1]]);
+      expect(b.key(0)).toBe(b.key(1));
+      expect(b.key(3)).toBe(b.key(4));
+      const distinct = new Set([b.key(0), b.key(2), b.key(3), b.key(5)]);
+      expect(distinct.size).toBe(4);
+      expect(typeof b.key(0)).toBe(n <= 53 ? 'number' : 'string');
+    }
+  });
 });
