@@ -12,14 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import {
-  CoalitionBatch,
-  computeReward,
-  ModelGame,
-  Rng,
-  type Masker,
-  type NamedTensors,
-} from '@orderlens/core';
+import { CoalitionBatch, computeReward, ModelGame, Rng, type Masker } from '@orderlens/core';
 import { OnnxRunner } from '@orderlens/runtime-onnx';
 import { TabularMasker } from '@orderlens/tabular';
 import { PatchGrid, PatchMasker } from '@orderlens/vision';
