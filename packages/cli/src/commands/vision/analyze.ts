@@ -1,4 +1,6 @@
-import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   OrderlensInputError,
@@ -29,15 +31,18 @@ import {
   resolvePreprocessing,
   resolveProtocol,
   runVisionProtocol,
+  type ProtocolSampleResult,
   selectCorrectSamples,
   toModelInput,
   type ImageShape,
   type VisionProtocolResult,
 } from '@orderlens/vision';
+import { InterruptedError } from '../../util/errors.js';
 import { ioOf } from '../../util/io.js';
 import { parseFloatList, parseInteger } from '../../util/options.js';
 import { strengthPlot, writeFileAtomic, writePlot } from '../../util/plots.js';
 import { progressFor } from '../../util/progress.js';
+import { RunStore } from '../../util/run-store.js';
 import { parseGrid } from '../game/sample.js';
 import { DATASET_HELP, loadVisionData, type VisionDataFlags } from './data.js';
 import { visionCommandGroup } from './groups.js';
@@ -63,6 +68,7 @@ interface AnalyzeFlags extends VisionDataFlags, PreprocessFlags {
   batchSize: string;
   heatmaps: string;
   threads?: string;
+  resume?: boolean;
 }
 
 /** `orderlens analyze vision`: J(m) of an image classifier with a vision protocol. */
@@ -114,7 +120,11 @@ export function registerAnalyzeVision(program: Command): void {
     .option('--batch-size <k>', 'images per model call', '256')
     .option('--heatmaps <k>', 'PNG heat maps (low vs high order) for the first k samples', '3')
     .option('--threads <k>', 'ONNX Runtime intra-op threads')
-    .requiredOption('--out <dir>', 'output folder: result.json, strength.svg/png, heatmap-*.png')
+    .requiredOption(
+      '--out <dir>',
+      'output folder: result.json, strength.svg/png, heatmap-*.png; finished samples are kept in <out>/run/',
+    )
+    .option('--resume', 'continue an interrupted run in --out (same options), skipping its finished samples')
     .action(async (flags: AnalyzeFlags, cmd: Command) => {
       const io = ioOf(cmd);
       const out = resolve(flags.out);
@@ -173,6 +183,31 @@ export function registerAnalyzeVision(program: Command): void {
           ({ rows, cols } =
             flags.grid !== undefined ? parseGrid(flags.grid) : { rows: protocol.grid, cols: protocol.grid });
         }
+        const maxSamples =
+          flags.samples !== undefined ? parseInteger(flags.samples, '--samples', { min: 1 }) : Infinity;
+        const heatmapCount = parseInteger(flags.heatmaps, '--heatmaps', { min: 0 });
+        // One unit per sample; only options that change the numbers are fingerprinted, so a
+        // resume may change --batch-size, --threads or --heatmaps but nothing else.
+        const store = openVisionRun(out, flags.resume === true, {
+          model: { file: model.file, sha256: modelFingerprint(model.file) },
+          meta: model.metaFile,
+          inputName: model.inputName,
+          preprocess: model.preprocess,
+          classes: model.classes,
+          data: {
+            dataset: flags.images === undefined ? (flags.dataset ?? 'cifar10') : undefined,
+            images: flags.images !== undefined ? resolve(flags.images) : undefined,
+            resize: flags.resize,
+            limit: flags.limit,
+          },
+          protocol,
+          grid: { rows, cols },
+          players: featureTensor !== undefined ? `feature map ${featureTensor}` : 'image patches',
+          baseline: featureTensor !== undefined ? 'zero' : baselineSpec,
+          reward,
+          seed,
+          samples: Number.isFinite(maxSamples) ? maxSamples : 'all',
+        });
         const pre = resolvePreprocessing(model.preprocess, dataset.channels);
         const datasetMean = byteMeanToModel(datasetChannelMean(dataset), pre);
 
@@ -184,8 +219,6 @@ export function registerAnalyzeVision(program: Command): void {
           perClass: protocol.perClass,
           batchSize,
         });
-        const maxSamples =
-          flags.samples !== undefined ? parseInteger(flags.samples, '--samples', { min: 1 }) : Infinity;
         const indices = sel.indices.slice(0, maxSamples);
         if (indices.length === 0)
           throw new OrderlensInputError('--dataset', 'the model classifies none of the images correctly');
@@ -194,7 +227,11 @@ export function registerAnalyzeVision(program: Command): void {
         const imageGrid = new PatchGrid(rows, cols, shape.height, shape.width);
         const owner = imageGrid.playerOfElement(shape);
         const progress = progressFor(cmd, { label: `analyze vision (${protocol.name})`, unit: 'contexts' });
-        const games: Game[] = [];
+        const unitOf = (s: number) => `sample-${s}`;
+        if (store.resumedUnits > 0)
+          progress.log(
+            `resuming: ${indices.filter((_, s) => store.has(unitOf(s))).length} of ${indices.length} samples already done in ${store.dir}`,
+          );
         const game = async (s: number): Promise<Game> => {
           const k = indices[s];
           const x = toModelInput(datasetImage(dataset, k), model.preprocess);
@@ -205,49 +242,83 @@ export function registerAnalyzeVision(program: Command): void {
               inputs: { [model.inputName]: float32Tensor(x, batchDimsOf(shape)) },
               grid: { rows, cols },
             });
-            games[s] = new ModelGame(masker, cut.suffix as ModelRunner, {
+            return new ModelGame(masker, cut.suffix as ModelRunner, {
               reward: { name: reward, label },
               batchSize,
               cache: false,
-            });
-          } else {
-            const baseline = buildBaseline(baselineSpec, x, shape, datasetMean);
-            games[s] = patchGame({
-              runner: model.runner,
-              x,
-              baseline,
-              shape,
-              grid: imageGrid,
-              label,
-              reward,
-              batchSize,
-              playerOfElement: owner,
-              inputName: model.inputName,
+              signal: io.signal,
             });
           }
-          return games[s];
+          const baseline = buildBaseline(baselineSpec, x, shape, datasetMean);
+          return patchGame({
+            runner: model.runner,
+            x,
+            baseline,
+            shape,
+            grid: imageGrid,
+            label,
+            reward,
+            batchSize,
+            playerOfElement: owner,
+            inputName: model.inputName,
+            // The Evaluator checks it between model batches: Ctrl-C stops within one batch.
+            signal: io.signal,
+          });
         };
-        const res = await runVisionProtocol({
-          protocol,
-          samples: indices.length,
-          game,
-          rows,
-          cols,
-          seed,
-          signal: io.signal,
-          onProgress: (p) => {
-            const unitsPerSample = p.total * p.repeats;
-            progress.update(
-              (p.sample - 1) * unitsPerSample + (p.repeat - 1) * p.total + p.done,
-              indices.length * unitsPerSample,
+        let res: VisionProtocolResult;
+        try {
+          res = await runVisionProtocol({
+            protocol,
+            samples: indices.length,
+            game,
+            rows,
+            cols,
+            seed,
+            signal: io.signal,
+            completed: (s) => {
+              const unit = store.get<VisionSampleUnit>(unitOf(s));
+              if (unit === undefined) return undefined;
+              if (unit.index !== indices[s])
+                throw new OrderlensInputError(
+                  '--resume',
+                  `sample ${s} of the run in ${store.dir} is image ${unit.index}, but the model now selects image ${indices[s]}; rerun without --resume into another --out`,
+                );
+              return {
+                multiOrder: unit.multiOrder,
+                strengthByRepeat: unit.strengthByRepeat,
+                modelCalls: unit.modelCalls,
+              };
+            },
+            onSample: (s, r) => {
+              const unit: VisionSampleUnit = { index: indices[s], label: dataset.labels[indices[s]], ...r };
+              store.put(unitOf(s), unit);
+              progress.log(
+                `sample ${s + 1}/${indices.length} done (image ${indices[s]}, ${r.modelCalls} model calls); saved in ${store.dir}`,
+              );
+            },
+            onProgress: (p) => {
+              const unitsPerSample = p.total * p.repeats;
+              progress.update(
+                (p.sample - 1) * unitsPerSample + (p.repeat - 1) * p.total + p.done,
+                indices.length * unitsPerSample,
+              );
+            },
+          });
+        } catch (e) {
+          if (io.signal.aborted && (e as Error | undefined)?.name === 'AbortError') {
+            const saved = indices.filter((_, s) => store.has(unitOf(s))).length;
+            throw new InterruptedError(
+              `interrupted: ${saved} of ${indices.length} samples saved in ${store.dir}; run the same command with --resume to continue`,
             );
-          },
-        });
-        progress.finish();
-        if (cut) {
-          await cut.prefix.dispose();
-          await cut.suffix.dispose();
+          }
+          throw e;
+        } finally {
+          if (cut) {
+            await cut.prefix.dispose();
+            await cut.suffix.dispose();
+          }
         }
+        progress.finish();
         const n = rows * cols;
         const theory = theoryStrength(n, res.orders);
         const jHat = res.strength.J.map((j) => j / (res.strength.J[0] || 1));
@@ -291,14 +362,7 @@ export function registerAnalyzeVision(program: Command): void {
           yLabel: 'J(m) (mean over orders = 1)',
         });
         const plots = writePlot(join(out, 'strength'), plot);
-        const heatmaps = await writeHeatmaps(
-          out,
-          res,
-          indices,
-          dataset,
-          parseInteger(flags.heatmaps, '--heatmaps', { min: 0 }),
-          shape,
-        );
+        const heatmaps = await writeHeatmaps(out, res, indices, dataset, heatmapCount, shape);
         const result: InteractionResult = {
           ...resultMeta({
             method: 'vision-protocol',
@@ -323,6 +387,7 @@ export function registerAnalyzeVision(program: Command): void {
                 indices,
               },
               instability: res.instability,
+              run: { dir: store.dir, resumedSamples: store.resumedUnits },
               strengthPerSampleMean: res.strengthPerSample,
               theory: {
                 n,
@@ -344,6 +409,12 @@ export function registerAnalyzeVision(program: Command): void {
           multiOrder: res.samples[0].multiOrder,
         };
         writeJsonAtomic(join(out, 'result.json'), result);
+        // Written last: marks the run as finished, so a later run without --resume may replace it.
+        writeJsonAtomic(join(store.dir, COMPLETE_FILE), {
+          optionsHash: store.manifest.optionsHash,
+          samples: indices.length,
+          finishedAt: new Date().toISOString(),
+        });
         io.stdout(
           `analyze vision: ${indices.length} samples, n = ${n} (${rows}×${cols}${cut ? ` cells of ${featureTensor}` : ' patches'}), protocol ${protocol.name}, ` +
             `${res.modelCalls} model calls, instability ${res.instability === null ? 'n/a' : res.instability.toFixed(4)}; wrote ${join(out, 'result.json')}\n`,
@@ -355,6 +426,54 @@ export function registerAnalyzeVision(program: Command): void {
         await model.runner.dispose();
       }
     });
+}
+
+/** One finished sample in the run store: the image it is and its protocol result. */
+interface VisionSampleUnit extends ProtocolSampleResult {
+  readonly index: number;
+  readonly label: number;
+}
+
+/** Marker of a finished run in `<out>/run/`. */
+const COMPLETE_FILE = 'complete.json';
+
+/**
+ * The run store of `analyze vision` in `<out>/run/`. A finished run (its marker written after
+ * result.json) is replaced by a new run without --resume, as training replaces a finished
+ * checkpoint; an unfinished one is refused unless resumed, so no computed sample is lost.
+ */
+function openVisionRun(out: string, resume: boolean, options: Record<string, unknown>): RunStore {
+  const dir = join(out, 'run');
+  if (!resume && existsSync(join(dir, COMPLETE_FILE))) {
+    // Rename first, so a crash half-way through the removal never leaves a half run behind.
+    const old = `${dir}.old-${process.pid}`;
+    renameSync(dir, old);
+    rmSync(old, { recursive: true, force: true });
+  }
+  const store = RunStore.open({ dir, command: 'analyze vision', options, resume, dirField: '--out' });
+  rmSync(join(dir, COMPLETE_FILE), { force: true });
+  return store;
+}
+
+/** sha256 of the model file (and, for a tfjs model.json, of its weight files). */
+function modelFingerprint(file: string): string {
+  const h = createHash('sha256').update(readFileSync(file));
+  if (file.toLowerCase().endsWith('.json')) {
+    let paths: string[] = [];
+    try {
+      const json = JSON.parse(readFileSync(file, 'utf8')) as {
+        weightsManifest?: Array<{ paths?: string[] }>;
+      };
+      paths = (json.weightsManifest ?? []).flatMap((g) => g.paths ?? []);
+    } catch {
+      // Not a tfjs model.json: the file's own bytes are the fingerprint.
+    }
+    for (const p of paths) {
+      const w = join(dirname(file), p);
+      if (existsSync(w)) h.update(readFileSync(w));
+    }
+  }
+  return h.digest('hex');
 }
 
 function opt(raw: string | undefined, field: string): number | undefined {

@@ -15,6 +15,7 @@ import {
   type ImageShape,
   type StructureMode,
 } from '@orderlens/vision';
+import { InterruptedError } from '../../util/errors.js';
 import { ioOf } from '../../util/io.js';
 import { parseInteger, parseIntegerList, parseList } from '../../util/options.js';
 import { linePlot, writePlot } from '../../util/plots.js';
@@ -110,6 +111,9 @@ export function registerStructure(program: Command): void {
           return { x, baseline: buildBaseline(spec, x, shape, datasetMean), label: dataset.labels[k] };
         });
         const progress = progressFor(cmd, { label: 'structure', total: samples.length, unit: 'images' });
+        // A few hundred masked images per image: quick, so Ctrl-C simply stops (within one model
+        // batch, the Evaluator checks the signal) and writes nothing; a rerun costs little.
+        let imagesDone = 0;
         const res = await structureCurves({
           runner: model.runner,
           samples,
@@ -122,7 +126,16 @@ export function registerStructure(program: Command): void {
           seed: flags.seed,
           batchSize: parseInteger(flags.batchSize, '--batch-size', { min: 1 }),
           signal: io.signal,
-          onProgress: (p) => progress.update(p.image, p.images),
+          onProgress: (p) => {
+            imagesDone = p.image;
+            progress.update(p.image, p.images);
+          },
+        }).catch((e: unknown) => {
+          if (io.signal.aborted && (e as Error | undefined)?.name === 'AbortError')
+            throw new InterruptedError(
+              `interrupted after ${imagesDone} of ${samples.length} images; nothing was written (structure keeps no partial results: run it again)`,
+            );
+          throw e;
         });
         progress.finish();
         const area = (m: string) => (res.areas as Record<string, number | undefined>)[m];
