@@ -2,12 +2,13 @@ import { requireInput } from '../errors/errors.js';
 import { bitCount } from '../math/combinatorics.js';
 import { mobiusInPlace, mobiusTransposeInPlace, tableOrder } from '../exact/mobius.js';
 
+/** Options of {@link extractAndOr}. */
 export interface AndOrOptions {
   /** Bound on the noise term: `|q_T| ≤ qthres · |v(N) − v(∅)|` (default 0.02). */
   qthres?: number;
   /** SGD iterations (default 10 000). */
   niter?: number;
-  /** Initial learning rate; decays log-uniformly to `lr/10` (default 1e-5·2^n / max|v|… see below). */
+  /** Initial learning rate; decays log-uniformly to `lr/10` (default `1e-3 · max_S |v(S)|`). */
   lr?: number;
   /** Momentum (default 0.9). */
   momentum?: number;
@@ -16,6 +17,7 @@ export interface AndOrOptions {
   reportEvery?: number;
 }
 
+/** A learned AND-OR decomposition of one game table. */
 export interface AndOrDecomposition {
   readonly n: number;
   /** AND interactions of `v_and`, indexed by coalition mask. */

@@ -22,6 +22,7 @@ export interface EvaluationProgress {
   readonly total: number;
 }
 
+/** Options of an {@link Evaluator}. */
 export interface EvaluatorOptions {
   /** Coalitions per model call (default 256). */
   batchSize?: number;
@@ -35,12 +36,6 @@ export interface EvaluatorOptions {
   signal?: AbortSignal;
 }
 
-/**
- * The single place where coalitions become values. It de-duplicates coalitions (within a request
- * and, with the cache, across requests of the same input), packs them into batches, keeps request
- * order, counts model calls, enforces a budget, reports progress, and overlaps the preparation of
- * the next batch with the execution of the current one.
- */
 /** Largest `n` for which coalition values are memoised in dense arrays indexed by the mask. */
 export const DENSE_MEMO_MAX_PLAYERS = 20;
 

@@ -15,6 +15,7 @@ import { exactResiduals } from './residuals.js';
 /** Default largest `n` for exact enumeration: `2^24 ≈ 16.8 M` coalitions. */
 export const DEFAULT_MAX_EXACT_PLAYERS = 24;
 
+/** Options of {@link exactInteractions} and {@link gameTable}. */
 export interface ExactOptions {
   /** Coalitions per `game.evaluate` call while enumerating (default 65 536). */
   chunkSize?: number;

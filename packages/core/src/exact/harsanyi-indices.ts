@@ -25,6 +25,7 @@ export function pairIndex(n: number, i: number, j: number): number {
   return i * n - (i * (i + 1)) / 2 + (j - i - 1);
 }
 
+/** Computes {@link PairSizeSums} in one pass over the dividends. */
 export function pairSizeSums(harsanyi: Float64Array): PairSizeSums {
   const n = tableOrder(harsanyi.length, 'harsanyi');
   const pairs = allPairs(n);

@@ -6,11 +6,23 @@ import type { NamedTensors } from '../model/tensor.js';
 import { computeReward, type RewardSpec } from '../reward/reward.js';
 import type { Game } from './game.js';
 
+/** Options of a {@link ModelGame}: the reward and the Evaluator's batching, budget and progress. */
 export interface ModelGameOptions extends EvaluatorOptions {
   /** Reward read off the logits; `name` defaults to `log-odds`. */
   reward: Partial<RewardSpec> & { label: number };
-  /** Called with the raw logits of every model batch (e.g. to store them so the reward can change later). */
-  onLogits?: (out: ModelOutput) => void;
+  /**
+   * Called with the raw logits of every model batch and the coalitions they belong to
+   * (`coalitions[start … end)`, row `r` ↔ coalition `start + r`), e.g. to store them so that the
+   * reward can be changed later without calling the model again.
+   */
+  onLogits?: (out: ModelOutput, coalitions: CoalitionBatch, start: number, end: number) => void;
+}
+
+interface PreparedBatch {
+  inputs: NamedTensors;
+  batch: CoalitionBatch;
+  start: number;
+  end: number;
 }
 
 /**
@@ -37,16 +49,21 @@ export class ModelGame implements Game {
     const onLogits = options.onLogits;
     this.evaluator = new Evaluator(
       {
-        prepare: (batch: CoalitionBatch, start: number, end: number): NamedTensors =>
-          masker.mask(batch, start, end),
-        execute: async (inputs: unknown, count: number) => {
-          const out = await runner.run(inputs as NamedTensors);
+        prepare: (batch: CoalitionBatch, start: number, end: number): PreparedBatch => ({
+          inputs: masker.mask(batch, start, end),
+          batch,
+          start,
+          end,
+        }),
+        execute: async (prepared: unknown, count: number) => {
+          const p = prepared as PreparedBatch;
+          const out = await runner.run(p.inputs);
           requireInput(
             out.rows === count,
             'model output',
             `expected ${count} rows for the batch, got ${out.rows}`,
           );
-          onLogits?.(out);
+          onLogits?.(out, p.batch, p.start, p.end);
           const values = new Float64Array(count);
           computeReward(name, out, label, values);
           return values;

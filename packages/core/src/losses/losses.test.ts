@@ -80,6 +80,14 @@ describe('nested coalition sampling', () => {
     expect(nestedCoefficient(0, 0.5)).toBe(1);
     expect(nestedCoefficient(0.3, 0.6)).toBeCloseTo(2);
   });
+
+  it('uses the ratio of the sizes actually drawn, which makes the first-order terms cancel', () => {
+    // r = 0.3, 0.7 at n = 12 draws 4 and 8 players.
+    expect(nestedSizes(12, 0.3, 0.7)).toEqual({ s1: 4, s2: 8 });
+    expect(nestedCoefficient(0.3, 0.7, 12)).toBe(2);
+    // r1 > 0 that rounds to an empty S1 falls back to coefficient 1 (Δu = v(S2) − v(∅)).
+    expect(nestedCoefficient(0.05, 0.5, 8)).toBe(1);
+  });
 });
 
 describe('order loss specs', () => {

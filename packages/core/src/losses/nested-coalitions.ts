@@ -55,7 +55,15 @@ export function orderLossWeights(n: number, s1: number, s2: number): Float64Arra
   return w;
 }
 
-/** Coefficient of `v(S1)` in `Δu = v(S2) − coef·v(S1)`: `r2/r1`, or 1 when `r1 = 0`. */
-export function nestedCoefficient(r1: number, r2: number): number {
-  return r1 === 0 ? 1 : r2 / r1;
+/**
+ * Coefficient of `v(S1)` in `Δu = v(S2) − coef·v(S1)`: `|S2|/|S1|` for the sizes actually drawn
+ * over `n` players (see {@link nestedSizes}), or 1 when `S1 = ∅`. Theorem 2's first-order terms
+ * cancel only with the ratio of the drawn sizes, which differs from `r2/r1` when `r·n` is not an
+ * integer (e.g. `r = 0.3, 0.7` at `n = 12` draws 4 and 8 players: coefficient 2, not 2.33).
+ * Without `n`, the ratio of the ratios (`r2/r1`, or 1 when `r1 = 0`).
+ */
+export function nestedCoefficient(r1: number, r2: number, n?: number): number {
+  if (n === undefined) return r1 === 0 ? 1 : r2 / r1;
+  const { s1, s2 } = nestedSizes(n, r1, r2);
+  return s1 === 0 ? 1 : s2 / s1;
 }

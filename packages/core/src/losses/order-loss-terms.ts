@@ -23,6 +23,7 @@ export const ORDER_LOSS_PRESETS = {
   ],
 } as const satisfies Record<string, readonly OrderLossTerm[]>;
 
+/** Name of a preset in {@link ORDER_LOSS_PRESETS}. */
 export type OrderLossPreset = keyof typeof ORDER_LOSS_PRESETS;
 
 /**

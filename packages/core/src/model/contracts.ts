@@ -64,6 +64,7 @@ export interface FeatureRunner {
   dispose(): Promise<void>;
 }
 
+/** Splitting a model at an intermediate tensor (ONNX graph cut). */
 export interface GraphCutCapability {
   /** Names of intermediate tensors where a cut is possible. */
   listTensors(): Promise<string[]>;
@@ -71,6 +72,7 @@ export interface GraphCutCapability {
   cut(tensorName: string): Promise<GraphCut>;
 }
 
+/** Gradients of the loss with respect to a model input (PGD attacks). */
 export interface InputGradientCapability {
   /**
    * Logits and the gradient of `Σ_rows loss(row)` with respect to the named float input, where

@@ -3,6 +3,7 @@ import type { ModelOutput } from '../model/contracts.js';
 
 /** Names of the scalar rewards read off model outputs. */
 export const REWARD_NAMES = ['log-odds', 'logit', 'log-prob', 'prob'] as const;
+/** A reward name (see {@link REWARD_NAMES}). */
 export type RewardName = (typeof REWARD_NAMES)[number];
 
 /** How `v(S)` is read off the logits of the masked input. */

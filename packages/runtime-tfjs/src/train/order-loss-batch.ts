@@ -120,15 +120,16 @@ export function meanCrossEntropy(z: tf.Tensor2D, oneHot: tf.Tensor2D): tf.Scalar
 /**
  * The loss terms of one batch from the logits of {@link buildOrderLossInputs}' layout:
  * `ce` = mean CE of the clean rows, and per term the batch mean of `L+ = CE(softmax(Δu), y)` or
- * `L− = Σ_c p_c log p_c` with `p = softmax(Δu)`, `Δu = z(S2) − coef·z(S1)`, `coef = r2/r1`
- * (1 when `r1 = 0`, so `Δu = v(S2) − v(∅)`).
+ * `L− = Σ_c p_c log p_c` with `p = softmax(Δu)`, `Δu = z(S2) − coef·z(S1)`, `coef = |S2|/|S1|`
+ * for the sizes drawn over `players` (`r2/r1` when `players` is not given; 1 when `S1 = ∅`, so
+ * `Δu = v(S2) − v(∅)`).
  *
  * @returns `ce`, the per-term values (in `terms` order) and `total = ce + λ1·Σ L+ + λ2·Σ L−`.
  */
 export function orderLossObjective(
   logits: tf.Tensor2D,
   oneHot: tf.Tensor2D,
-  config: Pick<OrderLossConfig, 'terms' | 'lambdaPlus' | 'lambdaMinus'> | undefined,
+  config: (Pick<OrderLossConfig, 'terms' | 'lambdaPlus' | 'lambdaMinus'> & { players?: number }) | undefined,
 ): { total: tf.Scalar; ce: tf.Scalar; terms: tf.Scalar[] } {
   const B = oneHot.shape[0];
   const C = logits.shape[1];
@@ -139,7 +140,10 @@ export function orderLossObjective(
   const terms: tf.Scalar[] = [];
   for (let t = 0; t < T; t++) {
     const term = config!.terms[t];
-    const du = tf.sub(block(2 + 2 * t), tf.mul(block(1 + 2 * t), nestedCoefficient(term.r1, term.r2)));
+    const du = tf.sub(
+      block(2 + 2 * t),
+      tf.mul(block(1 + 2 * t), nestedCoefficient(term.r1, term.r2, config!.players)),
+    );
     const logp = tf.logSoftmax(du);
     let value: tf.Scalar;
     let lambda: number;

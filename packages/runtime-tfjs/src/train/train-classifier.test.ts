@@ -154,7 +154,10 @@ describe('order losses', () => {
         const { s1, s2 } = sampleNestedCoalitions(n, term.r1, term.r2, rngOf(b).fork(t));
         const masked = (s: Uint8Array) =>
           xb.map((v, f) => (playerOfFeature[f] < 0 || s[playerOfFeature[f]] ? v : baseline[f]));
-        const coef = term.r1 === 0 ? 1 : term.r2 / term.r1;
+        // Ratio of the sizes actually drawn (Theorem 2), counted from the sets themselves.
+        const size1 = s1.reduce((a, v) => a + v, 0);
+        const size2 = s2.reduce((a, v) => a + v, 0);
+        const coef = size1 === 0 ? 1 : size2 / size1;
         const z1 = logitsOf(masked(s1));
         const du = logitsOf(masked(s2)).map((v, c) => v - coef * z1[c]);
         const lp = logSoftmax(du);

@@ -76,7 +76,8 @@ export function parseBaselineSpec(spec: string): { kind: BaselineKind; custom?: 
   const s = spec.trim();
   if (s === 'mean' || s === 'zero' || s === 'median') return { kind: s };
   const list = s.startsWith('custom:') ? s.slice('custom:'.length) : s;
-  const values = list.split(',').map((v) => Number(v.trim()));
+  // Number('') is 0: an empty item must be an error, not a silent zero.
+  const values = list.split(',').map((v) => (v.trim() === '' ? NaN : Number(v.trim())));
   requireInput(
     list.length > 0 && values.every((v) => Number.isFinite(v)),
     'baseline',

@@ -30,7 +30,9 @@ export function parseBaseline(text: string, field = 'baseline'): BaselineSpec {
     return { kind: 'blur', sigma };
   }
   if (s.startsWith('value:')) {
-    const vals = s.slice(6).split(',').map(Number);
+    const items = s.slice(6).split(',');
+    // Number('') is 0: an empty item must be an error, not a silent zero.
+    const vals = items.map((v) => (v.trim() === '' ? NaN : Number(v)));
     requireInput(
       vals.length > 0 && vals.every(Number.isFinite),
       field,

@@ -27,7 +27,8 @@ export interface VisionProtocol {
 /**
  * The ICLR-2022 reference protocol (MATH.md): 16×16 grid on 32×32 images, 200 neighbour pairs
  * within radius 2, 100 contexts per pair and order drawn independently, the 13 paper ratios,
- * 5 correctly classified samples per class. About 1.04 M model calls per image and repeat.
+ * 5 correctly classified samples per class. 881,600 model calls per image and repeat (1.04 M in
+ * the original code, which also samples the single context of `m = 0` and `m = n−2` 100 times).
  */
 export const REFERENCE_PROTOCOL: VisionProtocol = Object.freeze({
   name: 'reference',

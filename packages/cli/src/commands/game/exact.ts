@@ -1,5 +1,10 @@
 import type { Command } from 'commander';
-import { exactInteractions, parseOrderList, type InteractionResult } from '@orderlens/core';
+import {
+  MAX_TABLE_PLAYERS,
+  exactInteractions,
+  parseOrderList,
+  type InteractionResult,
+} from '@orderlens/core';
 import { withOptionNames } from '../../util/errors.js';
 import { ioOf } from '../../util/io.js';
 import { parseInteger } from '../../util/options.js';
@@ -25,7 +30,7 @@ export function registerExact(program: Command): void {
     .requiredOption('--game <file>', 'game file (JSON): {"n", "values"} or {"n", "v0", "terms"}')
     .option('--out <file>', 'result JSON (atomic write); stdout when omitted or "-"')
     .option('--batch-size <k>', 'coalitions per game evaluation', '65536')
-    .option('--max-players <n>', 'refuse games with more players (≤ 30)', '24')
+    .option('--max-players <n>', 'refuse games with more players (≤ 26: a table holds 2^n values)', '24')
     .option(
       '--orders <list>',
       'orders of multiOrder: integers m, ratios in [0,1], or "paper" (default: all 0…n−2)',
@@ -33,7 +38,7 @@ export function registerExact(program: Command): void {
     .action(async (flags: ExactFlags, cmd: Command) => {
       const io = ioOf(cmd);
       const batchSize = parseInteger(flags.batchSize, '--batch-size', { min: 1 });
-      const maxPlayers = parseInteger(flags.maxPlayers, '--max-players', { min: 0, max: 30 });
+      const maxPlayers = parseInteger(flags.maxPlayers, '--max-players', { min: 0, max: MAX_TABLE_PLAYERS });
       const loaded = loadGameFile(flags.game);
       const n = loaded.game.n;
       const parsedOrders =

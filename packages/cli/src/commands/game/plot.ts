@@ -36,8 +36,10 @@ export interface ResultCurve {
 }
 
 /**
- * The strength curve of a result, normalised as asked: from `multiOrder` (mean over pairs of
- * |I^(m)| per order) when present, else from `strength`. Orders are de-duplicated and sorted.
+ * The strength curve of a result, normalised as asked: from `strength` when present (a run over
+ * several samples stores the curve over all of them there, while its `multiOrder` may hold one
+ * sample only), else from `multiOrder` (mean over pairs of |I^(m)| per order). Orders are
+ * de-duplicated and sorted; ratios are the stored ones where the result has them.
  */
 export function curveFromResult(
   result: InteractionResult,
@@ -48,13 +50,16 @@ export function curveFromResult(
   const n = result.n;
   let orders: number[];
   let raw: number[];
-  if (result.multiOrder && result.multiOrder.pairs.length > 0 && result.multiOrder.orders.length > 0) {
-    const mo = result.multiOrder;
-    orders = [...mo.orders];
-    raw = orders.map((_, k) => mo.values.reduce((s, row) => s + Math.abs(row[k]), 0) / mo.values.length);
-  } else if (result.strength && result.strength.orders.length > 0) {
+  const storedRatio = new Map<number, number>();
+  const mo = result.multiOrder;
+  if (mo?.ratios && mo.ratios.length === mo.orders.length)
+    mo.orders.forEach((m, k) => storedRatio.set(m, mo.ratios![k]));
+  if (result.strength && result.strength.orders.length > 0) {
     orders = [...result.strength.orders];
     raw = [...result.strength.J];
+  } else if (mo && mo.pairs.length > 0 && mo.orders.length > 0) {
+    orders = [...mo.orders];
+    raw = orders.map((_, k) => mo.values.reduce((s, row) => s + Math.abs(row[k]), 0) / mo.values.length);
   } else {
     throw new OrderlensInputError(
       field,
@@ -75,7 +80,7 @@ export function curveFromResult(
     label,
     n,
     orders: sorted,
-    ratios: sorted.map((m) => (n > 2 ? m / (n - 2) : 0)),
+    ratios: sorted.map((m) => storedRatio.get(m) ?? (n > 2 ? m / (n - 2) : 0)),
     J: curve.J,
     normalization,
   };

@@ -39,7 +39,7 @@ import {
 } from '@orderlens/vision';
 import { InterruptedError } from '../../util/errors.js';
 import { ioOf } from '../../util/io.js';
-import { parseFloatList, parseInteger } from '../../util/options.js';
+import { parseFloatList, parseInteger, parseSeed } from '../../util/options.js';
 import { strengthPlot, writeFileAtomic, writePlot } from '../../util/plots.js';
 import { progressFor } from '../../util/progress.js';
 import { RunStore } from '../../util/run-store.js';
@@ -155,7 +155,7 @@ export function registerAnalyzeVision(program: Command): void {
         const reward = parseRewardName(flags.reward, '--reward');
         const baselineSpec = parseBaseline(flags.baseline, '--baseline');
         const batchSize = parseInteger(flags.batchSize, '--batch-size', { min: 1 });
-        const seed = flags.seed;
+        const seed = parseSeed(flags.seed);
         const featureTensor =
           flags.featureMap === undefined
             ? undefined

@@ -14,7 +14,7 @@ import {
 } from '@orderlens/vision';
 import { withOptionNames } from '../../util/errors.js';
 import { ioOf } from '../../util/io.js';
-import { parseFloatOption, parseInteger } from '../../util/options.js';
+import { parseFloatOption, parseInteger, parseSeed } from '../../util/options.js';
 import {
   CHECKPOINT_SUBDIR,
   planTrainingCheckpoint,
@@ -148,10 +148,9 @@ export function registerTrainVision(program: Command): void {
       const { rows, cols } = parseGrid(flags.grid);
       const grid = new PatchGrid(rows, cols, shape.height, shape.width);
       const terms = withOptionNames({ losses: '--order-loss' }, () => parseOrderLossSpec(flags.orderLoss));
-      const seedText = flags.seed;
-      const seedNum = Number.isInteger(Number(seedText))
-        ? Number(seedText)
-        : Rng.create(seedText).int(1 << 30);
+      // One parse for every use: "0" and 0 are the same seed, "0x10" is a string seed.
+      const seedText = parseSeed(flags.seed);
+      const seedNum = typeof seedText === 'number' ? seedText : Rng.create(seedText).int(1 << 30);
       if (
         shape.height % rows !== 0 ||
         shape.width % cols !== 0 ||
