@@ -79,6 +79,17 @@ describe('Evaluator', () => {
     expect(events.slice(0, 4)).toEqual(['prepare 0', 'start 0', 'prepare 2', 'end 0']);
   });
 
+  it('keeps at most cacheLimit values beyond the dense range, the first ones', async () => {
+    const ev = new Evaluator(async (b, s, e) => game.evaluateSync(b.slice(s, e)), { cacheLimit: 3 });
+    const first = CoalitionBatch.fromSets(70, [[1], [2], [3], [4], [5]]);
+    await ev.evaluate(first);
+    expect(ev.cachedValues).toBe(3);
+    await ev.evaluate(CoalitionBatch.fromSets(70, [[1], [2], [3]]));
+    expect(ev.modelCalls).toBe(5);
+    await ev.evaluate(CoalitionBatch.fromSets(70, [[4], [5]]));
+    expect(ev.modelCalls).toBe(7);
+  });
+
   it('enforces the budget before calling the model', async () => {
     let called = false;
     const ev = new Evaluator(

@@ -30,6 +30,12 @@ export interface EvaluatorOptions {
   budget?: number;
   /** Keep every value computed, so a coalition is never evaluated twice (default true). */
   cache?: boolean;
+  /**
+   * Most values memoised beyond the dense range (`n > 20`), default 1 000 000 (about 150 MB of
+   * 256-player keys). Past it, new values are still de-duplicated within a request but no longer
+   * kept; the first ones (usually the most shared: `v(∅)`, singletons, full sets) stay.
+   */
+  cacheLimit?: number;
   /** Called after every model batch. */
   onProgress?: (p: EvaluationProgress) => void;
   /** Stops the run between batches. */
@@ -49,7 +55,10 @@ class ValueMemo {
   private readonly map = new Map<number | string, number>();
   private count = 0;
 
-  constructor(n: number) {
+  constructor(
+    n: number,
+    private readonly limit: number,
+  ) {
     if (n <= DENSE_MEMO_MAX_PLAYERS) {
       const size = 2 ** n;
       this.dense = {
@@ -124,7 +133,8 @@ class ValueMemo {
       }
       return;
     }
-    for (let s = 0; s < unique.count; s++) this.map.set(unique.key(s), values[s]);
+    for (let s = 0; s < unique.count && this.map.size < this.limit; s++)
+      this.map.set(unique.key(s), values[s]);
   }
 }
 
@@ -139,6 +149,7 @@ export class Evaluator {
   private readonly batchSize: number;
   private readonly budget: number;
   private readonly useCache: boolean;
+  private readonly cacheLimit: number;
   private readonly onProgress?: (p: EvaluationProgress) => void;
   private readonly signal?: AbortSignal;
   private memo?: ValueMemo;
@@ -162,6 +173,12 @@ export class Evaluator {
     this.batchSize = batchSize;
     this.budget = budget;
     this.useCache = options.cache ?? true;
+    this.cacheLimit = options.cacheLimit ?? 1_000_000;
+    requireInput(
+      this.cacheLimit >= 0,
+      'cacheLimit',
+      `expected a non-negative number of values, got ${this.cacheLimit}`,
+    );
     this.onProgress = options.onProgress;
     this.signal = options.signal;
   }
@@ -179,7 +196,7 @@ export class Evaluator {
   /** Values of every coalition of `batch`, in order. */
   async evaluate(batch: CoalitionBatch): Promise<Float64Array> {
     // One Evaluator serves one input, hence one player count.
-    this.memo ??= new ValueMemo(batch.n);
+    this.memo ??= new ValueMemo(batch.n, this.cacheLimit);
     requireInput(
       this.players === undefined || this.players === batch.n,
       'batch.n',

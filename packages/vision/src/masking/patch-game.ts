@@ -23,8 +23,9 @@ export interface PatchGameOptions extends EvaluatorOptions {
 
 /**
  * `v(S) = reward(model(x with the patches outside S set to the baseline))` for one image.
- * The Evaluator cache is off unless asked for: sampled protocols rarely repeat a coalition, and a
- * million cached 256-player keys would cost hundreds of MB per image.
+ * The Evaluator memo is bounded (`cacheLimit`, default 250 000 values, about 40 MB of 256-player
+ * keys): sampled protocols rarely repeat a coalition, but the ones they do repeat (`v(∅)`, `v(N)`,
+ * singletons, the enumerated orders `m = 0` and `m = n−2` across repeats) come early and stay.
  */
 export function patchGame(options: PatchGameOptions): ModelGame {
   const { runner, x, baseline, shape, grid, label } = options;
@@ -40,7 +41,8 @@ export function patchGame(options: PatchGameOptions): ModelGame {
     reward: { name: options.reward ?? 'log-odds', label },
     batchSize: options.batchSize,
     budget: options.budget,
-    cache: options.cache ?? false,
+    cache: options.cache ?? true,
+    cacheLimit: options.cacheLimit ?? 250_000,
     onProgress: options.onProgress,
     signal: options.signal,
   });

@@ -245,7 +245,7 @@ export function registerAnalyzeVision(program: Command): void {
             return new ModelGame(masker, cut.suffix as ModelRunner, {
               reward: { name: reward, label },
               batchSize,
-              cache: false,
+              cacheLimit: 250_000,
               signal: io.signal,
             });
           }
