@@ -146,13 +146,16 @@ export async function openVisionModel(
     mean: perChannel(flags.mean, meta.normalization?.mean, '--mean'),
     std: perChannel(flags.std, meta.normalization?.std, '--std'),
   };
+  if (meta.input?.name !== undefined && !runner.inputNames.includes(meta.input.name)) {
+    throw new OrderlensInputError(
+      '--meta',
+      `input.name "${meta.input.name}" is not an input of ${file}; the model takes ${runner.inputNames.join(', ')}`,
+    );
+  }
   return {
     runner,
     file,
-    inputName:
-      meta.input?.name && runner.inputNames.includes(meta.input.name)
-        ? meta.input.name
-        : runner.inputNames[0],
+    inputName: meta.input?.name ?? runner.inputNames[0],
     shape,
     preprocess,
     classes: meta.classes,
