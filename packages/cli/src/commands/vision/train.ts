@@ -150,6 +150,9 @@ export function registerTrainVision(program: Command): void {
       const terms = withOptionNames({ losses: '--order-loss' }, () => parseOrderLossSpec(flags.orderLoss));
       // One parse for every use: "0" and 0 are the same seed, "0x10" is a string seed.
       const seedText = parseSeed(flags.seed);
+      // Parsed once, before any work, and written to meta.json as used.
+      const lambdaPlus = parseFloatOption(flags.lambdaPlus, '--lambda-plus', { min: 0 });
+      const lambdaMinus = parseFloatOption(flags.lambdaMinus, '--lambda-minus', { min: 0 });
       const seedNum = typeof seedText === 'number' ? seedText : Rng.create(seedText).int(1 << 30);
       if (
         shape.height % rows !== 0 ||
@@ -177,8 +180,8 @@ export function registerTrainVision(program: Command): void {
             ? {
                 orderLosses: {
                   terms,
-                  lambdaPlus: parseFloatOption(flags.lambdaPlus, '--lambda-plus', { min: 0 }),
-                  lambdaMinus: parseFloatOption(flags.lambdaMinus, '--lambda-minus', { min: 0 }),
+                  lambdaPlus,
+                  lambdaMinus,
                   players: grid.n,
                   playerOfFeature: grid.playerOfElement(shape),
                   // The dataset mean is 0 after normalisation with its own statistics.
@@ -224,8 +227,8 @@ export function registerTrainVision(program: Command): void {
               spec: flags.orderLoss,
               terms,
               grid: { rows, cols },
-              lambdaPlus: Number(flags.lambdaPlus),
-              lambdaMinus: Number(flags.lambdaMinus),
+              lambdaPlus,
+              lambdaMinus,
             },
             training: {
               epochs: history.length,
