@@ -8,7 +8,7 @@ export interface AndOrOptions {
   qthres?: number;
   /** SGD iterations (default 10 000). */
   niter?: number;
-  /** Initial learning rate; decays log-uniformly to `lr/10` (default `1e-3 · max_S |v(S)|`). */
+  /** Initial learning rate; decays log-uniformly to `lr/10` (default `1e-2 · max_S |v(S)| / 2^n`). */
   lr?: number;
   /** Momentum (default 0.9). */
   momentum?: number;
@@ -81,9 +81,10 @@ export function extractAndOr(values: Float64Array, options: AndOrOptions = {}): 
   const Q = qthres * Math.abs(values[size - 1] - values[0]);
   let scale = 0;
   for (let k = 0; k < size; k++) scale = Math.max(scale, Math.abs(values[k]));
-  // The L1 gradient has unit entries; a step of about 1e-3 of the game's scale per coordinate is
-  // what the reference code's defaults amount to for rewards of order 1–10.
-  const lr0 = options.lr ?? 1e-3 * Math.max(scale, 1e-12);
+  // The transposed transforms sum up to 2^n signs per coordinate, so the step must shrink like
+  // 2^−n; 1e-2 of the game's scale per 2^n coordinates worked across unanimity and dense random
+  // tables (n = 5…10). Pass `lr` to tune it.
+  const lr0 = options.lr ?? (1e-2 * Math.max(scale, 1e-12)) / size;
   const momentum = options.momentum ?? 0.9;
   const p = new Float64Array(size);
   const q = new Float64Array(size);
@@ -95,6 +96,23 @@ export function extractAndOr(values: Float64Array, options: AndOrOptions = {}): 
 
   let current = andOrInteractions(values, p, q);
   const initialLoss = l1(current.and) + l1(current.or);
+  // Start from the sparsest of three splits: half-half (p = 0), all AND (p = v/2), all OR
+  // (p = −v/2). A game that is a pure AND or OR is then already at its optimum.
+  for (const sign of [1, -1]) {
+    const cand = values.map((x) => (sign * x) / 2);
+    const c = andOrInteractions(values, cand, q);
+    if (l1(c.and) + l1(c.or) < l1(current.and) + l1(current.or)) {
+      p.set(cand);
+      current = c;
+    }
+  }
+  // Sign gradients make SGD oscillate around the optimum: keep the best iterate seen.
+  let best = {
+    loss: l1(current.and) + l1(current.or),
+    p: Float64Array.from(p),
+    q: Float64Array.from(q),
+    ...current,
+  };
   for (let it = 0; it < niter; it++) {
     const lr = lr0 * Math.pow(0.1, niter > 1 ? it / (niter - 1) : 0);
     // d/dv_and = Mᵀ sign(I_and)
@@ -118,18 +136,20 @@ export function extractAndOr(values: Float64Array, options: AndOrOptions = {}): 
       q[k] = nq > Q ? Q : nq < -Q ? -Q : nq;
     }
     current = andOrInteractions(values, p, q);
+    const loss = l1(current.and) + l1(current.or);
+    if (loss < best.loss) best = { loss, p: Float64Array.from(p), q: Float64Array.from(q), ...current };
     if (options.onProgress && (it + 1) % (options.reportEvery ?? 1000) === 0)
-      options.onProgress(it + 1, l1(current.and) + l1(current.or));
+      options.onProgress(it + 1, loss);
   }
   return {
     n,
-    and: current.and,
-    or: current.or,
-    p,
-    q,
+    and: best.and,
+    or: best.or,
+    p: best.p,
+    q: best.q,
     initialLoss,
-    finalLoss: l1(current.and) + l1(current.or),
-    matchingResidual: universalMatchingResidual(values, q, current.and, current.or),
+    finalLoss: best.loss,
+    matchingResidual: universalMatchingResidual(values, best.q, best.and, best.or),
   };
 }
 

@@ -54,6 +54,15 @@ describe('AND-OR decomposition', () => {
     expect(d.matchingResidual).toBeLessThan(1e-9);
   });
 
+  it('never returns a decomposition less sparse than the pure AND one of a unanimity game', () => {
+    const game = UnanimityGame.random(7, 12, () => rng.next());
+    const v = table(game);
+    const pureAnd = Math.abs(game.v0) + game.terms.reduce((s, t) => s + Math.abs(t.value), 0);
+    const d = extractAndOr(v, { niter: 500, qthres: 0.02 });
+    expect(d.finalLoss).toBeLessThanOrEqual(pureAnd + 1e-9);
+    expect(d.matchingResidual).toBeLessThan(1e-9);
+  });
+
   it('matching residual detects a wrong decomposition', () => {
     const game = UnanimityGame.random(6, 10, () => rng.next());
     const v = table(game);
