@@ -10,6 +10,8 @@ const alias = Object.fromEntries(
 export default defineConfig({
   resolve: { alias },
   test: {
+    // The JSON report lets .ci/run print a plain "N passed, N failed" closing line.
+    reporters: ['default', ['json', { outputFile: '.vitest-report.json' }]],
     projects: pkgs.map((p) => ({
       resolve: { alias },
       test: {
