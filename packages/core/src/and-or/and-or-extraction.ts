@@ -1,6 +1,6 @@
 import { requireInput } from '../errors/errors.js';
 import { bitCount } from '../math/combinatorics.js';
-import { mobiusInPlace, mobiusTransposeInPlace, tableOrder } from '../exact/mobius.js';
+import { mobiusInPlace, mobiusTransposeInPlace, tableOrder, zetaInPlace } from '../exact/mobius.js';
 
 /** Options of {@link extractAndOr}. */
 export interface AndOrOptions {
@@ -165,18 +165,12 @@ export function universalMatchingResidual(
   or: Float64Array,
 ): number {
   const size = values.length;
-  const andPart = Float64Array.from(and);
-  // zeta transform: subset sums
-  for (let bit = 1; bit < size; bit <<= 1)
-    for (let base = 0; base < size; base += bit << 1)
-      for (let k = base; k < base + bit; k++) andPart[k + bit] += andPart[k];
+  const andPart = zetaInPlace(Float64Array.from(and));
   const orSub = Float64Array.from(or);
   orSub[0] = 0;
   let orTotal = 0;
   for (let k = 1; k < size; k++) orTotal += or[k];
-  for (let bit = 1; bit < size; bit <<= 1)
-    for (let base = 0; base < size; base += bit << 1)
-      for (let k = base; k < base + bit; k++) orSub[k + bit] += orSub[k];
+  zetaInPlace(orSub);
   let worst = 0;
   for (let T = 0; T < size; T++) {
     const h = or[0] + andPart[T] + (orTotal - orSub[size - 1 - T]);

@@ -1,4 +1,5 @@
 import { requireInput } from '../errors/errors.js';
+import { bitCount } from '../math/combinatorics.js';
 
 /**
  * A packed batch of coalitions over `n` players.
@@ -167,9 +168,5 @@ export class CoalitionBatch {
   }
 }
 
-/** Number of set bits of a 32-bit integer. */
-export function popcount32(x: number): number {
-  x = x - ((x >>> 1) & 0x55555555);
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-}
+/** Number of set bits of a 32-bit integer (the same function as {@link bitCount}). */
+export const popcount32: (x: number) => number = bitCount;

@@ -1,3 +1,4 @@
+import { meanAbsOverPairs } from '../strength/mean-abs.js';
 import { CoalitionBatch } from '../coalition/coalition-batch.js';
 import { requireInput, requirePositiveInt } from '../errors/errors.js';
 import type { Game } from '../game/game.js';
@@ -273,7 +274,7 @@ export async function sampleMultiOrder(
     values.push(row);
     standardErrors.push(se);
   }
-  const meanAbs = orders.map((_, k) => values.reduce((acc, row) => acc + Math.abs(row[k]), 0) / P);
+  const meanAbs = meanAbsOverPairs(values, orders.length);
 
   const callsAfter = game.modelCalls;
   const modelCalls =

@@ -1,5 +1,5 @@
 import { requireInput } from '../errors/errors.js';
-import { binomial } from '../math/combinatorics.js';
+import { binomial, bitCount } from '../math/combinatorics.js';
 
 /** Largest `n` for the reduced row-norm computation (beyond it the `2^n` scalings lose precision). */
 export const TWO_PHASE_MAX_PLAYERS = 40;
@@ -124,11 +124,7 @@ export function twoPhaseRowNorms(n: number, sigma2: number): number[] {
 export function twoPhaseMatrix(n: number, sigma2: number): Float64Array {
   checkArgs(n, sigma2, TWO_PHASE_DENSE_MAX_PLAYERS);
   const N = 2 ** n;
-  const pc = (x: number) => {
-    let c = 0;
-    for (; x; x &= x - 1) c++;
-    return c;
-  };
+  const pc = bitCount;
   // Scaled by 2^{-n}: Ã[T,T'] = 2^{−|T∪T'|}, D̃[T] = 2^{|T|}σ².
   const A = new Float64Array(N * N);
   for (let t = 0; t < N; t++) for (let u = 0; u < N; u++) A[t * N + u] = 2 ** -pc(t | u);

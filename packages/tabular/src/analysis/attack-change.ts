@@ -1,5 +1,6 @@
 import { requireInput } from '@orderlens/core';
-import { exactRowInteractions, meanAbsOverPairs, type TabularModelSetup } from './exact-strength.js';
+import { meanAbsOverPairs } from '@orderlens/core';
+import { exactRowInteractions, type TabularModelSetup } from './exact-strength.js';
 import { TimedRunner } from './model-io.js';
 
 /** Options of {@link orderChangeUnderAttack}. */

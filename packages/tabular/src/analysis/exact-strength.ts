@@ -1,6 +1,7 @@
 import {
   exactInteractions,
   fitEffectiveN,
+  meanAbsOverPairs,
   ModelGame,
   requireInput,
   strengthCurve,
@@ -137,13 +138,6 @@ export async function exactRowInteractions(
     residual,
     modelCalls: game.modelCalls,
   };
-}
-
-/** `E_pairs |I^(m)|` per order from `values[pair][order]`. */
-export function meanAbsOverPairs(values: number[][], orderCount: number): number[] {
-  const out = new Array<number>(orderCount).fill(0);
-  for (const row of values) for (let k = 0; k < orderCount; k++) out[k] += Math.abs(row[k]);
-  return out.map((s) => s / Math.max(1, values.length));
 }
 
 /**

@@ -1,6 +1,7 @@
 import {
   Rng,
   instability,
+  meanAbsOverPairs,
   ordersFromRatios,
   referencePairs,
   requireInput,
@@ -311,7 +312,5 @@ function abortReason(signal: AbortSignal): Error {
 
 /** `E_pairs |I^(m)(i,j)|` for each order of a multi-order table. */
 export function meanAbsPerOrder(mo: MultiOrderTable): number[] {
-  return mo.orders.map(
-    (_, k) => mo.values.reduce((acc, row) => acc + Math.abs(row[k]), 0) / mo.values.length,
-  );
+  return meanAbsOverPairs(mo.values, mo.orders.length);
 }
