@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeReward, parseRewardName } from './reward.js';
+import { computeReward, parseRewardName, predictedClass } from './reward.js';
 
 const out = (rows: number[][]) => ({
   data: Float32Array.from(rows.flat()),
@@ -44,5 +44,27 @@ describe('rewards', () => {
     );
     expect(() => computeReward('log-odds', out([z]), 3, target)).toThrow(/label: class 3 out of range/);
     expect(() => parseRewardName('margin')).toThrow(/reward: unknown reward "margin"/);
+  });
+  it('predicts the argmax class, and class 1 for a positive single sigmoid logit', () => {
+    expect(
+      predictedClass(
+        out([
+          [0.1, 2, -1],
+          [3, 2, 1],
+        ]),
+        0,
+      ),
+    ).toBe(1);
+    expect(
+      predictedClass(
+        out([
+          [0.1, 2, -1],
+          [3, 2, 1],
+        ]),
+        1,
+      ),
+    ).toBe(0);
+    expect(predictedClass(out([[-0.5], [0.5]]), 0)).toBe(0);
+    expect(predictedClass(out([[-0.5], [0.5]]), 1)).toBe(1);
   });
 });

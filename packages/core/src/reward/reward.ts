@@ -110,3 +110,16 @@ function multiclassReward(name: RewardName, z: Float32Array, o: number, C: numbe
 function softplus(x: number): number {
   return x > 30 ? x : Math.log1p(Math.exp(x));
 }
+
+/**
+ * Predicted class of row `row` of `out`: the argmax of the logits, or for a single sigmoid logit
+ * `z`, class 1 when `z > 0` (the same convention the rewards use).
+ */
+export function predictedClass(out: ModelOutput, row: number): number {
+  const { data, classes } = out;
+  const o = row * classes;
+  if (classes === 1) return data[o] > 0 ? 1 : 0;
+  let best = 0;
+  for (let c = 1; c < classes; c++) if (data[o + c] > data[o + best]) best = c;
+  return best;
+}

@@ -1,4 +1,5 @@
 import {
+  predictedClass,
   float32Tensor,
   OrderlensInputError,
   requireInput,
@@ -113,15 +114,8 @@ export async function predictRows(
     logits.set(out.data, s * classes);
   }
   const predicted = new Int32Array(rows);
-  for (let r = 0; r < rows; r++) {
-    if (classes === 1) {
-      predicted[r] = logits![r] > 0 ? 1 : 0;
-      continue;
-    }
-    let best = 0;
-    for (let c = 1; c < classes; c++) if (logits![r * classes + c] > logits![r * classes + best]) best = c;
-    predicted[r] = best;
-  }
+  const all = { data: logits ?? new Float32Array(0), rows, classes };
+  for (let r = 0; r < rows; r++) predicted[r] = predictedClass(all, r);
   return { logits: logits ?? new Float32Array(0), classes, predicted };
 }
 

@@ -1,4 +1,4 @@
-import { OrderlensInputError, requireInput, type ModelRunner } from '@orderlens/core';
+import { OrderlensInputError, predictedClass, requireInput, type ModelRunner } from '@orderlens/core';
 import { datasetImage, type ImageDataset } from '../data/dataset.js';
 import { toModelBatch, type PreprocessOptions } from '../image/preprocess.js';
 
@@ -51,16 +51,7 @@ export async function classifyDataset(options: ClassifyOptions): Promise<Int32Ar
       );
     }
     checkOutput(res.rows, res.classes, chunk.length, dataset);
-    for (let r = 0; r < chunk.length; r++) {
-      if (res.classes === 1) {
-        out[start + r] = res.data[r] > 0 ? 1 : 0;
-        continue;
-      }
-      let best = 0;
-      for (let c = 1; c < res.classes; c++)
-        if (res.data[r * res.classes + c] > res.data[r * res.classes + best]) best = c;
-      out[start + r] = best;
-    }
+    for (let r = 0; r < chunk.length; r++) out[start + r] = predictedClass(res, r);
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import {
+  predictedClass,
   CoalitionBatch,
   Evaluator,
   Rng,
@@ -175,8 +176,5 @@ export function areaBetween(xs: readonly number[], a: readonly number[], b: read
 }
 
 function argmax(data: Float32Array, offset: number, classes: number): number {
-  if (classes === 1) return data[offset] > 0 ? 1 : 0;
-  let best = 0;
-  for (let c = 1; c < classes; c++) if (data[offset + c] > data[offset + best]) best = c;
-  return best;
+  return predictedClass({ data: data.subarray(offset, offset + classes), rows: 1, classes }, 0);
 }
