@@ -15,3 +15,4 @@ export * from './train/checkpoint.js';
 export * from './train/optimizer-state.js';
 export * from './attack/pgd-linf.js';
 export * from './train/evaluate-order-losses.js';
+export * from './train/two-class-logits.js';

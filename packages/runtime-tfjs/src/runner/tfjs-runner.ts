@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { twoClassLogits } from '../train/two-class-logits.js';
 import {
   OrderlensInputError,
   requireInput,
@@ -209,7 +210,7 @@ export class TfjsRunner implements ModelRunner {
         const y = model.apply(args.length === 1 ? args[0] : args, { training: false }) as
           tf.Tensor | tf.Tensor[];
         const z = toLogits2d(pickTensor(y, this.outputIndex));
-        checkLabels(labels, z.shape[1]);
+        checkLabels(labels, z.shape[1] === 1 ? 2 : z.shape[1]);
         // Keep the logits of this forward pass rather than running the model twice.
         kept.logits = tf.keep(z.clone());
         return sumCrossEntropy(z, labels);
@@ -232,7 +233,7 @@ export class TfjsRunner implements ModelRunner {
 /** `Σ_rows −log softmax(z)_{y_row}` as a scalar tensor. */
 export function sumCrossEntropy(logits: tf.Tensor, labels: Int32Array | tf.Tensor1D): tf.Scalar {
   return tf.tidy(() => {
-    const z = logits as tf.Tensor2D;
+    const z = twoClassLogits(logits as tf.Tensor2D);
     const y = labels instanceof Int32Array ? tf.tensor1d(labels, 'int32') : labels;
     const oneHot = tf.oneHot(y, z.shape[1]);
     return tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(z)))) as tf.Scalar;

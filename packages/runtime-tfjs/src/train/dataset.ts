@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { twoClassLogits } from './two-class-logits.js';
 import { OrderlensInputError, requireInput, requirePositiveInt } from '@orderlens/core';
 
 /**
@@ -35,7 +36,8 @@ export function classCount(model: tf.LayersModel): number {
     'model',
     `expected logits of shape [batch, classes], got [${shape.map((d) => d ?? 'null').join(', ')}]`,
   );
-  return c as number;
+  // A single sigmoid logit is a two-class model (see `twoClassLogits`).
+  return c === 1 ? 2 : (c as number);
 }
 
 /** Validates `x`, `y` for a classifier; returns the row count and the number of classes. */
@@ -80,7 +82,7 @@ export async function predictClasses(
     const pred = tf.tidy(() => {
       const xs = tf.tensor(x.subarray(start * featureCount, (start + B) * featureCount), [B, ...shape]);
       const z = model.apply(xs, { training: false }) as tf.Tensor | tf.Tensor[];
-      return tf.argMax((Array.isArray(z) ? z[0] : z) as tf.Tensor2D, 1);
+      return tf.argMax(twoClassLogits((Array.isArray(z) ? z[0] : z) as tf.Tensor2D), 1);
     });
     out.set((await pred.data()) as Int32Array, start);
     pred.dispose();

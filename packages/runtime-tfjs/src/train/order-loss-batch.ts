@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { twoClassLogits } from './two-class-logits.js';
 import {
   nestedCoefficient,
   requireInput,
@@ -114,7 +115,7 @@ export function buildOrderLossInputs(
 
 /** Mean over rows of `CE(softmax(z), y)`. */
 export function meanCrossEntropy(z: tf.Tensor2D, oneHot: tf.Tensor2D): tf.Scalar {
-  return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(z)), 1))) as tf.Scalar;
+  return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(twoClassLogits(z))), 1))) as tf.Scalar;
 }
 
 /**
@@ -144,7 +145,7 @@ export function orderLossObjective(
       block(2 + 2 * t),
       tf.mul(block(1 + 2 * t), nestedCoefficient(term.r1, term.r2, config!.players)),
     );
-    const logp = tf.logSoftmax(du);
+    const logp = tf.logSoftmax(twoClassLogits(du as tf.Tensor2D));
     let value: tf.Scalar;
     let lambda: number;
     if (term.kind === 'plus') {
