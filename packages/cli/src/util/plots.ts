@@ -1,10 +1,12 @@
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { dirname } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
-import { OrderlensInputError } from '@orderlens/core';
+import { OrderlensInputError, writeFileAtomic } from '@orderlens/core';
+
+/** Kept here for callers that import it with the plot helpers. */
+export { writeFileAtomic };
 import { encodePng } from './png.js';
 
 /** A rendered chart. */
@@ -227,14 +229,6 @@ export function writePlot(basePath: string, plot: Pick<Plot, 'svg' | 'png'>): { 
   writeFileAtomic(paths.svg, plot.svg);
   writeFileAtomic(paths.png, plot.png);
   return paths;
-}
-
-/** Writes a file atomically (temporary file beside it, then rename). */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
 }
 
 /** Options of {@link heatmapPng}. */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { OrderlensInputError, writeJsonAtomic, type InteractionResult } from '@orderlens/core';
+import { OrderlensInputError, toJsonText, writeJsonAtomic, type InteractionResult } from '@orderlens/core';
 import type { CliIo } from './io.js';
 
 /**
@@ -8,9 +8,7 @@ import type { CliIo } from './io.js';
  */
 export function writeResult(path: string | undefined, result: unknown, io: Pick<CliIo, 'stdout'>): string {
   if (path === undefined || path === '-') {
-    io.stdout(
-      `${JSON.stringify(result, (_k, v: unknown) => (ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as unknown as ArrayLike<number>) : v))}\n`,
-    );
+    io.stdout(`${toJsonText(result)}\n`);
     return 'stdout';
   }
   writeJsonAtomic(path, result);

@@ -67,18 +67,28 @@ export function resultMeta(fields: Omit<ResultMeta, 'schema' | 'version' | 'crea
   return { schema: RESULT_SCHEMA, version: CORE_VERSION, createdAt: new Date().toISOString(), ...fields };
 }
 
+/** JSON text of a value, typed arrays written as plain arrays. */
+export function toJsonText(value: unknown, indent?: number): string {
+  return JSON.stringify(
+    value,
+    (_k, v: unknown) =>
+      ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as unknown as ArrayLike<number>) : v,
+    indent,
+  );
+}
+
 /**
- * Writes JSON atomically: to a temporary file beside `path`, then renamed over it, so an
- * interrupted run never leaves a truncated result.
+ * Writes a file atomically: to a temporary file beside `path`, then renamed over it, so an
+ * interrupted run never leaves a truncated file.
  */
-export function writeJsonAtomic(path: string, value: unknown): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  writeFileSync(
-    tmp,
-    JSON.stringify(value, (_k, v) =>
-      ArrayBuffer.isView(v) && !(v instanceof DataView) ? Array.from(v as Float64Array) : v,
-    ),
-  );
+  writeFileSync(tmp, data);
   renameSync(tmp, path);
+}
+
+/** Writes JSON atomically (see {@link writeFileAtomic}); typed arrays become plain arrays. */
+export function writeJsonAtomic(path: string, value: unknown, indent?: number): void {
+  writeFileAtomic(path, toJsonText(value, indent));
 }

@@ -15,16 +15,9 @@ import {
   multiInputModelBytes,
   multiInputReference,
   VOCAB,
+  maxAbsDiff,
+  quiet,
 } from '../test-utils/index.js';
-
-const quiet = () => {};
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let k = 0; k < a.length; k++) m = Math.max(m, Math.abs(a[k] - b[k]));
-  return m;
-}
 
 describe('OnnxRunner on the census MLP-5 fixture', () => {
   let runner: OnnxRunner;

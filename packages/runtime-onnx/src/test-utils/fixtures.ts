@@ -77,3 +77,14 @@ export class CensusMasker implements Masker {
     return { [this.inputName]: { type: 'float32', data, dims: [rows, d] } };
   }
 }
+
+/** A log sink for tests that do not check messages. */
+export const quiet = (): void => {};
+
+/** Largest absolute elementwise difference; the lengths must agree (throws otherwise). */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`maxAbsDiff: lengths ${a.length} and ${b.length} differ`);
+  let m = 0;
+  for (let k = 0; k < a.length; k++) m = Math.max(m, Math.abs(a[k] - b[k]));
+  return m;
+}

@@ -40,6 +40,24 @@ export function datasetChannelMean(ds: ImageDataset): number[] {
   return Array.from(sums, (s) => s / perChannel);
 }
 
+/**
+ * Per-channel mean and (population) standard deviation of all pixels scaled to [0, 1]: the
+ * statistics for normalising a model trained on this dataset.
+ */
+export function datasetChannelStats(ds: ImageDataset): { mean: number[]; std: number[] } {
+  const C = ds.channels;
+  const s = new Float64Array(C);
+  const s2 = new Float64Array(C);
+  for (let i = 0; i < ds.images.length; i++) {
+    const v = ds.images[i] / 255;
+    s[i % C] += v;
+    s2[i % C] += v * v;
+  }
+  const per = ds.images.length / C;
+  const mean = Array.from(s, (v) => v / per);
+  return { mean, std: Array.from(s2, (v, c) => Math.sqrt(Math.max(1e-12, v / per - mean[c] ** 2))) };
+}
+
 /** The first `count` images (or the ones at `indices`) as a new dataset sharing no memory. */
 export function subsetDataset(ds: ImageDataset, indices: readonly number[]): ImageDataset {
   const size = ds.height * ds.width * ds.channels;

@@ -1,15 +1,14 @@
-import { renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Command } from 'commander';
-import { OrderlensInputError, Rng, parseOrderLossSpec } from '@orderlens/core';
+import { OrderlensInputError, Rng, parseOrderLossSpec, writeJsonAtomic } from '@orderlens/core';
 import { initTfjs, saveLayersModel, trainClassifier, type EpochStats } from '@orderlens/runtime-tfjs';
 import {
   PatchGrid,
+  datasetChannelStats,
   datasetImage,
   loadCifar10Subset,
   toModelInput,
-  type ImageDataset,
   type ImageShape,
 } from '@orderlens/vision';
 import { withOptionNames } from '../../util/errors.js';
@@ -69,21 +68,6 @@ export function buildPatchCnn(
   return m;
 }
 
-/** Per-channel mean and population std of a dataset, in [0, 1] units. */
-function channelStats(ds: ImageDataset): { mean: number[]; std: number[] } {
-  const C = ds.channels;
-  const s = new Float64Array(C);
-  const s2 = new Float64Array(C);
-  for (let i = 0; i < ds.images.length; i++) {
-    const v = ds.images[i] / 255;
-    s[i % C] += v;
-    s2[i % C] += v * v;
-  }
-  const per = ds.images.length / C;
-  const mean = Array.from(s, (v) => v / per);
-  return { mean, std: Array.from(s2, (v, c) => Math.sqrt(Math.max(1e-12, v / per - mean[c] ** 2))) };
-}
-
 /** `orderlens train vision`: a small CNN trained with grid-mask order losses (tfjs). */
 export function registerTrainVision(program: Command): void {
   visionCommandGroup(program, 'train', 'train models (with order losses)')
@@ -140,7 +124,7 @@ export function registerTrainVision(program: Command): void {
         width: dataset.width,
         layout: 'NHWC',
       };
-      const { mean, std } = channelStats(dataset);
+      const { mean, std } = datasetChannelStats(dataset);
       const pre = { layout: 'NHWC' as const, mean, std };
       const size = shape.channels * shape.height * shape.width;
       const x = new Float32Array(dataset.count * size);
@@ -208,43 +192,38 @@ export function registerTrainVision(program: Command): void {
       const history: EpochStats[] = result.history;
       const modelJson = await saveLayersModel(model, out);
       // Atomic (temporary file, then rename), like every result file.
-      const metaTmp = join(out, `.meta.json.${process.pid}.tmp`);
-      writeFileSync(
-        metaTmp,
-        JSON.stringify(
-          {
-            model: `patch CNN (tfjs): ${shape.height / rows}×${shape.height / rows} stride-${shape.height / rows} conv (as dense) 32 ReLU, per-token dense 16 ReLU, Dense 64 ReLU, Dense ${dataset.classNames.length}`,
-            generatedBy: 'orderlens train vision',
-            backend,
-            input: {
-              shape: ['batch', shape.height, shape.width, shape.channels],
-              layout: 'NHWC',
-              channelOrder: 'RGB',
-            },
-            classes: dataset.classNames,
-            normalization: { formula: '(pixel / 255 - mean[c]) / std[c]', mean, std, source },
-            orderLoss: {
-              spec: flags.orderLoss,
-              terms,
-              grid: { rows, cols },
-              lambdaPlus,
-              lambdaMinus,
-            },
-            training: {
-              epochs: history.length,
-              batchSize: Number(flags.batchSize),
-              learningRate: Number(flags.learningRate),
-              seed: seedText,
-              images: dataset.count,
-              ...(result.startEpoch > 0 ? { resumedEpochs: result.startEpoch } : {}),
-            },
-            history,
+      writeJsonAtomic(
+        join(out, 'meta.json'),
+        {
+          model: `patch CNN (tfjs): ${shape.height / rows}×${shape.height / rows} stride-${shape.height / rows} conv (as dense) 32 ReLU, per-token dense 16 ReLU, Dense 64 ReLU, Dense ${dataset.classNames.length}`,
+          generatedBy: 'orderlens train vision',
+          backend,
+          input: {
+            shape: ['batch', shape.height, shape.width, shape.channels],
+            layout: 'NHWC',
+            channelOrder: 'RGB',
           },
-          null,
-          1,
-        ),
+          classes: dataset.classNames,
+          normalization: { formula: '(pixel / 255 - mean[c]) / std[c]', mean, std, source },
+          orderLoss: {
+            spec: flags.orderLoss,
+            terms,
+            grid: { rows, cols },
+            lambdaPlus,
+            lambdaMinus,
+          },
+          training: {
+            epochs: history.length,
+            batchSize: Number(flags.batchSize),
+            learningRate: Number(flags.learningRate),
+            seed: seedText,
+            images: dataset.count,
+            ...(result.startEpoch > 0 ? { resumedEpochs: result.startEpoch } : {}),
+          },
+          history,
+        },
+        1,
       );
-      renameSync(metaTmp, join(out, 'meta.json'));
       const last = history[history.length - 1];
       io.stdout(
         `train vision: ${flags.orderLoss} on ${dataset.count} images, final train accuracy ${last.accuracy.toFixed(4)}; wrote ${modelJson}\n`,
