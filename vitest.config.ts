@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 
-const pkgs = ['core', 'runtime-onnx', 'runtime-tfjs', 'tabular', 'vision', 'cli'];
+const pkgs = ['core', 'runtime-onnx', 'runtime-tfjs', 'tabular', 'vision', 'nlp', 'pointcloud', 'cli'];
 // Tests import workspace packages from source, so `npm test` needs no build first.
 const alias = Object.fromEntries(
   pkgs.map((p) => [`@orderlens/${p}`, fileURLToPath(new URL(`./packages/${p}/src/index.ts`, import.meta.url))]),
