@@ -1,4 +1,5 @@
 export * from './errors/errors.js';
+export * from './files/index.js';
 export * from './math/combinatorics.js';
 export * from './coalition/coalition-batch.js';
 export * from './random/rng.js';

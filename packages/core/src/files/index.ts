@@ -1,0 +1,2 @@
+export { resolveInside, isWithin, realPathOfNearest } from './resolve-inside.js';
+export { probeWritableDir, probeWritableFile } from './probe-writable.js';
