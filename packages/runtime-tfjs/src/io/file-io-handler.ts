@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { OrderlensInputError } from '@orderlens/core';
+import { OrderlensInputError, resolveInside } from '@orderlens/core';
 
 type ModelJSON = tf.io.ModelJSON;
 type ModelArtifacts = tf.io.ModelArtifacts;
@@ -67,19 +67,24 @@ export function fileLoadHandler(modelJsonPath: string): tf.io.IOHandler {
   };
 }
 
-/** Concatenates the shards of every manifest group, checking sizes against the weight specs. */
+/**
+ * Concatenates the shards of every manifest group, checking sizes against the weight specs.
+ *
+ * Every shard path is confined to the model's folder (see {@link shardPaths}) before the first
+ * shard is opened: a model.json is untrusted input, and a manifest naming `../../etc/passwd`
+ * must not make us read that file.
+ */
 function readWeights(
   jsonPath: string,
   manifest: WeightsManifestConfig,
 ): [tf.io.WeightsManifestEntry[], ArrayBuffer] {
-  const dir = dirname(jsonPath);
+  const paths = shardPaths(jsonPath, manifest);
   const specs: tf.io.WeightsManifestEntry[] = [];
   const buffers: Uint8Array[] = [];
   let total = 0;
-  for (const group of manifest) {
+  manifest.forEach((group, g) => {
     let groupBytes = 0;
-    for (const p of group.paths) {
-      const shardPath = join(dir, p);
+    for (const shardPath of paths[g]) {
       let buf: Buffer;
       try {
         buf = readFileSync(shardPath);
@@ -96,12 +101,12 @@ function readWeights(
     if (groupBytes < need) {
       throw new OrderlensInputError(
         'modelPath',
-        `weight shards ${group.paths.map((p) => join(dir, p)).join(', ')} hold ${groupBytes} bytes but ${jsonPath} lists weights needing ${need} bytes (truncated or mismatched files)`,
+        `weight shards ${paths[g].join(', ')} hold ${groupBytes} bytes but ${jsonPath} lists weights needing ${need} bytes (truncated or mismatched files)`,
       );
     }
     specs.push(...group.weights);
     total += groupBytes;
-  }
+  });
   const out = new Uint8Array(total);
   let offset = 0;
   for (const b of buffers) {
@@ -109,6 +114,25 @@ function readWeights(
     offset += b.byteLength;
   }
   return [specs, out.buffer];
+}
+
+/**
+ * The absolute path of every shard, `[group][k]`, each resolved inside the folder of `jsonPath`
+ * with symlinks followed ({@link resolveInside}); a path that leaves it (`..`, an absolute path,
+ * a symlink pointing out) is refused with an error naming `weightsManifest[g].paths[k]`, the
+ * target and the model folder. Nothing is opened here.
+ */
+function shardPaths(jsonPath: string, manifest: WeightsManifestConfig): string[][] {
+  const dir = dirname(jsonPath);
+  return manifest.map((group, g) => {
+    if (!Array.isArray(group?.paths)) {
+      throw new OrderlensInputError(
+        `weightsManifest[${g}].paths`,
+        `expected an array of shard file names (in ${jsonPath})`,
+      );
+    }
+    return group.paths.map((p, k) => resolveInside(dir, p, `weightsManifest[${g}].paths[${k}]`));
+  });
 }
 
 /** Bytes a weight occupies in a shard (quantised weights use their storage dtype). */
