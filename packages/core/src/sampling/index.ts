@@ -2,3 +2,4 @@ export * from './orders.js';
 export * from './reference-pairs.js';
 export * from './contexts.js';
 export * from './multi-order-sampler.js';
+export * from './bias-corrected-strength.js';

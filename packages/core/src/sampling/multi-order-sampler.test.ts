@@ -5,7 +5,7 @@ import type { Game } from '../game/game.js';
 import { TableGame } from '../game/table-game.js';
 import type { UnanimityGame } from '../game/unanimity-game.js';
 import { Rng } from '../random/rng.js';
-import { countingGame, evaluatorGame, seededUnanimityGame } from '../test-utils/index.js';
+import { countingGame, evaluatorGame, seededUnanimityGame } from '../testing/index.js';
 import { sampleMultiOrder, type SampleMultiOrderOptions, type SamplingMode } from './multi-order-sampler.js';
 import { ordersFromRatios } from './orders.js';
 import { referencePairs } from './reference-pairs.js';
@@ -207,6 +207,29 @@ describe('shared mode', () => {
     expect(rb.modelCalls).toBe(b.modelCalls);
     expect(rb.modelCalls).toBeLessThan(0.7 * ra.modelCalls);
   });
+
+  it('evaluates no coalition twice across requests: the same model calls at batch sizes 4 and 16384 (issue 12)', async () => {
+    const pairs = referencePairs({ rows: 8, cols: 8, radius: 2, numPairs: 40, rng: Rng.create('many') });
+    const calls: number[] = [];
+    const coalitions: number[] = [];
+    for (const batchSize of [4, 16384]) {
+      const g = evaluatorGame(game64, { cache: false });
+      const c = countingGame(g);
+      const r = await sampleMultiOrder(c, {
+        pairs,
+        orders: orders64,
+        contexts: 16,
+        mode: 'shared',
+        seed: 3,
+        batchSize,
+      });
+      calls.push(r.modelCalls);
+      coalitions.push(c.coalitions);
+      expect(r.modelCalls).toBe(g.modelCalls);
+    }
+    expect(calls[0]).toBe(calls[1]);
+    expect(coalitions[0]).toBe(coalitions[1]);
+  });
 });
 
 describe('determinism', () => {
@@ -315,7 +338,7 @@ function popcount(x: number): number {
 }
 
 describe('result and options', () => {
-  it('fills the InteractionResult: orders, ratios, pairs, strength J, details, progress', async () => {
+  it('fills the EstimateResult: orders, ratios, pairs, strength J, details, progress', async () => {
     const pairs = n64Pairs.slice(0, 3);
     const ratios = [0, 0.01, 0.5, 1];
     const orders = ordersFromRatios(64, ratios); // [0, 0, 31, 62]: a duplicated order

@@ -4,8 +4,14 @@ import { requireInput, requirePositiveInt } from '../errors/errors.js';
 import type { Game } from '../game/game.js';
 import { binomial } from '../math/combinatorics.js';
 import { Rng } from '../random/rng.js';
-import { resultMeta, type InteractionResult } from '../result/interaction-result.js';
+import { resultMeta, type EstimateResult } from '../result/estimate-result.js';
 import { strengthCurve } from '../strength/strength-curve.js';
+import {
+  estimateStrength,
+  STRENGTH_ESTIMATORS,
+  type StrengthEstimate,
+  type StrengthEstimatorName,
+} from './bias-corrected-strength.js';
 import { allContexts, ContextSampler, drawPermutationPrefix, sharedContext } from './contexts.js';
 
 /**
@@ -55,6 +61,25 @@ export interface SampleMultiOrderOptions {
   readonly onProgress?: (p: SamplingProgress) => void;
   /** Stops the run between requests. */
   readonly signal?: AbortSignal;
+  /**
+   * How `E_pairs |I^(m)|` (and so `strength`) is estimated from the sampled `Δv` (default
+   * `'plain'`, the paper's mean of `|Î|`; see {@link StrengthEstimatorName}). The per-pair
+   * `values` are the plain means whatever the estimator.
+   */
+  readonly strengthEstimator?: StrengthEstimatorName;
+  /** Also return every sampled `Δv` (`deltas[pair][order][context]`), e.g. for benches. */
+  readonly keepDeltas?: boolean;
+}
+
+/** What {@link sampleMultiOrder} returns: an {@link EstimateResult} with the strength estimate. */
+export interface MultiOrderSampleResult extends EstimateResult {
+  /**
+   * `E_pairs |I^(m)|` per requested order by the chosen estimator, with its standard error (from
+   * the contexts and over pairs) and estimated bias; `strength` is its normalised curve.
+   */
+  readonly strengthEstimate: StrengthEstimate;
+  /** The sampled `Δv` per pair and requested order, in context order (with `keepDeltas`). */
+  readonly deltas?: Float64Array[][];
 }
 
 /** Default coalitions per `game.evaluate` request. */
@@ -81,7 +106,7 @@ export const DEFAULT_SAMPLING_BATCH = 16384;
 export async function sampleMultiOrder(
   game: Game,
   options: SampleMultiOrderOptions,
-): Promise<InteractionResult> {
+): Promise<MultiOrderSampleResult> {
   const t0 = performance.now();
   requireInput(game !== undefined && typeof game.evaluate === 'function', 'game', 'expected a Game');
   const n = game.n;
@@ -98,6 +123,12 @@ export async function sampleMultiOrder(
     `expected 'reference' or 'shared', got ${String(mode)}`,
   );
   requirePositiveInt(contexts, 'contexts');
+  const estimator = options.strengthEstimator ?? 'plain';
+  requireInput(
+    STRENGTH_ESTIMATORS.includes(estimator),
+    'strengthEstimator',
+    `expected one of ${STRENGTH_ESTIMATORS.join(', ')}, got ${String(estimator)}`,
+  );
   requirePositiveInt(batchSize, 'batchSize');
   requireInput(
     typeof seed === 'string' || Number.isFinite(seed),
@@ -193,23 +224,32 @@ export async function sampleMultiOrder(
   const count = new Float64Array(P * U);
   const mean = new Float64Array(P * U);
   const m2 = new Float64Array(P * U);
+  // Every Δv is kept only where an estimator (or the caller) needs more than mean and variance.
+  const keep = options.keepDeltas === true || estimator === 'cross-fit';
+  const kept = keep
+    ? Array.from({ length: P * U }, (_, unit) => new Float64Array(perUnit[unit % U]))
+    : undefined;
 
   const maxContexts = Math.max(1, Math.floor(batchSize / 4));
   const batch = new CoalitionBatch(n, Math.min(4 * maxContexts, 4 * total));
   const unitOf = new Int32Array(maxContexts);
   const slots = new Int32Array(4 * maxContexts);
-  const dedupe = mode === 'shared' ? new CoalitionDeduper(4 * maxContexts) : undefined;
+  // Shared mode remembers every coalition of the run (not only of one request), so that no
+  // coalition is evaluated twice and the number of model calls does not depend on `batchSize`
+  // (issue 12). Slots then index the run-wide table; in reference mode they index the request.
+  const table = mode === 'shared' ? new CoalitionTable(W) : undefined;
+  let chunkStart = 0;
   let pending = 0;
   let done = 0;
   let requested = 0;
   const callsBefore = game.modelCalls;
 
   const push = (words: Uint32Array): number => {
-    const k = batch.pushWords(words);
-    if (!dedupe) return k;
-    const prev = dedupe.find(batch, k);
-    if (prev >= 0) batch.count--;
-    return prev >= 0 ? prev : k;
+    if (!table) return batch.pushWords(words);
+    const before = table.size;
+    const id = table.intern(words);
+    if (table.size > before) batch.pushWords(words);
+    return id;
   };
 
   const flush = async (): Promise<void> => {
@@ -218,17 +258,23 @@ export async function sampleMultiOrder(
       const reason = options.signal.reason;
       throw reason instanceof Error ? reason : new Error('sampling aborted');
     }
-    const v = await game.evaluate(batch);
+    const evaluated = batch.count > 0 ? await game.evaluate(batch) : new Float64Array(0);
     requireInput(
-      v.length === batch.count,
+      evaluated.length === batch.count,
       'game.evaluate',
-      `returned ${v.length} values for ${batch.count} coalitions`,
+      `returned ${evaluated.length} values for ${batch.count} coalitions`,
     );
     requested += batch.count;
+    let v: ArrayLike<number> = evaluated;
+    if (table) {
+      table.setValues(chunkStart, evaluated);
+      v = table.values;
+    }
     for (let c = 0; c < pending; c++) {
       const s = 4 * c;
       const x = v[slots[s + 3]] - v[slots[s + 1]] - v[slots[s + 2]] + v[slots[s]];
       const unit = unitOf[c];
+      if (kept) kept[unit][count[unit]] = x;
       const cnt = ++count[unit];
       const delta = x - mean[unit];
       mean[unit] += delta / cnt;
@@ -236,8 +282,8 @@ export async function sampleMultiOrder(
     }
     done += pending;
     pending = 0;
+    chunkStart += batch.count;
     batch.count = 0;
-    dedupe?.clear();
     options.onProgress?.({ done, total, coalitionsRequested: requested });
   };
 
@@ -274,7 +320,24 @@ export async function sampleMultiOrder(
     values.push(row);
     standardErrors.push(se);
   }
-  const meanAbs = meanAbsOverPairs(values, orders.length);
+  const exactOrders = slotOf.map((u) => enumerated[u]);
+  const strengthEstimate = estimateStrength(
+    kept
+      ? { deltas: pairs.map((_, p) => slotOf.map((u) => kept[p * U + u])), exact: exactOrders }
+      : {
+          moments: pairs.map((_, p) =>
+            slotOf.map((u) => {
+              const unit = p * U + u;
+              const variance = count[unit] > 1 ? m2[unit] / (count[unit] - 1) : 0;
+              return { mean: mean[unit], variance, count: count[unit] };
+            }),
+          ),
+          exact: exactOrders,
+        },
+    estimator,
+  );
+  // The plain strength stays computed from the values themselves, bit-identical to before.
+  const meanAbs = estimator === 'plain' ? meanAbsOverPairs(values, orders.length) : strengthEstimate.meanAbs;
 
   const callsAfter = game.modelCalls;
   const modelCalls =
@@ -295,6 +358,7 @@ export async function sampleMultiOrder(
         protocolCoalitions: 4 * P * U * contexts,
         contextsEvaluated: total,
         enumeratedOrders: uniqueOrders.filter((_, u) => enumerated[u]),
+        strengthEstimator: estimator,
       },
     }),
     multiOrder: {
@@ -305,31 +369,40 @@ export async function sampleMultiOrder(
       standardErrors,
     },
     strength: strengthCurve([meanAbs], 'mean', [...orders]),
+    strengthEstimate,
+    ...(kept && options.keepDeltas
+      ? { deltas: pairs.map((_, p) => slotOf.map((u) => kept[p * U + u])) }
+      : {}),
   };
 }
 
 /**
- * De-duplicates the coalitions of one request by a 53-bit numeric hash of their words (no string
- * per coalition), resolving hash collisions by comparing words, so equal coalitions always share a
- * slot and different ones never do.
+ * The distinct coalitions of one shared-mode run, with their values once evaluated. Coalitions are
+ * keyed by a 53-bit numeric hash of their words (no string per coalition) and hash collisions are
+ * resolved by comparing words, so equal coalitions always share an id and different ones never do.
+ * Ids are dense and given in first-seen order, so the new coalitions of a request are a contiguous
+ * range. Memory grows with the run's distinct coalitions (`W` words + 8 bytes each).
  */
-class CoalitionDeduper {
+class CoalitionTable {
+  private readonly W: number;
   private readonly head = new Map<number, number>();
-  private next: Int32Array;
+  private next = new Int32Array(1024);
+  private words: Uint32Array;
+  values = new Float64Array(1024);
+  size = 0;
 
-  constructor(capacity: number) {
-    this.next = new Int32Array(Math.max(1, capacity));
+  constructor(W: number) {
+    this.W = W;
+    this.words = new Uint32Array(1024 * W);
   }
 
-  /** The earlier slot holding the same coalition as slot `k` of `batch`, or −1 (then `k` is registered). */
-  find(batch: CoalitionBatch, k: number): number {
-    const W = batch.words;
-    const d = batch.data;
-    const base = k * W;
+  /** The id of coalition `c`; a new id (`size` grows by one) when it was not seen before. */
+  intern(c: Uint32Array): number {
+    const W = this.W;
     let h1 = 0x9747b28c;
     let h2 = 0x85ebca6b;
     for (let w = 0; w < W; w++) {
-      const x = d[base + w];
+      const x = c[w];
       h1 = Math.imul(h1 ^ x, 0xcc9e2d51);
       h1 = (h1 << 13) | (h1 >>> 19);
       h2 = Math.imul(h2 ^ x, 0x1b873593) + w;
@@ -339,27 +412,38 @@ class CoalitionDeduper {
     h2 = Math.imul(h2 ^ (h2 >>> 13), 0xc2b2ae35);
     const key = (h1 >>> 0) * 2097152 + ((h2 ^ (h2 >>> 16)) >>> 11);
     const first = this.head.get(key);
+    const d = this.words;
     for (let s = first ?? -1; s >= 0; s = this.next[s]) {
       let same = true;
       for (let w = 0; w < W; w++) {
-        if (d[s * W + w] !== d[base + w]) {
+        if (d[s * W + w] !== c[w]) {
           same = false;
           break;
         }
       }
       if (same) return s;
     }
-    if (k >= this.next.length) {
-      const grown = new Int32Array(2 * k + 2);
-      grown.set(this.next);
-      this.next = grown;
+    const id = this.size++;
+    if (id >= this.next.length) {
+      const cap = 2 * this.next.length;
+      const next = new Int32Array(cap);
+      next.set(this.next);
+      this.next = next;
+      const words = new Uint32Array(cap * W);
+      words.set(this.words);
+      this.words = words;
+      const values = new Float64Array(cap);
+      values.set(this.values);
+      this.values = values;
     }
-    this.next[k] = first ?? -1;
-    this.head.set(key, k);
-    return -1;
+    this.words.set(c.subarray(0, W), id * W);
+    this.next[id] = first ?? -1;
+    this.head.set(key, id);
+    return id;
   }
 
-  clear(): void {
-    this.head.clear();
+  /** Stores the values of the ids `start, start + 1, …`. */
+  setValues(start: number, v: ArrayLike<number>): void {
+    for (let k = 0; k < v.length; k++) this.values[start + k] = v[k];
   }
 }
