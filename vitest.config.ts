@@ -3,9 +3,14 @@ import { fileURLToPath } from 'node:url';
 
 const pkgs = ['core', 'runtime-onnx', 'runtime-tfjs', 'tabular', 'vision', 'nlp', 'pointcloud', 'cli'];
 // Tests import workspace packages from source, so `npm test` needs no build first.
-const alias = Object.fromEntries(
-  pkgs.map((p) => [`@orderlens/${p}`, fileURLToPath(new URL(`./packages/${p}/src/index.ts`, import.meta.url))]),
-);
+// `@orderlens/core/testing` comes first: an alias matches by prefix.
+const alias = [
+  { find: '@orderlens/core/testing', replacement: fileURLToPath(new URL('./packages/core/src/testing/index.ts', import.meta.url)) },
+  ...pkgs.map((p) => ({
+    find: `@orderlens/${p}`,
+    replacement: fileURLToPath(new URL(`./packages/${p}/src/index.ts`, import.meta.url)),
+  })),
+];
 
 export default defineConfig({
   resolve: { alias },

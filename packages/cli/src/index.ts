@@ -7,6 +7,6 @@ export * from './util/io.js';
 export * from './util/errors.js';
 export * from './util/options.js';
 export * from './util/progress.js';
-export * from './util/run-store.js';
+
 export * from './util/plots.js';
 export * from './util/png.js';

@@ -1,4 +1,4 @@
-import { BudgetExceededError, OrderlensInputError } from '@orderlens/core';
+import { BudgetExceededError, InterruptedError, OrderlensInputError } from '@orderlens/core';
 import type { CliIo } from './io.js';
 
 /** Exit status for bad input or usage. */
@@ -8,15 +8,7 @@ export const EXIT_FAILURE = 1;
 /** Exit status after an interrupt (128 + SIGINT). */
 export const EXIT_INTERRUPTED = 130;
 
-/** Raised when a run was stopped (SIGINT / abort) after saving its finished units. */
-export class InterruptedError extends Error {
-  /** Brands the class (structurally it would equal Error). */
-  readonly interrupted = true;
-  constructor(message = 'interrupted') {
-    super(message);
-    this.name = 'InterruptedError';
-  }
-}
+export { InterruptedError };
 
 /**
  * Prints an error the way the CLI reports it and returns the exit code:

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../test-utils/tmp.js';
-import { InterruptedError } from './errors.js';
+import { tempDir } from '../testing/tmp.js';
+import { InterruptedError } from '../errors/errors.js';
 import { RunStore, canonicalJson, hashOptions } from './run-store.js';
 
 let tmp: ReturnType<typeof tempDir>;

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { OrderlensInputError, writeJsonAtomic } from '@orderlens/core';
-import { InterruptedError } from './errors.js';
+import { InterruptedError, OrderlensInputError } from '../errors/errors.js';
+import { writeJsonAtomic } from '../result/estimate-result.js';
 
 /** Schema tag of a run manifest. */
 export const RUN_MANIFEST_SCHEMA = 'orderlens/run@1';

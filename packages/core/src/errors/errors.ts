@@ -32,3 +32,16 @@ export function requireInput(ok: boolean, field: string, message: string): asser
 export function requirePositiveInt(value: number, field: string): void {
   requireInput(Number.isInteger(value) && value > 0, field, `expected a positive integer, got ${value}`);
 }
+
+/**
+ * Raised when a run was stopped (SIGINT / abort) after saving its finished units; the message
+ * says what was saved and how to continue.
+ */
+export class InterruptedError extends Error {
+  /** Brands the class (structurally it would equal Error). */
+  readonly interrupted = true;
+  constructor(message = 'interrupted') {
+    super(message);
+    this.name = 'InterruptedError';
+  }
+}

@@ -1,7 +1,7 @@
 import { CoalitionBatch } from '../coalition/coalition-batch.js';
 import { requireInput } from '../errors/errors.js';
 import type { Game } from '../game/game.js';
-import { resultMeta, type InteractionResult } from '../result/interaction-result.js';
+import { resultMeta, type EstimateResult } from '../result/estimate-result.js';
 import {
   banzhafFromHarsanyi,
   multiOrderFromHarsanyi,
@@ -71,7 +71,7 @@ export async function gameTable(game: Game, options: ExactOptions = {}): Promise
  * Shapley and Banzhaf values, and the identity residuals as a self-check. Needs exactly `2^n`
  * coalition values; the `2^n × 2^n` transform matrix is never built.
  */
-export async function exactInteractions(game: Game, options: ExactOptions = {}): Promise<InteractionResult> {
+export async function exactInteractions(game: Game, options: ExactOptions = {}): Promise<EstimateResult> {
   const t0 = performance.now();
   const values = await gameTable(game, options);
   return {
@@ -85,7 +85,7 @@ export async function exactInteractions(game: Game, options: ExactOptions = {}):
 export function exactFromTable(
   values: Float64Array,
   options: Pick<ExactOptions, 'orders' | 'details' | 'seed' | 'reward'> = {},
-): InteractionResult {
+): EstimateResult {
   const t0 = performance.now();
   const n = Math.round(Math.log2(values.length));
   requireInput(2 ** n === values.length, 'values', `expected a table of length 2^n, got ${values.length}`);

@@ -1,8 +1,11 @@
 import { writeFileSync, renameSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-/** Version of the orderlens result schema. */
-export const RESULT_SCHEMA = 'orderlens/interaction-result@1';
+/**
+ * Tag of an in-memory estimate (what one estimator returns for one game). Files hold the
+ * `orderlens/interaction-result@2` document ({@link RESULT_SCHEMA}) that wraps estimates.
+ */
+export const ESTIMATE_SCHEMA = 'orderlens/estimate@1';
 
 /** Version of @orderlens/core, stamped into results. */
 export const CORE_VERSION = '0.1.0';
@@ -12,7 +15,7 @@ export type StrengthNormalization = 'mean' | 'per-sample-mean' | 'order-0' | 'no
 
 /** Metadata every result carries so a reader can tell how it was made. */
 export interface ResultMeta {
-  readonly schema: typeof RESULT_SCHEMA;
+  readonly schema: typeof ESTIMATE_SCHEMA;
   readonly version: string;
   /** What computed it, e.g. `exact`, `sampled-multi-order`, `and-or`. */
   readonly method: string;
@@ -44,10 +47,10 @@ export interface StrengthCurve {
 }
 
 /**
- * The one result type every estimator returns and every plot, report and export accepts.
+ * What one estimator computes on one game (in memory). Files hold the {@link InteractionResult} document that wraps these per sample.
  * Optional blocks are present when the estimator computed them.
  */
-export interface InteractionResult extends ResultMeta {
+export interface EstimateResult extends ResultMeta {
   /** `2^n` Harsanyi (AND) interactions, indexed by coalition mask. */
   readonly harsanyi?: Float64Array | number[];
   /** `2^n` OR interactions, indexed by coalition mask. */
@@ -64,7 +67,7 @@ export interface InteractionResult extends ResultMeta {
 
 /** Creates the metadata block. */
 export function resultMeta(fields: Omit<ResultMeta, 'schema' | 'version' | 'createdAt'>): ResultMeta {
-  return { schema: RESULT_SCHEMA, version: CORE_VERSION, createdAt: new Date().toISOString(), ...fields };
+  return { schema: ESTIMATE_SCHEMA, version: CORE_VERSION, createdAt: new Date().toISOString(), ...fields };
 }
 
 /** JSON text of a value, typed arrays written as plain arrays. */

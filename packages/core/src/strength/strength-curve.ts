@@ -1,5 +1,5 @@
 import { requireInput } from '../errors/errors.js';
-import type { StrengthCurve, StrengthNormalization } from '../result/interaction-result.js';
+import type { StrengthCurve, StrengthNormalization } from '../result/estimate-result.js';
 
 const NORMALIZATIONS: readonly StrengthNormalization[] = ['mean', 'per-sample-mean', 'order-0', 'none'];
 

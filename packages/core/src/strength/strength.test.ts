@@ -3,7 +3,7 @@ import { OrderlensInputError } from '../errors/errors.js';
 import { sampleMultiOrder } from '../sampling/multi-order-sampler.js';
 import { referencePairs } from '../sampling/reference-pairs.js';
 import { Rng } from '../random/rng.js';
-import { seededUnanimityGame } from '../test-utils/index.js';
+import { seededUnanimityGame } from '../testing/index.js';
 import { instability } from './instability.js';
 import { strengthCurve } from './strength-curve.js';
 

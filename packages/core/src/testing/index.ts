@@ -1,1 +1,2 @@
 export * from './games.js';
+export * from './tmp.js';

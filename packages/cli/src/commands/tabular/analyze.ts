@@ -5,7 +5,7 @@ import { analyzeTabularExact, TabularPreprocessor, type SampleStrength } from '@
 import { ioOf } from '../../util/io.js';
 import { parseInteger, parseList } from '../../util/options.js';
 import { progressFor, type ProgressReporter } from '../../util/progress.js';
-import { RunStore } from '../../util/run-store.js';
+import { RunStore } from '@orderlens/core';
 import { baselineFor, loadRows, type DataFlags } from './data.js';
 import { commandGroup } from './groups.js';
 import { openRunner, preprocessingBeside, tfjsBackends } from './model-files.js';

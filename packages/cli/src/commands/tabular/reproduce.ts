@@ -6,7 +6,7 @@ import { initTfjs } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
 import { parseChoice, parseInteger, parseList } from '../../util/options.js';
 import { progressFor } from '../../util/progress.js';
-import { RunStore } from '../../util/run-store.js';
+import { RunStore } from '@orderlens/core';
 import { writeFileAtomic } from '../../util/plots.js';
 import { analyzeModels } from './analyze.js';
 import { attackTabular, PAPER_PGD } from './attack.js';

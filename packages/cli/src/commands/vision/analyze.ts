@@ -42,7 +42,7 @@ import { ioOf } from '../../util/io.js';
 import { parseFloatList, parseInteger, parseSeed } from '../../util/options.js';
 import { strengthPlot, writeFileAtomic, writePlot } from '../../util/plots.js';
 import { progressFor } from '../../util/progress.js';
-import { RunStore } from '../../util/run-store.js';
+import { RunStore } from '@orderlens/core';
 import { parseGrid } from '../game/sample.js';
 import { DATASET_HELP, loadVisionData, type VisionDataFlags } from './data.js';
 import { visionCommandGroup } from './groups.js';

@@ -1,0 +1,4 @@
+export * from './players-descriptor.js';
+export * from './modality-adapter.js';
+export * from './registry.js';
+export * from './option-values.js';

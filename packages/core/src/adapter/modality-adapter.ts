@@ -1,0 +1,126 @@
+import type { CoalitionBatch } from '../coalition/coalition-batch.js';
+import type { Masker, ModelRunner } from '../model/contracts.js';
+import type { NamedTensors } from '../model/tensor.js';
+import type { PairStrategySpec } from '../pairs/strategies.js';
+import type { InteractionResult } from '../result/interaction-result.js';
+import type { ModelGateway } from '../runtime/model-gateway.js';
+import type { OpenedModel } from '../runtime/runner-registry.js';
+import type { PlayersDescriptor } from './players-descriptor.js';
+
+/**
+ * One option of an adapter, described once so that the CLI (`orderlens analyze <modality>`),
+ * study files and worker payloads all accept and check it the same way.
+ */
+export interface OptionDescriptor {
+  /** Key in the parsed options (camelCase), e.g. `grid`. */
+  readonly key: string;
+  /** CLI flag with its argument, e.g. `--grid <RxC>` or `--no-normalization`. */
+  readonly flag: string;
+  readonly description: string;
+  /**
+   * How the raw value is read: `string` as is, `integer`/`number` checked against min/max,
+   * `boolean` a switch, `list` a comma-separated list of numbers, `strings` a repeatable flag.
+   */
+  readonly type: 'string' | 'integer' | 'number' | 'boolean' | 'list' | 'strings';
+  readonly default?: string | number | boolean;
+  readonly min?: number;
+  readonly max?: number;
+  /** Allowed values of a string option. */
+  readonly choices?: readonly string[];
+  /** Whether it changes the numbers (fingerprinted for resume); default true. */
+  readonly affectsResult?: boolean;
+}
+
+/** How samples are chosen from the candidates an adapter reads. */
+export interface SelectionSpec {
+  /** `correct`: only samples the model classifies correctly (the papers' rule); `all`: every candidate. */
+  readonly rule: 'correct' | 'all';
+  /** At most this many per class, taken in data order (default unlimited). */
+  readonly perClass?: number;
+  /** At most this many samples in all (default unlimited). */
+  readonly samples?: number;
+  /** Alternate classes while taking samples, so small counts stay balanced (default false). */
+  readonly balance?: boolean;
+}
+
+/** A named analysis recipe of an adapter (`--protocol`): an estimator, its options and pairs. */
+export interface AnalysisProtocol {
+  readonly name: string;
+  readonly description: string;
+  readonly estimator: string;
+  readonly estimatorOptions: Record<string, unknown>;
+  readonly pairs?: PairStrategySpec;
+  readonly selection?: Partial<SelectionSpec>;
+}
+
+/** The players of one sample: what they are, and how to mask them. */
+export interface SamplePlayers {
+  readonly descriptor: PlayersDescriptor;
+  readonly masker: Masker;
+  /**
+   * The runner the masked inputs go to, when it is not the model itself (a feature-map suffix).
+   * It is wrapped for call counting like the model.
+   */
+  readonly runner?: ModelRunner;
+  /** Releases what building the players allocated (a graph cut). */
+  dispose?(): Promise<void>;
+}
+
+/** What an adapter opens for one analysis: the candidates, their inputs and players. */
+export interface ModalitySession {
+  /** The data spec as the user gave it, resolved (for provenance). */
+  readonly data: string;
+  /** Number of candidate samples. */
+  readonly candidates: number;
+  /** Number of classes the labels range over. */
+  readonly classes?: number;
+  /** Stable id and label of candidate `k`. */
+  candidate(k: number): { readonly id: string; readonly label: number };
+  /** Unmasked model inputs of candidates `[start, end)`, for sample selection. */
+  inputs(start: number, end: number): NamedTensors | Promise<NamedTensors>;
+  /**
+   * Players of candidate `k`. `gateway` counts model calls the adapter makes to build them
+   * (e.g. the feature-map prefix). The analysis wraps `runner` itself.
+   */
+  players(k: number, gateway: ModelGateway): Promise<SamplePlayers>;
+  /** Settings that determine the numbers (preprocessing, players rule, baseline): recorded and fingerprinted. */
+  readonly details: Record<string, unknown>;
+  /** Pictures for a finished result (heat maps, word arcs, point views): name → paths written. */
+  writePictures?(result: InteractionResult, outDir: string): Promise<Record<string, string[]>>;
+  dispose?(): Promise<void>;
+}
+
+/** What {@link ModalityAdapter.open} receives. */
+export interface AdapterOpenRequest {
+  /** Options parsed by the adapter's descriptors (keys as in {@link OptionDescriptor.key}). */
+  readonly options: Readonly<Record<string, unknown>>;
+  readonly model: OpenedModel;
+  readonly signal?: AbortSignal;
+  /** Where warnings go (stderr in the CLI); they are also recorded in the result. */
+  readonly warn?: (message: string) => void;
+}
+
+/**
+ * A modality: how its data is read, what its players are, how absence is simulated. Each adapter
+ * package (`@orderlens/vision`, `nlp`, `pointcloud`, `tabular`) registers one with
+ * {@link adapters}; the analysis runner, the CLI, studies and workers use only this contract.
+ */
+export interface ModalityAdapter {
+  /** The id users type: `vision`, `text`, `pointcloud`, `tabular`. */
+  readonly name: string;
+  readonly description: string;
+  /** The adapter's own options (data source, players, masking, preprocessing). */
+  readonly options: readonly OptionDescriptor[];
+  /** Named recipes; the first is the default unless {@link defaultProtocol} says otherwise. */
+  readonly protocols: readonly AnalysisProtocol[];
+  readonly defaultProtocol: string;
+  /** Samples taken when the user does not say (selection rule, counts). */
+  readonly defaultSelection: SelectionSpec;
+  /** Data sources it reads, for help and docs (e.g. `cifar10[:split]`, `<folder>`). */
+  readonly dataSources: readonly string[];
+  /** Checks options and data, binds them to the model. Validates everything before any work. */
+  open(request: AdapterOpenRequest): Promise<ModalitySession>;
+}
+
+/** A coalition batch bound to a masker: re-exported for adapters writing maskers. */
+export type { CoalitionBatch };

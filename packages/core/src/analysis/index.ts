@@ -1,0 +1,5 @@
+export * from './run-store.js';
+export * from './analysis-run.js';
+export * from './select-samples.js';
+export * from './aggregate.js';
+export * from './run-analysis.js';

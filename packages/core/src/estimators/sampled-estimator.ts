@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { requireInput } from '../errors/errors.js';
+import type { Game } from '../game/game.js';
+import { everyPair } from '../pairs/strategies.js';
+import { Rng } from '../random/rng.js';
+import type { MultiOrderTable } from '../result/estimate-result.js';
+import { sampleMultiOrder, type SamplingMode } from '../sampling/multi-order-sampler.js';
+import { ordersFromRatios, PAPER_RATIOS } from '../sampling/orders.js';
+import { meanAbsOverPairs } from '../strength/mean-abs.js';
+import type { Estimator, EstimatorContext, SampleEstimate } from './estimator.js';
+
+/** Options of the sampled multi-order estimators. */
+export const sampledOptionsSchema = z
+  .object({
+    /** Order ratios `r`, orders `floor((n−2)·r)` (default the 13 paper ratios). */
+    ratios: z.array(z.number().min(0).max(1)).min(1).default([...PAPER_RATIOS]),
+    /** Contexts per (pair, order) (ICLR 2022: 100). */
+    contexts: z.number().int().min(1).max(1_000_000).default(100),
+    /** Runs with fresh contexts, for the instability (1 skips it). */
+    repeats: z.number().int().min(1).max(100).default(1),
+  })
+  .strict();
+
+/** Parsed options of a sampled estimator. */
+export type SampledEstimatorOptions = z.infer<typeof sampledOptionsSchema>;
+
+function sampledOrders(n: number, options: SampledEstimatorOptions): { orders: number[]; ratios: number[] } {
+  return { orders: ordersFromRatios(n, options.ratios), ratios: [...options.ratios] };
+}
+
+/**
+ * A sampled multi-order estimator in `mode`. Pairs come from the context's strategy, drawn from
+ * the stream `seed → pairs → sample`; repeat `r` draws its contexts from `seed/sample/r`. The
+ * randomness therefore depends on the seed and the sample index only: a sample computed alone,
+ * in a full run, after a resume or by another worker gives the same values.
+ */
+function sampledEstimator(name: string, mode: SamplingMode, description: string): Estimator<SampledEstimatorOptions> {
+  return {
+    name,
+    description,
+    limits: { minPlayers: 2 },
+    options: sampledOptionsSchema,
+    usesPairs: true,
+    orders: sampledOrders,
+    async estimate(game: Game, options: SampledEstimatorOptions, context: EstimatorContext): Promise<SampleEstimate> {
+      const t0 = performance.now();
+      const { seed, sampleIndex: s } = context;
+      requireInput(game.n >= 2, 'players', `sampled estimators need at least 2 players, got ${game.n}`);
+      const { orders, ratios } = sampledOrders(game.n, options);
+      const strategy = context.pairs ?? everyPair();
+      const pairs = strategy.pairs({ players: context.players, rng: Rng.create(seed).fork('pairs', s) });
+      const strengthByRepeat: number[][] = [];
+      let first: MultiOrderTable | undefined;
+      const before = game.modelCalls ?? 0;
+      let requested = 0;
+      for (let r = 0; r < options.repeats; r++) {
+        const res = await sampleMultiOrder(game, {
+          pairs,
+          orders,
+          ratios,
+          contexts: options.contexts,
+          seed: `${String(seed)}/${s}/${r}`,
+          mode,
+          batchSize: context.chunkSize,
+          signal: context.signal,
+          onProgress: (p) => context.onProgress?.(r * p.total + p.done, options.repeats * p.total),
+        });
+        const mo = res.multiOrder!;
+        first ??= mo;
+        strengthByRepeat.push(meanAbsOverPairs(mo.values, mo.orders.length));
+        requested += res.modelCalls;
+      }
+      const mo = first!;
+      return {
+        orders,
+        ratios,
+        strength: strengthByRepeat[0],
+        strengthByRepeat,
+        strengthError: strengthStandardError(mo),
+        multiOrder: mo,
+        modelCalls: game.modelCalls !== undefined ? game.modelCalls - before : requested,
+        wallTimeMs: performance.now() - t0,
+      };
+    },
+  };
+}
+
+/**
+ * Standard error of `E_pairs |Î^(m)|` from the per-pair standard errors (delta method,
+ * `|Î|` treated as locally linear): `sqrt(Σ_p se_p²) / P`. It measures the context noise only.
+ */
+function strengthStandardError(mo: MultiOrderTable): number[] | undefined {
+  const se = mo.standardErrors;
+  if (!se || se.length === 0) return undefined;
+  return mo.orders.map((_, k) => {
+    let s = 0;
+    for (const row of se) s += Number.isFinite(row[k]) ? row[k] ** 2 : 0;
+    return Math.sqrt(s) / se.length;
+  });
+}
+
+/** The ICLR-2022 estimator: independent contexts per (pair, order). */
+export const referenceEstimator = sampledEstimator(
+  'reference',
+  'reference',
+  'sampled I^(m)(i,j), independent contexts per pair and order (ICLR 2022)',
+);
+
+/** Contexts shared by the pairs of a sample (fewer unique coalitions; correlated pair errors). */
+export const sharedEstimator = sampledEstimator(
+  'shared',
+  'shared',
+  'sampled I^(m)(i,j), contexts shared between pairs (fewer model calls)',
+);

@@ -1,0 +1,2 @@
+export * from './pair-strategy.js';
+export * from './strategies.js';

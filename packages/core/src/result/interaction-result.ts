@@ -1,0 +1,226 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { OrderlensInputError } from '../errors/errors.js';
+
+/** Version tag of the one result document every analysis writes. */
+export const RESULT_SCHEMA = 'orderlens/interaction-result@2';
+
+const num = z.number();
+const finiteOrNull = z.number().nullable();
+const numArray = z.array(num);
+
+const playersSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('grid'),
+    n: z.number().int(),
+    rows: z.number().int(),
+    cols: z.number().int(),
+    height: num,
+    width: num,
+    cells: z.array(z.number().int()).optional(),
+  }),
+  z.object({
+    kind: z.literal('feature-map'),
+    n: z.number().int(),
+    rows: z.number().int(),
+    cols: z.number().int(),
+    tensor: z.string(),
+    height: num,
+    width: num,
+  }),
+  z.object({
+    kind: z.literal('words'),
+    n: z.number().int(),
+    text: z.string(),
+    words: z.array(z.string()),
+    tokenSpans: z.array(z.tuple([z.number().int(), z.number().int()])),
+    tokens: z.array(z.string()).optional(),
+  }),
+  z.object({
+    kind: z.literal('regions'),
+    n: z.number().int(),
+    centroids: z.array(z.tuple([num, num, num])),
+    pointIndices: z.array(z.array(z.number().int())),
+  }),
+  z.object({
+    kind: z.literal('attributes'),
+    n: z.number().int(),
+    names: z.array(z.string()),
+    values: numArray.optional(),
+  }),
+  z.object({ kind: z.literal('generic'), n: z.number().int(), names: z.array(z.string()).optional() }),
+]);
+
+const multiOrderSchema = z.object({
+  orders: z.array(z.number().int()),
+  ratios: numArray.optional(),
+  pairs: z.array(z.tuple([z.number().int(), z.number().int()])),
+  values: z.array(numArray),
+  standardErrors: z.array(numArray).optional(),
+});
+
+const andOrSchema = z.object({
+  preset: z.string(),
+  /** Salient sets as bit masks, with their interaction and kind. */
+  salient: z.array(z.object({ mask: z.number().int(), kind: z.enum(['and', 'or']), value: num, order: z.number().int() })),
+  /** Σ|I| of salient interactions per order (0 … n). */
+  strengthByOrder: z.object({ and: numArray, or: numArray }),
+  threshold: num,
+  reconstructionError: num,
+  matchingResidual: num,
+  initialLoss: num,
+  finalLoss: num,
+  iterations: z.number().int(),
+});
+
+/** One sample's estimate inside a result document. */
+const sampleSchema = z.object({
+  /** Stable id of the sample within its data source (e.g. `test-17`, `dev-3`). */
+  id: z.string(),
+  /** Index of the sample in its data source. */
+  index: z.number().int(),
+  label: z.number().int(),
+  players: playersSchema,
+  /** `E_pairs |I^(m)|` at each order of the document (first repeat). */
+  strength: numArray,
+  strengthByRepeat: z.array(numArray).optional(),
+  /** Standard error of each `strength` value (sampled estimators). */
+  strengthError: numArray.optional(),
+  /** Estimated bias of each `strength` value, when the estimator corrects for it. */
+  strengthBias: numArray.optional(),
+  multiOrder: multiOrderSchema.optional(),
+  sii: z.array(numArray).optional(),
+  shapley: numArray.optional(),
+  harsanyi: numArray.optional(),
+  or: numArray.optional(),
+  andOr: andOrSchema.optional(),
+  vEmpty: num.optional(),
+  vFull: num.optional(),
+  residual: num.optional(),
+  modelCalls: z.number().int(),
+  wallTimeMs: num.optional(),
+});
+
+const strengthCurveSchema = z.object({
+  orders: z.array(z.number().int()),
+  J: numArray,
+  normalization: z.enum(['mean', 'per-sample-mean', 'order-0', 'none']),
+});
+
+const modelCallsSchema = z
+  .object({
+    selection: z.number().int(),
+    estimation: z.number().int(),
+    'feature-map-prefix': z.number().int(),
+    attack: z.number().int(),
+    total: z.number().int(),
+  })
+  .catchall(z.number().int());
+
+/** The JSON shape of {@link InteractionResult}; `parseResult` validates with it. */
+export const interactionResultSchema = z.object({
+  schema: z.literal(RESULT_SCHEMA),
+  /** `tabular`, `vision`, `text`, `pointcloud`, or `game` for game files. */
+  modality: z.string(),
+  estimator: z.object({ name: z.string(), options: z.record(z.string(), z.unknown()) }),
+  pairs: z.object({ name: z.string(), parameters: z.record(z.string(), z.unknown()) }).optional(),
+  reward: z.string(),
+  n: z.number().int(),
+  orders: z.array(z.number().int()),
+  ratios: numArray,
+  samples: z.array(sampleSchema),
+  aggregate: z.object({
+    /** `J(m)`: mean over samples, normalised by its mean over orders. */
+    strength: strengthCurveSchema,
+    /** `J̄(m)`: each sample normalised first. */
+    strengthPerSample: strengthCurveSchema,
+    /** `J(m)` before normalisation (mean over samples). */
+    raw: numArray,
+    /** Standard error of `raw` over samples (and contexts, when the estimator gives them). */
+    rawError: numArray.optional(),
+    instability: finiteOrNull,
+    theory: z.object({
+      n: z.number().int(),
+      values: numArray,
+      effectiveN: z.number().int().optional(),
+      effectiveCurve: numArray.optional(),
+    }),
+    andOr: z
+      .object({ and: numArray, or: numArray, salientCount: numArray })
+      .optional(),
+  }),
+  selection: z
+    .object({
+      rule: z.string(),
+      candidates: z.number().int(),
+      correct: z.number().int().optional(),
+      accuracy: num.optional(),
+      requested: z.number().int().optional(),
+      warnings: z.array(z.string()).optional(),
+    })
+    .optional(),
+  modelCalls: modelCallsSchema,
+  provenance: z.object({
+    packages: z.record(z.string(), z.string()),
+    model: z
+      .object({ file: z.string(), sha256: z.string(), format: z.string(), backend: z.string() })
+      .optional(),
+    data: z.string(),
+    options: z.record(z.string(), z.unknown()),
+    seed: z.union([z.number(), z.string()]),
+    device: z.string(),
+    createdAt: z.string(),
+    wallTimeMs: num,
+  }),
+  /** Paths of pictures and tables written beside the result. */
+  outputs: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** The one result document of orderlens (`orderlens/interaction-result@2`), every modality and estimator. */
+export type InteractionResult = z.infer<typeof interactionResultSchema>;
+/** One sample of an {@link InteractionResult}. */
+export type SampleResult = z.infer<typeof sampleSchema>;
+/** Model calls of a run by purpose. */
+export type ModelCallsByPurpose = z.infer<typeof modelCallsSchema>;
+
+/** The result document's JSON Schema (draft 2020-12), for other tools. */
+export function resultJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(interactionResultSchema, { io: 'input' }) as Record<string, unknown>;
+}
+
+/**
+ * Validates a parsed result document. Errors name the file and the first offending field; a
+ * result of an older schema gets a message saying so rather than a list of missing fields.
+ */
+export function parseResult(value: unknown, source = 'result'): InteractionResult {
+  const tag = (value as { schema?: unknown } | null)?.schema;
+  if (typeof tag === 'string' && tag !== RESULT_SCHEMA)
+    throw new OrderlensInputError(
+      source,
+      `is a "${tag}" file; this version reads only ${RESULT_SCHEMA} (re-run the analysis to get one)`,
+    );
+  const parsed = interactionResultSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+    throw new OrderlensInputError(`${source}${path}`, `not a valid ${RESULT_SCHEMA} document: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** Reads and validates a result file. */
+export function readResultFile(path: string, field = '--result'): InteractionResult {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new OrderlensInputError(field, `cannot read ${path}: ${(e as Error).message}`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new OrderlensInputError(field, `${path} is not JSON: ${(e as Error).message}`);
+  }
+  return parseResult(json, path);
+}

@@ -1,0 +1,3 @@
+export * from './device-policy.js';
+export * from './model-gateway.js';
+export * from './runner-registry.js';
