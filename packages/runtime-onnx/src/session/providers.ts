@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { OrderlensInputError } from '@orderlens/core';
 import * as ort from 'onnxruntime-node';
+import { checkExternalData } from '../graph/external-data.js';
 
 /** Execution providers the runner knows how to ask ONNX Runtime for. */
 export const ONNX_PROVIDERS = ['cuda', 'webgpu', 'cpu'] as const;
@@ -92,9 +94,16 @@ export function firstLine(e: unknown): string {
 /**
  * Creates a session with the first provider of `providers` that works, trying them ONE AT A TIME:
  * ONNX Runtime rejects the whole list when any provider in it is unavailable, so a list would
- * never fall back. Every skipped provider is reported through `log`.
+ * never fall back.
  *
- * Throws when every provider fails, with each provider's reason and `label` (the model path).
+ * Before any provider is tried, the model's external-data locations are confined to its folder
+ * (the folder of `model` when it is a path; the working directory, where ONNX Runtime looks for
+ * them, when it is bytes): see {@link checkExternalData}.
+ *
+ * Every skipped provider is reported through `log`, but only once a session exists: when every
+ * provider fails, the thrown error starts with the real cause (the failure of the last provider
+ * actually tried, e.g. `Protobuf parsing failed`) and tells the fallback story after it, instead
+ * of burying the cause under lines about CUDA and WebGPU.
  */
 export async function createSessionWithFallback(
   model: string | Uint8Array,
@@ -103,7 +112,9 @@ export async function createSessionWithFallback(
   settings: SessionSettings,
   log: (msg: string) => void,
 ): Promise<{ session: ort.InferenceSession; provider: OnnxProvider }> {
-  const failures: string[] = [];
+  await confineExternalData(model, label);
+  const failures: Array<{ provider: OnnxProvider; reason: string; tried: boolean }> = [];
+  const story: string[] = [];
   for (let k = 0; k < providers.length; k++) {
     const provider = providers[k];
     const next = providers[k + 1];
@@ -117,17 +128,56 @@ export async function createSessionWithFallback(
           typeof model === 'string'
             ? await ort.InferenceSession.create(model, sessionOptions(provider, settings))
             : await ort.InferenceSession.create(model, sessionOptions(provider, settings));
+        for (const line of story) log(line);
         return { session, provider };
       } catch (e) {
         reason = firstLine(e);
       }
     }
-    failures.push(`${provider}: ${reason}`);
+    failures.push({ provider, reason, tried: skipped === undefined });
     if (next !== undefined)
-      log(`onnx: execution provider "${provider}" is unavailable (${reason}); falling back to "${next}"`);
+      story.push(
+        `onnx: execution provider "${provider}" is unavailable (${reason}); falling back to "${next}"`,
+      );
   }
-  throw new OrderlensInputError(
-    'model',
-    `cannot load ONNX model ${label} with any of the execution providers [${providers.join(', ')}]: ${failures.join('; ')}`,
-  );
+  throw new OrderlensInputError('model', loadFailureMessage(label, failures));
+}
+
+/**
+ * `cannot load ONNX model X: <cause> (execution providers tried: …)`. The cause is the reason of
+ * the last provider that was actually tried (CPU in the default order): when the model itself is
+ * broken every provider fails for the same reason, and the skipped GPU providers are the story,
+ * not the cause.
+ */
+function loadFailureMessage(
+  label: string,
+  failures: ReadonlyArray<{ provider: OnnxProvider; reason: string; tried: boolean }>,
+): string {
+  const cause = [...failures].reverse().find((f) => f.tried) ?? failures[failures.length - 1];
+  const others = failures.filter((f) => f !== cause);
+  const story =
+    others.length === 0
+      ? `execution provider tried: ${cause.provider}`
+      : `execution providers tried in order: ${failures
+          .map((f) => (f === cause ? `${f.provider} (the error above)` : `${f.provider} (${f.reason})`))
+          .join(', ')}`;
+  return `cannot load ONNX model ${label}: ${cause.reason} (${story})`;
+}
+
+/** Reads a model file (or takes its bytes) and runs {@link checkExternalData} on it. */
+async function confineExternalData(model: string | Uint8Array, label: string): Promise<void> {
+  if (typeof model !== 'string') {
+    checkExternalData(model, process.cwd(), label);
+    return;
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(model);
+  } catch (e) {
+    throw new OrderlensInputError(
+      'modelPath',
+      `cannot read ONNX model ${label}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
+  }
+  checkExternalData(bytes, dirname(resolve(model)), label);
 }
