@@ -37,7 +37,9 @@ export function resolveInside(root: string, ref: string, field: string): string 
   }
   const lexicalRoot = resolve(root);
   const lexical = resolve(lexicalRoot, ref);
-  const realRoot = realPathOrSelf(lexicalRoot);
+  // The nearest existing ancestor's real path: a root that does not exist yet (an output folder)
+  // under a symlinked parent must be compared in the same resolved terms as its contents.
+  const realRoot = realPathOfNearest(lexicalRoot);
   // Step 1: no file system access at all for an escape visible in the text itself. Both the
   // given and the real root are accepted as bases so that a root reached through a symlink
   // (e.g. /tmp → /private/tmp) does not refuse honest relative references.
@@ -62,14 +64,6 @@ export function isWithin(root: string, p: string): boolean {
   const rel = relative(root, p);
   // `relative` gives an absolute path across Windows drives and a `..`-prefixed one outside.
   return rel === '' || (!isAbsolute(rel) && rel !== '..' && !rel.startsWith('..' + sep));
-}
-
-function realPathOrSelf(p: string): string {
-  try {
-    return realpathSync(p);
-  } catch {
-    return p;
-  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { OrderlensInputError } from '@orderlens/core';
+import { OrderlensInputError, resolveInside } from '@orderlens/core';
 
 /** Classes of the nsfwjs models, by output index. */
 export const NSFWJS_CLASSES: readonly string[] = Object.freeze([
@@ -64,17 +64,31 @@ export function materializeNsfwjs(
       `the nsfwjs package is not installed (npm install nsfwjs): ${(e as Error).message}`,
     );
   }
-  const modelModule = join(root, 'dist', 'models', variant, 'model.min.js');
+  const modelsDir = join(root, 'dist', 'models', variant);
+  const modelModule = join(modelsDir, 'model.min.js');
   let json: KerasJson;
   const shards: string[] = [];
   try {
     json = require(modelModule) as KerasJson;
-    for (const group of json.weightsManifest) {
-      for (const p of group.paths) {
-        const mod = require(join(root, 'dist', 'models', variant, `${p}.min.js`)) as
-          string | { default: string };
-        shards.push(typeof mod === 'string' ? mod : mod.default);
-      }
+  } catch (e) {
+    throw new OrderlensInputError(
+      'model',
+      `cannot read the ${variant} weights shipped in nsfwjs (${modelModule}): ${(e as Error).message}`,
+    );
+  }
+  if (!Array.isArray(json?.weightsManifest) || !json.weightsManifest.every((g) => Array.isArray(g?.paths))) {
+    throw new OrderlensInputError('model', `${modelModule} has no weightsManifest with shard paths`);
+  }
+  // The manifest names the shard modules to read and, below, the files to write: both are
+  // confined to their folder before anything is read or written, as for any model file.
+  const manifestField = (g: number, k: number) => `weightsManifest[${g}].paths[${k}]`;
+  const sources = json.weightsManifest.map((group, g) =>
+    group.paths.map((p, k) => resolveInside(modelsDir, `${p}.min.js`, manifestField(g, k))),
+  );
+  try {
+    for (const path of sources.flat()) {
+      const mod = require(path) as string | { default: string };
+      shards.push(typeof mod === 'string' ? mod : mod.default);
     }
   } catch (e) {
     throw new OrderlensInputError(
@@ -93,19 +107,21 @@ export function materializeNsfwjs(
   const topology = structuredClone(json.modelTopology);
   const tl = topology.model_config.config.layers;
   tl[tl.length - 1].config.activation = 'linear';
+  const targets = json.weightsManifest.map((group, g) =>
+    group.paths.map((p, k) => resolveInside(dir, `${p}.bin`, manifestField(g, k))),
+  );
   mkdirSync(dir, { recursive: true });
   let s = 0;
-  const manifest = json.weightsManifest.map((group) => ({
+  const manifest = json.weightsManifest.map((group, g) => ({
     ...group,
-    paths: group.paths.map((p) => {
-      const file = `${p}.bin`;
-      writeFileSync(join(dir, file), Buffer.from(shards[s++], 'base64'));
-      return file;
+    paths: group.paths.map((p, k) => {
+      writeFileSync(targets[g][k], Buffer.from(shards[s++], 'base64'));
+      return `${p}.bin`;
     }),
   }));
   const modelJson = join(dir, 'model.json');
   writeFileSync(
-    modelJson,
+    resolveInside(dir, 'model.json', 'model.json'),
     JSON.stringify({
       format: 'layers-model',
       generatedBy: 'orderlens materializeNsfwjs',
@@ -115,7 +131,7 @@ export function materializeNsfwjs(
   );
   const meta = join(dir, 'meta.json');
   writeFileSync(
-    meta,
+    resolveInside(dir, 'meta.json', 'meta.json'),
     JSON.stringify(
       {
         model: `nsfwjs ${variant} (Infinite Red, MIT), final softmax removed: outputs are logits`,
