@@ -46,15 +46,65 @@ describe('TabularPreprocessor', () => {
     expect(Array.from(TabularPreprocessor.fit(small, schema).inputMeans)).toEqual([0, 0, 0]);
   });
 
-  it('fails clearly on unknown categories and classes', () => {
+  it('encodes categories unseen when fitting as unknown; still fails on unknown classes', () => {
     const p = TabularPreprocessor.fit(small, schema);
-    expect(() =>
-      p.transform(parseCsv('age,color,score,label\n1,purple,2,yes\n', { source: 'new.csv' })),
-    ).toThrow(/column "color": new\.csv line 2: unknown category "purple"/);
+    const t = p.transform(
+      parseCsv('age,color,score,label\n1,purple,2,yes\n1,red,2,no\n', { source: 'new.csv' }),
+    );
+    expect(t.rows).toBe(2);
+    // Ordinal: the fitted mean code, 0 after z-scoring (the absent-player value of the mean baseline).
+    expect(t.x[1]).toBe(0);
+    expect(t.x[4]).toBeCloseTo((2 - 1) / Math.sqrt(2 / 3), 6);
+    expect(t.unknownCategories).toEqual({ color: 1 });
+    expect(p.transform(small).unknownCategories).toEqual({});
     expect(() => p.transform(parseCsv('age,color,score,label\n1,red,2,maybe\n'))).toThrow(
       /unknown class "maybe"/,
     );
     expect(p.transform(parseCsv('age,color,score\n1,red,2\n')).y).toBeUndefined();
+  });
+
+  it('fits on the rows it is given: a category only in the held-out split is unknown, not refused', () => {
+    // Rows 0-3 train, 4-5 held out; "purple" occurs only in the held-out rows.
+    const table = parseCsv(
+      'age,color,score,label\n20,red,1,yes\n30,blue,2,no\n40,green,3,yes\n50,blue,5,no\n60,purple,4,yes\n70,red,6,no\n',
+    );
+    const s = inferSchema(table, { target: 'label' });
+    for (const categorical of ['ordinal', 'one-hot'] as const) {
+      for (const standardize of ['zscore', 'none'] as const) {
+        const p = TabularPreprocessor.fit(table, s, { fitRows: [0, 1, 2, 3], categorical, standardize });
+        expect(p.schema.features[1].categories).toEqual(['blue', 'green', 'red']);
+        // Statistics are those of the training rows only.
+        expect(p.means[0]).toBe(standardize === 'zscore' ? 35 : 0);
+        const held = p.transform(table, { rows: [4, 5] });
+        expect(held.rows).toBe(2);
+        expect(held.unknownCategories).toEqual({ color: 1 });
+        const raw = p.decodeRow(held.x.subarray(held.featureCount, 2 * held.featureCount));
+        expect(raw.color).toBe('red');
+        const unknownRow = Array.from(held.x.subarray(0, held.featureCount));
+        if (categorical === 'ordinal') {
+          // Training codes red=2, blue=0, green=1, blue=0 → mean code 0.75.
+          expect(unknownRow[1]).toBeCloseTo(standardize === 'zscore' ? 0 : 0.75, 6);
+        } else {
+          // No indicator set: (0 − mean) / std for each of blue, green, red.
+          const expected = p.featureNames
+            .map((name, f) => (name.startsWith('color=') ? (0 - p.means[f]) / p.stds[f] : undefined))
+            .filter((v) => v !== undefined);
+          expect(unknownRow.slice(1, 4).map((v) => Math.round(v * 1e5) / 1e5)).toEqual(
+            expected.map((v) => Math.round(Math.fround(v!) * 1e5) / 1e5),
+          );
+        }
+      }
+    }
+  });
+
+  it('refuses, while fitting, a category outside a list the schema gives', () => {
+    const listed = {
+      ...schema,
+      features: schema.features.map((f) => (f.name === 'color' ? { ...f, categories: ['red', 'blue'] } : f)),
+    };
+    expect(() => TabularPreprocessor.fit(small, listed)).toThrow(
+      /column "color": <text> line 4: category "green" is not in the schema's list/,
+    );
   });
 
   it('round-trips through JSON and a file on real census rows', () => {

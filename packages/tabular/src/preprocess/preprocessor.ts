@@ -52,6 +52,12 @@ export interface TabularData {
   readonly featureCount: number;
   /** Index in the source table of every row kept. */
   readonly sourceRows: Int32Array;
+  /**
+   * Per categorical attribute, how many kept rows held a category unseen when fitting (encoded
+   * as {@link TabularPreprocessor} documents); attributes without any are absent. Lets a caller
+   * warn about typos without refusing valid held-out data.
+   */
+  readonly unknownCategories: Readonly<Record<string, number>>;
 }
 
 /** One model input produced by an attribute (its name and standardisation). */
@@ -99,6 +105,18 @@ export const PREPROCESSOR_FORMAT = 'orderlens/tabular-preprocessor@1';
  *
  * Players: each attribute is one player; `playerOfFeature[f]` names the player owning model
  * input `f` (one-hot attributes own several inputs).
+ *
+ * Unknown categories: the fit learns categories (and every statistic) from the rows it is given
+ * and nothing else, so a held-out or later table may hold a category the fit never saw. Such a
+ * cell is not refused; it is encoded as **unknown**:
+ * - `ordinal`: the attribute's fitted mean code (exactly 0 after z-scoring; the raw mean of the
+ *   fitted rows with `standardize: 'none'`). That is the
+ *   value the attribute takes when its player is absent under the mean baseline, so an unseen
+ *   category carries no information, instead of an invented code (`-1`, or one past the last)
+ *   that would sit outside the range the model was trained on;
+ * - `one-hot`: all of the attribute's indicators 0 (no known category present).
+ * {@link TabularData.unknownCategories} counts such cells per attribute. A category outside a
+ * list given in the schema is still refused while fitting (the schema said the list is complete).
  */
 export class TabularPreprocessor {
   private readonly spec: PreprocessorJSON;
@@ -227,7 +245,7 @@ export class TabularPreprocessor {
       target,
       fittedRows: 0,
     });
-    const raw = draft.encode(table, { rows: fitRows, labels: false, missing: 'drop' });
+    const raw = draft.encode(table, { rows: fitRows, labels: false, missing: 'drop' }, 'error');
     requireInput(raw.rows > 0, 'fitRows', 'every row to fit on has a missing value');
     const d = draft.featureCount;
     const mean = new Float64Array(d);
@@ -263,17 +281,26 @@ export class TabularPreprocessor {
 
   /**
    * Model inputs (and labels) for a table with the fitted columns. Validates columns and values
-   * first: a missing or unexpected column, a non-number in a numeric column, an unknown category
-   * or class raise an {@link OrderlensInputError} naming the column and line.
+   * first: a missing or unexpected column, a non-number in a numeric column or an unknown class
+   * raise an {@link OrderlensInputError} naming the column and line. A category unseen when
+   * fitting is encoded as unknown (see the class documentation) and counted in
+   * `unknownCategories`.
    */
   transform(table: CsvTable, options: TransformOptions = {}): TabularData {
     validateTable(table, this.schema, { requireTarget: false });
-    const enc = this.encode(table, options);
+    const enc = this.encode(table, options, 'unknown');
     const x = new Float32Array(enc.values.length);
     const d = this.featureCount;
     for (let r = 0; r < enc.rows; r++)
       for (let f = 0; f < d; f++) x[r * d + f] = (enc.values[r * d + f] - this.means[f]) / this.stds[f];
-    return { x, y: enc.labels, rows: enc.rows, featureCount: d, sourceRows: enc.sourceRows };
+    return {
+      x,
+      y: enc.labels,
+      rows: enc.rows,
+      featureCount: d,
+      sourceRows: enc.sourceRows,
+      unknownCategories: enc.unknown,
+    };
   }
 
   /** Model inputs of one record given as raw strings by attribute name (e.g. a custom baseline). */
@@ -410,11 +437,21 @@ export class TabularPreprocessor {
     return TabularPreprocessor.fromJSON(json);
   }
 
-  /** Unstandardised values (codes, one-hot, numbers) of the selected rows, in float64. */
+  /**
+   * Unstandardised values (codes, one-hot, numbers) of the selected rows, in float64. An unseen
+   * category is refused (`error`, while fitting) or encoded as unknown (`unknown`).
+   */
   private encode(
     table: CsvTable,
     options: TransformOptions,
-  ): { values: Float64Array; labels?: Int32Array; rows: number; sourceRows: Int32Array } {
+    unseen: 'error' | 'unknown',
+  ): {
+    values: Float64Array;
+    labels?: Int32Array;
+    rows: number;
+    sourceRows: Int32Array;
+    unknown: Record<string, number>;
+  } {
     const spec = this.spec;
     const missing = new Set(spec.missingValues);
     const policy = options.missing ?? 'drop';
@@ -429,6 +466,15 @@ export class TabularPreprocessor {
     const values = new Float64Array(rowIds.length * d);
     const labels = targetIdx >= 0 ? new Int32Array(rowIds.length) : undefined;
     const kept = new Int32Array(rowIds.length);
+    const unknown: Record<string, number> = {};
+    // Raw fitted mean of every attribute's first model input: the code an unknown ordinal
+    // category takes (standardised inputs keep it in `means`, unstandardised ones in
+    // `inputMeans`).
+    const meanCode: number[] = [];
+    spec.columns.reduce((f, c) => {
+      meanCode.push(spec.standardize === 'zscore' ? this.means[f] : (spec.inputMeans?.[f] ?? 0));
+      return f + c.outputs.length;
+    }, 0);
     let n = 0;
     rowLoop: for (const r of rowIds) {
       requireInput(
@@ -469,10 +515,17 @@ export class TabularPreprocessor {
         }
         const code = codeMaps[p]!.get(cell);
         if (code === undefined) {
-          throw new OrderlensInputError(
-            `column "${col.name}"`,
-            `${table.source} line ${table.lines[r]}: unknown category "${cell}" (known: ${col.categories!.slice(0, 12).join(', ')}${col.categories!.length > 12 ? ', …' : ''})`,
-          );
+          if (unseen === 'error') {
+            throw new OrderlensInputError(
+              `column "${col.name}"`,
+              `${table.source} line ${table.lines[r]}: category "${cell}" is not in the schema's list (${col.categories!.slice(0, 12).join(', ')}${col.categories!.length > 12 ? ', …' : ''})`,
+            );
+          }
+          unknown[col.name] = (unknown[col.name] ?? 0) + 1;
+          // Ordinal: the fitted mean code (0 after z-scoring); one-hot: every indicator stays 0.
+          if (spec.categorical === 'ordinal') values[f++] = meanCode[p];
+          else f += col.categories!.length;
+          continue;
         }
         if (spec.categorical === 'ordinal') values[f++] = code;
         else {
@@ -498,6 +551,7 @@ export class TabularPreprocessor {
       labels: labels?.subarray(0, n),
       rows: n,
       sourceRows: kept.subarray(0, n),
+      unknown,
     };
   }
 }
