@@ -2,6 +2,53 @@ import { requireInput } from '../errors/errors.js';
 import { bitCount } from '../math/combinatorics.js';
 
 /**
+ * Largest number of players orderlens accepts (2^20 = 1,048,576: every pixel of a 1024 × 1024
+ * image). Beyond it one coalition alone takes more than 128 KiB, the exact binomial tables more
+ * than 8 MiB, and a typo such as `n = 1e9` would make V8 abort on an allocation it cannot make
+ * (a native crash, not an error) instead of failing with a message.
+ */
+export const MAX_PLAYERS = 1 << 20;
+
+/**
+ * Largest number of 32-bit words one batch of coalitions may hold (2^28 words = 1 GiB). Checked
+ * before allocating, so an oversized batch is an {@link OrderlensInputError}, not an abort.
+ */
+export const MAX_BATCH_WORDS = 1 << 28;
+
+/**
+ * Checks a number of players before anything is sized by it: a non-negative integer no larger
+ * than {@link MAX_PLAYERS}.
+ *
+ * @param n - The number of players.
+ * @param field - The option or file field holding `n`, named in the error.
+ * @throws {@link OrderlensInputError} naming `field`.
+ */
+export function requirePlayerCount(n: number, field = 'n'): void {
+  requireInput(
+    typeof n === 'number' && Number.isInteger(n) && n >= 0,
+    field,
+    `expected a non-negative integer number of players, got ${n}`,
+  );
+  requireInput(
+    n <= MAX_PLAYERS,
+    field,
+    `${n} players exceed the limit of ${MAX_PLAYERS} (2^20): a single coalition would take ${formatBytes(4 * Math.ceil(n / 32))}`,
+  );
+}
+
+/** `bytes` in KiB/MiB/GiB for messages. */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = bytes;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${u === 0 ? v : v.toFixed(1)} ${units[u]}`;
+}
+
+/**
  * A packed batch of coalitions over `n` players.
  *
  * Each coalition is a bitset of `words = ceil(n / 32)` 32-bit words (bit `i` set ⇔ player `i`
@@ -16,16 +63,23 @@ export class CoalitionBatch {
   /** `capacity × words` words; coalition `k` occupies `[k*words, (k+1)*words)`. */
   data: Uint32Array;
 
+  /**
+   * @param n - Number of players (at most {@link MAX_PLAYERS}).
+   * @param capacity - Coalitions to make room for; `capacity × words` may not exceed
+   * {@link MAX_BATCH_WORDS}.
+   * @throws {@link OrderlensInputError} (`n` or `batchSize`) before allocating anything too large.
+   */
   constructor(n: number, capacity = 16) {
+    requirePlayerCount(n);
     requireInput(
-      Number.isInteger(n) && n >= 0,
-      'n',
-      `expected a non-negative integer number of players, got ${n}`,
+      Number.isInteger(capacity) && capacity >= 0,
+      'batchSize',
+      `expected a non-negative integer capacity, got ${capacity}`,
     );
     this.n = n;
     this.words = Math.max(1, Math.ceil(n / 32));
     this.count = 0;
-    this.data = new Uint32Array(Math.max(1, capacity) * this.words);
+    this.data = new Uint32Array(checkedWords(Math.max(1, capacity), this.words));
   }
 
   /** A batch from integer bitmasks (requires `n ≤ 32`). */
@@ -45,9 +99,13 @@ export class CoalitionBatch {
   }
 
   private ensure(extra: number): void {
-    const need = (this.count + extra) * this.words;
-    if (need <= this.data.length) return;
-    const next = new Uint32Array(Math.max(need, this.data.length * 2));
+    const need = this.count + extra;
+    const capacity = this.data.length / this.words;
+    if (need <= capacity) return;
+    // Doubling amortises growth, but stops at the limit as long as the need itself fits.
+    const limit = Math.floor(MAX_BATCH_WORDS / this.words);
+    const grown = Math.max(need, Math.min(capacity * 2, limit));
+    const next = new Uint32Array(checkedWords(grown, this.words));
     next.set(this.data);
     this.data = next;
   }
@@ -170,3 +228,14 @@ export class CoalitionBatch {
 
 /** Number of set bits of a 32-bit integer (the same function as {@link bitCount}). */
 export const popcount32: (x: number) => number = bitCount;
+
+/** `coalitions × words`, refused (before any allocation) above {@link MAX_BATCH_WORDS}. */
+function checkedWords(coalitions: number, words: number): number {
+  const total = coalitions * words;
+  requireInput(
+    total <= MAX_BATCH_WORDS,
+    'batchSize',
+    `${coalitions} coalitions of ${words * 32} players need ${formatBytes(4 * total)}, over the limit of ${formatBytes(4 * MAX_BATCH_WORDS)} for one batch; use a smaller batch size`,
+  );
+  return total;
+}

@@ -1,4 +1,4 @@
-import { CoalitionBatch } from '../coalition/coalition-batch.js';
+import { CoalitionBatch, requirePlayerCount } from '../coalition/coalition-batch.js';
 import { requireInput } from '../errors/errors.js';
 import { Evaluator, type EvaluatorOptions } from '../evaluator/evaluator.js';
 import type { Masker, ModelOutput, ModelRunner } from '../model/contracts.js';
@@ -38,6 +38,8 @@ export class ModelGame implements Game {
 
   constructor(masker: Masker, runner: ModelRunner, options: ModelGameOptions) {
     requireInput(options.reward !== undefined, 'reward', 'a reward with a label is required');
+    // Before any batch or cache is sized by it (see MAX_PLAYERS).
+    requirePlayerCount(masker.n, 'masker.n');
     this.n = masker.n;
     this.reward = {
       name: options.reward.name ?? 'log-odds',

@@ -1,4 +1,9 @@
-import type { CoalitionBatch } from '../coalition/coalition-batch.js';
+import {
+  MAX_BATCH_WORDS,
+  formatBytes,
+  requirePlayerCount,
+  type CoalitionBatch,
+} from '../coalition/coalition-batch.js';
 import { requireInput } from '../errors/errors.js';
 import { binomial } from '../math/combinatorics.js';
 import type { Game } from './game.js';
@@ -20,10 +25,23 @@ export class UnanimityGame implements Game {
   readonly v0: number;
   readonly terms: ReadonlyArray<{ players: Uint32Array; words: Uint32Array; value: number }>;
 
+  /**
+   * @param n - Number of players (at most {@link MAX_PLAYERS}).
+   * @param v0 - `v(∅)`.
+   * @param terms - The unanimity terms; each is stored as an `n`-bit set, so `terms × n / 32`
+   * words may not exceed {@link MAX_BATCH_WORDS}.
+   * @throws {@link OrderlensInputError} naming `n`, `v0` or the term, before allocating.
+   */
   constructor(n: number, v0: number, terms: readonly UnanimityTerm[]) {
-    requireInput(Number.isInteger(n) && n >= 0, 'n', `expected a non-negative integer, got ${n}`);
+    requirePlayerCount(n, 'n');
     requireInput(Number.isFinite(v0), 'v0', `expected a finite number, got ${v0}`);
+    requireInput(Array.isArray(terms), 'terms', 'expected an array of unanimity terms');
     const W = Math.max(1, Math.ceil(n / 32));
+    requireInput(
+      terms.length * W <= MAX_BATCH_WORDS,
+      'terms',
+      `${terms.length} terms over ${n} players need ${formatBytes(4 * terms.length * W)} of bit sets, over the limit of ${formatBytes(4 * MAX_BATCH_WORDS)}`,
+    );
     const merged = new Map<string, { players: Uint32Array; words: Uint32Array; value: number }>();
     terms.forEach((t, ti) => {
       requireInput(
@@ -58,6 +76,7 @@ export class UnanimityGame implements Game {
 
   /** A random game with `numTerms` terms of sizes in `[1, maxOrder]` and N(0,1) coefficients. */
   static random(n: number, numTerms: number, rand: () => number, maxOrder = n): UnanimityGame {
+    requirePlayerCount(n, 'n');
     const terms: UnanimityTerm[] = [];
     const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
     for (let t = 0; t < numTerms; t++) {

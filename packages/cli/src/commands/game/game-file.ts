@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import {
+  MAX_PLAYERS,
   MAX_TABLE_PLAYERS,
   OrderlensInputError,
   TableGame,
@@ -80,6 +81,9 @@ export function parseGameFile(text: string, source: string, field = '--game'): L
   const n = obj.n;
   if (typeof n !== 'number' || !Number.isInteger(n) || n < 0)
     fail('n', `expected a non-negative integer, got ${JSON.stringify(n)}`);
+  // Before anything is sized by n: n = 1e9 would otherwise abort V8 on an impossible allocation.
+  if ((n as number) > MAX_PLAYERS)
+    fail('n', `${n as number} players exceed the limit of ${MAX_PLAYERS} (2^20) that orderlens accepts`);
   const name = optionalString(obj, 'name', fail);
   optionalString(obj, 'description', fail);
   const hasValues = 'values' in obj;
