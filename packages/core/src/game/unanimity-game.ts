@@ -35,7 +35,7 @@ export class UnanimityGame implements Game {
   constructor(n: number, v0: number, terms: readonly UnanimityTerm[]) {
     requirePlayerCount(n, 'n');
     requireInput(Number.isFinite(v0), 'v0', `expected a finite number, got ${v0}`);
-    requireInput(Array.isArray(terms), 'terms', 'expected an array of unanimity terms');
+    requireInput(Array.isArray(terms as unknown), 'terms', 'expected an array of unanimity terms');
     const W = Math.max(1, Math.ceil(n / 32));
     requireInput(
       terms.length * W <= MAX_BATCH_WORDS,
