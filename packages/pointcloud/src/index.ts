@@ -1,1 +1,2 @@
-export {};
+export * from './cloud/index.js';
+export * from './readers/index.js';
