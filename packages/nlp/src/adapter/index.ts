@@ -1,0 +1,3 @@
+export * from './text-options.js';
+export * from './text-session.js';
+export * from './text-adapter.js';

@@ -1,0 +1,212 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  OrderlensInputError,
+  predictedClass,
+  requireInput,
+  writeFileAtomic,
+  type AdapterOpenRequest,
+  type InteractionResult,
+  type ModalitySession,
+  type Masker,
+  type WordPlayers,
+} from '@orderlens/core';
+import { readSentences, type SentenceRecord } from '../data/sentences.js';
+import { resolveBaselineToken } from '../masking/baseline-token.js';
+import { textInputLayout } from '../masking/model-inputs.js';
+import { batchInputs } from '../masking/unmasked-inputs.js';
+import { AttentionMasker, TokenMasker } from '../masking/word-piece-masker.js';
+import { englishStopwords, STOPWORDS_FILE } from '../players/stopwords.js';
+import { chooseWordPlayers, wordPlayersDescriptor } from '../players/word-players.js';
+import { classifyWords } from '../players/word-rule.js';
+import { arcValues, parseArcSource, wordArcsSvg } from '../pictures/word-arcs.js';
+import { loadTokenizer } from '../tokenizer/load-tokenizer.js';
+import { readTextModelConfig, textModelFolder } from '../tokenizer/model-folder.js';
+import { tokenizeWords, type TokenizedSentence } from '../tokenizer/word-alignment.js';
+import { parseTextOptions } from './text-options.js';
+
+/** One analysable sentence of a session: its text, tokens and players. */
+export interface TextCandidate {
+  readonly record: SentenceRecord;
+  readonly sentence: TokenizedSentence;
+  /** Word indices of the players, ascending. */
+  readonly playerWords: readonly number[];
+  readonly descriptor: WordPlayers;
+  label: number;
+}
+
+/** Sentences scored per model call when labels are predicted. */
+const PREDICT_BATCH = 64;
+
+/**
+ * Opens a text analysis (see the `text` adapter): reads the options, the model folder's
+ * tokenizer and config, the sentences; tokenises every sentence and chooses its players; checks
+ * lengths, player counts and labels — all before any estimation, so a bad sentence is reported
+ * before the first coalition is evaluated.
+ */
+export async function openTextSession(
+  request: AdapterOpenRequest,
+): Promise<ModalitySession & { readonly texts: readonly TextCandidate[] }> {
+  const o = parseTextOptions(request.options);
+  const warn = request.warn ?? (() => undefined);
+  const arcSource = parseArcSource(o.arcs);
+  const layout = textInputLayout(request.model.runner.inputNames);
+  requireInput(
+    o.masking !== 'attention' || layout.attentionMask,
+    '--masking',
+    `attention masking needs a model that takes attention_mask; this one takes ${request.model.runner.inputNames.join(', ')} (use --masking token)`,
+  );
+  const folder = textModelFolder(request.model.dir);
+  const config = readTextModelConfig(folder);
+  const tokenizer = await loadTokenizer(folder);
+  if (config.vocabSize !== undefined)
+    requireInput(
+      tokenizer.vocabSize <= config.vocabSize,
+      '--model',
+      `the tokenizer has ${tokenizer.vocabSize} ids but config.json's vocab_size is ${config.vocabSize}; tokenizer and model do not belong together`,
+    );
+  const baselineId = o.masking === 'token' ? resolveBaselineToken(o.baselineToken, tokenizer) : undefined;
+  const limit = Math.min(tokenizer.modelMaxLength ?? Infinity, config.maxPositionEmbeddings ?? Infinity);
+  const maxLength = o.maxLength ?? (Number.isFinite(limit) ? limit : 512);
+  if (config.maxPositionEmbeddings !== undefined)
+    requireInput(
+      maxLength <= config.maxPositionEmbeddings,
+      '--max-length',
+      `${maxLength} is more than the model's max_position_embeddings ${config.maxPositionEmbeddings}`,
+    );
+  const source = readSentences({ sentences: o.sentences, sentence: o.sentence });
+  requireInput(
+    o.label === undefined || !source.labelled,
+    '--label',
+    `${source.data} has a label column; --label is for sentences without labels`,
+  );
+  const stopwords = englishStopwords();
+  const texts: TextCandidate[] = [];
+  let skipped = 0;
+  for (const record of source.sentences) {
+    const field = o.sentences !== undefined ? `--sentences (${record.where})` : record.where;
+    const sentence = tokenizeWords(tokenizer, record.text, field);
+    requireInput(
+      sentence.ids.length <= maxLength,
+      field,
+      `sentence ${record.id} has ${sentence.ids.length} tokens (special tokens included), more than the model's maximum length ${maxLength} (--max-length)`,
+    );
+    let playerWords: number[];
+    try {
+      playerWords = chooseWordPlayers(classifyWords(sentence, tokenizer, stopwords), {
+        rule: o.playerRule,
+        count: o.words,
+        sentenceId: `${record.id} (${record.where}: "${record.text.trim()}")`,
+      });
+    } catch (e) {
+      if (o.shortSentences === 'skip' && e instanceof OrderlensInputError) {
+        skipped++;
+        continue;
+      }
+      throw e;
+    }
+    requireInput(
+      playerWords.length <= o.maxPlayers,
+      '--max-players',
+      `sentence ${record.id} (${record.where}) has ${playerWords.length} players, more than --max-players ${o.maxPlayers}; the exact protocol enumerates 2^n coalitions, so ask for fewer --words, or use --protocol sampled with a larger --max-players`,
+    );
+    texts.push({
+      record,
+      sentence,
+      playerWords,
+      descriptor: wordPlayersDescriptor(sentence, playerWords),
+      label: record.label ?? o.label ?? -1,
+    });
+  }
+  if (skipped > 0)
+    warn(
+      `--short-sentences skip: left out ${skipped} of ${source.sentences.length} sentences with fewer than ${o.words} words the player rule "${o.playerRule}" accepts`,
+    );
+  requireInput(
+    texts.length > 0,
+    '--short-sentences',
+    `every one of the ${source.sentences.length} sentences has fewer than ${o.words} words the player rule accepts`,
+  );
+
+  const padId = tokenizer.special.pad ?? 0;
+  const inputs = (start: number, end: number) =>
+    batchInputs(
+      texts.slice(start, end).map((t) => t.sentence.ids),
+      layout,
+      padId,
+    );
+  let labelsFrom: 'data' | 'option' | 'prediction' = source.labelled
+    ? 'data'
+    : o.label !== undefined
+      ? 'option'
+      : 'prediction';
+  if (labelsFrom === 'prediction') {
+    // Unlabelled text is explained for the class the model gives it, so the reward is the
+    // log-odds of the model's own decision (every sentence then counts as classified correctly).
+    for (let start = 0; start < texts.length; start += PREDICT_BATCH) {
+      const end = Math.min(texts.length, start + PREDICT_BATCH);
+      const out = await request.model.runner.run(inputs(start, end));
+      requireInput(out.rows === end - start, 'model output', `expected ${end - start} rows, got ${out.rows}`);
+      for (let r = 0; r < out.rows; r++) texts[start + r].label = predictedClass(out, r);
+    }
+  } else labelsFrom = labelsFrom as 'data' | 'option';
+  const classes = config.labels?.length ?? Math.max(2, ...texts.map((t) => t.label + 1));
+  for (const t of texts)
+    requireInput(
+      t.label < classes,
+      o.sentences !== undefined ? `--sentences (${t.record.where})` : '--label',
+      `label ${t.label} is not one of the model's ${classes} classes`,
+    );
+
+  const stopwordsSha = createHash('sha256').update(readFileSync(STOPWORDS_FILE)).digest('hex');
+  const details = {
+    tokenizer: { class: tokenizer.className, sha256: tokenizer.sha256 },
+    inputs: request.model.runner.inputNames,
+    masking: o.masking,
+    ...(o.masking === 'token' ? { baselineToken: o.baselineToken, baselineTokenId: baselineId } : {}),
+    players: {
+      rule: o.playerRule,
+      words: o.words,
+      choice: 'first',
+      shortSentences: o.shortSentences,
+      stopwordsSha256: stopwordsSha,
+    },
+    maxLength,
+    maxPlayers: o.maxPlayers,
+    labels: labelsFrom,
+    ...(skipped > 0 ? { skipped } : {}),
+  };
+
+  return {
+    data: source.data,
+    candidates: texts.length,
+    classes,
+    texts,
+    candidate: (k) => ({ id: texts[k].record.id, label: texts[k].label }),
+    inputs,
+    async players(k) {
+      const t = texts[k];
+      const common = { ids: t.sentence.ids, spans: t.descriptor.tokenSpans, layout };
+      const masker: Masker =
+        o.masking === 'token'
+          ? new TokenMasker({ ...common, baseline: baselineId! })
+          : new AttentionMasker(common);
+      return { descriptor: t.descriptor, masker };
+    },
+    details,
+    async writePictures(result: InteractionResult, outDir: string): Promise<Record<string, string[]>> {
+      const sample = result.samples[0];
+      if (!sample || sample.players.kind !== 'words') return {};
+      const t = texts[sample.index];
+      const svg = wordArcsSvg(sample.players, arcValues(sample, arcSource), {
+        top: o.arcsTop,
+        title: `${sample.id} (label ${sample.label}): ${arcSource.kind === 'sii' ? 'pairwise SII' : `I^(${arcSource.order})(i,j)`}, ${Math.min(o.arcsTop, (sample.players.n * (sample.players.n - 1)) / 2)} strongest pairs`,
+        wordIndex: t && t.record.id === sample.id ? t.playerWords : undefined,
+      });
+      const path = join(outDir, `word-arcs-${sample.id.replace(/[^A-Za-z0-9._-]/g, '_')}.svg`);
+      writeFileAtomic(path, svg);
+      return { 'word-arcs': [path] };
+    },
+  };
+}

@@ -1,0 +1,4 @@
+export * from './baseline-token.js';
+export * from './model-inputs.js';
+export * from './word-piece-masker.js';
+export * from './unmasked-inputs.js';

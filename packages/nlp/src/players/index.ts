@@ -1,0 +1,3 @@
+export * from './stopwords.js';
+export * from './word-rule.js';
+export * from './word-players.js';

@@ -1,0 +1,4 @@
+export * from './text-tokenizer.js';
+export * from './word-alignment.js';
+export * from './model-folder.js';
+export * from './load-tokenizer.js';
