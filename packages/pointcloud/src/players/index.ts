@@ -1,0 +1,3 @@
+export * from './kmeans.js';
+export * from './choose-players.js';
+export * from './region-players.js';
