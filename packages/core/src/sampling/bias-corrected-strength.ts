@@ -14,11 +14,18 @@ import { requireInput } from '../errors/errors.js';
  *   is fitted by non-parametric maximum likelihood on a grid (`Î_p ~ N(I_p, s_p²/K)`, EM), and
  *   `E|I|` under the fit is returned (equal, at the EM fixed point, to the mean over pairs of the
  *   posterior means of `|I_p|`).
+ * - `bracket` — the midpoint of `plain` (biased up, by Jensen) and `cross-fit` (biased down): the
+ *   truth lies between their expectations, so half their gap (`biasBound`) bounds the bias.
  */
-export type StrengthEstimatorName = 'plain' | 'cross-fit' | 'deconvolution';
+export type StrengthEstimatorName = 'plain' | 'cross-fit' | 'deconvolution' | 'bracket';
 
 /** Estimators accepted by {@link estimateStrength}. */
-export const STRENGTH_ESTIMATORS: readonly StrengthEstimatorName[] = ['plain', 'cross-fit', 'deconvolution'];
+export const STRENGTH_ESTIMATORS: readonly StrengthEstimatorName[] = [
+  'plain',
+  'cross-fit',
+  'deconvolution',
+  'bracket',
+];
 
 /** An estimate of `E_pairs |I^(m)|` per order, with its error bar and estimated bias. */
 export interface StrengthEstimate {
@@ -43,6 +50,8 @@ export interface StrengthEstimate {
    * the same fit on data simulated from the fitted prior (one parametric-bootstrap round).
    */
   readonly bias: number[];
+  /** `bracket` only: half the gap between `plain` and `cross-fit` per order, a bound on `|bias|`. */
+  readonly biasBound?: number[];
 }
 
 /** Input of {@link estimateStrength}. */
@@ -215,7 +224,23 @@ export function estimateStrength(
   const rows = deltas ?? moments;
   const field = deltas ? 'deltas' : 'moments';
   requireInput(Array.isArray(rows) && rows.length > 0, field, 'expected one row of orders per pair');
-  requireInput(deltas !== undefined || estimator !== 'cross-fit', 'deltas', 'cross-fit needs every Δv');
+  requireInput(
+    deltas !== undefined || (estimator !== 'cross-fit' && estimator !== 'bracket'),
+    'deltas',
+    `${estimator} needs every Δv`,
+  );
+  if (estimator === 'bracket') {
+    const hi = estimateStrength(samples, 'plain');
+    const lo = estimateStrength(samples, 'cross-fit');
+    return {
+      estimator,
+      meanAbs: hi.meanAbs.map((h, k) => (h + lo.meanAbs[k]) / 2),
+      standardError: hi.standardError,
+      pairStandardError: hi.pairStandardError.map((h, k) => (h + lo.pairStandardError[k]) / 2),
+      bias: hi.bias.map((h, k) => (h + lo.bias[k]) / 2),
+      biasBound: hi.meanAbs.map((h, k) => Math.abs(h - lo.meanAbs[k]) / 2),
+    };
+  }
   const P = rows.length;
   const M = rows[0].length;
   rows.forEach((row, p) =>

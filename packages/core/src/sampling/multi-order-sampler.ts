@@ -225,7 +225,7 @@ export async function sampleMultiOrder(
   const mean = new Float64Array(P * U);
   const m2 = new Float64Array(P * U);
   // Every Δv is kept only where an estimator (or the caller) needs more than mean and variance.
-  const keep = options.keepDeltas === true || estimator === 'cross-fit';
+  const keep = options.keepDeltas === true || estimator === 'cross-fit' || estimator === 'bracket';
   const kept = keep
     ? Array.from({ length: P * U }, (_, unit) => new Float64Array(perUnit[unit % U]))
     : undefined;

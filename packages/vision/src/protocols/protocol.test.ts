@@ -162,3 +162,31 @@ describe('vision protocols', () => {
     expect(again.samples[1].multiOrder.values).toEqual(mo.values);
   });
 });
+
+describe('unbiased protocol', () => {
+  it('uses the bracket estimator at under a third of the reference calls and records error bars', async () => {
+    const p = resolveProtocol('unbiased');
+    expect(p.estimator).toBe('bracket');
+    expect(p.mode).toBe('reference');
+    const calls = (q: typeof p) => 4 * q.pairs * (11 * q.contexts + 2);
+    expect(calls(p)).toBeLessThanOrEqual(calls(REFERENCE_PROTOCOL) / 3);
+    expect(() => resolveProtocol('lite', { estimator: 'nope' as 'plain' })).toThrow();
+    const small = resolveProtocol('unbiased', { pairs: 6, contexts: 6, repeats: 1 });
+    const res = await runVisionProtocol({ protocol: small, samples: 1, game: () => gridGame('u'), seed: 4 });
+    const s = res.samples[0];
+    expect(s.strengthStandardErrorByRepeat![0]).toHaveLength(PAPER_RATIOS.length);
+    expect(s.strengthBiasBoundByRepeat![0].every((b) => b >= 0)).toBe(true);
+    const plain = await runVisionProtocol({
+      protocol: { ...small, estimator: 'plain' },
+      samples: 1,
+      game: () => gridGame('u'),
+      seed: 4,
+    });
+    // Same contexts: the bracket midpoint lies within half the plain/cross-fit gap of plain.
+    s.strengthByRepeat[0].forEach((v, k) =>
+      expect(Math.abs(v - plain.samples[0].strengthByRepeat[0][k])).toBeLessThanOrEqual(
+        s.strengthBiasBoundByRepeat![0][k] + 1e-12,
+      ),
+    );
+  });
+});

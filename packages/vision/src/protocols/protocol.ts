@@ -1,4 +1,11 @@
-import { PAPER_RATIOS, OrderlensInputError, requireInput, type SamplingMode } from '@orderlens/core';
+import {
+  PAPER_RATIOS,
+  OrderlensInputError,
+  STRENGTH_ESTIMATORS,
+  requireInput,
+  type SamplingMode,
+  type StrengthEstimatorName,
+} from '@orderlens/core';
 
 /**
  * A sampling protocol for multi-order interactions of images: which players, which pairs, how
@@ -22,6 +29,11 @@ export interface VisionProtocol {
   readonly mode: SamplingMode;
   /** Repeats with independent contexts (same pairs) to measure the instability; 1 skips it. */
   readonly repeats: number;
+  /**
+   * How `E_pairs |I^(m)|` is estimated from the sampled `Δv` (core's `strengthEstimator`;
+   * default `'plain'`, the paper's mean of `|Î|`).
+   */
+  readonly estimator?: StrengthEstimatorName;
 }
 
 /**
@@ -76,11 +88,25 @@ export const LITE_PROTOCOL: VisionProtocol = Object.freeze({
   contexts: 10,
 });
 
+/**
+ * Bias-corrected `J(m)` (issue 11, `docs/j-accuracy.md`): the reference estimator with 30 contexts
+ * (265,600 calls per image and repeat, 0.30× the reference protocol) and the `bracket` strength
+ * estimator — the midpoint of the plain mean of `|Î|` (biased up by the noise) and the cross-fit
+ * sign estimator (biased down), with half their gap recorded as a bound on the bias of each order.
+ */
+export const UNBIASED_PROTOCOL: VisionProtocol = Object.freeze({
+  ...REFERENCE_PROTOCOL,
+  name: 'unbiased',
+  contexts: 30,
+  estimator: 'bracket',
+});
+
 /** Built-in protocols by name. */
 export const VISION_PROTOCOLS: Readonly<Record<string, VisionProtocol>> = Object.freeze({
   reference: REFERENCE_PROTOCOL,
   fast: FAST_PROTOCOL,
   lite: LITE_PROTOCOL,
+  unbiased: UNBIASED_PROTOCOL,
 });
 
 /** A built-in protocol by name, with overrides applied and checked. */
@@ -103,6 +129,11 @@ export function resolveProtocol(
     p.mode === 'reference' || p.mode === 'shared',
     'mode',
     `expected reference or shared, got ${String(p.mode)}`,
+  );
+  requireInput(
+    p.estimator === undefined || STRENGTH_ESTIMATORS.includes(p.estimator),
+    'estimator',
+    `expected one of ${STRENGTH_ESTIMATORS.join(', ')}, got ${String(p.estimator)}`,
   );
   requireInput(
     p.ratios.length > 0 && p.ratios.every((r) => r >= 0 && r <= 1),

@@ -109,8 +109,14 @@ export interface RunProtocolOptions {
 export interface ProtocolSampleResult {
   /** The first repeat's multi-order interactions (pairs × orders). */
   readonly multiOrder: MultiOrderTable;
-  /** `E_pairs |I^(m)|` per order, for each repeat. */
+  /** `E_pairs |I^(m)|` per order, for each repeat (by the protocol's strength estimator). */
   readonly strengthByRepeat: number[][];
+  /** Standard error of each repeat's `E_pairs |I^(m)|` from the contexts (pairs fixed). */
+  readonly strengthStandardErrorByRepeat?: number[][];
+  /** Estimated bias of each repeat's `E_pairs |I^(m)|` (core's `StrengthEstimate.bias`). */
+  readonly strengthBiasByRepeat?: number[][];
+  /** Bound on the bias of each repeat's `E_pairs |I^(m)|` (`bracket` estimator only). */
+  readonly strengthBiasBoundByRepeat?: number[][];
   readonly modelCalls: number;
 }
 
@@ -169,6 +175,9 @@ export async function runProtocolSample(options: ProtocolSampleOptions): Promise
     rng: Rng.create(seed).fork('pairs', s),
   });
   const strengthByRepeat: number[][] = [];
+  const strengthStandardErrorByRepeat: number[][] = [];
+  const strengthBiasByRepeat: number[][] = [];
+  const strengthBiasBoundByRepeat: number[][] = [];
   let first: MultiOrderTable | undefined;
   let calls = 0;
   const before = game.modelCalls ?? 0;
@@ -180,6 +189,7 @@ export async function runProtocolSample(options: ProtocolSampleOptions): Promise
       contexts: protocol.contexts,
       seed: `${String(seed)}/${s}/${r}`,
       mode: protocol.mode,
+      strengthEstimator: protocol.estimator,
       batchSize: options.batchSize,
       signal: options.signal,
       onProgress: (p) =>
@@ -194,10 +204,22 @@ export async function runProtocolSample(options: ProtocolSampleOptions): Promise
     });
     const mo = res.multiOrder!;
     first ??= mo;
-    strengthByRepeat.push(meanAbsPerOrder(mo));
+    // The plain estimate stays computed from the table, bit-identical to stored results.
+    const est = res.strengthEstimate;
+    strengthByRepeat.push((protocol.estimator ?? 'plain') === 'plain' ? meanAbsPerOrder(mo) : est.meanAbs);
+    strengthStandardErrorByRepeat.push(est.standardError);
+    strengthBiasByRepeat.push(est.bias);
+    if (est.biasBound) strengthBiasBoundByRepeat.push(est.biasBound);
     calls += res.modelCalls;
   }
-  return { multiOrder: first!, strengthByRepeat, modelCalls: calls };
+  return {
+    multiOrder: first!,
+    strengthByRepeat,
+    strengthStandardErrorByRepeat,
+    strengthBiasByRepeat,
+    ...(strengthBiasBoundByRepeat.length ? { strengthBiasBoundByRepeat } : {}),
+    modelCalls: calls,
+  };
 }
 
 /**
