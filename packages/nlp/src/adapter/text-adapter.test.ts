@@ -1,0 +1,190 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { adapters, estimators, parseAdapterOptions, runAnalysis, type OpenedModel } from '@orderlens/core';
+import { tempDir } from '@orderlens/core/testing';
+import '../index.js';
+import { BagOfWordsRunner, BERT_DIR, copyTokenizer, DEV_TSV, openedModel } from '../test-utils/index.js';
+import { TEXT_OPTIONS } from './text-options.js';
+import { openTextSession } from './text-session.js';
+
+const open = (
+  raw: Record<string, unknown>,
+  model: OpenedModel = openedModel(new BagOfWordsRunner(), BERT_DIR),
+  warn?: (m: string) => void,
+) => openTextSession({ options: parseAdapterOptions(TEXT_OPTIONS, raw), model, warn });
+
+describe('the text adapter', () => {
+  it('registers itself as "text" on import', () => {
+    const a = adapters.get('text');
+    expect(a.defaultProtocol).toBe('exact');
+    expect(a.protocols.map((p) => p.name)).toEqual(['exact', 'sampled']);
+    expect(a.protocols[1].pairs).toEqual({ name: 'sequence', maxDistance: 1 });
+    expect(a.options.map((o) => o.flag.split(' ')[0])).toContain('--baseline-token');
+  });
+
+  it('runs the exact protocol end to end; an additive model has no interactions and Shapley values are word effects', async () => {
+    const runner = new BagOfWordsRunner(['input_ids', 'attention_mask']);
+    const session = await open(
+      { sentence: ['an unflinchingly bleak and desperate , often-funny story'], words: '4', label: 1 },
+      openedModel(runner, BERT_DIR),
+    );
+    expect(session.candidates).toBe(1);
+    expect(session.details.labels).toBe('option');
+    const t = session.texts[0];
+    expect(t.descriptor.words).toEqual(['unflinchingly', 'bleak', 'desperate', 'often-funny']);
+    const result = await runAnalysis({
+      modality: 'text',
+      session,
+      model: openedModel(runner, BERT_DIR),
+      estimator: estimators.get('exact'),
+      estimatorOptions: estimators.get('exact').options.parse({}),
+      selection: { rule: 'correct' },
+      reward: 'logit',
+      seed: 1,
+    });
+    const s = result.samples[0];
+    expect(s.modelCalls).toBe(16);
+    for (const row of s.multiOrder!.values) for (const v of row) expect(Math.abs(v)).toBeLessThan(1e-5);
+    // Shapley value of a word = Σ over its pieces of w(piece) − w([MASK]) (the logit of class 1).
+    t.descriptor.tokenSpans.forEach(([a, e], i) => {
+      let phi = 0;
+      for (let p = a; p < e; p++)
+        phi += BagOfWordsRunner.weight(t.sentence.ids[p]) - BagOfWordsRunner.weight(103);
+      expect(s.shapley![i]).toBeCloseTo(phi, 5);
+    });
+    const out = tempDir('nlp-pic-');
+    try {
+      const pics = await session.writePictures!(result, out.dir);
+      expect(pics['word-arcs']).toHaveLength(1);
+      expect(readFileSync(pics['word-arcs'][0], 'utf8')).toContain('<svg');
+    } finally {
+      out.cleanup();
+    }
+  });
+
+  it('reads SST-2 labels, skips short sentences with a warning when asked', async () => {
+    const warnings: string[] = [];
+    const session = await open({ sentences: DEV_TSV, shortSentences: 'skip' }, undefined, (m) =>
+      warnings.push(m),
+    );
+    expect(session.details.labels).toBe('data');
+    expect(session.candidates).toBeGreaterThan(100);
+    expect(session.candidates).toBeLessThan(872);
+    expect(warnings[0]).toMatch(/left out \d+ of 872 sentences with fewer than 10 words/);
+    expect(session.candidate(0)).toEqual({ id: 'dev-2', label: 1 });
+    for (const t of session.texts) expect(t.descriptor.n).toBe(10);
+    const inputs = await session.inputs(0, 3);
+    expect(inputs.input_ids.dims[0]).toBe(3);
+    expect(Object.keys(inputs).sort()).toEqual(['attention_mask', 'input_ids', 'token_type_ids']);
+    expect(session.details).toMatchObject({
+      masking: 'token',
+      baselineToken: 'mask',
+      baselineTokenId: 103,
+      maxLength: 128,
+    });
+  });
+
+  it('takes --label for unlabelled text, else the predicted class, and refuses it for labelled files', async () => {
+    const s = await open({ sentence: ['good good film here today'], words: '2', label: 0 });
+    expect(s.candidate(0).label).toBe(0);
+    const runner = new BagOfWordsRunner();
+    const p = await open({ sentence: ['good film', 'bad film'], words: '2' }, openedModel(runner, BERT_DIR));
+    expect(p.details.labels).toBe('prediction');
+    expect(runner.calls).toBe(1);
+    const out = await runner.run(await p.inputs(0, 2));
+    expect([p.candidate(0).label, p.candidate(1).label]).toEqual(
+      [0, 1].map((r) => (out.data[2 * r + 1] > out.data[2 * r] ? 1 : 0)),
+    );
+    await expect(open({ sentences: DEV_TSV, label: 1 })).rejects.toThrow(/--label: .* has a label column/);
+  });
+
+  describe('bad input fails before any work, naming the input', () => {
+    it('an empty sentence', async () => {
+      await expect(open({ sentence: ['  '] })).rejects.toThrow(/--sentence: the sentence is empty/);
+    });
+
+    it('a sentence with fewer content words than asked', async () => {
+      await expect(open({ sentence: ['it is a film .'], words: '3' })).rejects.toThrow(
+        /--words: sentence sentence-0 \(--sentence: "it is a film \."\) has 1 word the player rule "content" accepts, fewer than the 3 asked/,
+      );
+      await expect(open({ sentences: DEV_TSV })).rejects.toThrow(
+        /--words: sentence dev-0 \(dev\.tsv line 2: .*\) has 4 words/,
+      );
+    });
+
+    it('a model folder without a tokenizer', async () => {
+      const t = tempDir('nlp-empty-');
+      try {
+        await expect(
+          open({ sentence: ['good film'], words: '2' }, openedModel(new BagOfWordsRunner(), t.dir)),
+        ).rejects.toThrow(/--model: .* has no tokenizer\.json/);
+      } finally {
+        t.cleanup();
+      }
+    });
+
+    it('a tokenizer without a mask token, with the mask baseline', async () => {
+      const t = tempDir('nlp-nomask-');
+      try {
+        copyTokenizer(t.dir, (c) => delete c.mask_token);
+        const model = openedModel(new BagOfWordsRunner(), t.dir);
+        await expect(open({ sentence: ['good film'], words: '2' }, model)).rejects.toThrow(
+          /--baseline-token: the tokenizer in .* has no mask token/,
+        );
+        // Other baselines, or attention masking, still work.
+        await expect(
+          open({ sentence: ['good film'], words: '2', baselineToken: 'unk' }, model),
+        ).resolves.toBeDefined();
+        await expect(
+          open({ sentence: ['good film'], words: '2', masking: 'attention' }, model),
+        ).resolves.toBeDefined();
+      } finally {
+        t.cleanup();
+      }
+    });
+
+    it("a sentence longer than the model's maximum length", async () => {
+      await expect(
+        open({ sentence: ['a very good film indeed , truly'], words: '2', maxLength: 6 }),
+      ).rejects.toThrow(
+        /--sentence: sentence sentence-0 has 9 tokens \(special tokens included\), more than the model's maximum length 6 \(--max-length\)/,
+      );
+      const long = Array.from({ length: 130 }, (_, k) => `w${k}`).join(' ');
+      await expect(open({ sentence: [long], words: '2' })).rejects.toThrow(
+        /more than the model's maximum length 128/,
+      );
+    });
+
+    it('a model whose inputs are not token ids', async () => {
+      await expect(
+        open(
+          { sentence: ['good film'], words: '2' },
+          openedModel(new BagOfWordsRunner(['pixel_values']), BERT_DIR),
+        ),
+      ).rejects.toThrow(/--model: the model's inputs are pixel_values; a text model takes token ids/);
+    });
+
+    it('more players than --max-players, and bad option values', async () => {
+      const text = Array.from({ length: 14 }, (_, k) => `word${k}`).join(' ');
+      await expect(open({ sentence: [text], words: 'all' })).rejects.toThrow(
+        /--max-players: sentence sentence-0 .* has 14 players, more than --max-players 12/,
+      );
+      await expect(open({ sentence: [text], words: 'many' })).rejects.toThrow(
+        /--words: expected an integer ≥ 2 or "all"/,
+      );
+      await expect(open({ sentence: [text], words: '13' })).rejects.toThrow(
+        /--words: 13 players is more than --max-players 12/,
+      );
+      await expect(open({ sentence: [text], baselineToken: 'blank' })).rejects.toThrow(
+        /--baseline-token: expected mask, pad, unk or id:<n>/,
+      );
+      await expect(
+        open(
+          { sentence: [text], masking: 'attention' },
+          openedModel(new BagOfWordsRunner(['input_ids']), BERT_DIR),
+        ),
+      ).rejects.toThrow(/--masking: attention masking needs a model that takes attention_mask/);
+      expect(existsSync(BERT_DIR)).toBe(true);
+    });
+  });
+});
