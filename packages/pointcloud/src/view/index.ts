@@ -1,0 +1,4 @@
+export * from './scene.js';
+export * from './png-encode.js';
+export * from './render-png.js';
+export * from './html-view.js';
