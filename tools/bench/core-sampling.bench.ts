@@ -12,7 +12,7 @@ import {
   referencePairs,
   sampleMultiOrder,
   type Game,
-  type InteractionResult,
+  type EstimateResult,
   type SamplingMode,
 } from '@orderlens/core';
 
@@ -64,7 +64,7 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-const results: Record<SamplingMode, { res: InteractionResult; ms: number }> = {} as never;
+const results: Record<SamplingMode, { res: EstimateResult; ms: number }> = {} as never;
 for (const mode of ['reference', 'shared'] as SamplingMode[]) {
   const g = evaluatorGame();
   const t = performance.now();

@@ -53,10 +53,11 @@ function fmnistMasker(image: Float32Array): Masker {
 
 const root = new URL('../../fixtures/', import.meta.url);
 const censusMeta = JSON.parse(readFileSync(new URL('census-mlp5/meta.json', root), 'utf8'));
-const fmnistMeta = JSON.parse(readFileSync(new URL('fmnist-cnn/meta.json', root), 'utf8'));
+const visionRoot = new URL('../../packages/vision/', import.meta.url);
+const fmnistMeta = JSON.parse(readFileSync(new URL('models/fmnist-cnn/meta.json', visionRoot), 'utf8'));
 
 function fmnistImage(index: number): Float32Array {
-  const raw = gunzipSync(readFileSync(new URL('data/fashion-mnist/t10k-images-idx3-ubyte.gz', root)));
+  const raw = gunzipSync(readFileSync(new URL('data/fashion-mnist/t10k-images-idx3-ubyte.gz', visionRoot)));
   const { mean, std } = fmnistMeta.normalization;
   return Float32Array.from(
     raw.subarray(16 + index * 784, 16 + (index + 1) * 784),
@@ -77,7 +78,7 @@ const fixtures: Fixture[] = [
   },
   {
     name: 'fmnist-cnn',
-    model: new URL('fmnist-cnn/model.onnx', root).pathname,
+    model: new URL('models/fmnist-cnn/model.onnx', visionRoot).pathname,
     itemDims: [1, 28, 28],
     batchSizes: [16, 64, 256],
     coalitions: 2048,

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { register as registerAnalyze } from './commands/analyze/register.js';
 import { register as registerGame } from './commands/game/register.js';
 import { register as registerTabular } from './commands/tabular/register.js';
 import { register as registerVision } from './commands/vision/register.js';
 import { reportError } from './util/errors.js';
 import { attachIo, type CliIo } from './util/io.js';
+import { loadPlugins } from './util/plugins.js';
 
 /** The CLI package version (read at run time so `src` and `dist` agree). */
 export const CLI_VERSION: string = (() => {
@@ -30,6 +32,7 @@ export function buildProgram(io: CliIo): Command {
     .showHelpAfterError('(run with --help for usage)');
   attachIo(program, io);
   registerGame(program);
+  registerAnalyze(program);
   registerTabular(program);
   registerVision(program);
   // Applied after registration so that commands built with `new Command()` + addCommand get it too.
@@ -104,9 +107,10 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
           isTTY: options.isTTY ?? false,
           signal: controller.signal,
         };
-  const program = buildProgram(io);
   let code = 0;
   try {
+    await loadPlugins();
+    const program = buildProgram(io);
     await program.parseAsync([...argv], { from: 'user' });
     if (controller.signal.aborted) code = 130;
   } catch (e) {

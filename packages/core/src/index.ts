@@ -26,3 +26,4 @@ export * from './estimators/index.js';
 export * from './adapter/index.js';
 export * from './runtime/index.js';
 export * from './analysis/index.js';
+export * from './result/game-document.js';

@@ -6,3 +6,4 @@ export { OnnxRunner, type OnnxRunnerOptions, type OnnxRunnerBytesOptions } from 
 export { ONNX_PROVIDERS, DEFAULT_PROVIDERS, type OnnxProvider } from './session/providers.js';
 export type { OnnxValueInfo, OnnxModelDescription, BatchMode } from './session/value-info.js';
 export { OnnxGraphCutter, OnnxFeatureRunner, type OnnxGraphCut } from './graph/onnx-graph-cut.js';
+export { onnxRunnerFactory, availableOnnxProviders, onnxFileIn } from './factory/onnx-factory.js';

@@ -16,3 +16,4 @@ export * from './train/optimizer-state.js';
 export * from './attack/pgd-linf.js';
 export * from './train/evaluate-order-losses.js';
 export * from './train/two-class-logits.js';
+export * from './factory/tfjs-factory.js';

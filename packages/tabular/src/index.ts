@@ -13,3 +13,5 @@ export * from './census/census.js';
 export * from './analysis/model-io.js';
 export * from './analysis/exact-strength.js';
 export * from './analysis/attack-change.js';
+export * from './adapter/tabular-data.js';
+export * from './adapter/tabular-adapter.js';

@@ -23,3 +23,6 @@ export * from './protocols/select.js';
 export * from './heatmap/patch-strength.js';
 export * from './heatmap/heatmap-image.js';
 export * from './pretrained/nsfwjs.js';
+export * from './adapter/model-meta.js';
+export * from './adapter/vision-data.js';
+export * from './adapter/vision-adapter.js';

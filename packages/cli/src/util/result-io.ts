@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { OrderlensInputError, toJsonText, writeJsonAtomic, type InteractionResult } from '@orderlens/core';
+import { OrderlensInputError, parseResult, toJsonText, writeJsonAtomic, type InteractionResult } from '@orderlens/core';
 import type { CliIo } from './io.js';
 
 /**
@@ -15,7 +15,7 @@ export function writeResult(path: string | undefined, result: unknown, io: Pick<
   return path;
 }
 
-/** Reads an InteractionResult JSON file; errors name `field` and the file. */
+/** Reads and validates an `orderlens/interaction-result@2` file; errors name `field` or the file and field. */
 export function readResultFile(path: string, field = '--result'): InteractionResult {
   let text: string;
   try {
@@ -35,8 +35,5 @@ export function readResultFile(path: string, field = '--result'): InteractionRes
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json))
     throw new OrderlensInputError(field, `${path}: expected a JSON object (an orderlens result)`);
-  const r = json as Partial<InteractionResult>;
-  if (typeof r.n !== 'number' || !Number.isInteger(r.n))
-    throw new OrderlensInputError(field, `${path}: not an orderlens result (missing integer "n")`);
-  return r as InteractionResult;
+  return parseResult(json, path);
 }

@@ -41,6 +41,11 @@ export interface SelectionSpec {
   readonly samples?: number;
   /** Alternate classes while taking samples, so small counts stay balanced (default false). */
   readonly balance?: boolean;
+  /**
+   * Order of the analysed samples (it keys their random streams): `data` (default) or `class`
+   * (class 0's samples first, each class in data order — the ICLR-2022 code's order).
+   */
+  readonly order?: 'data' | 'class';
 }
 
 /** A named analysis recipe of an adapter (`--protocol`): an estimator, its options and pairs. */

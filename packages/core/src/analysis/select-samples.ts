@@ -53,7 +53,10 @@ export async function selectSamples(
     if (spec.perClass === undefined || list.length < spec.perClass) list.push(k);
     byClass.set(labels[k], list);
   }
-  const pool = [...byClass.values()].flat().sort((a, b) => a - b);
+  const pool =
+    spec.order === 'class'
+      ? [...byClass.entries()].sort((a, b) => a[0] - b[0]).flatMap((e) => e[1])
+      : [...byClass.values()].flat().sort((a, b) => a - b);
   const want = spec.samples ?? pool.length;
   let indices: number[];
   if (spec.balance) {
@@ -68,7 +71,7 @@ export async function selectSamples(
           took = true;
         }
     }
-    indices.sort((a, b) => a - b);
+    if (spec.order !== 'class') indices.sort((a, b) => a - b);
   } else indices = pool.slice(0, want);
 
   const warnings: string[] = [];

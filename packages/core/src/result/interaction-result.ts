@@ -91,12 +91,15 @@ const sampleSchema = z.object({
   multiOrder: multiOrderSchema.optional(),
   sii: z.array(numArray).optional(),
   shapley: numArray.optional(),
+  banzhaf: numArray.optional(),
   harsanyi: numArray.optional(),
   or: numArray.optional(),
   andOr: andOrSchema.optional(),
   vEmpty: num.optional(),
   vFull: num.optional(),
   residual: num.optional(),
+  /** Every identity residual of an exact computation (MATH.md). */
+  residuals: z.record(z.string(), num.nullable()).optional(),
   modelCalls: z.number().int(),
   wallTimeMs: num.optional(),
 });

@@ -32,6 +32,16 @@ export interface OpenedModel {
   readonly device: string;
   /** sha256 of the model's bytes (all weight files included). */
   readonly sha256: string;
+  /** The model's declared inputs (name, shape with `null`/strings for dynamic axes, element type). */
+  readonly inputs: ReadonlyArray<ModelInputInfo>;
+}
+
+/** One declared model input. */
+export interface ModelInputInfo {
+  readonly name: string;
+  readonly shape?: ReadonlyArray<number | string | null>;
+  /** `float32`, `int64`, … when the runtime says. */
+  readonly type?: string;
 }
 
 /**

@@ -6,7 +6,7 @@ import {
   gameTable,
   ModelGame,
   sampleMultiOrder,
-  type InteractionResult,
+  type EstimateResult,
 } from '@orderlens/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OnnxRunner } from './onnx-runner.js';
@@ -78,7 +78,7 @@ function game(batchSize: number): ModelGame {
   return new ModelGame(new CensusMasker(x), runner, { reward: { label }, batchSize });
 }
 
-function valueAt(result: InteractionResult, i: number, j: number, m: number): { value: number; se: number } {
+function valueAt(result: EstimateResult, i: number, j: number, m: number): { value: number; se: number } {
   const mo = result.multiOrder!;
   const p = mo.pairs.findIndex(([a, b]) => (a === i && b === j) || (a === j && b === i));
   const k = mo.orders.indexOf(m);

@@ -3,6 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import type { CoalitionBatch, Masker, NamedTensors } from '@orderlens/core';
 
+/** Repository path of a file of the vision package (its shipped model and Fashion-MNIST subset). */
+export function visionPackagePath(...parts: string[]): string {
+  return fileURLToPath(new URL(`../../../vision/${parts.join('/')}`, import.meta.url));
+}
+
 /** Repository path of a committed fixture. */
 export function fixturePath(...parts: string[]): string {
   return fileURLToPath(new URL(`../../../../fixtures/${parts.join('/')}`, import.meta.url));
@@ -25,20 +30,20 @@ export interface FmnistMeta {
 
 export const censusModel = fixturePath('census-mlp5', 'model.onnx');
 export const censusBatch1Model = fixturePath('census-mlp5', 'model-batch1.onnx');
-export const fmnistModel = fixturePath('fmnist-cnn', 'model.onnx');
+export const fmnistModel = visionPackagePath('models', 'fmnist-cnn', 'model.onnx');
 
 export function censusMeta(): CensusMeta {
   return JSON.parse(readFileSync(fixturePath('census-mlp5', 'meta.json'), 'utf8')) as CensusMeta;
 }
 
 export function fmnistMeta(): FmnistMeta {
-  return JSON.parse(readFileSync(fixturePath('fmnist-cnn', 'meta.json'), 'utf8')) as FmnistMeta;
+  return JSON.parse(readFileSync(visionPackagePath('models', 'fmnist-cnn', 'meta.json'), 'utf8')) as FmnistMeta;
 }
 
 /** The committed Fashion-MNIST test subset: raw uint8 images (N·784) and labels. */
 export function fmnistSubset(): { images: Uint8Array; labels: Uint8Array; count: number } {
-  const img = gunzipSync(readFileSync(fixturePath('data', 'fashion-mnist', 't10k-images-idx3-ubyte.gz')));
-  const lab = gunzipSync(readFileSync(fixturePath('data', 'fashion-mnist', 't10k-labels-idx1-ubyte.gz')));
+  const img = gunzipSync(readFileSync(visionPackagePath('data', 'fashion-mnist', 't10k-images-idx3-ubyte.gz')));
+  const lab = gunzipSync(readFileSync(visionPackagePath('data', 'fashion-mnist', 't10k-labels-idx1-ubyte.gz')));
   const count = img.readUInt32BE(4);
   return { images: img.subarray(16), labels: lab.subarray(8), count };
 }

@@ -3,9 +3,9 @@ import {
   MAX_TABLE_PLAYERS,
   extractAndOr,
   gameTable,
+  gameResultDocument,
   resultMeta,
   salientOrderStrength,
-  type InteractionResult,
 } from '@orderlens/core';
 import { ioOf } from '../../util/io.js';
 import { parseFloatOption, parseInteger } from '../../util/options.js';
@@ -60,33 +60,32 @@ export function registerAndOr(program: Command): void {
       });
       progress.finish();
       const salient = salientOrderStrength([d], [values]);
-      const result: InteractionResult = {
-        ...resultMeta({
-          method: 'and-or',
-          n: d.n,
-          modelCalls: values.length,
-          wallTimeMs: performance.now() - t0,
-          details: {
-            command: 'and-or',
-            game: flags.game,
-            qthres,
-            niter,
-            initialL1: d.initialLoss,
-            finalL1: d.finalLoss,
-            matchingResidual: d.matchingResidual,
-            salient: {
-              tau: salient.tau,
-              count: salient.salientCount,
-              orders: salient.orders,
-              strength: salient.strength,
+      const result = gameResultDocument(
+        {
+          ...resultMeta({ method: 'and-or', n: d.n, modelCalls: values.length, wallTimeMs: performance.now() - t0 }),
+          harsanyi: d.and,
+          or: d.or,
+          residuals: { universalMatching: d.matchingResidual },
+        },
+        {
+          estimator: 'and-or',
+          options: { qthres, niter, ...(lr !== undefined ? { lr } : {}) },
+          source: flags.game,
+          extra: {
+            andOr: {
+              preset: 'orderlens',
+              salient: [],
+              strengthByOrder: { and: salient.strength, or: salient.strength.map(() => 0) },
+              threshold: salient.tau,
+              reconstructionError: 0,
+              matchingResidual: d.matchingResidual,
+              initialLoss: d.initialLoss,
+              finalLoss: d.finalLoss,
+              iterations: niter,
             },
-            q: Array.from(d.q),
           },
-        }),
-        harsanyi: d.and,
-        or: d.or,
-        residuals: { universalMatching: d.matchingResidual },
-      };
+        },
+      );
       const where = writeResult(flags.out, result, io);
       if (where !== 'stdout')
         io.stdout(

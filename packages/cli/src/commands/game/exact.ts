@@ -2,9 +2,11 @@ import type { Command } from 'commander';
 import {
   MAX_TABLE_PLAYERS,
   exactInteractions,
+  gameResultDocument,
   parseOrderList,
-  type InteractionResult,
+  type EstimateResult,
 } from '@orderlens/core';
+import { packageVersions } from '../../util/plugins.js';
 import { withOptionNames } from '../../util/errors.js';
 import { ioOf } from '../../util/io.js';
 import { parseInteger } from '../../util/options.js';
@@ -46,7 +48,7 @@ export function registerExact(program: Command): void {
           ? withOptionNames({ orders: '--orders' }, () => parseOrderList(flags.orders as string, n))
           : undefined;
       const progress = progressFor(cmd, { label: 'exact', unit: 'coalitions' });
-      const result: InteractionResult = await exactInteractions(yieldingGame(loaded.game), {
+      const result: EstimateResult = await exactInteractions(yieldingGame(loaded.game), {
         chunkSize: batchSize,
         maxPlayers,
         orders: parsedOrders?.orders,
@@ -60,10 +62,16 @@ export function registerExact(program: Command): void {
         },
       });
       progress.finish();
-      const out =
+      const est =
         parsedOrders?.ratios && result.multiOrder
           ? { ...result, multiOrder: { ...result.multiOrder, ratios: parsedOrders.ratios } }
           : result;
+      const out = gameResultDocument(est, {
+        estimator: 'exact',
+        options: { maxPlayers, ...(flags.orders ? { orders: flags.orders } : {}) },
+        source: `${flags.game} (${loaded.kind}${loaded.name ? `: ${loaded.name}` : ''})`,
+        packages: packageVersions(),
+      });
       const where = writeResult(flags.out, out, io);
       if (where !== 'stdout')
         io.stdout(
@@ -72,7 +80,7 @@ export function registerExact(program: Command): void {
     });
 }
 
-function summariseResiduals(result: InteractionResult): string {
+function summariseResiduals(result: EstimateResult): string {
   const r = Object.values(result.residuals ?? {}).filter((x) => Number.isFinite(x));
   return r.length ? `max identity residual ${Math.max(...r.map(Math.abs)).toExponential(1)}` : 'no residuals';
 }

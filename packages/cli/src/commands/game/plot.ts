@@ -48,24 +48,13 @@ export function curveFromResult(
   field = '--result',
 ): ResultCurve {
   const n = result.n;
-  let orders: number[];
-  let raw: number[];
   const storedRatio = new Map<number, number>();
-  const mo = result.multiOrder;
-  if (mo?.ratios && mo.ratios.length === mo.orders.length)
-    mo.orders.forEach((m, k) => storedRatio.set(m, mo.ratios![k]));
-  if (result.strength && result.strength.orders.length > 0) {
-    orders = [...result.strength.orders];
-    raw = [...result.strength.J];
-  } else if (mo && mo.pairs.length > 0 && mo.orders.length > 0) {
-    orders = [...mo.orders];
-    raw = orders.map((_, k) => mo.values.reduce((s, row) => s + Math.abs(row[k]), 0) / mo.values.length);
-  } else {
-    throw new OrderlensInputError(
-      field,
-      `${label}: the result has neither multiOrder values nor a strength curve to plot`,
-    );
-  }
+  result.orders.forEach((m, k) => storedRatio.set(m, result.ratios[k]));
+  // The run-wide curve: the raw mean over samples of E_pairs |I^(m)| (every estimator writes it).
+  const orders = [...result.orders];
+  const raw = [...result.aggregate.raw];
+  if (orders.length === 0 || raw.length !== orders.length)
+    throw new OrderlensInputError(field, `${label}: the result has no strength curve to plot`);
   const byOrder = new Map<number, number>();
   orders.forEach((m, k) => byOrder.set(m, raw[k]));
   const sorted = [...byOrder.keys()].sort((a, b) => a - b);
@@ -141,10 +130,7 @@ export function registerPlot(program: Command): void {
       }
       const curves: ResultCurve[] = results.map((path, k) => {
         const result = readResultFile(path);
-        const details = result.details as { gameName?: unknown } | undefined;
-        const label =
-          labels[k] ??
-          (typeof details?.gameName === 'string' ? details.gameName : basename(path).replace(/\.json$/i, ''));
+        const label = labels[k] ?? basename(path).replace(/\.json$/i, '');
         return curveFromResult(result, label, normalization);
       });
       const plotCurves: StrengthPlotCurve[] = curves.map((c) => ({

@@ -5,6 +5,7 @@ import { ioOf } from '../../util/io.js';
 import { parseChoice, parseInteger, parsePairList, parseSeed } from '../../util/options.js';
 import { progressFor } from '../../util/progress.js';
 import { writeResult } from '../../util/result-io.js';
+import { gameResultDocument } from '@orderlens/core';
 import { loadGameFile, yieldingGame } from './game-file.js';
 
 interface SampleFlags {
@@ -99,22 +100,16 @@ export function registerSample(program: Command): void {
         onProgress: (p) => progress.update(p.done, p.total),
       });
       progress.finish();
-      const out = {
-        ...result,
-        details: {
-          ...(result.details ?? {}),
-          command: 'sample',
-          game: flags.game,
-          gameKind: loaded.kind,
-          ...(loaded.name ? { gameName: loaded.name } : {}),
-          pairSource:
-            flags.pairs !== undefined
-              ? 'list'
-              : { grid: flags.grid, radius: Number(flags.radius), numPairs: pairs.length },
+      const out = gameResultDocument(result, {
+        estimator: mode,
+        options: {
           contexts,
-          mode,
+          orders: flags.orders,
+          pairs: flags.pairs !== undefined ? 'list' : { grid: flags.grid, radius: Number(flags.radius), count: pairs.length },
         },
-      };
+        source: `${flags.game} (${loaded.kind}${loaded.name ? `: ${loaded.name}` : ''})`,
+        seed,
+      });
       const where = writeResult(flags.out, out, io);
       if (where !== 'stdout') {
         io.stdout(

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { registerAnalyze } from './analyze.js';
 import { registerAttack } from './attack.js';
 import { registerQuickstart } from './quickstart.js';
 import { registerReproduce } from './reproduce.js';
@@ -11,7 +10,6 @@ import { registerTrain } from './train.js';
  */
 export function register(program: Command): void {
   registerTrain(program);
-  registerAnalyze(program);
   registerAttack(program);
   registerQuickstart(program);
   registerReproduce(program);

@@ -19,10 +19,10 @@ export interface VisionDataFlags {
   limit?: string;
 }
 
-/** The repo's Fashion-MNIST test subset (`fixtures/data/fashion-mnist`), for `--dataset fashion-mnist`. */
+/** The repo's Fashion-MNIST test subset (`packages/vision/data/fashion-mnist`), for `--dataset fashion-mnist`. */
 function repoFashionMnist(): string {
   // src/commands/vision and dist/commands/vision are both five levels below the repo root.
-  return fileURLToPath(new URL('../../../../../fixtures/data/fashion-mnist', import.meta.url));
+  return fileURLToPath(new URL('../../../../../packages/vision/data/fashion-mnist', import.meta.url));
 }
 
 /** The dataset specs `--dataset` accepts, for help texts. */

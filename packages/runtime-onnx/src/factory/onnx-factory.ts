@@ -1,0 +1,68 @@
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-node';
+import {
+  OrderlensInputError,
+  devicesToTry,
+  hashFiles,
+  modelFile,
+  runners,
+  type OpenModelRequest,
+  type OpenedModel,
+  type RunnerFactory,
+} from '@orderlens/core';
+import { OnnxRunner } from '../runner/onnx-runner.js';
+import { ONNX_PROVIDERS, providerUnavailableReason, type OnnxProvider } from '../session/providers.js';
+
+/** ONNX file inside a Hugging Face-style folder: `onnx/model.onnx` first, then `model.onnx`. */
+export function onnxFileIn(dir: string): string | undefined {
+  for (const rel of [join('onnx', 'model.onnx'), 'model.onnx']) if (existsSync(join(dir, rel))) return join(dir, rel);
+  return undefined;
+}
+
+/** Execution providers this onnxruntime-node build can use on this machine. */
+export function availableOnnxProviders(): OnnxProvider[] {
+  const listed = new Set((ort.listSupportedBackends?.() ?? []).map((b) => b.name));
+  return ONNX_PROVIDERS.filter(
+    (p) => (p === 'cpu' || listed.has(p)) && providerUnavailableReason(p) === undefined,
+  );
+}
+
+/**
+ * Opens `.onnx` files (and model folders holding `onnx/model.onnx` or `model.onnx`) with ONNX
+ * Runtime under the one device policy: `auto` tries cuda → webgpu → cpu and records the one that
+ * loaded; a named device is used alone or refused with the providers that are available.
+ */
+export const onnxRunnerFactory: RunnerFactory = {
+  name: 'onnx',
+  description: 'ONNX Runtime (onnxruntime-node): .onnx files or folders with onnx/model.onnx',
+  devices: ['cuda', 'webgpu', 'cpu'],
+  accepts(spec: string): boolean {
+    if (spec.toLowerCase().endsWith('.onnx')) return true;
+    return existsSync(spec) && statSync(spec).isDirectory() && onnxFileIn(spec) !== undefined;
+  },
+  async open(request: OpenModelRequest): Promise<OpenedModel> {
+    const field = request.field ?? '--model';
+    const { file: given, dir } = modelFile(request.spec, field);
+    const file = statSync(given).isDirectory() ? onnxFileIn(given) : given;
+    if (!file) throw new OrderlensInputError(field, `${given} holds no onnx/model.onnx or model.onnx`);
+    const providers = devicesToTry(request.device, 'onnx', this.devices, availableOnnxProviders()) as OnnxProvider[];
+    const runner = await OnnxRunner.create(file, {
+      providers,
+      intraOpNumThreads: request.threads,
+      log: request.log ?? (() => undefined),
+    });
+    const d = runner.describe();
+    return {
+      runner,
+      file,
+      dir,
+      format: 'onnx',
+      device: runner.backend.replace(/^onnx:/, ''),
+      sha256: hashFiles([file]),
+      inputs: d.inputs.map((i) => ({ name: i.name, shape: i.shape, type: i.type })),
+    };
+  },
+};
+
+runners.register(onnxRunnerFactory);

@@ -1,0 +1,92 @@
+import {
+  OrderlensInputError,
+  adapters,
+  float32Tensor,
+  requireInput,
+  type AdapterOpenRequest,
+  type ModalityAdapter,
+  type ModalitySession,
+  type OptionDescriptor,
+} from '@orderlens/core';
+import { TabularMasker } from '../masker/tabular-masker.js';
+import { TabularPreprocessor } from '../preprocess/preprocessor.js';
+import { baselineFor, loadRows, preprocessingBeside } from './tabular-data.js';
+
+/** The tabular adapter's options. */
+export const TABULAR_OPTIONS: readonly OptionDescriptor[] = [
+  { key: 'dataset', flag: '--dataset <name>', type: 'string', description: 'built-in dataset: census (default unless --csv)' },
+  { key: 'csv', flag: '--csv <file>', type: 'string', description: 'rows of your own data (needs the preprocessing saved with the model)' },
+  { key: 'split', flag: '--split <train|test>', type: 'string', choices: ['train', 'test'], description: 'census split (default test)' },
+  { key: 'preprocessing', flag: '--preprocessing <file>', type: 'string', description: 'preprocessing.json of the model (default beside the model)' },
+  { key: 'baseline', flag: '--baseline <spec>', type: 'string', default: 'mean', description: 'absent attributes: mean (training mean), zero, median, custom:v,v,…' },
+];
+
+/**
+ * Tables as games: each attribute (a group of model inputs for one-hot columns) is a player,
+ * absent attributes take the baseline (the training mean by default). `n = 12` for census, so
+ * the exact estimator computes every interaction of every order.
+ */
+export const tabularAdapter: ModalityAdapter = {
+  name: 'tabular',
+  description: 'tabular classifiers: one player per attribute, mean baseline',
+  options: TABULAR_OPTIONS,
+  protocols: [
+    {
+      name: 'exact',
+      description: 'every coalition of the attributes, every I^(m)(i,j) in closed form',
+      estimator: 'exact',
+      estimatorOptions: {},
+    },
+  ],
+  defaultProtocol: 'exact',
+  defaultSelection: { rule: 'correct', samples: 100, balance: true },
+  dataSources: ['census', '--csv <file>'],
+  async open(request: AdapterOpenRequest): Promise<ModalitySession> {
+    const o = request.options as { dataset?: string; csv?: string; split?: string; preprocessing?: string; baseline: string };
+    const model = request.model;
+    if (o.csv === undefined && o.preprocessing === undefined && o.dataset === undefined && preprocessingBeside(model.file) === undefined)
+      request.warn?.(`no preprocessing.json beside ${model.file}: assuming the census preset's preprocessing`);
+    if (o.csv !== undefined && o.dataset !== undefined)
+      throw new OrderlensInputError('--csv', 'give either --csv or --dataset, not both');
+    if (o.csv !== undefined && o.split !== undefined)
+      throw new OrderlensInputError('--split', 'applies to the built-in census dataset, not to --csv');
+    const pre = o.preprocessing ? TabularPreprocessor.load(o.preprocessing) : preprocessingBeside(model.file);
+    const rows = loadRows({ dataset: o.dataset, csv: o.csv, split: o.split, baseline: o.baseline }, pre);
+    const baseline = baselineFor(o.baseline, rows, o.csv === undefined);
+    const d = rows.featureCount;
+    const inputName = model.runner.inputNames[0] ?? 'x';
+    const declared = model.inputs[0]?.shape;
+    const width = declared && declared.length === 2 && typeof declared[1] === 'number' ? declared[1] : undefined;
+    requireInput(
+      width === undefined || width === d,
+      '--model',
+      `${model.file} takes ${width} inputs per row, but the data have ${d} (${rows.featureNames.join(', ')})`,
+    );
+    const n = Math.max(...Array.from(rows.playerOfFeature)) + 1;
+    const names = Array.from({ length: n }, (_, p) => {
+      const f = Array.from(rows.playerOfFeature).indexOf(p);
+      return rows.featureNames[f]?.split('=')[0] ?? `x${p}`;
+    });
+    return {
+      data: rows.source,
+      candidates: rows.rows,
+      classes: Math.max(...Array.from(rows.y)) + 1,
+      candidate: (k) => ({ id: `row-${k}`, label: rows.y[k] }),
+      inputs: (start, end) => ({ [inputName]: float32Tensor(rows.x.subarray(start * d, end * d), [end - start, d]) }),
+      async players(k) {
+        const row = rows.x.subarray(k * d, (k + 1) * d);
+        return {
+          descriptor: { kind: 'attributes', n, names, values: Array.from(row) },
+          masker: new TabularMasker(row, { baseline, playerOfFeature: rows.playerOfFeature, inputName }),
+        };
+      },
+      details: {
+        features: rows.featureNames,
+        baseline: { spec: o.baseline, values: Array.from(baseline) },
+        preprocessing: o.preprocessing ?? (pre ? 'beside the model' : 'census preset'),
+      },
+    };
+  },
+};
+
+adapters.register(tabularAdapter);

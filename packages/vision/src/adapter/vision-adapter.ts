@@ -1,0 +1,216 @@
+import { join } from 'node:path';
+import {
+  OrderlensInputError,
+  PAPER_RATIOS,
+  adapters,
+  float32Tensor,
+  writeFileAtomic,
+  type AdapterOpenRequest,
+  type AnalysisProtocol,
+  type GraphCut,
+  type InteractionResult,
+  type ModalityAdapter,
+  type ModalitySession,
+  type ModelGateway,
+  type OptionDescriptor,
+  type SamplePlayers,
+} from '@orderlens/core';
+import { datasetChannelMean, datasetImage, type ImageDataset } from '../data/dataset.js';
+import { PatchGrid, parseGridSize } from '../grid/patch-grid.js';
+import { heatmapPanels } from '../heatmap/heatmap-image.js';
+import { orderBand, patchStrength } from '../heatmap/patch-strength.js';
+import { byteMeanToModel, resolvePreprocessing, toModelBatch, toModelInput } from '../image/preprocess.js';
+import type { ImageShape } from '../image/raw-image.js';
+import { buildBaseline, parseBaseline } from '../masking/baseline.js';
+import { FeatureMapMasker, cutModelAt } from '../masking/feature-map-masker.js';
+import { PatchMasker } from '../masking/patch-masker.js';
+import { visionModelSpec } from './model-meta.js';
+import { VISION_DATASETS, loadVisionData } from './vision-data.js';
+
+/** The vision adapter's options (the generic `orderlens analyze vision` adds model, estimator and run options). */
+export const VISION_OPTIONS: readonly OptionDescriptor[] = [
+  { key: 'dataset', flag: '--dataset <spec>', type: 'string', description: VISION_DATASETS },
+  { key: 'images', flag: '--images <dir>', type: 'string', description: 'folder with one subfolder of images per class (instead of --dataset)' },
+  { key: 'resize', flag: '--resize <WxH>', type: 'string', description: 'with --images: resize every image to WxH' },
+  { key: 'limit', flag: '--limit <k>', type: 'integer', min: 1, description: 'consider only the first k images as candidates' },
+  { key: 'meta', flag: '--meta <file>', type: 'string', description: 'model meta.json (input, normalisation, classes, cutTensor); default beside the model' },
+  { key: 'mean', flag: '--mean <v|v,v,v>', type: 'list', description: 'normalisation mean (in units of pixel·scale), overrides meta.json' },
+  { key: 'std', flag: '--std <v|v,v,v>', type: 'list', description: 'normalisation std, overrides meta.json' },
+  { key: 'scale', flag: '--scale <s>', type: 'number', description: 'pixel multiplier before normalisation (default 1/255)' },
+  { key: 'noNormalization', flag: '--no-normalization', type: 'boolean', description: 'the model has no meta.json and takes pixels·scale as they are (say so explicitly)' },
+  { key: 'layout', flag: '--layout <NCHW|NHWC>', type: 'string', choices: ['NCHW', 'NHWC', 'nchw', 'nhwc'], description: 'model input layout' },
+  { key: 'channelOrder', flag: '--channel-order <RGB|BGR>', type: 'string', description: 'colour channel order the model expects' },
+  { key: 'grid', flag: '--grid <side|RxC>', type: 'string', description: 'patch grid of players (default 16×16)' },
+  { key: 'vitPatch', flag: '--vit-patch <p>', type: 'integer', min: 1, description: 'grid aligned to a ViT patch size p (image/p × image/p players)' },
+  { key: 'featureMap', flag: '--feature-map <tensor>', type: 'string', description: "mask cells of an intermediate feature map (baseline 0); 'meta' takes meta.json's cutTensor" },
+  { key: 'baseline', flag: '--baseline <spec>', type: 'string', default: 'mean', description: 'absent patches: mean (dataset mean), zero, blur[:sigma], value:v[,v,v]' },
+  { key: 'heatmaps', flag: '--heatmaps <k>', type: 'integer', min: 0, default: 3, affectsResult: false, description: 'PNG heat maps (low vs high order) for the first k samples' },
+];
+
+const grid200 = { name: 'grid' as const, count: 200, radius: 2 };
+const selection = { perClass: 5, order: 'class' as const };
+
+/** The protocols of the bottleneck papers (ICLR 2022) and the cheaper ones measured here. */
+export const VISION_ANALYSIS_PROTOCOLS: readonly AnalysisProtocol[] = [
+  {
+    name: 'lite',
+    description: 'reference estimator, 10 contexts, 200 pairs r ≤ 2 (cheapest measured route below 0.05 instability)',
+    estimator: 'reference',
+    estimatorOptions: { contexts: 10, repeats: 2, ratios: [...PAPER_RATIOS] },
+    pairs: grid200,
+    selection,
+  },
+  {
+    name: 'reference',
+    description: 'ICLR 2022: 200 pairs within Chebyshev radius 2, 100 contexts each, 16×16 grid',
+    estimator: 'reference',
+    estimatorOptions: { contexts: 100, repeats: 2, ratios: [...PAPER_RATIOS] },
+    pairs: grid200,
+    selection,
+  },
+  {
+    name: 'fast',
+    description: 'contexts shared between pairs, 32 per order',
+    estimator: 'shared',
+    estimatorOptions: { contexts: 32, repeats: 2, ratios: [...PAPER_RATIOS] },
+    pairs: grid200,
+    selection,
+  },
+];
+
+function batchDims(shape: ImageShape, count: number): number[] {
+  return shape.layout === 'NCHW'
+    ? [count, shape.channels, shape.height, shape.width]
+    : [count, shape.height, shape.width, shape.channels];
+}
+
+/**
+ * Images as games: patches of a grid (or cells of a feature map) are the players, absent
+ * patches take a baseline. Reads CIFAR-10 / Fashion-MNIST subsets shipped in the package,
+ * CIFAR binaries, IDX files and image folders.
+ */
+export const visionAdapter: ModalityAdapter = {
+  name: 'vision',
+  description: 'image classifiers: patch-grid, ViT-aligned or feature-map players',
+  options: VISION_OPTIONS,
+  protocols: VISION_ANALYSIS_PROTOCOLS,
+  defaultProtocol: 'lite',
+  defaultSelection: { rule: 'correct', perClass: 5, order: 'class' },
+  dataSources: ['cifar10', 'cifar10-train', 'fashion-mnist[:dir]', 'cifar-bin:<file>', 'idx:<images>,<labels>', '--images <dir>'],
+  async open(request: AdapterOpenRequest): Promise<ModalitySession> {
+    const o = request.options as {
+      dataset?: string; images?: string; resize?: string; limit?: number; meta?: string;
+      mean?: number[]; std?: number[]; scale?: number; noNormalization?: boolean; layout?: string;
+      channelOrder?: string; grid?: string; vitPatch?: number; featureMap?: string; baseline: string; heatmaps: number;
+    };
+    const model = request.model;
+    const spec = visionModelSpec(model, { ...o, layout: o.layout?.toUpperCase() });
+    const { dataset, source } = await loadVisionData(
+      { dataset: o.dataset, images: o.images, resize: o.resize, limit: o.limit },
+      spec.shape?.channels,
+      spec.classes,
+    );
+    const s = spec.shape;
+    if (s && (s.height !== dataset.height || s.width !== dataset.width || s.channels !== dataset.channels))
+      throw new OrderlensInputError(
+        'model input',
+        `${model.file} takes ${s.channels}×${s.height}×${s.width} images (${s.layout}) but the data are ${dataset.channels}×${dataset.height}×${dataset.width}; resize the images (--resize) or pick the matching dataset`,
+      );
+    const shape: ImageShape = s ?? {
+      channels: dataset.channels,
+      height: dataset.height,
+      width: dataset.width,
+      layout: spec.preprocess.layout ?? 'NCHW',
+    };
+    if (o.vitPatch !== undefined && o.grid !== undefined)
+      throw new OrderlensInputError('--vit-patch', 'give either --grid or --vit-patch');
+    const { rows, cols } =
+      o.vitPatch !== undefined
+        ? PatchGrid.forVit(o.vitPatch, shape.height, shape.width)
+        : parseGridSize(o.grid ?? '16', '--grid');
+    const featureTensor = o.featureMap === 'meta' ? spec.cutTensor : o.featureMap;
+    if (o.featureMap === 'meta' && !featureTensor)
+      throw new OrderlensInputError('--feature-map', 'name the tensor (the model has no meta.json cutTensor)');
+    const baselineSpec = parseBaseline(o.baseline, '--baseline');
+    const pre = resolvePreprocessing(spec.preprocess, dataset.channels);
+    const datasetMean = byteMeanToModel(datasetChannelMean(dataset), pre);
+    const imageGrid = new PatchGrid(rows, cols, shape.height, shape.width);
+    const owner = imageGrid.playerOfElement(shape);
+    const cut: GraphCut | undefined = featureTensor ? await cutModelAt(model.runner, featureTensor) : undefined;
+    const size = shape.channels * shape.height * shape.width;
+
+    return {
+      data: source,
+      candidates: dataset.count,
+      classes: dataset.classNames.length,
+      candidate: (k) => ({ id: `image-${k}`, label: dataset.labels[k] }),
+      inputs: (start, end) => {
+        const imgs = Array.from({ length: end - start }, (_, t) => datasetImage(dataset, start + t));
+        return { [spec.inputName]: toModelBatch(imgs, spec.preprocess) };
+      },
+      async players(k: number, gateway: ModelGateway): Promise<SamplePlayers> {
+        const x = toModelInput(datasetImage(dataset, k), spec.preprocess);
+        if (cut) {
+          const masker = await FeatureMapMasker.create({
+            cut,
+            inputs: { [spec.inputName]: float32Tensor(x, batchDims(shape, 1)) },
+            grid: { rows, cols },
+          });
+          // The prefix ran once for this image: count it like every other model call.
+          gateway.record('feature-map-prefix', 1);
+          return {
+            descriptor: { kind: 'feature-map', n: rows * cols, rows, cols, tensor: featureTensor!, height: shape.height, width: shape.width },
+            masker,
+            runner: cut.suffix,
+          };
+        }
+        const baseline = buildBaseline(baselineSpec, x, shape, datasetMean);
+        return {
+          descriptor: { kind: 'grid', n: rows * cols, rows, cols, height: shape.height, width: shape.width },
+          masker: new PatchMasker({ x, baseline, shape, grid: imageGrid, inputName: spec.inputName, playerOfElement: owner }),
+        };
+      },
+      details: {
+        model: { meta: spec.metaFile ?? null, inputName: spec.inputName, normalization: spec.normalizationSource },
+        preprocess: spec.preprocess,
+        classes: spec.classes ?? null,
+        grid: { rows, cols },
+        players: featureTensor !== undefined ? `feature map ${featureTensor}` : 'image patches',
+        baseline: featureTensor !== undefined ? 'zero (feature map)' : baselineSpec,
+        imageSize: size,
+      },
+      writePictures: (result, outDir) => writeHeatmaps(result, outDir, dataset, o.heatmaps),
+      async dispose() {
+        if (cut) {
+          await cut.prefix.dispose();
+          await cut.suffix.dispose();
+        }
+      },
+    };
+  },
+};
+
+/** `heatmap-<s>.png`: the image, low-order (r ≤ 0.1) and high-order (r ≥ 0.7) strength per patch. */
+async function writeHeatmaps(
+  result: InteractionResult,
+  outDir: string,
+  dataset: ImageDataset,
+  count: number,
+): Promise<Record<string, string[]>> {
+  const paths: string[] = [];
+  for (const [s, sample] of result.samples.slice(0, count).entries()) {
+    const p = sample.players;
+    const mo = sample.multiOrder;
+    if ((p.kind !== 'grid' && p.kind !== 'feature-map') || !mo) continue;
+    const grid = new PatchGrid(p.rows, p.cols, dataset.height, dataset.width);
+    const low = patchStrength(mo, p.n, orderBand(mo, p.n, 'low'));
+    const high = patchStrength(mo, p.n, orderBand(mo, p.n, 'high'));
+    const png = await heatmapPanels(datasetImage(dataset, sample.index), grid, [low, high]);
+    const path = join(outDir, `heatmap-${s}.png`);
+    writeFileAtomic(path, png);
+    paths.push(path);
+  }
+  return paths.length ? { heatmaps: paths } : {};
+}
+
+adapters.register(visionAdapter);
