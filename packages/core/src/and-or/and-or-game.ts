@@ -12,7 +12,10 @@ export const AND_OR_GAME_MAX_PLAYERS = 20;
  * `game.evaluate` in one {@link CoalitionBatch} (so a model game batches, dedupes and caches them
  * as it likes), then runs {@link extractAndOr}. Refuses `n > 20`, naming the `2^n` cost.
  */
-export async function extractAndOrFromGame(game: Game, options: AndOrOptions = {}): Promise<AndOrDecomposition> {
+export async function extractAndOrFromGame(
+  game: Game,
+  options: AndOrOptions = {},
+): Promise<AndOrDecomposition> {
   const n = game.n;
   requireInput(
     Number.isInteger(n) && n >= 0 && n <= AND_OR_GAME_MAX_PLAYERS,

@@ -27,6 +27,8 @@ export interface AndOrDecomposition {
   readonly matchingResidual: number;
   /** `max_T |h(T) − v(T)|`: how far the interactions are from the game itself (≤ `max|q|`). */
   readonly reconstructionError: number;
+  /** Relative RMS error of the game rebuilt from the salient interactions only (see `salientReconstructionError`). */
+  readonly salientReconstructionError: number;
   /** Salient threshold used. */
   readonly tau: number;
   /** Coalition masks of the salient AND and OR interactions, ascending. */
