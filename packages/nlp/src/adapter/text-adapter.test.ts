@@ -1,6 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { adapters, estimators, parseAdapterOptions, runAnalysis, type OpenedModel } from '@orderlens/core';
+import {
+  adapters,
+  estimators,
+  ModelGateway,
+  parseAdapterOptions,
+  runAnalysis,
+  type OpenedModel,
+  type WordPlayers,
+} from '@orderlens/core';
 import { tempDir } from '@orderlens/core/testing';
 import '../index.js';
 import { BagOfWordsRunner, BERT_DIR, copyTokenizer, DEV_TSV, openedModel } from '../test-utils/index.js';
@@ -31,7 +39,8 @@ describe('the text adapter', () => {
     expect(session.candidates).toBe(1);
     expect(session.details.labels).toBe('option');
     const t = session.texts[0];
-    expect(t.descriptor.words).toEqual(['unflinchingly', 'bleak', 'desperate', 'often-funny']);
+    const { descriptor } = await session.players(0, new ModelGateway());
+    expect(descriptor.words).toEqual(['unflinchingly', 'bleak', 'desperate', 'often-funny']);
     const result = await runAnalysis({
       modality: 'text',
       session,
@@ -46,7 +55,7 @@ describe('the text adapter', () => {
     expect(s.modelCalls).toBe(16);
     for (const row of s.multiOrder!.values) for (const v of row) expect(Math.abs(v)).toBeLessThan(1e-5);
     // Shapley value of a word = Σ over its pieces of w(piece) − w([MASK]) (the logit of class 1).
-    t.descriptor.tokenSpans.forEach(([a, e], i) => {
+    (descriptor as WordPlayers).tokenSpans.forEach(([a, e], i) => {
       let phi = 0;
       for (let p = a; p < e; p++)
         phi += BagOfWordsRunner.weight(t.sentence.ids[p]) - BagOfWordsRunner.weight(103);
@@ -72,7 +81,7 @@ describe('the text adapter', () => {
     expect(session.candidates).toBeLessThan(872);
     expect(warnings[0]).toMatch(/left out \d+ of 872 sentences with fewer than 10 words/);
     expect(session.candidate(0)).toEqual({ id: 'dev-2', label: 1 });
-    for (const t of session.texts) expect(t.descriptor.n).toBe(10);
+    for (const t of session.texts) expect(t.playerWords).toHaveLength(10);
     const inputs = await session.inputs(0, 3);
     expect(inputs.input_ids.dims[0]).toBe(3);
     expect(Object.keys(inputs).sort()).toEqual(['attention_mask', 'input_ids', 'token_type_ids']);
@@ -82,6 +91,35 @@ describe('the text adapter', () => {
       baselineTokenId: 103,
       maxLength: 128,
     });
+  });
+
+  it('--word-choice effect takes the words whose masking alone moves the log-odds most, counted as selection', async () => {
+    const runner = new BagOfWordsRunner();
+    const text = 'bleak desperate charming journey affecting story film';
+    const session = await open(
+      { sentence: [text], words: '3', wordChoice: 'effect', label: 1 },
+      openedModel(runner, BERT_DIR),
+    );
+    expect(session.texts[0].playerWords).toBeUndefined();
+    const gateway = new ModelGateway();
+    const { descriptor } = await session.players(0, gateway);
+    expect(gateway.calls.selection).toBe(8);
+    // Additive model: the effect of a word is the sum of w(piece) − w([MASK]) over its pieces.
+    const t = session.texts[0];
+    const effect = t.sentence.wordSpans.map(([a, e]) => {
+      let d = 0;
+      for (let p = a; p < e; p++)
+        d += BagOfWordsRunner.weight(t.sentence.ids[p]) - BagOfWordsRunner.weight(103);
+      return Math.abs(d);
+    });
+    const want = effect
+      .map((d, w) => ({ d, w }))
+      .sort((a, b) => b.d - a.d)
+      .slice(0, 3)
+      .map((x) => x.w)
+      .sort((a, b) => a - b);
+    expect((descriptor as WordPlayers).words).toEqual(want.map((w) => t.sentence.words[w]));
+    expect(session.details.players).toMatchObject({ choice: 'effect' });
   });
 
   it('takes --label for unlabelled text, else the predicted class, and refuses it for labelled files', async () => {

@@ -1,6 +1,7 @@
 import { OrderlensInputError, type OptionDescriptor } from '@orderlens/core';
 import { BASELINE_TOKENS } from '../masking/baseline-token.js';
 import type { TextMasking } from '../masking/word-piece-masker.js';
+import type { WordChoice } from '../players/word-effects.js';
 import type { WordCount } from '../players/word-players.js';
 import { PLAYER_RULES, type PlayerRule } from '../players/word-rule.js';
 
@@ -39,6 +40,15 @@ export const TEXT_OPTIONS: readonly OptionDescriptor[] = [
     default: String(DEFAULT_WORDS),
     description:
       'players per sentence: the first n words the player rule accepts, in reading order (the papers use 10), or all of them',
+  },
+  {
+    key: 'wordChoice',
+    flag: '--word-choice <first|effect>',
+    type: 'string',
+    default: 'first',
+    choices: ['first', 'effect'],
+    description:
+      'which of the accepted words become the --words players: the first in reading order (default), or those whose masking alone changes the log-odds of the label most (n + 1 model calls per sentence)',
   },
   {
     key: 'playerRule',
@@ -119,6 +129,7 @@ export interface TextOptions {
   readonly sentence?: readonly string[];
   readonly label?: number;
   readonly words: WordCount;
+  readonly wordChoice: WordChoice;
   readonly playerRule: PlayerRule;
   readonly shortSentences: 'error' | 'skip';
   readonly masking: TextMasking;
@@ -157,6 +168,7 @@ export function parseTextOptions(options: Readonly<Record<string, unknown>>): Te
     sentence,
     label: options.label as number | undefined,
     words,
+    wordChoice: get('wordChoice', 'first' as WordChoice),
     playerRule: get('playerRule', 'content' as PlayerRule),
     shortSentences: get('shortSentences', 'error' as const),
     masking: get('masking', 'token' as TextMasking),

@@ -10,7 +10,6 @@ import {
   type InteractionResult,
   type ModalitySession,
   type Masker,
-  type WordPlayers,
 } from '@orderlens/core';
 import { readSentences, type SentenceRecord } from '../data/sentences.js';
 import { resolveBaselineToken } from '../masking/baseline-token.js';
@@ -18,7 +17,8 @@ import { textInputLayout } from '../masking/model-inputs.js';
 import { batchInputs } from '../masking/unmasked-inputs.js';
 import { AttentionMasker, TokenMasker } from '../masking/word-piece-masker.js';
 import { englishStopwords, STOPWORDS_FILE } from '../players/stopwords.js';
-import { chooseWordPlayers, wordPlayersDescriptor } from '../players/word-players.js';
+import { chooseByEffect } from '../players/word-effects.js';
+import { eligibleWords, wordPlayersDescriptor } from '../players/word-players.js';
 import { classifyWords } from '../players/word-rule.js';
 import { arcValues, parseArcSource, wordArcsSvg } from '../pictures/word-arcs.js';
 import { loadTokenizer } from '../tokenizer/load-tokenizer.js';
@@ -30,9 +30,13 @@ import { parseTextOptions } from './text-options.js';
 export interface TextCandidate {
   readonly record: SentenceRecord;
   readonly sentence: TokenizedSentence;
-  /** Word indices of the players, ascending. */
-  readonly playerWords: readonly number[];
-  readonly descriptor: WordPlayers;
+  /** Word indices the player rule accepts, ascending. */
+  readonly eligible: readonly number[];
+  /**
+   * Word indices of the players, ascending; with `--word-choice effect` known only once
+   * `players()` has run for the sentence.
+   */
+  playerWords?: readonly number[];
   label: number;
 }
 
@@ -92,9 +96,9 @@ export async function openTextSession(
       field,
       `sentence ${record.id} has ${sentence.ids.length} tokens (special tokens included), more than the model's maximum length ${maxLength} (--max-length)`,
     );
-    let playerWords: number[];
+    let eligible: number[];
     try {
-      playerWords = chooseWordPlayers(classifyWords(sentence, tokenizer, stopwords), {
+      eligible = eligibleWords(classifyWords(sentence, tokenizer, stopwords), {
         rule: o.playerRule,
         count: o.words,
         sentenceId: `${record.id} (${record.where}: "${record.text.trim()}")`,
@@ -106,16 +110,17 @@ export async function openTextSession(
       }
       throw e;
     }
+    const n = o.words === 'all' ? eligible.length : o.words;
     requireInput(
-      playerWords.length <= o.maxPlayers,
+      n <= o.maxPlayers,
       '--max-players',
-      `sentence ${record.id} (${record.where}) has ${playerWords.length} players, more than --max-players ${o.maxPlayers}; the exact protocol enumerates 2^n coalitions, so ask for fewer --words, or use --protocol sampled with a larger --max-players`,
+      `sentence ${record.id} (${record.where}) has ${n} players, more than --max-players ${o.maxPlayers}; the exact protocol enumerates 2^n coalitions, so ask for fewer --words, or use --protocol sampled with a larger --max-players`,
     );
     texts.push({
       record,
       sentence,
-      playerWords,
-      descriptor: wordPlayersDescriptor(sentence, playerWords),
+      eligible,
+      playerWords: o.wordChoice === 'first' || o.words === 'all' ? eligible.slice(0, n) : undefined,
       label: record.label ?? o.label ?? -1,
     });
   }
@@ -168,7 +173,7 @@ export async function openTextSession(
     players: {
       rule: o.playerRule,
       words: o.words,
-      choice: 'first',
+      choice: o.wordChoice,
       shortSentences: o.shortSentences,
       stopwordsSha256: stopwordsSha,
     },
@@ -185,24 +190,45 @@ export async function openTextSession(
     texts,
     candidate: (k) => ({ id: texts[k].record.id, label: texts[k].label }),
     inputs,
-    async players(k) {
+    async players(k, gateway) {
       const t = texts[k];
-      const common = { ids: t.sentence.ids, spans: t.descriptor.tokenSpans, layout };
-      const masker: Masker =
-        o.masking === 'token'
+      const maskerOf = (words: readonly number[]): Masker => {
+        const common = { ids: t.sentence.ids, spans: words.map((w) => t.sentence.wordSpans[w]), layout };
+        return o.masking === 'token'
           ? new TokenMasker({ ...common, baseline: baselineId! })
           : new AttentionMasker(common);
-      return { descriptor: t.descriptor, masker };
+      };
+      if (!t.playerWords) {
+        // Counted as selection: these calls choose what is analysed, they estimate nothing.
+        const chosen = await chooseByEffect({
+          eligible: t.eligible,
+          count: o.words as number,
+          masker: maskerOf(t.eligible),
+          runner: gateway.wrap(request.model.runner, 'selection'),
+          label: t.label,
+        });
+        t.playerWords = chosen.words;
+      }
+      return {
+        descriptor: wordPlayersDescriptor(t.sentence, t.playerWords),
+        masker: maskerOf(t.playerWords),
+      };
     },
     details,
     async writePictures(result: InteractionResult, outDir: string): Promise<Record<string, string[]>> {
       const sample = result.samples[0];
       if (!sample || sample.players.kind !== 'words') return {};
-      const t = texts[sample.index];
+      const t = texts[sample.index] as TextCandidate | undefined;
+      // Each player's word read off its first token, so the picture is right however the
+      // players were chosen (and after a resume, when players() never ran in this process).
+      const wordIndex =
+        t && t.record.id === sample.id
+          ? sample.players.tokenSpans.map(([s]) => t.sentence.wordOfToken[s])
+          : undefined;
       const svg = wordArcsSvg(sample.players, arcValues(sample, arcSource), {
         top: o.arcsTop,
         title: `${sample.id} (label ${sample.label}): ${arcSource.kind === 'sii' ? 'pairwise SII' : `I^(${arcSource.order})(i,j)`}, ${Math.min(o.arcsTop, (sample.players.n * (sample.players.n - 1)) / 2)} strongest pairs`,
-        wordIndex: t && t.record.id === sample.id ? t.playerWords : undefined,
+        wordIndex,
       });
       const path = join(outDir, `word-arcs-${sample.id.replace(/[^A-Za-z0-9._-]/g, '_')}.svg`);
       writeFileAtomic(path, svg);

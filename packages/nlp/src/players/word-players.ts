@@ -28,6 +28,15 @@ export interface ChooseWordsOptions {
  * @returns Word indices of the players, ascending.
  */
 export function chooseWordPlayers(kinds: readonly WordKind[], options: ChooseWordsOptions): number[] {
+  const words = eligibleWords(kinds, options);
+  return options.count === 'all' ? words : words.slice(0, options.count);
+}
+
+/**
+ * The words that may be players under `options.rule`, ascending, checked to be at least
+ * `options.count` (errors as {@link chooseWordPlayers}).
+ */
+export function eligibleWords(kinds: readonly WordKind[], options: ChooseWordsOptions): number[] {
   const field = options.field ?? '--words';
   const words: number[] = [];
   kinds.forEach((k, w) => {
@@ -39,13 +48,12 @@ export function chooseWordPlayers(kinds: readonly WordKind[], options: ChooseWor
       field,
       `${name} has no word the player rule "${options.rule}" accepts (${describeKinds(kinds)})`,
     );
-  if (options.count === 'all') return words;
-  if (words.length < options.count)
+  if (options.count !== 'all' && words.length < options.count)
     throw new OrderlensInputError(
       field,
       `${name} has ${words.length} word${words.length === 1 ? '' : 's'} the player rule "${options.rule}" accepts, fewer than the ${options.count} asked (${describeKinds(kinds)}); ask for fewer words, use --words all, or --short-sentences skip`,
     );
-  return words.slice(0, options.count);
+  return words;
 }
 
 function describeKinds(kinds: readonly WordKind[]): string {
