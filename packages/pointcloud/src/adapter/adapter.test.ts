@@ -2,7 +2,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   adapters,
-  CoalitionBatch,
   computeReward,
   exactEstimator,
   exactOptionsSchema,

@@ -59,7 +59,7 @@ async function openPointcloud(request: AdapterOpenRequest): Promise<ModalitySess
   });
   const clouds: PointCloud[] = set.clouds.map((c) => (o.normalize ? normalizeCloud(c).cloud : c));
   const N = info.numPoints ?? clouds[0].count;
-  clouds.forEach((c, k) =>
+  clouds.forEach((c) =>
     requireInput(
       c.count === N,
       c.source,
