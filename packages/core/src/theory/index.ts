@@ -1,2 +1,4 @@
 export * from './theory-strength.js';
 export * from './two-phase.js';
+export * from './two-phase-operator.js';
+export * from './two-phase-fit.js';

@@ -58,9 +58,8 @@ function blockSum(a: number, rest: number, a2: number): number {
 }
 
 /**
- * Row norms of the two-phase operator `M̂(σ²) = (JᵀJ + 2^n·diag(c))^{-1} JᵀJ` (Theorem 3,
- * MATH.md), `J[T,S] = 1(S ⊆ T)`, `c_S = 2^{|S|}σ²`; `out[k]` is the Euclidean norm of the row of any
- * `S` with `|S| = k`, `k = 0 … n`.
+ * Row `S` (`|S| = k`) of `M̂(σ²)` by order class: `out[a·(n−k+1) + b]` is the entry `M̂[S, T]` shared
+ * by every `T` with `|T ∩ S| = a` and `|T ∖ S| = b`.
  *
  * Why it is cheap: `(JᵀJ)[T,T'] = 2^{n−|T∪T'|}` and the diagonal depend only on sizes, so the
  * system is invariant under permutations of the players. For a fixed `S` of size `k`, the solution
@@ -69,51 +68,101 @@ function blockSum(a: number, rest: number, a2: number): number {
  * `(k+1)(n−k+1)` linear system instead of a `2^n` one. Everything is divided by `2^n` (which leaves
  * `M̂` unchanged) to keep numbers in range.
  */
-export function twoPhaseRowNorms(n: number, sigma2: number): number[] {
-  checkArgs(n, sigma2, TWO_PHASE_MAX_PLAYERS);
+function rowByClass(n: number, k: number, sigma2: number): Float64Array {
+  const nb = n - k + 1;
+  const d = (k + 1) * nb;
+  const cls = (a: number, b: number) => a * nb + b;
+  const out = new Float64Array(d);
   // σ² = 0 gives M̂ = I exactly; the solve would only add rounding (JᵀJ alone is badly conditioned).
-  if (sigma2 === 0) return new Array<number>(n + 1).fill(1);
-  const out: number[] = [];
-  for (let k = 0; k <= n; k++) {
-    const nb = n - k + 1;
-    const d = (k + 1) * nb;
-    const cls = (a: number, b: number) => a * nb + b;
-    // G[(a,b),(a2,b2)] = Σ_{T' in class (a2,b2)} 2^{−|T ∪ T'|} for a T of class (a,b).
-    const G = new Float64Array(d * d);
-    for (let a = 0; a <= k; a++) {
-      for (let b = 0; b <= n - k; b++) {
-        const row = cls(a, b);
-        for (let a2 = 0; a2 <= k; a2++) {
-          const sa = blockSum(a, k - a, a2);
-          for (let b2 = 0; b2 <= n - k; b2++) {
-            G[row * d + cls(a2, b2)] = 2 ** -(a + b) * sa * blockSum(b, n - k - b, b2);
-          }
+  if (sigma2 === 0) {
+    out[cls(k, 0)] = 1;
+    return out;
+  }
+  // G[(a,b),(a2,b2)] = Σ_{T' in class (a2,b2)} 2^{−|T ∪ T'|} for a T of class (a,b).
+  const G = new Float64Array(d * d);
+  for (let a = 0; a <= k; a++) {
+    for (let b = 0; b <= n - k; b++) {
+      const row = cls(a, b);
+      for (let a2 = 0; a2 <= k; a2++) {
+        const sa = blockSum(a, k - a, a2);
+        for (let b2 = 0; b2 <= n - k; b2++) {
+          G[row * d + cls(a2, b2)] = 2 ** -(a + b) * sa * blockSum(b, n - k - b, b2);
         }
       }
     }
-    // Symmetrise with the class sizes: H = C^{1/2} G C^{-1/2} is symmetric (because JᵀJ is), and
-    // positive definite with the diagonal added, so the solve is as well conditioned as the full one.
-    const sq = new Float64Array(d);
-    for (let a = 0; a <= k; a++)
-      for (let b = 0; b <= n - k; b++) sq[cls(a, b)] = Math.sqrt(binomial(k, a) * binomial(n - k, b));
-    const H = new Float64Array(d * d);
-    for (let r = 0; r < d; r++) for (let c = 0; c < d; c++) H[r * d + c] = (sq[r] / sq[c]) * G[r * d + c];
-    const sys = H.slice();
-    for (let a = 0; a <= k; a++)
-      for (let b = 0; b <= n - k; b++) sys[cls(a, b) * d + cls(a, b)] += 2 ** (a + b) * sigma2;
-    const rhs = new Float64Array(d);
-    rhs[cls(k, 0)] = 1; // the class of S itself holds one set
-    const z = solveDense(sys, rhs, d);
-    // Row S of M̂ restricted to class c has C(c) equal entries r_c, and ‖row‖² = Σ_c C(c) r_c² = ‖H z‖².
+  }
+  // Symmetrise with the class sizes: H = C^{1/2} G C^{-1/2} is symmetric (because JᵀJ is), and
+  // positive definite with the diagonal added, so the solve is as well conditioned as the full one.
+  const sq = new Float64Array(d);
+  for (let a = 0; a <= k; a++)
+    for (let b = 0; b <= n - k; b++) sq[cls(a, b)] = Math.sqrt(binomial(k, a) * binomial(n - k, b));
+  const H = new Float64Array(d * d);
+  for (let r = 0; r < d; r++) for (let c = 0; c < d; c++) H[r * d + c] = (sq[r] / sq[c]) * G[r * d + c];
+  const sys = H.slice();
+  for (let a = 0; a <= k; a++)
+    for (let b = 0; b <= n - k; b++) sys[cls(a, b) * d + cls(a, b)] += 2 ** (a + b) * sigma2;
+  const rhs = new Float64Array(d);
+  rhs[cls(k, 0)] = 1; // the class of S itself holds one set
+  const z = solveDense(sys, rhs, d);
+  // (H z)_c = sqrt(C(c)) · r_c, with r_c the common entry of the C(c) sets of class c.
+  for (let r = 0; r < d; r++) {
+    let v = 0;
+    for (let c = 0; c < d; c++) v += H[r * d + c] * z[c];
+    out[r] = v / sq[r];
+  }
+  return out;
+}
+
+/**
+ * Row norms of the two-phase operator `M̂(σ²) = (JᵀJ + 2^n·diag(c))^{-1} JᵀJ` (Theorem 3,
+ * MATH.md), `J[T,S] = 1(S ⊆ T)`, `c_S = 2^{|S|}σ²`; `out[k]` is the Euclidean norm of the row of any
+ * `S` with `|S| = k`, `k = 0 … n` (from the order classes of `rowByClass`:
+ * `‖row‖² = Σ_c C(c)·r_c²`).
+ */
+export function twoPhaseRowNorms(n: number, sigma2: number): number[] {
+  checkArgs(n, sigma2, TWO_PHASE_MAX_PLAYERS);
+  const out: number[] = [];
+  for (let k = 0; k <= n; k++) {
+    const r = rowByClass(n, k, sigma2);
+    const nb = n - k + 1;
     let norm2 = 0;
-    for (let r = 0; r < d; r++) {
-      let v = 0;
-      for (let c = 0; c < d; c++) v += H[r * d + c] * z[c];
-      norm2 += v * v;
-    }
+    for (let a = 0; a <= k; a++)
+      for (let b = 0; b <= n - k; b++) norm2 += binomial(k, a) * binomial(n - k, b) * r[a * nb + b] ** 2;
     out.push(Math.sqrt(norm2));
   }
   return out;
+}
+
+/**
+ * Every entry of `M̂(σ²)` by order class: `M̂[S, T]` depends only on `(|S|, |T|, |S ∩ T|)` (the
+ * operator commutes with permutations of the players). `(n+1)³` numbers from `n + 1` small solves.
+ */
+export interface TwoPhaseClassTable {
+  readonly n: number;
+  readonly sigma2: number;
+  /** `M̂[S,T]` for `|S| = k`, `|T| = l`, `|S ∩ T| = j` at `(k·(n+1) + l)·(n+1) + j` (0 where impossible). */
+  readonly entries: Float64Array;
+  /** `M̂[S, T]` of two coalition masks (`n ≤ 32`). */
+  entry(S: number, T: number): number;
+}
+
+/** The order-class table of `M̂(σ²)` (see {@link TwoPhaseClassTable}). */
+export function twoPhaseClassTable(n: number, sigma2: number): TwoPhaseClassTable {
+  checkArgs(n, sigma2, TWO_PHASE_MAX_PLAYERS);
+  const m = n + 1;
+  const entries = new Float64Array(m * m * m);
+  for (let k = 0; k <= n; k++) {
+    const r = rowByClass(n, k, sigma2);
+    const nb = n - k + 1;
+    for (let a = 0; a <= k; a++)
+      for (let b = 0; b <= n - k; b++) entries[(k * m + (a + b)) * m + a] = r[a * nb + b];
+  }
+  return {
+    n,
+    sigma2,
+    entries,
+    entry: (S: number, T: number) => entries[(bitCount(S) * m + bitCount(T)) * m + bitCount((S & T) >>> 0)],
+  };
 }
 
 /**
