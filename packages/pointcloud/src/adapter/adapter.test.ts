@@ -180,6 +180,22 @@ describe('pointcloud adapter', () => {
       );
     });
 
+    it('ShapeNet-Part clouds are refused with a hint, then subsampled to the model N with --subsample', async () => {
+      const model = await openTiny();
+      await expectInputError(
+        pointcloudAdapter.open({ options: { clouds: 'shapenet-part' }, model }),
+        /shapenet_part_sample/,
+        /but the model takes exactly 1024 .*add --subsample/,
+      );
+      const session = await pointcloudAdapter.open({
+        options: { clouds: 'shapenet-part', subsample: true },
+        model,
+      });
+      expect(session.candidates).toBe(16);
+      const x = (await session.inputs(0, 2)) as Record<string, { dims: number[] }>;
+      expect(x.points.dims).toEqual([2, 1024, 3]);
+    });
+
     it('drop masking on a fixed-N model, more players than regions', async () => {
       const model = await openTiny();
       await expectInputError(

@@ -95,6 +95,14 @@ export const POINTCLOUD_OPTIONS: readonly OptionDescriptor[] = [
     min: 0,
   },
   {
+    key: 'subsample',
+    flag: '--subsample',
+    description:
+      "clouds with more points than the model takes are cut to its N: N distinct points drawn from the seeded stream (as pointnet.pytorch's loader draws npoints), kept in file order",
+    type: 'boolean',
+    default: false,
+  },
+  {
     key: 'normalize',
     flag: '--no-normalize',
     description:
@@ -115,6 +123,7 @@ export interface PointcloudOptions {
   readonly maxPlayers: number;
   readonly neighbours: number;
   readonly regionSeed: number;
+  readonly subsample: boolean;
   readonly normalize: boolean;
 }
 
@@ -131,6 +140,7 @@ export function pointcloudOptions(raw: Readonly<Record<string, unknown>>): Point
     maxPlayers: Number(raw.maxPlayers ?? d.maxPlayers),
     neighbours: Number(raw.neighbours ?? d.neighbours),
     regionSeed: Number(raw.regionSeed ?? d.regionSeed),
+    subsample: raw.subsample === true || raw.subsample === 'true',
     normalize: raw.normalize === undefined ? true : raw.normalize === true || raw.normalize === 'true',
   };
 }

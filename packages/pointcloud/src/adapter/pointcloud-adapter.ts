@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   float32Tensor,
   requireInput,
+  Rng,
   type AdapterOpenRequest,
   type InteractionResult,
   type ModalityAdapter,
@@ -10,7 +11,7 @@ import {
   type NamedTensors,
   type SamplePlayers,
 } from '@orderlens/core';
-import { normalizeCloud, type PointCloud } from '../cloud/point-cloud.js';
+import { normalizeCloud, subsampleCloud, type PointCloud } from '../cloud/point-cloud.js';
 import { checkMasking, RegionMasker } from '../masking/region-masker.js';
 import { buildRegionPlayers, type CloudPlayers } from '../players/region-players.js';
 import { cloudHtmlView } from '../view/html-view.js';
@@ -36,6 +37,9 @@ function detailsOf(o: PointcloudOptions, numPoints: number, normalization: unkno
     clustering:
       'k-means++ centres from the seeded stream seed→regions→<sample id>, then ml-kmeans Lloyd (≤100 iterations)',
     ...(o.points !== undefined ? { surfacePoints: o.points } : {}),
+    ...(o.subsample
+      ? { subsample: 'N distinct points from seed→subsample→<sample id>, file order kept' }
+      : {}),
   };
 }
 
@@ -57,14 +61,21 @@ async function openPointcloud(request: AdapterOpenRequest): Promise<ModalitySess
     surfacePoints: o.points ?? info.numPoints ?? 1024,
     seed: o.regionSeed,
   });
-  const clouds: PointCloud[] = set.clouds.map((c) => (o.normalize ? normalizeCloud(c).cloud : c));
-  const N = info.numPoints ?? clouds[0].count;
+  const N = info.numPoints ?? set.clouds[0].count;
+  // Subsample before normalising, as pointnet.pytorch's loader does (choice, then centre and scale).
+  const clouds: PointCloud[] = set.clouds
+    .map((c, k) =>
+      o.subsample && c.count > N
+        ? subsampleCloud(c, N, Rng.create(o.regionSeed).fork('subsample', set.ids[k]))
+        : c,
+    )
+    .map((c) => (o.normalize ? normalizeCloud(c).cloud : c));
   clouds.forEach((c) =>
     requireInput(
       c.count === N,
       c.source,
       info.numPoints !== undefined
-        ? `has ${c.count} points but the model takes exactly ${N} (${info.pointsFrom}); resample the cloud, or give OFF meshes --points ${N}`
+        ? `has ${c.count} points but the model takes exactly ${N} (${info.pointsFrom}); ${c.count > N ? 'add --subsample to draw' : 'resample the cloud to'} ${N} points, or give OFF meshes --points ${N}`
         : `has ${c.count} points but cloud ${set.ids[0]} has ${N}; one batch needs one point count`,
     ),
   );

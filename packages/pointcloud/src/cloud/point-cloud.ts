@@ -1,4 +1,4 @@
-import { OrderlensInputError, requireInput } from '@orderlens/core';
+import { OrderlensInputError, requireInput, type Rng } from '@orderlens/core';
 
 /**
  * A point cloud: `count` points as `x, y, z` triples in one float32 array (the layout models take
@@ -85,4 +85,26 @@ export function normalizeCloud(cloud: PointCloud): { cloud: PointCloud; normaliz
     cloud: { ...cloud, positions: out },
     normalization: { centre: [cx, cy, cz], radius: r },
   };
+}
+
+/**
+ * `count` distinct points of a cloud drawn uniformly from `rng`, kept in file order (so the
+ * result depends on the stream only, and part labels stay aligned).
+ */
+export function subsampleCloud(cloud: PointCloud, count: number, rng: Rng): PointCloud {
+  requireInput(
+    count > 0 && count <= cloud.count,
+    cloud.source,
+    `cannot draw ${count} of its ${cloud.count} points`,
+  );
+  const keep = rng
+    .sample(
+      Array.from({ length: cloud.count }, (_, i) => i),
+      count,
+    )
+    .sort((a, b) => a - b);
+  const positions = new Float32Array(3 * count);
+  keep.forEach((i, k) => positions.set(cloud.positions.subarray(3 * i, 3 * i + 3), 3 * k));
+  const parts = cloud.parts ? Int32Array.from(keep, (i) => cloud.parts![i]) : undefined;
+  return { positions, count, source: cloud.source, ...(parts ? { parts } : {}) };
 }
