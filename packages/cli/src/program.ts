@@ -7,6 +7,7 @@ import { register as registerVision } from './commands/vision/register.js';
 import { reportError } from './util/errors.js';
 import { attachIo, type CliIo } from './util/io.js';
 import { loadPlugins } from './util/plugins.js';
+import './util/nsfwjs-factory.js';
 
 /** The CLI package version (read at run time so `src` and `dist` agree). */
 export const CLI_VERSION: string = (() => {

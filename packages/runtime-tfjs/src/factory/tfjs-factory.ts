@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import {
   devicesToTry,
   hashFiles,
@@ -63,10 +63,11 @@ export const tfjsRunnerFactory: RunnerFactory = {
   description: 'TensorFlow.js model.json (Layers or Graph), wasm or tfjs-node(-gpu) when installed',
   devices: ['cuda', 'cpu', 'wasm'],
   accepts(spec: string): boolean {
-    return spec.toLowerCase().endsWith('.json');
+    return spec.toLowerCase().endsWith('.json') || (!spec.toLowerCase().endsWith('.onnx') && existsSync(join(spec, 'model.json')));
   },
   async open(request: OpenModelRequest): Promise<OpenedModel> {
-    const { file, dir } = modelFile(request.spec, request.field ?? '--model');
+    const given = request.spec.toLowerCase().endsWith('.json') ? request.spec : join(request.spec, 'model.json');
+    const { file, dir } = modelFile(given, request.field ?? '--model');
     const available = [
       ...(nativeAvailable('@tensorflow/tfjs-node-gpu') ? ['cuda'] : []),
       'cpu',
