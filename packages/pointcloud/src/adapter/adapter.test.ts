@@ -105,6 +105,10 @@ describe('pointcloud adapter', () => {
     await checkExactAgainstDefinition(await openTiny(), PCD_DIR, 'all');
   });
 
+  it('and with the papers’ 10 players of 30 regions (20 regions always present)', async () => {
+    await checkExactAgainstDefinition(await openTiny(), PCD_DIR, 'all', 30);
+  });
+
   for (const fixture of ['modelnet10-pointnet', 'modelnet10-dgcnn']) {
     const dir = join(ROOT, 'fixtures', fixture);
     it.skipIf(!existsSync(join(dir, 'model.onnx')))(
