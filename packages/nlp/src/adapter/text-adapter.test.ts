@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   adapters,
   estimators,
+  pairStrategy,
   ModelGateway,
   parseAdapterOptions,
   runAnalysis,
@@ -39,7 +40,7 @@ describe('the text adapter', () => {
     expect(session.candidates).toBe(1);
     expect(session.details.labels).toBe('option');
     const t = session.texts[0];
-    const { descriptor } = await session.players(0, new ModelGateway());
+    const descriptor = (await session.players(0, new ModelGateway())).descriptor as WordPlayers;
     expect(descriptor.words).toEqual(['unflinchingly', 'bleak', 'desperate', 'often-funny']);
     const result = await runAnalysis({
       modality: 'text',
@@ -55,7 +56,7 @@ describe('the text adapter', () => {
     expect(s.modelCalls).toBe(16);
     for (const row of s.multiOrder!.values) for (const v of row) expect(Math.abs(v)).toBeLessThan(1e-5);
     // Shapley value of a word = Σ over its pieces of w(piece) − w([MASK]) (the logit of class 1).
-    (descriptor as WordPlayers).tokenSpans.forEach(([a, e], i) => {
+    descriptor.tokenSpans.forEach(([a, e], i) => {
       let phi = 0;
       for (let p = a; p < e; p++)
         phi += BagOfWordsRunner.weight(t.sentence.ids[p]) - BagOfWordsRunner.weight(103);
@@ -66,6 +67,42 @@ describe('the text adapter', () => {
       const pics = await session.writePictures!(result, out.dir);
       expect(pics['word-arcs']).toHaveLength(1);
       expect(readFileSync(pics['word-arcs'][0], 'utf8')).toContain('<svg');
+    } finally {
+      out.cleanup();
+    }
+  });
+
+  it('runs the sampled protocol on a sentence with more players than the exact engine affords, on adjacent pairs', async () => {
+    const runner = new BagOfWordsRunner();
+    const text = Array.from({ length: 16 }, (_, k) => `word${k}`).join(' ');
+    const session = await open({ sentence: [text], words: 'all', label: 1 }, openedModel(runner, BERT_DIR));
+    const protocol = adapters.get('text').protocols.find((p) => p.name === 'sampled')!;
+    const estimator = estimators.get(protocol.estimator);
+    const result = await runAnalysis({
+      modality: 'text',
+      session,
+      model: openedModel(runner, BERT_DIR),
+      estimator,
+      estimatorOptions: estimator.options.parse({ ...protocol.estimatorOptions, contexts: 4 }),
+      pairs: pairStrategy(protocol.pairs!),
+      selection: { rule: 'all' },
+      reward: 'logit',
+      seed: 3,
+    });
+    expect(result.n).toBe(16);
+    expect(result.samples[0].multiOrder!.pairs).toEqual(Array.from({ length: 15 }, (_, i) => [i, i + 1]));
+    const out = tempDir('nlp-pic-');
+    try {
+      // No SII from a sampled estimator: the picture asks for an order instead.
+      await expect(session.writePictures!(result, out.dir)).rejects.toThrow(
+        /--arcs: sample sentence-0 has no pairwise SII/,
+      );
+      const s2 = await open(
+        { sentence: [text], words: 'all', label: 1, arcs: `order:${result.orders[1]}` },
+        openedModel(runner, BERT_DIR),
+      );
+      const pics = await s2.writePictures!(result, out.dir);
+      expect(readFileSync(pics['word-arcs'][0], 'utf8')).toContain('<path');
     } finally {
       out.cleanup();
     }
@@ -202,16 +239,44 @@ describe('the text adapter', () => {
       ).rejects.toThrow(/--model: the model's inputs are pixel_values; a text model takes token ids/);
     });
 
-    it('more players than --max-players, and bad option values', async () => {
+    it('more players than the exact protocol takes (--max-players, default 12), naming the sentence', async () => {
+      const runner = new BagOfWordsRunner();
       const text = Array.from({ length: 14 }, (_, k) => `word${k}`).join(' ');
-      await expect(open({ sentence: [text], words: 'all' })).rejects.toThrow(
-        /--max-players: sentence sentence-0 .* has 14 players, more than --max-players 12/,
+      const session = await open({ sentence: [text], words: 'all', label: 1 }, openedModel(runner, BERT_DIR));
+      const protocol = adapters.get('text').protocols[0];
+      const exact = estimators.get(protocol.estimator);
+      await expect(
+        runAnalysis({
+          modality: 'text',
+          session,
+          model: openedModel(runner, BERT_DIR),
+          estimator: exact,
+          estimatorOptions: exact.options.parse(protocol.estimatorOptions),
+          selection: { rule: 'all' },
+          reward: 'log-odds',
+          seed: 0,
+        }),
+      ).rejects.toThrow(
+        /n = 14 is too large .* the limit is n ≤ 12\. Use the sampled estimator instead\. \(sample sentence-0\)/,
       );
+      expect(runner.calls).toBe(0);
+    });
+
+    it('bad option values and model inputs', async () => {
+      const text = Array.from({ length: 14 }, (_, k) => `word${k}`).join(' ');
       await expect(open({ sentence: [text], words: 'many' })).rejects.toThrow(
         /--words: expected an integer ≥ 2 or "all"/,
       );
-      await expect(open({ sentence: [text], words: '13' })).rejects.toThrow(
-        /--words: 13 players is more than --max-players 12/,
+      await expect(
+        open(
+          { sentence: [text] },
+          {
+            ...openedModel(new BagOfWordsRunner(), BERT_DIR),
+            inputs: [{ name: 'input_ids', type: 'float32' }],
+          },
+        ),
+      ).rejects.toThrow(
+        /--model: the model's input input_ids is float32; a text model takes token ids as int64/,
       );
       await expect(open({ sentence: [text], baselineToken: 'blank' })).rejects.toThrow(
         /--baseline-token: expected mask, pad, unk or id:<n>/,

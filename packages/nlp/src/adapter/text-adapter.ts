@@ -1,20 +1,21 @@
 import type { AnalysisProtocol, ModalityAdapter } from '@orderlens/core';
-import { TEXT_OPTIONS } from './text-options.js';
+import { DEFAULT_MAX_PLAYERS, TEXT_OPTIONS } from './text-options.js';
 import { openTextSession } from './text-session.js';
 
 /**
  * The `text` adapter's protocols: `exact` (default; every coalition of the sentence's players,
- * every order and pair, SII and Shapley values) and `sampled` (the ICLR-2022 reference
+ * every order and pair, SII and Shapley values, for at most 12 players unless the shared
+ * `--max-players` says otherwise) and `sampled` (the ICLR-2022 reference
  * estimator on pairs of neighbouring players, for sentences with more players than the exact
  * engine affords).
  */
 export const TEXT_PROTOCOLS: readonly AnalysisProtocol[] = [
   {
     name: 'exact',
-    description:
-      'exact I^(m)(i,j) of every pair and order, SII and Shapley values (2^n coalitions per sentence; n ≤ --max-players)',
+    description: `exact I^(m)(i,j) of every pair and order, SII and Shapley values (2^n coalitions per sentence; n ≤ --max-players, default ${DEFAULT_MAX_PLAYERS})`,
     estimator: 'exact',
-    estimatorOptions: {},
+    // A sentence with more players fails naming it, with a pointer to the sampled estimator.
+    estimatorOptions: { maxPlayers: DEFAULT_MAX_PLAYERS },
   },
   {
     name: 'sampled',

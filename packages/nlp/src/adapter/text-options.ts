@@ -7,7 +7,10 @@ import { PLAYER_RULES, type PlayerRule } from '../players/word-rule.js';
 
 /** Players per sentence when `--words` is not given: the papers' 10. */
 export const DEFAULT_WORDS = 10;
-/** Largest player count `--max-players` allows by default (exact: 2^12 coalitions per sentence). */
+/**
+ * Most players the `exact` protocol takes by default (2^12 coalitions per sentence); the shared
+ * `--max-players` flag overrides it.
+ */
 export const DEFAULT_MAX_PLAYERS = 12;
 
 /** The options of the `text` adapter (`orderlens analyze text …`); the model folder is the generic `--model`. */
@@ -86,16 +89,6 @@ export const TEXT_OPTIONS: readonly OptionDescriptor[] = [
       "the token absent word-pieces become under --masking token: the tokenizer's mask, pad or unk token, or id:<n>",
   },
   {
-    key: 'maxPlayers',
-    flag: '--max-players <n>',
-    type: 'integer',
-    default: DEFAULT_MAX_PLAYERS,
-    min: 2,
-    max: 512,
-    description:
-      'most players a sentence may have (the exact protocol enumerates 2^n coalitions); raise it with --protocol sampled for longer sentences',
-  },
-  {
     key: 'maxLength',
     flag: '--max-length <tokens>',
     type: 'integer',
@@ -134,7 +127,6 @@ export interface TextOptions {
   readonly shortSentences: 'error' | 'skip';
   readonly masking: TextMasking;
   readonly baselineToken: string;
-  readonly maxPlayers: number;
   readonly maxLength?: number;
   readonly arcs: string;
   readonly arcsTop: number;
@@ -159,9 +151,6 @@ export function parseTextOptions(options: Readonly<Record<string, unknown>>): Te
       '--baseline-token',
       `expected mask, pad, unk or id:<n>, got "${baselineToken}"`,
     );
-  const maxPlayers = Number(get('maxPlayers', DEFAULT_MAX_PLAYERS));
-  if (words !== 'all' && words > maxPlayers)
-    throw new OrderlensInputError('--words', `${words} players is more than --max-players ${maxPlayers}`);
   const sentence = options.sentence as readonly string[] | undefined;
   return {
     sentences: options.sentences as string | undefined,
@@ -173,7 +162,6 @@ export function parseTextOptions(options: Readonly<Record<string, unknown>>): Te
     shortSentences: get('shortSentences', 'error' as const),
     masking: get('masking', 'token' as TextMasking),
     baselineToken,
-    maxPlayers,
     maxLength: options.maxLength as number | undefined,
     arcs: get('arcs', 'sii'),
     arcsTop: get('arcsTop', 10),

@@ -55,7 +55,7 @@ export async function openTextSession(
   const o = parseTextOptions(request.options);
   const warn = request.warn ?? (() => undefined);
   const arcSource = parseArcSource(o.arcs);
-  const layout = textInputLayout(request.model.runner.inputNames);
+  const layout = textInputLayout(request.model.runner.inputNames, request.model.inputs);
   requireInput(
     o.masking !== 'attention' || layout.attentionMask,
     '--masking',
@@ -111,11 +111,6 @@ export async function openTextSession(
       throw e;
     }
     const n = o.words === 'all' ? eligible.length : o.words;
-    requireInput(
-      n <= o.maxPlayers,
-      '--max-players',
-      `sentence ${record.id} (${record.where}) has ${n} players, more than --max-players ${o.maxPlayers}; the exact protocol enumerates 2^n coalitions, so ask for fewer --words, or use --protocol sampled with a larger --max-players`,
-    );
     texts.push({
       record,
       sentence,
@@ -178,7 +173,6 @@ export async function openTextSession(
       stopwordsSha256: stopwordsSha,
     },
     maxLength,
-    maxPlayers: o.maxPlayers,
     labels: labelsFrom,
     ...(skipped > 0 ? { skipped } : {}),
   };

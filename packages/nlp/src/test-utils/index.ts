@@ -71,5 +71,6 @@ export function openedModel(runner: ModelRunner, dir: string): OpenedModel {
     format: 'test',
     device: 'cpu',
     sha256: 'test',
+    inputs: runner.inputNames.map((name) => ({ name, type: 'int64' })),
   };
 }

@@ -1,0 +1,181 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CoalitionBatch,
+  computeReward,
+  estimators,
+  ModelGateway,
+  multiOrderDirect,
+  parseAdapterOptions,
+  runAnalysis,
+  type OpenedModel,
+} from '@orderlens/core';
+import { OnnxRunner } from '@orderlens/runtime-onnx';
+import { BERT_DIR, DEV_TSV, DISTILBERT_DIR, hasModel, openedModel } from '../test-utils/index.js';
+import { textModelFile } from '../tokenizer/model-folder.js';
+import { TEXT_OPTIONS } from './text-options.js';
+import { openTextSession } from './text-session.js';
+
+interface Meta {
+  devAccuracy: number;
+  examples: Array<{
+    devIndex: number;
+    sentence: string;
+    label: number;
+    input_ids: number[];
+    logits: number[];
+  }>;
+}
+
+const MODELS = [
+  { name: 'sst2-bert', dir: BERT_DIR, inputs: ['input_ids', 'attention_mask', 'token_type_ids'] },
+  { name: 'sst2-distilbert', dir: DISTILBERT_DIR, inputs: ['input_ids', 'attention_mask'] },
+];
+
+for (const m of MODELS) {
+  describe.skipIf(!hasModel(m.dir))(`the committed ${m.name} model`, () => {
+    let runner: OnnxRunner;
+    let model: OpenedModel;
+    const meta = () => JSON.parse(readFileSync(join(m.dir, 'meta.json'), 'utf8')) as Meta;
+    beforeAll(async () => {
+      runner = await OnnxRunner.create(textModelFile(m.dir), { providers: ['cpu'] });
+      model = openedModel(runner, m.dir);
+    });
+    afterAll(async () => runner?.dispose());
+
+    it('declares the token-id inputs and reproduces the training logits of the meta sentences', async () => {
+      expect([...runner.inputNames].sort()).toEqual([...m.inputs].sort());
+      const session = await openTextSession({
+        options: parseAdapterOptions(TEXT_OPTIONS, {
+          sentences: DEV_TSV,
+          words: '2',
+          shortSentences: 'skip',
+        }),
+        model,
+      });
+      for (const ex of meta().examples) {
+        const k = session.texts.findIndex((t) => t.record.id === `dev-${ex.devIndex}`);
+        expect(k, `dev-${ex.devIndex}`).toBeGreaterThanOrEqual(0);
+        expect(session.texts[k].sentence.ids).toEqual(ex.input_ids);
+        const out = await runner.run(await session.inputs(k, k + 1));
+        expect(out.data[0]).toBeCloseTo(ex.logits[0], 3);
+        expect(out.data[1]).toBeCloseTo(ex.logits[1], 3);
+      }
+    });
+
+    it('classifies SST-2 dev as trained (padding in batches does not change the logits)', async () => {
+      const session = await openTextSession({
+        options: parseAdapterOptions(TEXT_OPTIONS, {
+          sentences: DEV_TSV,
+          words: 'all',
+          playerRule: 'every',
+        }),
+        model,
+      });
+      expect(session.candidates).toBe(872);
+      let correct = 0;
+      for (let s = 0; s < 872; s += 128) {
+        const e = Math.min(872, s + 128);
+        const out = await runner.run(await session.inputs(s, e));
+        for (let r = 0; r < out.rows; r++)
+          if ((out.data[2 * r + 1] > out.data[2 * r] ? 1 : 0) === session.candidate(s + r).label) correct++;
+      }
+      expect(correct / 872).toBeCloseTo(meta().devAccuracy, 2);
+    });
+
+    it('runs an exact analysis of two dev sentences end to end', async () => {
+      const session = await openTextSession({
+        options: parseAdapterOptions(TEXT_OPTIONS, {
+          sentences: DEV_TSV,
+          words: '6',
+          shortSentences: 'skip',
+        }),
+        model,
+      });
+      const exact = estimators.get('exact');
+      const result = await runAnalysis({
+        modality: 'text',
+        session,
+        model,
+        estimator: exact,
+        estimatorOptions: exact.options.parse({}),
+        selection: { rule: 'correct', samples: 2 },
+        reward: 'log-odds',
+        seed: 0,
+        batchSize: 64,
+      });
+      expect(result.samples).toHaveLength(2);
+      expect(result.n).toBe(6);
+      expect(result.aggregate.strength.J.every(Number.isFinite)).toBe(true);
+      expect(result.samples[0].modelCalls).toBe(64);
+    });
+  });
+}
+
+describe.skipIf(!hasModel(BERT_DIR))(
+  'the exact engine on a 10-word sentence through the BERT fixture',
+  () => {
+    it('matches I^(m)(i,j) from the direct definition with v(S) computed one coalition at a time', async () => {
+      const runner = await OnnxRunner.create(textModelFile(BERT_DIR), { providers: ['cpu'] });
+      try {
+        const model = openedModel(runner, BERT_DIR);
+        // dev-3 has exactly 10 content words.
+        const session = await openTextSession({
+          options: parseAdapterOptions(TEXT_OPTIONS, {
+            sentence: [readDevSentence(3)],
+            words: '10',
+            label: 1,
+          }),
+          model,
+        });
+        const exact = estimators.get('exact');
+        const result = await runAnalysis({
+          modality: 'text',
+          session,
+          model,
+          estimator: exact,
+          estimatorOptions: exact.options.parse({}),
+          selection: { rule: 'all' },
+          reward: 'log-odds',
+          seed: 0,
+          batchSize: 100,
+        });
+        const sample = result.samples[0];
+        expect(sample.players.n).toBe(10);
+        const { masker } = await session.players(0, new ModelGateway());
+        const n = 10;
+        const v = new Float64Array(1 << n);
+        const one = new Float64Array(1);
+        for (let mask = 0; mask < 1 << n; mask++) {
+          const out = await runner.run(masker.mask(CoalitionBatch.fromMasks(n, [mask]), 0, 1));
+          computeReward('log-odds', out, 1, one);
+          v[mask] = one[0];
+        }
+        const mo = sample.multiOrder!;
+        expect(mo.orders).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+        let maxErr = 0;
+        let maxAbs = 0;
+        mo.pairs.forEach(([i, j], p) =>
+          mo.orders.forEach((order, k) => {
+            const direct = multiOrderDirect(v, n, i, j, order);
+            maxErr = Math.max(maxErr, Math.abs(direct - mo.values[p][k]));
+            maxAbs = Math.max(maxAbs, Math.abs(direct));
+          }),
+        );
+        expect(mo.pairs).toHaveLength(45);
+        expect(maxAbs).toBeGreaterThan(1e-3);
+        // Batched and single-row runs of a float32 model agree to float rounding.
+        expect(maxErr).toBeLessThan(1e-4 * Math.max(1, maxAbs));
+        expect(sample.vFull).toBeCloseTo(v[(1 << n) - 1], 4);
+        expect(sample.vEmpty).toBeCloseTo(v[0], 4);
+      } finally {
+        await runner.dispose();
+      }
+    });
+  },
+);
+
+function readDevSentence(row: number): string {
+  return readFileSync(DEV_TSV, 'utf8').split('\n')[row + 1].split('\t')[0];
+}
