@@ -36,7 +36,7 @@ export function aggregateSamples(
   const F = theoryStrength(n, [...orders]);
   const J = strengthCurve(per, 'mean', [...orders]);
   const jHat = raw.map((v) => v / (raw[0] || 1));
-  const fit = ratios.length >= 2 && jHat.every((v) => Number.isFinite(v) && v >= 0) ? fitEffectiveN([...ratios], jHat) : undefined;
+  const fit = ratios.length >= 2 && raw[0] > 0 && jHat.every((v) => Number.isFinite(v) && v >= 0) ? fitEffectiveN([...ratios], jHat) : undefined;
   const andOr = samples.every((s) => s.andOr)
     ? {
         and: samples[0].andOr!.strengthByOrder.and.map((_, o) => samples.reduce((a, s) => a + s.andOr!.strengthByOrder.and[o], 0) / samples.length),
