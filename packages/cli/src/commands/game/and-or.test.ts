@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseResult } from '@orderlens/core';
 import { runCli } from '../../program.js';
 
 describe('orderlens and-or', () => {
@@ -15,12 +16,21 @@ describe('orderlens and-or', () => {
     const r = await runCli(['and-or', '--game', game, '--qthres', '0', '--niter', '2000', '--out', out]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/and-or: n = 3/);
-    const result = JSON.parse(readFileSync(out, 'utf8'));
-    expect(result.method).toBe('and-or');
-    expect(result.or).toHaveLength(8);
-    expect(result.or[0b011]).toBeCloseTo(1, 2);
-    expect(Math.abs(result.harsanyi[0b011])).toBeLessThan(0.05);
-    expect(result.residuals.universalMatching).toBeLessThan(1e-9);
+    const result = parseResult(JSON.parse(readFileSync(out, 'utf8')));
+    expect(result.modality).toBe('game');
+    expect(result.estimator.name).toBe('and-or');
+    expect(result.n).toBe(3);
+    expect(result.samples).toHaveLength(1);
+    const [sample] = result.samples;
+    expect(sample.players).toEqual({ kind: 'generic', n: 3 });
+    expect(sample.or).toHaveLength(8);
+    expect(sample.or![0b011]).toBeCloseTo(1, 2);
+    expect(Math.abs(sample.harsanyi![0b011])).toBeLessThan(0.05);
+    expect(sample.residuals!.universalMatching).toBeLessThan(1e-9);
+    expect(sample.andOr!.matchingResidual).toBeLessThan(1e-9);
+    // The 2^3 game values are the model calls.
+    expect(result.modelCalls.total).toBe(8);
+    expect(sample.modelCalls).toBe(8);
   });
 
   it('rejects bad options naming them', async () => {

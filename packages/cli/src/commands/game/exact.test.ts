@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UnanimityGame, type InteractionResult } from '@orderlens/core';
+import { UnanimityGame, parseResult, theoryStrength } from '@orderlens/core';
 import { runCli } from '../../program.js';
 import { examplePath, tempDir } from '../../test-utils/tmp.js';
 
@@ -28,32 +28,52 @@ describe('orderlens exact', () => {
     expect(r.stderr).toMatch(/^exact 256\/256 \(100%\)/);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^exact: n = 8, 256 model calls, max identity residual .*; wrote .*r\.json\n$/);
-    const res = JSON.parse(readFileSync(out, 'utf8')) as InteractionResult;
+    const res = parseResult(JSON.parse(readFileSync(out, 'utf8')));
     const n = 8;
+    expect(res.schema).toBe('orderlens/interaction-result@2');
+    expect(res.modality).toBe('game');
     expect(res.n).toBe(n);
-    expect(res.modelCalls).toBe(256);
-    expect(res.method).toBe('exact');
-    expect(res.details).toMatchObject({ command: 'exact', gameKind: 'unanimity', gameName: 'unanimity-8' });
-    expect(res.harsanyi).toHaveLength(256);
-    expect(res.or).toHaveLength(256);
+    expect(res.modelCalls).toMatchObject({ selection: 0, estimation: 256, total: 256 });
+    expect(res.estimator.name).toBe('exact');
+    expect(res.provenance.data).toMatch(/unanimity-8\.json \(unanimity: unanimity-8\)$/);
+    expect(res.samples).toHaveLength(1);
+    const smp = res.samples[0];
+    expect(smp.players).toEqual({ kind: 'generic', n });
+    expect(smp.modelCalls).toBe(256);
+    expect(smp.harsanyi).toHaveLength(256);
+    expect(smp.or).toHaveLength(256);
     for (let mask = 0; mask < 256; mask++) {
-      expect(res.harsanyi![mask]).toBeCloseTo(g.harsanyi(players(mask, n)), 12);
-      expect(res.or![mask]).toBeCloseTo(g.or(players(mask, n)), 12);
+      expect(smp.harsanyi![mask]).toBeCloseTo(g.harsanyi(players(mask, n)), 12);
+      expect(smp.or![mask]).toBeCloseTo(g.or(players(mask, n)), 12);
     }
     const phi = g.shapley();
     const ban = g.banzhaf();
     for (let i = 0; i < n; i++) {
-      expect(res.shapley![i]).toBeCloseTo(phi[i], 12);
-      expect(res.banzhaf![i]).toBeCloseTo(ban[i], 12);
-      for (let j = 0; j < n; j++) if (i !== j) expect(res.sii![i][j]).toBeCloseTo(g.sii(i, j), 12);
+      expect(smp.shapley![i]).toBeCloseTo(phi[i], 12);
+      expect(smp.banzhaf![i]).toBeCloseTo(ban[i], 12);
+      for (let j = 0; j < n; j++) if (i !== j) expect(smp.sii![i][j]).toBeCloseTo(g.sii(i, j), 12);
     }
-    const mo = res.multiOrder!;
+    const mo = smp.multiOrder!;
     expect(mo.orders).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(res.orders).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(res.ratios).toEqual([0, 1, 2, 3, 4, 5, 6].map((m) => m / 6));
     expect(mo.pairs).toHaveLength(28);
     expect(mo.pairs.every(([i, j]) => i < j)).toBe(true);
     mo.pairs.forEach(([i, j], p) =>
       mo.orders.forEach((m, k) => expect(mo.values[p][k]).toBeCloseTo(g.multiOrder(i, j, m), 12)),
     );
+    // The document's curves: strength = mean over pairs of |I^(m)|, aggregate.raw the same (one
+    // sample), J normalised by its mean over orders, and the theory curve for n = 8.
+    mo.orders.forEach((m, k) => {
+      const meanAbs = mo.pairs.reduce((a, [i, j]) => a + Math.abs(g.multiOrder(i, j, m)), 0) / mo.pairs.length;
+      expect(smp.strength[k]).toBeCloseTo(meanAbs, 12);
+      expect(res.aggregate.raw[k]).toBeCloseTo(meanAbs, 12);
+    });
+    const meanRaw = res.aggregate.raw.reduce((a, b) => a + b, 0) / res.aggregate.raw.length;
+    res.aggregate.strength.J.forEach((v, k) => expect(v).toBeCloseTo(res.aggregate.raw[k] / meanRaw, 12));
+    expect(res.aggregate.theory.n).toBe(n);
+    const F = theoryStrength(n, mo.orders);
+    res.aggregate.theory.values.forEach((v, k) => expect(v).toBeCloseTo(F[k] / F[0], 12));
     // Without --quiet, nothing but the JSON lands in the output folder.
     expect(readdirSync(tmp.dir).sort()).toEqual(['r.json']);
   });
@@ -71,11 +91,13 @@ describe('orderlens exact', () => {
     ]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    const res = JSON.parse(r.stdout) as InteractionResult;
-    expect(res.harsanyi).toEqual([0, 1, 1, 1, 1, 0, 0, 1].map((x) => expect.closeTo(x, 12)));
+    const res = parseResult(JSON.parse(r.stdout));
+    const smp = res.samples[0];
+    expect(smp.harsanyi).toEqual([0, 1, 1, 1, 1, 0, 0, 1].map((x) => expect.closeTo(x, 12)));
     // Shapley: φ_i = Σ_{T∋i} a_T/|T| → φ0 = 1 + 1/2 + 1/3, φ1 = same, φ2 = 1 + 1/3.
-    expect(res.shapley).toEqual([11 / 6, 11 / 6, 4 / 3].map((x) => expect.closeTo(x, 12)));
-    expect(res.multiOrder!.orders).toEqual([0, 1]);
+    expect(smp.shapley).toEqual([11 / 6, 11 / 6, 4 / 3].map((x) => expect.closeTo(x, 12)));
+    expect(smp.multiOrder!.orders).toEqual([0, 1]);
+    expect(res.orders).toEqual([0, 1]);
   });
 
   it('refuses games too large for enumeration, naming n and the 2^n calls', async () => {

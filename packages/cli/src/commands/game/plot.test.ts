@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { theoryStrength, type InteractionResult } from '@orderlens/core';
+import { parseResult, theoryStrength, type InteractionResult } from '@orderlens/core';
 import { runCli } from '../../program.js';
 import { examplePath, tempDir } from '../../test-utils/tmp.js';
 import { PNG_SIGNATURE, pngSize } from '../../util/png.js';
@@ -32,6 +32,7 @@ describe('orderlens plot', () => {
       sampled,
     ]);
     expect(s.code).toBe(0);
+    for (const f of [exact, sampled]) parseResult(JSON.parse(readFileSync(f, 'utf8')));
     const base = tmp.file('plots/strength');
     const r = await runCli([
       'plot',
@@ -60,47 +61,37 @@ describe('orderlens plot', () => {
     expect(height).toBeGreaterThan(400);
   });
 
-  it('computes curves from multiOrder with the requested normalisation', () => {
+  it('computes curves from the aggregate raw strength over result.orders with the requested normalisation', () => {
+    // Orders out of order and one repeated: the curve is sorted and de-duplicated, ratios kept.
     const result = {
       n: 5,
-      multiOrder: {
-        orders: [3, 0, 1],
-        pairs: [
-          [0, 1],
-          [2, 3],
-        ],
-        values: [
-          [1, 2, -4],
-          [-3, 2, 0],
-        ],
-      },
+      orders: [3, 0, 1],
+      ratios: [1, 0, 1 / 3],
+      aggregate: { raw: [2, 2, 2] },
     } as unknown as InteractionResult;
-    // mean |I| per order: m=3 → 2, m=0 → 2, m=1 → 2 … use distinct numbers instead:
     const c = curveFromResult(result, 'x', 'none');
     expect(c.orders).toEqual([0, 1, 3]);
     expect(c.ratios).toEqual([0, 1 / 3, 1]);
     expect(c.J).toEqual([2, 2, 2]);
-    const r2 = {
-      ...result,
-      multiOrder: {
-        ...result.multiOrder!,
-        values: [
-          [1, 4, -4],
-          [-3, 2, 0],
-        ],
-      },
-    } as InteractionResult;
-    expect(curveFromResult(r2, 'x', 'order-0').J).toEqual([1, 2 / 3, 2 / 3]); // raw [3, 2, 2] by order 0,1,3
+    expect(c.n).toBe(5);
+    const r2 = { ...result, aggregate: { raw: [2, 3, 2] } } as unknown as InteractionResult; // by order 0,1,3: 3, 2, 2
+    expect(curveFromResult(r2, 'x', 'none').J).toEqual([3, 2, 2]);
+    expect(curveFromResult(r2, 'x', 'order-0').J).toEqual([1, 2 / 3, 2 / 3]);
     expect(curveFromResult(r2, 'x', 'mean').J.map((v) => +v.toFixed(12))).toEqual(
       [3 / (7 / 3), 2 / (7 / 3), 2 / (7 / 3)].map((v) => +v.toFixed(12)),
     );
+    // Stored ratios win over m/(n−2) (sampled results at paper ratios store them).
+    const r3 = { ...r2, ratios: [0.9, 0, 0.3] } as unknown as InteractionResult;
+    expect(curveFromResult(r3, 'x', 'none').ratios).toEqual([0, 0.3, 0.9]);
     expect(() =>
-      curveFromResult(
-        { ...r2, multiOrder: { ...r2.multiOrder!, orders: [3, 2, 1] } } as InteractionResult,
-        'x',
-        'order-0',
-      ),
+      curveFromResult({ ...r2, orders: [3, 2, 1] } as unknown as InteractionResult, 'x', 'order-0'),
     ).toThrow(/--normalize: x: order-0 normalisation .* requires order m = 0/);
+    expect(() =>
+      curveFromResult({ ...r2, aggregate: { raw: [1, 2] } } as unknown as InteractionResult, 'x', 'none'),
+    ).toThrow(/--result: x: the result has no strength curve to plot/);
+    expect(() =>
+      curveFromResult({ ...r2, orders: [], ratios: [], aggregate: { raw: [] } } as unknown as InteractionResult, 'x', 'none'),
+    ).toThrow(/no strength curve/);
     expect(theoryStrength(5, [0])[0]).toBeCloseTo(1, 12);
   });
 
@@ -111,10 +102,22 @@ describe('orderlens plot', () => {
     expect(r1.stderr).toMatch(/^error: --result: .*bad\.json is not valid JSON/);
     const notResult = tmp.file('nr.json', '{"a": 1}');
     const r2 = await runCli(['plot', '--result', notResult, '--out', tmp.file('p')]);
-    expect(r2.stderr).toMatch(/^error: --result: .*nr\.json: not an orderlens result/);
+    expect(r2.stderr).toMatch(/^error: .*nr\.json\.schema: not a valid orderlens\/interaction-result@2 document/);
     const empty = tmp.file('e.json', '{"n": 4}');
     const r3 = await runCli(['plot', '--result', empty, '--out', tmp.file('p')]);
-    expect(r3.stderr).toMatch(/neither multiOrder values nor a strength curve/);
+    expect(r3.stderr).toMatch(/^error: .*e\.json\.schema: not a valid orderlens\/interaction-result@2 document/);
+    // A result of the old schema is named as such, not listed as missing fields.
+    const old = tmp.file('old.json', '{"schema":"orderlens/interaction-result@1","n":3}');
+    const r7 = await runCli(['plot', '--result', old, '--out', tmp.file('p')]);
+    expect(r7.stderr).toMatch(
+      /^error: .*old\.json: is a "orderlens\/interaction-result@1" file; this version reads only orderlens\/interaction-result@2 \(re-run the analysis to get one\)\n$/,
+    );
+    const array = tmp.file('a.json', '[1, 2]');
+    const r8 = await runCli(['plot', '--result', array, '--out', tmp.file('p')]);
+    expect(r8.stderr).toMatch(/^error: --result: .*a\.json: expected a JSON object \(an orderlens result\)/);
+    const missing = await runCli(['plot', '--result', tmp.file('none.json'), '--out', tmp.file('p')]);
+    expect(missing.stderr).toMatch(/^error: --result: no such file: .*none\.json/);
+    for (const r of [r7, r8, missing]) expect(r.code).toBe(2);
     const r4 = await runCli([
       'plot',
       '--result',

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UnanimityGame, type InteractionResult } from '@orderlens/core';
+import { UnanimityGame, parseResult } from '@orderlens/core';
 import { runCli } from '../../program.js';
 import { examplePath, tempDir } from '../../test-utils/tmp.js';
 import { parseGrid } from './sample.js';
@@ -37,10 +37,15 @@ describe('orderlens sample', () => {
     expect(r.stderr).toMatch(/sample \d+\/\d+ \(100%\)/);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^sample: n = 256, 6 pairs × 5 orders × 8 contexts, \d+ model calls; wrote /);
-    const res = JSON.parse(readFileSync(out, 'utf8')) as InteractionResult;
-    const mo = res.multiOrder!;
+    const res = parseResult(JSON.parse(readFileSync(out, 'utf8')));
+    expect(res.modality).toBe('game');
+    expect(res.n).toBe(256);
+    expect(res.samples).toHaveLength(1);
+    const mo = res.samples[0].multiOrder!;
     expect(mo.orders).toEqual([0, 12, 127, 241, 254]); // floor(254·r)
     expect(mo.ratios).toEqual([0, 0.05, 0.5, 0.95, 1]);
+    expect(res.orders).toEqual([0, 12, 127, 241, 254]);
+    expect(res.ratios).toEqual([0, 0.05, 0.5, 0.95, 1]);
     expect(mo.pairs).toHaveLength(6);
     for (const [i, j] of mo.pairs) {
       expect(i).toBeLessThan(j);
@@ -51,14 +56,20 @@ describe('orderlens sample', () => {
     }
     expect(mo.values).toHaveLength(6);
     mo.values.forEach((row) => expect(row).toHaveLength(5));
-    expect(res.strength!.J).toHaveLength(5);
-    expect(res.modelCalls).toBeGreaterThan(0);
-    expect(res.details).toMatchObject({
-      command: 'sample',
-      gameName: 'grid-256',
-      contexts: 8,
-      mode: 'reference',
+    expect(res.aggregate.strength.J).toHaveLength(5);
+    expect(res.aggregate.raw).toHaveLength(5);
+    // strength = mean over the pairs of |I^(m)| (one sample, so the aggregate is the same)
+    mo.orders.forEach((_, k) => {
+      const meanAbs = mo.values.reduce((a, row) => a + Math.abs(row[k]), 0) / mo.values.length;
+      expect(res.samples[0].strength[k]).toBeCloseTo(meanAbs, 12);
+      expect(res.aggregate.raw[k]).toBeCloseTo(meanAbs, 12);
     });
+    expect(res.modelCalls.total).toBeGreaterThan(0);
+    expect(res.modelCalls.estimation).toBe(res.modelCalls.total);
+    expect(res.samples[0].modelCalls).toBe(res.modelCalls.total);
+    expect(res.estimator).toMatchObject({ name: 'reference', options: { contexts: 8 } });
+    expect(res.provenance.data).toMatch(/grid-256\.json \(.*grid-256\)$/);
+    expect(res.provenance.seed).toBe(3);
     // Orders 0 and n−2 have a single context, so they are exact: compare with the closed form.
     const spec = JSON.parse(readFileSync(grid, 'utf8'));
     const g = new UnanimityGame(spec.n, spec.v0, spec.terms);
@@ -86,9 +97,9 @@ describe('orderlens sample', () => {
       '-q',
     ]);
     expect(again.code).toBe(0);
-    const res2 = JSON.parse(again.stdout) as InteractionResult;
-    expect(res2.multiOrder!.pairs).toEqual(mo.pairs);
-    expect(res2.multiOrder!.values).toEqual(mo.values);
+    const res2 = parseResult(JSON.parse(again.stdout));
+    expect(res2.samples[0].multiOrder!.pairs).toEqual(mo.pairs);
+    expect(res2.samples[0].multiOrder!.values).toEqual(mo.values);
   });
 
   it('estimates listed pairs close to the closed form (shared mode)', async () => {
@@ -107,10 +118,11 @@ describe('orderlens sample', () => {
       'shared',
     ]);
     expect(r.code).toBe(0);
-    const res = JSON.parse(r.stdout) as InteractionResult;
+    const res = parseResult(JSON.parse(r.stdout));
+    expect(res.estimator.name).toBe('shared');
     const spec = JSON.parse(readFileSync(unan8, 'utf8'));
     const g = new UnanimityGame(spec.n, spec.v0, spec.terms);
-    const mo = res.multiOrder!;
+    const mo = res.samples[0].multiOrder!;
     expect(mo.pairs).toEqual([
       [0, 1],
       [2, 3],
