@@ -135,7 +135,8 @@ export function wordArcsSvg(
     `<line x1="${margin}" y1="${legendY - 4}" x2="${margin + 24}" y2="${legendY - 4}" stroke="${POSITIVE}" stroke-width="4"/>`,
     `<text x="${margin + 30}" y="${legendY}" font-family="${FONT}" font-size="11" fill="#444">positive</text>`,
     `<line x1="${margin + 96}" y1="${legendY - 4}" x2="${margin + 120}" y2="${legendY - 4}" stroke="${NEGATIVE}" stroke-width="4"/>`,
-    `<text x="${margin + 126}" y="${legendY}" font-family="${FONT}" font-size="11" fill="#444">negative   width ∝ |value|, strongest ${esc(maxAbs.toPrecision(3))}</text>`,
+    `<text x="${margin + 126}" y="${legendY}" font-family="${FONT}" font-size="11" fill="#444">negative</text>`,
+    `<text x="${margin + 200}" y="${legendY}" font-family="${FONT}" font-size="11" fill="#444">width ∝ |value|, strongest ${esc(maxAbs.toPrecision(3))}</text>`,
     '</svg>',
   );
   return parts.join('\n') + '\n';
