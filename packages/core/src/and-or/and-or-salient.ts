@@ -98,3 +98,30 @@ export function salientOrderStrength(
   }
   return { ...normaliseOrders(num, n), tau: t, salientCount };
 }
+
+/** One salient interaction of a decomposition. */
+export interface SalientInteraction {
+  readonly mask: number;
+  readonly kind: 'and' | 'or';
+  readonly value: number;
+  readonly order: number;
+}
+
+/** The salient interactions of a decomposition, strongest first (ties: AND before OR, then by mask). */
+export function salientInteractions(d: AndOrDecomposition): SalientInteraction[] {
+  const out: SalientInteraction[] = [];
+  for (const S of d.salient.and) out.push({ mask: S, kind: 'and', value: d.and[S], order: bitCount(S) });
+  for (const S of d.salient.or) out.push({ mask: S, kind: 'or', value: d.or[S], order: bitCount(S) });
+  return out.sort(
+    (a, b) => Math.abs(b.value) - Math.abs(a.value) || (a.kind < b.kind ? -1 : 1) || a.mask - b.mask,
+  );
+}
+
+/** `Σ |I_op(S)|` over the salient sets of each order `0 … n`, for AND and OR separately. */
+export function salientStrengthByOrder(d: AndOrDecomposition): { and: number[]; or: number[] } {
+  const and = new Array<number>(d.n + 1).fill(0);
+  const or = new Array<number>(d.n + 1).fill(0);
+  for (const S of d.salient.and) and[bitCount(S)] += Math.abs(d.and[S]);
+  for (const S of d.salient.or) or[bitCount(S)] += Math.abs(d.or[S]);
+  return { and, or };
+}

@@ -1,11 +1,16 @@
 import type { Command } from 'commander';
 import {
   MAX_TABLE_PLAYERS,
+  OrderlensInputError,
   extractAndOr,
+  resolveAndOrSettings,
   gameTable,
   gameResultDocument,
   resultMeta,
-  salientOrderStrength,
+  salientInteractions,
+  salientOrderDistribution,
+  salientStrengthByOrder,
+  type AndOrPreset,
 } from '@orderlens/core';
 import { ioOf } from '../../util/io.js';
 import { parseFloatOption, parseInteger } from '../../util/options.js';
@@ -16,8 +21,9 @@ import { loadGameFile, yieldingGame } from './game-file.js';
 interface AndOrFlags {
   game: string;
   out?: string;
-  qthres: string;
-  niter: string;
+  preset: string;
+  qthres?: string;
+  niter?: string;
   lr?: string;
   maxPlayers: string;
 }
@@ -34,50 +40,70 @@ export function registerAndOr(program: Command): void {
     )
     .requiredOption('--game <file>', 'game file (JSON): {"n", "values"} or {"n", "v0", "terms"}')
     .option('--out <file>', 'result JSON (atomic write); stdout when omitted or "-"')
-    .option('--qthres <x>', 'bound of the noise term: |q_T| ≤ qthres·|v(N) − v(∅)|', '0.02')
-    .option('--niter <k>', 'SGD iterations (learning rate decays log-uniformly to lr/10)', '10000')
-    .option('--lr <x>', 'initial learning rate (default 1e-3·max|v|)')
+    .option(
+      '--preset <name>',
+      "conventions: 'orderlens' (sparsest pure split start, best iterate) or 'authors' (their code: zero start, last iterate, lr 1e-5, qthres 0.04, salient ≥ 1% of max|I|); see docs/and-or.md",
+      'orderlens',
+    )
+    .option(
+      '--qthres <x>',
+      'bound of the noise term: |q_T| ≤ qthres·|v(N) − v(∅)| (default 0.02; authors 0.04)',
+    )
+    .option('--niter <k>', 'SGD iterations (learning rate decays log-uniformly to lr/10; default 10000)')
+    .option('--lr <x>', 'initial learning rate (default 1e-2·max|v|/2^n; authors 1e-5)')
     .option('--max-players <n>', 'refuse games with more players (≤ 22)', '22')
     .action(async (flags: AndOrFlags, cmd: Command) => {
       const io = ioOf(cmd);
       const t0 = performance.now();
-      const qthres = parseFloatOption(flags.qthres, '--qthres', { min: 0 });
-      const niter = parseInteger(flags.niter, '--niter', { min: 0 });
+      if (flags.preset !== 'orderlens' && flags.preset !== 'authors')
+        throw new OrderlensInputError('--preset', `expected 'orderlens' or 'authors', got ${flags.preset}`);
+      const preset: AndOrPreset = flags.preset;
+      const qthres =
+        flags.qthres !== undefined ? parseFloatOption(flags.qthres, '--qthres', { min: 0 }) : undefined;
+      const niter = flags.niter !== undefined ? parseInteger(flags.niter, '--niter', { min: 0 }) : 10000;
       const lr = flags.lr !== undefined ? parseFloatOption(flags.lr, '--lr', { min: 0 }) : undefined;
       const maxPlayers = parseInteger(flags.maxPlayers, '--max-players', {
         min: 0,
         max: Math.min(22, MAX_TABLE_PLAYERS),
       });
+      // Resolved now so that a bad combination fails before the game is evaluated.
+      const settings = resolveAndOrSettings({ preset, qthres, niter, lr });
       const loaded = loadGameFile(flags.game);
       const values = await gameTable(yieldingGame(loaded.game), { maxPlayers, signal: io.signal });
       const progress = progressFor(cmd, { label: 'and-or', total: niter, unit: 'iterations' });
       const d = extractAndOr(values, {
-        qthres,
+        preset,
+        qthres: settings.qthres,
         niter,
         lr,
         reportEvery: Math.max(1, Math.floor(niter / 100)),
         onProgress: (it) => progress.update(it, niter),
       });
       progress.finish();
-      const salient = salientOrderStrength([d], [values]);
+      const salient = { ...salientOrderDistribution([d]), tau: d.tau };
       const result = gameResultDocument(
         {
-          ...resultMeta({ method: 'and-or', n: d.n, modelCalls: values.length, wallTimeMs: performance.now() - t0 }),
+          ...resultMeta({
+            method: 'and-or',
+            n: d.n,
+            modelCalls: values.length,
+            wallTimeMs: performance.now() - t0,
+          }),
           harsanyi: d.and,
           or: d.or,
           residuals: { universalMatching: d.matchingResidual },
         },
         {
           estimator: 'and-or',
-          options: { qthres, niter, ...(lr !== undefined ? { lr } : {}) },
+          options: { preset, qthres: settings.qthres, niter, ...(lr !== undefined ? { lr } : {}) },
           source: flags.game,
           extra: {
             andOr: {
-              preset: 'orderlens',
-              salient: [],
-              strengthByOrder: { and: salient.strength, or: salient.strength.map(() => 0) },
-              threshold: salient.tau,
-              reconstructionError: 0,
+              preset,
+              salient: salientInteractions(d),
+              strengthByOrder: salientStrengthByOrder(d),
+              threshold: d.tau,
+              reconstructionError: d.salientReconstructionError,
               matchingResidual: d.matchingResidual,
               initialLoss: d.initialLoss,
               finalLoss: d.finalLoss,
