@@ -18,6 +18,11 @@ export const sampledOptionsSchema = z
     contexts: z.number().int().min(1).max(1_000_000).default(100),
     /** Runs with fresh contexts, for the instability (1 skips it). */
     repeats: z.number().int().min(1).max(100).default(1),
+    /**
+     * How `E_pairs |I^(m)|` is estimated from the sampled Δv: `plain` (the papers' mean of |Î|,
+     * biased up by noise), `cross-fit`, `deconvolution` or `bracket` (docs/j-accuracy.md).
+     */
+    strength: z.enum(['plain', 'cross-fit', 'deconvolution', 'bracket']).default('plain'),
   })
   .strict();
 
@@ -51,6 +56,7 @@ function sampledEstimator(name: string, mode: SamplingMode, description: string)
       const pairs = strategy.pairs({ players: context.players, rng: Rng.create(seed).fork('pairs', s) });
       const strengthByRepeat: number[][] = [];
       let first: MultiOrderTable | undefined;
+      let firstEstimate: { standardError: number[]; bias: number[] } | undefined;
       const before = game.modelCalls ?? 0;
       let requested = 0;
       for (let r = 0; r < options.repeats; r++) {
@@ -61,13 +67,18 @@ function sampledEstimator(name: string, mode: SamplingMode, description: string)
           contexts: options.contexts,
           seed: `${String(seed)}/${s}/${r}`,
           mode,
+          strengthEstimator: options.strength,
           batchSize: context.chunkSize,
           signal: context.signal,
           onProgress: (p) => context.onProgress?.(r * p.total + p.done, options.repeats * p.total),
         });
         const mo = res.multiOrder!;
         first ??= mo;
-        strengthByRepeat.push(meanAbsOverPairs(mo.values, mo.orders.length));
+        firstEstimate ??= res.strengthEstimate;
+        // The estimator's strength (the plain mean of |Î| unless a corrected one was asked for).
+        strengthByRepeat.push(
+          options.strength === 'plain' ? meanAbsOverPairs(mo.values, mo.orders.length) : [...res.strengthEstimate.meanAbs],
+        );
         requested += res.modelCalls;
       }
       const mo = first!;
@@ -76,7 +87,8 @@ function sampledEstimator(name: string, mode: SamplingMode, description: string)
         ratios,
         strength: strengthByRepeat[0],
         strengthByRepeat,
-        strengthError: strengthStandardError(mo),
+        strengthError: firstEstimate ? [...firstEstimate.standardError] : strengthStandardError(mo),
+        ...(firstEstimate && options.strength !== 'plain' ? { strengthBias: [...firstEstimate.bias] } : {}),
         multiOrder: mo,
         modelCalls: game.modelCalls !== undefined ? game.modelCalls - before : requested,
         wallTimeMs: performance.now() - t0,

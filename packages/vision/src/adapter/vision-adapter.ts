@@ -69,6 +69,14 @@ export const VISION_ANALYSIS_PROTOCOLS: readonly AnalysisProtocol[] = [
     selection,
   },
   {
+    name: 'unbiased',
+    description: 'reference estimator, 30 contexts, bias-bracketed |I| (0.30× the reference calls; docs/j-accuracy.md)',
+    estimator: 'reference',
+    estimatorOptions: { contexts: 30, repeats: 2, ratios: [...PAPER_RATIOS], strength: 'bracket' },
+    pairs: grid200,
+    selection,
+  },
+  {
     name: 'fast',
     description: 'contexts shared between pairs, 32 per order',
     estimator: 'shared',
