@@ -228,7 +228,7 @@ function stepAndSplit(
   }
 }
 
-/** Bytes of optimiser state per chunk (about half the 1 MiB L2 cache of current x86 cores). */
+/** Bytes of optimiser state per chunk (about the 512 KiB to 1 MiB L2 cache of a current x86 core). */
 const CHUNK_BYTES = 512 * 1024;
 /** More samples per chunk gain nothing once the inner loops are a few entries long. */
 const MAX_CHUNK_SAMPLES = 16;
