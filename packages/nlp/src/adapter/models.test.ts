@@ -84,6 +84,27 @@ for (const m of MODELS) {
       expect(correct / 872).toBeCloseTo(meta().devAccuracy, 2);
     });
 
+    it('under both maskers the full coalition is the unmasked sentence; absent words change the logits', async () => {
+      for (const masking of ['token', 'attention']) {
+        const session = await openTextSession({
+          options: parseAdapterOptions(TEXT_OPTIONS, {
+            sentence: [readDevSentence(3)],
+            words: '10',
+            label: 1,
+            masking,
+          }),
+          model,
+        });
+        const { masker } = await session.players(0, new ModelGateway());
+        const whole = await runner.run(await session.inputs(0, 1));
+        const out = await runner.run(masker.mask(CoalitionBatch.fromMasks(10, [1023, 0, 1022]), 0, 3));
+        expect(out.data[0]).toBeCloseTo(whole.data[0], 4);
+        expect(out.data[1]).toBeCloseTo(whole.data[1], 4);
+        expect(Math.abs(out.data[3] - out.data[1])).toBeGreaterThan(1e-3);
+        expect(Math.abs(out.data[5] - out.data[1])).toBeGreaterThan(1e-6);
+      }
+    });
+
     it('runs an exact analysis of two dev sentences end to end', async () => {
       const session = await openTextSession({
         options: parseAdapterOptions(TEXT_OPTIONS, {

@@ -85,6 +85,18 @@ describe('loadTokenizer', () => {
     }
   });
 
+  it('builds only tokenizer classes: another class named in tokenizer_config.json falls back to the base tokenizer', async () => {
+    const t = tempDir('nlp-tok-');
+    try {
+      copyTokenizer(t.dir, (c) => (c.tokenizer_class = 'AutoModel'));
+      const tok = await loadTokenizer(t.dir);
+      const ref = await loadTokenizer(BERT_DIR);
+      expect(tok.encode('a charming journey', true)).toEqual(ref.encode('a charming journey', true));
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('refuses tokenizer files that are symlinks out of the model folder', async () => {
     const outside = tempDir('nlp-out-');
     const t = tempDir('nlp-tok-');
