@@ -1,15 +1,11 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { OrderlensInputError, type ModelRunner } from '@orderlens/core';
 import { OnnxRunner } from '@orderlens/runtime-onnx';
 import { initTfjs, loadLayersModel, TfjsRunner, type TfjsBackendName } from '@orderlens/runtime-tfjs';
-import { TabularPreprocessor } from '@orderlens/tabular';
 
 /** A tfjs LayersModel, as `loadLayersModel` returns it. */
 export type LayersModel = Awaited<ReturnType<typeof loadLayersModel>>;
-
-/** Name of the preprocessing file saved beside a trained tabular model. */
-export const PREPROCESSING_FILE = 'preprocessing.json';
 
 /** Which runtime a model file needs. */
 export type ModelFormat = 'onnx' | 'tfjs';
@@ -66,7 +62,5 @@ export async function openLayersModel(
 }
 
 /** The preprocessing saved beside a model file, if any. */
-export function preprocessingBeside(modelFile: string): TabularPreprocessor | undefined {
-  const p = join(dirname(modelFile), PREPROCESSING_FILE);
-  return existsSync(p) ? TabularPreprocessor.load(p) : undefined;
-}
+
+export { PREPROCESSING_FILE, preprocessingBeside } from '@orderlens/tabular';

@@ -31,12 +31,27 @@ export function registerQuickstart(program: Command): void {
       const dir = quickstartModelDir();
       const model = join(dir, 'model.json');
       if (!existsSync(model))
-        throw new OrderlensInputError('quickstart', `the shipped model is missing from ${dir}; reinstall @orderlens/cli`);
+        throw new OrderlensInputError(
+          'quickstart',
+          `the shipped model is missing from ${dir}; reinstall @orderlens/cli`,
+        );
       const out = probeWritableDir(resolve(flags.out), '--out');
-      const adapterOptions = parseAdapterOptions(tabularAdapter.options, { dataset: 'census', split: 'test' });
+      const adapterOptions = parseAdapterOptions(tabularAdapter.options, {
+        dataset: 'census',
+        split: 'test',
+      });
       const plan = planAnalysis(
         tabularAdapter,
-        { model: [model], out, protocol: 'exact', reward: 'log-odds', seed: '0', device: flags.device, batchSize: '4096', samples: String(samples) },
+        {
+          model: [model],
+          out,
+          protocol: 'exact',
+          reward: 'log-odds',
+          seed: '0',
+          device: flags.device,
+          batchSize: '4096',
+          samples: String(samples),
+        },
         adapterOptions,
       );
       const result = await analyzeModel({
