@@ -136,7 +136,7 @@ export async function openTextSession(
       layout,
       padId,
     );
-  let labelsFrom: 'data' | 'option' | 'prediction' = source.labelled
+  const labelsFrom: 'data' | 'option' | 'prediction' = source.labelled
     ? 'data'
     : o.label !== undefined
       ? 'option'
@@ -150,7 +150,7 @@ export async function openTextSession(
       requireInput(out.rows === end - start, 'model output', `expected ${end - start} rows, got ${out.rows}`);
       for (let r = 0; r < out.rows; r++) texts[start + r].label = predictedClass(out, r);
     }
-  } else labelsFrom = labelsFrom as 'data' | 'option';
+  }
   const classes = config.labels?.length ?? Math.max(2, ...texts.map((t) => t.label + 1));
   for (const t of texts)
     requireInput(
