@@ -1,13 +1,16 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseResult } from '@orderlens/core';
 import { runCli } from '../program.js';
+import { PNG_SIGNATURE, pngSize } from '../util/png.js';
 import { tempDir } from '../test-utils/tmp.js';
 
 const repo = (rel: string) => fileURLToPath(new URL(`../../../../${rel}`, import.meta.url));
 const cnn = repo('fixtures/cifar-cnn/model.onnx');
 const tmp = tempDir('orderlens-vision-cli-');
+const resultOf = (dir: string) => parseResult(JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')));
 afterAll(() => tmp.cleanup());
 
 describe('orderlens analyze vision / structure', () => {
@@ -38,26 +41,60 @@ describe('orderlens analyze vision / structure', () => {
     ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/analyze vision: 2 samples, n = 36 \(6×6 patches\), protocol lite/);
-    const res = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
-    expect(res.schema).toBe('orderlens/interaction-result@1');
-    expect(res.method).toBe('vision-protocol');
-    expect(res.strength.J).toHaveLength(4);
-    expect(res.details.samples).toHaveLength(2);
-    expect(res.details.instability).toBeGreaterThan(0);
-    expect(res.modelCalls).toBeGreaterThan(0);
+    expect(r.stdout).toMatch(
+      /^analyze vision: 2 samples, n = 36, reference \(lite\), \d+ model calls on onnx:cpu, instability \d\.\d{4}.*; wrote .*result\.json\n/,
+    );
+    expect(r.stdout).toMatch(/J\(m\) by ratio: 0:[\d.]+ 0\.3:[\d.]+ 0\.7:[\d.]+ 1:[\d.]+\n/);
+    const res = resultOf(out);
+    expect(res.schema).toBe('orderlens/interaction-result@2');
+    expect(res.modality).toBe('vision');
+    expect(res.estimator.name).toBe('reference');
+    expect(res.estimator.options).toMatchObject({ contexts: 6, repeats: 2, ratios: [0, 0.3, 0.7, 1] });
+    expect(res.pairs).toMatchObject({ name: 'grid' });
+    expect(res.n).toBe(36);
+    expect(res.ratios).toEqual([0, 0.3, 0.7, 1]);
+    expect(res.orders).toEqual([0, 10, 23, 34]); // floor(34·r)
+    expect(res.aggregate.strength.J).toHaveLength(4);
+    expect(res.samples).toHaveLength(2);
+    for (const smp of res.samples) {
+      expect(smp.players).toMatchObject({ kind: 'grid', n: 36, rows: 6, cols: 6, height: 32, width: 32 });
+      expect(smp.multiOrder!.pairs).toHaveLength(8);
+      expect(smp.strengthByRepeat).toHaveLength(2);
+    }
+    // One sample per class at most.
+    expect(new Set(res.samples.map((x) => x.label)).size).toBe(2);
+    expect(res.aggregate.instability).toBeGreaterThan(0);
+    expect(res.modelCalls.selection).toBeGreaterThan(0);
+    expect(res.modelCalls.estimation).toBe(res.samples.reduce((a, x) => a + x.modelCalls, 0));
+    expect(res.modelCalls['feature-map-prefix']).toBe(0);
+    expect(res.modelCalls.total).toBe(res.modelCalls.selection + res.modelCalls.estimation);
+    expect(res.provenance.model).toMatchObject({ file: cnn, format: 'onnx', backend: 'onnx:cpu' });
+    expect(res.provenance.model!.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(res.provenance.device).toBe('cpu');
     for (const f of ['strength.svg', 'strength.png', 'heatmap-0.png'])
       expect(existsSync(join(out, f))).toBe(true);
+    // --heatmaps 1: one heat map only, and the result lists it.
+    expect(existsSync(join(out, 'heatmap-1.png'))).toBe(false);
+    expect(res.outputs).toMatchObject({
+      strength: { svg: join(out, 'strength.svg'), png: join(out, 'strength.png') },
+      heatmaps: [join(out, 'heatmap-0.png')],
+    });
+    const heat = readFileSync(join(out, 'heatmap-0.png'));
+    expect(heat.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+    // Three panels side by side (image, low orders, high orders): wider than tall.
+    const size = pngSize(heat);
+    expect(size.width).toBeGreaterThan(2 * size.height);
   });
 
   it('analyze vision masks a feature map named in meta.json', async () => {
     const out = join(tmp.dir, 'fm');
-    const r = await runCli([
+    const args = (featureMap: string, dir: string) => [
       'analyze',
       'vision',
       '--model',
       cnn,
       '--feature-map',
+      featureMap,
       '--grid',
       '4',
       '--pairs',
@@ -75,14 +112,63 @@ describe('orderlens analyze vision / structure', () => {
       '--heatmaps',
       '0',
       '--out',
-      out,
+      dir,
       '-q',
-    ]);
+    ];
+    const r = await runCli(args('meta', out));
     expect(r.stderr).toBe('');
-    expect(r.stdout).toMatch(/4×4 cells of relu2/);
-    const res = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
-    expect(res.details.players).toBe('feature map relu2');
-    expect(res.details.instability).toBeNull();
+    expect(r.code).toBe(0);
+    const res = resultOf(out);
+    expect(res.samples).toHaveLength(1);
+    expect(res.samples[0].players).toEqual({ kind: 'feature-map', n: 16, rows: 4, cols: 4, tensor: 'relu2', height: 32, width: 32 });
+    expect(res.aggregate.instability).toBeNull();
+    // The prefix ran once for the one image; every coalition ran the suffix only.
+    expect(res.modelCalls['feature-map-prefix']).toBe(1);
+    expect(res.modelCalls.estimation).toBe(res.samples[0].modelCalls - 1);
+    expect(res.modelCalls.total).toBe(res.modelCalls.selection + res.modelCalls.estimation + 1);
+    expect(existsSync(join(out, 'heatmap-0.png'))).toBe(false);
+    // Naming the tensor gives the same numbers as taking it from meta.json.
+    const named = join(tmp.dir, 'fm-named');
+    expect((await runCli(args('relu2', named))).code).toBe(0);
+    expect(resultOf(named).aggregate).toEqual(res.aggregate);
+    expect(resultOf(named).samples.map(({ wallTimeMs: _t, ...x }) => x)).toEqual(res.samples.map(({ wallTimeMs: _t, ...x }) => x));
+    // --feature-map needs a value now.
+    const bare = await runCli(['analyze', 'vision', '--model', cnn, '--out', join(tmp.dir, 'fm-bare'), '-q', '--feature-map']);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/error: option '--feature-map <tensor>' argument missing/);
+  });
+
+  it('refuses a model without meta.json normalisation unless --mean/--std or --no-normalization', async () => {
+    const dir = join(tmp.dir, 'no-meta');
+    mkdirSync(dir, { recursive: true });
+    const bare = join(dir, 'model.onnx');
+    copyFileSync(cnn, bare);
+    const args = (model: string, out: string, ...more: string[]) => [
+      'analyze', 'vision', '--model', model, '--dataset', 'cifar10', '--grid', '2', '--pairs', '2', '--contexts', '2',
+      '--ratios', '0,1', '--repeats', '1', '--samples', '1', '--heatmaps', '0', '--seed', '2', '--out', join(tmp.dir, out), '-q', ...more,
+    ];
+    const refused = await runCli(args(bare, 'nm-refused'));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(
+      /^error: --model: .*no-meta\/model\.onnx has no meta\.json with its normalisation; give --mean and --std .*--no-normalization/,
+    );
+    expect(existsSync(join(tmp.dir, 'nm-refused', 'result.json'))).toBe(false);
+    // The fixture's own normalisation given by hand: the numbers of the model with its meta.json.
+    const withMeta = await runCli(args(cnn, 'nm-meta'));
+    expect(withMeta.code).toBe(0);
+    const byHand = await runCli(
+      args(bare, 'nm-hand', '--mean', '0.4923484949448535,0.48388209826899475,0.4475366134344365', '--std', '0.24370795311912563,0.2417897825591656,0.25980953636663595'),
+    );
+    expect(byHand.stderr).toBe('');
+    expect(byHand.code).toBe(0);
+    const a = resultOf(join(tmp.dir, 'nm-meta'));
+    const b = resultOf(join(tmp.dir, 'nm-hand'));
+    expect(b.samples.map((x) => x.index)).toEqual(a.samples.map((x) => x.index));
+    b.aggregate.raw.forEach((v, k) => expect(v).toBeCloseTo(a.aggregate.raw[k], 6));
+    // --no-normalization is accepted (raw pixels·scale), and gives other numbers.
+    const raw = await runCli(args(bare, 'nm-raw', '--no-normalization', '--all-samples'));
+    expect(raw.code).toBe(0);
+    expect(resultOf(join(tmp.dir, 'nm-raw')).provenance.model!.file).toBe(bare);
   });
 
   it('structure writes accuracy curves and areas', async () => {
@@ -203,7 +289,10 @@ describe('orderlens train vision and the pretrained nsfwjs network', () => {
       '-q',
     ]);
     expect(an.stderr).toBe('');
-    expect(an.stdout).toMatch(/analyze vision: 1 samples, n = 16/);
+    expect(an.stdout).toMatch(/analyze vision: 1 samples, n = 16, .* model calls on tfjs:/);
+    const trained = resultOf(join(out, 'an'));
+    expect(trained.provenance.model).toMatchObject({ file: join(out, 'model.json'), format: 'tfjs' });
+    expect(trained.samples[0].players).toMatchObject({ kind: 'grid', n: 16, rows: 4, cols: 4 });
     const bad = await runCli([
       'train',
       'vision',
@@ -255,9 +344,14 @@ describe('orderlens train vision and the pretrained nsfwjs network', () => {
     ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const res = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'));
+    const res = resultOf(out);
     // Both CIFAR images are classified Neutral (class 2), so one correct sample per class is kept.
-    expect(res.details.selection.accuracy).toBe(1);
-    expect(res.details.samples[0].label).toBe(2);
+    expect(res.selection).toMatchObject({ candidates: 2, correct: 2, accuracy: 1 });
+    expect(res.samples).toHaveLength(1);
+    expect(res.samples[0].label).toBe(2);
+    expect(res.samples[0].players).toMatchObject({ kind: 'grid', n: 4, rows: 2, cols: 2, height: 224, width: 224 });
+    expect(res.provenance.model!.format).toBe('nsfwjs');
+    expect(res.provenance.model!.file).toMatch(/orderlens-nsfwjs-mobilenet_v2[\\/]model\.json$/);
+    expect(res.modelCalls.selection).toBe(2);
   });
 });
