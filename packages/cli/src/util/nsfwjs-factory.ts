@@ -1,6 +1,12 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OrderlensInputError, runners, type OpenModelRequest, type OpenedModel, type RunnerFactory } from '@orderlens/core';
+import {
+  OrderlensInputError,
+  runners,
+  type OpenModelRequest,
+  type OpenedModel,
+  type RunnerFactory,
+} from '@orderlens/core';
 import { tfjsRunnerFactory } from '@orderlens/runtime-tfjs';
 import { materializeNsfwjs, type NsfwjsVariant } from '@orderlens/vision';
 
@@ -17,7 +23,10 @@ export const nsfwjsRunnerFactory: RunnerFactory = {
   async open(request: OpenModelRequest): Promise<OpenedModel> {
     const variant = (request.spec.split(':')[1] ?? 'mobilenet_v2') as NsfwjsVariant;
     if (variant !== 'mobilenet_v2' && variant !== 'mobilenet_v2_mid')
-      throw new OrderlensInputError(request.field ?? '--model', `unknown nsfwjs variant "${variant}"; expected mobilenet_v2 or mobilenet_v2_mid`);
+      throw new OrderlensInputError(
+        request.field ?? '--model',
+        `unknown nsfwjs variant "${variant}"; expected mobilenet_v2 or mobilenet_v2_mid`,
+      );
     const files = materializeNsfwjs(join(tmpdir(), `orderlens-nsfwjs-${variant}`), variant, import.meta.url);
     const opened = await tfjsRunnerFactory.open({ ...request, spec: files.modelJson });
     return { ...opened, format: 'nsfwjs' };

@@ -42,7 +42,10 @@ export function packageVersions(): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of ['@orderlens/core', '@orderlens/cli', ...PLUGIN_PACKAGES]) {
     try {
-      const path = name === '@orderlens/cli' ? new URL('../../package.json', import.meta.url) : require.resolve(`${name}/package.json`);
+      const path =
+        name === '@orderlens/cli'
+          ? new URL('../../package.json', import.meta.url)
+          : require.resolve(`${name}/package.json`);
       out[name] = (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
     } catch {
       // Not installed.

@@ -1,5 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { OrderlensInputError, parseResult, toJsonText, writeJsonAtomic, type InteractionResult } from '@orderlens/core';
+import {
+  OrderlensInputError,
+  parseResult,
+  toJsonText,
+  writeJsonAtomic,
+  type InteractionResult,
+} from '@orderlens/core';
 import type { CliIo } from './io.js';
 
 /**

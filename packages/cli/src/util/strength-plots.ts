@@ -25,7 +25,11 @@ export async function writeStrengthPlot(
     const { n, ratios, aggregate } = result;
     if (n <= 40 && !seenN.has(n)) {
       seenN.add(n);
-      theory.push({ label: `theory F̂(m), n = ${n}`, ratios, values: normMean(theoryStrength(n, result.orders)) });
+      theory.push({
+        label: `theory F̂(m), n = ${n}`,
+        ratios,
+        values: normMean(theoryStrength(n, result.orders)),
+      });
     }
     const nEff = aggregate.theory.effectiveN;
     if (nEff !== undefined && nEff > 2) {

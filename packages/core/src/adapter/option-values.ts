@@ -9,9 +9,14 @@ export function flagName(d: OptionDescriptor): string {
 function parseNumber(d: OptionDescriptor, raw: unknown, field: string, integer: boolean): number {
   const v = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : NaN;
   if (!Number.isFinite(v) || (integer && !Number.isInteger(v)))
-    throw new OrderlensInputError(field, `expected ${integer ? 'an integer' : 'a number'}, got ${JSON.stringify(raw)}`);
-  if (d.min !== undefined && v < d.min) throw new OrderlensInputError(field, `expected at least ${d.min}, got ${v}`);
-  if (d.max !== undefined && v > d.max) throw new OrderlensInputError(field, `expected at most ${d.max}, got ${v}`);
+    throw new OrderlensInputError(
+      field,
+      `expected ${integer ? 'an integer' : 'a number'}, got ${JSON.stringify(raw)}`,
+    );
+  if (d.min !== undefined && v < d.min)
+    throw new OrderlensInputError(field, `expected at least ${d.min}, got ${v}`);
+  if (d.max !== undefined && v > d.max)
+    throw new OrderlensInputError(field, `expected at most ${d.max}, got ${v}`);
   return v;
 }
 
@@ -54,7 +59,10 @@ export function parseAdapterOptions(
       case 'list': {
         const items = Array.isArray(value) ? value : String(value).split(',');
         if (items.length === 0 || items.some((x) => String(x).trim() === ''))
-          throw new OrderlensInputError(field, `expected a comma-separated list of numbers, got ${JSON.stringify(value)}`);
+          throw new OrderlensInputError(
+            field,
+            `expected a comma-separated list of numbers, got ${JSON.stringify(value)}`,
+          );
         out[d.key] = items.map((x) => parseNumber(d, typeof x === 'string' ? x.trim() : x, field, false));
         break;
       }

@@ -4,12 +4,7 @@
  * between region centroids or a table of attributes without knowing the adapter.
  */
 export type PlayersDescriptor =
-  | GridPlayers
-  | FeatureMapPlayers
-  | WordPlayers
-  | RegionPlayers
-  | AttributePlayers
-  | GenericPlayers;
+  GridPlayers | FeatureMapPlayers | WordPlayers | RegionPlayers | AttributePlayers | GenericPlayers;
 
 /** Patches of an image on a `rows × cols` grid (player `r·cols + c`). */
 export interface GridPlayers {

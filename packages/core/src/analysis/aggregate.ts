@@ -19,7 +19,11 @@ export function aggregateSamples(
   requireInput(samples.length > 0, 'samples', 'expected at least one sample');
   const per = samples.map((s) => s.strength);
   per.forEach((row, s) =>
-    requireInput(row.length === orders.length, `samples[${s}].strength`, `expected ${orders.length} orders, got ${row.length}`),
+    requireInput(
+      row.length === orders.length,
+      `samples[${s}].strength`,
+      `expected ${orders.length} orders, got ${row.length}`,
+    ),
   );
   const raw = orders.map((_, k) => per.reduce((a, row) => a + row[k], 0) / per.length);
   // Over samples (the spread a reader compares curves by) plus the estimator's own context
@@ -31,18 +35,29 @@ export function aggregateSamples(
     return Math.sqrt(between + within);
   });
   const repeats = samples.every((s) => (s.strengthByRepeat?.length ?? 0) >= 2)
-    ? Array.from({ length: samples[0].strengthByRepeat!.length }, (_, r) => samples.map((s) => s.strengthByRepeat![r]))
+    ? Array.from({ length: samples[0].strengthByRepeat!.length }, (_, r) =>
+        samples.map((s) => s.strengthByRepeat![r]),
+      )
     : undefined;
   const F = theoryStrength(n, [...orders]);
   const J = strengthCurve(per, 'mean', [...orders]);
   const jHat = raw.map((v) => v / (raw[0] || 1));
-  const fit = ratios.length >= 2 && raw[0] > 0 && jHat.every((v) => Number.isFinite(v) && v >= 0) ? fitEffectiveN([...ratios], jHat) : undefined;
+  const fit =
+    ratios.length >= 2 && raw[0] > 0 && jHat.every((v) => Number.isFinite(v) && v >= 0)
+      ? fitEffectiveN([...ratios], jHat)
+      : undefined;
   const andOr = samples.every((s) => s.andOr)
     ? {
-        and: samples[0].andOr!.strengthByOrder.and.map((_, o) => samples.reduce((a, s) => a + s.andOr!.strengthByOrder.and[o], 0) / samples.length),
-        or: samples[0].andOr!.strengthByOrder.or.map((_, o) => samples.reduce((a, s) => a + s.andOr!.strengthByOrder.or[o], 0) / samples.length),
+        and: samples[0].andOr!.strengthByOrder.and.map(
+          (_, o) => samples.reduce((a, s) => a + s.andOr!.strengthByOrder.and[o], 0) / samples.length,
+        ),
+        or: samples[0].andOr!.strengthByOrder.or.map(
+          (_, o) => samples.reduce((a, s) => a + s.andOr!.strengthByOrder.or[o], 0) / samples.length,
+        ),
         salientCount: samples[0].andOr!.strengthByOrder.and.map(
-          (_, o) => samples.reduce((a, s) => a + s.andOr!.salient.filter((t) => t.order === o).length, 0) / samples.length,
+          (_, o) =>
+            samples.reduce((a, s) => a + s.andOr!.salient.filter((t) => t.order === o).length, 0) /
+            samples.length,
         ),
       }
     : undefined;

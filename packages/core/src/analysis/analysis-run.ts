@@ -49,7 +49,10 @@ export function openAnalysisRun(options: {
       );
   }
   if (options.resume && !existsSync(manifestPath))
-    throw new OrderlensInputError('--resume', `there is no run to resume in ${options.out} (no ${manifestPath})`);
+    throw new OrderlensInputError(
+      '--resume',
+      `there is no run to resume in ${options.out} (no ${manifestPath})`,
+    );
   const store = RunStore.open({
     dir,
     command: options.command,
@@ -71,7 +74,12 @@ export function markRunComplete(store: RunStore, samples: number): void {
 }
 
 /** The error of an interrupted analysis: what was saved, what was dropped, how to continue. */
-export function interruptedRun(store: RunStore, saved: number, total: number, dropped?: string): InterruptedError {
+export function interruptedRun(
+  store: RunStore,
+  saved: number,
+  total: number,
+  dropped?: string,
+): InterruptedError {
   return new InterruptedError(
     `interrupted: ${dropped ? `${dropped} was dropped; ` : ''}${saved} of ${total} samples saved in ${store.dir}; run the same command with --resume to continue`,
   );

@@ -17,8 +17,20 @@ export type AnalysisEvent =
   | { readonly type: 'log'; readonly message: string }
   | { readonly type: 'warning'; readonly message: string }
   | { readonly type: 'selected'; readonly samples: number; readonly resumed: number }
-  | { readonly type: 'progress'; readonly sample: number; readonly samples: number; readonly done: number; readonly total: number }
-  | { readonly type: 'sample'; readonly sample: number; readonly samples: number; readonly id: string; readonly modelCalls: number };
+  | {
+      readonly type: 'progress';
+      readonly sample: number;
+      readonly samples: number;
+      readonly done: number;
+      readonly total: number;
+    }
+  | {
+      readonly type: 'sample';
+      readonly sample: number;
+      readonly samples: number;
+      readonly id: string;
+      readonly modelCalls: number;
+    };
 
 /** Options of {@link runAnalysis}. */
 export interface AnalysisOptions {
@@ -79,7 +91,11 @@ export async function runAnalysis(options: AnalysisOptions): Promise<Interaction
   const emit = options.onEvent ?? (() => undefined);
   const { session, model, estimator } = options;
   const batchSize = options.batchSize ?? 256;
-  requireInput(Number.isInteger(batchSize) && batchSize > 0, '--batch-size', `expected a positive integer, got ${batchSize}`);
+  requireInput(
+    Number.isInteger(batchSize) && batchSize > 0,
+    '--batch-size',
+    `expected a positive integer, got ${batchSize}`,
+  );
   const store: RunStore | undefined = options.run
     ? openAnalysisRun({
         out: options.run.out,
@@ -107,7 +123,12 @@ export async function runAnalysis(options: AnalysisOptions): Promise<Interaction
   let stored = store?.get<StoredSelection>('selection');
   if (!stored) {
     const before = gateway.calls;
-    const sel = await selectSamples(session, gateway.wrap(model.runner, 'selection'), options.selection, batchSize);
+    const sel = await selectSamples(
+      session,
+      gateway.wrap(model.runner, 'selection'),
+      options.selection,
+      batchSize,
+    );
     stored = { selection: sel, calls: diff(gateway.calls, before) };
     store?.put('selection', stored);
   }
@@ -192,16 +213,26 @@ export async function runAnalysis(options: AnalysisOptions): Promise<Interaction
       emit({ type: 'sample', sample: s, samples: S, id, modelCalls: sample.modelCalls });
     } catch (e) {
       if (options.signal?.aborted && store)
-        throw interruptedRun(store, countDone(store, S, unitOf), S, `sample ${s + 1} (${id}), which was under way,`);
+        throw interruptedRun(
+          store,
+          countDone(store, S, unitOf),
+          S,
+          `sample ${s + 1} (${id}), which was under way,`,
+        );
       throw withSample(e, id);
     } finally {
       await players.dispose?.();
     }
   }
   n ??= samples[0].players.n;
-  ({ orders, ratios } = orders && ratios ? { orders, ratios } : estimator.orders(n, options.estimatorOptions));
+  ({ orders, ratios } =
+    orders && ratios ? { orders, ratios } : estimator.orders(n, options.estimatorOptions));
   for (const [s, smp] of samples.entries())
-    requireInput(smp.players.n === n, `samples[${s}]`, `has ${smp.players.n} players, the others ${n}: results over different player counts are not averaged`);
+    requireInput(
+      smp.players.n === n,
+      `samples[${s}]`,
+      `has ${smp.players.n} players, the others ${n}: results over different player counts are not averaged`,
+    );
 
   const result: InteractionResult = {
     schema: RESULT_SCHEMA,
@@ -240,7 +271,8 @@ export async function runAnalysis(options: AnalysisOptions): Promise<Interaction
 
 function diff(after: CallCounts, before: CallCounts): CallCounts {
   const out = emptyCallCounts();
-  for (const k of ['selection', 'estimation', 'feature-map-prefix', 'attack'] as const) out[k] = after[k] - before[k];
+  for (const k of ['selection', 'estimation', 'feature-map-prefix', 'attack'] as const)
+    out[k] = after[k] - before[k];
   out.total = after.total - before.total;
   return out;
 }
@@ -254,7 +286,12 @@ function countDone(store: RunStore | undefined, S: number, unitOf: (s: number) =
 
 /** Adds the sample id to an error's message, keeping its type (input errors stay input errors). */
 function withSample(e: unknown, id: string): unknown {
-  if (e instanceof Error && !e.message.includes(id) && e.name !== 'AbortError' && e.name !== 'InterruptedError')
+  if (
+    e instanceof Error &&
+    !e.message.includes(id) &&
+    e.name !== 'AbortError' &&
+    e.name !== 'InterruptedError'
+  )
     e.message = `${e.message} (sample ${id})`;
   return e;
 }

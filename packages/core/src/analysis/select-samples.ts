@@ -41,7 +41,8 @@ export async function selectSamples(
       const end = Math.min(N, start + batchSize);
       const out = await runner.run(await session.inputs(start, end));
       requireInput(out.rows === end - start, 'model output', `expected ${end - start} rows, got ${out.rows}`);
-      for (let r = 0; r < out.rows; r++) if (predictedClass(out, r) === labels[start + r]) eligible.push(start + r);
+      for (let r = 0; r < out.rows; r++)
+        if (predictedClass(out, r) === labels[start + r]) eligible.push(start + r);
     }
     correct = eligible.length;
     requireInput(correct > 0, 'data', `the model classifies none of the ${N} samples correctly`);
@@ -63,7 +64,7 @@ export async function selectSamples(
     const queues = [...byClass.entries()].sort((a, b) => a[0] - b[0]).map((e) => e[1]);
     const pos = queues.map(() => 0);
     indices = [];
-    for (let took = true; took && indices.length < want; ) {
+    for (let took = true; took && indices.length < want;) {
       took = false;
       for (let q = 0; q < queues.length && indices.length < want; q++)
         if (pos[q] < queues[q].length) {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { extractAndOr } from '../and-or/and-or-extraction.js';
+import { salientInteractions, salientStrengthByOrder } from '../and-or/and-or-salient.js';
 import { requireInput } from '../errors/errors.js';
 import { gameTable } from '../exact/exact-interactions.js';
 import type { Game } from '../game/game.js';
-import { bitCount as popcount } from '../math/combinatorics.js';
 import { exactFromTable } from '../exact/exact-interactions.js';
 import { meanAbsOverPairs } from '../strength/mean-abs.js';
 import type { Estimator, EstimatorContext, SampleEstimate } from './estimator.js';
@@ -14,11 +14,12 @@ export const AND_OR_MAX_PLAYERS = 20;
 /** Options of the `and-or` estimator. */
 export const andOrOptionsSchema = z
   .object({
+    /** `orderlens` (sparsest pure split start, best iterate) or `authors` (their code's conventions; docs/and-or.md). */
+    preset: z.enum(['orderlens', 'authors']).default('orderlens'),
     niter: z.number().int().min(0).max(10_000_000).default(20_000),
-    qthres: z.number().min(0).default(0.02),
+    /** Noise bound (default per preset). */
+    qthres: z.number().min(0).optional(),
     lr: z.number().positive().optional(),
-    /** Salient threshold as a fraction of the largest |I| (papers: 0.05 or 0.01). */
-    salientFraction: z.number().min(0).max(1).default(0.05),
   })
   .strict();
 
@@ -40,7 +41,11 @@ export const andOrEstimator: Estimator<AndOrEstimatorOptions> = {
     const orders = Array.from({ length: Math.max(0, n - 1) }, (_, m) => m);
     return { orders, ratios: orders.map((m) => (n > 2 ? m / (n - 2) : 0)) };
   },
-  async estimate(game: Game, options: AndOrEstimatorOptions, context: EstimatorContext): Promise<SampleEstimate> {
+  async estimate(
+    game: Game,
+    options: AndOrEstimatorOptions,
+    context: EstimatorContext,
+  ): Promise<SampleEstimate> {
     const t0 = performance.now();
     const n = game.n;
     requireInput(
@@ -50,49 +55,28 @@ export const andOrEstimator: Estimator<AndOrEstimatorOptions> = {
     );
     const before = game.modelCalls ?? 0;
     const values = await gameTable(game, { maxPlayers: AND_OR_MAX_PLAYERS, signal: context.signal });
-    const dec = extractAndOr(values, { niter: options.niter, qthres: options.qthres, lr: options.lr });
+    const dec = extractAndOr(values, {
+      preset: options.preset,
+      niter: options.niter,
+      ...(options.qthres !== undefined ? { qthres: options.qthres } : {}),
+      ...(options.lr !== undefined ? { lr: options.lr } : {}),
+      signal: context.signal,
+    });
     const { orders, ratios } = this.orders(n, options);
     const exact = exactFromTable(values);
-    let maxAbs = 0;
-    for (let t = 1; t < dec.and.length; t++) maxAbs = Math.max(maxAbs, Math.abs(dec.and[t]), Math.abs(dec.or[t]));
-    const tau = options.salientFraction * maxAbs;
-    const andByOrder = new Array<number>(n + 1).fill(0);
-    const orByOrder = new Array<number>(n + 1).fill(0);
-    const salient: Array<{ mask: number; kind: 'and' | 'or'; value: number; order: number }> = [];
-    for (let t = 1; t < dec.and.length; t++) {
-      const order = popcount(t);
-      if (Math.abs(dec.and[t]) >= tau && tau > 0) {
-        salient.push({ mask: t, kind: 'and', value: dec.and[t], order });
-        andByOrder[order] += Math.abs(dec.and[t]);
-      }
-      if (Math.abs(dec.or[t]) >= tau && tau > 0) {
-        salient.push({ mask: t, kind: 'or', value: dec.or[t], order });
-        orByOrder[order] += Math.abs(dec.or[t]);
-      }
-    }
-    salient.sort((a, b) => Math.abs(b.value) - Math.abs(a.value));
-    // Reconstruction from the salient terms only: how much the sparse explanation leaves out.
-    let err = 0;
-    let norm = 0;
-    for (let s = 0; s < values.length; s++) {
-      let h = 0;
-      for (const t of salient) {
-        if (t.kind === 'and' ? (t.mask & s) === t.mask : (t.mask & s) !== 0) h += t.value;
-      }
-      err += (values[s] - values[0] - h) ** 2;
-      norm += (values[s] - values[0]) ** 2;
-    }
+    const salient = salientInteractions(dec);
+    const byOrder = salientStrengthByOrder(dec);
     return {
       orders,
       ratios,
       strength: meanAbsOverPairs(exact.multiOrder!.values, orders.length),
       multiOrder: exact.multiOrder,
       andOr: {
-        preset: 'orderlens',
+        preset: options.preset,
         salient,
-        strengthByOrder: { and: andByOrder, or: orByOrder },
-        threshold: tau,
-        reconstructionError: norm > 0 ? Math.sqrt(err / norm) : 0,
+        strengthByOrder: byOrder,
+        threshold: dec.tau,
+        reconstructionError: dec.salientReconstructionError,
         matchingResidual: dec.matchingResidual,
         initialLoss: dec.initialLoss,
         finalLoss: dec.finalLoss,

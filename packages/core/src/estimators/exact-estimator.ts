@@ -38,7 +38,11 @@ export const exactEstimator: Estimator<ExactEstimatorOptions> = {
   options: exactOptionsSchema,
   usesPairs: false,
   orders: exactOrders,
-  async estimate(game: Game, options: ExactEstimatorOptions, context: EstimatorContext): Promise<SampleEstimate> {
+  async estimate(
+    game: Game,
+    options: ExactEstimatorOptions,
+    context: EstimatorContext,
+  ): Promise<SampleEstimate> {
     const t0 = performance.now();
     const n = game.n;
     requireInput(n >= 2, 'players', `the exact estimator needs at least 2 players, got ${n}`);

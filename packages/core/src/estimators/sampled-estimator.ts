@@ -13,7 +13,10 @@ import type { Estimator, EstimatorContext, SampleEstimate } from './estimator.js
 export const sampledOptionsSchema = z
   .object({
     /** Order ratios `r`, orders `floor((n−2)·r)` (default the 13 paper ratios). */
-    ratios: z.array(z.number().min(0).max(1)).min(1).default([...PAPER_RATIOS]),
+    ratios: z
+      .array(z.number().min(0).max(1))
+      .min(1)
+      .default([...PAPER_RATIOS]),
     /** Contexts per (pair, order) (ICLR 2022: 100). */
     contexts: z.number().int().min(1).max(1_000_000).default(100),
     /** Runs with fresh contexts, for the instability (1 skips it). */
@@ -39,7 +42,11 @@ function sampledOrders(n: number, options: SampledEstimatorOptions): { orders: n
  * randomness therefore depends on the seed and the sample index only: a sample computed alone,
  * in a full run, after a resume or by another worker gives the same values.
  */
-function sampledEstimator(name: string, mode: SamplingMode, description: string): Estimator<SampledEstimatorOptions> {
+function sampledEstimator(
+  name: string,
+  mode: SamplingMode,
+  description: string,
+): Estimator<SampledEstimatorOptions> {
   return {
     name,
     description,
@@ -47,7 +54,11 @@ function sampledEstimator(name: string, mode: SamplingMode, description: string)
     options: sampledOptionsSchema,
     usesPairs: true,
     orders: sampledOrders,
-    async estimate(game: Game, options: SampledEstimatorOptions, context: EstimatorContext): Promise<SampleEstimate> {
+    async estimate(
+      game: Game,
+      options: SampledEstimatorOptions,
+      context: EstimatorContext,
+    ): Promise<SampleEstimate> {
       const t0 = performance.now();
       const { seed, sampleIndex: s } = context;
       requireInput(game.n >= 2, 'players', `sampled estimators need at least 2 players, got ${game.n}`);
@@ -77,7 +88,9 @@ function sampledEstimator(name: string, mode: SamplingMode, description: string)
         firstEstimate ??= res.strengthEstimate;
         // The estimator's strength (the plain mean of |Î| unless a corrected one was asked for).
         strengthByRepeat.push(
-          options.strength === 'plain' ? meanAbsOverPairs(mo.values, mo.orders.length) : [...res.strengthEstimate.meanAbs],
+          options.strength === 'plain'
+            ? meanAbsOverPairs(mo.values, mo.orders.length)
+            : [...res.strengthEstimate.meanAbs],
         );
         requested += res.modelCalls;
       }

@@ -60,7 +60,13 @@ export function explicitPairs(list: ReadonlyArray<readonly [number, number]>): P
     pairs: ({ players }) =>
       list.map(([a, b], k) => {
         requireInput(
-          Number.isInteger(a) && Number.isInteger(b) && a !== b && a >= 0 && b >= 0 && a < players.n && b < players.n,
+          Number.isInteger(a) &&
+            Number.isInteger(b) &&
+            a !== b &&
+            a >= 0 &&
+            b >= 0 &&
+            a < players.n &&
+            b < players.n,
           `pairs[${k}]`,
           `expected two different players in 0…${players.n - 1}, got [${a}, ${b}]`,
         );
@@ -107,14 +113,21 @@ export function spatialPairs(options: { k: number; count?: number }): PairStrate
     description: `each region with its ${options.k} nearest regions${options.count ? `, ${options.count} drawn` : ''}`,
     parameters: { ...options },
     pairs: ({ players, rng }) => {
-      requireInput(players.kind === 'regions', 'pairs', `spatial pairs need region players, got ${players.kind} players`);
+      requireInput(
+        players.kind === 'regions',
+        'pairs',
+        `spatial pairs need region players, got ${players.kind} players`,
+      );
       const c = players.centroids;
       const seen = new Set<number>();
       const cands: PlayerPair[] = [];
       for (let i = 0; i < players.n; i++) {
         const order = Array.from({ length: players.n }, (_, j) => j)
           .filter((j) => j !== i)
-          .map((j) => ({ j, d: (c[i][0] - c[j][0]) ** 2 + (c[i][1] - c[j][1]) ** 2 + (c[i][2] - c[j][2]) ** 2 }))
+          .map((j) => ({
+            j,
+            d: (c[i][0] - c[j][0]) ** 2 + (c[i][1] - c[j][1]) ** 2 + (c[i][2] - c[j][2]) ** 2,
+          }))
           // Ties broken by index so the pairs never depend on sort stability.
           .sort((a, b) => a.d - b.d || a.j - b.j);
         for (const { j } of order.slice(0, options.k)) {

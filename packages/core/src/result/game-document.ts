@@ -28,7 +28,9 @@ export function gameResultDocument(
   const ratios = mo?.ratios ?? orders.map((m) => (n > 2 ? m / (n - 2) : 0));
   const strength = mo ? meanAbsOverPairs(mo.values, orders.length) : [];
   const residuals = estimate.residuals
-    ? Object.fromEntries(Object.entries(estimate.residuals).map(([k, v]) => [k, Number.isFinite(v) ? v : null]))
+    ? Object.fromEntries(
+        Object.entries(estimate.residuals).map(([k, v]) => [k, Number.isFinite(v) ? v : null]),
+      )
     : undefined;
   const sample: SampleResult = {
     id: 'game',
@@ -61,7 +63,13 @@ export function gameResultDocument(
     samples: [sample],
     aggregate: orders.length
       ? aggregateSamples([sample], n, orders, ratios)
-      : { strength: { orders: [], J: [], normalization: 'mean' }, strengthPerSample: { orders: [], J: [], normalization: 'per-sample-mean' }, raw: [], instability: null, theory: { n, values: [] } },
+      : {
+          strength: { orders: [], J: [], normalization: 'mean' },
+          strengthPerSample: { orders: [], J: [], normalization: 'per-sample-mean' },
+          raw: [],
+          instability: null,
+          theory: { n, values: [] },
+        },
     modelCalls: calls,
     provenance: {
       packages: info.packages ?? {},

@@ -62,7 +62,9 @@ const multiOrderSchema = z.object({
 const andOrSchema = z.object({
   preset: z.string(),
   /** Salient sets as bit masks, with their interaction and kind. */
-  salient: z.array(z.object({ mask: z.number().int(), kind: z.enum(['and', 'or']), value: num, order: z.number().int() })),
+  salient: z.array(
+    z.object({ mask: z.number().int(), kind: z.enum(['and', 'or']), value: num, order: z.number().int() }),
+  ),
   /** Σ|I| of salient interactions per order (0 … n). */
   strengthByOrder: z.object({ and: numArray, or: numArray }),
   threshold: num,
@@ -148,9 +150,7 @@ export const interactionResultSchema = z.object({
       effectiveN: z.number().int().optional(),
       effectiveCurve: numArray.optional(),
     }),
-    andOr: z
-      .object({ and: numArray, or: numArray, salientCount: numArray })
-      .optional(),
+    andOr: z.object({ and: numArray, or: numArray, salientCount: numArray }).optional(),
   }),
   selection: z
     .object({
@@ -206,7 +206,10 @@ export function parseResult(value: unknown, source = 'result'): InteractionResul
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-    throw new OrderlensInputError(`${source}${path}`, `not a valid ${RESULT_SCHEMA} document: ${issue.message}`);
+    throw new OrderlensInputError(
+      `${source}${path}`,
+      `not a valid ${RESULT_SCHEMA} document: ${issue.message}`,
+    );
   }
   return parsed.data;
 }

@@ -16,7 +16,10 @@ export const AUTO_DEVICE_ORDER: readonly Exclude<DeviceName, 'auto'>[] = ['cuda'
 export function parseDevice(raw: string | undefined, field = '--device'): DeviceName {
   const v = (raw ?? 'auto').trim().toLowerCase();
   if (!(DEVICE_NAMES as readonly string[]).includes(v))
-    throw new OrderlensInputError(field, `unknown device "${raw}"; expected one of ${DEVICE_NAMES.join(', ')}`);
+    throw new OrderlensInputError(
+      field,
+      `unknown device "${raw}"; expected one of ${DEVICE_NAMES.join(', ')}`,
+    );
   return v as DeviceName;
 }
 

@@ -16,7 +16,8 @@ import { ONNX_PROVIDERS, providerUnavailableReason, type OnnxProvider } from '..
 
 /** ONNX file inside a Hugging Face-style folder: `onnx/model.onnx` first, then `model.onnx`. */
 export function onnxFileIn(dir: string): string | undefined {
-  for (const rel of [join('onnx', 'model.onnx'), 'model.onnx']) if (existsSync(join(dir, rel))) return join(dir, rel);
+  for (const rel of [join('onnx', 'model.onnx'), 'model.onnx'])
+    if (existsSync(join(dir, rel))) return join(dir, rel);
   return undefined;
 }
 
@@ -46,7 +47,12 @@ export const onnxRunnerFactory: RunnerFactory = {
     const { file: given, dir } = modelFile(request.spec, field);
     const file = statSync(given).isDirectory() ? onnxFileIn(given) : given;
     if (!file) throw new OrderlensInputError(field, `${given} holds no onnx/model.onnx or model.onnx`);
-    const providers = devicesToTry(request.device, 'onnx', this.devices, availableOnnxProviders()) as OnnxProvider[];
+    const providers = devicesToTry(
+      request.device,
+      'onnx',
+      this.devices,
+      availableOnnxProviders(),
+    ) as OnnxProvider[];
     const runner = await OnnxRunner.create(file, {
       providers,
       intraOpNumThreads: request.threads,

@@ -63,16 +63,17 @@ export const tfjsRunnerFactory: RunnerFactory = {
   description: 'TensorFlow.js model.json (Layers or Graph), wasm or tfjs-node(-gpu) when installed',
   devices: ['cuda', 'cpu', 'wasm'],
   accepts(spec: string): boolean {
-    return spec.toLowerCase().endsWith('.json') || (!spec.toLowerCase().endsWith('.onnx') && existsSync(join(spec, 'model.json')));
+    return (
+      spec.toLowerCase().endsWith('.json') ||
+      (!spec.toLowerCase().endsWith('.onnx') && existsSync(join(spec, 'model.json')))
+    );
   },
   async open(request: OpenModelRequest): Promise<OpenedModel> {
-    const given = request.spec.toLowerCase().endsWith('.json') ? request.spec : join(request.spec, 'model.json');
+    const given = request.spec.toLowerCase().endsWith('.json')
+      ? request.spec
+      : join(request.spec, 'model.json');
     const { file, dir } = modelFile(given, request.field ?? '--model');
-    const available = [
-      ...(nativeAvailable('@tensorflow/tfjs-node-gpu') ? ['cuda'] : []),
-      'cpu',
-      'wasm',
-    ];
+    const available = [...(nativeAvailable('@tensorflow/tfjs-node-gpu') ? ['cuda'] : []), 'cpu', 'wasm'];
     const devices = devicesToTry(request.device, 'tfjs', this.devices, available);
     const preference = [...new Set(devices.flatMap((d) => BACKENDS_OF[d]))];
     await initTfjs(preference, { log: request.log });

@@ -14,11 +14,38 @@ import { baselineFor, loadRows, preprocessingBeside } from './tabular-data.js';
 
 /** The tabular adapter's options. */
 export const TABULAR_OPTIONS: readonly OptionDescriptor[] = [
-  { key: 'dataset', flag: '--dataset <name>', type: 'string', description: 'built-in dataset: census (default unless --csv)' },
-  { key: 'csv', flag: '--csv <file>', type: 'string', description: 'rows of your own data (needs the preprocessing saved with the model)' },
-  { key: 'split', flag: '--split <train|test>', type: 'string', choices: ['train', 'test'], description: 'census split (default test)' },
-  { key: 'preprocessing', flag: '--preprocessing <file>', type: 'string', description: 'preprocessing.json of the model (default beside the model)' },
-  { key: 'baseline', flag: '--baseline <spec>', type: 'string', default: 'mean', description: 'absent attributes: mean (training mean), zero, median, custom:v,v,…' },
+  {
+    key: 'dataset',
+    flag: '--dataset <name>',
+    type: 'string',
+    description: 'built-in dataset: census (default unless --csv)',
+  },
+  {
+    key: 'csv',
+    flag: '--csv <file>',
+    type: 'string',
+    description: 'rows of your own data (needs the preprocessing saved with the model)',
+  },
+  {
+    key: 'split',
+    flag: '--split <train|test>',
+    type: 'string',
+    choices: ['train', 'test'],
+    description: 'census split (default test)',
+  },
+  {
+    key: 'preprocessing',
+    flag: '--preprocessing <file>',
+    type: 'string',
+    description: 'preprocessing.json of the model (default beside the model)',
+  },
+  {
+    key: 'baseline',
+    flag: '--baseline <spec>',
+    type: 'string',
+    default: 'mean',
+    description: 'absent attributes: mean (training mean), zero, median, custom:v,v,…',
+  },
 ];
 
 /**
@@ -42,10 +69,23 @@ export const tabularAdapter: ModalityAdapter = {
   defaultSelection: { rule: 'correct', samples: 100, balance: true },
   dataSources: ['census', '--csv <file>'],
   async open(request: AdapterOpenRequest): Promise<ModalitySession> {
-    const o = request.options as { dataset?: string; csv?: string; split?: string; preprocessing?: string; baseline: string };
+    const o = request.options as {
+      dataset?: string;
+      csv?: string;
+      split?: string;
+      preprocessing?: string;
+      baseline: string;
+    };
     const model = request.model;
-    if (o.csv === undefined && o.preprocessing === undefined && o.dataset === undefined && preprocessingBeside(model.file) === undefined)
-      request.warn?.(`no preprocessing.json beside ${model.file}: assuming the census preset's preprocessing`);
+    if (
+      o.csv === undefined &&
+      o.preprocessing === undefined &&
+      o.dataset === undefined &&
+      preprocessingBeside(model.file) === undefined
+    )
+      request.warn?.(
+        `no preprocessing.json beside ${model.file}: assuming the census preset's preprocessing`,
+      );
     if (o.csv !== undefined && o.dataset !== undefined)
       throw new OrderlensInputError('--csv', 'give either --csv or --dataset, not both');
     if (o.csv !== undefined && o.split !== undefined)
@@ -56,7 +96,8 @@ export const tabularAdapter: ModalityAdapter = {
     const d = rows.featureCount;
     const inputName = model.runner.inputNames[0] ?? 'x';
     const declared = model.inputs[0]?.shape;
-    const width = declared && declared.length === 2 && typeof declared[1] === 'number' ? declared[1] : undefined;
+    const width =
+      declared && declared.length === 2 && typeof declared[1] === 'number' ? declared[1] : undefined;
     requireInput(
       width === undefined || width === d,
       '--model',
@@ -72,7 +113,9 @@ export const tabularAdapter: ModalityAdapter = {
       candidates: rows.rows,
       classes: Math.max(...Array.from(rows.y)) + 1,
       candidate: (k) => ({ id: `row-${k}`, label: rows.y[k] }),
-      inputs: (start, end) => ({ [inputName]: float32Tensor(rows.x.subarray(start * d, end * d), [end - start, d]) }),
+      inputs: (start, end) => ({
+        [inputName]: float32Tensor(rows.x.subarray(start * d, end * d), [end - start, d]),
+      }),
       async players(k) {
         const row = rows.x.subarray(k * d, (k + 1) * d);
         return {

@@ -46,7 +46,10 @@ function readMeta(path: string, field: string): VisionModelMeta {
   }
 }
 
-function shapeFrom(dims: ReadonlyArray<number | string | null> | undefined, layout: ImageLayout): ImageShape | undefined {
+function shapeFrom(
+  dims: ReadonlyArray<number | string | null> | undefined,
+  layout: ImageLayout,
+): ImageShape | undefined {
   if (!dims || dims.length !== 4) return undefined;
   const d = dims.slice(1).map((v) => (typeof v === 'number' && v > 0 ? v : NaN));
   if (d.some((v) => Number.isNaN(v))) return undefined;
@@ -61,7 +64,10 @@ function metaBeside(model: OpenedModel): string | undefined {
   if (!existsSync(candidate)) return undefined;
   const rel = relative(realpathSync(dirname(model.file)), realpathSync(candidate));
   if (rel.startsWith('..') || isAbsolute(rel))
-    throw new OrderlensInputError('meta.json', `${candidate} resolves outside the model folder ${dirname(model.file)}`);
+    throw new OrderlensInputError(
+      'meta.json',
+      `${candidate} resolves outside the model folder ${dirname(model.file)}`,
+    );
   return candidate;
 }
 
@@ -80,7 +86,9 @@ export function visionModelSpec(model: OpenedModel, o: PreprocessOverrides): Vis
     : meta.input?.layout
       ? parseLayout(meta.input.layout, 'meta.input.layout')
       : defaultLayout;
-  const declared = model.inputs.find((i) => i.name === (meta.input?.name ?? model.runner.inputNames[0]))?.shape;
+  const declared = model.inputs.find(
+    (i) => i.name === (meta.input?.name ?? model.runner.inputNames[0]),
+  )?.shape;
   const shape = shapeFrom(meta.input?.shape ?? declared, layout) ?? shapeFrom(declared, layout);
   const channelOrder = (o.channelOrder ?? meta.input?.channelOrder ?? 'RGB').toUpperCase();
   if (channelOrder !== 'RGB' && channelOrder !== 'BGR')
@@ -88,7 +96,8 @@ export function visionModelSpec(model: OpenedModel, o: PreprocessOverrides): Vis
   if (o.scale !== undefined && !(o.scale > 0 && Number.isFinite(o.scale)))
     throw new OrderlensInputError('--scale', `expected a positive number, got ${o.scale}`);
   for (const [field, list] of [['--std', o.std]] as const)
-    if (list && list.some((v) => !(v > 0))) throw new OrderlensInputError(field, `expected positive values, got ${list.join(',')}`);
+    if (list && list.some((v) => !(v > 0)))
+      throw new OrderlensInputError(field, `expected positive values, got ${list.join(',')}`);
   const hasMetaNorm = meta.normalization?.mean !== undefined || meta.normalization?.std !== undefined;
   const hasUserNorm = o.mean !== undefined || o.std !== undefined;
   if (!hasMetaNorm && !hasUserNorm && !o.noNormalization)

@@ -30,21 +30,103 @@ import { VISION_DATASETS, loadVisionData } from './vision-data.js';
 /** The vision adapter's options (the generic `orderlens analyze vision` adds model, estimator and run options). */
 export const VISION_OPTIONS: readonly OptionDescriptor[] = [
   { key: 'dataset', flag: '--dataset <spec>', type: 'string', description: VISION_DATASETS },
-  { key: 'images', flag: '--images <dir>', type: 'string', description: 'folder with one subfolder of images per class (instead of --dataset)' },
-  { key: 'resize', flag: '--resize <WxH>', type: 'string', description: 'with --images: resize every image to WxH' },
-  { key: 'limit', flag: '--limit <k>', type: 'integer', min: 1, description: 'consider only the first k images as candidates' },
-  { key: 'meta', flag: '--meta <file>', type: 'string', description: 'model meta.json (input, normalisation, classes, cutTensor); default beside the model' },
-  { key: 'mean', flag: '--mean <v|v,v,v>', type: 'list', description: 'normalisation mean (in units of pixel·scale), overrides meta.json' },
-  { key: 'std', flag: '--std <v|v,v,v>', type: 'list', description: 'normalisation std, overrides meta.json' },
-  { key: 'scale', flag: '--scale <s>', type: 'number', description: 'pixel multiplier before normalisation (default 1/255)' },
-  { key: 'noNormalization', flag: '--no-normalization', type: 'boolean', description: 'the model has no meta.json and takes pixels·scale as they are (say so explicitly)' },
-  { key: 'layout', flag: '--layout <NCHW|NHWC>', type: 'string', choices: ['NCHW', 'NHWC', 'nchw', 'nhwc'], description: 'model input layout' },
-  { key: 'channelOrder', flag: '--channel-order <RGB|BGR>', type: 'string', description: 'colour channel order the model expects' },
-  { key: 'grid', flag: '--grid <side|RxC>', type: 'string', description: 'patch grid of players (default 16×16)' },
-  { key: 'vitPatch', flag: '--vit-patch <p>', type: 'integer', min: 1, description: 'grid aligned to a ViT patch size p (image/p × image/p players)' },
-  { key: 'featureMap', flag: '--feature-map <tensor>', type: 'string', description: "mask cells of an intermediate feature map (baseline 0); 'meta' takes meta.json's cutTensor" },
-  { key: 'baseline', flag: '--baseline <spec>', type: 'string', default: 'mean', description: 'absent patches: mean (dataset mean), zero, blur[:sigma], value:v[,v,v]' },
-  { key: 'heatmaps', flag: '--heatmaps <k>', type: 'integer', min: 0, default: 3, affectsResult: false, description: 'PNG heat maps (low vs high order) for the first k samples' },
+  {
+    key: 'images',
+    flag: '--images <dir>',
+    type: 'string',
+    description: 'folder with one subfolder of images per class (instead of --dataset)',
+  },
+  {
+    key: 'resize',
+    flag: '--resize <WxH>',
+    type: 'string',
+    description: 'with --images: resize every image to WxH',
+  },
+  {
+    key: 'limit',
+    flag: '--limit <k>',
+    type: 'integer',
+    min: 1,
+    description: 'consider only the first k images as candidates',
+  },
+  {
+    key: 'meta',
+    flag: '--meta <file>',
+    type: 'string',
+    description: 'model meta.json (input, normalisation, classes, cutTensor); default beside the model',
+  },
+  {
+    key: 'mean',
+    flag: '--mean <v|v,v,v>',
+    type: 'list',
+    description: 'normalisation mean (in units of pixel·scale), overrides meta.json',
+  },
+  {
+    key: 'std',
+    flag: '--std <v|v,v,v>',
+    type: 'list',
+    description: 'normalisation std, overrides meta.json',
+  },
+  {
+    key: 'scale',
+    flag: '--scale <s>',
+    type: 'number',
+    description: 'pixel multiplier before normalisation (default 1/255)',
+  },
+  {
+    key: 'noNormalization',
+    flag: '--no-normalization',
+    type: 'boolean',
+    description: 'the model has no meta.json and takes pixels·scale as they are (say so explicitly)',
+  },
+  {
+    key: 'layout',
+    flag: '--layout <NCHW|NHWC>',
+    type: 'string',
+    choices: ['NCHW', 'NHWC', 'nchw', 'nhwc'],
+    description: 'model input layout',
+  },
+  {
+    key: 'channelOrder',
+    flag: '--channel-order <RGB|BGR>',
+    type: 'string',
+    description: 'colour channel order the model expects',
+  },
+  {
+    key: 'grid',
+    flag: '--grid <side|RxC>',
+    type: 'string',
+    description: 'patch grid of players (default 16×16)',
+  },
+  {
+    key: 'vitPatch',
+    flag: '--vit-patch <p>',
+    type: 'integer',
+    min: 1,
+    description: 'grid aligned to a ViT patch size p (image/p × image/p players)',
+  },
+  {
+    key: 'featureMap',
+    flag: '--feature-map <tensor>',
+    type: 'string',
+    description: "mask cells of an intermediate feature map (baseline 0); 'meta' takes meta.json's cutTensor",
+  },
+  {
+    key: 'baseline',
+    flag: '--baseline <spec>',
+    type: 'string',
+    default: 'mean',
+    description: 'absent patches: mean (dataset mean), zero, blur[:sigma], value:v[,v,v]',
+  },
+  {
+    key: 'heatmaps',
+    flag: '--heatmaps <k>',
+    type: 'integer',
+    min: 0,
+    default: 3,
+    affectsResult: false,
+    description: 'PNG heat maps (low vs high order) for the first k samples',
+  },
 ];
 
 const grid200 = { name: 'grid' as const, count: 200, radius: 2 };
@@ -54,7 +136,8 @@ const selection = { perClass: 5, order: 'class' as const };
 export const VISION_ANALYSIS_PROTOCOLS: readonly AnalysisProtocol[] = [
   {
     name: 'lite',
-    description: 'reference estimator, 10 contexts, 200 pairs r ≤ 2 (cheapest measured route below 0.05 instability)',
+    description:
+      'reference estimator, 10 contexts, 200 pairs r ≤ 2 (cheapest measured route below 0.05 instability)',
     estimator: 'reference',
     estimatorOptions: { contexts: 10, repeats: 2, ratios: [...PAPER_RATIOS] },
     pairs: grid200,
@@ -70,7 +153,8 @@ export const VISION_ANALYSIS_PROTOCOLS: readonly AnalysisProtocol[] = [
   },
   {
     name: 'unbiased',
-    description: 'reference estimator, 30 contexts, bias-bracketed |I| (0.30× the reference calls; docs/j-accuracy.md)',
+    description:
+      'reference estimator, 30 contexts, bias-bracketed |I| (0.30× the reference calls; docs/j-accuracy.md)',
     estimator: 'reference',
     estimatorOptions: { contexts: 30, repeats: 2, ratios: [...PAPER_RATIOS], strength: 'bracket' },
     pairs: grid200,
@@ -104,12 +188,32 @@ export const visionAdapter: ModalityAdapter = {
   protocols: VISION_ANALYSIS_PROTOCOLS,
   defaultProtocol: 'lite',
   defaultSelection: { rule: 'correct', perClass: 5, order: 'class' },
-  dataSources: ['cifar10', 'cifar10-train', 'fashion-mnist[:dir]', 'cifar-bin:<file>', 'idx:<images>,<labels>', '--images <dir>'],
+  dataSources: [
+    'cifar10',
+    'cifar10-train',
+    'fashion-mnist[:dir]',
+    'cifar-bin:<file>',
+    'idx:<images>,<labels>',
+    '--images <dir>',
+  ],
   async open(request: AdapterOpenRequest): Promise<ModalitySession> {
     const o = request.options as {
-      dataset?: string; images?: string; resize?: string; limit?: number; meta?: string;
-      mean?: number[]; std?: number[]; scale?: number; noNormalization?: boolean; layout?: string;
-      channelOrder?: string; grid?: string; vitPatch?: number; featureMap?: string; baseline: string; heatmaps: number;
+      dataset?: string;
+      images?: string;
+      resize?: string;
+      limit?: number;
+      meta?: string;
+      mean?: number[];
+      std?: number[];
+      scale?: number;
+      noNormalization?: boolean;
+      layout?: string;
+      channelOrder?: string;
+      grid?: string;
+      vitPatch?: number;
+      featureMap?: string;
+      baseline: string;
+      heatmaps: number;
     };
     const model = request.model;
     const spec = visionModelSpec(model, { ...o, layout: o.layout?.toUpperCase() });
@@ -138,13 +242,18 @@ export const visionAdapter: ModalityAdapter = {
         : parseGridSize(o.grid ?? '16', '--grid');
     const featureTensor = o.featureMap === 'meta' ? spec.cutTensor : o.featureMap;
     if (o.featureMap === 'meta' && !featureTensor)
-      throw new OrderlensInputError('--feature-map', 'name the tensor (the model has no meta.json cutTensor)');
+      throw new OrderlensInputError(
+        '--feature-map',
+        'name the tensor (the model has no meta.json cutTensor)',
+      );
     const baselineSpec = parseBaseline(o.baseline, '--baseline');
     const pre = resolvePreprocessing(spec.preprocess, dataset.channels);
     const datasetMean = byteMeanToModel(datasetChannelMean(dataset), pre);
     const imageGrid = new PatchGrid(rows, cols, shape.height, shape.width);
     const owner = imageGrid.playerOfElement(shape);
-    const cut: GraphCut | undefined = featureTensor ? await cutModelAt(model.runner, featureTensor) : undefined;
+    const cut: GraphCut | undefined = featureTensor
+      ? await cutModelAt(model.runner, featureTensor)
+      : undefined;
     const size = shape.channels * shape.height * shape.width;
 
     return {
@@ -167,7 +276,15 @@ export const visionAdapter: ModalityAdapter = {
           // The prefix ran once for this image: count it like every other model call.
           gateway.record('feature-map-prefix', 1);
           return {
-            descriptor: { kind: 'feature-map', n: rows * cols, rows, cols, tensor: featureTensor!, height: shape.height, width: shape.width },
+            descriptor: {
+              kind: 'feature-map',
+              n: rows * cols,
+              rows,
+              cols,
+              tensor: featureTensor!,
+              height: shape.height,
+              width: shape.width,
+            },
             masker,
             runner: cut.suffix,
           };
@@ -175,11 +292,22 @@ export const visionAdapter: ModalityAdapter = {
         const baseline = buildBaseline(baselineSpec, x, shape, datasetMean);
         return {
           descriptor: { kind: 'grid', n: rows * cols, rows, cols, height: shape.height, width: shape.width },
-          masker: new PatchMasker({ x, baseline, shape, grid: imageGrid, inputName: spec.inputName, playerOfElement: owner }),
+          masker: new PatchMasker({
+            x,
+            baseline,
+            shape,
+            grid: imageGrid,
+            inputName: spec.inputName,
+            playerOfElement: owner,
+          }),
         };
       },
       details: {
-        model: { meta: spec.metaFile ?? null, inputName: spec.inputName, normalization: spec.normalizationSource },
+        model: {
+          meta: spec.metaFile ?? null,
+          inputName: spec.inputName,
+          normalization: spec.normalizationSource,
+        },
         preprocess: spec.preprocess,
         classes: spec.classes ?? null,
         grid: { rows, cols },

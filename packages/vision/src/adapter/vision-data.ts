@@ -55,7 +55,10 @@ export async function loadVisionData(
   const name = spec.dataset ?? 'cifar10';
   const opts = limit ? { limit } : {};
   if (name === 'cifar10' || name === 'cifar10-test')
-    return { dataset: loadCifar10Subset('test', opts), source: 'cifar10 test subset (JPEG-decoded, see PROVENANCE.md)' };
+    return {
+      dataset: loadCifar10Subset('test', opts),
+      source: 'cifar10 test subset (JPEG-decoded, see PROVENANCE.md)',
+    };
   if (name === 'cifar10-train')
     return { dataset: loadCifar10Subset('train', opts), source: 'cifar10 train subset (JPEG-decoded)' };
   if (name === 'fashion-mnist' || name.startsWith('fashion-mnist:')) {

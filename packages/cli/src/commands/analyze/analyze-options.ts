@@ -15,23 +15,40 @@ function collect(value: string, previous: string[] | undefined): string[] {
 export function addAnalysisOptions(cmd: Command, adapter: ModalityAdapter): Command {
   const protocols = adapter.protocols.map((p) => `${p.name} (${p.description})`).join('; ');
   return cmd
-    .requiredOption('--model <spec>', 'model file or folder (.onnx, tfjs model.json, HF-style folder); repeat to compare models', collect)
-    .requiredOption('--out <dir>', 'output folder: result.json (orderlens/interaction-result@2), strength.svg/png, pictures; finished samples are kept in <out>/run/')
+    .requiredOption(
+      '--model <spec>',
+      'model file or folder (.onnx, tfjs model.json, HF-style folder); repeat to compare models',
+      collect,
+    )
+    .requiredOption(
+      '--out <dir>',
+      'output folder: result.json (orderlens/interaction-result@2), strength.svg/png, pictures; finished samples are kept in <out>/run/',
+    )
     .option('--resume', 'continue an interrupted run in --out (same options), skipping its finished samples')
     .option('--protocol <name>', `analysis recipe: ${protocols}`, adapter.defaultProtocol)
     .option('--estimator <name>', "override the protocol's estimator (exact, reference, shared, and-or, …)")
     .option('--contexts <k>', 'contexts per pair and order (sampled estimators)')
-    .option('--repeats <q>', 'repeats with fresh contexts, for the instability (sampled estimators; 1 skips it)')
-    .option('--ratios <list>', 'order ratios, e.g. 0,0.1,0.5,1 (default: the protocol\'s)')
+    .option(
+      '--repeats <q>',
+      'repeats with fresh contexts, for the instability (sampled estimators; 1 skips it)',
+    )
+    .option('--ratios <list>', "order ratios, e.g. 0,0.1,0.5,1 (default: the protocol's)")
     .option('--pairs <k>', 'pairs per sample (sampled estimators)')
-    .option('--radius <r>', 'neighbourhood radius of grid pairs / distance of sequence pairs / k of spatial pairs')
+    .option(
+      '--radius <r>',
+      'neighbourhood radius of grid pairs / distance of sequence pairs / k of spatial pairs',
+    )
     .option('--max-players <k>', 'exact and AND-OR estimators: refuse samples with more players')
     .option('--samples <k>', 'at most this many samples in total')
     .option('--per-class <k>', 'at most this many samples per class')
     .option('--all-samples', 'take samples whether or not the model classifies them correctly')
     .option('--reward <name>', 'log-odds | logit | log-prob | prob', 'log-odds')
     .option('--seed <s>', 'seed of every random choice', '0')
-    .option('--device <name>', 'auto | cpu | cuda | webgpu | wasm (auto: the best available, recorded in the result)', 'auto')
+    .option(
+      '--device <name>',
+      'auto | cpu | cuda | webgpu | wasm (auto: the best available, recorded in the result)',
+      'auto',
+    )
     .option('--batch-size <k>', 'inputs per model call (never changes the numbers)', '256')
     .option('--threads <k>', 'intra-op threads of the runtime');
 }
@@ -41,7 +58,10 @@ export function addAdapterOptions(cmd: Command, descriptors: readonly OptionDesc
   for (const d of descriptors) {
     // An adapter option with a shared flag (e.g. --max-players) reads the shared option's value.
     if (cmd.options.some((o) => o.long === flagName(d))) continue;
-    const opt = new Option(d.flag, d.description + (d.default !== undefined ? ` (default ${String(d.default)})` : ''));
+    const opt = new Option(
+      d.flag,
+      d.description + (d.default !== undefined ? ` (default ${String(d.default)})` : ''),
+    );
     if (d.type === 'strings') opt.argParser(collect);
     if (d.choices && d.type === 'string') opt.choices([...d.choices]);
     cmd.addOption(opt);
@@ -68,7 +88,11 @@ export function adapterOptionValues(
 }
 
 /** An option that only some estimators read, refused for the others instead of ignored. */
-export function refuseUnused(flags: Record<string, unknown>, names: Record<string, string>, why: string): void {
+export function refuseUnused(
+  flags: Record<string, unknown>,
+  names: Record<string, string>,
+  why: string,
+): void {
   for (const [key, flag] of Object.entries(names))
     if (flags[key] !== undefined) throw new OrderlensInputError(flag, why);
 }

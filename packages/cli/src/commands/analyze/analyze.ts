@@ -59,7 +59,11 @@ export interface AnalysisPlan {
 }
 
 /** Parses the shared flags into a plan (estimator, pairs, selection); errors name the flag. */
-export function planAnalysis(adapter: ModalityAdapter, flags: AnalysisFlags, adapterOptions: Record<string, unknown>): AnalysisPlan {
+export function planAnalysis(
+  adapter: ModalityAdapter,
+  flags: AnalysisFlags,
+  adapterOptions: Record<string, unknown>,
+): AnalysisPlan {
   const protocol = adapter.protocols.find((p) => p.name === flags.protocol);
   if (!protocol)
     throw new OrderlensInputError(
@@ -70,32 +74,58 @@ export function planAnalysis(adapter: ModalityAdapter, flags: AnalysisFlags, ada
   const estimator = estimators.get(estimatorName, '--estimator');
   const own = flags.estimator === undefined || flags.estimator === protocol.estimator;
   const raw: Record<string, unknown> = own ? { ...protocol.estimatorOptions } : {};
-  const int = (v: string | undefined, flag: string, min = 1) => (v === undefined ? undefined : parseInteger(v, flag, { min }));
+  const int = (v: string | undefined, flag: string, min = 1) =>
+    v === undefined ? undefined : parseInteger(v, flag, { min });
   const shape = estimator.options as unknown as { shape?: Record<string, unknown> };
   const accepts = (key: string) => shape.shape === undefined || key in shape.shape;
   const put = (key: string, flag: string, value: unknown) => {
     if (value === undefined) return;
-    if (!accepts(key)) throw new OrderlensInputError(flag, `the ${estimatorName} estimator has no such option`);
+    if (!accepts(key))
+      throw new OrderlensInputError(flag, `the ${estimatorName} estimator has no such option`);
     raw[key] = value;
   };
   put('contexts', '--contexts', int(flags.contexts, '--contexts'));
   put('repeats', '--repeats', int(flags.repeats, '--repeats'));
   put('maxPlayers', '--max-players', int(flags.maxPlayers, '--max-players', 2));
-  put('ratios', '--ratios', flags.ratios === undefined ? undefined : parseFloatList(flags.ratios, '--ratios', { min: 0, max: 1 }));
-  const estimatorOptions = parseWithSchema(estimator.options, raw, '--estimator options') as Record<string, unknown>;
+  put(
+    'ratios',
+    '--ratios',
+    flags.ratios === undefined ? undefined : parseFloatList(flags.ratios, '--ratios', { min: 0, max: 1 }),
+  );
+  const estimatorOptions = parseWithSchema(estimator.options, raw, '--estimator options') as Record<
+    string,
+    unknown
+  >;
 
   let pairs: PairStrategySpec | undefined;
   if (estimator.usesPairs) {
-    pairs = own && protocol.pairs ? { ...protocol.pairs } : adapter.protocols.find((p) => p.pairs)?.pairs ?? { name: 'all' };
+    pairs =
+      own && protocol.pairs
+        ? { ...protocol.pairs }
+        : (adapter.protocols.find((p) => p.pairs)?.pairs ?? { name: 'all' });
     const count = int(flags.pairs, '--pairs');
     const radius = int(flags.radius, '--radius');
-    if (pairs.name === 'grid') pairs = { ...pairs, ...(count ? { count } : {}), ...(radius ? { radius } : {}) };
-    else if (pairs.name === 'sequence') pairs = { ...pairs, ...(count ? { count } : {}), ...(radius ? { maxDistance: radius } : {}) };
-    else if (pairs.name === 'spatial') pairs = { ...pairs, ...(count ? { count } : {}), ...(radius ? { k: radius } : {}) };
-    else if (count || radius) throw new OrderlensInputError(count ? '--pairs' : '--radius', `the ${pairs.name} pair strategy takes no count or radius`);
+    if (pairs.name === 'grid')
+      pairs = { ...pairs, ...(count ? { count } : {}), ...(radius ? { radius } : {}) };
+    else if (pairs.name === 'sequence')
+      pairs = { ...pairs, ...(count ? { count } : {}), ...(radius ? { maxDistance: radius } : {}) };
+    else if (pairs.name === 'spatial')
+      pairs = { ...pairs, ...(count ? { count } : {}), ...(radius ? { k: radius } : {}) };
+    else if (count || radius)
+      throw new OrderlensInputError(
+        count ? '--pairs' : '--radius',
+        `the ${pairs.name} pair strategy takes no count or radius`,
+      );
   } else {
-    for (const [v, f] of [[flags.pairs, '--pairs'], [flags.radius, '--radius']] as const)
-      if (v !== undefined) throw new OrderlensInputError(f, `the ${estimatorName} estimator measures every pair; ${f} applies to sampled estimators`);
+    for (const [v, f] of [
+      [flags.pairs, '--pairs'],
+      [flags.radius, '--radius'],
+    ] as const)
+      if (v !== undefined)
+        throw new OrderlensInputError(
+          f,
+          `the ${estimatorName} estimator measures every pair; ${f} applies to sampled estimators`,
+        );
   }
   const selection: SelectionSpec = {
     ...adapter.defaultSelection,
@@ -104,7 +134,15 @@ export function planAnalysis(adapter: ModalityAdapter, flags: AnalysisFlags, ada
     ...(flags.samples !== undefined ? { samples: int(flags.samples, '--samples') } : {}),
     ...(flags.perClass !== undefined ? { perClass: int(flags.perClass, '--per-class') } : {}),
   };
-  return { adapter, protocol: protocol.name, estimatorName, estimatorOptions, pairs, selection, adapterOptions };
+  return {
+    adapter,
+    protocol: protocol.name,
+    estimatorName,
+    estimatorOptions,
+    pairs,
+    selection,
+    adapterOptions,
+  };
 }
 
 /** `orderlens analyze <modality>`, one subcommand per registered adapter. */
@@ -124,17 +162,39 @@ export function registerAnalyze(program: Command): void {
       const seed = parseSeed(flags.seed);
       const device = parseDevice(flags.device);
       const batchSize = parseInteger(flags.batchSize, '--batch-size', { min: 1 });
-      const threads = flags.threads !== undefined ? parseInteger(flags.threads, '--threads', { min: 1 }) : undefined;
+      const threads =
+        flags.threads !== undefined ? parseInteger(flags.threads, '--threads', { min: 1 }) : undefined;
       const out = probeWritableDir(resolve(flags.out), '--out');
       const models = flags.model;
-      const labels = models.map((m, k) => (models.length > 1 ? `${k}-${basename(m).replace(/[^A-Za-z0-9._-]/g, '_')}` : ''));
+      const labels = models.map((m, k) =>
+        models.length > 1 ? `${k}-${basename(m).replace(/[^A-Za-z0-9._-]/g, '_')}` : '',
+      );
       const results: Array<{ label: string; result: InteractionResult }> = [];
       for (const [k, spec] of models.entries()) {
         const dir = labels[k] ? join(out, 'models', labels[k]) : out;
-        const result = await analyzeModel({ plan, spec, dir, reward, seed, device, batchSize, threads, flags, command, io });
-        results.push({ label: models.length > 1 ? basename(spec) : basename(result.provenance.model?.file ?? spec), result });
+        const result = await analyzeModel({
+          plan,
+          spec,
+          dir,
+          reward,
+          seed,
+          device,
+          batchSize,
+          threads,
+          flags,
+          command,
+          io,
+        });
+        results.push({
+          label: models.length > 1 ? basename(spec) : basename(result.provenance.model?.file ?? spec),
+          result,
+        });
       }
-      const plot = await writeStrengthPlot(out, results, `Interaction strength over orders — ${adapter.name}`);
+      const plot = await writeStrengthPlot(
+        out,
+        results,
+        `Interaction strength over orders — ${adapter.name}`,
+      );
       io.stdout(`wrote ${plot.svg}\n`);
     });
   }
@@ -155,7 +215,10 @@ export async function analyzeModel(args: {
   io: ReturnType<typeof ioOf>;
 }): Promise<InteractionResult> {
   const { plan, io, command } = args;
-  const progress = progressFor(command, { label: `analyze ${plan.adapter.name} (${plan.protocol})`, unit: 'samples' });
+  const progress = progressFor(command, {
+    label: `analyze ${plan.adapter.name} (${plan.protocol})`,
+    unit: 'samples',
+  });
   const warnings: string[] = [];
   const model = await openModel({
     spec: args.spec,
@@ -190,7 +253,12 @@ export async function analyzeModel(args: {
         cacheLimit: 250_000,
         run: { out: args.dir, resume: args.flags.resume === true },
         fingerprint: { protocol: plan.protocol, adapterOptions: resultOptions(plan) },
-        options: { protocol: plan.protocol, ...plan.adapterOptions, batchSize: args.batchSize, device: args.device },
+        options: {
+          protocol: plan.protocol,
+          ...plan.adapterOptions,
+          batchSize: args.batchSize,
+          device: args.device,
+        },
         packages: packageVersions(),
         signal: io.signal,
         onEvent: (e) => {
@@ -205,10 +273,20 @@ export async function analyzeModel(args: {
       });
       progress.finish();
       const withWarnings: InteractionResult = warnings.length
-        ? { ...result, selection: { ...result.selection!, warnings: [...warnings, ...(result.selection?.warnings ?? [])] } }
+        ? {
+            ...result,
+            selection: {
+              ...result.selection!,
+              warnings: [...warnings, ...(result.selection?.warnings ?? [])],
+            },
+          }
         : result;
       const pictures = session.writePictures ? await session.writePictures(withWarnings, args.dir) : {};
-      const plot = await writeStrengthPlot(args.dir, [{ label: basename(model.file), result: withWarnings }], `Interaction strength over orders — ${basename(model.file)}`);
+      const plot = await writeStrengthPlot(
+        args.dir,
+        [{ label: basename(model.file), result: withWarnings }],
+        `Interaction strength over orders — ${basename(model.file)}`,
+      );
       const final: InteractionResult = { ...withWarnings, outputs: { strength: plot, ...pictures } };
       const path = join(args.dir, 'result.json');
       writeJsonAtomic(path, final);
@@ -218,7 +296,9 @@ export async function analyzeModel(args: {
           `${final.modelCalls.total} model calls on ${model.format}:${model.device}, instability ${final.aggregate.instability === null ? 'n/a' : final.aggregate.instability.toFixed(4)}` +
           `${final.aggregate.theory.effectiveN !== undefined ? `, n′ = ${final.aggregate.theory.effectiveN}` : ''}; wrote ${path}\n`,
       );
-      io.stdout(`J(m) by ratio: ${final.ratios.map((r, k) => `${+r.toFixed(3)}:${J[k].toFixed(3)}`).join(' ')}\n`);
+      io.stdout(
+        `J(m) by ratio: ${final.ratios.map((r, k) => `${+r.toFixed(3)}:${J[k].toFixed(3)}`).join(' ')}\n`,
+      );
       return final;
     } finally {
       await session.dispose?.();
