@@ -19,4 +19,3 @@ export function tempDir(prefix = 'orderlens-'): {
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
-

@@ -74,7 +74,7 @@ describe('IDX reader', () => {
   });
 
   it('loads the Fashion-MNIST test subset of the repo fixtures', () => {
-    const dir = new URL('fixtures/data/fashion-mnist', repoRoot).pathname;
+    const dir = new URL('packages/vision/data/fashion-mnist', repoRoot).pathname;
     const ds = loadFashionMnist(dir, 'test', { limit: 100 });
     expect([ds.count, ds.height, ds.width, ds.channels]).toEqual([100, 28, 28, 1]);
     // First test labels of Fashion-MNIST: Ankle boot, Pullover, Trouser, Trouser, Shirt.

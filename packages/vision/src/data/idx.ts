@@ -119,7 +119,7 @@ export function loadIdxDataset(
 /**
  * Fashion-MNIST from a directory holding the standard file names
  * (`t10k-images-idx3-ubyte.gz` / `train-…`, gzipped or not), e.g. the repo's
- * `fixtures/data/fashion-mnist/` subset or Debian's `/usr/share/datasets/fashion-mnist/`.
+ * `packages/vision/data/fashion-mnist/` subset or Debian's `/usr/share/datasets/fashion-mnist/`.
  */
 export function loadFashionMnist(
   dir: string,

@@ -105,7 +105,10 @@ export function registerSample(program: Command): void {
         options: {
           contexts,
           orders: flags.orders,
-          pairs: flags.pairs !== undefined ? 'list' : { grid: flags.grid, radius: Number(flags.radius), count: pairs.length },
+          pairs:
+            flags.pairs !== undefined
+              ? 'list'
+              : { grid: flags.grid, radius: Number(flags.radius), count: pairs.length },
         },
         source: `${flags.game} (${loaded.kind}${loaded.name ? `: ${loaded.name}` : ''})`,
         seed,
