@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ModelGame, sampleMultiOrder } from '@orderlens/core';
+import { ModelGame, parseResult, sampleMultiOrder, theoryStrength } from '@orderlens/core';
 import { OnnxRunner } from '@orderlens/runtime-onnx';
 import { initTfjs, loadLayersModel, TfjsRunner } from '@orderlens/runtime-tfjs';
 import {
@@ -170,29 +170,66 @@ describe('orderlens analyze/attack/quickstart on census', () => {
       'tabular',
       '--model',
       modelDir,
+      '--model',
       fixture('model.onnx'),
-      '--label',
-      'trained,fixture',
       '--samples',
       '6',
       '--out',
       out,
     ];
     const r = await runCli(args);
-    expect(r.stderr).toBe('');
+    // The fixture has no preprocessing.json beside it (the trained model has): said once, also in the result.
+    const warning = `warning: no preprocessing.json beside ${fixture('model.onnx')}: assuming the census preset's preprocessing\n`;
+    expect(r.stderr).toBe(warning);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/trained: accuracy .*n′ = \d+/);
-    const json = JSON.parse(readFileSync(join(out, 'strength.json'), 'utf8'));
-    expect(json.models).toHaveLength(2);
-    expect(json.models[1].J.J).toHaveLength(11);
-    expect(json.models[1].theory.F[1]).toBeCloseTo(0.2875, 3);
+    expect(r.stdout).toMatch(/analyze tabular: 6 samples, n = 12, exact \(exact\), 30609 model calls on tfjs:.*n′ = \d+/);
+    expect(r.stdout).toMatch(/analyze tabular: 6 samples, n = 12, exact \(exact\), \d+ model calls on onnx:cpu/);
+    // Several models: one folder each, and one plot comparing them.
+    const dirs = [join(out, 'models', '0-mlp5'), join(out, 'models', '1-model.onnx')];
+    const results = dirs.map((d) => parseResult(JSON.parse(readFileSync(join(d, 'result.json'), 'utf8'))));
+    expect(results[0].provenance.model).toMatchObject({ format: 'tfjs' });
+    expect(results[1].provenance.model).toMatchObject({ file: fixture('model.onnx'), format: 'onnx' });
+    expect(results[1].selection!.warnings).toContain(warning.slice('warning: '.length, -1));
+    expect(results[0].selection!.warnings ?? []).toEqual([]);
+    for (const res of results) {
+      expect(res.modality).toBe('tabular');
+      expect(res.estimator.name).toBe('exact');
+      expect(res.n).toBe(12);
+      expect(res.samples).toHaveLength(6);
+      expect(res.aggregate.strength.J).toHaveLength(11);
+      expect(res.aggregate.theory.values[1]).toBeCloseTo(0.2875, 3);
+      const F = theoryStrength(12, res.orders);
+      res.aggregate.theory.values.forEach((v, k) => expect(v).toBeCloseTo(F[k] / F[0], 12));
+      expect(res.aggregate.theory.effectiveN).toBeGreaterThanOrEqual(3);
+      expect(res.modelCalls.estimation).toBe(6 * 4096);
+      // Selection predicted every census test row once.
+      expect(res.selection!.candidates).toBe(6033);
+      expect(res.modelCalls.selection).toBe(6033);
+      expect(res.modelCalls.total).toBe(6033 + 6 * 4096);
+      for (const smp of res.samples) {
+        expect(smp.players.kind).toBe('attributes');
+        expect(smp.modelCalls).toBe(4096);
+        expect(smp.residual).toBeLessThan(1e-6);
+        // Efficiency: the Shapley values add up to v(N) − v(∅).
+        const phi = smp.shapley!.reduce((a, b) => a + b, 0);
+        expect(Math.abs(phi - (smp.vFull! - smp.vEmpty!))).toBeLessThan(1e-6 * (1 + Math.abs(phi)));
+      }
+      for (const f of ['strength.svg', 'strength.png']) expect(existsSync(join(dirs[results.indexOf(res)], f))).toBe(true);
+    }
     expect(readFileSync(join(out, 'strength.png')).subarray(1, 4).toString()).toBe('PNG');
+    const svg = readFileSync(join(out, 'strength.svg'), 'utf8');
+    for (const label of ['mlp5', 'model.onnx']) expect(svg).toContain(label);
     const again = await runCli([...args, '--resume']);
     expect(again.code).toBe(0);
-    expect(JSON.parse(readFileSync(join(out, 'strength.json'), 'utf8')).models[1].J).toEqual(
-      json.models[1].J,
+    const resumed = parseResult(JSON.parse(readFileSync(join(dirs[1], 'result.json'), 'utf8')));
+    expect(resumed.aggregate).toEqual(results[1].aggregate);
+    expect(resumed.modelCalls).toEqual(results[1].modelCalls);
+    // A finished run is replaced by a fresh one without --resume: same numbers again.
+    const fresh = await runCli(args);
+    expect(fresh.code).toBe(0);
+    expect(parseResult(JSON.parse(readFileSync(join(dirs[1], 'result.json'), 'utf8'))).aggregate.strength).toEqual(
+      results[1].aggregate.strength,
     );
-    expect((await runCli(args)).stderr).toMatch(/already holds .* pass --resume/);
   });
 
   it('fails clearly on bad CSV input', async () => {
@@ -260,7 +297,10 @@ describe('orderlens analyze/attack/quickstart on census', () => {
       join(tmp.dir, 'narrow'),
     ]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/error: model: the onnx.* model failed on inputs of width 11/);
+    expect(r.stderr).toMatch(
+      /^error: --model: .*census-mlp5\/model\.onnx takes 12 inputs per row, but the data have 11 \(Age, .*Hours per week\)/,
+    );
+    expect(existsSync(join(tmp.dir, 'narrow', 'result.json'))).toBe(false);
   });
 
   it('runs the quickstart on the shipped model and says where its outputs are', async () => {
@@ -269,8 +309,15 @@ describe('orderlens analyze/attack/quickstart on census', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(join(out, 'strength.png'));
-    expect(existsSync(join(out, 'strength.svg'))).toBe(true);
-    const json = JSON.parse(readFileSync(join(out, 'strength.json'), 'utf8'));
-    expect(json.models[0].samples).toHaveLength(30);
+    expect(r.stdout).toContain(join(out, 'result.json'));
+    expect(r.stdout).toMatch(/J\(m\) over orders m = 0…10: ([\d.]+ ){10}[\d.]+\n/);
+    for (const f of ['strength.svg', 'strength.png', 'result.json']) expect(existsSync(join(out, f))).toBe(true);
+    const res = parseResult(JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')));
+    expect(res.modality).toBe('tabular');
+    expect(res.estimator.name).toBe('exact');
+    expect(res.samples).toHaveLength(30);
+    expect(res.n).toBe(12);
+    expect(res.provenance.model!.format).toBe('tfjs');
+    expect(res.modelCalls.estimation).toBe(30 * 4096);
   });
 });
