@@ -1,2 +1,3 @@
 export * from './games.js';
 export * from './tmp.js';
+export * from './conformance.js';

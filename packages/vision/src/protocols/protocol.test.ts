@@ -2,49 +2,15 @@ import { describe, expect, it } from 'vitest';
 import {
   CoalitionBatch,
   PAPER_RATIOS,
-  Rng,
   UnanimityGame,
   ordersFromRatios,
   type Game,
 } from '@orderlens/core';
+import { localGridGame } from '@orderlens/core/testing';
 import { FAST_PROTOCOL, REFERENCE_PROTOCOL, resolveProtocol } from './protocol.js';
 import { runVisionProtocol } from './run-protocol.js';
 
-/** A closed-form game on a 16×16 grid: unanimity terms over small neighbourhoods. */
-function gridGame(seed: string): UnanimityGame {
-  const rng = Rng.create(seed);
-  const terms = [];
-  const near = (p: number): number => {
-    const r = Math.min(15, Math.max(0, Math.floor(p / 16) + rng.int(5) - 2));
-    const c = Math.min(15, Math.max(0, (p % 16) + rng.int(5) - 2));
-    return r * 16 + c;
-  };
-  // Local terms of 2–4 cells (pairwise and low-order structure) ...
-  for (let t = 0; t < 120; t++) {
-    const a = rng.int(256);
-    const cells = [a];
-    for (let u = 0, size = 1 + rng.int(3); u < size; u++) cells.push(near(a));
-    terms.push({ players: cells, value: rng.normal() });
-  }
-  // ... neighbours joined by one or two far cells (Δv depends on whether they are in S) ...
-  for (let t = 0; t < 120; t++) {
-    const a = rng.int(256);
-    terms.push({
-      players: [a, near(a), rng.int(256), ...(t % 2 ? [rng.int(256)] : [])],
-      value: rng.normal(),
-    });
-  }
-  // ... and a few long-range terms so that high orders carry interaction too.
-  for (let t = 0; t < 6; t++)
-    terms.push({
-      players: rng.sample(
-        Array.from({ length: 256 }, (_, i) => i),
-        3 + rng.int(30),
-      ),
-      value: rng.normal(),
-    });
-  return new UnanimityGame(256, 0.3, terms);
-}
+const gridGame = (seed: string) => localGridGame({ side: 16, seed });
 
 /** Wraps a game and histograms the sizes of the coalitions it is asked for. */
 class RecordingGame implements Game {

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   CoalitionBatch,
   ModelGame,
-  Rng,
   UnanimityGame,
   float32Tensor,
   type Game,
@@ -11,6 +10,7 @@ import {
   type ModelRunner,
   type NamedTensors,
 } from '@orderlens/core';
+import { gridUnanimityGame } from '@orderlens/core/testing';
 import { resolveProtocol } from './protocol.js';
 import {
   aggregateProtocolSamples,
@@ -25,17 +25,8 @@ const SIDE = 6;
 const N = SIDE * SIDE;
 
 /** A closed-form game per sample: local unanimity terms on a 6×6 grid, different for each sample. */
-function sampleGame(s: number): UnanimityGame {
-  const rng = Rng.create('resume-game').fork(s);
-  const terms = [];
-  for (let t = 0; t < 40; t++) {
-    const a = rng.int(N);
-    const cells = [a];
-    for (let u = 0, size = 1 + rng.int(4); u < size; u++) cells.push(rng.int(N));
-    terms.push({ players: cells, value: rng.normal() });
-  }
-  return new UnanimityGame(N, 0.1, terms);
-}
+const sampleGame = (s: number): UnanimityGame =>
+  gridUnanimityGame({ rows: SIDE, cols: SIDE, seed: `resume-game/${s}` });
 
 /** Counts requests; `onRequest` runs after each one (to abort at a known point). */
 class CountingGame implements Game {
