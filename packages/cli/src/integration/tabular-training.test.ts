@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseResult } from '@orderlens/core';
 import { censusModelConfig } from '../commands/tabular/reproduce.js';
 import { runCli } from '../program.js';
 import { tempDir } from '../test-utils/tmp.js';
@@ -10,9 +11,18 @@ afterAll(() => tmp.cleanup());
 
 /** Mean over samples of the raw (unnormalised) E_pairs|I^(m)| of the model analysed in `dir`. */
 function rawStrength(dir: string): number[] {
-  const json = JSON.parse(readFileSync(join(dir, 'strength.json'), 'utf8'));
-  const samples = json.models[0].samples as Array<{ strength: number[] }>;
-  return samples[0].strength.map((_v, k) => samples.reduce((s, q) => s + q.strength[k], 0) / samples.length);
+  const result = parseResult(JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')));
+  expect(result.modality).toBe('tabular');
+  expect(result.estimator.name).toBe('exact');
+  expect(result.samples).toHaveLength(30);
+  expect(result.orders).toEqual(Array.from({ length: 11 }, (_v, m) => m));
+  const samples = result.samples;
+  const mean = samples[0].strength.map(
+    (_v, k) => samples.reduce((s, q) => s + q.strength[k], 0) / samples.length,
+  );
+  // aggregate.raw is that mean.
+  mean.forEach((v, k) => expect(result.aggregate.raw[k]).toBeCloseTo(v, 12));
+  return mean;
 }
 const sum = (a: number[]) => a.reduce((s, v) => s + v, 0);
 
