@@ -52,6 +52,21 @@ export function computeReward(
     'label',
     `class ${label} out of range [0, ${C})`,
   );
+  if (!binary && C === 2 && name === 'log-odds') {
+    // Two classes: log-odds = z_y − z_other exactly (the general formula adds log(exp(0)) = 0),
+    // without a transcendental per row — the reward is a visible share of a small model's cost.
+    const other = 1 - label;
+    for (let r = 0; r < rows; r++) {
+      const v = data[2 * r + label] - data[2 * r + other];
+      if (!Number.isFinite(v)) {
+        throw new RangeError(
+          `model output: row ${r} gives a non-finite ${name} reward (${v}); logits [${data[2 * r]}, ${data[2 * r + 1]}]`,
+        );
+      }
+      target[offset + r] = v;
+    }
+    return;
+  }
   for (let r = 0; r < rows; r++) {
     let v: number;
     if (binary) {
