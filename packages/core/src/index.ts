@@ -27,3 +27,4 @@ export * from './adapter/index.js';
 export * from './runtime/index.js';
 export * from './analysis/index.js';
 export * from './result/game-document.js';
+export * from './dynamics/index.js';

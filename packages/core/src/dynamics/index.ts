@@ -1,0 +1,5 @@
+export * from './dynamics-result.js';
+export * from './dynamics-checks.js';
+export * from './measure-checkpoint.js';
+export * from './compute-dynamics.js';
+export * from './model-dynamics.js';
