@@ -1,24 +1,23 @@
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
-  OrderlensInputError,
   adapters,
   estimators,
   openModel,
   pairStrategy,
   parseDevice,
   parseRewardName,
-  parseWithSchema,
+  planAnalysis as planAnalysisSettings,
   probeWritableDir,
+  resultAdapterOptions,
   runAnalysis,
   writeJsonAtomic,
+  type AnalysisPlan,
   type InteractionResult,
   type ModalityAdapter,
-  type PairStrategySpec,
-  type SelectionSpec,
 } from '@orderlens/core';
 import { ioOf } from '../../util/io.js';
-import { parseFloatList, parseInteger, parseSeed } from '../../util/options.js';
+import { parseInteger, parseSeed } from '../../util/options.js';
 import { packageVersions } from '../../util/plugins.js';
 import { progressFor } from '../../util/progress.js';
 import { writeStrengthPlot } from '../../util/strength-plots.js';
@@ -47,16 +46,8 @@ export interface AnalysisFlags {
   threads?: string;
 }
 
-/** What an analysis run is, fully parsed, before any model is opened. */
-export interface AnalysisPlan {
-  readonly adapter: ModalityAdapter;
-  readonly protocol: string;
-  readonly estimatorName: string;
-  readonly estimatorOptions: Record<string, unknown>;
-  readonly pairs?: PairStrategySpec;
-  readonly selection: SelectionSpec;
-  readonly adapterOptions: Record<string, unknown>;
-}
+/** What an analysis run is, fully parsed, before any model is opened (built by core). */
+export type { AnalysisPlan };
 
 /** Parses the shared flags into a plan (estimator, pairs, selection); errors name the flag. */
 export function planAnalysis(
@@ -64,85 +55,8 @@ export function planAnalysis(
   flags: AnalysisFlags,
   adapterOptions: Record<string, unknown>,
 ): AnalysisPlan {
-  const protocol = adapter.protocols.find((p) => p.name === flags.protocol);
-  if (!protocol)
-    throw new OrderlensInputError(
-      '--protocol',
-      `unknown protocol "${flags.protocol}" for ${adapter.name}; expected one of ${adapter.protocols.map((p) => p.name).join(', ')}`,
-    );
-  const estimatorName = flags.estimator ?? protocol.estimator;
-  const estimator = estimators.get(estimatorName, '--estimator');
-  const own = flags.estimator === undefined || flags.estimator === protocol.estimator;
-  const raw: Record<string, unknown> = own ? { ...protocol.estimatorOptions } : {};
-  const int = (v: string | undefined, flag: string, min = 1) =>
-    v === undefined ? undefined : parseInteger(v, flag, { min });
-  const shape = estimator.options as unknown as { shape?: Record<string, unknown> };
-  const accepts = (key: string) => shape.shape === undefined || key in shape.shape;
-  const put = (key: string, flag: string, value: unknown) => {
-    if (value === undefined) return;
-    if (!accepts(key))
-      throw new OrderlensInputError(flag, `the ${estimatorName} estimator has no such option`);
-    raw[key] = value;
-  };
-  put('contexts', '--contexts', int(flags.contexts, '--contexts'));
-  put('repeats', '--repeats', int(flags.repeats, '--repeats'));
-  put('maxPlayers', '--max-players', int(flags.maxPlayers, '--max-players', 2));
-  put(
-    'ratios',
-    '--ratios',
-    flags.ratios === undefined ? undefined : parseFloatList(flags.ratios, '--ratios', { min: 0, max: 1 }),
-  );
-  const estimatorOptions = parseWithSchema(estimator.options, raw, '--estimator options') as Record<
-    string,
-    unknown
-  >;
-
-  let pairs: PairStrategySpec | undefined;
-  if (estimator.usesPairs) {
-    pairs =
-      own && protocol.pairs
-        ? { ...protocol.pairs }
-        : (adapter.protocols.find((p) => p.pairs)?.pairs ?? { name: 'all' });
-    const count = int(flags.pairs, '--pairs');
-    const radius = int(flags.radius, '--radius');
-    if (pairs.name === 'grid')
-      pairs = { ...pairs, ...(count ? { count } : {}), ...(radius ? { radius } : {}) };
-    else if (pairs.name === 'sequence')
-      pairs = { ...pairs, ...(count ? { count } : {}), ...(radius ? { maxDistance: radius } : {}) };
-    else if (pairs.name === 'spatial')
-      pairs = { ...pairs, ...(count ? { count } : {}), ...(radius ? { k: radius } : {}) };
-    else if (count || radius)
-      throw new OrderlensInputError(
-        count ? '--pairs' : '--radius',
-        `the ${pairs.name} pair strategy takes no count or radius`,
-      );
-  } else {
-    for (const [v, f] of [
-      [flags.pairs, '--pairs'],
-      [flags.radius, '--radius'],
-    ] as const)
-      if (v !== undefined)
-        throw new OrderlensInputError(
-          f,
-          `the ${estimatorName} estimator measures every pair; ${f} applies to sampled estimators`,
-        );
-  }
-  const selection: SelectionSpec = {
-    ...adapter.defaultSelection,
-    ...(own ? (protocol.selection ?? {}) : {}),
-    ...(flags.allSamples ? { rule: 'all' as const } : {}),
-    ...(flags.samples !== undefined ? { samples: int(flags.samples, '--samples') } : {}),
-    ...(flags.perClass !== undefined ? { perClass: int(flags.perClass, '--per-class') } : {}),
-  };
-  return {
-    adapter,
-    protocol: protocol.name,
-    estimatorName,
-    estimatorOptions,
-    pairs,
-    selection,
-    adapterOptions,
-  };
+  // The same plan a study entry gets (core's planAnalysis), with the fields named by their flags.
+  return planAnalysisSettings(adapter, flags, adapterOptions);
 }
 
 /** `orderlens analyze <modality>`, one subcommand per registered adapter. */
@@ -252,7 +166,7 @@ export async function analyzeModel(args: {
         batchSize: args.batchSize,
         cacheLimit: 250_000,
         run: { out: args.dir, resume: args.flags.resume === true },
-        fingerprint: { protocol: plan.protocol, adapterOptions: resultOptions(plan) },
+        fingerprint: { protocol: plan.protocol, adapterOptions: resultAdapterOptions(plan) },
         options: {
           protocol: plan.protocol,
           ...plan.adapterOptions,
@@ -306,10 +220,4 @@ export async function analyzeModel(args: {
   } finally {
     await model.runner.dispose();
   }
-}
-
-/** Adapter options that change the numbers (fingerprinted for resume). */
-function resultOptions(plan: AnalysisPlan): Record<string, unknown> {
-  const keep = new Set(plan.adapter.options.filter((d) => d.affectsResult !== false).map((d) => d.key));
-  return Object.fromEntries(Object.entries(plan.adapterOptions).filter(([k]) => keep.has(k)));
 }

@@ -1,0 +1,203 @@
+import type { ModalityAdapter, SelectionSpec } from '../adapter/modality-adapter.js';
+import { OrderlensInputError } from '../errors/errors.js';
+import { estimators } from '../estimators/registry.js';
+import { parseWithSchema } from '../options/parse-options.js';
+import type { PairStrategySpec } from '../pairs/strategies.js';
+
+/**
+ * The analysis settings shared by every modality, as a user gives them: CLI flags (strings) or
+ * study-file values (numbers, lists). Everything is optional; the adapter's protocol fills in.
+ */
+export interface AnalysisSettings {
+  /** Protocol name (default: the adapter's default protocol). */
+  readonly protocol?: string;
+  /** Overrides the protocol's estimator. */
+  readonly estimator?: string;
+  /** Estimator options on top of the protocol's (study files; the CLI has single flags). */
+  readonly estimatorOptions?: Readonly<Record<string, unknown>>;
+  readonly contexts?: string | number;
+  readonly repeats?: string | number;
+  /** Order ratios: `"0,0.5,1"` or a list. */
+  readonly ratios?: string | readonly (number | string)[];
+  /** Pairs per sample (sampled estimators). */
+  readonly pairs?: string | number;
+  /** Radius of grid pairs / distance of sequence pairs / k of spatial pairs. */
+  readonly radius?: string | number;
+  readonly maxPlayers?: string | number;
+  readonly samples?: string | number;
+  readonly perClass?: string | number;
+  /** Take samples whether or not the model classifies them correctly. */
+  readonly allSamples?: boolean;
+}
+
+/** The settings keys, for naming fields in messages. */
+export type AnalysisSettingKey = keyof AnalysisSettings;
+
+/** What an analysis run is, fully parsed, before any model is opened. */
+export interface AnalysisPlan {
+  readonly adapter: ModalityAdapter;
+  readonly protocol: string;
+  readonly estimatorName: string;
+  readonly estimatorOptions: Record<string, unknown>;
+  readonly pairs?: PairStrategySpec;
+  readonly selection: SelectionSpec;
+  readonly adapterOptions: Record<string, unknown>;
+}
+
+/** The CLI flag of each setting (the default field names of {@link planAnalysis}). */
+export const ANALYSIS_FLAGS: Readonly<Record<AnalysisSettingKey, string>> = {
+  protocol: '--protocol',
+  estimator: '--estimator',
+  estimatorOptions: '--estimator options',
+  contexts: '--contexts',
+  repeats: '--repeats',
+  ratios: '--ratios',
+  pairs: '--pairs',
+  radius: '--radius',
+  maxPlayers: '--max-players',
+  samples: '--samples',
+  perClass: '--per-class',
+  allSamples: '--all-samples',
+};
+
+/**
+ * Turns the shared settings into a plan: the protocol's estimator and options with the
+ * settings on top (an option the estimator lacks is refused, not ignored), its pair strategy
+ * with count and radius applied, and the sample selection (adapter default, then protocol, then
+ * settings). Errors name the field through `fieldOf` — CLI flags by default, study-file paths
+ * such as `models[2].contexts` for studies.
+ */
+export function planAnalysis(
+  adapter: ModalityAdapter,
+  settings: AnalysisSettings,
+  adapterOptions: Record<string, unknown>,
+  fieldOf: (key: AnalysisSettingKey) => string = (key) => ANALYSIS_FLAGS[key],
+): AnalysisPlan {
+  const protocolName = settings.protocol ?? adapter.defaultProtocol;
+  const protocol = adapter.protocols.find((p) => p.name === protocolName);
+  if (!protocol)
+    throw new OrderlensInputError(
+      fieldOf('protocol'),
+      `unknown protocol "${protocolName}" for ${adapter.name}; expected one of ${adapter.protocols.map((p) => p.name).join(', ')}`,
+    );
+  const estimatorName = settings.estimator ?? protocol.estimator;
+  const estimator = estimators.get(estimatorName, fieldOf('estimator'));
+  const own = settings.estimator === undefined || settings.estimator === protocol.estimator;
+  const raw: Record<string, unknown> = {
+    ...(own ? protocol.estimatorOptions : {}),
+    ...(settings.estimatorOptions ?? {}),
+  };
+  const int = (key: AnalysisSettingKey, min = 1) => {
+    const v = settings[key] as string | number | undefined;
+    return v === undefined ? undefined : readInteger(v, fieldOf(key), min);
+  };
+  const shape = estimator.options as unknown as { shape?: Record<string, unknown> };
+  const accepts = (key: string) => shape.shape === undefined || key in shape.shape;
+  const put = (key: AnalysisSettingKey, value: unknown) => {
+    if (value === undefined) return;
+    if (!accepts(key))
+      throw new OrderlensInputError(fieldOf(key), `the ${estimatorName} estimator has no such option`);
+    raw[key] = value;
+  };
+  put('contexts', int('contexts'));
+  put('repeats', int('repeats'));
+  put('maxPlayers', int('maxPlayers', 2));
+  put('ratios', settings.ratios === undefined ? undefined : readRatios(settings.ratios, fieldOf('ratios')));
+  const estimatorOptions = parseWithSchema(estimator.options, raw, fieldOf('estimatorOptions')) as Record<
+    string,
+    unknown
+  >;
+
+  let pairs: PairStrategySpec | undefined;
+  if (estimator.usesPairs) {
+    pairs =
+      own && protocol.pairs
+        ? { ...protocol.pairs }
+        : (adapter.protocols.find((p) => p.pairs)?.pairs ?? { name: 'all' });
+    const count = int('pairs');
+    const radius = int('radius');
+    if (pairs.name === 'grid')
+      pairs = { ...pairs, ...(count ? { count } : {}), ...(radius ? { radius } : {}) };
+    else if (pairs.name === 'sequence')
+      pairs = { ...pairs, ...(count ? { count } : {}), ...(radius ? { maxDistance: radius } : {}) };
+    else if (pairs.name === 'spatial')
+      pairs = { ...pairs, ...(count ? { count } : {}), ...(radius ? { k: radius } : {}) };
+    else if (count || radius)
+      throw new OrderlensInputError(
+        fieldOf(count ? 'pairs' : 'radius'),
+        `the ${pairs.name} pair strategy takes no count or radius`,
+      );
+  } else {
+    for (const key of ['pairs', 'radius'] as const)
+      if (settings[key] !== undefined) {
+        const f = fieldOf(key);
+        throw new OrderlensInputError(
+          f,
+          `the ${estimatorName} estimator measures every pair; ${f} applies to sampled estimators`,
+        );
+      }
+  }
+  const selection: SelectionSpec = {
+    ...adapter.defaultSelection,
+    ...(own ? (protocol.selection ?? {}) : {}),
+    ...(settings.allSamples ? { rule: 'all' as const } : {}),
+    ...(settings.samples !== undefined ? { samples: int('samples') } : {}),
+    ...(settings.perClass !== undefined ? { perClass: int('perClass') } : {}),
+  };
+  return {
+    adapter,
+    protocol: protocol.name,
+    estimatorName,
+    estimatorOptions,
+    pairs,
+    selection,
+    adapterOptions,
+  };
+}
+
+/** Reads a decimal integer ≥ `min` from a flag string or a number (messages as the CLI's). */
+function readInteger(raw: string | number, field: string, min: number): number {
+  const text = String(raw).trim();
+  if (!/^[-+]?\d+$/.test(text))
+    throw new OrderlensInputError(field, `expected an integer ≥ ${min}, got ${JSON.stringify(raw)}`);
+  const v = Number(text);
+  if (!Number.isSafeInteger(v))
+    throw new OrderlensInputError(field, `integer out of range, got ${JSON.stringify(raw)}`);
+  if (v < min)
+    throw new OrderlensInputError(field, `expected an integer ≥ ${min}, got ${JSON.stringify(raw)}`);
+  return v;
+}
+
+/** Reads order ratios in [0, 1] from `"0,0.5,1"` or a list (messages as the CLI's). */
+function readRatios(raw: string | readonly (number | string)[], field: string): number[] {
+  const items =
+    typeof raw === 'string'
+      ? raw
+          .split(/[\s,]+/)
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0)
+      : [...raw];
+  if (items.length === 0)
+    throw new OrderlensInputError(field, `expected a comma-separated list, got ${JSON.stringify(raw)}`);
+  return items.map((item, k) => {
+    const text = String(item).trim();
+    const v = text === '' ? NaN : Number(text);
+    if (!Number.isFinite(v))
+      throw new OrderlensInputError(
+        `${field}[${k}]`,
+        `expected a finite number ≥ 0 and ≤ 1, got ${JSON.stringify(item)}`,
+      );
+    if (v < 0 || v > 1)
+      throw new OrderlensInputError(
+        `${field}[${k}]`,
+        `expected a number ≥ 0 and ≤ 1, got ${JSON.stringify(item)}`,
+      );
+    return v;
+  });
+}
+
+/** The adapter options of a plan that change the numbers (fingerprinted for resume). */
+export function resultAdapterOptions(plan: AnalysisPlan): Record<string, unknown> {
+  const keep = new Set(plan.adapter.options.filter((d) => d.affectsResult !== false).map((d) => d.key));
+  return Object.fromEntries(Object.entries(plan.adapterOptions).filter(([k]) => keep.has(k)));
+}
