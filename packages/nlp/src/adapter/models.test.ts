@@ -12,7 +12,7 @@ import {
   type OpenedModel,
 } from '@orderlens/core';
 import { OnnxRunner } from '@orderlens/runtime-onnx';
-import { BERT_DIR, DEV_TSV, DISTILBERT_DIR, hasModel, openedModel } from '../test-utils/index.js';
+import { BERT_DIR, DEV_TSV, DISTILBERT_DIR, openedModel } from '../test-utils/index.js';
 import { textModelFile } from '../tokenizer/model-folder.js';
 import { TEXT_OPTIONS } from './text-options.js';
 import { openTextSession } from './text-session.js';
@@ -34,7 +34,7 @@ const MODELS = [
 ];
 
 for (const m of MODELS) {
-  describe.skipIf(!hasModel(m.dir))(`the committed ${m.name} model`, () => {
+  describe(`the committed ${m.name} model`, () => {
     let runner: OnnxRunner;
     let model: OpenedModel;
     const meta = () => JSON.parse(readFileSync(join(m.dir, 'meta.json'), 'utf8')) as Meta;
@@ -134,68 +134,65 @@ for (const m of MODELS) {
   });
 }
 
-describe.skipIf(!hasModel(BERT_DIR))(
-  'the exact engine on a 10-word sentence through the BERT fixture',
-  () => {
-    it('matches I^(m)(i,j) from the direct definition with v(S) computed one coalition at a time', async () => {
-      const runner = await OnnxRunner.create(textModelFile(BERT_DIR), { providers: ['cpu'] });
-      try {
-        const model = openedModel(runner, BERT_DIR);
-        // dev-3 has exactly 10 content words.
-        const session = await openTextSession({
-          options: parseAdapterOptions(TEXT_OPTIONS, {
-            sentence: [readDevSentence(3)],
-            words: '10',
-            label: 1,
-          }),
-          model,
-        });
-        const exact = estimators.get('exact');
-        const result = await runAnalysis({
-          modality: 'text',
-          session,
-          model,
-          estimator: exact,
-          estimatorOptions: exact.options.parse({}),
-          selection: { rule: 'all' },
-          reward: 'log-odds',
-          seed: 0,
-          batchSize: 100,
-        });
-        const sample = result.samples[0];
-        expect(sample.players.n).toBe(10);
-        const { masker } = await session.players(0, new ModelGateway());
-        const n = 10;
-        const v = new Float64Array(1 << n);
-        const one = new Float64Array(1);
-        for (let mask = 0; mask < 1 << n; mask++) {
-          const out = await runner.run(masker.mask(CoalitionBatch.fromMasks(n, [mask]), 0, 1));
-          computeReward('log-odds', out, 1, one);
-          v[mask] = one[0];
-        }
-        const mo = sample.multiOrder!;
-        expect(mo.orders).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
-        let maxErr = 0;
-        let maxAbs = 0;
-        mo.pairs.forEach(([i, j], p) =>
-          mo.orders.forEach((order, k) => {
-            const direct = multiOrderDirect(v, n, i, j, order);
-            maxErr = Math.max(maxErr, Math.abs(direct - mo.values[p][k]));
-            maxAbs = Math.max(maxAbs, Math.abs(direct));
-          }),
-        );
-        expect(mo.pairs).toHaveLength(45);
-        expect(maxAbs).toBeGreaterThan(1e-3);
-        // Batched and single-row runs of a float32 model agree to float rounding.
-        expect(maxErr).toBeLessThan(1e-4 * Math.max(1, maxAbs));
-        expect(sample.vFull).toBeCloseTo(v[(1 << n) - 1], 4);
-        expect(sample.vEmpty).toBeCloseTo(v[0], 4);
-      } finally {
-        await runner.dispose();
+describe('the exact engine on a 10-word sentence through the BERT fixture', () => {
+  it('matches I^(m)(i,j) from the direct definition with v(S) computed one coalition at a time', async () => {
+    const runner = await OnnxRunner.create(textModelFile(BERT_DIR), { providers: ['cpu'] });
+    try {
+      const model = openedModel(runner, BERT_DIR);
+      // dev-3 has exactly 10 content words.
+      const session = await openTextSession({
+        options: parseAdapterOptions(TEXT_OPTIONS, {
+          sentence: [readDevSentence(3)],
+          words: '10',
+          label: 1,
+        }),
+        model,
+      });
+      const exact = estimators.get('exact');
+      const result = await runAnalysis({
+        modality: 'text',
+        session,
+        model,
+        estimator: exact,
+        estimatorOptions: exact.options.parse({}),
+        selection: { rule: 'all' },
+        reward: 'log-odds',
+        seed: 0,
+        batchSize: 100,
+      });
+      const sample = result.samples[0];
+      expect(sample.players.n).toBe(10);
+      const { masker } = await session.players(0, new ModelGateway());
+      const n = 10;
+      const v = new Float64Array(1 << n);
+      const one = new Float64Array(1);
+      for (let mask = 0; mask < 1 << n; mask++) {
+        const out = await runner.run(masker.mask(CoalitionBatch.fromMasks(n, [mask]), 0, 1));
+        computeReward('log-odds', out, 1, one);
+        v[mask] = one[0];
       }
-    });
-  },
-);
+      const mo = sample.multiOrder!;
+      expect(mo.orders).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+      let maxErr = 0;
+      let maxAbs = 0;
+      mo.pairs.forEach(([i, j], p) =>
+        mo.orders.forEach((order, k) => {
+          const direct = multiOrderDirect(v, n, i, j, order);
+          maxErr = Math.max(maxErr, Math.abs(direct - mo.values[p][k]));
+          maxAbs = Math.max(maxAbs, Math.abs(direct));
+        }),
+      );
+      expect(mo.pairs).toHaveLength(45);
+      expect(maxAbs).toBeGreaterThan(1e-3);
+      // Batched and single-row runs of a float32 model agree to float rounding.
+      expect(maxErr).toBeLessThan(1e-4 * Math.max(1, maxAbs));
+      expect(sample.vFull).toBeCloseTo(v[(1 << n) - 1], 4);
+      expect(sample.vEmpty).toBeCloseTo(v[0], 4);
+    } finally {
+      await runner.dispose();
+    }
+  });
+});
 
 function readDevSentence(row: number): string {
   return readFileSync(DEV_TSV, 'utf8').split('\n')[row + 1].split('\t')[0];

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ModelOutput, ModelRunner, NamedTensors, OpenedModel } from '@orderlens/core';
@@ -12,11 +12,6 @@ export function fixturePath(...parts: string[]): string {
 export const DEV_TSV = fileURLToPath(new URL('../../data/sst2/dev.tsv', import.meta.url));
 export const BERT_DIR = fixturePath('sst2-bert');
 export const DISTILBERT_DIR = fixturePath('sst2-distilbert');
-
-/** Whether a fixture model folder is complete (the models are trained separately). */
-export function hasModel(dir: string): boolean {
-  return existsSync(join(dir, 'onnx', 'model.onnx')) && existsSync(join(dir, 'tokenizer.json'));
-}
 
 /** Copies the BERT fixture's tokenizer files into `dir`, optionally editing the config. */
 export function copyTokenizer(dir: string, edit?: (config: Record<string, unknown>) => void): void {
