@@ -31,7 +31,7 @@ export function availableOnnxProviders(): OnnxProvider[] {
 
 /**
  * Opens `.onnx` files (and model folders holding `onnx/model.onnx` or `model.onnx`) with ONNX
- * Runtime under the one device policy: `auto` tries cuda → webgpu → cpu and records the one that
+ * Runtime under the one device policy: `auto` tries cuda → cpu (webgpu only when asked for) and records the one that
  * loaded; a named device is used alone or refused with the providers that are available.
  */
 export const onnxRunnerFactory: RunnerFactory = {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -19,6 +20,7 @@ import {
 import { ioOf } from '../../util/io.js';
 import { parseInteger, parseSeed } from '../../util/options.js';
 import { packageVersions } from '../../util/plugins.js';
+import { svgToPng, writeFileAtomic } from '../../util/plots.js';
 import { progressFor } from '../../util/progress.js';
 import { writeStrengthPlot } from '../../util/strength-plots.js';
 import { addAdapterOptions, addAnalysisOptions, adapterOptionValues } from './analyze-options.js';
@@ -196,6 +198,15 @@ export async function analyzeModel(args: {
           }
         : result;
       const pictures = session.writePictures ? await session.writePictures(withWarnings, args.dir) : {};
+      // Adapters depend on core only and write SVG; the CLI adds the PNG beside each.
+      for (const [k, paths] of Object.entries(pictures)) {
+        const pngs = paths.filter((p) => p.endsWith('.svg')).map((p) => {
+          const png = p.replace(/\.svg$/, '.png');
+          writeFileAtomic(png, svgToPng(readFileSync(p, 'utf8')));
+          return png;
+        });
+        if (pngs.length) pictures[k] = [...paths, ...pngs];
+      }
       const plot = await writeStrengthPlot(
         args.dir,
         [{ label: basename(model.file), result: withWarnings }],
