@@ -119,6 +119,8 @@ export const dynamicsResultSchema = z
       })
       .strict(),
     checkpoints: z.array(checkpointSchema).min(1),
+    /** Figures written beside the document (the CLI adds them), name → paths. */
+    outputs: z.record(z.string(), z.object({ svg: z.string(), png: z.string() }).strict()).optional(),
     modelCalls: z.number().int().min(0),
     provenance: z
       .object({

@@ -1,15 +1,21 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { requireInput } from '@orderlens/core';
+import { OrderlensInputError, requireInput } from '@orderlens/core';
 import { initTfjs } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
-import { parseChoice, parseFloatOption, parseInteger, parseList } from '../../util/options.js';
+import {
+  parseChoice,
+  parseFloatOption,
+  parseInteger,
+  parseIntegerList,
+  parseList,
+} from '../../util/options.js';
 import { progressFor } from '../../util/progress.js';
 import { CHECKPOINT_SUBDIR, planTrainingCheckpoint } from '../../util/training-checkpoint.js';
 import { baselineFor, loadRows, loadTrainingCsv, type TabularRows } from './data.js';
 import { commandGroup } from './groups.js';
 import { tfjsBackends } from './model-files.js';
-import { ARCHITECTURES, trainTabularModel, type TabularTrainSpec } from './training.js';
+import { ARCHITECTURES, SNAPSHOT_SUBDIR, trainTabularModel, type TabularTrainSpec } from './training.js';
 
 interface TrainFlags {
   dataset?: string;
@@ -35,6 +41,39 @@ interface TrainFlags {
   tfjsBackend?: string;
   out: string;
   resume: boolean;
+  saveEpochs?: string;
+  saveEvery?: string;
+  labelNoise?: string;
+}
+
+/**
+ * The epochs `--save-epochs` (a list; 0 is the initialisation) or `--save-every k` (0, k, 2k, …
+ * and the last epoch) name; undefined when neither is given.
+ */
+export function snapshotEpochs(
+  flags: Pick<TrainFlags, 'saveEpochs' | 'saveEvery'>,
+  epochs: number,
+): number[] | undefined {
+  if (flags.saveEpochs !== undefined && flags.saveEvery !== undefined)
+    throw new OrderlensInputError('--save-every', 'give either --save-epochs or --save-every, not both');
+  if (flags.saveEpochs !== undefined) {
+    const list = parseIntegerList(flags.saveEpochs, '--save-epochs', { min: 0, max: epochs });
+    for (let k = 1; k < list.length; k++)
+      requireInput(
+        list[k] > list[k - 1],
+        '--save-epochs',
+        `expected increasing epochs, got ${list[k]} after ${list[k - 1]}`,
+      );
+    return list;
+  }
+  if (flags.saveEvery !== undefined) {
+    const k = parseInteger(flags.saveEvery, '--save-every', { min: 1 });
+    const out: number[] = [];
+    for (let e = 0; e < epochs; e += k) out.push(e);
+    out.push(epochs);
+    return out;
+  }
+  return undefined;
 }
 
 /** Reads the training spec from flags (shared with `reproduce`). */
@@ -114,6 +153,15 @@ export function registerTrain(program: Command): void {
     .option('--train-rows <k>', 'train on the first k training rows only (quick runs)')
     .option('--baseline <spec>', 'absent value in order losses: mean, zero, median, custom:v1,…', 'mean')
     .option('--tfjs-backend <list>', 'tfjs backends to try in order', 'wasm,cpu')
+    .option(
+      '--save-epochs <list>',
+      `also save the model after these epochs (0 = before training) into <out>/${SNAPSHOT_SUBDIR}/epoch-<e>/, listed with train/test loss in <out>/${SNAPSHOT_SUBDIR}/index.json (for orderlens dynamics)`,
+    )
+    .option('--save-every <k>', 'like --save-epochs with epochs 0, k, 2k, … and the last')
+    .option(
+      '--label-noise <p>',
+      'give a seeded fraction p of the training rows another label (over-fitting shows, as in the two-phase paper)',
+    )
     .requiredOption(
       '--out <dir>',
       `output directory: model.json, weights.bin, preprocessing.json, training.json; ${CHECKPOINT_SUBDIR}/ after every epoch`,
@@ -127,6 +175,11 @@ export function registerTrain(program: Command): void {
       const io = ioOf(cmd);
       const spec = trainSpecFromFlags(flags);
       const out = resolve(flags.out);
+      const saveEpochs = snapshotEpochs(flags, spec.epochs);
+      const labelNoise =
+        flags.labelNoise !== undefined
+          ? parseFloatOption(flags.labelNoise, '--label-noise', { min: 0, max: 0.99 })
+          : undefined;
       const checkpoint = planTrainingCheckpoint(out, flags.resume);
       let train: TabularRows;
       let test: TabularRows;
@@ -174,6 +227,8 @@ export function registerTrain(program: Command): void {
           checkpoint: { dir: checkpoint.dir },
           resumeFrom: checkpoint.resumeFrom,
           signal: io.signal,
+          labelNoise,
+          snapshots: saveEpochs ? { dir: join(out, SNAPSHOT_SUBDIR), epochs: saveEpochs } : undefined,
           onEpoch: (s) => {
             progress.log(
               `epoch ${s.epoch + 1}/${spec.epochs}: loss ${s.loss.toFixed(4)}, train ${(100 * s.accuracy).toFixed(2)}%, ` +
@@ -189,7 +244,12 @@ export function registerTrain(program: Command): void {
         `trained ${spec.layers}-layer MLP (${spec.loss}) on ${summary.trainRows} rows: train accuracy ${(100 * summary.trainAccuracy).toFixed(2)}%, ` +
           `test ${(100 * summary.testAccuracy).toFixed(2)}%` +
           (summary.resumedEpochs !== undefined ? ` (resumed after epoch ${summary.resumedEpochs})` : '') +
-          `; wrote ${summary.modelFile}\n`,
+          (summary.labelNoise ? `, ${summary.labelNoise.flipped} training labels flipped` : '') +
+          `; wrote ${summary.modelFile}` +
+          (summary.snapshots
+            ? ` and ${summary.snapshots.epochs.length} snapshots in ${summary.snapshots.dir}`
+            : '') +
+          '\n',
       );
     });
 }

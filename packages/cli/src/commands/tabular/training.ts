@@ -1,11 +1,16 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parseOrderLossSpec, requireInput, writeJsonAtomic, type OrderLossTerm } from '@orderlens/core';
+import * as tf from '@tensorflow/tfjs';
+import { parseOrderLossSpec, requireInput, Rng, writeJsonAtomic, type OrderLossTerm } from '@orderlens/core';
 import {
   buildMlp,
   evaluateAccuracy,
+  inputShapeFor,
+  readCheckpointManifest,
   saveLayersModel,
   tfjsBackendLabel,
   trainClassifier,
+  twoClassLogits,
   type EpochStats,
 } from '@orderlens/runtime-tfjs';
 import { trainingInterrupted, withTrainingOptionNames } from '../../util/training-checkpoint.js';
@@ -50,6 +55,104 @@ export interface TabularTrainSummary {
   readonly preprocessingFile: string;
   /** Epochs restored from a checkpoint (absent when training started from scratch). */
   readonly resumedEpochs?: number;
+  /** Label noise applied to the training rows (absent without `labelNoise`). */
+  readonly labelNoise?: { readonly fraction: number; readonly flipped: number };
+  /** The model snapshots written (absent without `snapshots`). */
+  readonly snapshots?: { readonly dir: string; readonly epochs: number[] };
+}
+
+/** Folder of `--out` holding the snapshots saved at chosen epochs (`epoch-<e>/`, `index.json`). */
+export const SNAPSHOT_SUBDIR = 'checkpoints';
+/** The list of snapshots in {@link SNAPSHOT_SUBDIR}, read by `orderlens dynamics`. */
+export const SNAPSHOT_INDEX = 'index.json';
+/** Schema tag of {@link SNAPSHOT_INDEX}. */
+export const SNAPSHOT_INDEX_SCHEMA = 'orderlens/checkpoint-index@1';
+
+/** One saved snapshot: where it is and how the model did at that epoch (eval mode). */
+export interface SnapshotEntry {
+  /** Epochs trained when it was saved (0: the initialisation). */
+  readonly epoch: number;
+  /** `epoch-<e>/model.json`, relative to the index. */
+  readonly model: string;
+  /** Mean cross-entropy on the training rows, against the labels trained on (noisy ones included). */
+  readonly trainLoss: number;
+  readonly testLoss: number;
+  readonly trainAccuracy: number;
+  readonly testAccuracy: number;
+}
+
+/** Content of {@link SNAPSHOT_INDEX}. */
+export interface SnapshotIndex {
+  readonly schema: typeof SNAPSHOT_INDEX_SCHEMA;
+  readonly epochs: number[];
+  readonly labelNoise: number;
+  readonly checkpoints: SnapshotEntry[];
+}
+
+/**
+ * Flips a seeded fraction of labels (the two-phase paper adds label noise so that over-fitting
+ * shows): `round(fraction · N)` rows drawn without replacement from `Rng(seed).fork('label-noise')`
+ * get another class (the other one for two classes, a uniformly drawn other one otherwise).
+ * Returns a copy; `y` is not changed.
+ */
+export function addLabelNoise(
+  y: Int32Array,
+  fraction: number,
+  classes: number,
+  seed: number | string,
+): { y: Int32Array; flipped: number } {
+  requireInput(
+    Number.isFinite(fraction) && fraction >= 0 && fraction < 1,
+    '--label-noise',
+    `expected a fraction in [0, 1), got ${fraction}`,
+  );
+  const out = Int32Array.from(y);
+  const count = Math.round(fraction * y.length);
+  if (count === 0 || classes < 2) return { y: out, flipped: 0 };
+  const rng = Rng.create(seed).fork('label-noise');
+  const rows = rng.sample(
+    Array.from({ length: y.length }, (_, i) => i),
+    count,
+  );
+  for (const r of rows) out[r] = (y[r] + 1 + rng.int(classes - 1)) % classes;
+  return { y: out, flipped: count };
+}
+
+/** Mean cross-entropy of `model` (eval mode) on (`x`, `y`), binary sigmoid outputs as two classes. */
+export async function evaluateCrossEntropy(
+  model: tf.LayersModel,
+  x: Float32Array,
+  y: Int32Array,
+  featureCount: number,
+  batchSize = 2048,
+): Promise<number> {
+  const shape = inputShapeFor(model, featureCount);
+  const n = y.length;
+  let sum = 0;
+  for (let start = 0; start < n; start += batchSize) {
+    const B = Math.min(batchSize, n - start);
+    const loss = tf.tidy(() => {
+      const xs = tf.tensor(x.subarray(start * featureCount, (start + B) * featureCount), [B, ...shape]);
+      const out = model.apply(xs, { training: false }) as tf.Tensor | tf.Tensor[];
+      const z = twoClassLogits((Array.isArray(out) ? out[0] : out) as tf.Tensor2D);
+      const oneHot = tf.oneHot(tf.tensor1d(y.subarray(start, start + B), 'int32'), z.shape[1]);
+      return tf.sum(tf.losses.softmaxCrossEntropy(oneHot, z, undefined, 0, tf.Reduction.NONE));
+    });
+    sum += (await loss.data())[0];
+    loss.dispose();
+  }
+  return sum / Math.max(1, n);
+}
+
+/** Reads a snapshot index written by {@link trainTabularModel} (entries of a resumed run are kept). */
+export function readSnapshotIndex(path: string): SnapshotIndex | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    const v = JSON.parse(readFileSync(path, 'utf8')) as SnapshotIndex;
+    return v.schema === SNAPSHOT_INDEX_SCHEMA && Array.isArray(v.checkpoints) ? v : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Parses `--loss`: a preset or a term list; `normal` has no terms. */
@@ -77,9 +180,19 @@ export async function trainTabularModel(options: {
   checkpoint?: { dir: string };
   resumeFrom?: string;
   signal?: AbortSignal;
+  /** Flip this fraction of the training labels (seeded by `spec.seed`) before training. */
+  labelNoise?: number;
+  /**
+   * Save the model after these epochs (0: before training) into `<dir>/epoch-<e>/` (model.json,
+   * weights, preprocessing.json) and list them, with train/test loss and accuracy, in
+   * `<dir>/index.json`; each snapshot folder is renamed into place whole, and the index is
+   * rewritten after each one, so an interrupted run leaves a valid series.
+   */
+  snapshots?: { dir: string; epochs: readonly number[] };
 }): Promise<TabularTrainSummary> {
   const t0 = performance.now();
-  const { spec, train, test, baseline } = options;
+  const { spec, test, baseline } = options;
+  let train = options.train;
   const terms = lossTerms(spec.loss);
   const d = train.featureCount;
   requireInput(
@@ -88,8 +201,64 @@ export async function trainTabularModel(options: {
     `has ${baseline.length} values, the data has ${d} inputs`,
   );
   const classes = Math.max(2, train.preprocessor.classes?.length ?? 2);
+  let noise: { fraction: number; flipped: number } | undefined;
+  if (options.labelNoise !== undefined && options.labelNoise > 0) {
+    const noisy = addLabelNoise(train.y, options.labelNoise, classes, spec.seed);
+    train = { ...train, y: noisy.y };
+    noise = { fraction: options.labelNoise, flipped: noisy.flipped };
+  }
   const model = buildMlp({ inputDim: d, hidden: spec.hidden, layers: spec.layers, classes, seed: spec.seed });
   const players = train.preprocessor.playerCount;
+  const snap = options.snapshots;
+  const saved: SnapshotEntry[] = [];
+  let saveSnapshot: ((epoch: number) => Promise<void>) | undefined;
+  if (snap !== undefined) {
+    const wanted = new Set(snap.epochs);
+    for (const e of wanted)
+      requireInput(
+        Number.isInteger(e) && e >= 0 && e <= spec.epochs,
+        '--save-epochs',
+        `epoch ${e} is not in 0…${spec.epochs}`,
+      );
+    const indexPath = join(snap.dir, SNAPSHOT_INDEX);
+    const done = options.resumeFrom !== undefined ? readCheckpointManifest(options.resumeFrom).epochsDone : 0;
+    if (done > 0) {
+      // Resuming: keep the snapshots of the epochs already trained; later ones are redone.
+      for (const e of readSnapshotIndex(indexPath)?.checkpoints ?? []) if (e.epoch <= done) saved.push(e);
+    } else if (existsSync(snap.dir)) {
+      // A fresh run: snapshots of an earlier run in this folder would mix two runs.
+      for (const f of readdirSync(snap.dir))
+        if (/^epoch-\d+(\.tmp)?$/.test(f) || f === SNAPSHOT_INDEX)
+          rmSync(join(snap.dir, f), { recursive: true, force: true });
+    }
+    saveSnapshot = async (epoch: number) => {
+      if (!wanted.has(epoch) || saved.some((e) => e.epoch === epoch)) return;
+      const name = `epoch-${epoch}`;
+      const tmp = join(snap.dir, `${name}.tmp`);
+      rmSync(tmp, { recursive: true, force: true });
+      mkdirSync(tmp, { recursive: true });
+      await saveLayersModel(model, tmp);
+      train.preprocessor.save(join(tmp, PREPROCESSING_FILE));
+      rmSync(join(snap.dir, name), { recursive: true, force: true });
+      renameSync(tmp, join(snap.dir, name));
+      saved.push({
+        epoch,
+        model: `${name}/model.json`,
+        trainLoss: await evaluateCrossEntropy(model, train.x, train.y, d),
+        testLoss: await evaluateCrossEntropy(model, test.x, test.y, d),
+        trainAccuracy: await evaluateAccuracy(model, train.x, train.y, d),
+        testAccuracy: await evaluateAccuracy(model, test.x, test.y, d),
+      });
+      saved.sort((a, b) => a.epoch - b.epoch);
+      writeJsonAtomic(indexPath, {
+        schema: SNAPSHOT_INDEX_SCHEMA,
+        epochs: saved.map((e) => e.epoch),
+        labelNoise: options.labelNoise ?? 0,
+        checkpoints: saved,
+      } satisfies SnapshotIndex);
+    };
+    if (done === 0) await saveSnapshot(0);
+  }
   const result = await withTrainingOptionNames(() =>
     trainClassifier({
       model,
@@ -112,7 +281,10 @@ export async function trainTabularModel(options: {
           }
         : undefined,
       validation: { x: test.x, y: test.y },
-      onEpoch: options.onEpoch,
+      onEpoch: async (stats) => {
+        await saveSnapshot?.(stats.epoch + 1);
+        options.onEpoch?.(stats);
+      },
       checkpoint: options.checkpoint,
       resumeFrom: options.resumeFrom,
       signal: options.signal,
@@ -146,12 +318,17 @@ export async function trainTabularModel(options: {
     modelFile,
     preprocessingFile,
     ...(result.startEpoch > 0 ? { resumedEpochs: result.startEpoch } : {}),
+    ...(noise ? { labelNoise: noise } : {}),
+    ...(snap ? { snapshots: { dir: snap.dir, epochs: saved.map((e) => e.epoch) } } : {}),
   };
   // Relative names in the file, so a model directory can be moved or shipped.
   writeJsonAtomic(join(options.outDir, 'training.json'), {
     ...summary,
     modelFile: basename(modelFile),
     preprocessingFile: PREPROCESSING_FILE,
+    ...(summary.snapshots
+      ? { snapshots: { ...summary.snapshots, dir: basename(summary.snapshots.dir) } }
+      : {}),
   });
   model.dispose();
   return summary;

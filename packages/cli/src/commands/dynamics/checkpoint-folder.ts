@@ -1,0 +1,160 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { OrderlensInputError, checkEpochs, resolveInside, type CheckpointLosses } from '@orderlens/core';
+import { readModelJson } from '@orderlens/runtime-tfjs';
+
+/** The list `orderlens train tabular --save-epochs` writes beside its snapshots. */
+export const CHECKPOINT_INDEX_FILE = 'index.json';
+
+/** One model of a checkpoint folder. */
+export interface FolderCheckpoint {
+  readonly epoch: number;
+  /** Absolute path of the model file (`model.json` or `.onnx`). */
+  readonly file: string;
+  /** For tfjs files: the layer topology with layer names left out, and the weight shapes. */
+  readonly architecture?: unknown;
+  readonly losses?: CheckpointLosses;
+}
+
+interface IndexEntry {
+  epoch: number;
+  model: string;
+  trainLoss?: number;
+  testLoss?: number;
+  trainAccuracy?: number;
+  testAccuracy?: number;
+}
+
+/** Checks an `orderlens/checkpoint-index@1` document field by field (errors name the entry). */
+function parseIndex(raw: unknown, field: string): IndexEntry[] {
+  const doc = raw as { schema?: unknown; checkpoints?: unknown };
+  if (doc === null || typeof doc !== 'object' || doc.schema !== 'orderlens/checkpoint-index@1')
+    throw new OrderlensInputError(
+      field,
+      `expected schema "orderlens/checkpoint-index@1", got ${JSON.stringify(doc?.schema)}`,
+    );
+  if (!Array.isArray(doc.checkpoints))
+    throw new OrderlensInputError(`${field}.checkpoints`, 'expected a list');
+  return doc.checkpoints.map((c: unknown, k) => {
+    const e = c as Record<string, unknown>;
+    const at = `${field}.checkpoints[${k}]`;
+    if (e === null || typeof e !== 'object') throw new OrderlensInputError(at, 'expected an object');
+    if (typeof e.epoch !== 'number') throw new OrderlensInputError(`${at}.epoch`, 'expected a number');
+    if (typeof e.model !== 'string') throw new OrderlensInputError(`${at}.model`, 'expected a path');
+    const out: IndexEntry = { epoch: e.epoch, model: e.model };
+    for (const key of ['trainLoss', 'testLoss', 'trainAccuracy', 'testAccuracy'] as const) {
+      const v = e[key];
+      if (v === undefined || v === null) continue;
+      if (typeof v !== 'number') throw new OrderlensInputError(`${at}.${key}`, 'expected a number');
+      out[key] = v;
+    }
+    return out;
+  });
+}
+
+/** `epoch-12`, `epoch_12`, `epoch12`, optionally with `.onnx` or `.json`. */
+const ENTRY = /^epoch[-_]?(\d+)(\.onnx|\.json)?$/i;
+
+/** Drops `name` keys at any depth: tfjs numbers layer names per process, the structure is what counts. */
+function withoutNames(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutNames);
+  if (v !== null && typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v as Record<string, unknown>)
+        .filter(([k]) => k !== 'name')
+        .map(([k, x]) => [k, withoutNames(x)]),
+    );
+  return v;
+}
+
+/**
+ * The architecture of a tfjs `model.json` without its weights: the topology's class and config
+ * (names left out) and each weight's shape and dtype, in order. ONNX files get none here; their
+ * declared inputs and output width are compared instead.
+ */
+export function tfjsArchitecture(file: string): unknown {
+  const json = readModelJson(file) as unknown as {
+    modelTopology?: { class_name?: string; config?: unknown; model_config?: unknown };
+    weightsManifest?: Array<{ weights: Array<{ shape: number[]; dtype?: string }> }>;
+  };
+  const topo = json.modelTopology ?? {};
+  return {
+    topology: withoutNames(topo.model_config ?? { class_name: topo.class_name, config: topo.config }),
+    weights: (json.weightsManifest ?? []).flatMap((g) =>
+      g.weights.map((w) => [w.shape, w.dtype ?? 'float32']),
+    ),
+  };
+}
+
+function modelIn(dir: string): string | undefined {
+  for (const f of ['model.json', 'model.onnx']) if (existsSync(join(dir, f))) return join(dir, f);
+  const onnx = readdirSync(dir).filter((f) => f.endsWith('.onnx'));
+  return onnx.length === 1 ? join(dir, onnx[0]) : undefined;
+}
+
+function withArchitecture(c: Omit<FolderCheckpoint, 'architecture'>): FolderCheckpoint {
+  return c.file.endsWith('.json') ? { ...c, architecture: tfjsArchitecture(c.file) } : c;
+}
+
+/**
+ * Reads a folder of checkpoints of one model, in epoch order:
+ * - with `index.json` (as `orderlens train tabular --save-epochs` writes it): its entries in the
+ *   order listed, with their train/test losses; the epochs must increase strictly;
+ * - otherwise every entry named `epoch-<e>` (a folder holding `model.json` or `model.onnx`, or a
+ *   file `epoch-<e>.onnx` / `epoch-<e>.json`), sorted by `e`; two entries with one epoch are refused.
+ */
+export function readCheckpointFolder(folder: string, field = '--checkpoints'): FolderCheckpoint[] {
+  const dir = resolve(folder);
+  if (!existsSync(dir)) throw new OrderlensInputError(field, `${folder} does not exist`);
+  if (!statSync(dir).isDirectory())
+    throw new OrderlensInputError(field, `${folder} is not a folder of checkpoints`);
+  const indexPath = join(dir, CHECKPOINT_INDEX_FILE);
+  let list: FolderCheckpoint[];
+  if (existsSync(indexPath)) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(indexPath, 'utf8'));
+    } catch (e) {
+      throw new OrderlensInputError(field, `${indexPath} is not valid JSON: ${(e as Error).message}`);
+    }
+    const entries = parseIndex(raw, `${field} ${CHECKPOINT_INDEX_FILE}`);
+    checkEpochs(
+      entries.map((c) => c.epoch),
+      `${field} ${CHECKPOINT_INDEX_FILE}`,
+    );
+    list = entries.map((c, k) => {
+      const file = resolveInside(dir, c.model, `${field} ${CHECKPOINT_INDEX_FILE} checkpoints[${k}].model`);
+      if (!existsSync(file))
+        throw new OrderlensInputError(
+          field,
+          `${CHECKPOINT_INDEX_FILE} names ${c.model} (epoch ${c.epoch}), which does not exist`,
+        );
+      const { epoch, model: _model, ...losses } = c;
+      return withArchitecture({ epoch, file, losses });
+    });
+  } else {
+    const found: FolderCheckpoint[] = [];
+    for (const name of readdirSync(dir).sort()) {
+      const m = ENTRY.exec(name);
+      if (!m) continue;
+      const path = join(dir, name);
+      const isDir = statSync(path).isDirectory();
+      if (isDir && m[2] !== undefined) continue;
+      const file = isDir ? modelIn(path) : m[2] !== undefined ? path : undefined;
+      if (file === undefined) continue;
+      const epoch = Number(m[1]);
+      const twin = found.find((c) => c.epoch === epoch);
+      if (twin)
+        throw new OrderlensInputError(field, `two checkpoints for epoch ${epoch}: ${twin.file} and ${file}`);
+      found.push(withArchitecture({ epoch, file }));
+    }
+    list = found.sort((a, b) => a.epoch - b.epoch);
+  }
+  if (list.length === 0)
+    throw new OrderlensInputError(
+      field,
+      `${folder} holds no checkpoints: expected ${CHECKPOINT_INDEX_FILE} (as orderlens train tabular --save-epochs writes it) ` +
+        'or entries named epoch-<e> (folders with model.json or model.onnx, or epoch-<e>.onnx files)',
+    );
+  return list;
+}

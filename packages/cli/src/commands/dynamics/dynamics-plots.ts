@@ -1,0 +1,130 @@
+import { join } from 'node:path';
+import type { DynamicsResult } from '@orderlens/core';
+import { linePlot, writePlot, type LineSeries } from '../../util/plots.js';
+
+/** Paths of the figures `orderlens dynamics` writes (SVG and PNG each). */
+export interface DynamicsFigures {
+  readonly distribution: { svg: string; png: string };
+  readonly paradigms: { svg: string; png: string };
+  readonly losses: { svg: string; png: string };
+  readonly sigma2: { svg: string; png: string };
+}
+
+/**
+ * Up to `count` checkpoints spread over the series, first and last always among them (on a
+ * log-like spacing, since the early epochs change most).
+ */
+export function epochsToShow(epochs: readonly number[], count: number): number[] {
+  if (epochs.length <= count) return epochs.map((_, k) => k);
+  const picks = new Set<number>([0, epochs.length - 1]);
+  for (let j = 1; picks.size < count && j < count * 4; j++) {
+    const t = j / (count - 1);
+    picks.add(Math.min(epochs.length - 1, Math.round((epochs.length - 1) * t * t)));
+  }
+  return [...picks].sort((a, b) => a - b);
+}
+
+function fmtSigma2(s: number): string {
+  return s.toExponential(1);
+}
+
+/**
+ * The figures of a dynamics run, into `dir`:
+ * (a) `distribution`: the salient AND-OR strength per order at a few epochs (solid) with the
+ *     theory at each one's fitted σ² (dashed);
+ * (b) `paradigms`: at the last checkpoint, the AND-OR per-order strength beside the multi-order
+ *     `J(m)`, both normalised to mean 1 (item 6: both paradigms, one model, the same tables);
+ * (c) `losses`: train and test loss and their gap over epochs;
+ * (d) `sigma2`: the fitted σ² over epochs (log scale).
+ */
+export async function writeDynamicsFigures(
+  result: DynamicsResult,
+  dir: string,
+  curves = 5,
+): Promise<DynamicsFigures> {
+  const cps = result.checkpoints;
+  const epochs = cps.map((c) => c.epoch);
+  const shown = epochsToShow(epochs, curves);
+  const series: LineSeries[] = [];
+  for (const k of shown) {
+    const c = cps[k];
+    series.push({ label: `epoch ${c.epoch}: measured`, x: c.andOr.orders, y: c.andOr.distribution });
+  }
+  for (const k of shown) {
+    const c = cps[k];
+    if (c.fit)
+      series.push({
+        label: `epoch ${c.epoch}: theory, σ² = ${fmtSigma2(c.fit.sigma2)}`,
+        x: c.andOr.orders,
+        y: c.fit.predicted,
+        dashed: true,
+      });
+  }
+  const distribution = writePlot(
+    join(dir, 'distribution'),
+    await linePlot({
+      series,
+      title: `Salient AND-OR strength per order over training (n = ${result.n}, ${result.samples.length} samples)`,
+      xLabel: 'order k = |S|',
+      yLabel: 'normalised strength (mean 1 over orders)',
+    }),
+  );
+
+  const last = cps[cps.length - 1];
+  const paradigms = writePlot(
+    join(dir, 'paradigms'),
+    await linePlot({
+      series: [
+        {
+          label: `AND-OR: salient strength of order k = |S| (epoch ${last.epoch})`,
+          x: last.andOr.orders,
+          y: last.andOr.distribution,
+        },
+        {
+          label: `multi-order J(m), m = context size (epoch ${last.epoch})`,
+          x: last.multiOrder.orders,
+          y: last.multiOrder.J,
+        },
+      ],
+      title: 'Two paradigms on the same model, samples and coalition values',
+      xLabel: 'order (k for AND-OR, m for J)',
+      yLabel: 'normalised strength (mean 1 over orders)',
+    }),
+  );
+
+  const withLoss = cps.filter((c) => c.losses.trainLoss !== null && c.losses.testLoss !== null);
+  const lossSeries: LineSeries[] = withLoss.length
+    ? [
+        { label: 'train loss', x: withLoss.map((c) => c.epoch), y: withLoss.map((c) => c.losses.trainLoss!) },
+        { label: 'test loss', x: withLoss.map((c) => c.epoch), y: withLoss.map((c) => c.losses.testLoss!) },
+        {
+          label: 'gap (test − train)',
+          x: withLoss.map((c) => c.epoch),
+          y: withLoss.map((c) => c.losses.lossGap!),
+          dashed: true,
+        },
+      ]
+    : [{ label: 'no losses recorded', x: [], y: [] }];
+  const losses = writePlot(
+    join(dir, 'loss-gap'),
+    await linePlot({
+      series: lossSeries,
+      title: 'Train and test loss over epochs',
+      xLabel: 'epoch',
+      yLabel: 'cross-entropy',
+    }),
+  );
+
+  const fitted = cps.filter((c) => c.fit !== null);
+  const sigma2 = writePlot(
+    join(dir, 'sigma2'),
+    await linePlot({
+      series: [{ label: 'fitted σ²', x: fitted.map((c) => c.epoch), y: fitted.map((c) => c.fit!.sigma2) }],
+      title: 'Fitted noise level σ² of the two-phase theory over epochs',
+      xLabel: 'epoch',
+      yLabel: 'σ²',
+      logY: true,
+    }),
+  );
+  return { distribution, paradigms, losses, sigma2 };
+}

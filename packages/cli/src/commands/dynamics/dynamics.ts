@@ -1,0 +1,229 @@
+import { basename, join, relative, resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import {
+  InterruptedError,
+  OrderlensInputError,
+  adapters,
+  flagName,
+  openModel,
+  parseDevice,
+  parseRewardName,
+  probeWritableDir,
+  runModelDynamics,
+  writeJsonAtomic,
+  type DynamicsResult,
+  type ModalityAdapter,
+  type SelectionSpec,
+} from '@orderlens/core';
+import { ioOf } from '../../util/io.js';
+import { parseChoice, parseFloatOption, parseInteger } from '../../util/options.js';
+import { packageVersions } from '../../util/plugins.js';
+import { progressFor } from '../../util/progress.js';
+import { adapterOptionValues } from '../analyze/analyze-options.js';
+import { readCheckpointFolder } from './checkpoint-folder.js';
+import { writeDynamicsFigures } from './dynamics-plots.js';
+
+interface DynamicsFlags extends Record<string, unknown> {
+  checkpoints: string;
+  modality: string;
+  out: string;
+  samples: string;
+  perClass?: string;
+  allSamples?: boolean;
+  reward: string;
+  preset: string;
+  niter: string;
+  qthres?: string;
+  lr?: string;
+  curves: string;
+  device: string;
+  batchSize: string;
+  threads?: string;
+}
+
+/**
+ * Every installed adapter's options, once per flag: the modality is an option's value, so its
+ * flags cannot be known before parsing. Choices are left to the adapter's own parser (two
+ * adapters may share a flag with different choices); flags of other modalities are refused.
+ */
+function addAllAdapterOptions(cmd: Command): void {
+  for (const adapter of adapters.list())
+    for (const d of adapter.options) {
+      if (cmd.options.some((o) => o.long === flagName(d))) continue;
+      const opt = new Option(d.flag, `${d.description} (${adapter.name})`);
+      if (d.type === 'strings')
+        opt.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
+      cmd.addOption(opt);
+    }
+}
+
+function refuseOtherModalities(cmd: Command, adapter: ModalityAdapter, flags: Record<string, unknown>): void {
+  const own = new Set(adapter.options.map(flagName));
+  for (const other of adapters.list())
+    for (const d of other.options) {
+      const name = flagName(d);
+      if (own.has(name)) continue;
+      const opt = cmd.options.find((o) => o.long === name);
+      if (!opt) continue;
+      const v = flags[opt.attributeName()];
+      const given = name.startsWith('--no-') ? v === false : v !== undefined;
+      if (given)
+        throw new OrderlensInputError(name, `applies to --modality ${other.name}, not ${adapter.name}`);
+    }
+}
+
+/** `orderlens dynamics`: two-phase dynamics of interactions over a model's training checkpoints. */
+export function registerDynamics(program: Command): void {
+  const cmd = program
+    .command('dynamics')
+    .description(
+      'two-phase dynamics over training checkpoints: per-order salient AND-OR strength, J(m), fitted σ², loss gap',
+    )
+    .requiredOption(
+      '--checkpoints <folder>',
+      'checkpoints of one model: index.json from `train tabular --save-epochs`, or epoch-<e>/ folders (model.json | model.onnx) or epoch-<e>.onnx files',
+    )
+    .requiredOption(
+      '--modality <name>',
+      `how inputs become players: ${adapters.names().join(', ') || '(none installed)'}`,
+    )
+    .requiredOption(
+      '--out <dir>',
+      'output folder: dynamics.json (orderlens/dynamics@1), distribution, paradigms, loss-gap, sigma2 (.svg and .png)',
+    )
+    .option('--samples <k>', 'samples, chosen once by the last checkpoint and used at every checkpoint', '10')
+    .option('--per-class <k>', 'at most this many samples per class')
+    .option('--all-samples', 'take samples whether or not the last checkpoint classifies them correctly')
+    .option('--reward <name>', 'log-odds | logit | log-prob | prob', 'log-odds')
+    .option('--preset <name>', 'AND-OR conventions: orderlens | authors (docs/and-or.md)', 'orderlens')
+    .option('--niter <k>', 'AND-OR optimiser iterations per checkpoint', '10000')
+    .option('--qthres <q>', "AND-OR noise bound (default: the preset's)")
+    .option('--lr <rate>', "AND-OR learning rate (default: the preset's)")
+    .option('--curves <k>', 'epochs drawn in the distribution figure', '5')
+    .option('--device <name>', 'auto | cpu | cuda | webgpu | wasm', 'auto')
+    .option('--batch-size <k>', 'inputs per model call (never changes the numbers)', '256')
+    .option('--threads <k>', 'intra-op threads of the runtime');
+  addAllAdapterOptions(cmd);
+  cmd.action(async (flags: DynamicsFlags, command: Command) => {
+    const io = ioOf(command);
+    // Everything is checked before the first model is opened or the first file written.
+    const adapter = adapters.get(flags.modality, '--modality');
+    refuseOtherModalities(command, adapter, flags);
+    const adapterOptions = adapterOptionValues(command, adapter.options, flags);
+    const folder = readCheckpointFolder(flags.checkpoints);
+    const reward = parseRewardName(flags.reward, '--reward');
+    const device = parseDevice(flags.device);
+    const batchSize = parseInteger(flags.batchSize, '--batch-size', { min: 1 });
+    const threads =
+      flags.threads !== undefined ? parseInteger(flags.threads, '--threads', { min: 1 }) : undefined;
+    const preset = parseChoice(flags.preset, '--preset', ['orderlens', 'authors'] as const);
+    const niter = parseInteger(flags.niter, '--niter', { min: 1 });
+    const qthres =
+      flags.qthres !== undefined ? parseFloatOption(flags.qthres, '--qthres', { min: 0 }) : undefined;
+    const lr = flags.lr !== undefined ? parseFloatOption(flags.lr, '--lr', { greaterThan: 0 }) : undefined;
+    const curves = parseInteger(flags.curves, '--curves', { min: 1, max: 12 });
+    const selection: SelectionSpec = {
+      ...adapter.defaultSelection,
+      samples: parseInteger(flags.samples, '--samples', { min: 1 }),
+      ...(flags.allSamples ? { rule: 'all' as const } : {}),
+      ...(flags.perClass !== undefined
+        ? { perClass: parseInteger(flags.perClass, '--per-class', { min: 1 }) }
+        : {}),
+    };
+    const out = probeWritableDir(resolve(flags.out), '--out');
+
+    const K = folder.length;
+    const progress = progressFor(command, { label: 'dynamics', total: K, unit: 'checkpoints' });
+    progress.log(`dynamics: ${K} checkpoints (epochs ${folder.map((c) => c.epoch).join(', ')})`);
+    let result: DynamicsResult;
+    try {
+      result = await runModelDynamics({
+        modality: adapter.name,
+        checkpoints: folder.map((c) => ({
+          epoch: c.epoch,
+          source: relative(process.cwd(), c.file) || basename(c.file),
+          architecture: c.architecture,
+          losses: c.losses,
+          open: () => openModel({ spec: c.file, device, threads, field: '--checkpoints' }),
+        })),
+        openSession: (model) =>
+          adapter.open({
+            options: adapterOptions,
+            model,
+            signal: io.signal,
+            // Every checkpoint opens the data; say a warning once.
+            warn: (() => {
+              const said = new Set<string>();
+              return (m: string) => {
+                if (!said.has(m)) io.stderr(`warning: ${m}\n`);
+                said.add(m);
+              };
+            })(),
+          }),
+        selection,
+        reward,
+        andOr: {
+          preset,
+          niter,
+          ...(qthres !== undefined ? { qthres } : {}),
+          ...(lr !== undefined ? { lr } : {}),
+        },
+        batchSize,
+        signal: io.signal,
+        packages: packageVersions(),
+        options: {
+          checkpoints: resolve(flags.checkpoints),
+          ...adapterOptions,
+          samples: selection.samples,
+          preset,
+          niter,
+          batchSize,
+          device,
+        },
+        onEvent: (e) => {
+          if (e.type === 'warning') io.stderr(`warning: ${e.message}\n`);
+          else if (e.type === 'selected')
+            progress.log(`chose ${e.samples} samples with the checkpoint of epoch ${e.epoch}`);
+          else if (e.type === 'checkpoint') {
+            const c = e.result;
+            const gap = c.losses.lossGap;
+            progress.log(
+              `epoch ${c.epoch}: ${c.andOr.salientCount} salient interactions, ${c.modelCalls} model calls` +
+                (gap !== null ? `, loss gap ${gap.toFixed(4)}` : '') +
+                ` (${(c.wallTimeMs / 1000).toFixed(1)}s)`,
+            );
+            progress.update(e.index + 1);
+          }
+        },
+      });
+    } catch (e) {
+      if (io.signal.aborted)
+        throw new InterruptedError(
+          'interrupted: dynamics stopped before every checkpoint was measured; nothing was written',
+        );
+      throw e;
+    } finally {
+      progress.finish();
+    }
+    const figures = await writeDynamicsFigures(result, out, curves);
+    const path = join(out, 'dynamics.json');
+    writeJsonAtomic(path, { ...result, outputs: figures });
+    io.stdout(
+      `dynamics ${adapter.name}: ${K} checkpoints, ${result.samples.length} samples, n = ${result.n}, ` +
+        `${result.modelCalls} model calls; wrote ${path}\n`,
+    );
+    io.stdout('epoch  loss gap   σ² (fitted)  fit loss  low/mid/high share of salient strength\n');
+    for (const c of result.checkpoints) {
+      const d = c.andOr.distribution;
+      const third = Math.ceil(d.length / 3);
+      const sum = d.reduce((a, b) => a + b, 0) || 1;
+      const share = [d.slice(0, third), d.slice(third, 2 * third), d.slice(2 * third)].map(
+        (p) => `${((100 * p.reduce((a, b) => a + b, 0)) / sum).toFixed(0)}%`,
+      );
+      io.stdout(
+        `${String(c.epoch).padStart(5)}  ${c.losses.lossGap === null ? '     n/a' : c.losses.lossGap.toFixed(4).padStart(8)}   ` +
+          `${c.fit ? c.fit.sigma2.toExponential(2).padStart(10) : '       n/a'}  ${c.fit ? c.fit.loss.toFixed(4).padStart(8) : '     n/a'}  ${share.join(' / ')}\n`,
+      );
+    }
+  });
+}
