@@ -182,8 +182,12 @@ describe('orderlens analyze/attack/quickstart on census', () => {
     const warning = `warning: no preprocessing.json beside ${fixture('model.onnx')}: assuming the census preset's preprocessing\n`;
     expect(r.stderr).toBe(warning);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/analyze tabular: 6 samples, n = 12, exact \(exact\), 30609 model calls on tfjs:.*n′ = \d+/);
-    expect(r.stdout).toMatch(/analyze tabular: 6 samples, n = 12, exact \(exact\), \d+ model calls on onnx:cpu/);
+    expect(r.stdout).toMatch(
+      /analyze tabular: 6 samples, n = 12, exact \(exact\), 30609 model calls on tfjs:.*n′ = \d+/,
+    );
+    expect(r.stdout).toMatch(
+      /analyze tabular: 6 samples, n = 12, exact \(exact\), \d+ model calls on onnx:cpu/,
+    );
     // Several models: one folder each, and one plot comparing them.
     const dirs = [join(out, 'models', '0-mlp5'), join(out, 'models', '1-model.onnx')];
     const results = dirs.map((d) => parseResult(JSON.parse(readFileSync(join(d, 'result.json'), 'utf8'))));
@@ -214,7 +218,8 @@ describe('orderlens analyze/attack/quickstart on census', () => {
         const phi = smp.shapley!.reduce((a, b) => a + b, 0);
         expect(Math.abs(phi - (smp.vFull! - smp.vEmpty!))).toBeLessThan(1e-6 * (1 + Math.abs(phi)));
       }
-      for (const f of ['strength.svg', 'strength.png']) expect(existsSync(join(dirs[results.indexOf(res)], f))).toBe(true);
+      for (const f of ['strength.svg', 'strength.png'])
+        expect(existsSync(join(dirs[results.indexOf(res)], f))).toBe(true);
     }
     expect(readFileSync(join(out, 'strength.png')).subarray(1, 4).toString()).toBe('PNG');
     const svg = readFileSync(join(out, 'strength.svg'), 'utf8');
@@ -227,9 +232,9 @@ describe('orderlens analyze/attack/quickstart on census', () => {
     // A finished run is replaced by a fresh one without --resume: same numbers again.
     const fresh = await runCli(args);
     expect(fresh.code).toBe(0);
-    expect(parseResult(JSON.parse(readFileSync(join(dirs[1], 'result.json'), 'utf8'))).aggregate.strength).toEqual(
-      results[1].aggregate.strength,
-    );
+    expect(
+      parseResult(JSON.parse(readFileSync(join(dirs[1], 'result.json'), 'utf8'))).aggregate.strength,
+    ).toEqual(results[1].aggregate.strength);
   });
 
   it('fails clearly on bad CSV input', async () => {
@@ -311,7 +316,8 @@ describe('orderlens analyze/attack/quickstart on census', () => {
     expect(r.stdout).toContain(join(out, 'strength.png'));
     expect(r.stdout).toContain(join(out, 'result.json'));
     expect(r.stdout).toMatch(/J\(m\) over orders m = 0…10: ([\d.]+ ){10}[\d.]+\n/);
-    for (const f of ['strength.svg', 'strength.png', 'result.json']) expect(existsSync(join(out, f))).toBe(true);
+    for (const f of ['strength.svg', 'strength.png', 'result.json'])
+      expect(existsSync(join(out, f))).toBe(true);
     const res = parseResult(JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')));
     expect(res.modality).toBe('tabular');
     expect(res.estimator.name).toBe('exact');

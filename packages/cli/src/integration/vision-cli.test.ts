@@ -120,7 +120,15 @@ describe('orderlens analyze vision / structure', () => {
     expect(r.code).toBe(0);
     const res = resultOf(out);
     expect(res.samples).toHaveLength(1);
-    expect(res.samples[0].players).toEqual({ kind: 'feature-map', n: 16, rows: 4, cols: 4, tensor: 'relu2', height: 32, width: 32 });
+    expect(res.samples[0].players).toEqual({
+      kind: 'feature-map',
+      n: 16,
+      rows: 4,
+      cols: 4,
+      tensor: 'relu2',
+      height: 32,
+      width: 32,
+    });
     expect(res.aggregate.instability).toBeNull();
     // The prefix ran once for the one image; every coalition ran the suffix only.
     expect(res.modelCalls['feature-map-prefix']).toBe(1);
@@ -131,9 +139,20 @@ describe('orderlens analyze vision / structure', () => {
     const named = join(tmp.dir, 'fm-named');
     expect((await runCli(args('relu2', named))).code).toBe(0);
     expect(resultOf(named).aggregate).toEqual(res.aggregate);
-    expect(resultOf(named).samples.map(({ wallTimeMs: _t, ...x }) => x)).toEqual(res.samples.map(({ wallTimeMs: _t, ...x }) => x));
+    expect(resultOf(named).samples.map(({ wallTimeMs: _t, ...x }) => x)).toEqual(
+      res.samples.map(({ wallTimeMs: _t, ...x }) => x),
+    );
     // --feature-map needs a value now.
-    const bare = await runCli(['analyze', 'vision', '--model', cnn, '--out', join(tmp.dir, 'fm-bare'), '-q', '--feature-map']);
+    const bare = await runCli([
+      'analyze',
+      'vision',
+      '--model',
+      cnn,
+      '--out',
+      join(tmp.dir, 'fm-bare'),
+      '-q',
+      '--feature-map',
+    ]);
     expect(bare.code).toBe(2);
     expect(bare.stderr).toMatch(/error: option '--feature-map <tensor>' argument missing/);
   });
@@ -144,8 +163,32 @@ describe('orderlens analyze vision / structure', () => {
     const bare = join(dir, 'model.onnx');
     copyFileSync(cnn, bare);
     const args = (model: string, out: string, ...more: string[]) => [
-      'analyze', 'vision', '--model', model, '--dataset', 'cifar10', '--grid', '2', '--pairs', '2', '--contexts', '2',
-      '--ratios', '0,1', '--repeats', '1', '--samples', '1', '--heatmaps', '0', '--seed', '2', '--out', join(tmp.dir, out), '-q', ...more,
+      'analyze',
+      'vision',
+      '--model',
+      model,
+      '--dataset',
+      'cifar10',
+      '--grid',
+      '2',
+      '--pairs',
+      '2',
+      '--contexts',
+      '2',
+      '--ratios',
+      '0,1',
+      '--repeats',
+      '1',
+      '--samples',
+      '1',
+      '--heatmaps',
+      '0',
+      '--seed',
+      '2',
+      '--out',
+      join(tmp.dir, out),
+      '-q',
+      ...more,
     ];
     const refused = await runCli(args(bare, 'nm-refused'));
     expect(refused.code).toBe(2);
@@ -157,7 +200,14 @@ describe('orderlens analyze vision / structure', () => {
     const withMeta = await runCli(args(cnn, 'nm-meta'));
     expect(withMeta.code).toBe(0);
     const byHand = await runCli(
-      args(bare, 'nm-hand', '--mean', '0.4923484949448535,0.48388209826899475,0.4475366134344365', '--std', '0.24370795311912563,0.2417897825591656,0.25980953636663595'),
+      args(
+        bare,
+        'nm-hand',
+        '--mean',
+        '0.4923484949448535,0.48388209826899475,0.4475366134344365',
+        '--std',
+        '0.24370795311912563,0.2417897825591656,0.25980953636663595',
+      ),
     );
     expect(byHand.stderr).toBe('');
     expect(byHand.code).toBe(0);
@@ -349,7 +399,14 @@ describe('orderlens train vision and the pretrained nsfwjs network', () => {
     expect(res.selection).toMatchObject({ candidates: 2, correct: 2, accuracy: 1 });
     expect(res.samples).toHaveLength(1);
     expect(res.samples[0].label).toBe(2);
-    expect(res.samples[0].players).toMatchObject({ kind: 'grid', n: 4, rows: 2, cols: 2, height: 224, width: 224 });
+    expect(res.samples[0].players).toMatchObject({
+      kind: 'grid',
+      n: 4,
+      rows: 2,
+      cols: 2,
+      height: 224,
+      width: 224,
+    });
     expect(res.provenance.model!.format).toBe('nsfwjs');
     expect(res.provenance.model!.file).toMatch(/orderlens-nsfwjs-mobilenet_v2[\\/]model\.json$/);
     expect(res.modelCalls.selection).toBe(2);

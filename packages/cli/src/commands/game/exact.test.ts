@@ -65,7 +65,8 @@ describe('orderlens exact', () => {
     // The document's curves: strength = mean over pairs of |I^(m)|, aggregate.raw the same (one
     // sample), J normalised by its mean over orders, and the theory curve for n = 8.
     mo.orders.forEach((m, k) => {
-      const meanAbs = mo.pairs.reduce((a, [i, j]) => a + Math.abs(g.multiOrder(i, j, m)), 0) / mo.pairs.length;
+      const meanAbs =
+        mo.pairs.reduce((a, [i, j]) => a + Math.abs(g.multiOrder(i, j, m)), 0) / mo.pairs.length;
       expect(smp.strength[k]).toBeCloseTo(meanAbs, 12);
       expect(res.aggregate.raw[k]).toBeCloseTo(meanAbs, 12);
     });

@@ -90,7 +90,11 @@ describe('orderlens plot', () => {
       curveFromResult({ ...r2, aggregate: { raw: [1, 2] } } as unknown as InteractionResult, 'x', 'none'),
     ).toThrow(/--result: x: the result has no strength curve to plot/);
     expect(() =>
-      curveFromResult({ ...r2, orders: [], ratios: [], aggregate: { raw: [] } } as unknown as InteractionResult, 'x', 'none'),
+      curveFromResult(
+        { ...r2, orders: [], ratios: [], aggregate: { raw: [] } } as unknown as InteractionResult,
+        'x',
+        'none',
+      ),
     ).toThrow(/no strength curve/);
     expect(theoryStrength(5, [0])[0]).toBeCloseTo(1, 12);
   });
@@ -102,10 +106,14 @@ describe('orderlens plot', () => {
     expect(r1.stderr).toMatch(/^error: --result: .*bad\.json is not valid JSON/);
     const notResult = tmp.file('nr.json', '{"a": 1}');
     const r2 = await runCli(['plot', '--result', notResult, '--out', tmp.file('p')]);
-    expect(r2.stderr).toMatch(/^error: .*nr\.json\.schema: not a valid orderlens\/interaction-result@2 document/);
+    expect(r2.stderr).toMatch(
+      /^error: .*nr\.json\.schema: not a valid orderlens\/interaction-result@2 document/,
+    );
     const empty = tmp.file('e.json', '{"n": 4}');
     const r3 = await runCli(['plot', '--result', empty, '--out', tmp.file('p')]);
-    expect(r3.stderr).toMatch(/^error: .*e\.json\.schema: not a valid orderlens\/interaction-result@2 document/);
+    expect(r3.stderr).toMatch(
+      /^error: .*e\.json\.schema: not a valid orderlens\/interaction-result@2 document/,
+    );
     // A result of the old schema is named as such, not listed as missing fields.
     const old = tmp.file('old.json', '{"schema":"orderlens/interaction-result@1","n":3}');
     const r7 = await runCli(['plot', '--result', old, '--out', tmp.file('p')]);

@@ -1,0 +1,624 @@
+/**
+ * The one analysis pipeline (issue 8): `orderlens analyze <modality>` and `runAnalysis` with the
+ * modality adapters.
+ *
+ * - Regression: for fixed seeds the analyses give the numbers the per-modality commands gave
+ *   before the change (recorded with the old CLI).
+ * - Model calls: a runner wrapped by the test sees exactly the calls the result counts, by
+ *   purpose (selection, estimation, feature-map prefix), per sample and in total.
+ * - Resume: the resumed process makes exactly the calls of the unfinished samples (none for the
+ *   selection) and ends with the result of an uninterrupted run; a replaced model is refused.
+ * - Devices, `plot` over results of two modalities, and schema validation of every result.
+ */
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  InterruptedError,
+  estimators,
+  openModel,
+  pairStrategy,
+  parseAdapterOptions,
+  parseResult,
+  parseWithSchema,
+  runAnalysis,
+  type AnalysisEvent,
+  type InteractionResult,
+  type ModalityAdapter,
+  type ModelRunner,
+  type OpenedModel,
+  type SampleResult,
+} from '@orderlens/core';
+import { availableOnnxProviders } from '@orderlens/runtime-onnx'; // registers the onnx factory
+import { tabularAdapter } from '@orderlens/tabular';
+import {
+  byteMeanToModel,
+  datasetChannelMean,
+  loadCifar10Subset,
+  resolvePreprocessing,
+  visionAdapter,
+} from '@orderlens/vision';
+import { runCli } from '../program.js';
+import { tempDir } from '../test-utils/tmp.js';
+import { PNG_SIGNATURE } from '../util/png.js';
+
+const repo = (rel: string) => fileURLToPath(new URL(`../../../../${rel}`, import.meta.url));
+const census = repo('fixtures/census-mlp5/model.onnx');
+const cnn = repo('fixtures/cifar-cnn/model.onnx');
+const vit = repo('fixtures/cifar-vit/model.onnx');
+const fmnist = repo('packages/vision/models/fmnist-cnn/model.onnx');
+const tmp = tempDir('orderlens-pipeline-');
+afterAll(() => tmp.cleanup());
+
+const resultOf = (dir: string) =>
+  parseResult(JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')), join(dir, 'result.json'));
+/** A sample without its timing (which no rerun reproduces). */
+const numbersOf = (s: SampleResult) => {
+  const { wallTimeMs: _t, ...rest } = s;
+  return rest;
+};
+const hasCuda = availableOnnxProviders().includes('cuda');
+
+/** `a` equals `b` to `rel` relative error, element by element. */
+function expectClose(a: readonly number[], b: readonly number[], rel = 1e-9): void {
+  expect(a).toHaveLength(b.length);
+  a.forEach((v, k) => expect(Math.abs(v - b[k])).toBeLessThanOrEqual(rel * Math.max(1, Math.abs(b[k]))));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Regression against the numbers of the old per-modality commands
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The old command's `mean` baseline for the CIFAR CNN: the channel mean of the 1,000 shipped
+ * CIFAR-10 test images, in model space. Given explicitly (`--baseline value:…`), so the numbers
+ * compare the pipeline, not the choice of mean (issue 11 moves `mean` to the training mean).
+ */
+function oldCifarMeanBaseline(): string {
+  const meta = JSON.parse(readFileSync(repo('fixtures/cifar-cnn/meta.json'), 'utf8'));
+  const pre = resolvePreprocessing({ mean: meta.normalization.mean, std: meta.normalization.std }, 3);
+  return `value:${byteMeanToModel(datasetChannelMean(loadCifar10Subset('test')), pre).join(',')}`;
+}
+
+const recorded = {
+  tabular: {
+    args: ['analyze', 'tabular', '--model', census, '--samples', '6'],
+    indices: [0, 1, 2, 3, 4, 13],
+    // Recorded to 6 decimals.
+    J: [
+      1.869707, 1.406747, 1.12703, 0.964493, 0.862546, 0.797789, 0.759373, 0.745145, 0.750088, 0.800915,
+      0.916166,
+    ],
+    estimation: 24576,
+  },
+  vision: {
+    args: [
+      'analyze',
+      'vision',
+      '--model',
+      cnn,
+      '--dataset',
+      'cifar10',
+      '--protocol',
+      'lite',
+      '--grid',
+      '4',
+      '--samples',
+      '2',
+      '--pairs',
+      '6',
+      '--contexts',
+      '5',
+      '--repeats',
+      '2',
+      '--heatmaps',
+      '0',
+      '--baseline',
+      oldCifarMeanBaseline(),
+    ],
+    indices: [20, 40],
+    J: [
+      1.6618532128285204, 1.6618532128285204, 1.2608963155473925, 0.7234590710370371, 0.7244720551648173,
+      0.9011747448265962, 0.7327836804014894, 0.9890665292167048, 1.0123174554810745, 0.8932287552305526,
+      0.8735091285442448, 0.775366735315077, 0.7900191035779739,
+    ],
+    estimation: 4033,
+    instability: 0.1464056004953009,
+  },
+  featureMap: {
+    args: [
+      'analyze',
+      'vision',
+      '--model',
+      fmnist,
+      '--dataset',
+      'fashion-mnist',
+      '--feature-map',
+      'relu2',
+      '--grid',
+      '7',
+      '--samples',
+      '2',
+      '--pairs',
+      '5',
+      '--contexts',
+      '4',
+      '--repeats',
+      '1',
+      '--heatmaps',
+      '0',
+    ],
+    indices: [19, 27],
+    J: [
+      1.2334678350789425, 1.5280439158469619, 1.5167957542642787, 0.7518073755536054, 0.9095864662019781,
+      0.9130972406272376, 1.0783218472997165, 0.9698445666590183, 0.9834982670974572, 0.9519640078130126,
+      0.6464526906181157, 0.8341529043919308, 0.6829671285477482,
+    ],
+    estimation: 1821,
+    prefix: 2,
+  },
+};
+
+describe('analyze: the numbers of the per-modality commands, for fixed seeds', () => {
+  const out = {
+    tabular: join(tmp.dir, 'reg-tabular'),
+    vision: join(tmp.dir, 'reg-vision'),
+    featureMap: join(tmp.dir, 'reg-fm'),
+  };
+
+  it('tabular (census MLP-5, exact): indices, J(m) and 6·4096 estimation calls', async () => {
+    const r = await runCli(['--quiet', ...recorded.tabular.args, '--out', out.tabular]);
+    expect(r.code).toBe(0);
+    const res = resultOf(out.tabular);
+    expect(res.modality).toBe('tabular');
+    expect(res.estimator.name).toBe('exact');
+    expect(res.samples.map((s) => s.index)).toEqual(recorded.tabular.indices);
+    expect(res.aggregate.strength.J).toHaveLength(recorded.tabular.J.length);
+    res.aggregate.strength.J.forEach((v, k) =>
+      expect(Math.abs(v - recorded.tabular.J[k])).toBeLessThanOrEqual(5e-7 + 1e-12),
+    );
+    expect(res.aggregate.strength.normalization).toBe('mean');
+    expect(res.modelCalls.estimation).toBe(recorded.tabular.estimation);
+    expect(res.modelCalls['feature-map-prefix']).toBe(0);
+    expect(res.modelCalls.total).toBe(res.modelCalls.selection + res.modelCalls.estimation);
+  });
+
+  it('vision (CIFAR CNN, lite protocol, 4×4 patches): indices, J(m), calls and instability', async () => {
+    const r = await runCli(['--quiet', ...recorded.vision.args, '--out', out.vision]);
+    expect(r.code).toBe(0);
+    const res = resultOf(out.vision);
+    expect(res.estimator.name).toBe('reference');
+    expect(res.samples.map((s) => s.index)).toEqual(recorded.vision.indices);
+    expectClose(res.aggregate.strength.J, recorded.vision.J);
+    expect(res.modelCalls.estimation).toBe(recorded.vision.estimation);
+    expect(Math.abs(res.aggregate.instability! - recorded.vision.instability)).toBeLessThanOrEqual(
+      1e-9 * recorded.vision.instability,
+    );
+  });
+
+  it('vision feature map (Fashion-MNIST CNN at relu2, 7×7 cells): indices, J(m), calls and prefix runs', async () => {
+    const r = await runCli(['--quiet', ...recorded.featureMap.args, '--out', out.featureMap]);
+    expect(r.code).toBe(0);
+    const res = resultOf(out.featureMap);
+    expect(res.samples.map((s) => s.index)).toEqual(recorded.featureMap.indices);
+    for (const s of res.samples)
+      expect(s.players).toMatchObject({ kind: 'feature-map', tensor: 'relu2', rows: 7, cols: 7, n: 49 });
+    expectClose(res.aggregate.strength.J, recorded.featureMap.J);
+    expect(res.modelCalls.estimation).toBe(recorded.featureMap.estimation);
+    expect(res.modelCalls['feature-map-prefix']).toBe(recorded.featureMap.prefix);
+    expect(res.aggregate.instability).toBeNull(); // one repeat
+  });
+
+  it('--device auto records the device used; every result validates', () => {
+    for (const dir of Object.values(out)) {
+      const res = resultOf(dir);
+      if (!hasCuda) expect(res.provenance.device).toBe('cpu');
+      expect(res.provenance.model!.backend).toBe(`onnx:${res.provenance.device}`);
+      expect(res.provenance.options).toMatchObject({ device: 'auto' });
+      expect(res.provenance.seed).toBe(0);
+    }
+  });
+
+  it.skipIf(hasCuda)(
+    '--device cuda without CUDA fails with exit 2, naming the providers that are available',
+    async () => {
+      const dir = join(tmp.dir, 'cuda');
+      const r = await runCli(['--quiet', ...recorded.tabular.args, '--device', 'cuda', '--out', dir]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^error: --device: /);
+      expect(r.stderr).toContain(
+        `cuda is not available to onnx on this machine; available: ${availableOnnxProviders().join(', ')}`,
+      );
+      expect(existsSync(join(dir, 'result.json'))).toBe(false);
+      const bad = await runCli(['--quiet', ...recorded.tabular.args, '--device', 'tpu', '--out', dir]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(
+        /^error: --device: unknown device "tpu"; expected one of auto, cpu, cuda, webgpu, wasm/,
+      );
+    },
+  );
+
+  it('plot draws a tabular and a vision result together; an old-schema file gets a clear message', async () => {
+    const base = join(tmp.dir, 'plots', 'both');
+    const r = await runCli([
+      'plot',
+      '--result',
+      join(out.tabular, 'result.json'),
+      '--result',
+      join(out.vision, 'result.json'),
+      '--label',
+      'census MLP',
+      '--label',
+      'CIFAR CNN',
+      '--out',
+      base,
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^plot: 2 curve\(s\); wrote .*both\.svg, .*both\.png\n$/);
+    const svg = readFileSync(`${base}.svg`, 'utf8');
+    for (const label of ['census MLP', 'CIFAR CNN']) expect(svg).toContain(label);
+    expect(readFileSync(`${base}.png`).subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
+    // Both curves with their own theory curves (n = 12 and n = 16).
+    const t = await runCli([
+      'plot',
+      '--result',
+      join(out.tabular, 'result.json'),
+      '--result',
+      join(out.vision, 'result.json'),
+      '--theory',
+      '--out',
+      `${base}-theory`,
+    ]);
+    expect(t.code).toBe(0);
+    expect(readFileSync(`${base}-theory.svg`, 'utf8')).toContain('theory F̂ (n = 12)');
+
+    const old = tmp.file('old.json', '{"schema":"orderlens/interaction-result@1","n":3}');
+    const o = await runCli([
+      'plot',
+      '--result',
+      join(out.tabular, 'result.json'),
+      '--result',
+      old,
+      '--out',
+      join(tmp.dir, 'plots', 'old'),
+    ]);
+    expect(o.code).toBe(2);
+    expect(o.stderr).toMatch(
+      /^error: .*old\.json: is a "orderlens\/interaction-result@1" file; this version reads only orderlens\/interaction-result@2 \(re-run the analysis to get one\)\n$/,
+    );
+    expect(existsSync(join(tmp.dir, 'plots', 'old.svg'))).toBe(false);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Model calls counted by a wrapped runner, at the library level
+// ---------------------------------------------------------------------------------------------
+
+/** Rows the model really ran, seen from outside the pipeline. */
+interface Counter {
+  /** Rows through the opened runner (selection, and coalitions of image patches / attributes). */
+  rows: number;
+  /** Rows through graph-cut prefixes (one per image) and suffixes (masked feature maps). */
+  prefixRows: number;
+  suffixRows: number;
+}
+const newCounter = (): Counter => ({ rows: 0, prefixRows: 0, suffixRows: 0 });
+const seen = (c: Counter) => c.rows + c.prefixRows + c.suffixRows;
+
+function countingRunner(
+  r: ModelRunner,
+  add: (rows: number) => void,
+  capabilities = r.capabilities,
+): ModelRunner {
+  return {
+    get backend() {
+      return r.backend;
+    },
+    inputNames: r.inputNames,
+    capabilities,
+    async run(inputs) {
+      const out = await r.run(inputs);
+      add(out.rows);
+      return out;
+    },
+    dispose: () => r.dispose(),
+  };
+}
+
+/** The opened model with its runner, and every graph cut of it, counting rows into `c`. */
+function counting(opened: OpenedModel, c: Counter): OpenedModel {
+  const inner = opened.runner;
+  const g = inner.capabilities?.graphCut;
+  const capabilities = g
+    ? {
+        ...inner.capabilities,
+        graphCut: {
+          listTensors: () => g.listTensors(),
+          async cut(name: string) {
+            const cut = await g.cut(name);
+            return {
+              tensorName: cut.tensorName,
+              prefix: {
+                async run(inputs: Parameters<typeof cut.prefix.run>[0]) {
+                  const t = await cut.prefix.run(inputs);
+                  c.prefixRows += t.dims[0];
+                  return t;
+                },
+                dispose: () => cut.prefix.dispose(),
+              },
+              suffix: countingRunner(cut.suffix, (n) => (c.suffixRows += n)),
+            };
+          },
+        },
+      }
+    : inner.capabilities;
+  return { ...opened, runner: countingRunner(inner, (n) => (c.rows += n), capabilities) };
+}
+
+/** Settings on top of the adapter's default protocol, as the shared flags give them. */
+interface Overrides {
+  readonly estimatorOptions?: Record<string, unknown>;
+  readonly pairs?: { readonly count?: number; readonly radius?: number };
+  readonly samples?: number;
+}
+
+/** What `orderlens analyze <adapter>` runs (default protocol + overrides), through the library, with the model counted. */
+async function analyse(
+  adapter: ModalityAdapter,
+  spec: string,
+  over: Overrides,
+  adapterFlags: Record<string, unknown>,
+  more: {
+    counter?: Counter;
+    out?: string;
+    resume?: boolean;
+    signal?: AbortSignal;
+    onEvent?: (e: AnalysisEvent, c: Counter) => void;
+  } = {},
+): Promise<{ result: InteractionResult; counter: Counter; selectionRows: number; perSample: number[] }> {
+  const adapterOptions = parseAdapterOptions(adapter.options, adapterFlags);
+  const protocol = adapter.protocols.find((p) => p.name === adapter.defaultProtocol)!;
+  const estimator = estimators.get(protocol.estimator);
+  const estimatorOptions = parseWithSchema(
+    estimator.options,
+    { ...protocol.estimatorOptions, ...(over.estimatorOptions ?? {}) },
+    'estimator options',
+  ) as Record<string, unknown>;
+  const pairs = protocol.pairs ? { ...protocol.pairs, ...(over.pairs ?? {}) } : undefined;
+  const selection = {
+    ...adapter.defaultSelection,
+    ...(protocol.selection ?? {}),
+    ...(over.samples !== undefined ? { samples: over.samples } : {}),
+  };
+  const counter = more.counter ?? newCounter();
+  const opened = await openModel({ spec, device: 'cpu' });
+  const model = counting(opened, counter);
+  let selectionRows = -1;
+  let last = 0;
+  const perSample: number[] = [];
+  try {
+    const session = await adapter.open({ options: adapterOptions, model, signal: more.signal });
+    try {
+      const result = await runAnalysis({
+        modality: adapter.name,
+        session,
+        model,
+        estimator,
+        estimatorOptions,
+        pairs: pairs ? pairStrategy(pairs) : undefined,
+        selection,
+        reward: 'log-odds',
+        seed: 0,
+        batchSize: 256,
+        cacheLimit: 250_000,
+        ...(more.out ? { run: { out: more.out, resume: more.resume === true } } : {}),
+        fingerprint: { protocol: protocol.name, adapterOptions },
+        signal: more.signal,
+        onEvent: (e) => {
+          if (e.type === 'selected') {
+            selectionRows = seen(counter);
+            last = selectionRows;
+          } else if (e.type === 'sample') {
+            perSample[e.sample] = seen(counter) - last;
+            last = seen(counter);
+          }
+          more.onEvent?.(e, counter);
+        },
+      });
+      return { result: parseResult(JSON.parse(JSON.stringify(result))), counter, selectionRows, perSample };
+    } finally {
+      await session.dispose?.();
+    }
+  } finally {
+    await model.runner.dispose();
+  }
+}
+
+/** The wrapped runner saw exactly what the result counts: per purpose, per sample, in total. */
+function expectCountsMatch(r: Awaited<ReturnType<typeof analyse>>): void {
+  const { result, counter, selectionRows, perSample } = r;
+  const calls = result.modelCalls;
+  expect(selectionRows).toBeGreaterThan(0);
+  expect(calls.selection).toBe(selectionRows);
+  expect(calls.attack).toBe(0);
+  expect(calls.total).toBe(calls.selection + calls.estimation + calls['feature-map-prefix'] + calls.attack);
+  expect(calls.total).toBe(seen(counter));
+  expect(perSample).toEqual(result.samples.map((s) => s.modelCalls));
+  expect(calls.estimation + calls['feature-map-prefix']).toBe(
+    result.samples.reduce((a, s) => a + s.modelCalls, 0),
+  );
+}
+
+describe('runAnalysis: a counting runner sees exactly the model calls of the result', () => {
+  it('tabular: selection predictions and 2^12 coalitions per sample', async () => {
+    const r = await analyse(tabularAdapter, census, { samples: 3 }, { dataset: 'census' });
+    expectCountsMatch(r);
+    expect(r.result.samples).toHaveLength(3);
+    expect(r.counter.prefixRows + r.counter.suffixRows).toBe(0);
+    expect(r.result.modelCalls.selection).toBe(r.result.selection!.candidates);
+    expect(r.result.modelCalls.estimation).toBe(3 * 4096);
+    expect(r.result.modelCalls['feature-map-prefix']).toBe(0);
+  });
+
+  it('vision patches: selection and sampled coalitions', async () => {
+    const r = await analyse(
+      visionAdapter,
+      cnn,
+      { samples: 2, pairs: { count: 4 }, estimatorOptions: { contexts: 3, repeats: 2, ratios: [0, 0.5, 1] } },
+      { dataset: 'cifar10', grid: '4', limit: 40, heatmaps: 0 },
+    );
+    expectCountsMatch(r);
+    expect(r.counter.prefixRows + r.counter.suffixRows).toBe(0);
+    expect(r.result.modelCalls.selection).toBe(40);
+    expect(r.result.modelCalls['feature-map-prefix']).toBe(0);
+    expect(r.result.modelCalls.estimation).toBe(r.counter.rows - 40);
+  });
+
+  it('vision feature maps: one prefix run per image, every coalition through the suffix', async () => {
+    const r = await analyse(
+      visionAdapter,
+      fmnist,
+      { samples: 2, pairs: { count: 5 }, estimatorOptions: { contexts: 4, repeats: 1 } },
+      { dataset: 'fashion-mnist', featureMap: 'relu2', grid: '7', heatmaps: 0 },
+    );
+    expectCountsMatch(r);
+    // The full model ran only to select; the prefix once per sample, the suffix for the coalitions.
+    expect(r.counter.rows).toBe(r.result.modelCalls.selection);
+    expect(r.counter.prefixRows).toBe(2);
+    expect(r.result.modelCalls['feature-map-prefix']).toBe(r.counter.prefixRows);
+    expect(r.result.modelCalls.estimation).toBe(r.counter.suffixRows);
+    // And the numbers of `orderlens analyze vision --feature-map relu2 …`.
+    expect(r.result.samples.map((s) => s.index)).toEqual(recorded.featureMap.indices);
+    expectClose(r.result.aggregate.strength.J, recorded.featureMap.J);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Resume
+// ---------------------------------------------------------------------------------------------
+
+describe('resume counts model calls and reproduces the uninterrupted run', () => {
+  const flags: Overrides = {
+    samples: 2,
+    pairs: { count: 4 },
+    estimatorOptions: { contexts: 3, repeats: 2, ratios: [0, 0.3, 0.7, 1] },
+  };
+  const adapterFlags = { dataset: 'cifar10', grid: '4', limit: 60, heatmaps: 0 };
+  let straight: Awaited<ReturnType<typeof analyse>>;
+  beforeAll(async () => {
+    straight = await analyse(visionAdapter, cnn, flags, adapterFlags, { out: join(tmp.dir, 'straight') });
+  });
+
+  it('interrupted after sample 1, the resumed process runs exactly sample 2 and no selection', async () => {
+    expect(straight.result.samples).toHaveLength(2);
+    const out = join(tmp.dir, 'interrupted');
+    const controller = new AbortController();
+    const first = newCounter();
+    await expect(
+      analyse(visionAdapter, cnn, flags, adapterFlags, {
+        out,
+        counter: first,
+        signal: controller.signal,
+        onEvent: (e) => {
+          if (e.type === 'sample' && e.sample === 0) controller.abort();
+        },
+      }),
+    ).rejects.toSatisfy(
+      (e: unknown) =>
+        e instanceof InterruptedError &&
+        /^interrupted: 1 of 2 samples saved in .*interrupted[\\/]run; run the same command with --resume to continue$/.test(
+          e.message,
+        ),
+    );
+    // The first process: the selection and sample 1, nothing of sample 2.
+    expect(seen(first)).toBe(straight.result.modelCalls.selection + straight.result.samples[0].modelCalls);
+    expect(readdirSync(join(out, 'run', 'units')).sort()).toEqual(['sample-0.json', 'selection.json']);
+
+    const second = newCounter();
+    const resumed = await analyse(visionAdapter, cnn, flags, adapterFlags, {
+      out,
+      resume: true,
+      counter: second,
+    });
+    expect(resumed.selectionRows).toBe(0); // the stored selection, not a single prediction
+    expect(seen(second)).toBe(straight.result.samples[1].modelCalls);
+    expect(resumed.perSample[0]).toBeUndefined(); // sample 1 was not recomputed
+    expect(resumed.perSample[1]).toBe(straight.result.samples[1].modelCalls);
+    // The result is the uninterrupted run's, and its calls are the totals over both processes.
+    expect(resumed.result.samples.map(numbersOf)).toEqual(straight.result.samples.map(numbersOf));
+    expect(resumed.result.aggregate).toEqual(straight.result.aggregate);
+    expect(resumed.result.selection).toEqual(straight.result.selection);
+    expect(resumed.result.modelCalls).toEqual(straight.result.modelCalls);
+    expect(resumed.result.modelCalls.total).toBe(seen(first) + seen(second));
+
+    // Resuming the finished run computes nothing at all.
+    const third = newCounter();
+    const again = await analyse(visionAdapter, cnn, flags, adapterFlags, {
+      out,
+      resume: true,
+      counter: third,
+    });
+    expect(seen(third)).toBe(0);
+    expect(again.result.modelCalls).toEqual(straight.result.modelCalls);
+    expect(again.result.aggregate).toEqual(straight.result.aggregate);
+  });
+
+  it('a model file replaced between runs is refused on --resume, naming --model', async () => {
+    const dir = join(tmp.dir, 'replaced-model');
+    mkdirSync(dir, { recursive: true });
+    const model = join(dir, 'model.onnx');
+    copyFileSync(cnn, model);
+    copyFileSync(repo('fixtures/cifar-cnn/meta.json'), join(dir, 'meta.json'));
+    const out = join(tmp.dir, 'replaced-out');
+    const args = [
+      '--quiet',
+      'analyze',
+      'vision',
+      '--model',
+      model,
+      '--dataset',
+      'cifar10',
+      '--grid',
+      '4',
+      '--pairs',
+      '3',
+      '--contexts',
+      '2',
+      '--ratios',
+      '0,1',
+      '--repeats',
+      '1',
+      '--samples',
+      '2',
+      '--limit',
+      '30',
+      '--heatmaps',
+      '0',
+      '--out',
+      out,
+    ];
+    const first = await runCli(args);
+    expect(first.code).toBe(0);
+    const before = readFileSync(join(out, 'result.json'), 'utf8');
+    // Same file name, other bytes (the CIFAR ViT takes the same input).
+    writeFileSync(model, readFileSync(vit));
+    const r = await runCli([...args, '--resume']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^error: --model: .*replaced-model[\\/]model\.onnx is not the model the run in .*replaced-out[\\/]run was started with \(sha256 [0-9a-f]{12}… then, [0-9a-f]{12}… now\)/,
+    );
+    expect(readFileSync(join(out, 'result.json'), 'utf8')).toBe(before);
+    // The same through the library.
+    await expect(
+      analyse(
+        visionAdapter,
+        model,
+        { samples: 2, pairs: { count: 3 }, estimatorOptions: { contexts: 2, ratios: [0, 1], repeats: 1 } },
+        { dataset: 'cifar10', grid: '4', limit: 30, heatmaps: 0 },
+        { out, resume: true },
+      ),
+    ).rejects.toThrow(/--model: .* is not the model the run in .* was started with/);
+  });
+});
