@@ -33,8 +33,14 @@ export interface OptionDescriptor {
 
 /** How samples are chosen from the candidates an adapter reads. */
 export interface SelectionSpec {
-  /** `correct`: only samples the model classifies correctly (the papers' rule); `all`: every candidate. */
-  readonly rule: 'correct' | 'all';
+  /**
+   * `correct`: only samples the model classifies correctly, then at most `perClass` of them
+   * (orderlens' reading of the papers); `all`: every candidate; `first-then-correct`: the first
+   * `perClass` candidates of each class in data order, then the misclassified ones dropped, so
+   * a class may end up with fewer (what the ICLR-2022 code does: sampler.py takes the first
+   * `selected_img_number // classes` images per class, then `check_if_correct_cls` drops errors).
+   */
+  readonly rule: 'correct' | 'all' | 'first-then-correct';
   /** At most this many per class, taken in data order (default unlimited). */
   readonly perClass?: number;
   /** At most this many samples in all (default unlimited). */

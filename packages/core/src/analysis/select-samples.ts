@@ -22,7 +22,10 @@ export interface SelectedSamples {
  * Chooses samples: with rule `correct`, the model predicts every candidate (in batches, through
  * the given — counted — runner) and only correct ones are kept; then at most `perClass` per class
  * in data order and at most `samples` in all, alternating classes when `balance` is set (so small
- * counts stay balanced). Asking for more than the data holds is not an error but a warning.
+ * counts stay balanced). With `first-then-correct` the first `perClass` per class are taken
+ * first and only they are predicted; the misclassified ones are then dropped (the ICLR-2022
+ * code's order of the two steps). Asking for more than the data holds is not an error but a
+ * warning.
  */
 export async function selectSamples(
   session: ModalitySession,
@@ -32,20 +35,36 @@ export async function selectSamples(
 ): Promise<SelectedSamples> {
   const N = session.candidates;
   requireInput(N > 0, 'data', 'the data source holds no samples');
+  requireInput(
+    spec.rule === 'correct' || spec.rule === 'all' || spec.rule === 'first-then-correct',
+    'selection.rule',
+    `expected correct, all or first-then-correct, got ${String(spec.rule)}`,
+  );
   const labels = Array.from({ length: N }, (_, k) => session.candidate(k).label);
   let eligible: number[];
   let correct: number | undefined;
+  let predicted: number | undefined;
   if (spec.rule === 'correct') {
-    eligible = [];
-    for (let start = 0; start < N; start += batchSize) {
-      const end = Math.min(N, start + batchSize);
-      const out = await runner.run(await session.inputs(start, end));
-      requireInput(out.rows === end - start, 'model output', `expected ${end - start} rows, got ${out.rows}`);
-      for (let r = 0; r < out.rows; r++)
-        if (predictedClass(out, r) === labels[start + r]) eligible.push(start + r);
-    }
+    eligible = await correctOnes(
+      session,
+      runner,
+      Array.from({ length: N }, (_, k) => k),
+      labels,
+      batchSize,
+    );
     correct = eligible.length;
+    predicted = N;
     requireInput(correct > 0, 'data', `the model classifies none of the ${N} samples correctly`);
+  } else if (spec.rule === 'first-then-correct') {
+    const first = firstPerClass(labels, spec.perClass);
+    eligible = await correctOnes(session, runner, first, labels, batchSize);
+    correct = eligible.length;
+    predicted = first.length;
+    requireInput(
+      correct > 0,
+      'data',
+      `the model classifies none of the ${first.length} samples taken (first ${spec.perClass ?? 'all'} per class) correctly`,
+    );
   } else eligible = Array.from({ length: N }, (_, k) => k);
 
   const byClass = new Map<number, number[]>();
@@ -78,15 +97,52 @@ export async function selectSamples(
   const warnings: string[] = [];
   if (spec.samples !== undefined && indices.length < spec.samples)
     warnings.push(
-      `asked for ${spec.samples} samples but only ${indices.length} qualify (${N} candidates${correct !== undefined ? `, ${correct} classified correctly` : ''}${spec.perClass !== undefined ? `, at most ${spec.perClass} per class` : ''}); analysing ${indices.length}`,
+      `asked for ${spec.samples} samples but only ${indices.length} qualify (${N} candidates${correct !== undefined ? `, ${correct}${predicted !== N ? ` of ${predicted} taken` : ''} classified correctly` : ''}${spec.perClass !== undefined ? `, at most ${spec.perClass} per class` : ''}); analysing ${indices.length}`,
     );
   return {
     indices,
     rule: spec.rule,
     candidates: N,
     correct,
-    accuracy: correct !== undefined ? correct / N : undefined,
+    accuracy: correct !== undefined && predicted ? correct / predicted : undefined,
     requested: spec.samples,
     warnings,
   };
+}
+
+/** The first `perClass` candidates of each class (all when unlimited), ascending. */
+function firstPerClass(labels: readonly number[], perClass: number | undefined): number[] {
+  const taken = new Map<number, number>();
+  const out: number[] = [];
+  for (let k = 0; k < labels.length; k++) {
+    const t = taken.get(labels[k]) ?? 0;
+    if (perClass !== undefined && t >= perClass) continue;
+    taken.set(labels[k], t + 1);
+    out.push(k);
+  }
+  return out;
+}
+
+/** The candidates among `indices` (ascending) the model classifies correctly, in batches. */
+async function correctOnes(
+  session: ModalitySession,
+  runner: ModelRunner,
+  indices: readonly number[],
+  labels: readonly number[],
+  batchSize: number,
+): Promise<number[]> {
+  const out: number[] = [];
+  // Runs of consecutive indices go to the model together (`inputs` takes a range).
+  let t = 0;
+  while (t < indices.length) {
+    let end = t + 1;
+    while (end < indices.length && end - t < batchSize && indices[end] === indices[end - 1] + 1) end++;
+    const start = indices[t];
+    const stop = indices[end - 1] + 1;
+    const res = await runner.run(await session.inputs(start, stop));
+    requireInput(res.rows === stop - start, 'model output', `expected ${stop - start} rows, got ${res.rows}`);
+    for (let r = 0; r < res.rows; r++) if (predictedClass(res, r) === labels[start + r]) out.push(start + r);
+    t = end;
+  }
+  return out;
 }

@@ -26,6 +26,13 @@ export const sampledOptionsSchema = z
      * biased up by noise), `cross-fit`, `deconvolution` or `bracket` (docs/j-accuracy.md).
      */
     strength: z.enum(['plain', 'cross-fit', 'deconvolution', 'bracket']).default('plain'),
+    /**
+     * `false`: draw `contexts` contexts at every order, `m = 0` and `m = n−2` included, as the
+     * ICLR-2022 code does (protocol `iclr2022`); absent or `true`: enumerate orders with at most
+     * `contexts` distinct contexts (exact there). Optional without a default, so the recorded
+     * options of other protocols stay as they were.
+     */
+    enumerateSmallOrders: z.boolean().optional(),
   })
   .strict();
 
@@ -79,6 +86,9 @@ function sampledEstimator(
           seed: `${String(seed)}/${s}/${r}`,
           mode,
           strengthEstimator: options.strength,
+          ...(options.enumerateSmallOrders !== undefined
+            ? { enumerateSmallOrders: options.enumerateSmallOrders }
+            : {}),
           batchSize: context.chunkSize,
           signal: context.signal,
           onProgress: (p) => context.onProgress?.(r * p.total + p.done, options.repeats * p.total),

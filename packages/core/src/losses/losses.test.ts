@@ -3,8 +3,10 @@ import { Rng } from '../random/rng.js';
 import { exactFromTable } from '../exact/exact-interactions.js';
 import { binomial, bitCount } from '../math/combinatorics.js';
 import {
+  ICLR2022_LOSS_CONVENTIONS,
   nestedCoefficient,
   nestedSizes,
+  orderLossExpectation,
   orderLossWeights,
   sampleNestedCoalitions,
 } from './nested-coalitions.js';
@@ -88,6 +90,55 @@ describe('nested coalition sampling', () => {
     // r1 > 0 that rounds to an empty S1 falls back to coefficient 1 (Δu = v(S2) − v(∅)).
     expect(nestedCoefficient(0.05, 0.5, 8)).toBe(1);
   });
+});
+
+describe('order-loss conventions (drawn sizes vs the ICLR-2022 trainer)', () => {
+  it('int sizes truncate r·n like Python int(), the ratio coefficient is r2/r1', () => {
+    expect(nestedSizes(12, 0.3, 0.7, 'int')).toEqual({ s1: 3, s2: 8 });
+    expect(nestedSizes(12, 0.6, 1, 'int')).toEqual({ s1: 7, s2: 12 });
+    // The trainer's 16×16 grid: int(0.3·256) = 76, int(0.7·256) = 179.
+    expect(nestedSizes(256, 0.3, 0.7, 'int')).toEqual({ s1: 76, s2: 179 });
+    expect(nestedCoefficient(0.3, 0.7, 12, { coefficient: 'ratio' })).toBeCloseTo(7 / 3, 12);
+    expect(nestedCoefficient(0.3, 0.7, 12, { sizes: 'int' })).toBeCloseTo(8 / 3, 12);
+    expect(nestedCoefficient(0.3, 0.7, 12, ICLR2022_LOSS_CONVENTIONS)).toBeCloseTo(7 / 3, 12);
+    expect(nestedCoefficient(0, 0.5, 12, ICLR2022_LOSS_CONVENTIONS)).toBe(1);
+    expect(() => nestedCoefficient(0.3, 0.7, 12, { coefficient: 'x' as 'drawn' })).toThrow(
+      /conventions.coefficient/,
+    );
+  });
+
+  it('draws int-sized nested coalitions', () => {
+    const { s1, s2 } = sampleNestedCoalitions(12, 0.3, 0.7, Rng.create(2), 'int');
+    expect(s1.reduce((a, b) => a + b, 0)).toBe(3);
+    expect(s2.reduce((a, b) => a + b, 0)).toBe(8);
+    for (let i = 0; i < 12; i++) if (s1[i]) expect(s2[i]).toBe(1);
+  });
+
+  const n = 7;
+  const rng = Rng.create('theorem-2-any-coefficient');
+  const values = Float64Array.from({ length: 2 ** n }, () => rng.normal());
+  const r = exactFromTable(values);
+  let firstOrder = 0;
+  for (let i = 0; i < n; i++) firstOrder += values[1 << i] - values[0];
+  for (const [s1, s2, coef, label] of [
+    [2, 4, 0.7 / 0.3, 'ratio r2/r1 = 2.33 with int sizes 2, 4'],
+    [2, 4, 2, 'drawn 4/2'],
+    [0, 3, 1, 'S1 = ∅'],
+    [4, 7, 1 / 0.6, 'ratio 1/0.6 with sizes 4, 7'],
+  ] as const) {
+    it(`Theorem 2 with coefficient ${label}`, () => {
+      const expected = meanOfSize(values, n, s2) - coef * meanOfSize(values, n, s1);
+      const e = orderLossExpectation(n, s1, s2, coef);
+      let predicted = e.constant * values[0] + e.firstOrder * firstOrder;
+      r.multiOrder!.values.forEach((row) => row.forEach((v, m) => (predicted += 2 * e.weights[m] * v)));
+      expect(Math.abs(predicted - expected)).toBeLessThan(1e-12);
+      if (s1 > 0 && coef === s2 / s1) {
+        expect(e.firstOrder).toBeCloseTo(0, 14);
+        const w = orderLossWeights(n, s1, s2);
+        e.weights.forEach((x, m) => expect(x).toBeCloseTo(w[m], 14));
+      }
+    });
+  }
 });
 
 describe('order loss specs', () => {

@@ -1,2 +1,3 @@
 export * from './pair-strategy.js';
 export * from './strategies.js';
+export * from './grid-offsets.js';

@@ -2,6 +2,7 @@ import { requireInput, requirePositiveInt } from '../errors/errors.js';
 import type { PlayersDescriptor } from '../adapter/players-descriptor.js';
 import type { Rng } from '../random/rng.js';
 import { countNeighbourPairs, referencePairs } from '../sampling/reference-pairs.js';
+import { offsetPairs } from './grid-offsets.js';
 import type { PairStrategy, PairStrategyContext, PlayerPair } from './pair-strategy.js';
 
 function gridOf(players: PlayersDescriptor): { rows: number; cols: number } {
@@ -14,15 +15,39 @@ function gridOf(players: PlayersDescriptor): { rows: number; cols: number } {
 }
 
 /**
- * Pairs drawn as in the ICLR-2022 reference code: `i` uniform on the grid, `j` uniform within
- * Chebyshev `radius` of `i` (see {@link referencePairs}); `count` distinct pairs.
+ * How a grid strategy draws the partner `j` of `i`:
+ * - `window` (default): uniform among the cells within Chebyshev `radius` of `i`, the window
+ *   clamped to the grid ({@link referencePairs});
+ * - `offsets`: as the ICLR-2022 code does, an offset uniform among the `(2·radius+1)² − 1`
+ *   window offsets, the partner's row and column clamped at the border ({@link offsetPairs}).
+ *   Both agree away from the border.
  */
-export function gridNeighbourPairs(options: { count: number; radius: number }): PairStrategy {
+export type GridPartnerRule = 'window' | 'offsets';
+
+/**
+ * Pairs on the grid: `i` uniform, `j` within Chebyshev `radius` of `i` drawn by `partner`
+ * (default `window`); `count` distinct pairs.
+ */
+export function gridNeighbourPairs(options: {
+  count: number;
+  radius: number;
+  partner?: GridPartnerRule;
+}): PairStrategy {
   requirePositiveInt(options.count, 'pairs.count');
   requirePositiveInt(options.radius, 'pairs.radius');
+  const partner = options.partner ?? 'window';
+  requireInput(
+    partner === 'window' || partner === 'offsets',
+    'pairs.partner',
+    `expected 'window' or 'offsets', got '${String(partner)}'`,
+  );
   return {
     name: 'grid',
-    description: `${options.count} pairs within Chebyshev radius ${options.radius} on the grid`,
+    description:
+      partner === 'offsets'
+        ? `${options.count} pairs, partner at one of the ${(2 * options.radius + 1) ** 2 - 1} offsets within Chebyshev radius ${options.radius}, clamped at the border (ICLR-2022 code)`
+        : `${options.count} pairs within Chebyshev radius ${options.radius} on the grid`,
+    // `partner` is recorded only when set, so results of the default strategy keep their parameters.
     parameters: { ...options },
     pairs: ({ players, rng }: PairStrategyContext) => {
       const { rows, cols } = gridOf(players);
@@ -31,7 +56,8 @@ export function gridNeighbourPairs(options: { count: number; radius: number }): 
         'pairs',
         'grid-neighbourhood pairs need every grid cell to be a player',
       );
-      return referencePairs({ rows, cols, radius: options.radius, numPairs: options.count, rng });
+      const spec = { rows, cols, radius: options.radius, numPairs: options.count, rng };
+      return partner === 'offsets' ? offsetPairs(spec) : referencePairs(spec);
     },
   };
 }
@@ -149,7 +175,7 @@ export { countNeighbourPairs };
 
 /** A pair strategy as written in options and study files. */
 export type PairStrategySpec =
-  | { name: 'grid'; count: number; radius: number }
+  | { name: 'grid'; count: number; radius: number; partner?: GridPartnerRule }
   | { name: 'all' }
   | { name: 'list'; list: Array<[number, number]> }
   | { name: 'sequence'; maxDistance: number; count?: number }

@@ -69,6 +69,14 @@ export interface SampleMultiOrderOptions {
   readonly strengthEstimator?: StrengthEstimatorName;
   /** Also return every sampled `Δv` (`deltas[pair][order][context]`), e.g. for benches. */
   readonly keepDeltas?: boolean;
+  /**
+   * Enumerate the contexts of orders that have at most `contexts` of them (default true: exact
+   * values at `m = 0`, `m = n−2` and tiny `n`). `false` draws `contexts` contexts at every order,
+   * as the ICLR-2022 code does (gen_pairs_pixel.py draws `samples_number_of_s` contexts for every
+   * ratio, the empty one 100 times at `m = 0`): the same values at `m = 0` and `n−2` (every draw
+   * is the one context there), sampled ones where `C(n−2, m)` is small but above 1.
+   */
+  readonly enumerateSmallOrders?: boolean;
 }
 
 /** What {@link sampleMultiOrder} returns: an {@link EstimateResult} with the strength estimate. */
@@ -91,7 +99,7 @@ export const DEFAULT_SAMPLING_BATCH = 16384;
  *
  * Where an order has at most `contexts` distinct contexts (`C(n−2, m) ≤ contexts`: `m = 0`,
  * `m = n−2`, tiny `n`), every context is enumerated once instead, giving the exact value with a
- * standard error of 0. Otherwise the standard error is the sample standard deviation of `Δv`
+ * standard error of 0 (unless `enumerateSmallOrders` is false). Otherwise the standard error is the sample standard deviation of `Δv`
  * over the contexts divided by `√contexts` (`NaN` when `contexts = 1`).
  *
  * Coalitions stream to `game.evaluate` in requests of at most `batchSize` coalitions (with in-request
@@ -168,7 +176,13 @@ export async function sampleMultiOrder(
   const uniqueOrders = [...new Set(orders)];
   const U = uniqueOrders.length;
   const P = pairs.length;
-  const enumerated = uniqueOrders.map((m) => Math.round(binomial(n - 2, m)) <= contexts);
+  const enumerateSmall = options.enumerateSmallOrders ?? true;
+  requireInput(
+    typeof enumerateSmall === 'boolean',
+    'enumerateSmallOrders',
+    `expected true or false, got ${String(enumerateSmall)}`,
+  );
+  const enumerated = uniqueOrders.map((m) => enumerateSmall && Math.round(binomial(n - 2, m)) <= contexts);
   const perUnit = uniqueOrders.map((m, u) => (enumerated[u] ? Math.round(binomial(n - 2, m)) : contexts));
   const total = P * perUnit.reduce((a, b) => a + b, 0);
 

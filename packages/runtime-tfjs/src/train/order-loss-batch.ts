@@ -4,7 +4,9 @@ import {
   nestedCoefficient,
   requireInput,
   sampleNestedCoalitions,
+  validateOrderLossConventions,
   validateOrderLossTerm,
+  type OrderLossConventions,
   type OrderLossTerm,
   type Rng,
 } from '@orderlens/core';
@@ -23,6 +25,12 @@ export interface OrderLossConfig {
   playerOfFeature: Int32Array;
   /** Value of each feature when its player is absent (length `featureCount`). */
   baseline: Float32Array;
+  /**
+   * Sizes `round(r·n)` and coefficient `|S2|/|S1|` (the default, `{ sizes: 'round', coefficient:
+   * 'drawn' }`), or the ICLR-2022 trainer's `int(r·n)` and `r2/r1` (`ICLR2022_LOSS_CONVENTIONS`);
+   * MATH.md, "Order-loss conventions".
+   */
+  conventions?: OrderLossConventions;
 }
 
 /** Checks an {@link OrderLossConfig} against the data's feature count. */
@@ -64,6 +72,7 @@ export function validateOrderLossConfig(c: OrderLossConfig, featureCount: number
       `feature ${f} maps to player ${p}, expected −1 or [0, ${c.players})`,
     );
   }
+  validateOrderLossConventions(c.conventions, 'orderLosses.conventions');
   requireInput(
     c.baseline instanceof Float32Array && c.baseline.length === featureCount,
     'orderLosses.baseline',
@@ -99,7 +108,13 @@ export function buildOrderLossInputs(
     const rng = rngOf(b);
     for (let t = 0; t < T; t++) {
       const { r1, r2 } = config.terms[t];
-      const { s1, s2 } = sampleNestedCoalitions(config.players, r1, r2, rng.fork(t));
+      const { s1, s2 } = sampleNestedCoalitions(
+        config.players,
+        r1,
+        r2,
+        rng.fork(t),
+        config.conventions?.sizes,
+      );
       const o1 = ((1 + 2 * t) * B + b) * F;
       const o2 = ((2 + 2 * t) * B + b) * F;
       for (let f = 0; f < F; f++) {
@@ -122,15 +137,17 @@ export function meanCrossEntropy(z: tf.Tensor2D, oneHot: tf.Tensor2D): tf.Scalar
  * The loss terms of one batch from the logits of {@link buildOrderLossInputs}' layout:
  * `ce` = mean CE of the clean rows, and per term the batch mean of `L+ = CE(softmax(Δu), y)` or
  * `L− = Σ_c p_c log p_c` with `p = softmax(Δu)`, `Δu = z(S2) − coef·z(S1)`, `coef = |S2|/|S1|`
- * for the sizes drawn over `players` (`r2/r1` when `players` is not given; 1 when `S1 = ∅`, so
- * `Δu = v(S2) − v(∅)`).
+ * for the sizes drawn over `players` (`r2/r1` when `players` is not given or the conventions say
+ * `coefficient: 'ratio'`; 1 when `S1 = ∅`, so `Δu = v(S2) − v(∅)`).
  *
  * @returns `ce`, the per-term values (in `terms` order) and `total = ce + λ1·Σ L+ + λ2·Σ L−`.
  */
 export function orderLossObjective(
   logits: tf.Tensor2D,
   oneHot: tf.Tensor2D,
-  config: (Pick<OrderLossConfig, 'terms' | 'lambdaPlus' | 'lambdaMinus'> & { players?: number }) | undefined,
+  config:
+    | (Pick<OrderLossConfig, 'terms' | 'lambdaPlus' | 'lambdaMinus' | 'conventions'> & { players?: number })
+    | undefined,
 ): { total: tf.Scalar; ce: tf.Scalar; terms: tf.Scalar[] } {
   const B = oneHot.shape[0];
   const C = logits.shape[1];
@@ -143,7 +160,7 @@ export function orderLossObjective(
     const term = config!.terms[t];
     const du = tf.sub(
       block(2 + 2 * t),
-      tf.mul(block(1 + 2 * t), nestedCoefficient(term.r1, term.r2, config!.players)),
+      tf.mul(block(1 + 2 * t), nestedCoefficient(term.r1, term.r2, config!.players, config!.conventions)),
     );
     const logp = tf.logSoftmax(twoClassLogits(du as tf.Tensor2D));
     let value: tf.Scalar;

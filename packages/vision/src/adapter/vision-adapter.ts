@@ -15,7 +15,7 @@ import {
   type OptionDescriptor,
   type SamplePlayers,
 } from '@orderlens/core';
-import { datasetChannelMean, datasetImage, type ImageDataset } from '../data/dataset.js';
+import { datasetImage, type ImageDataset } from '../data/dataset.js';
 import { PatchGrid, parseGridSize } from '../grid/patch-grid.js';
 import { heatmapPanels } from '../heatmap/heatmap-image.js';
 import { orderBand, patchStrength } from '../heatmap/patch-strength.js';
@@ -25,7 +25,7 @@ import { buildBaseline, parseBaseline } from '../masking/baseline.js';
 import { FeatureMapMasker, cutModelAt } from '../masking/feature-map-masker.js';
 import { PatchMasker } from '../masking/patch-masker.js';
 import { visionModelSpec } from './model-meta.js';
-import { VISION_DATASETS, loadVisionData } from './vision-data.js';
+import { VISION_DATASETS, loadVisionData, trainingChannelMean } from './vision-data.js';
 
 /** The vision adapter's options (the generic `orderlens analyze vision` adds model, estimator and run options). */
 export const VISION_OPTIONS: readonly OptionDescriptor[] = [
@@ -116,7 +116,8 @@ export const VISION_OPTIONS: readonly OptionDescriptor[] = [
     flag: '--baseline <spec>',
     type: 'string',
     default: 'mean',
-    description: 'absent patches: mean (dataset mean), zero, blur[:sigma], value:v[,v,v]',
+    description:
+      "absent patches: mean (the model's normalisation mean, else the training images' mean), zero, blur[:sigma], value:v[,v,v]",
   },
   {
     key: 'heatmaps',
@@ -168,7 +169,44 @@ export const VISION_ANALYSIS_PROTOCOLS: readonly AnalysisProtocol[] = [
     pairs: grid200,
     selection,
   },
+  {
+    name: 'iclr2022',
+    description:
+      "the ICLR-2022 code's conventions: 200 pairs at the 24 offsets (clamped at the border), 100 contexts at every order m = 0 and n−2 included, first 5 per class then the misclassified dropped; use with --dataset cifar10-train; baseline 0 in normalised space (--baseline zero, the same as mean for normalised models)",
+    estimator: 'reference',
+    // One run, as the authors'; 100 contexts drawn at every order (gen_pairs_pixel.py).
+    estimatorOptions: {
+      contexts: 100,
+      repeats: 1,
+      ratios: [...PAPER_RATIOS],
+      enumerateSmallOrders: false,
+    },
+    pairs: { name: 'grid', count: 200, radius: 2, partner: 'offsets' },
+    // sampler.py: the first selected_img_number // 10 = 5 images per class of the training set,
+    // class 0 first, then check_if_correct_cls drops the misclassified ones.
+    selection: { rule: 'first-then-correct', perClass: 5, order: 'class' },
+  },
 ];
+
+/**
+ * The `mean` baseline in model space, per channel. It must not depend on `--limit` or on which
+ * images were loaded (issue 11): a model normalised with a mean (meta.json or `--mean`, the
+ * training set's statistics for every fixture) has its mean at 0 in model space — the ICLR-2022
+ * code's baseline, which multiplies normalised inputs by a 0/1 mask; a model without one gets
+ * the training images' mean ({@link trainingChannelMean}), loaded only when the baseline is `mean`.
+ */
+async function meanBaseline(
+  preprocess: { readonly mean?: number | readonly number[] },
+  pre: ReturnType<typeof resolvePreprocessing>,
+  needed: boolean,
+  training: () => Promise<{ byteMean: number[]; source: string }>,
+): Promise<{ values?: number[]; source: string }> {
+  if (preprocess.mean !== undefined)
+    return { values: pre.mean.map(() => 0), source: "the model's normalisation mean (0 in model space)" };
+  if (!needed) return { source: 'unused' };
+  const t = await training();
+  return { values: byteMeanToModel(t.byteMean, pre), source: t.source };
+}
 
 function batchDims(shape: ImageShape, count: number): number[] {
   return shape.layout === 'NCHW'
@@ -248,7 +286,14 @@ export const visionAdapter: ModalityAdapter = {
       );
     const baselineSpec = parseBaseline(o.baseline, '--baseline');
     const pre = resolvePreprocessing(spec.preprocess, dataset.channels);
-    const datasetMean = byteMeanToModel(datasetChannelMean(dataset), pre);
+    const mean = await meanBaseline(spec.preprocess, pre, baselineSpec.kind === 'mean', () =>
+      trainingChannelMean(
+        { dataset: o.dataset, images: o.images, resize: o.resize },
+        spec.shape?.channels,
+        spec.classes,
+      ),
+    );
+    const datasetMean = mean.values;
     const imageGrid = new PatchGrid(rows, cols, shape.height, shape.width);
     const owner = imageGrid.playerOfElement(shape);
     const cut: GraphCut | undefined = featureTensor
@@ -312,7 +357,12 @@ export const visionAdapter: ModalityAdapter = {
         classes: spec.classes ?? null,
         grid: { rows, cols },
         players: featureTensor !== undefined ? `feature map ${featureTensor}` : 'image patches',
-        baseline: featureTensor !== undefined ? 'zero (feature map)' : baselineSpec,
+        baseline:
+          featureTensor !== undefined
+            ? 'zero (feature map)'
+            : baselineSpec.kind === 'mean'
+              ? { ...baselineSpec, source: mean.source }
+              : baselineSpec,
         imageSize: size,
       },
       writePictures: (result, outDir) => writeHeatmaps(result, outDir, dataset, o.heatmaps),

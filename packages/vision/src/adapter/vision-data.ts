@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { OrderlensInputError } from '@orderlens/core';
 import { loadCifar10Subset, readCifarBinary } from '../data/cifar.js';
-import type { ImageDataset } from '../data/dataset.js';
+import { datasetChannelMean, type ImageDataset } from '../data/dataset.js';
 import { readImageFolder } from '../data/folder.js';
 import { loadFashionMnist, loadIdxDataset } from '../data/idx.js';
 
@@ -76,6 +76,44 @@ export async function loadVisionData(
     return { dataset: loadIdxDataset(images, labels, opts), source: name };
   }
   throw new OrderlensInputError('--dataset', `unknown dataset "${name}"; expected ${VISION_DATASETS}`);
+}
+
+/**
+ * Per-channel byte mean of Fashion-MNIST's 60,000 training images (0.2860405969887955 in [0, 1],
+ * the statistics packages/vision/models/fmnist-cnn/meta.json records from tools/fixtures/fmnist_cnn.py);
+ * only the test subset ships, so the training mean is a constant.
+ */
+const FASHION_MNIST_TRAIN_MEAN = [0.2860405969887955 * 255];
+
+let cifarTrainMean: number[] | undefined;
+
+/**
+ * The per-channel byte mean of the training images behind a data spec, for the `mean` baseline
+ * of models without a normalisation mean. It never depends on `--limit` or on which candidates
+ * were loaded: CIFAR-10 specs use the shipped 2,000-image training subset, Fashion-MNIST its
+ * training set's published mean; other sources have no known training set, and use all the
+ * images of the source (before `--limit`), said so in `source`.
+ */
+export async function trainingChannelMean(
+  spec: VisionDataSpec,
+  channels?: number,
+  classNames?: readonly string[],
+): Promise<{ byteMean: number[]; source: string }> {
+  const name = spec.dataset ?? 'cifar10';
+  if (
+    spec.images === undefined &&
+    (name === 'cifar10' || name === 'cifar10-test' || name === 'cifar10-train')
+  ) {
+    cifarTrainMean ??= datasetChannelMean(loadCifar10Subset('train'));
+    return { byteMean: cifarTrainMean, source: 'cifar10 train subset (2,000 images)' };
+  }
+  if (spec.images === undefined && (name === 'fashion-mnist' || name.startsWith('fashion-mnist:')))
+    return { byteMean: FASHION_MNIST_TRAIN_MEAN, source: 'fashion-mnist training set (60,000 images)' };
+  const { dataset, source } = await loadVisionData({ ...spec, limit: undefined }, channels, classNames);
+  return {
+    byteMean: datasetChannelMean(dataset),
+    source: `all ${dataset.count} images of ${source} (no training set known)`,
+  };
 }
 
 function cut(ds: ImageDataset, limit: number): ImageDataset {
