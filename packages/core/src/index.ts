@@ -28,3 +28,4 @@ export * from './runtime/index.js';
 export * from './analysis/index.js';
 export * from './result/game-document.js';
 export * from './dynamics/index.js';
+export * from './study/index.js';

@@ -1,0 +1,99 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { loadStudy, parseDevice, probeWritableDir, runStudy } from '@orderlens/core';
+import { ioOf } from '../../util/io.js';
+import { parseInteger } from '../../util/options.js';
+import { packageVersions } from '../../util/plugins.js';
+import { formatDuration, progressFor, type ProgressReporter } from '../../util/progress.js';
+
+interface StudyRunFlags {
+  out: string;
+  resume?: boolean;
+  device?: string;
+  batchSize?: string;
+  threads?: string;
+}
+
+/** `orderlens study run <file> --out <dir>`. */
+export function registerStudyRun(group: Command): void {
+  group
+    .command('run')
+    .description(
+      'run every model of a study file (YAML or JSON); one folder per study, each (model, sample) unit stored atomically',
+    )
+    .argument('<study>', 'study file (.yaml, .yml or .json); model and data paths are relative to it')
+    .requiredOption(
+      '--out <dir>',
+      'study folder: study.json, status.json, models/<id>/result.json and models/<id>/run/',
+    )
+    .option(
+      '--resume',
+      'continue the study in --out (refused if the study or a model file changed), computing only unfinished units',
+    )
+    .option('--device <name>', "auto | cpu | cuda | webgpu | wasm (default: the study's, else auto)")
+    .option('--batch-size <k>', 'inputs per model call where a model names none (never changes the numbers)')
+    .option('--threads <k>', 'intra-op threads of the runtime')
+    .action(async (file: string, flags: StudyRunFlags, command: Command) => {
+      const io = ioOf(command);
+      const t0 = performance.now();
+      // The whole study is checked (file, line and field on error) before anything is written.
+      const study = loadStudy(file);
+      const device = flags.device !== undefined ? parseDevice(flags.device) : undefined;
+      const batchSize =
+        flags.batchSize !== undefined ? parseInteger(flags.batchSize, '--batch-size', { min: 1 }) : undefined;
+      const threads =
+        flags.threads !== undefined ? parseInteger(flags.threads, '--threads', { min: 1 }) : undefined;
+      const out = probeWritableDir(resolve(flags.out), '--out');
+      let progress: ProgressReporter | undefined;
+      const summary = await runStudy(study, {
+        out,
+        resume: flags.resume === true,
+        device,
+        batchSize,
+        threads,
+        packages: packageVersions(),
+        signal: io.signal,
+        onEvent: (e) => {
+          const log = (m: string) => (progress ? progress.log(m) : io.stderr(`${m}\n`));
+          if (e.type === 'warning') log(`warning: ${e.message}`);
+          else if (e.type === 'log') log(e.message);
+          else if (e.type === 'model-skipped') log(`model ${e.index + 1}/${e.models} ${e.id}: done already`);
+          else if (e.type === 'model-started') {
+            progress?.finish();
+            progress = progressFor(command, {
+              label: `model ${e.index + 1}/${e.models} ${e.id}`,
+              unit: 'samples',
+            });
+            if (e.resumed > 0) progress.log(`${e.id}: resuming, ${e.resumed} of ${e.samples} samples done`);
+            progress.update(e.resumed, e.samples);
+          } else if (e.type === 'unit') {
+            progress?.update(e.status.models.find((m) => m.id === e.id)?.done ?? e.sample + 1, e.samples);
+          } else if (e.type === 'model-done') {
+            progress?.finish();
+            progress = undefined;
+            const J = e.result.aggregate.strength.J;
+            io.stdout(
+              `${e.id}: ${e.result.samples.length} samples, n = ${e.result.n}, ${e.result.estimator.name}, ${e.result.modelCalls.total} model calls; ` +
+                `J(m) by ratio ${e.result.ratios.map((r, k) => `${+r.toFixed(3)}:${J[k].toFixed(3)}`).join(' ')}\n`,
+            );
+          } else if (e.type === 'model-failed') {
+            progress?.finish();
+            progress = undefined;
+            io.stderr(`error: model ${e.id} failed: ${e.error.message}\n`);
+          }
+        },
+      });
+      progress?.finish();
+      const s = summary.status.totals;
+      io.stdout(
+        `study ${study.name}: ${s.done}/${s.models} models done${s.failed ? `, ${s.failed} failed` : ''}; ` +
+          `this run computed ${summary.computedUnits} sample units with ${summary.modelCalls} model calls ` +
+          `in ${formatDuration((performance.now() - t0) / 1000)}; wrote ${out}\n`,
+      );
+      // Exit 1 naming what failed; the finished models and units stay for a --resume.
+      if (summary.failed.length)
+        throw new Error(
+          `${summary.failed.length} of ${s.models} models failed (${summary.failed.map((f) => f.id).join(', ')}); fix them and run again with --resume`,
+        );
+    });
+}

@@ -1,0 +1,315 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import type { z } from 'zod';
+import { adapters } from '../adapter/registry.js';
+import { flagName, parseAdapterOptions } from '../adapter/option-values.js';
+import type { ModalityAdapter, OptionDescriptor } from '../adapter/modality-adapter.js';
+import {
+  ANALYSIS_FLAGS,
+  planAnalysis,
+  resultAdapterOptions,
+  type AnalysisPlan,
+  type AnalysisSettingKey,
+  type AnalysisSettings,
+} from '../analysis/plan.js';
+import { hashOptions } from '../analysis/run-store.js';
+import { parseRewardName, type RewardName } from '../reward/reward.js';
+import { hashFiles } from '../runtime/runner-registry.js';
+import { parseDevice, type DeviceName } from '../runtime/device-policy.js';
+import {
+  studyDefaultsSchema,
+  studyEntrySchema,
+  studyFileSchema,
+  type StudyDefaults,
+  type StudyEntry,
+  type StudyFile,
+} from './study-schema.js';
+import {
+  atStudyFields,
+  readStudySource,
+  studyError,
+  formatStudyPath,
+  type StudyPath,
+  type StudySource,
+} from './study-source.js';
+
+/** One analysis of a study: one model entry at one seed (a folder `models/<id>/`). */
+export interface StudyModel {
+  /** Folder name and key: the entry's id, or `<id>.seed-<s>` when the entry lists several seeds. */
+  readonly id: string;
+  /** The entry's id. */
+  readonly entry: string;
+  /** Position of the entry in `models`. */
+  readonly index: number;
+  readonly modality: string;
+  readonly model: {
+    /** As written in the study file. */
+    readonly path: string;
+    /** Absolute. */
+    readonly file: string;
+    /** sha256 of the model's bytes (a folder: every file in it, by relative path). */
+    readonly sha256: string;
+  };
+  readonly seed: number | string;
+  readonly reward: RewardName;
+  /** The analysis plan; its adapter options have relative paths resolved against the study. */
+  readonly plan: AnalysisPlan;
+  /** Coalitions per model call (never changes the numbers). */
+  readonly batchSize?: number;
+  /**
+   * What determines this model's numbers, as hashed into the study: the settings with adapter
+   * options as written (not resolved), so a study folder moved with its files keeps its hash.
+   */
+  readonly settings: Record<string, unknown>;
+}
+
+/** A study file read, validated and planned: every model's analysis known before any work. */
+export interface Study {
+  readonly source: StudySource;
+  readonly file: StudyFile;
+  readonly name: string;
+  readonly models: readonly StudyModel[];
+  /** sha256 over every model's {@link StudyModel.settings}: a resume with another hash is refused. */
+  readonly hash: string;
+  readonly device?: DeviceName;
+}
+
+/**
+ * Reads and checks a study file completely — schema, modalities, model files, every adapter
+ * option (by the adapter's descriptors), protocol, estimator and its options, pairs, selection,
+ * reward — before any model is opened. Every error names the file, line and field. Adapters and
+ * estimators must be registered (import the plugin packages first).
+ */
+export function loadStudy(path: string): Study {
+  const source = readStudySource(path);
+  const file = validate(source, studyFileSchema, source.data, []);
+  const defaults = file.defaults ?? {};
+  for (const modality of Object.keys(defaults))
+    if (!adapters.has(modality))
+      throw studyError(
+        source,
+        ['defaults', modality],
+        `unknown modality "${modality}"; registered: ${adapters.names().join(', ') || '(none)'}`,
+      );
+  const device =
+    file.device !== undefined ? atStudyFields(source, () => parseDevice(file.device, 'device')) : undefined;
+  const models: StudyModel[] = [];
+  const seen = new Map<string, number>();
+  for (const [index, entry] of file.models.entries()) {
+    for (const m of planEntry(source, file, entry, index, defaults[entry.modality] ?? {})) {
+      const before = seen.get(m.id);
+      if (before !== undefined)
+        throw studyError(
+          source,
+          ['models', index, 'id'],
+          `duplicate model id "${m.id}" (also models[${before}])`,
+        );
+      seen.set(m.id, index);
+      models.push(m);
+    }
+  }
+  return {
+    source,
+    file,
+    name: file.name,
+    models,
+    hash: studyHash(models),
+    ...(device ? { device } : {}),
+  };
+}
+
+/** sha256 of what determines a study's numbers (model hashes are checked on their own). */
+export function studyHash(models: readonly Pick<StudyModel, 'id' | 'settings'>[]): string {
+  return hashOptions({ models: models.map((m) => ({ id: m.id, ...m.settings })) });
+}
+
+/** Validates with zod; the first issue becomes a {@link StudyFileError} at its field. */
+function validate<T>(source: StudySource, schema: z.ZodType<T>, value: unknown, at: StudyPath): T {
+  const res = schema.safeParse(value);
+  if (res.success) return res.data;
+  const issue = res.error.issues[0];
+  const path = [...at, ...(issue.path as Array<string | number>)];
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0];
+    const shape = shapeAt(path);
+    throw studyError(
+      source,
+      [...path, key],
+      `unknown field${shape ? `; expected one of ${shape.join(', ')}` : ''}`,
+    );
+  }
+  const message = issue.message.replace(/^Invalid input: /, '');
+  if (issue.code === 'invalid_type' && /received undefined$/.test(message))
+    throw studyError(
+      source,
+      path,
+      `required field is missing (${message.replace(/, received undefined$/, '')})`,
+    );
+  throw studyError(source, path, message);
+}
+
+function shapeAt(path: StudyPath): string[] | undefined {
+  if (path.length === 0) return Object.keys(studyFileSchema.shape);
+  if (path[0] === 'models' && path.length === 2) return Object.keys(studyEntrySchema.shape);
+  if (path[0] === 'defaults' && path.length === 2) return Object.keys(studyDefaultsSchema.shape);
+  return undefined;
+}
+
+/** Settings that the CLI has as single flags (everything of an entry but options and seeds). */
+const SETTING_KEYS: readonly AnalysisSettingKey[] = Object.keys(ANALYSIS_FLAGS) as AnalysisSettingKey[];
+
+/** One entry (with its modality's defaults under it) → one model per seed. */
+function planEntry(
+  source: StudySource,
+  file: StudyFile,
+  entry: StudyEntry,
+  index: number,
+  defaults: StudyDefaults,
+): StudyModel[] {
+  const at = (key: string): StudyPath =>
+    key in entry ? ['models', index, key] : ['defaults', entry.modality, key];
+  const adapter = atStudyFields(source, () => adapters.get(entry.modality, `models[${index}].modality`));
+  const modelFile = resolve(source.dir, entry.model);
+  if (!existsSync(modelFile))
+    throw studyError(
+      source,
+      ['models', index, 'model'],
+      `${entry.model} does not exist (resolved against the study's folder: ${modelFile})`,
+    );
+  const pick = <K extends keyof StudyDefaults>(key: K): StudyDefaults[K] =>
+    entry[key] !== undefined ? entry[key] : defaults[key];
+  const settings: Record<string, unknown> = {};
+  for (const key of SETTING_KEYS) if (pick(key) !== undefined) settings[key] = pick(key);
+  // Options merge key by key: an entry names only what differs from its modality's defaults.
+  const rawOptions: Record<string, unknown> = { ...(defaults.options ?? {}), ...(entry.options ?? {}) };
+  const optionPath = (key: string): StudyPath =>
+    entry.options && key in entry.options
+      ? ['models', index, 'options', key]
+      : ['defaults', entry.modality, 'options', key];
+  const shared = sharedDescriptors(adapter);
+  for (const key of Object.keys(rawOptions)) {
+    const d = adapter.options.find((o) => o.key === key);
+    if (!d)
+      throw studyError(
+        source,
+        optionPath(key),
+        `unknown ${adapter.name} option; expected one of ${adapter.options
+          .filter((o) => !shared.has(o.key))
+          .map((o) => o.key)
+          .join(', ')}`,
+      );
+    if (shared.has(key))
+      throw studyError(
+        source,
+        optionPath(key),
+        `set it as the model's "${shared.get(key)}" (shared with the estimator, as ${flagName(d)} is on the command line)`,
+      );
+  }
+  // A shared option (pointcloud's --max-players) reads the entry setting, as the CLI flag does.
+  for (const [key, setting] of shared)
+    if (settings[setting] !== undefined) rawOptions[key] = settings[setting];
+  const written = atStudyFields(source, () =>
+    parseAdapterOptions(adapter.options, rawOptions, (d) =>
+      shared.has(d.key) ? formatStudyPath(at(shared.get(d.key)!)) : formatStudyPath(optionPath(d.key)),
+    ),
+  );
+  const plan = atStudyFields(source, () =>
+    planAnalysis(adapter, settings as AnalysisSettings, resolvePaths(adapter, written, source.dir), (key) =>
+      formatStudyPath(at(key)),
+    ),
+  );
+  const reward = atStudyFields(source, () =>
+    parseRewardName(pick('reward') ?? 'log-odds', formatStudyPath(at('reward'))),
+  );
+  const seeds = pick('seeds') ?? [file.seed ?? 0];
+  const sha256 = hashModelPath(modelFile);
+  const batchSize = pick('batchSize');
+  return seeds.map((seed) => {
+    const id = seeds.length > 1 ? `${entry.id}.seed-${seed}` : entry.id;
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(id))
+      throw studyError(
+        source,
+        [...at('seeds')],
+        `seed ${JSON.stringify(seed)} does not make a folder name: ${id}`,
+      );
+    return {
+      id,
+      entry: entry.id,
+      index,
+      modality: adapter.name,
+      model: { path: entry.model, file: modelFile, sha256 },
+      seed,
+      reward,
+      plan,
+      ...(batchSize !== undefined ? { batchSize } : {}),
+      settings: {
+        modality: adapter.name,
+        model: entry.model,
+        seed,
+        reward,
+        protocol: plan.protocol,
+        estimator: { name: plan.estimatorName, options: plan.estimatorOptions },
+        pairs: plan.pairs ?? null,
+        selection: plan.selection,
+        options: resultAdapterOptions({ ...plan, adapterOptions: written }),
+      },
+    };
+  });
+}
+
+/** Adapter options whose flag is a shared analysis flag (`--max-players`) → the setting key. */
+function sharedDescriptors(adapter: ModalityAdapter): Map<string, AnalysisSettingKey> {
+  const byFlag = new Map(Object.entries(ANALYSIS_FLAGS).map(([k, f]) => [f, k as AnalysisSettingKey]));
+  const out = new Map<string, AnalysisSettingKey>();
+  for (const d of adapter.options) {
+    const setting = byFlag.get(flagName(d));
+    if (setting) out.set(d.key, setting);
+  }
+  return out;
+}
+
+/**
+ * Relative paths in string options (data folders, CSV files, `fashion-mnist:<folder>`) are
+ * meant relative to the study file, as its model paths are: a value that names an existing file
+ * or folder there (after a `name:` prefix, if any) becomes absolute. Names that are no path there
+ * (`cifar10`, `census`, `4x4`) stay as written.
+ */
+function resolvePaths(
+  adapter: ModalityAdapter,
+  options: Record<string, unknown>,
+  dir: string,
+): Record<string, unknown> {
+  const one = (v: string): string => {
+    if (v === '' || isAbsolute(v)) return v;
+    if (existsSync(join(dir, v))) return resolve(dir, v);
+    const m = /^([A-Za-z][\w-]*):(.+)$/.exec(v);
+    if (m && !isAbsolute(m[2]) && existsSync(join(dir, m[2]))) return `${m[1]}:${resolve(dir, m[2])}`;
+    return v;
+  };
+  const out: Record<string, unknown> = { ...options };
+  for (const d of adapter.options as readonly OptionDescriptor[]) {
+    const v = out[d.key];
+    if (d.type === 'string' && typeof v === 'string') out[d.key] = one(v);
+    else if (d.type === 'strings' && Array.isArray(v)) out[d.key] = v.map((x) => one(String(x)));
+  }
+  return out;
+}
+
+/**
+ * sha256 of a model file (as the ONNX runtime hashes it: name and bytes), or of a model folder
+ * (every file in it, by relative path, in sorted order).
+ */
+export function hashModelPath(file: string): string {
+  if (!statSync(file).isDirectory()) return hashFiles([file]);
+  const h = createHash('sha256');
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true })
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : e.isFile() ? [join(dir, e.name)] : []));
+  for (const p of walk(file)) {
+    h.update(relative(file, p));
+    h.update(readFileSync(p));
+  }
+  return h.digest('hex');
+}

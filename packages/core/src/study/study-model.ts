@@ -1,0 +1,271 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ModalitySession } from '../adapter/modality-adapter.js';
+import { analysisResult } from '../analysis/analysis-result.js';
+import { markRunComplete, openAnalysisRun } from '../analysis/analysis-run.js';
+import {
+  analysisFingerprint,
+  computeSample,
+  computeSelection,
+  storedSample,
+  type StoredSample,
+  type StoredSelection,
+} from '../analysis/analysis-units.js';
+import { resultAdapterOptions } from '../analysis/plan.js';
+import type { RunStore } from '../analysis/run-store.js';
+import type { AnalysisEvent, AnalysisOptions } from '../analysis/run-analysis.js';
+import { OrderlensInputError } from '../errors/errors.js';
+import { estimators } from '../estimators/registry.js';
+import { pairStrategy } from '../pairs/strategies.js';
+import { writeJsonAtomic } from '../result/estimate-result.js';
+import type { InteractionResult } from '../result/interaction-result.js';
+import type { DeviceName } from '../runtime/device-policy.js';
+import { openModel, type OpenedModel } from '../runtime/runner-registry.js';
+import type { Study, StudyModel } from './load-study.js';
+import { studyPaths } from './study-folder.js';
+import { locateError } from './study-source.js';
+import { flagName } from '../adapter/option-values.js';
+import { ANALYSIS_FLAGS } from '../analysis/plan.js';
+
+/** Options of {@link openStudyModel}. */
+export interface OpenStudyModelOptions {
+  readonly device?: DeviceName;
+  readonly threads?: number;
+  /** Coalitions per model call (the model's own `batchSize`, else this, else 256). */
+  readonly batchSize?: number;
+  readonly packages?: Record<string, string>;
+  readonly signal?: AbortSignal;
+  readonly onEvent?: (event: AnalysisEvent) => void;
+  /** Fallback messages of the runtime, adapter warnings. */
+  readonly log?: (message: string) => void;
+}
+
+/**
+ * One model of a study, opened: the model, its adapter session and its run store
+ * (`<out>/models/<id>/run/`). Everything a unit needs; open once per model and process (a
+ * worker keeps it for every job of the model), then {@link StudyModelSession.dispose}.
+ */
+export interface StudyModelSession {
+  readonly study: Study;
+  readonly model: StudyModel;
+  /** The study folder. */
+  readonly out: string;
+  readonly opened: OpenedModel;
+  readonly session: ModalitySession;
+  readonly store: RunStore;
+  /** The options `runAnalysis` would get for this model. */
+  readonly analysis: AnalysisOptions;
+  /** Warnings the adapter gave while opening (kept in the result). */
+  readonly warnings: readonly string[];
+  dispose(): Promise<void>;
+}
+
+/** The model `id` of a study, or an input error listing the ids. */
+export function studyModel(study: Study, id: string): StudyModel {
+  const m = study.models.find((x) => x.id === id);
+  if (!m)
+    throw new OrderlensInputError(
+      'model',
+      `the study has no model "${id}"; its models: ${study.models.map((x) => x.id).join(', ')}`,
+    );
+  return m;
+}
+
+/**
+ * Opens model `id` of a study whose folder `out` is already open ({@link openStudyFolder}):
+ * the model through the runner registry (one device policy), the adapter's session, and its
+ * run store — continued when it exists, refused when its settings or model bytes changed.
+ * Adapter errors that name an option (`--grid`) are reported at the study line that set it.
+ */
+export async function openStudyModel(
+  study: Study,
+  out: string,
+  id: string,
+  options: OpenStudyModelOptions = {},
+): Promise<StudyModelSession> {
+  const m = studyModel(study, id);
+  const paths = studyPaths(out);
+  const { plan } = m;
+  const warnings: string[] = [];
+  const opened = await openModel({
+    spec: m.model.file,
+    device: options.device ?? study.device ?? 'auto',
+    threads: options.threads,
+    log: options.log,
+    field: `models[${m.index}].model`,
+  }).catch((e: unknown) => {
+    throw locateError(study.source, e);
+  });
+  let session: ModalitySession | undefined;
+  try {
+    session = await plan.adapter
+      .open({
+        options: plan.adapterOptions,
+        model: opened,
+        signal: options.signal,
+        warn: (msg) => {
+          warnings.push(msg);
+          options.log?.(`warning: ${m.id}: ${msg}`);
+        },
+      })
+      .catch((e: unknown) => {
+        throw locateError(study.source, asStudyField(e, m, study));
+      });
+    const estimator = estimators.get(plan.estimatorName);
+    const batchSize = m.batchSize ?? options.batchSize ?? 256;
+    const analysis: AnalysisOptions = {
+      modality: plan.adapter.name,
+      session,
+      model: opened,
+      estimator,
+      estimatorOptions: plan.estimatorOptions,
+      pairs: plan.pairs ? pairStrategy(plan.pairs) : undefined,
+      selection: plan.selection,
+      reward: m.reward,
+      seed: m.seed,
+      batchSize,
+      cacheLimit: 250_000,
+      // The same fingerprint `orderlens analyze` gives its run, under the study's command name.
+      fingerprint: { protocol: plan.protocol, adapterOptions: resultAdapterOptions(plan) },
+      options: {
+        protocol: plan.protocol,
+        ...plan.adapterOptions,
+        batchSize,
+        device: options.device ?? study.device ?? 'auto',
+      },
+      packages: options.packages,
+      signal: options.signal,
+      onEvent: options.onEvent,
+    };
+    const runDir = paths.run(m.id);
+    const store = openAnalysisRun({
+      out: paths.modelDir(m.id),
+      command: `study ${m.modality}`,
+      // Continue what is there (workers and restarts share the store); never wipe it.
+      resume: existsSync(join(runDir, 'manifest.json')),
+      model: { file: opened.file, sha256: opened.sha256 },
+      fingerprint: analysisFingerprint(analysis),
+    });
+    const s = session;
+    return {
+      study,
+      model: m,
+      out: paths.dir,
+      opened,
+      session: s,
+      store,
+      analysis,
+      warnings,
+      dispose: async () => {
+        try {
+          await s.dispose?.();
+        } finally {
+          await opened.runner.dispose();
+        }
+      },
+    };
+  } catch (e) {
+    await session?.dispose?.();
+    await opened.runner.dispose();
+    throw e;
+  }
+}
+
+/** An adapter's error naming a CLI flag, renamed to the study field that set the option. */
+function asStudyField(e: unknown, m: StudyModel, study: Study): unknown {
+  if (!(e instanceof OrderlensInputError)) return e;
+  const d = m.plan.adapter.options.find((o) => flagName(o) === e.field);
+  const setting = Object.entries(ANALYSIS_FLAGS).find(([, f]) => f === e.field)?.[0];
+  const key = d?.key ?? setting;
+  if (!key) return e;
+  const entry = study.file.models[m.index];
+  const inOptions = d !== undefined && setting === undefined;
+  const own = inOptions ? entry.options && key in entry.options : key in entry;
+  const path = inOptions
+    ? own
+      ? `models[${m.index}].options.${key}`
+      : `defaults.${m.modality}.options.${key}`
+    : own
+      ? `models[${m.index}].${key}`
+      : `defaults.${m.modality}.${key}`;
+  return new OrderlensInputError(path, `${e.message.slice(e.field.length + 2)} (model "${m.id}")`);
+}
+
+/**
+ * The selection unit of a study model: read when finished, else computed and stored. Every
+ * sample unit needs it; concurrent computations of it agree (it is deterministic) and the
+ * store writes atomically.
+ */
+export function studySelection(ctx: StudyModelSession): Promise<StoredSelection> {
+  return computeSelection(ctx.analysis, ctx.store);
+}
+
+/** Outcome of {@link computeStudyUnit}. */
+export interface StudyUnitOutcome {
+  readonly unit: StoredSample;
+  /** False when the unit was already finished (no model call was made). */
+  readonly computed: boolean;
+}
+
+/**
+ * Computes ONE (model, sample) unit of a study — sample `s` of the model's selection — and
+ * writes it atomically into the model's run store; a finished unit is returned as stored,
+ * without a model call. Its randomness comes from the model's seed and `s` alone, so the
+ * numbers equal a local run's whichever process computes it, in whatever order.
+ */
+export async function computeStudyUnit(ctx: StudyModelSession, s: number): Promise<StudyUnitOutcome> {
+  const selected = await studySelection(ctx);
+  const done = storedSample(ctx.store, selected, s);
+  if (done) return { unit: done, computed: false };
+  return { unit: await computeSample(ctx.analysis, selected, s, ctx.store), computed: true };
+}
+
+/** Samples of a study model still to compute (after its selection). */
+export async function pendingStudyUnits(ctx: StudyModelSession): Promise<number[]> {
+  const selected = await studySelection(ctx);
+  return selected.selection.indices
+    .map((_, s) => s)
+    .filter((s) => storedSample(ctx.store, selected, s) === undefined);
+}
+
+/**
+ * Aggregates a study model's finished units into its `orderlens/interaction-result@2` document
+ * (the one `orderlens analyze` writes, without the plot), writes the adapter's pictures and
+ * `<out>/models/<id>/result.json`, and marks the run complete. Refused while units are missing.
+ */
+export async function aggregateStudyModel(ctx: StudyModelSession): Promise<InteractionResult> {
+  const t0 = performance.now();
+  const selected = await studySelection(ctx);
+  const S = selected.selection.indices.length;
+  const units = selected.selection.indices.map((_, s) => storedSample(ctx.store, selected, s));
+  const missing = units.flatMap((u, s) => (u ? [] : [s]));
+  if (missing.length)
+    throw new OrderlensInputError(
+      'model',
+      `model "${ctx.model.id}" has ${missing.length} of ${S} samples unfinished (${missing.slice(0, 8).join(', ')}${missing.length > 8 ? ', …' : ''})`,
+    );
+  const finished = units as StoredSample[];
+  const wallTimeMs = finished.reduce((a, u) => a + (u.wallTimeMs ?? 0), 0) + (performance.now() - t0);
+  const result = analysisResult(ctx.analysis, selected, finished, { wallTimeMs });
+  const withWarnings: InteractionResult = ctx.warnings.length
+    ? {
+        ...result,
+        selection: {
+          ...result.selection!,
+          warnings: [...ctx.warnings, ...(result.selection?.warnings ?? [])],
+        },
+      }
+    : result;
+  const dir = studyPaths(ctx.out).modelDir(ctx.model.id);
+  const pictures = ctx.session.writePictures ? await ctx.session.writePictures(withWarnings, dir) : {};
+  const final: InteractionResult = { ...withWarnings, outputs: { ...pictures } };
+  writeJsonAtomic(studyPaths(ctx.out).result(ctx.model.id), final);
+  markRunComplete(ctx.store, S);
+  return final;
+}
+
+/** The finished result of a study model, or undefined. */
+export function readStudyResult(out: string, id: string): InteractionResult | undefined {
+  const path = studyPaths(out).result(id);
+  return existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as InteractionResult) : undefined;
+}

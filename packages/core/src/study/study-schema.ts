@@ -1,0 +1,72 @@
+import { z } from 'zod';
+
+/** Schema tag of a study file (optional in the file; checked when given). */
+export const STUDY_SCHEMA = 'orderlens/study@1';
+
+/** Ids of models in a study: also folder names under `<out>/models/`. */
+export const STUDY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+const seed = z.union([z.number().int(), z.string().min(1)]);
+const count = z.number().int();
+
+/**
+ * The settings a model entry and a modality's defaults share: the analysis settings of
+ * `orderlens analyze` (checked further by core's `planAnalysis` and the adapter's option
+ * descriptors, which name the same fields) plus reward, seeds and the adapter options.
+ */
+export const studySettingsShape = {
+  protocol: z.string().min(1).optional(),
+  estimator: z.string().min(1).optional(),
+  estimatorOptions: z.record(z.string(), z.unknown()).optional(),
+  contexts: count.optional(),
+  repeats: count.optional(),
+  ratios: z.array(z.number()).min(1).optional(),
+  pairs: count.optional(),
+  radius: count.optional(),
+  maxPlayers: count.optional(),
+  samples: count.optional(),
+  perClass: count.optional(),
+  allSamples: z.boolean().optional(),
+  reward: z.string().min(1).optional(),
+  /** One analysis per seed; each draws every random choice from it (default: the study seed). */
+  seeds: z.array(seed).min(1).optional(),
+  /** Coalitions per model call; never changes the numbers. */
+  batchSize: count.min(1).optional(),
+  /** The adapter's options by key (`grid`, `dataset`, `sentences`, …). */
+  options: z.record(z.string(), z.unknown()).optional(),
+};
+
+/** A modality's defaults (every setting of an entry, no id/modality/model). */
+export const studyDefaultsSchema = z.strictObject(studySettingsShape);
+
+/** One model entry of a study. */
+export const studyEntrySchema = z.strictObject({
+  id: z
+    .string()
+    .regex(STUDY_ID, 'expected letters, digits, ".", "_" or "-" (it names the folder models/<id>/)'),
+  modality: z.string().min(1),
+  /** Model file or folder, relative to the study file. */
+  model: z.string().min(1),
+  ...studySettingsShape,
+});
+
+/** A study file (YAML or JSON). */
+export const studyFileSchema = z.strictObject({
+  schema: z.literal(STUDY_SCHEMA).optional(),
+  name: z.string().min(1),
+  description: z.string().optional(),
+  /** Seed of every model that names no `seeds` (default 0). */
+  seed: seed.optional(),
+  /** Device policy (auto | cpu | cuda | webgpu | wasm); the CLI's --device overrides it. */
+  device: z.string().optional(),
+  /** Settings per modality, under every entry of that modality. */
+  defaults: z.record(z.string(), studyDefaultsSchema).optional(),
+  models: z.array(studyEntrySchema).min(1),
+});
+
+/** A study file as written (validated). */
+export type StudyFile = z.infer<typeof studyFileSchema>;
+/** One entry of a study file as written. */
+export type StudyEntry = z.infer<typeof studyEntrySchema>;
+/** The defaults of one modality as written. */
+export type StudyDefaults = z.infer<typeof studyDefaultsSchema>;
