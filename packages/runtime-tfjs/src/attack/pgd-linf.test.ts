@@ -126,4 +126,29 @@ describe('pgdLinf', () => {
       /x: expected/,
     );
   });
+
+  it('with clip keeps every feature inside its data range as well as the ε-ball', async () => {
+    const eps = 0.6;
+    const min = new Float32Array(F).fill(Infinity);
+    const max = new Float32Array(F).fill(-Infinity);
+    for (let k = 0; k < data.x.length; k++) {
+      min[k % F] = Math.min(min[k % F], data.x[k]);
+      max[k % F] = Math.max(max[k % F], data.x[k]);
+    }
+    const opts = { model, x: xt, y: yt, featureCount: F, eps, steps: 60, stepSize: 0.02 };
+    const clipped = await pgdLinf({ ...opts, clip: { min, max } });
+    const free = await pgdLinf(opts);
+    let outside = 0;
+    for (let k = 0; k < xt.length; k++) {
+      const v = clipped.adversarial[k];
+      expect(Math.abs(v - xt[k])).toBeLessThanOrEqual(eps + 1e-6);
+      expect(v).toBeGreaterThanOrEqual(min[k % F] - 1e-6);
+      expect(v).toBeLessThanOrEqual(max[k % F] + 1e-6);
+      const w = free.adversarial[k];
+      if (w < min[k % F] - 1e-6 || w > max[k % F] + 1e-6) outside++;
+    }
+    // Unclipped PGD does leave the range (binary and boundary-valued features), so the test bites.
+    expect(outside).toBeGreaterThan(0);
+    await expect(pgdLinf({ ...opts, clip: { min, max: min.subarray(1) } })).rejects.toThrow(/clip/);
+  });
 });

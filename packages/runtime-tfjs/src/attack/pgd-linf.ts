@@ -20,6 +20,13 @@ export interface PgdLinfOptions {
   stepSize?: number;
   /** Rows attacked at once (default 1024); does not change the result. */
   batchSize?: number;
+  /**
+   * Keep every feature inside a range (length `featureCount` each), e.g. the data's per-feature
+   * minimum and maximum, after every step, so that PGD cannot leave the values real rows take
+   * (the `get_tabular_dataset_bound` of the authors' Learn repository computes such bounds).
+   * Default: no clipping, only the ε-ball projection.
+   */
+  clip?: { min: Float32Array; max: Float32Array };
 }
 
 /** What {@link pgdLinf} returns. */
@@ -34,8 +41,9 @@ export interface PgdLinfResult {
 
 /**
  * Untargeted PGD under L∞ (Madry et al.): starting at `x` (no random start),
- * `x ← Π_{‖x−x0‖∞≤ε}(x + α·sign(∇_x CE(f(x), y)))`, projecting after every step. Inputs are not
- * clipped to a data range (tabular features are standardised, so any value is valid).
+ * `x ← Π_{‖x−x0‖∞≤ε}(x + α·sign(∇_x CE(f(x), y)))`, projecting after every step. Inputs are
+ * clipped to a data range only with `clip` (then the projection is onto the intersection of the
+ * ε-ball and the box, which is a box too: `[max(x0−ε, min), min(x0+ε, max)]`).
  */
 export async function pgdLinf(options: PgdLinfOptions): Promise<PgdLinfResult> {
   const { model, x, y, featureCount } = options;
@@ -53,6 +61,23 @@ export async function pgdLinf(options: PgdLinfOptions): Promise<PgdLinfResult> {
   );
   requirePositiveInt(batchSize, 'batchSize');
   const { n } = checkDataset(model, x, y, featureCount, 'x', 'y');
+  const clip = options.clip;
+  if (clip !== undefined) {
+    requireInput(
+      clip.min instanceof Float32Array &&
+        clip.max instanceof Float32Array &&
+        clip.min.length === featureCount &&
+        clip.max.length === featureCount,
+      'clip',
+      `expected Float32Array min and max of length featureCount = ${featureCount}`,
+    );
+    for (let f = 0; f < featureCount; f++)
+      requireInput(
+        clip.min[f] <= clip.max[f],
+        'clip',
+        `feature ${f} has min ${clip.min[f]} above max ${clip.max[f]}`,
+      );
+  }
   const shape = inputShapeFor(model, featureCount);
   const adversarial = new Float32Array(x.length);
   const lossOf = (labels: tf.Tensor1D) => (xx: tf.Tensor) => {
@@ -63,8 +88,13 @@ export async function pgdLinf(options: PgdLinfOptions): Promise<PgdLinfResult> {
     const B = Math.min(batchSize, n - start);
     const x0 = tf.tensor(x.subarray(start * featureCount, (start + B) * featureCount), [B, ...shape]);
     const labels = tf.tensor1d(y.subarray(start, start + B), 'int32');
-    const lo = tf.sub(x0, eps);
-    const hi = tf.add(x0, eps);
+    // Both boxes intersected once per batch: ε-ball ∩ data range.
+    const lo = clip
+      ? tf.tidy(() => tf.maximum(tf.sub(x0, eps), tf.tensor(clip.min, [1, ...shape])))
+      : tf.sub(x0, eps);
+    const hi = clip
+      ? tf.tidy(() => tf.minimum(tf.add(x0, eps), tf.tensor(clip.max, [1, ...shape])))
+      : tf.add(x0, eps);
     const grad = tf.grad(lossOf(labels));
     let xa = x0.clone();
     for (let s = 0; s < steps; s++) {

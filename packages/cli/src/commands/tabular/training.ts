@@ -1,7 +1,14 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { parseOrderLossSpec, requireInput, Rng, writeJsonAtomic, type OrderLossTerm } from '@orderlens/core';
+import {
+  parseOrderLossSpec,
+  requireInput,
+  Rng,
+  writeJsonAtomic,
+  type OrderLossConventions,
+  type OrderLossTerm,
+} from '@orderlens/core';
 import {
   buildMlp,
   evaluateAccuracy,
@@ -35,6 +42,11 @@ export interface TabularTrainSpec {
   seed: number;
   /** Class-balanced sampling, as the papers' census models (default true). */
   balance: boolean;
+  /** `adam` (default) or `sgd` (with `momentum`, default 0.9); absent fields keep old specs as they were. */
+  optimizer?: 'adam' | 'sgd';
+  momentum?: number;
+  /** Order-loss sizes and coefficient (default `round`/`drawn`; `ICLR2022_LOSS_CONVENTIONS`). */
+  lossConventions?: OrderLossConventions;
 }
 
 /** What training wrote and measured. */
@@ -270,6 +282,7 @@ export async function trainTabularModel(options: {
       learningRate: spec.learningRate,
       seed: spec.seed,
       balance: spec.balance,
+      ...optimizerOptions(spec),
       orderLosses: terms.length
         ? {
             terms,
@@ -278,6 +291,7 @@ export async function trainTabularModel(options: {
             players,
             playerOfFeature: train.playerOfFeature,
             baseline,
+            ...(spec.lossConventions ? { conventions: spec.lossConventions } : {}),
           }
         : undefined,
       validation: { x: test.x, y: test.y },
@@ -332,4 +346,12 @@ export async function trainTabularModel(options: {
   });
   model.dispose();
   return summary;
+}
+
+/** The optimizer fields of a spec for `trainClassifier` (none when the spec does not set them). */
+function optimizerOptions(spec: TabularTrainSpec): { optimizer?: 'adam' | 'sgd'; momentum?: number } {
+  return {
+    ...(spec.optimizer !== undefined ? { optimizer: spec.optimizer } : {}),
+    ...(spec.momentum !== undefined ? { momentum: spec.momentum } : {}),
+  };
 }
