@@ -67,7 +67,7 @@ export function checkSameModel(
       throw new OrderlensInputError(
         field,
         `the checkpoint of epoch ${other.epoch} is not the same model as that of epoch ${reference.epoch}: ` +
-          `its ${key} differs (${shorten(b)} against ${shorten(a)}); dynamics compares one model over training`,
+          `they differ in ${key} (${shorten(b)} against ${shorten(a)}); dynamics compares one model over training`,
       );
   }
 }

@@ -79,7 +79,7 @@ describe('dynamics input checks', () => {
     refusal(
       () => checkSameModel(a, b),
       'checkpoints',
-      /epoch 2 is not the same model as that of epoch 10: its architecture differs/,
+      /epoch 2 is not the same model as that of epoch 10: they differ in architecture/,
     );
     // Key order does not matter.
     expect(() =>
