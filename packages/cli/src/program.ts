@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { register as registerAnalyze } from './commands/analyze/register.js';
 import { register as registerDynamics } from './commands/dynamics/register.js';
 import { register as registerGame } from './commands/game/register.js';
+import { register as registerReport } from './commands/report/register.js';
 import { register as registerStudy } from './commands/study/register.js';
 import { register as registerTabular } from './commands/tabular/register.js';
 import { register as registerVision } from './commands/vision/register.js';
@@ -38,6 +39,7 @@ export function buildProgram(io: CliIo): Command {
   registerAnalyze(program);
   registerTabular(program);
   registerVision(program);
+  registerReport(program);
   registerStudy(program);
   registerDynamics(program);
   // Applied after registration so that commands built with `new Command()` + addCommand get it too.
