@@ -140,6 +140,18 @@ export class RunStore {
     return new RunStore(dir, manifest, new Set(listUnits()));
   }
 
+  /**
+   * Adds the units other processes finished since the store was opened (workers sharing one
+   * run folder); returns how many were new.
+   */
+  refresh(): number {
+    const before = this.finished.size;
+    if (existsSync(this.unitDir))
+      for (const f of readdirSync(this.unitDir))
+        if (f.endsWith('.json')) this.finished.add(f.slice(0, -'.json'.length));
+    return this.finished.size - before;
+  }
+
   /** Ids of finished units (sorted). */
   ids(): string[] {
     return [...this.finished].sort();

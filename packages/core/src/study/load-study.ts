@@ -96,7 +96,16 @@ export function loadStudy(path: string): Study {
     file.device !== undefined ? atStudyFields(source, () => parseDevice(file.device, 'device')) : undefined;
   const models: StudyModel[] = [];
   const seen = new Map<string, number>();
+  const entries = new Map<string, number>();
   for (const [index, entry] of file.models.entries()) {
+    const twin = entries.get(entry.id);
+    if (twin !== undefined)
+      throw studyError(
+        source,
+        ['models', index, 'id'],
+        `duplicate model id "${entry.id}" (also models[${twin}])`,
+      );
+    entries.set(entry.id, index);
     for (const m of planEntry(source, file, entry, index, defaults[entry.modality] ?? {})) {
       const before = seen.get(m.id);
       if (before !== undefined)

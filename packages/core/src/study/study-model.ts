@@ -214,6 +214,8 @@ export interface StudyUnitOutcome {
  * numbers equal a local run's whichever process computes it, in whatever order.
  */
 export async function computeStudyUnit(ctx: StudyModelSession, s: number): Promise<StudyUnitOutcome> {
+  // Another process may have finished it since this one opened the store.
+  ctx.store.refresh();
   const selected = await studySelection(ctx);
   const done = storedSample(ctx.store, selected, s);
   if (done) return { unit: done, computed: false };
@@ -222,6 +224,7 @@ export async function computeStudyUnit(ctx: StudyModelSession, s: number): Promi
 
 /** Samples of a study model still to compute (after its selection). */
 export async function pendingStudyUnits(ctx: StudyModelSession): Promise<number[]> {
+  ctx.store.refresh();
   const selected = await studySelection(ctx);
   return selected.selection.indices
     .map((_, s) => s)
@@ -235,6 +238,7 @@ export async function pendingStudyUnits(ctx: StudyModelSession): Promise<number[
  */
 export async function aggregateStudyModel(ctx: StudyModelSession): Promise<InteractionResult> {
   const t0 = performance.now();
+  ctx.store.refresh();
   const selected = await studySelection(ctx);
   const S = selected.selection.indices.length;
   const units = selected.selection.indices.map((_, s) => storedSample(ctx.store, selected, s));

@@ -1,0 +1,213 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../testing/tmp.js';
+import { loadStudy } from './load-study.js';
+import { StudyFileError } from './study-source.js';
+import { registerToy, writeToyModel } from './test-utils/toy.js';
+
+let tmp: ReturnType<typeof tempDir> | undefined;
+afterEach(() => tmp?.cleanup());
+beforeAll(registerToy);
+
+/** Writes `text` as a study next to a toy model (`models/a.toy.json`) and returns its path. */
+function study(text: string, name = 'study.yaml'): string {
+  tmp = tempDir('orderlens-study-load-');
+  mkdirSync(join(tmp.dir, 'models'));
+  writeToyModel(join(tmp.dir, 'models', 'a.toy.json'));
+  writeFileSync(join(tmp.dir, 'data.txt'), 'x');
+  const path = join(tmp.dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** The StudyFileError of loading `text`. */
+function errorOf(text: string, name?: string, what = ''): StudyFileError {
+  const path = study(text, name);
+  try {
+    loadStudy(path);
+  } catch (e) {
+    expect(e).toBeInstanceOf(StudyFileError);
+    return e as StudyFileError;
+  }
+  throw new Error(`expected the study to be refused ${what}`);
+}
+
+const GOOD = `name: s
+seed: 3
+defaults:
+  toy:
+    samples: 2
+    options:
+      players: 4
+models:
+  - id: a
+    modality: toy
+    model: models/a.toy.json
+    options:
+      candidates: 3
+      data: data.txt
+  - id: b
+    modality: toy
+    model: models/a.toy.json
+    protocol: sampled
+    contexts: 2
+    seeds: [1, 2]
+`;
+
+describe('loadStudy', () => {
+  it('merges modality defaults under each entry, resolves paths against the file and expands seeds', () => {
+    const s = loadStudy(study(GOOD));
+    expect(s.models.map((m) => m.id)).toEqual(['a', 'b.seed-1', 'b.seed-2']);
+    const [a, b1] = s.models;
+    expect(a.seed).toBe(3);
+    expect(a.plan.adapterOptions).toMatchObject({
+      players: 4,
+      candidates: 3,
+      data: join(tmp!.dir, 'data.txt'),
+    });
+    // The hashed settings keep the path as written, so a moved folder keeps its hash.
+    expect(a.settings.options).toMatchObject({ data: 'data.txt' });
+    expect(a.plan.selection).toMatchObject({ rule: 'all', samples: 2 });
+    expect(a.model.file).toBe(join(tmp!.dir, 'models', 'a.toy.json'));
+    expect(a.model.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(b1.seed).toBe(1);
+    expect(b1.plan.estimatorName).toBe('reference');
+    expect(b1.plan.estimatorOptions.contexts).toBe(2);
+    expect(b1.plan.pairs).toEqual({ name: 'sequence', maxDistance: 1 });
+  });
+
+  it('hashes what changes the numbers, not cosmetic options or the name', () => {
+    const h = loadStudy(study(GOOD)).hash;
+    expect(loadStudy(study(GOOD.replace('name: s', 'name: other'))).hash).toBe(h);
+    expect(
+      loadStudy(study(GOOD.replace('      candidates: 3', '      candidates: 3\n      note: hi'))).hash,
+    ).toBe(h);
+    expect(loadStudy(study(GOOD.replace('samples: 2', 'samples: 3'))).hash).not.toBe(h);
+    expect(loadStudy(study(GOOD.replace('seed: 3', 'seed: 4'))).hash).not.toBe(h);
+  });
+
+  it('reads JSON study files with positions too', () => {
+    const json = JSON.stringify(
+      { name: 's', models: [{ id: 'a', modality: 'toy', model: 'models/a.toy.json', contexts: 'x' }] },
+      null,
+      2,
+    );
+    const e = errorOf(json, 'study.json');
+    expect(e.message).toMatch(/study\.json:\d+:\d+ models\[0\]\.contexts: expected number/);
+    expect(e.line).toBe(json.split('\n').findIndex((l) => l.includes('"contexts"')) + 1);
+  });
+
+  it('names file, line and field for every kind of mistake', () => {
+    const line = (text: string, needle: string) =>
+      text.split('\n').findLastIndex((l) => l.includes(needle)) + 1;
+    const cases: Array<{ text: string; field: string; needle: string; message: RegExp }> = [
+      // An adapter option out of its descriptor's range (set in the entry).
+      {
+        text: GOOD.replace('candidates: 3', 'candidates: 0'),
+        field: 'models[0].options.candidates',
+        needle: 'candidates: 0',
+        message: /expected at least 1, got 0/,
+      },
+      // ... and set in the modality defaults: the error points there.
+      {
+        text: GOOD.replace('players: 4', 'players: 40'),
+        field: 'defaults.toy.options.players',
+        needle: 'players: 40',
+        message: /expected at most 10/,
+      },
+      {
+        text: GOOD.replace('candidates: 3', 'candidatez: 3'),
+        field: 'models[0].options.candidatez',
+        needle: 'candidatez',
+        message: /unknown toy option; expected one of players, candidates/,
+      },
+      {
+        text: GOOD.replace('protocol: sampled', 'protocol: nope'),
+        field: 'models[1].protocol',
+        needle: 'protocol: nope',
+        message: /unknown protocol "nope" for toy; expected one of exact, sampled/,
+      },
+      {
+        text: GOOD.replace('contexts: 2', 'contexts: 0'),
+        field: 'models[1].contexts',
+        needle: 'contexts: 0',
+        message: /expected an integer ≥ 1/,
+      },
+      {
+        text: GOOD.replace('    protocol: sampled\n', ''),
+        field: 'models[1].contexts',
+        needle: 'contexts: 2',
+        message: /the exact estimator has no such option/,
+      },
+      {
+        text: GOOD.replace(
+          'model: models/a.toy.json\n    protocol',
+          'model: models/missing.onnx\n    protocol',
+        ),
+        field: 'models[1].model',
+        needle: 'missing.onnx',
+        message: /models\/missing\.onnx does not exist/,
+      },
+      {
+        text: GOOD.replace('    protocol: sampled', '    protocl: sampled'),
+        field: 'models[1].protocl',
+        needle: 'protocl',
+        message: /unknown field; expected one of id, modality, model/,
+      },
+      {
+        text: GOOD.replace(
+          'modality: toy\n    model: models/a.toy.json\n    protocol',
+          'modality: toys\n    model: models/a.toy.json\n    protocol',
+        ),
+        field: 'models[1].modality',
+        needle: 'modality: toys',
+        message: /unknown modality "toys"/,
+      },
+      {
+        text: GOOD.replace('  - id: b', '  - id: a'),
+        field: 'models[1].id',
+        needle: '  - id: a', // the second one
+        message: /duplicate model id "a"/,
+      },
+      {
+        text: GOOD.replace('  - id: b\n    modality', '  - modality'),
+        field: 'models[1].id',
+        needle: '  - modality: toy',
+        message: /required field is missing/,
+      },
+      {
+        text: GOOD.replace('    options:\n      players: 4', '    options:\n      maxPlayers: 4'),
+        field: 'defaults.toy.options.maxPlayers',
+        needle: 'maxPlayers: 4',
+        message: /set it as the model's "maxPlayers"/,
+      },
+      {
+        text: GOOD.replace('seeds: [1, 2]', 'seeds: []'),
+        field: 'models[1].seeds',
+        needle: 'seeds: []',
+        message: /too small|at least 1|>=1/i,
+      },
+      {
+        text: GOOD.replace('seed: 3', 'seed: 3\nreward: x'),
+        field: 'reward',
+        needle: 'reward: x',
+        message: /unknown field/,
+      },
+    ];
+    for (const c of cases) {
+      const e = errorOf(c.text, undefined, c.field);
+      expect(e.path, c.field).toBe(c.field);
+      expect(e.line, c.field).toBe(line(c.text, c.needle));
+      expect(e.message, c.field).toMatch(c.message);
+      expect(e.message, c.field).toContain(`study.yaml:${e.line}:`);
+    }
+  });
+
+  it('reports YAML syntax errors at their line', () => {
+    const text = 'name: s\nmodels:\n  - id: a\n    id: b\n';
+    const e = errorOf(text);
+    expect(e.line).toBe(4);
+    expect(e.message).toMatch(/study\.yaml:4:\d+: .*unique/i);
+  });
+});
