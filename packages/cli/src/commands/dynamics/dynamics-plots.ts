@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { DynamicsResult } from '@orderlens/core';
-import { linePlot, writePlot, type LineSeries } from '../../util/plots.js';
+import { linePlot, renderVegaLite, writePlot, type LineSeries } from '../../util/plots.js';
 
 /** Paths of the figures `orderlens dynamics` writes (SVG and PNG each). */
 export interface DynamicsFigures {
@@ -29,6 +29,59 @@ function fmtSigma2(s: number): string {
 }
 
 /**
+ * Measured (solid, points) and predicted (dashed) per-order distributions, one colour per epoch,
+ * so that each measured curve and its theory curve read as a pair.
+ */
+function distributionSpec(
+  result: DynamicsResult,
+  shown: DynamicsResult['checkpoints'],
+): Record<string, unknown> {
+  const rows: Array<{ order: number; value: number; epoch: string; curve: string }> = [];
+  const epochs: string[] = [];
+  for (const c of shown) {
+    const label = c.fit ? `epoch ${c.epoch} (σ² = ${fmtSigma2(c.fit.sigma2)})` : `epoch ${c.epoch}`;
+    epochs.push(label);
+    c.andOr.orders.forEach((k, i) => {
+      rows.push({ order: k, value: c.andOr.distribution[i], epoch: label, curve: 'measured' });
+      if (c.fit)
+        rows.push({ order: k, value: c.fit.predicted[i], epoch: label, curve: 'theory at fitted σ²' });
+    });
+  }
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: `Salient AND-OR strength per order over training (n = ${result.n}, ${result.samples.length} samples)`,
+    width: 480,
+    height: 300,
+    background: 'white',
+    data: { values: rows },
+    encoding: {
+      x: { field: 'order', type: 'quantitative', title: 'order k = |S|', scale: { nice: false } },
+      y: { field: 'value', type: 'quantitative', title: 'normalised strength (mean 1 over orders)' },
+      color: { field: 'epoch', type: 'nominal', title: null, sort: epochs, scale: { domain: epochs } },
+      strokeDash: {
+        field: 'curve',
+        type: 'nominal',
+        title: null,
+        scale: {
+          domain: ['measured', 'theory at fitted σ²'],
+          range: [
+            [1, 0],
+            [6, 4],
+          ],
+        },
+      },
+      detail: { field: 'curve' },
+      order: { field: 'order', type: 'quantitative' },
+    },
+    mark: { type: 'line', strokeWidth: 2, point: false },
+    config: {
+      font: 'DejaVu Sans, Helvetica, Arial, sans-serif',
+      legend: { labelLimit: 360, orient: 'bottom', direction: 'vertical' },
+    },
+  };
+}
+
+/**
  * The figures of a dynamics run, into `dir`:
  * (a) `distribution`: the salient AND-OR strength per order at a few epochs (solid) with the
  *     theory at each one's fitted σ² (dashed);
@@ -45,29 +98,14 @@ export async function writeDynamicsFigures(
   const cps = result.checkpoints;
   const epochs = cps.map((c) => c.epoch);
   const shown = epochsToShow(epochs, curves);
-  const series: LineSeries[] = [];
-  for (const k of shown) {
-    const c = cps[k];
-    series.push({ label: `epoch ${c.epoch}: measured`, x: c.andOr.orders, y: c.andOr.distribution });
-  }
-  for (const k of shown) {
-    const c = cps[k];
-    if (c.fit)
-      series.push({
-        label: `epoch ${c.epoch}: theory, σ² = ${fmtSigma2(c.fit.sigma2)}`,
-        x: c.andOr.orders,
-        y: c.fit.predicted,
-        dashed: true,
-      });
-  }
   const distribution = writePlot(
     join(dir, 'distribution'),
-    await linePlot({
-      series,
-      title: `Salient AND-OR strength per order over training (n = ${result.n}, ${result.samples.length} samples)`,
-      xLabel: 'order k = |S|',
-      yLabel: 'normalised strength (mean 1 over orders)',
-    }),
+    await renderVegaLite(
+      distributionSpec(
+        result,
+        shown.map((k) => cps[k]),
+      ),
+    ),
   );
 
   const last = cps[cps.length - 1];
