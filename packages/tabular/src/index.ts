@@ -15,3 +15,4 @@ export * from './analysis/exact-strength.js';
 export * from './analysis/attack-change.js';
 export * from './adapter/tabular-data.js';
 export * from './adapter/tabular-adapter.js';
+export * from './reproduction/index.js';

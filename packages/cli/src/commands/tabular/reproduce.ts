@@ -1,104 +1,43 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { writeJsonAtomic } from '@orderlens/core';
-import { initTfjs } from '@orderlens/runtime-tfjs';
-import { ioOf } from '../../util/io.js';
-import { parseChoice, parseInteger, parseList } from '../../util/options.js';
-import { progressFor } from '../../util/progress.js';
-import { RunStore } from '@orderlens/core';
-import { writeFileAtomic } from '../../util/plots.js';
-import { analyzeModels } from './analyze.js';
-import { attackTabular, PAPER_PGD } from './attack.js';
-import { baselineFor, loadRows } from './data.js';
-import { openLayersModel, tfjsBackends } from './model-files.js';
-import { strengthSummary, writeStrengthOutputs } from './strength-output.js';
-import { firstRows } from './train.js';
 import {
-  ARCHITECTURES,
-  lossTerms,
-  trainTabularModel,
-  type TabularTrainSpec,
-  type TabularTrainSummary,
-} from './training.js';
+  ICLR2022_LOSS_CONVENTIONS,
+  OrderlensInputError,
+  openModel,
+  writeJsonAtomic,
+  type OrderLossConventions,
+} from '@orderlens/core';
+import { initTfjs, pgdLinf, type TfjsBackendName } from '@orderlens/runtime-tfjs';
+import {
+  CENSUS_ARCHITECTURES,
+  CENSUS_OPTIMIZERS,
+  CENSUS_PROTOCOLS,
+  CENSUS_SAMPLERS,
+  PAPER_PGD,
+  formatReproductionTable,
+  reproduceCensus,
+  type CensusReproductionOptions,
+  type CensusReproductionTools,
+} from '@orderlens/tabular';
+import { ioOf } from '../../util/io.js';
+import { parseChoice, parseInteger, parseIntegerList, parseList } from '../../util/options.js';
+import { packageVersions } from '../../util/plugins.js';
+import { progressFor } from '../../util/progress.js';
+import { writeFileAtomic } from '../../util/plots.js';
+import { writeStrengthPlot } from '../../util/strength-plots.js';
+import { attackTabular } from './attack.js';
+import { openLayersModel, tfjsBackends } from './model-files.js';
+import { trainTabularModel } from './training.js';
 
-/** Adversarial accuracy (%) published for census MLPs (MATH.md): [MLP-5, MLP-8]. */
-export const PAPER_ADVERSARIAL_ACCURACY: Readonly<Record<string, readonly [number, number]>> = {
-  normal: [38.22, 39.33],
-  low: [42.4, 44.65],
-  mid: [15.93, 18.1],
-  high: [7.31, 2.02],
-};
-
-/** How `reproduce census` configures the four model types. */
-export const CENSUS_PROTOCOLS = ['table2', 'presets'] as const;
-/** `table2`: the paper's Table-2 configurations; `presets`: MATH.md presets with λ1 = λ2 = 1. */
-export type CensusProtocol = (typeof CENSUS_PROTOCOLS)[number];
-
-/** The order losses and weights one model of a protocol is trained with. */
-export interface CensusModelConfig {
-  /** Order-loss spec for training: a preset name or `plus:r1,r2;minus:r1,r2` terms (`normal`: none). */
-  readonly loss: string;
-  /** λ1, the weight of the `L+` terms. */
-  readonly lambdaPlus: number;
-  /** λ2, the weight of the `L−` terms. */
-  readonly lambdaMinus: number;
-  /** The configuration in words, printed in the table. */
-  readonly label: string;
-}
-
-/**
- * The configurations behind the paper's Table 2 (ICLR 2022, appendix C.2.3 "More experiments on
- * adversarial robustness", and Section 3.4 for the high-order DNN), each with its own λ1, λ2.
- * They differ from the Section-3.4 presets of MATH.md, which the paper used for its image models.
- */
-export const TABLE2_CONFIGS: Readonly<Record<'normal' | 'low' | 'mid' | 'high', CensusModelConfig>> = {
-  normal: { loss: 'normal', lambdaPlus: 0, lambdaMinus: 0, label: 'CE only' },
-  low: {
-    loss: 'plus:0,0.5;minus:0.6,1',
-    lambdaPlus: 10,
-    lambdaMinus: 10,
-    label: 'L+(0,0.5) + L−(0.6,1), λ1=10, λ2=10',
-  },
-  mid: { loss: 'plus:0.3,0.7', lambdaPlus: 10, lambdaMinus: 0, label: 'L+(0.3,0.7), λ1=10, λ2=0' },
-  high: {
-    loss: 'plus:0.6,1;minus:0,0.5',
-    lambdaPlus: 1,
-    lambdaMinus: 1,
-    label: 'L+(0.6,1) + L−(0,0.5), λ1=1, λ2=1',
-  },
-};
-
-/**
- * The configuration of model type `loss` under `protocol`. `table2` knows `normal`, `low`, `mid`,
- * `high`; `presets` takes any `--loss` spec (preset or terms) with λ1 = λ2 = 1.
- */
-export function censusModelConfig(protocol: CensusProtocol, loss: string): CensusModelConfig {
-  if (protocol === 'table2') {
-    const key = parseChoice(
-      loss,
-      '--losses',
-      Object.keys(TABLE2_CONFIGS) as Array<keyof typeof TABLE2_CONFIGS>,
-    );
-    return TABLE2_CONFIGS[key];
-  }
-  const terms = lossTerms(loss);
-  const text = terms.map((t) => `${t.kind === 'plus' ? 'L+' : 'L−'}(${t.r1},${t.r2})`).join(' + ');
-  return {
-    loss,
-    lambdaPlus: 1,
-    lambdaMinus: 1,
-    label: terms.length ? `preset ${loss}: ${text}, λ1=1, λ2=1` : 'CE only',
-  };
-}
-
-/** Where the paper's strength figures put each model's mass (for the table's comparison column). */
-const PAPER_SHAPE: Readonly<Record<string, string>> = {
-  normal: 'strong low and high orders, weak middle (bottleneck)',
-  low: 'mass at low orders, high orders suppressed',
-  mid: 'mass boosted at middle orders',
-  high: 'low orders suppressed, mass at high orders',
-};
+// The protocol tables moved to @orderlens/tabular; re-exported for existing imports.
+export {
+  CENSUS_PROTOCOLS,
+  PAPER_ADVERSARIAL_ACCURACY,
+  TABLE2_CONFIGS,
+  censusModelConfig,
+  type CensusModelConfig,
+  type CensusProtocol,
+} from '@orderlens/tabular';
 
 interface ReproduceFlags {
   protocol: string;
@@ -110,28 +49,136 @@ interface ReproduceFlags {
   attackRows?: string;
   attackSamples: string;
   quick?: boolean;
-  seed: string;
+  seeds: string;
+  seed?: string;
+  optimizer: string;
+  sampler: string;
+  pgdClip?: boolean;
+  lossConventions: string;
   tfjsBackend?: string;
   out: string;
   resume?: boolean;
 }
 
-/** One row of the reproduction table. */
-export interface ReproduceRow {
-  readonly arch: string;
-  readonly loss: string;
-  /** The order losses and λ1, λ2 the model was trained with. */
-  readonly configuration: string;
-  readonly cleanAccuracy: number;
-  readonly adversarialAccuracy: number;
-  readonly paperAdversarialAccuracy?: number;
-  /** Mean-normalised `J(m)` at orders 0 … n−2. */
-  readonly J: number[];
-  /** Share of `Σ_m J(m)` at the lowest 30% and the highest 30% of orders. */
-  readonly lowShare: number;
-  readonly highShare: number;
-  readonly nEff: number;
-  readonly paperShape: string;
+/** `--loss-conventions`: `drawn` (orderlens' default) or `iclr2022` (int sizes, r2/r1). */
+const LOSS_CONVENTIONS: Readonly<Record<string, OrderLossConventions | undefined>> = {
+  drawn: undefined,
+  iclr2022: ICLR2022_LOSS_CONVENTIONS,
+};
+
+/** Parses the flags into the reproduction's options (every error names its flag). */
+export function reproductionOptions(flags: ReproduceFlags): CensusReproductionOptions {
+  const quick = flags.quick === true;
+  const archs = parseList(flags.archs, '--archs');
+  for (const a of archs) parseChoice(a, '--archs', Object.keys(CENSUS_ARCHITECTURES));
+  const protocol = parseChoice(flags.protocol, '--protocol', CENSUS_PROTOCOLS);
+  if (flags.seed !== undefined && flags.seeds !== '0,1,2')
+    throw new OrderlensInputError('--seed', 'give either --seed or --seeds');
+  const seeds =
+    flags.seed !== undefined
+      ? [parseInteger(flags.seed, '--seed', { min: 0 })]
+      : parseIntegerList(flags.seeds, '--seeds', { min: 0 });
+  if (new Set(seeds).size !== seeds.length)
+    throw new OrderlensInputError('--seeds', `seeds must be distinct, got ${seeds.join(',')}`);
+  const conventions = parseChoice(flags.lossConventions, '--loss-conventions', Object.keys(LOSS_CONVENTIONS));
+  const trainRowsOpt = flags.trainRows ?? (quick ? '6000' : undefined);
+  const attackSamples = parseInteger(flags.attackSamples, '--attack-samples', { min: 0 });
+  if (attackSamples > 0 && flags.pgdClip)
+    throw new OrderlensInputError('--attack-samples', 'the per-order change is measured without --pgd-clip');
+  return {
+    protocol,
+    archs,
+    losses: parseList(flags.losses, '--losses'),
+    seeds,
+    epochs: parseInteger(flags.epochs ?? (quick ? '3' : '10'), '--epochs', { min: 1 }),
+    ...(trainRowsOpt !== undefined
+      ? { trainRows: parseInteger(trainRowsOpt, '--train-rows', { min: 1 }) }
+      : {}),
+    samples: parseInteger(flags.samples ?? (quick ? '12' : '100'), '--samples', { min: 1 }),
+    attackRows: parseInteger(flags.attackRows ?? (quick ? '600' : '2000'), '--attack-rows', { min: 1 }),
+    optimizer: parseChoice(
+      flags.optimizer,
+      '--optimizer',
+      Object.keys(CENSUS_OPTIMIZERS) as Array<keyof typeof CENSUS_OPTIMIZERS>,
+    ),
+    sampler: parseChoice(flags.sampler, '--sampler', CENSUS_SAMPLERS),
+    pgdClip: flags.pgdClip === true,
+    ...(LOSS_CONVENTIONS[conventions] ? { lossConventions: LOSS_CONVENTIONS[conventions] } : {}),
+  };
+}
+
+/** Training, PGD and model opening with TensorFlow.js: what the tabular package cannot import. */
+function tfjsTools(backends: TfjsBackendName[], attackSamples: number): CensusReproductionTools {
+  return {
+    packages: packageVersions(),
+    async train(job) {
+      const spec = {
+        layers: job.layers,
+        hidden: job.hidden,
+        loss: job.config.loss,
+        lambdaPlus: job.config.lambdaPlus,
+        lambdaMinus: job.config.lambdaMinus,
+        epochs: job.epochs,
+        batchSize: job.batchSize,
+        learningRate: job.learningRate,
+        seed: job.seed,
+        balance: job.balance,
+        // Only what differs from the old defaults is written, so Adam runs keep their specs.
+        ...(job.optimizer !== 'adam' ? { optimizer: job.optimizer, momentum: job.momentum } : {}),
+        ...(job.lossConventions ? { lossConventions: job.lossConventions } : {}),
+      };
+      const s = await trainTabularModel({
+        spec,
+        train: job.train,
+        test: job.test,
+        baseline: job.baseline,
+        outDir: job.dir,
+        dataset: 'census',
+      });
+      return {
+        trainAccuracy: s.trainAccuracy,
+        testAccuracy: s.testAccuracy,
+        wallTimeMs: s.wallTimeMs,
+        spec: { ...s.spec },
+      };
+    },
+    async attack(job) {
+      const { model } = await openLayersModel(job.dir, backends);
+      try {
+        if (attackSamples > 0 && !job.clip) {
+          const r = await attackTabular({ model, ...job, samples: attackSamples });
+          return {
+            cleanAccuracy: r.cleanAccuracy,
+            adversarialAccuracy: r.adversarialAccuracy,
+            maxPerturbation: r.maxPerturbation,
+            ...(r.orderChange ? { relativeChange: r.orderChange.relativeChange } : {}),
+          };
+        }
+        const { rows } = job;
+        const r = await pgdLinf({
+          model,
+          x: rows.x,
+          y: rows.y,
+          featureCount: rows.featureCount,
+          eps: job.eps,
+          steps: job.steps,
+          stepSize: job.stepSize,
+          ...(job.clip ? { clip: job.clip } : {}),
+        });
+        let maxPerturbation = 0;
+        for (let k = 0; k < rows.x.length; k++)
+          maxPerturbation = Math.max(maxPerturbation, Math.abs(r.adversarial[k] - rows.x[k]));
+        return {
+          cleanAccuracy: r.cleanAccuracy,
+          adversarialAccuracy: r.adversarialAccuracy,
+          maxPerturbation,
+        };
+      } finally {
+        model.dispose();
+      }
+    },
+    openModel: (dir) => openModel({ spec: dir, device: backends[0] === 'wasm' ? 'wasm' : 'cpu' }),
+  };
 }
 
 /** `orderlens reproduce census`: the order-loss experiment of the bottleneck paper on census. */
@@ -142,7 +189,7 @@ export function registerReproduce(program: Command): void {
   group
     .command('census')
     .description(
-      "train normal/low/mid/high MLP-5 and MLP-8 on census with fixed seeds (the paper's Table-2 configurations by default); table of clean and PGD accuracy and J(m) curves",
+      "train normal/low/mid/high MLP-5 and MLP-8 on census over three seeds (the paper's Table-2 configurations by default); table of clean and PGD accuracy (mean ± sd over seeds) and J(m) curves",
     )
     .option(
       '--protocol <name>',
@@ -155,223 +202,67 @@ export function registerReproduce(program: Command): void {
       'model types (table2: normal, low, mid, high; presets: any order-loss preset or spec)',
       'normal,low,mid,high',
     )
+    .option('--seeds <list>', 'seeds; every model is trained once per seed', '0,1,2')
+    .option('--seed <k>', 'a single seed (same as --seeds k)')
     .option('--epochs <k>', 'training epochs (default 10; --quick 3)')
     .option('--train-rows <k>', 'train on the first k training rows (default all 24,129; --quick 6000)')
+    .option(
+      '--optimizer <name>',
+      'adam (lr 0.001) or sgd (lr 0.01, momentum 0.9: the ICLR-2022 trainer’s optimizer)',
+      'adam',
+    )
+    .option(
+      '--sampler <name>',
+      'balanced (class-balanced draws, the aog census code) or shuffled (plain shuffle, the Learn code)',
+      'balanced',
+    )
+    .option(
+      '--loss-conventions <name>',
+      'drawn (sizes round(r·n), coefficient |S2|/|S1|) or iclr2022 (int(r·n), r2/r1 as the authors’ trainer)',
+      'drawn',
+    )
     .option('--samples <k>', 'samples for exact J(m) per model (default 100, as the paper; --quick 12)')
     .option('--attack-rows <k>', 'test rows attacked with PGD (default 2000; --quick 600)')
+    .option('--pgd-clip', "clip PGD to each feature's range over the census rows (default: ε-ball only)")
     .option('--attack-samples <k>', 'rows for the per-order interaction change under attack (0: skip)', '0')
-    .option('--quick', 'a small run that fits in a few minutes on 2 cores')
-    .option('--seed <k>', 'seed of every model (same seed for every loss)', '0')
+    .option('--quick', 'a small run (3 epochs, 6,000 rows, 600 attacked rows, 12 J(m) samples)')
     .option('--tfjs-backend <list>', 'tfjs backends to try in order', 'wasm,cpu')
     .option('--out <dir>', 'output directory', 'orderlens-out/reproduce-census')
     .option('--resume', 'continue an interrupted run in --out')
     .action(async (flags: ReproduceFlags, cmd: Command) => {
       const io = ioOf(cmd);
-      const quick = flags.quick === true;
-      const archs = parseList(flags.archs, '--archs');
-      for (const a of archs) parseChoice(a, '--archs', Object.keys(ARCHITECTURES));
-      const protocol = parseChoice(flags.protocol, '--protocol', CENSUS_PROTOCOLS);
-      const losses = parseList(flags.losses, '--losses');
-      const configs = losses.map((loss) => censusModelConfig(protocol, loss));
-      const epochs = parseInteger(flags.epochs ?? (quick ? '3' : '10'), '--epochs', { min: 1 });
-      const trainRowsOpt = flags.trainRows ?? (quick ? '6000' : undefined);
-      const trainRows =
-        trainRowsOpt !== undefined ? parseInteger(trainRowsOpt, '--train-rows', { min: 1 }) : undefined;
-      const samples = parseInteger(flags.samples ?? (quick ? '12' : '100'), '--samples', { min: 1 });
-      const attackRows = parseInteger(flags.attackRows ?? (quick ? '600' : '2000'), '--attack-rows', {
-        min: 1,
-      });
+      const options = reproductionOptions(flags);
       const attackSamples = parseInteger(flags.attackSamples, '--attack-samples', { min: 0 });
-      const seed = parseInteger(flags.seed, '--seed', { min: 0 });
       const outDir = resolve(flags.out);
-      const options = {
-        protocol,
-        archs,
-        losses,
-        epochs,
-        trainRows: trainRows ?? null,
-        samples,
-        attackRows,
-        attackSamples,
-        seed,
-      };
-      const store = RunStore.open({
-        dir: join(outDir, 'run'),
-        command: 'reproduce census',
-        options,
-        resume: flags.resume,
-        dirField: '--out',
-      });
-      await initTfjs(tfjsBackends(flags.tfjsBackend));
-
-      const train = firstRows(loadRows({ split: 'train' }, undefined), trainRows);
-      const test = loadRows({ split: 'test' }, undefined);
-      const baseline = baselineFor('mean', train, true);
-      const models = archs.flatMap((arch) =>
-        losses.map((loss, k) => ({
-          arch,
-          loss,
-          config: configs[k],
-          id: `${arch}-${loss}`,
-          dir: join(outDir, 'models', `${arch}-${loss}`),
-        })),
-      );
-      const progress = progressFor(cmd, { label: 'reproduce', total: models.length * 3, unit: 'steps' });
-      let step = 0;
-      const trained: TabularTrainSummary[] = [];
-      for (const m of models) {
-        const spec: TabularTrainSpec = {
-          layers: ARCHITECTURES[m.arch],
-          hidden: 100,
-          loss: m.config.loss,
-          lambdaPlus: m.config.lambdaPlus,
-          lambdaMinus: m.config.lambdaMinus,
-          epochs,
-          batchSize: 128,
-          learningRate: 0.001,
-          seed,
-          balance: true,
-        };
-        const [summary] = await store.runUnits(
-          [`train-${m.id}`],
-          async () => {
-            mkdirSync(m.dir, { recursive: true });
-            return trainTabularModel({ spec, train, test, baseline, outDir: m.dir, dataset: 'census' });
-          },
-          { signal: io.signal },
-        );
-        trained.push(summary as TabularTrainSummary);
-        progress.update(++step);
-      }
-      const attackData = firstRows(test, attackRows);
-      const attacks: Array<{
-        cleanAccuracy: number;
-        adversarialAccuracy: number;
-        maxPerturbation: number;
-        relativeChange?: number[];
-      }> = [];
-      for (const m of models) {
-        const [a] = await store.runUnits(
-          [`attack-${m.id}`],
-          async () => {
-            const { model } = await openLayersModel(m.dir);
-            try {
-              const r = await attackTabular({
-                model,
-                rows: attackData,
-                baseline,
-                ...PAPER_PGD,
-                samples: attackSamples,
-              });
-              return {
-                cleanAccuracy: r.cleanAccuracy,
-                adversarialAccuracy: r.adversarialAccuracy,
-                maxPerturbation: r.maxPerturbation,
-                relativeChange: r.orderChange?.relativeChange,
-              };
-            } finally {
-              model.dispose();
-            }
-          },
-          { signal: io.signal },
-        );
-        attacks.push(a);
-        progress.update(++step);
-      }
-      const analysed = await analyzeModels({
-        models: models.map((m) => ({ path: m.dir, label: `${m.arch.toUpperCase()} ${m.loss}` })),
-        data: { dataset: 'census', split: 'test', baseline: 'mean' },
-        samples,
-        reward: 'log-odds',
-        batchSize: 4096,
-        tfjsBackend: flags.tfjsBackend,
-        store,
+      const backends = tfjsBackends(flags.tfjsBackend);
+      await initTfjs(backends);
+      const steps = 3 * options.seeds.length * options.archs.length * options.losses.length;
+      const progress = progressFor(cmd, { label: 'reproduce', total: steps, unit: 'steps' });
+      const rep = await reproduceCensus(options, tfjsTools(backends, attackSamples), {
+        out: outDir,
+        resume: flags.resume === true,
         signal: io.signal,
+        onStep: (done) => progress.update(done),
       });
-      progress.update(models.length * 3);
       progress.finish();
-
-      const rows: ReproduceRow[] = models.map((m, k) => {
-        const J = analysed.models[k].report.J.J;
-        const cut = Math.max(1, Math.round(J.length * 0.3));
-        const total = J.reduce((a, b) => a + b, 0);
-        const paper = PAPER_ADVERSARIAL_ACCURACY[m.loss]?.[m.arch === 'mlp8' ? 1 : 0];
-        return {
-          arch: m.arch,
-          loss: m.loss,
-          configuration: m.config.label,
-          cleanAccuracy: attacks[k].cleanAccuracy,
-          adversarialAccuracy: attacks[k].adversarialAccuracy,
-          paperAdversarialAccuracy: m.arch === 'mlp5' || m.arch === 'mlp8' ? paper : undefined,
-          J,
-          lowShare: J.slice(0, cut).reduce((a, b) => a + b, 0) / total,
-          highShare: J.slice(-cut).reduce((a, b) => a + b, 0) / total,
-          nEff: analysed.models[k].report.fit.nEff,
-          paperShape: PAPER_SHAPE[m.loss] ?? '',
-        };
-      });
-      const table = formatTable(rows, {
-        protocol,
-        epochs,
-        trainRows: train.rows,
-        samples,
-        attackRows: attackData.rows,
-      });
+      const table = formatReproductionTable(rep, options);
       writeFileAtomic(join(outDir, 'table.md'), table);
       writeJsonAtomic(join(outDir, 'reproduce.json'), {
-        schema: 'orderlens/reproduce-census@1',
-        options,
-        configurations: Object.fromEntries(losses.map((loss, k) => [loss, configs[k]])),
-        pgd: PAPER_PGD,
-        rows,
-        training: trained.map((t) => ({
-          spec: t.spec,
-          trainAccuracy: t.trainAccuracy,
-          testAccuracy: t.testAccuracy,
-          wallTimeMs: t.wallTimeMs,
-        })),
-        attacks,
+        schema: 'orderlens/reproduce-census@2',
+        options: { ...options, attackSamples },
+        pgd: { ...PAPER_PGD, clip: options.pgdClip ? 'per-feature range of the census rows' : null },
+        rows: rep.rows,
+        summaries: rep.summaries,
+        ordering: rep.ordering,
+        training: rep.training,
+        attacks: rep.attacks,
       });
-      const paths = await writeStrengthOutputs(outDir, analysed.models, {
-        data: analysed.data,
-        baseline: 'mean',
-        title: 'Census MLPs trained with order losses: J(m) over order',
-      });
+      const plot = await writeStrengthPlot(
+        outDir,
+        rep.results,
+        'Census MLPs trained with order losses: J(m) over order',
+      );
       io.stdout(table);
-      for (const m of analysed.models) io.stdout(`${strengthSummary(m)}\n`);
-      io.stdout(`wrote ${join(outDir, 'table.md')}, ${join(outDir, 'reproduce.json')}, ${paths.png}\n`);
+      io.stdout(`wrote ${join(outDir, 'table.md')}, ${join(outDir, 'reproduce.json')}, ${plot.png}\n`);
     });
-}
-
-/** The reproduction table in Markdown. */
-export function formatTable(
-  rows: readonly ReproduceRow[],
-  setup: {
-    protocol: CensusProtocol;
-    epochs: number;
-    trainRows: number;
-    samples: number;
-    attackRows: number;
-  },
-): string {
-  const pct = (v: number | undefined) => (v === undefined ? '—' : v.toFixed(2));
-  const protocolLine =
-    setup.protocol === 'table2'
-      ? "Protocol table2: each model type trained with the paper's Table-2 configuration (appendix C.2.3; high-order as Section 3.4)."
-      : "Protocol presets: MATH.md presets with λ1 = λ2 = 1; these are NOT the configurations behind the paper's Table 2, so the paper column is only indicative.";
-  const lines = [
-    `Census (UCI Adult, Learn recipe), ${setup.trainRows} training rows, ${setup.epochs} epochs; PGD L∞ ε=${PAPER_PGD.eps}, ${PAPER_PGD.steps} steps of ${PAPER_PGD.stepSize} on ${setup.attackRows} test rows; exact J(m) over ${setup.samples} samples.`,
-    protocolLine,
-    '',
-    '| model | type | order losses (λ1, λ2) | clean acc % | adv acc % | paper adv acc % (Table 2) | J(m), m = 0…10 (mean 1) | low 30% share | high 30% share | n′ | paper J(m) shape |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
-    ...rows.map(
-      (r) =>
-        `| ${r.arch.toUpperCase()} | ${r.loss} | ${r.configuration} | ${pct(100 * r.cleanAccuracy)} | ${pct(100 * r.adversarialAccuracy)} | ${pct(r.paperAdversarialAccuracy)} | ${r.J.map((v) => v.toFixed(2)).join(' ')} | ${r.lowShare.toFixed(3)} | ${r.highShare.toFixed(3)} | ${r.nEff} | ${r.paperShape} |`,
-    ),
-    '',
-    'Paper ordering of adversarial accuracy: low > normal > mid > high.',
-    '',
-  ];
-  return lines.join('\n');
 }

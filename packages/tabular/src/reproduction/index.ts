@@ -1,0 +1,4 @@
+export * from './census-configs.js';
+export * from './seed-summary.js';
+export * from './reproduce-census.js';
+export * from './reproduction-table.js';

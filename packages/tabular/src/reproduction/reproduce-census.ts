@@ -1,0 +1,400 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  estimators,
+  requireInput,
+  RunStore,
+  runAnalysis,
+  writeJsonAtomic,
+  type InteractionResult,
+  type OpenedModel,
+  type OrderLossConventions,
+} from '@orderlens/core';
+import { tabularAdapter } from '../adapter/tabular-adapter.js';
+import { baselineFor, loadRows, type TabularRows } from '../adapter/tabular-data.js';
+import {
+  CENSUS_ARCHITECTURES,
+  CENSUS_OPTIMIZERS,
+  PAPER_ADVERSARIAL_ACCURACY,
+  PAPER_SHAPE,
+  censusModelConfig,
+  type CensusModelConfig,
+  type CensusOptimizer,
+  type CensusProtocol,
+  type CensusSampler,
+} from './census-configs.js';
+import { paperOrdering, seedSpread, type SeedSpread } from './seed-summary.js';
+
+/** PGD settings of the papers' census experiments (lines 690–694 of the paper). */
+export const PAPER_PGD = { eps: 0.6, steps: 100, stepSize: 0.01 } as const;
+
+/** What determines a census reproduction. */
+export interface CensusReproductionOptions {
+  readonly protocol: CensusProtocol;
+  readonly archs: readonly string[];
+  readonly losses: readonly string[];
+  readonly seeds: readonly number[];
+  readonly epochs: number;
+  /** First k training rows (all when undefined). */
+  readonly trainRows?: number;
+  /** Correctly classified test rows for the exact J(m). */
+  readonly samples: number;
+  /** First k test rows attacked. */
+  readonly attackRows: number;
+  readonly optimizer: CensusOptimizer;
+  readonly sampler: CensusSampler;
+  /** Clip PGD to each feature's range over the census rows (train and test). */
+  readonly pgdClip: boolean;
+  /** Order-loss conventions (default `round` sizes, `drawn` coefficient). */
+  readonly lossConventions?: OrderLossConventions;
+}
+
+/** One model to train: everything the CLI's trainer needs. */
+export interface CensusTrainJob {
+  readonly id: string;
+  readonly arch: string;
+  readonly layers: number;
+  readonly hidden: number;
+  readonly config: CensusModelConfig;
+  readonly epochs: number;
+  readonly batchSize: number;
+  readonly optimizer: 'adam' | 'sgd';
+  readonly learningRate: number;
+  readonly momentum?: number;
+  readonly balance: boolean;
+  readonly seed: number;
+  readonly lossConventions?: OrderLossConventions;
+  readonly train: TabularRows;
+  readonly test: TabularRows;
+  readonly baseline: Float32Array;
+  readonly dir: string;
+}
+
+/** What training one model gave (stored for `--resume`, written to `reproduce.json`). */
+export interface CensusTrainResult {
+  readonly trainAccuracy: number;
+  readonly testAccuracy: number;
+  readonly wallTimeMs: number;
+  /** The trainer's own record of its settings. */
+  readonly spec: Record<string, unknown>;
+}
+
+/** Attack results of one model. */
+export interface CensusAttackResult {
+  readonly cleanAccuracy: number;
+  readonly adversarialAccuracy: number;
+  readonly maxPerturbation: number;
+  readonly relativeChange?: number[];
+}
+
+/**
+ * What needs a runtime (training, PGD, opening the trained model): passed in by the CLI, since an
+ * adapter package must not import one.
+ */
+export interface CensusReproductionTools {
+  train(job: CensusTrainJob): Promise<CensusTrainResult>;
+  attack(job: {
+    readonly dir: string;
+    readonly rows: TabularRows;
+    readonly baseline: Float32Array;
+    readonly eps: number;
+    readonly steps: number;
+    readonly stepSize: number;
+    readonly clip?: { min: Float32Array; max: Float32Array };
+  }): Promise<CensusAttackResult>;
+  /** Opens `<dir>/model.json` through the runtime registry (the caller disposes the runner). */
+  openModel(dir: string): Promise<OpenedModel>;
+  /** Package versions for the results' provenance. */
+  readonly packages?: Record<string, string>;
+}
+
+/** One (seed, architecture, type) of the reproduction. */
+export interface CensusReproductionRow {
+  readonly seed: number;
+  readonly arch: string;
+  readonly loss: string;
+  readonly configuration: string;
+  readonly testAccuracy: number;
+  readonly cleanAccuracy: number;
+  readonly adversarialAccuracy: number;
+  readonly paperAdversarialAccuracy?: number;
+  /** Mean-normalised `J(m)` at orders 0 … n−2 (interaction-result@2 `aggregate.strength.J`). */
+  readonly J: number[];
+  readonly lowShare: number;
+  readonly highShare: number;
+  readonly nEff?: number;
+  readonly paperShape: string;
+  /** The analysis written for this model (interaction-result@2). */
+  readonly resultFile: string;
+}
+
+/** Per (architecture, type): mean and spread over seeds. */
+export interface CensusSeedSummary {
+  readonly arch: string;
+  readonly loss: string;
+  readonly configuration: string;
+  readonly seeds: number[];
+  readonly cleanAccuracy: SeedSpread;
+  readonly adversarialAccuracy: SeedSpread;
+  readonly lowShare: SeedSpread;
+  readonly highShare: SeedSpread;
+  readonly paperAdversarialAccuracy?: number;
+}
+
+/** What {@link reproduceCensus} returns (also written to `reproduce.json`). */
+export interface CensusReproduction {
+  readonly rows: CensusReproductionRow[];
+  readonly summaries: CensusSeedSummary[];
+  /** Per architecture: does low > normal > mid > high hold for the seed means? */
+  readonly ordering: Record<string, { holds: boolean | undefined; broken: string[] }>;
+  readonly trainRows: number;
+  readonly attackRows: number;
+  readonly results: Array<{ label: string; result: InteractionResult }>;
+  /** Per model, in row order: the trainer's spec and accuracies. */
+  readonly training: CensusTrainResult[];
+  readonly attacks: CensusAttackResult[];
+}
+
+/** The first `k` rows (all when `k` is undefined or too large). */
+export function firstRows(rows: TabularRows, k: number | undefined): TabularRows {
+  if (k === undefined || k >= rows.rows) return rows;
+  return { ...rows, rows: k, x: rows.x.subarray(0, k * rows.featureCount), y: rows.y.subarray(0, k) };
+}
+
+/** Each feature's minimum and maximum over all `sets` (the data range PGD is clipped to). */
+export function featureRange(...sets: TabularRows[]): { min: Float32Array; max: Float32Array } {
+  const d = sets[0].featureCount;
+  const min = new Float32Array(d).fill(Infinity);
+  const max = new Float32Array(d).fill(-Infinity);
+  for (const s of sets) {
+    requireInput(s.featureCount === d, 'rows', `expected ${d} features, got ${s.featureCount}`);
+    for (let k = 0; k < s.x.length; k++) {
+      const f = k % d;
+      if (s.x[k] < min[f]) min[f] = s.x[k];
+      if (s.x[k] > max[f]) max[f] = s.x[k];
+    }
+  }
+  return { min, max };
+}
+
+/** Share of `Σ J` at the lowest and highest 30% of orders. */
+function shares(J: readonly number[]): { low: number; high: number } {
+  const cut = Math.max(1, Math.round(J.length * 0.3));
+  const total = J.reduce((a, b) => a + b, 0);
+  return {
+    low: J.slice(0, cut).reduce((a, b) => a + b, 0) / total,
+    high: J.slice(-cut).reduce((a, b) => a + b, 0) / total,
+  };
+}
+
+/**
+ * The census robustness experiment of the ICLR-2022 paper (Table 2): for every seed,
+ * architecture and model type, train (tool), attack with L∞ PGD (tool), and measure exact `J(m)`
+ * through `runAnalysis` with the tabular adapter (one interaction-result@2 per model, in
+ * `<out>/analysis/seed<s>/<arch>-<type>/result.json`). Training and attacks are stored in the
+ * run store at `<out>/run` so an interrupted run resumes; each analysis has its own run folder.
+ */
+export async function reproduceCensus(
+  options: CensusReproductionOptions,
+  tools: CensusReproductionTools,
+  run: {
+    out: string;
+    resume: boolean;
+    signal?: AbortSignal;
+    onStep?: (done: number, total: number, what: string) => void;
+  },
+): Promise<CensusReproduction> {
+  const { archs, losses, seeds } = options;
+  requireInput(seeds.length > 0, '--seeds', 'expected at least one seed');
+  for (const a of archs)
+    requireInput(
+      a in CENSUS_ARCHITECTURES,
+      '--archs',
+      `unknown architecture "${a}"; expected ${Object.keys(CENSUS_ARCHITECTURES).join(', ')}`,
+    );
+  const configs = losses.map((l) => censusModelConfig(options.protocol, l));
+  const recipe = CENSUS_OPTIMIZERS[options.optimizer];
+  requireInput(recipe !== undefined, '--optimizer', `unknown optimizer ${options.optimizer}`);
+  const store = RunStore.open({
+    dir: join(run.out, 'run'),
+    command: 'reproduce census',
+    options: { ...options, trainRows: options.trainRows ?? null },
+    resume: run.resume,
+    dirField: '--out',
+  });
+  const train = firstRows(loadRows({ split: 'train' }, undefined), options.trainRows);
+  const test = loadRows({ split: 'test' }, undefined);
+  // The training mean of all training rows, as every orderlens census model (not of --train-rows).
+  const baseline = baselineFor('mean', train, true);
+  const attackData = firstRows(test, options.attackRows);
+  const clip = options.pgdClip ? featureRange(loadRows({ split: 'train' }, undefined), test) : undefined;
+  const jobs = seeds.flatMap((seed) =>
+    archs.flatMap((arch) =>
+      losses.map((loss, k) => ({
+        seed,
+        arch,
+        loss,
+        config: configs[k],
+        id: `s${seed}-${arch}-${loss}`,
+        dir: join(run.out, 'models', `seed${seed}`, `${arch}-${loss}`),
+      })),
+    ),
+  );
+  const total = 3 * jobs.length;
+  let step = 0;
+  const tick = (what: string) => run.onStep?.(++step, total, what);
+
+  const rows: CensusReproductionRow[] = [];
+  const training: CensusTrainResult[] = [];
+  const attacks: CensusAttackResult[] = [];
+  const results: Array<{ label: string; result: InteractionResult }> = [];
+  for (const job of jobs) {
+    const [trained] = await store.runUnits(
+      [`train-${job.id}`],
+      async () => {
+        mkdirSync(job.dir, { recursive: true });
+        return tools.train({
+          id: job.id,
+          arch: job.arch,
+          layers: CENSUS_ARCHITECTURES[job.arch],
+          hidden: 100,
+          config: job.config,
+          epochs: options.epochs,
+          batchSize: 128,
+          optimizer: recipe.optimizer,
+          learningRate: recipe.learningRate,
+          ...('momentum' in recipe ? { momentum: recipe.momentum } : {}),
+          balance: options.sampler === 'balanced',
+          seed: job.seed,
+          ...(options.lossConventions ? { lossConventions: options.lossConventions } : {}),
+          train,
+          test,
+          baseline,
+          dir: job.dir,
+        });
+      },
+      { signal: run.signal },
+    );
+    tick(`trained ${job.id}`);
+    const [attack] = await store.runUnits(
+      [`attack-${job.id}`],
+      () =>
+        tools.attack({ dir: job.dir, rows: attackData, baseline, ...PAPER_PGD, ...(clip ? { clip } : {}) }),
+      { signal: run.signal },
+    );
+    tick(`attacked ${job.id}`);
+    const analysisDir = join(run.out, 'analysis', `seed${job.seed}`, `${job.arch}-${job.loss}`);
+    const result = await analyzeCensusModel(job.dir, analysisDir, tools, run, options.samples);
+    tick(`analysed ${job.id}`);
+    const J = result.aggregate.strength.J;
+    const s = shares(J);
+    const paper = PAPER_ADVERSARIAL_ACCURACY[job.loss]?.[job.arch === 'mlp8' ? 1 : 0];
+    rows.push({
+      seed: job.seed,
+      arch: job.arch,
+      loss: job.loss,
+      configuration: job.config.label,
+      testAccuracy: trained.testAccuracy,
+      cleanAccuracy: attack.cleanAccuracy,
+      adversarialAccuracy: attack.adversarialAccuracy,
+      ...(job.arch === 'mlp5' || job.arch === 'mlp8' ? { paperAdversarialAccuracy: paper } : {}),
+      J,
+      lowShare: s.low,
+      highShare: s.high,
+      ...(result.aggregate.theory.effectiveN !== undefined
+        ? { nEff: result.aggregate.theory.effectiveN }
+        : {}),
+      paperShape: PAPER_SHAPE[job.loss] ?? '',
+      resultFile: join(analysisDir, 'result.json'),
+    });
+    results.push({ label: `${job.arch.toUpperCase()} ${job.loss} seed ${job.seed}`, result });
+    training.push(trained);
+    attacks.push(attack);
+  }
+  const summaries = summariseSeeds(rows);
+  const ordering: CensusReproduction['ordering'] = {};
+  for (const arch of archs)
+    ordering[arch] = paperOrdering(
+      Object.fromEntries(
+        summaries.filter((s) => s.arch === arch).map((s) => [s.loss, 100 * s.adversarialAccuracy.mean]),
+      ),
+    );
+  return {
+    rows,
+    summaries,
+    ordering,
+    trainRows: train.rows,
+    attackRows: attackData.rows,
+    results,
+    training,
+    attacks,
+  };
+}
+
+/** Rows grouped by (architecture, type), in first-seen order, with mean and spread over seeds. */
+export function summariseSeeds(rows: readonly CensusReproductionRow[]): CensusSeedSummary[] {
+  const groups = new Map<string, CensusReproductionRow[]>();
+  for (const r of rows) {
+    const key = `${r.arch}\u0000${r.loss}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return [...groups.values()].map((g) => ({
+    arch: g[0].arch,
+    loss: g[0].loss,
+    configuration: g[0].configuration,
+    seeds: g.map((r) => r.seed),
+    cleanAccuracy: seedSpread(g.map((r) => r.cleanAccuracy)),
+    adversarialAccuracy: seedSpread(g.map((r) => r.adversarialAccuracy)),
+    lowShare: seedSpread(g.map((r) => r.lowShare)),
+    highShare: seedSpread(g.map((r) => r.highShare)),
+    ...(g[0].paperAdversarialAccuracy !== undefined
+      ? { paperAdversarialAccuracy: g[0].paperAdversarialAccuracy }
+      : {}),
+  }));
+}
+
+/**
+ * Exact `J(m)` of one trained census model through the analysis pipeline: the tabular adapter
+ * (census test split, training-mean baseline), the `exact` estimator, the adapter's default
+ * selection (100 correctly classified rows, classes alternating), log-odds reward.
+ */
+export async function analyzeCensusModel(
+  modelDir: string,
+  outDir: string,
+  tools: Pick<CensusReproductionTools, 'openModel' | 'packages'>,
+  run: { resume: boolean; signal?: AbortSignal },
+  samples?: number,
+): Promise<InteractionResult> {
+  mkdirSync(outDir, { recursive: true });
+  const model = await tools.openModel(modelDir);
+  try {
+    const adapterOptions = { dataset: 'census', split: 'test', baseline: 'mean' };
+    const session = await tabularAdapter.open({ options: adapterOptions, model, signal: run.signal });
+    try {
+      const protocol = tabularAdapter.protocols[0];
+      const estimator = estimators.get(protocol.estimator);
+      const result = await runAnalysis({
+        modality: tabularAdapter.name,
+        session,
+        model,
+        estimator,
+        estimatorOptions: estimator.options.parse(protocol.estimatorOptions) as Record<string, unknown>,
+        selection: { ...tabularAdapter.defaultSelection, ...(samples !== undefined ? { samples } : {}) },
+        reward: 'log-odds',
+        seed: 0,
+        batchSize: 4096,
+        run: { out: outDir, resume: run.resume, command: 'reproduce census' },
+        fingerprint: { protocol: protocol.name, adapterOptions },
+        options: { protocol: protocol.name, ...adapterOptions },
+        ...(tools.packages ? { packages: tools.packages } : {}),
+        signal: run.signal,
+      });
+      writeJsonAtomic(join(outDir, 'result.json'), result);
+      return result;
+    } finally {
+      await session.dispose?.();
+    }
+  } finally {
+    await model.runner.dispose();
+  }
+}

@@ -1,0 +1,143 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseResult, type OpenedModel } from '@orderlens/core';
+import { loadCensus } from '../census/census.js';
+import { JsMlpRunner } from '../test-utils/js-mlp.js';
+import { censusModelConfig } from './census-configs.js';
+import {
+  featureRange,
+  reproduceCensus,
+  type CensusReproductionTools,
+  type CensusTrainJob,
+} from './reproduce-census.js';
+import { formatReproductionTable } from './reproduction-table.js';
+import { formatSpread, paperOrdering, seedSpread } from './seed-summary.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'orderlens-repro-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('seed summaries', () => {
+  it('gives the mean and the sample standard deviation', () => {
+    const s = seedSpread([10, 12, 14]);
+    expect(s).toEqual({ mean: 12, sd: 2, min: 10, max: 14, count: 3 });
+    expect(formatSpread(s)).toBe('12.00 ± 2.00');
+    expect(formatSpread(seedSpread([3]))).toBe('3.00');
+    expect(() => seedSpread([])).toThrow(/values/);
+  });
+
+  it("checks the paper's ordering low > normal > mid > high", () => {
+    expect(paperOrdering({ low: 40, normal: 38, mid: 15, high: 7 })).toEqual({ holds: true, broken: [] });
+    expect(paperOrdering({ low: 30, normal: 38, mid: 15, high: 17 })).toEqual({
+      holds: false,
+      broken: ['low ≤ normal', 'mid ≤ high'],
+    });
+    expect(paperOrdering({ normal: 38 }).holds).toBeUndefined();
+  });
+
+  it('knows the Table-2 configurations and refuses unknown types naming the flag', () => {
+    expect(censusModelConfig('table2', 'mid')).toMatchObject({ loss: 'plus:0.3,0.7', lambdaPlus: 10 });
+    expect(() => censusModelConfig('table2', 'boost-high')).toThrow(/--losses/);
+  });
+});
+
+describe('reproduceCensus (tools without a runtime: a JS MLP per seed)', () => {
+  const census = loadCensus();
+  const d = 12;
+  const trained = new Map<string, JsMlpRunner>();
+  const jobs: CensusTrainJob[] = [];
+  const clips: Array<{ min: Float32Array; max: Float32Array } | undefined> = [];
+  const tools: CensusReproductionTools = {
+    async train(job) {
+      jobs.push(job);
+      const m = JsMlpRunner.train(job.train.x, job.train.y, d, { hidden: 8, epochs: 1, seed: job.seed + 1 });
+      trained.set(job.dir, m);
+      return { trainAccuracy: 0.8, testAccuracy: 0.8, wallTimeMs: 1, spec: { seed: job.seed } };
+    },
+    async attack(job) {
+      clips.push(job.clip);
+      // A stand-in robustness: lower for the high-order type, varying with the seed.
+      const high = job.dir.includes('high');
+      const seed = Number(/seed(\d+)/.exec(job.dir)![1]);
+      return {
+        cleanAccuracy: 0.8,
+        adversarialAccuracy: (high ? 0.1 : 0.3) + 0.01 * seed,
+        maxPerturbation: 0.6,
+      };
+    },
+    async openModel(dir): Promise<OpenedModel> {
+      const runner = trained.get(dir)!;
+      return {
+        runner,
+        file: join(dir, 'model.json'),
+        dir,
+        format: 'js',
+        device: 'cpu',
+        sha256: dir,
+        inputs: [{ name: 'x', shape: [null, d], type: 'float32' }],
+      };
+    },
+  };
+
+  it('trains, attacks and analyses every seed, and summarises over seeds', async () => {
+    const options = {
+      protocol: 'table2' as const,
+      archs: ['mlp5'],
+      losses: ['normal', 'high'],
+      seeds: [0, 1, 2],
+      epochs: 1,
+      trainRows: 800,
+      samples: 3,
+      attackRows: 50,
+      optimizer: 'sgd' as const,
+      sampler: 'shuffled' as const,
+      pgdClip: true,
+    };
+    const out = join(tmp, 'run');
+    const rep = await reproduceCensus(options, tools, { out, resume: false });
+    expect(rep.rows.map((r) => `${r.seed}-${r.loss}`)).toEqual([
+      '0-normal',
+      '0-high',
+      '1-normal',
+      '1-high',
+      '2-normal',
+      '2-high',
+    ]);
+    // The recipe reaches the trainer: SGD lr 0.01 momentum 0.9, plain shuffling, the seed.
+    expect(jobs[2]).toMatchObject({
+      optimizer: 'sgd',
+      learningRate: 0.01,
+      momentum: 0.9,
+      balance: false,
+      seed: 1,
+    });
+    expect(jobs[0].train.rows).toBe(800);
+    // PGD clipping: the range over all census rows.
+    const range = featureRange(
+      { ...jobs[0].test, x: census.train.x, y: census.train.y, rows: census.train.y.length },
+      jobs[0].test,
+    );
+    expect(clips[0]).toEqual(range);
+    const normal = rep.summaries.find((s) => s.loss === 'normal')!;
+    expect(normal.seeds).toEqual([0, 1, 2]);
+    expect(normal.adversarialAccuracy.mean).toBeCloseTo(0.31, 12);
+    expect(normal.adversarialAccuracy.sd).toBeCloseTo(0.01, 12);
+    // Every model's analysis is an interaction-result@2 of the tabular adapter's exact protocol.
+    const file = rep.rows[3].resultFile;
+    const result = parseResult(JSON.parse(readFileSync(file, 'utf8')));
+    expect(result.modality).toBe('tabular');
+    expect(result.samples).toHaveLength(3);
+    expect(rep.rows[3].J).toEqual(result.aggregate.strength.J);
+    const table = formatReproductionTable(rep, options);
+    expect(table).toContain(
+      '| MLP5 | normal | CE only | 80.00 ± 0.00 | **31.00 ± 1.00** | 30.00–32.00 | 38.22 |',
+    );
+    expect(table).toContain('seeds 0, 1, 2');
+    // Resuming recomputes nothing.
+    const before = jobs.length;
+    const again = await reproduceCensus(options, tools, { out, resume: true });
+    expect(jobs.length).toBe(before);
+    expect(again.rows.map((r) => r.adversarialAccuracy)).toEqual(rep.rows.map((r) => r.adversarialAccuracy));
+  });
+});
