@@ -361,7 +361,7 @@ export const visionAdapter: ModalityAdapter = {
           featureTensor !== undefined
             ? 'zero (feature map)'
             : baselineSpec.kind === 'mean'
-              ? { ...baselineSpec, source: mean.source }
+              ? { ...baselineSpec, modelSpace: mean.values, source: mean.source }
               : baselineSpec,
         imageSize: size,
       },
