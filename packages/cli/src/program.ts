@@ -11,6 +11,8 @@ import { reportError } from './util/errors.js';
 import { attachIo, type CliIo } from './util/io.js';
 import { loadPlugins } from './util/plugins.js';
 import './util/nsfwjs-factory.js';
+// tfjs models yield to the event loop between batches, so SIGINT is seen during an analysis.
+import './util/yielding-runner.js';
 
 /** The CLI package version (read at run time so `src` and `dist` agree). */
 export const CLI_VERSION: string = (() => {
@@ -91,15 +93,19 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
     if (options.signal.aborted) controller.abort();
     else options.signal.addEventListener('abort', () => controller.abort(), { once: true });
   }
-  let interrupts = 0;
+  // The interruption policy of every long command: the first Ctrl-C aborts `signal`, and the
+  // command finishes or drops its current unit (the line printed says which, as the command
+  // declared with `interruptPolicy`), saves what is finished and exits 130 with the --resume hint.
+  // The listener is then removed, so the second Ctrl-C gets the default action and ends the
+  // process at once, even inside a model call that never yields to the event loop.
+  let policy = 'stopping at the next safe point';
   const onSigint = () => {
-    interrupts++;
-    if (interrupts > 1) process.exit(130); // a second Ctrl-C means "now"
-    if (mode === 'process')
-      process.stderr.write('\ninterrupted: finishing the current unit (Ctrl-C again to abort now)\n');
+    process.off('SIGINT', onSigint);
+    process.stderr.write(`\ninterrupted: ${policy}; Ctrl-C again to abort at once\n`);
     controller.abort();
   };
   if (mode === 'process') process.on('SIGINT', onSigint);
+  const setInterruptPolicy = (text: string) => void (policy = text);
   const io: CliIo =
     mode === 'process'
       ? {
@@ -107,12 +113,14 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
           stderr: (s) => void process.stderr.write(s),
           isTTY: options.isTTY ?? process.stderr.isTTY === true,
           signal: controller.signal,
+          setInterruptPolicy,
         }
       : {
           stdout: (s) => void (out += s),
           stderr: (s) => void (err += s),
           isTTY: options.isTTY ?? false,
           signal: controller.signal,
+          setInterruptPolicy,
         };
   let code = 0;
   try {

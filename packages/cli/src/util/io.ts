@@ -13,6 +13,33 @@ export interface CliIo {
   readonly isTTY: boolean;
   /** Aborted on SIGINT (or by the embedding caller); long commands stop after the current unit. */
   readonly signal: AbortSignal;
+  /**
+   * Tells the SIGINT handler what the first Ctrl-C will do in the command now running, so the
+   * line it prints at once is true for that command (an analysis drops the sample under way, a
+   * training run finishes its epoch). Absent when nothing listens (in-process runs).
+   */
+  setInterruptPolicy?(policy: string): void;
+}
+
+/**
+ * What the first Ctrl-C does, in the words {@link interruptPolicy} commands use. Each finishes
+ * the sentence `interrupted: …; Ctrl-C again to abort at once`.
+ */
+export const INTERRUPT_POLICIES = {
+  /** Analyses: each sample is a unit, and a sample half computed is worth nothing. */
+  dropSample: 'dropping the sample under way; the finished samples stay saved for --resume',
+  /** Training: the epoch under way is finished so that its checkpoint is a real epoch boundary. */
+  finishEpoch: 'finishing the epoch under way, then saving its checkpoint for --resume',
+  /** Short commands that keep nothing partial. */
+  stopNothingSaved: 'stopping within the current model batch; nothing is saved (run it again)',
+} as const;
+
+/**
+ * Declares what the first Ctrl-C does while `command` runs (one of {@link INTERRUPT_POLICIES} or
+ * a sentence of the same form). Call it at the start of an action, before any work.
+ */
+export function interruptPolicy(command: Command, policy: string): void {
+  ioOf(command).setInterruptPolicy?.(policy);
 }
 
 const IO = Symbol.for('orderlens.cli.io');

@@ -9,6 +9,7 @@ import {
 } from '@orderlens/core';
 import { tfjsRunnerFactory } from '@orderlens/runtime-tfjs';
 import { materializeNsfwjs, type NsfwjsVariant } from '@orderlens/vision';
+import { yieldingModel } from './yielding-runner.js';
 
 /**
  * `nsfwjs[:mobilenet_v2|mobilenet_v2_mid]`: the pretrained MobileNetV2 whose weights ship inside
@@ -29,7 +30,8 @@ export const nsfwjsRunnerFactory: RunnerFactory = {
       );
     const files = materializeNsfwjs(join(tmpdir(), `orderlens-nsfwjs-${variant}`), variant, import.meta.url);
     const opened = await tfjsRunnerFactory.open({ ...request, spec: files.modelJson });
-    return { ...opened, format: 'nsfwjs' };
+    // Yields between batches like every tfjs model the CLI opens, so Ctrl-C is seen.
+    return { ...yieldingModel(opened), format: 'nsfwjs' };
   },
 };
 

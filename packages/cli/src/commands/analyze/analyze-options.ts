@@ -6,6 +6,7 @@ import {
   type ModalityAdapter,
   type OptionDescriptor,
 } from '@orderlens/core';
+import { INTERRUPT_POLICIES, interruptPolicy } from '../../util/io.js';
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
@@ -14,6 +15,11 @@ function collect(value: string, previous: string[] | undefined): string[] {
 /** Options every analysis takes, defined once (model, run folder, seed, device, estimator). */
 export function addAnalysisOptions(cmd: Command, adapter: ModalityAdapter): Command {
   const protocols = adapter.protocols.map((p) => `${p.name} (${p.description})`).join('; ');
+  // Every analysis keeps finished samples as units and drops the one under way on Ctrl-C: the
+  // line the SIGINT handler prints says so (and not that the sample is being finished).
+  cmd.hook('preAction', (_thisCommand, actionCommand) =>
+    interruptPolicy(actionCommand, INTERRUPT_POLICIES.dropSample),
+  );
   return cmd
     .requiredOption(
       '--model <spec>',

@@ -12,10 +12,10 @@ import {
   salientStrengthByOrder,
   type AndOrPreset,
 } from '@orderlens/core';
-import { ioOf } from '../../util/io.js';
+import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
 import { parseFloatOption, parseInteger } from '../../util/options.js';
 import { progressFor } from '../../util/progress.js';
-import { writeResult } from '../../util/result-io.js';
+import { probeResultPath, writeResult } from '../../util/result-io.js';
 import { loadGameFile, yieldingGame } from './game-file.js';
 
 interface AndOrFlags {
@@ -54,6 +54,7 @@ export function registerAndOr(program: Command): void {
     .option('--max-players <n>', 'refuse games with more players (≤ 22)', '22')
     .action(async (flags: AndOrFlags, cmd: Command) => {
       const io = ioOf(cmd);
+      interruptPolicy(cmd, INTERRUPT_POLICIES.stopNothingSaved);
       const t0 = performance.now();
       if (flags.preset !== 'orderlens' && flags.preset !== 'authors')
         throw new OrderlensInputError('--preset', `expected 'orderlens' or 'authors', got ${flags.preset}`);
@@ -68,6 +69,7 @@ export function registerAndOr(program: Command): void {
       });
       // Resolved now so that a bad combination fails before the game is evaluated.
       const settings = resolveAndOrSettings({ preset, qthres, niter, lr });
+      probeResultPath(flags.out);
       const loaded = loadGameFile(flags.game);
       const values = await gameTable(yieldingGame(loaded.game), { maxPlayers, signal: io.signal });
       const progress = progressFor(cmd, { label: 'and-or', total: niter, unit: 'iterations' });

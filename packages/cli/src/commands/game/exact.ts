@@ -8,10 +8,10 @@ import {
 } from '@orderlens/core';
 import { packageVersions } from '../../util/plugins.js';
 import { withOptionNames } from '../../util/errors.js';
-import { ioOf } from '../../util/io.js';
+import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
 import { parseInteger } from '../../util/options.js';
 import { progressFor } from '../../util/progress.js';
-import { writeResult } from '../../util/result-io.js';
+import { probeResultPath, writeResult } from '../../util/result-io.js';
 import { loadGameFile, yieldingGame } from './game-file.js';
 
 interface ExactFlags {
@@ -39,8 +39,10 @@ export function registerExact(program: Command): void {
     )
     .action(async (flags: ExactFlags, cmd: Command) => {
       const io = ioOf(cmd);
+      interruptPolicy(cmd, INTERRUPT_POLICIES.stopNothingSaved);
       const batchSize = parseInteger(flags.batchSize, '--batch-size', { min: 1 });
       const maxPlayers = parseInteger(flags.maxPlayers, '--max-players', { min: 0, max: MAX_TABLE_PLAYERS });
+      probeResultPath(flags.out);
       const loaded = loadGameFile(flags.game);
       const n = loaded.game.n;
       const parsedOrders =

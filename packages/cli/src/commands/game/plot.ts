@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import {
   OrderlensInputError,
   fitEffectiveN,
+  probeWritableFile,
   strengthCurve,
   theoryStrength,
   type InteractionResult,
@@ -128,6 +129,8 @@ export function registerPlot(program: Command): void {
           `the theory curve is normalised to F̂(0) = 1, so --theory/--fit-n need order-0, got ${normalization}`,
         );
       }
+      // Before any result is read or rendered: writePlot drops a .svg/.png suffix the same way.
+      probeWritableFile(`${flags.out.replace(/\.(svg|png)$/i, '')}.svg`, '--out');
       const curves: ResultCurve[] = results.map((path, k) => {
         const result = readResultFile(path);
         const label = labels[k] ?? basename(path).replace(/\.json$/i, '');

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { OrderlensInputError, Rng, parseOrderList, referencePairs, sampleMultiOrder } from '@orderlens/core';
 import { withOptionNames } from '../../util/errors.js';
-import { ioOf } from '../../util/io.js';
+import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
 import { parseChoice, parseInteger, parsePairList, parseSeed } from '../../util/options.js';
 import { progressFor } from '../../util/progress.js';
-import { writeResult } from '../../util/result-io.js';
+import { probeResultPath, writeResult } from '../../util/result-io.js';
 import { gameResultDocument } from '@orderlens/core';
 import { loadGameFile, yieldingGame } from './game-file.js';
 
@@ -71,6 +71,7 @@ export function registerSample(program: Command): void {
     )
     .action(async (flags: SampleFlags, cmd: Command) => {
       const io = ioOf(cmd);
+      interruptPolicy(cmd, INTERRUPT_POLICIES.stopNothingSaved);
       const loaded = loadGameFile(flags.game);
       const n = loaded.game.n;
       if (n < 2)
@@ -87,6 +88,7 @@ export function registerSample(program: Command): void {
         parseOrderList(flags.orders, n),
       );
       const pairs = choosePairs(flags, cmd, n, seed);
+      probeResultPath(flags.out);
       const progress = progressFor(cmd, { label: 'sample', unit: 'contexts' });
       const result = await sampleMultiOrder(yieldingGame(loaded.game), {
         pairs,

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { requireInput, writeJsonAtomic } from '@orderlens/core';
+import { probeWritableDir, requireInput, writeJsonAtomic } from '@orderlens/core';
 import { pgdLinf, TfjsRunner } from '@orderlens/runtime-tfjs';
 import {
   orderChangeUnderAttack,
@@ -9,13 +9,15 @@ import {
   TabularPreprocessor,
   type OrderChangeReport,
 } from '@orderlens/tabular';
-import { ioOf } from '../../util/io.js';
+import { InterruptedError } from '../../util/errors.js';
+import { interruptPolicy, ioOf } from '../../util/io.js';
 import { parseFloatOption, parseInteger } from '../../util/options.js';
 import { linePlot, writePlot } from '../../util/plots.js';
 import { progressFor } from '../../util/progress.js';
 import { baselineFor, loadRows, type DataFlags, type TabularRows } from './data.js';
 import { openLayersModel, preprocessingBeside, tfjsBackends, type LayersModel } from './model-files.js';
 import { firstRows } from './train.js';
+import { yieldingRunner } from '../../util/yielding-runner.js';
 
 interface AttackFlags extends DataFlags {
   model: string;
@@ -59,6 +61,8 @@ export async function attackTabular(options: {
   steps: number;
   stepSize: number;
   samples: number;
+  /** Checked between the attack and the interaction change: PGD itself cannot stop inside a batch. */
+  signal?: AbortSignal;
 }): Promise<TabularAttackResult & { adversarial: Float32Array }> {
   const t0 = performance.now();
   const { model, rows } = options;
@@ -75,8 +79,10 @@ export async function attackTabular(options: {
   for (let k = 0; k < rows.x.length; k++)
     maxPerturbation = Math.max(maxPerturbation, Math.abs(pgd.adversarial[k] - rows.x[k]));
   let orderChange: OrderChangeReport | undefined;
+  if (options.signal?.aborted) throw attackInterrupted();
   if (options.samples > 0) {
-    const runner = TfjsRunner.fromModel(model);
+    // Yields between model calls, so a Ctrl-C during the interaction change is seen.
+    const runner = yieldingRunner(TfjsRunner.fromModel(model));
     const pred = await predictRows(runner, rows.x, rows.featureCount);
     const indices = selectCorrect(pred.predicted, rows.y, options.samples);
     orderChange = await orderChangeUnderAttack({
@@ -90,6 +96,7 @@ export async function attackTabular(options: {
       baseline: options.baseline,
       indices,
     });
+    if (options.signal?.aborted) throw attackInterrupted();
   }
   return {
     eps: options.eps,
@@ -103,6 +110,11 @@ export async function attackTabular(options: {
     wallTimeMs: performance.now() - t0,
     adversarial: pgd.adversarial,
   };
+}
+
+/** The exit-130 error of an interrupted attack: it keeps nothing partial. */
+function attackInterrupted(): InterruptedError {
+  return new InterruptedError('interrupted: the attack was stopped before it finished; nothing was written');
 }
 
 /** `orderlens attack`: PGD L∞ robustness and the per-order change of interactions. */
@@ -133,25 +145,38 @@ export function registerAttack(program: Command): void {
     .option('--out <dir>', 'output directory', 'orderlens-out/attack')
     .action(async (flags: AttackFlags, cmd: Command) => {
       const io = ioOf(cmd);
+      interruptPolicy(
+        cmd,
+        'stopping once the PGD batch under way is done (it cannot stop inside one); nothing is saved (run it again)',
+      );
+      // Every option is checked before the model is opened or anything is written.
       const eps = parseFloatOption(flags.eps, '--eps', { min: 0 });
-      const steps = parseInteger(flags.steps, '--steps', { min: 0 });
+      const steps = parseInteger(flags.steps, '--steps', { min: 0, max: 100_000 });
       const stepSize = parseFloatOption(flags.stepSize, '--step-size', { greaterThan: 0 });
       const samples = parseInteger(flags.samples, '--samples', { min: 0 });
-      const { model, file } = await openLayersModel(flags.model, tfjsBackends(flags.tfjsBackend));
+      const rowLimit = flags.rows !== undefined ? parseInteger(flags.rows, '--rows', { min: 1 }) : undefined;
+      const backends = tfjsBackends(flags.tfjsBackend);
+      const outDir = probeWritableDir(resolve(flags.out), '--out');
+      const { model, file } = await openLayersModel(flags.model, backends);
       const pre = flags.preprocessing
         ? TabularPreprocessor.load(flags.preprocessing)
         : preprocessingBeside(file);
       let rows = loadRows(flags, pre);
-      rows = firstRows(
-        rows,
-        flags.rows !== undefined ? parseInteger(flags.rows, '--rows', { min: 1 }) : undefined,
-      );
+      rows = firstRows(rows, rowLimit);
       requireInput(rows.rows > 0, '--rows', 'no rows to attack');
       const baseline = baselineFor(flags.baseline, rows, flags.csv === undefined);
       const progress = progressFor(cmd, { label: 'attack', unit: 'steps' });
-      const result = await attackTabular({ model, rows, baseline, eps, steps, stepSize, samples });
+      const result = await attackTabular({
+        model,
+        rows,
+        baseline,
+        eps,
+        steps,
+        stepSize,
+        samples,
+        signal: io.signal,
+      });
       progress.finish();
-      const outDir = resolve(flags.out);
       const { adversarial: _adv, ...summary } = result;
       const json = join(outDir, 'attack.json');
       writeJsonAtomic(json, {

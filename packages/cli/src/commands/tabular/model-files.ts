@@ -2,7 +2,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { OrderlensInputError, type ModelRunner } from '@orderlens/core';
 import { OnnxRunner } from '@orderlens/runtime-onnx';
-import { initTfjs, loadLayersModel, TfjsRunner, type TfjsBackendName } from '@orderlens/runtime-tfjs';
+import {
+  TFJS_BACKEND_NAMES,
+  initTfjs,
+  loadLayersModel,
+  TfjsRunner,
+  type TfjsBackendName,
+} from '@orderlens/runtime-tfjs';
+import { parseList } from '../../util/options.js';
+import { yieldingRunner } from '../../util/yielding-runner.js';
 
 /** A tfjs LayersModel, as `loadLayersModel` returns it. */
 export type LayersModel = Awaited<ReturnType<typeof loadLayersModel>>;
@@ -22,9 +30,20 @@ export function modelFormat(path: string, field = '--model'): { format: ModelFor
   );
 }
 
-/** Parses `--tfjs-backend` (comma list of tfjs backends, fastest first). */
-export function tfjsBackends(raw: string | undefined): TfjsBackendName[] {
-  return (raw ?? 'wasm,cpu').split(',').map((s) => s.trim()) as TfjsBackendName[];
+/**
+ * Parses `--tfjs-backend` (comma list of tfjs backends, fastest first), refusing unknown names
+ * here so the message names the option (the runtime would call it `preference`).
+ */
+export function tfjsBackends(raw: string | undefined, field = '--tfjs-backend'): TfjsBackendName[] {
+  const names = parseList(raw ?? 'wasm,cpu', field);
+  names.forEach((name, k) => {
+    if (!(TFJS_BACKEND_NAMES as readonly string[]).includes(name))
+      throw new OrderlensInputError(
+        `${field}[${k}]`,
+        `unknown tfjs backend "${name}"; expected ${TFJS_BACKEND_NAMES.join(', ')}`,
+      );
+  });
+  return names as TfjsBackendName[];
 }
 
 /** Opens a model with the runtime its format needs. */
@@ -41,7 +60,8 @@ export async function openRunner(
       file,
     };
   await initTfjs(options.tfjsBackends ?? ['wasm', 'cpu']);
-  return { runner: await TfjsRunner.load(file), format, file };
+  // tfjs never yields to the event loop by itself: without this Ctrl-C is not seen.
+  return { runner: yieldingRunner(await TfjsRunner.load(file)), format, file };
 }
 
 /** Loads a tfjs LayersModel (for attacks and training), with the tfjs backend started. */

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { OrderlensInputError, parseAdapterOptions, parseDevice, probeWritableDir } from '@orderlens/core';
 import { tabularAdapter } from '@orderlens/tabular';
-import { ioOf } from '../../util/io.js';
+import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
 import { parseInteger } from '../../util/options.js';
 import { analyzeModel, planAnalysis } from '../analyze/analyze.js';
 
@@ -26,6 +26,7 @@ export function registerQuickstart(program: Command): void {
     .option('--device <name>', 'auto | cpu | cuda | wasm', 'auto')
     .action(async (flags: { samples: string; out: string; device: string }, cmd: Command) => {
       const io = ioOf(cmd);
+      interruptPolicy(cmd, INTERRUPT_POLICIES.dropSample);
       const t0 = performance.now();
       const samples = parseInteger(flags.samples, '--samples', { min: 1, max: 6033 });
       const dir = quickstartModelDir();

@@ -1,8 +1,8 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { OrderlensInputError, requireInput } from '@orderlens/core';
+import { OrderlensInputError, probeWritableDir, requireInput } from '@orderlens/core';
 import { initTfjs } from '@orderlens/runtime-tfjs';
-import { ioOf } from '../../util/io.js';
+import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
 import {
   parseChoice,
   parseFloatOption,
@@ -76,6 +76,9 @@ export function snapshotEpochs(
   return undefined;
 }
 
+/** The largest learning rate the training commands take. */
+export const MAX_LEARNING_RATE = 10;
+
 /** Reads the training spec from flags (shared with `reproduce`). */
 export function trainSpecFromFlags(
   flags: Pick<
@@ -105,7 +108,8 @@ export function trainSpecFromFlags(
     lambdaMinus: parseFloatOption(flags.lambdaMinus, '--lambda-minus', { min: 0 }),
     epochs: parseInteger(flags.epochs, '--epochs', { min: 1 }),
     batchSize: parseInteger(flags.batchSize, '--batch-size', { min: 1 }),
-    learningRate: parseFloatOption(flags.lr, '--lr', { greaterThan: 0 }),
+    // Adam and SGD diverge long before 10 (a loss of 1e35 is no model), so larger rates are refused.
+    learningRate: parseFloatOption(flags.lr, '--lr', { greaterThan: 0, max: MAX_LEARNING_RATE }),
     seed: parseInteger(flags.seed, '--seed', { min: 0 }),
     balance: flags.balance,
   };
@@ -173,8 +177,10 @@ export function registerTrain(program: Command): void {
     )
     .action(async (flags: TrainFlags, cmd: Command) => {
       const io = ioOf(cmd);
+      interruptPolicy(cmd, INTERRUPT_POLICIES.finishEpoch);
       const spec = trainSpecFromFlags(flags);
-      const out = resolve(flags.out);
+      const backends = tfjsBackends(flags.tfjsBackend);
+      const out = probeWritableDir(resolve(flags.out), '--out');
       const saveEpochs = snapshotEpochs(flags, spec.epochs);
       const labelNoise =
         flags.labelNoise !== undefined
@@ -208,7 +214,7 @@ export function registerTrain(program: Command): void {
         flags.trainRows !== undefined ? parseInteger(flags.trainRows, '--train-rows', { min: 1 }) : undefined,
       );
       const baseline = baselineFor(flags.baseline, train, flags.csv === undefined);
-      await initTfjs(tfjsBackends(flags.tfjsBackend));
+      await initTfjs(backends);
       // Counts this session's epochs, so the rate and ETA are right after --resume.
       const progress = progressFor(cmd, {
         label: 'train',

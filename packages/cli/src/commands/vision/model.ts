@@ -13,6 +13,7 @@ import {
   type PreprocessOptions,
 } from '@orderlens/vision';
 import { parseFloatList, parseFloatOption } from '../../util/options.js';
+import { yieldingRunner } from '../../util/yielding-runner.js';
 
 /** What the vision commands need to know about a model. */
 export interface VisionModel {
@@ -108,7 +109,8 @@ export async function openVisionModel(
   } else if (ext === '.json') {
     await initTfjs();
     const tf = await TfjsRunner.load(file);
-    runner = tf;
+    // tfjs never yields to the event loop by itself: without this Ctrl-C is not seen.
+    runner = yieldingRunner(tf);
     declared = tf.inputShapes[0] ?? undefined;
     defaultLayout = 'NHWC';
   } else {

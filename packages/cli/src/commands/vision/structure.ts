@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { OrderlensInputError, writeJsonAtomic } from '@orderlens/core';
+import { OrderlensInputError, probeWritableDir, writeJsonAtomic } from '@orderlens/core';
 import {
   PatchGrid,
   STRUCTURE_MODES,
@@ -16,7 +16,7 @@ import {
   type StructureMode,
 } from '@orderlens/vision';
 import { InterruptedError } from '../../util/errors.js';
-import { ioOf } from '../../util/io.js';
+import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
 import { parseInteger, parseIntegerList, parseList } from '../../util/options.js';
 import { linePlot, writePlot } from '../../util/plots.js';
 import { progressFor } from '../../util/progress.js';
@@ -69,12 +69,27 @@ export function registerStructure(program: Command): void {
     .requiredOption('--out <dir>', 'output folder: structure.json, structure.svg/png')
     .action(async (flags: StructureFlags, cmd: Command) => {
       const io = ioOf(cmd);
-      const out = resolve(flags.out);
+      interruptPolicy(cmd, INTERRUPT_POLICIES.stopNothingSaved);
+      // Options that need neither the model nor the data are checked before either is opened.
       const threads =
         flags.threads !== undefined ? parseInteger(flags.threads, '--threads', { min: 1 }) : undefined;
+      const samplesWanted = parseInteger(flags.samples, '--samples', { min: 1 });
+      const steps = parseInteger(flags.steps, '--steps', { min: 2 });
+      const repeats = parseInteger(flags.repeats, '--repeats', { min: 1 });
+      const batchSize = parseInteger(flags.batchSize, '--batch-size', { min: 1 });
+      const gridSize = parseGrid(flags.grid);
+      const modes = parseList(flags.modes, '--modes').map((m) => {
+        if (!STRUCTURE_MODES.includes(m as StructureMode))
+          throw new OrderlensInputError(
+            '--modes',
+            `unknown mode "${m}"; expected ${STRUCTURE_MODES.join(', ')}`,
+          );
+        return m as StructureMode;
+      });
+      const spec = parseBaseline(flags.baseline, '--baseline');
+      const out = probeWritableDir(resolve(flags.out), '--out');
       const model = await openVisionModel(flags.model, flags, { threads });
       try {
-        const samplesWanted = parseInteger(flags.samples, '--samples', { min: 1 });
         const { dataset, source } = await loadVisionData(
           { ...flags, limit: flags.limit ?? String(samplesWanted) },
           model.shape?.channels,
@@ -87,23 +102,21 @@ export function registerStructure(program: Command): void {
           width: dataset.width,
           layout: model.preprocess.layout ?? 'NCHW',
         };
-        const { rows, cols } = parseGrid(flags.grid);
+        const { rows, cols } = gridSize;
         const grid = new PatchGrid(rows, cols, shape.height, shape.width);
         const n = grid.n;
-        const modes = parseList(flags.modes, '--modes').map((m) => {
-          if (!STRUCTURE_MODES.includes(m as StructureMode))
-            throw new OrderlensInputError(
-              '--modes',
-              `unknown mode "${m}"; expected ${STRUCTURE_MODES.join(', ')}`,
-            );
-          return m as StructureMode;
-        });
-        const steps = parseInteger(flags.steps, '--steps', { min: 2 });
         const masked =
           flags.masked !== undefined
             ? parseIntegerList(flags.masked, '--masked', { min: 0, max: n })
             : [...new Set(Array.from({ length: steps }, (_, t) => Math.round((t * n) / (steps - 1))))];
-        const spec = parseBaseline(flags.baseline, '--baseline');
+        // More images than the data holds: clamped, and said so (stderr and structure.json).
+        const warnings: string[] = [];
+        if (samplesWanted > dataset.count) {
+          warnings.push(
+            `--samples ${samplesWanted} asks for more images than the data (${source}) provides (${dataset.count}); using all ${dataset.count}`,
+          );
+          io.stderr(`warning: ${warnings[warnings.length - 1]}\n`);
+        }
         const pre = resolvePreprocessing(model.preprocess, dataset.channels);
         const datasetMean = byteMeanToModel(datasetChannelMean(dataset), pre);
         const samples = Array.from({ length: Math.min(samplesWanted, dataset.count) }, (_, k) => {
@@ -122,9 +135,9 @@ export function registerStructure(program: Command): void {
           inputName: model.inputName,
           masked,
           modes,
-          repeats: parseInteger(flags.repeats, '--repeats', { min: 1 }),
+          repeats,
           seed: flags.seed,
-          batchSize: parseInteger(flags.batchSize, '--batch-size', { min: 1 }),
+          batchSize,
           signal: io.signal,
           onProgress: (p) => {
             imagesDone = p.image;
@@ -162,6 +175,7 @@ export function registerStructure(program: Command): void {
           data: source,
           baseline: flags.baseline,
           seed: flags.seed,
+          ...(warnings.length ? { warnings } : {}),
           ...res,
           outputs: plots,
         });

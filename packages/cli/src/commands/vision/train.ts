@@ -1,7 +1,13 @@
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Command } from 'commander';
-import { OrderlensInputError, Rng, parseOrderLossSpec, writeJsonAtomic } from '@orderlens/core';
+import {
+  OrderlensInputError,
+  Rng,
+  parseOrderLossSpec,
+  probeWritableDir,
+  writeJsonAtomic,
+} from '@orderlens/core';
 import { initTfjs, saveLayersModel, trainClassifier, type EpochStats } from '@orderlens/runtime-tfjs';
 import {
   PatchGrid,
@@ -12,7 +18,7 @@ import {
   type ImageShape,
 } from '@orderlens/vision';
 import { withOptionNames } from '../../util/errors.js';
-import { ioOf } from '../../util/io.js';
+import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
 import { parseFloatOption, parseInteger, parseSeed } from '../../util/options.js';
 import {
   CHECKPOINT_SUBDIR,
@@ -21,6 +27,8 @@ import {
   withTrainingOptionNames,
 } from '../../util/training-checkpoint.js';
 import { parseGrid } from '../game/sample.js';
+import { MAX_LEARNING_RATE } from '../tabular/train.js';
+import { tfjsBackends } from '../tabular/model-files.js';
 import { loadVisionData, DATASET_HELP, type VisionDataFlags } from './data.js';
 import { visionCommandGroup } from './groups.js';
 
@@ -103,11 +111,24 @@ export function registerTrainVision(program: Command): void {
     )
     .action(async (flags: TrainFlags, cmd: Command) => {
       const io = ioOf(cmd);
-      const out = resolve(flags.out);
+      interruptPolicy(cmd, INTERRUPT_POLICIES.finishEpoch);
+      // Options that need no data are checked first, before anything is read or written.
+      const epochs = parseInteger(flags.epochs, '--epochs', { min: 1 });
+      const batchSize = parseInteger(flags.batchSize, '--batch-size', { min: 1 });
+      const learningRate = parseFloatOption(flags.learningRate, '--learning-rate', {
+        greaterThan: 0,
+        max: MAX_LEARNING_RATE,
+      });
+      const lambdaPlus = parseFloatOption(flags.lambdaPlus, '--lambda-plus', { min: 0 });
+      const lambdaMinus = parseFloatOption(flags.lambdaMinus, '--lambda-minus', { min: 0 });
+      const terms = withOptionNames({ losses: '--order-loss' }, () => parseOrderLossSpec(flags.orderLoss));
+      // One parse for every use: "0" and 0 are the same seed, "0x10" is a string seed.
+      const seedText = parseSeed(flags.seed);
+      const { rows, cols } = parseGrid(flags.grid);
+      const backends = flags.tfjsBackend !== undefined ? tfjsBackends(flags.tfjsBackend) : undefined;
+      const out = probeWritableDir(resolve(flags.out), '--out');
       const checkpoint = planTrainingCheckpoint(out, flags.resume);
-      const backend = await initTfjs(
-        flags.tfjsBackend ? (flags.tfjsBackend.split(',') as Parameters<typeof initTfjs>[0]) : undefined,
-      );
+      const backend = await initTfjs(backends);
       const { dataset, source } =
         flags.dataset === undefined && flags.images === undefined
           ? {
@@ -129,14 +150,7 @@ export function registerTrainVision(program: Command): void {
       const size = shape.channels * shape.height * shape.width;
       const x = new Float32Array(dataset.count * size);
       for (let k = 0; k < dataset.count; k++) toModelInput(datasetImage(dataset, k), pre, x, k * size);
-      const { rows, cols } = parseGrid(flags.grid);
       const grid = new PatchGrid(rows, cols, shape.height, shape.width);
-      const terms = withOptionNames({ losses: '--order-loss' }, () => parseOrderLossSpec(flags.orderLoss));
-      // One parse for every use: "0" and 0 are the same seed, "0x10" is a string seed.
-      const seedText = parseSeed(flags.seed);
-      // Parsed once, before any work, and written to meta.json as used.
-      const lambdaPlus = parseFloatOption(flags.lambdaPlus, '--lambda-plus', { min: 0 });
-      const lambdaMinus = parseFloatOption(flags.lambdaMinus, '--lambda-minus', { min: 0 });
       const seedNum = typeof seedText === 'number' ? seedText : Rng.create(seedText).int(1 << 30);
       if (
         shape.height % rows !== 0 ||
@@ -149,7 +163,6 @@ export function registerTrainVision(program: Command): void {
         );
       }
       const model = buildPatchCnn(shape, shape.height / rows, dataset.classNames.length, seedNum);
-      const epochs = parseInteger(flags.epochs, '--epochs', { min: 1 });
       const result = await withTrainingOptionNames(() =>
         trainClassifier({
           model,
@@ -157,8 +170,8 @@ export function registerTrainVision(program: Command): void {
           y: dataset.labels,
           featureCount: size,
           epochs,
-          batchSize: parseInteger(flags.batchSize, '--batch-size', { min: 1 }),
-          learningRate: parseFloatOption(flags.learningRate, '--learning-rate', { min: 0 }),
+          batchSize,
+          learningRate,
           seed: seedText,
           ...(terms.length > 0
             ? {
@@ -214,8 +227,8 @@ export function registerTrainVision(program: Command): void {
           },
           training: {
             epochs: history.length,
-            batchSize: Number(flags.batchSize),
-            learningRate: Number(flags.learningRate),
+            batchSize,
+            learningRate,
             seed: seedText,
             images: dataset.count,
             ...(result.startEpoch > 0 ? { resumedEpochs: result.startEpoch } : {}),

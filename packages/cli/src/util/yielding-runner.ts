@@ -1,0 +1,56 @@
+import { runners, type ModelRunner, type OpenedModel, type RunnerFactory } from '@orderlens/core';
+import { tfjsRunnerFactory } from '@orderlens/runtime-tfjs';
+
+/** Gives the event loop one turn (timers, I/O, signal handlers), then resolves. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Wraps a runner whose `run` never waits for the event loop (TensorFlow.js on wasm or cpu: its
+ * reads resolve as microtasks) so that it yields a turn at most every `intervalMs`. Without it an
+ * analysis is one unbroken chain of resolved promises: the SIGINT handler never runs, the first
+ * Ctrl-C is not seen until the very end, and the run exits 0 as if nothing had happened. ONNX
+ * Runtime's `run` completes on the event loop already, so it needs no wrapper.
+ *
+ * Everything but `run` (backend, input names, capabilities, dispose, runtime-specific fields) is
+ * the wrapped runner's own.
+ */
+export function yieldingRunner<R extends ModelRunner>(runner: R, intervalMs = 50): R {
+  let last = performance.now();
+  const run: ModelRunner['run'] = async (inputs) => {
+    const now = performance.now();
+    if (now - last >= intervalMs) {
+      await yieldToEventLoop();
+      last = performance.now();
+    }
+    return runner.run(inputs);
+  };
+  return new Proxy(runner, {
+    get(target, prop) {
+      if (prop === 'run') return run;
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/** An opened model whose runner yields to the event loop (see {@link yieldingRunner}). */
+export function yieldingModel(model: OpenedModel): OpenedModel {
+  return { ...model, runner: yieldingRunner(model.runner) };
+}
+
+/**
+ * The tfjs runner factory as the CLI uses it: the runtime's own, with a runner that yields (so
+ * Ctrl-C is seen between model batches, as with ONNX). It replaces the registered `tfjs` factory
+ * in place, so the lookup order of the formats is unchanged.
+ */
+export const yieldingTfjsRunnerFactory: RunnerFactory = {
+  name: tfjsRunnerFactory.name,
+  description: tfjsRunnerFactory.description,
+  devices: tfjsRunnerFactory.devices,
+  accepts: (spec) => tfjsRunnerFactory.accepts(spec),
+  open: async (request) => yieldingModel(await tfjsRunnerFactory.open(request)),
+};
+
+runners.register(yieldingTfjsRunnerFactory, { replace: true });
