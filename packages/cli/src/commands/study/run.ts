@@ -1,17 +1,19 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadStudy, parseDevice, probeWritableDir, runStudy } from '@orderlens/core';
+import { loadStudy, parseDevice, probeWritableDir, runStudy, type Study } from '@orderlens/core';
 import { ioOf } from '../../util/io.js';
 import { parseInteger } from '../../util/options.js';
+import { runStudyOnQueue, type QueueFlags } from '../../distributed/study-commands.js';
 import { packageVersions } from '../../util/plugins.js';
 import { formatDuration, progressFor, type ProgressReporter } from '../../util/progress.js';
 
-interface StudyRunFlags {
+interface StudyRunFlags extends QueueFlags {
   out: string;
   resume?: boolean;
   device?: string;
   batchSize?: string;
   threads?: string;
+  dryRun?: boolean;
 }
 
 /** `orderlens study run <file> --out <dir>`. */
@@ -33,6 +35,13 @@ export function registerStudyRun(group: Command): void {
     .option('--device <name>', "auto | cpu | cuda | webgpu | wasm (default: the study's, else auto)")
     .option('--batch-size <k>', 'inputs per model call where a model names none (never changes the numbers)')
     .option('--threads <k>', 'intra-op threads of the runtime')
+    .option(
+      '--redis <url>',
+      'run the units on workers (`orderlens worker`) through this Redis, e.g. redis://host:6379; --out must be a folder the workers share (docs/distributed.md)',
+    )
+    .option('--queue <name>', 'queue name, with --redis (default orderlens)')
+    .option('--attempts <k>', 'tries per job before its model fails, with --redis (default 3)')
+    .option('--dry-run', 'check the study file and print the plan of every model; run nothing, write nothing')
     .action(async (file: string, flags: StudyRunFlags, command: Command) => {
       const io = ioOf(command);
       const t0 = performance.now();
@@ -43,7 +52,14 @@ export function registerStudyRun(group: Command): void {
         flags.batchSize !== undefined ? parseInteger(flags.batchSize, '--batch-size', { min: 1 }) : undefined;
       const threads =
         flags.threads !== undefined ? parseInteger(flags.threads, '--threads', { min: 1 }) : undefined;
+      if (flags.dryRun) {
+        io.stdout(formatPlan(study));
+        return;
+      }
       const out = probeWritableDir(resolve(flags.out), '--out');
+      // The units on workers, the aggregation here (same code, same numbers as below).
+      if (flags.redis !== undefined)
+        return runStudyOnQueue(study, out, flags, { device, batchSize, threads }, command);
       let progress: ProgressReporter | undefined;
       const summary = await runStudy(study, {
         out,
@@ -96,4 +112,22 @@ export function registerStudyRun(group: Command): void {
           `${summary.failed.length} of ${s.models} models failed (${summary.failed.map((f) => f.id).join(', ')}); fix them and run again with --resume`,
         );
     });
+}
+
+/** One line per model: what `study run` would compute (for `--dry-run`). */
+export function formatPlan(study: Study): string {
+  const lines = study.models.map((m) => {
+    const p = m.plan;
+    const sel = p.selection;
+    const samples = `${sel.rule === 'correct' ? 'correct' : 'any'} samples${sel.samples !== undefined ? ` ≤ ${sel.samples}` : ''}${sel.perClass !== undefined ? `, ≤ ${sel.perClass} per class` : ''}`;
+    const est = Object.entries(p.estimatorOptions)
+      .filter(([, v]) => typeof v !== 'object')
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(' ');
+    return (
+      `  ${m.id}: ${m.modality} ${m.model.path} (sha256 ${m.model.sha256.slice(0, 12)}…), seed ${m.seed}, ` +
+      `${p.protocol} → ${p.estimatorName}${est ? ` (${est})` : ''}${p.pairs ? `, pairs ${p.pairs.name}` : ''}, ${samples}, reward ${m.reward}`
+    );
+  });
+  return `study ${study.name} (${study.source.display}): ${study.models.length} models, hash ${study.hash.slice(0, 12)}…\n${lines.join('\n')}\n`;
 }

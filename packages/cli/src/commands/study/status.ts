@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { OrderlensInputError, readStudyStatus, type StudyStatus } from '@orderlens/core';
 import { ioOf } from '../../util/io.js';
+import { queueStatusOf, type QueueFlags } from '../../distributed/study-commands.js';
 import { formatDuration } from '../../util/progress.js';
 
 /** `orderlens study status <dir>`. */
@@ -11,14 +12,21 @@ export function registerStudyStatus(group: Command): void {
     .argument('[dir]', 'the study folder (the --out of study run)')
     .option('--out <dir>', 'the study folder (instead of the argument)')
     .option('--json', 'print the status as JSON (orderlens/study-status@1)')
-    .action((dir: string | undefined, flags: { out?: string; json?: boolean }, command: Command) => {
+    .option('--redis <url>', 'also show the queue of a study run with --redis: depth, workers, failed jobs')
+    .option('--queue <name>', 'queue name, with --redis (default orderlens)')
+    .action(async (dir: string | undefined, flags: { out?: string; json?: boolean } & QueueFlags, command: Command) => {
       const io = ioOf(command);
       const out = dir ?? flags.out;
       if (out === undefined)
         throw new OrderlensInputError('dir', 'name the study folder (the --out of study run)');
       // Read from the unit files themselves, so a study killed half-way shows what is on disk.
       const status = readStudyStatus(out);
-      io.stdout(flags.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status, out));
+      const queue = flags.redis !== undefined ? await queueStatusOf(out, flags) : undefined;
+      io.stdout(
+        flags.json
+          ? `${JSON.stringify(queue ? { ...status, queue: queue.json } : status, null, 2)}\n`
+          : formatStatus(status, out) + (queue?.text ?? ''),
+      );
     });
 }
 
