@@ -14,20 +14,26 @@ export function registerStudyStatus(group: Command): void {
     .option('--json', 'print the status as JSON (orderlens/study-status@1)')
     .option('--redis <url>', 'also show the queue of a study run with --redis: depth, workers, failed jobs')
     .option('--queue <name>', 'queue name, with --redis (default orderlens)')
-    .action(async (dir: string | undefined, flags: { out?: string; json?: boolean } & QueueFlags, command: Command) => {
-      const io = ioOf(command);
-      const out = dir ?? flags.out;
-      if (out === undefined)
-        throw new OrderlensInputError('dir', 'name the study folder (the --out of study run)');
-      // Read from the unit files themselves, so a study killed half-way shows what is on disk.
-      const status = readStudyStatus(out);
-      const queue = flags.redis !== undefined ? await queueStatusOf(out, flags) : undefined;
-      io.stdout(
-        flags.json
-          ? `${JSON.stringify(queue ? { ...status, queue: queue.json } : status, null, 2)}\n`
-          : formatStatus(status, out) + (queue?.text ?? ''),
-      );
-    });
+    .action(
+      async (
+        dir: string | undefined,
+        flags: { out?: string; json?: boolean } & QueueFlags,
+        command: Command,
+      ) => {
+        const io = ioOf(command);
+        const out = dir ?? flags.out;
+        if (out === undefined)
+          throw new OrderlensInputError('dir', 'name the study folder (the --out of study run)');
+        // Read from the unit files themselves, so a study killed half-way shows what is on disk.
+        const status = readStudyStatus(out);
+        const queue = flags.redis !== undefined ? await queueStatusOf(out, flags) : undefined;
+        io.stdout(
+          flags.json
+            ? `${JSON.stringify(queue ? { ...status, queue: queue.json } : status, null, 2)}\n`
+            : formatStatus(status, out) + (queue?.text ?? ''),
+        );
+      },
+    );
 }
 
 /** The status as a short table. */
