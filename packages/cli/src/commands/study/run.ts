@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadStudy, parseDevice, probeWritableDir, runStudy, type Study } from '@orderlens/core';
-import { ioOf } from '../../util/io.js';
+import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
 import { parseInteger } from '../../util/options.js';
 import { runStudyOnQueue, type QueueFlags } from '../../distributed/study-commands.js';
 import { packageVersions } from '../../util/plugins.js';
@@ -44,6 +44,8 @@ export function registerStudyRun(group: Command): void {
     .option('--dry-run', 'check the study file and print the plan of every model; run nothing, write nothing')
     .action(async (file: string, flags: StudyRunFlags, command: Command) => {
       const io = ioOf(command);
+      // Each (model, sample) is a unit: the one under way is dropped, the finished ones stay.
+      interruptPolicy(command, INTERRUPT_POLICIES.dropSample);
       const t0 = performance.now();
       // The whole study is checked (file, line and field on error) before anything is written.
       const study = loadStudy(file);
