@@ -7,6 +7,7 @@ import { register as registerReport } from './commands/report/register.js';
 import { register as registerStudy } from './commands/study/register.js';
 import { register as registerTabular } from './commands/tabular/register.js';
 import { register as registerVision } from './commands/vision/register.js';
+import { register as registerWorker } from './commands/worker/register.js';
 import { reportError } from './util/errors.js';
 import { attachIo, type CliIo } from './util/io.js';
 import { loadPlugins } from './util/plugins.js';
@@ -44,6 +45,7 @@ export function buildProgram(io: CliIo): Command {
   registerReport(program);
   registerStudy(program);
   registerDynamics(program);
+  registerWorker(program);
   // Applied after registration so that commands built with `new Command()` + addCommand get it too.
   configureTree(program, io);
   return program;

@@ -1,0 +1,87 @@
+import type { Command } from 'commander';
+import { readStudyManifest, studyPaths, type Study } from '@orderlens/core';
+import { ioOf } from '../util/io.js';
+import { parseInteger } from '../util/options.js';
+import { packageVersions } from '../util/plugins.js';
+import { formatDuration, progressFor, type ProgressReporter } from '../util/progress.js';
+import { runStudyDistributed, type DistributedRunOptions } from './coordinator.js';
+import { DEFAULT_QUEUE } from './jobs.js';
+import { formatQueueStatus, readQueueStatus } from './queue-status.js';
+import { parseRedisUrl, redactRedisUrl } from './redis.js';
+
+/** The flags `study run` and `study status` have for a queue (`--redis`, `--queue`, `--attempts`). */
+export interface QueueFlags {
+  redis?: string;
+  queue?: string;
+  attempts?: string;
+}
+
+/**
+ * `orderlens study run <file> --out <dir> --redis URL`: the study's units on workers, the
+ * aggregation here; prints what a local run prints.
+ */
+export async function runStudyOnQueue(
+  study: Study,
+  out: string,
+  flags: QueueFlags & { resume?: boolean },
+  local: Pick<DistributedRunOptions, 'device' | 'threads' | 'batchSize'>,
+  command: Command,
+): Promise<void> {
+  const io = ioOf(command);
+  const t0 = performance.now();
+  const redis = parseRedisUrl(flags.redis!);
+  const attempts =
+    flags.attempts !== undefined ? parseInteger(flags.attempts, '--attempts', { min: 1 }) : undefined;
+  const progress: ProgressReporter = progressFor(command, {
+    label: `study ${study.name} on ${redactRedisUrl(redis)}`,
+    unit: 'samples',
+  });
+  const summary = await runStudyDistributed(study, {
+    out,
+    redis,
+    queue: flags.queue,
+    resume: flags.resume === true,
+    attempts,
+    ...local,
+    packages: packageVersions(),
+    signal: io.signal,
+    onEvent: (e) => {
+      if (e.type === 'warning') progress.log(`warning: ${e.message}`);
+      else if (e.type === 'log') progress.log(e.message);
+      else if (e.type === 'progress') progress.update(e.done, e.total);
+      else if (e.type === 'model-done') {
+        const J = e.result.aggregate.strength.J;
+        progress.log(
+          `${e.id}: ${e.result.samples.length} samples, n = ${e.result.n}, ${e.result.estimator.name}, ${e.result.modelCalls.total} model calls; ` +
+            `J(m) by ratio ${e.result.ratios.map((r, k) => `${+r.toFixed(3)}:${J[k].toFixed(3)}`).join(' ')}`,
+        );
+      } else if (e.type === 'model-failed') progress.log(`error: model ${e.id} failed: ${e.error}`);
+    },
+  });
+  progress.finish();
+  const s = summary.status.totals;
+  io.stdout(
+    `study ${study.name}: ${s.done}/${s.models} models done${s.failed ? `, ${s.failed} failed` : ''}; ` +
+      `workers computed ${summary.computedUnits} sample units with ${summary.modelCalls} model calls ` +
+      `(${summary.enqueued} jobs enqueued) in ${formatDuration((performance.now() - t0) / 1000)}; wrote ${out}\n`,
+  );
+  if (summary.failed.length)
+    throw new Error(
+      `${summary.failed.length} of ${s.models} models failed (${summary.failed.map((f) => `${f.id}: ${f.error}`).join('; ')}); fix them and run again with --resume`,
+    );
+}
+
+/** The queue lines `study status --redis` prints under the folder's table (or its JSON). */
+export async function queueStatusOf(
+  out: string,
+  flags: QueueFlags,
+): Promise<{ text: string; json: unknown }> {
+  const redis = parseRedisUrl(flags.redis!);
+  const manifest = readStudyManifest(out);
+  const q = await readQueueStatus(
+    redis,
+    { studyHash: manifest.studyHash, dir: studyPaths(out).dir },
+    flags.queue ?? DEFAULT_QUEUE,
+  );
+  return { text: formatQueueStatus(q), json: q };
+}
