@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   estimators,
@@ -383,7 +383,13 @@ export async function analyzeCensusModel(
         reward: 'log-odds',
         seed: 0,
         batchSize: 4096,
-        run: { out: outDir, resume: run.resume, command: 'reproduce census' },
+        // A --resume of the whole reproduction resumes only the analyses that had started: the
+        // ones after the interruption have no run yet and start afresh.
+        run: {
+          out: outDir,
+          resume: run.resume && existsSync(join(outDir, 'run', 'manifest.json')),
+          command: 'reproduce census',
+        },
         fingerprint: { protocol: protocol.name, adapterOptions },
         options: { protocol: protocol.name, ...adapterOptions },
         ...(tools.packages ? { packages: tools.packages } : {}),

@@ -4,10 +4,11 @@ import {
   ICLR2022_LOSS_CONVENTIONS,
   OrderlensInputError,
   openModel,
+  probeWritableDir,
   writeJsonAtomic,
   type OrderLossConventions,
 } from '@orderlens/core';
-import { initTfjs, pgdLinf, type TfjsBackendName } from '@orderlens/runtime-tfjs';
+import { hasCheckpoint, initTfjs, pgdLinf, type TfjsBackendName } from '@orderlens/runtime-tfjs';
 import {
   CENSUS_ARCHITECTURES,
   CENSUS_OPTIMIZERS,
@@ -19,7 +20,8 @@ import {
   type CensusReproductionOptions,
   type CensusReproductionTools,
 } from '@orderlens/tabular';
-import { ioOf } from '../../util/io.js';
+import { InterruptedError } from '../../util/errors.js';
+import { interruptPolicy, ioOf } from '../../util/io.js';
 import { parseChoice, parseInteger, parseIntegerList, parseList } from '../../util/options.js';
 import { packageVersions } from '../../util/plugins.js';
 import { progressFor } from '../../util/progress.js';
@@ -107,8 +109,16 @@ export function reproductionOptions(flags: ReproduceFlags): CensusReproductionOp
   };
 }
 
-/** Training, PGD and model opening with TensorFlow.js: what the tabular package cannot import. */
-function tfjsTools(backends: TfjsBackendName[], attackSamples: number): CensusReproductionTools {
+/**
+ * Training, PGD and model opening with TensorFlow.js: what the tabular package cannot import.
+ * Training sees `run.signal`: Ctrl-C finishes the epoch under way, keeps it in
+ * `<model dir>/checkpoint`, and `--resume` continues that model from there (bit-identical).
+ */
+function tfjsTools(
+  backends: TfjsBackendName[],
+  attackSamples: number,
+  run: { signal: AbortSignal; resume: boolean },
+): CensusReproductionTools {
   return {
     packages: packageVersions(),
     async train(job) {
@@ -127,12 +137,17 @@ function tfjsTools(backends: TfjsBackendName[], attackSamples: number): CensusRe
         ...(job.optimizer !== 'adam' ? { optimizer: job.optimizer, momentum: job.momentum } : {}),
         ...(job.lossConventions ? { lossConventions: job.lossConventions } : {}),
       };
+      const checkpointDir = join(job.dir, 'checkpoint');
       const s = await trainTabularModel({
         spec,
         train: job.train,
         test: job.test,
         baseline: job.baseline,
         outDir: job.dir,
+        checkpoint: { dir: checkpointDir },
+        // Only with --resume: a fresh run replaces what an earlier one left there.
+        ...(run.resume && hasCheckpoint(checkpointDir) ? { resumeFrom: checkpointDir } : {}),
+        signal: run.signal,
         dataset: 'census',
       });
       return {
@@ -231,18 +246,47 @@ export function registerReproduce(program: Command): void {
     .option('--resume', 'continue an interrupted run in --out')
     .action(async (flags: ReproduceFlags, cmd: Command) => {
       const io = ioOf(cmd);
+      interruptPolicy(
+        cmd,
+        'finishing the training epoch or PGD attack under way, or dropping the J(m) sample under way; finished steps stay saved for --resume',
+      );
       const options = reproductionOptions(flags);
       const attackSamples = parseInteger(flags.attackSamples, '--attack-samples', { min: 0 });
-      const outDir = resolve(flags.out);
       const backends = tfjsBackends(flags.tfjsBackend);
+      // Before any model is trained: /proc, a path under a file, a read-only place.
+      const outDir = probeWritableDir(resolve(flags.out), '--out');
       await initTfjs(backends);
       const steps = 3 * options.seeds.length * options.archs.length * options.losses.length;
       const progress = progressFor(cmd, { label: 'reproduce', total: steps, unit: 'steps' });
-      const rep = await reproduceCensus(options, tfjsTools(backends, attackSamples), {
-        out: outDir,
-        resume: flags.resume === true,
-        signal: io.signal,
-        onStep: (done) => progress.update(done),
+      let stepsDone = 0;
+      let current = '';
+      const rep = await reproduceCensus(
+        options,
+        tfjsTools(backends, attackSamples, { signal: io.signal, resume: flags.resume === true }),
+        {
+          out: outDir,
+          resume: flags.resume === true,
+          signal: io.signal,
+          onStep: (done, _total, what) => {
+            stepsDone = done;
+            current = what;
+            progress.update(done);
+          },
+        },
+      ).catch((e: unknown) => {
+        // One message for the whole run: what the step under way did, what is saved, how to go on.
+        if (e instanceof InterruptedError) {
+          progress.finish();
+          const what = e.message
+            .replace(/[;:] (run the same command|rerun) with --resume to continue$/, '')
+            .replace(/^(interrupted:? )?/, 'interrupted: ');
+          throw new InterruptedError(
+            `${what}` +
+              `; ${stepsDone} of ${steps} steps (train, attack, analyse per model) finished and saved in ${outDir}` +
+              `${current ? ` (last: ${current})` : ''}; run the same command with --resume to continue`,
+          );
+        }
+        throw e;
       });
       progress.finish();
       const table = formatReproductionTable(rep, options);
