@@ -114,17 +114,17 @@ export async function writeDynamicsFigures(
     await linePlot({
       series: [
         {
-          label: `AND-OR: salient strength of order k = |S| (epoch ${last.epoch})`,
+          label: 'AND-OR salient strength, order k = |S|',
           x: last.andOr.orders,
           y: last.andOr.distribution,
         },
         {
-          label: `multi-order J(m), m = context size (epoch ${last.epoch})`,
+          label: 'multi-order J(m), m = context size',
           x: last.multiOrder.orders,
           y: last.multiOrder.J,
         },
       ],
-      title: 'Two paradigms on the same model, samples and coalition values',
+      title: `Two paradigms, one model (epoch ${last.epoch}), the same samples and coalition values`,
       xLabel: 'order (k for AND-OR, m for J)',
       yLabel: 'normalised strength (mean 1 over orders)',
     }),

@@ -212,7 +212,9 @@ export function registerDynamics(program: Command): void {
       `dynamics ${adapter.name}: ${K} checkpoints, ${result.samples.length} samples, n = ${result.n}, ` +
         `${result.modelCalls} model calls; wrote ${path}\n`,
     );
-    io.stdout('epoch  loss gap   σ² (fitted)  fit loss  low/mid/high share of salient strength\n');
+    io.stdout(
+      'epoch  loss gap   σ² (fitted)  fit loss  mean order  low/mid/high share of salient strength\n',
+    );
     for (const c of result.checkpoints) {
       const d = c.andOr.distribution;
       const third = Math.ceil(d.length / 3);
@@ -222,7 +224,8 @@ export function registerDynamics(program: Command): void {
       );
       io.stdout(
         `${String(c.epoch).padStart(5)}  ${c.losses.lossGap === null ? '     n/a' : c.losses.lossGap.toFixed(4).padStart(8)}   ` +
-          `${c.fit ? c.fit.sigma2.toExponential(2).padStart(10) : '       n/a'}  ${c.fit ? c.fit.loss.toFixed(4).padStart(8) : '     n/a'}  ${share.join(' / ')}\n`,
+          `${c.fit ? c.fit.sigma2.toExponential(2).padStart(10) : '       n/a'}  ${c.fit ? c.fit.loss.toFixed(4).padStart(8) : '     n/a'}  ` +
+          `${(d.reduce((a, v, i) => a + (i + 1) * v, 0) / sum).toFixed(2).padStart(10)}  ${share.join(' / ')}\n`,
       );
     }
   });
