@@ -125,9 +125,14 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
           setInterruptPolicy,
         };
   let code = 0;
+  let active: Command | undefined;
   try {
     await loadPlugins();
     const program = buildProgram(io);
+    // The command whose action runs: its options name the fields of errors from libraries.
+    program.hook('preAction', (_root, action) => {
+      active = action;
+    });
     await program.parseAsync([...argv], { from: 'user' });
     if (controller.signal.aborted) code = 130;
   } catch (e) {
@@ -135,7 +140,9 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
       // Help and version are reported by commander as "errors" with exit code 0.
       code = e.exitCode === 0 ? 0 : 2;
     } else {
-      code = reportError(e, io, argv.includes('--debug'));
+      code = reportError(e, io, argv.includes('--debug'), {
+        options: active?.options.map((o) => o.long ?? '').filter((o) => o !== ''),
+      });
     }
   } finally {
     if (mode === 'process') process.off('SIGINT', onSigint);

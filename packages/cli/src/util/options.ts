@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { OrderlensInputError } from '@orderlens/core';
 
 /*
@@ -129,4 +130,27 @@ export function parseSeed(raw: string | number, field = '--seed'): number | stri
   const text = String(raw).trim();
   if (text === '') throw new OrderlensInputError(field, 'expected an integer or a non-empty string');
   return /^[-+]?\d+$/.test(text) ? parseInteger(text, field) : text;
+}
+
+/**
+ * Checks that an input path given with `field` exists (a file, or a folder with `kind: 'dir'`),
+ * before any work, so a missing `--csv` is reported as `--csv` and not as whatever the reader
+ * needs next (e.g. the preprocessing that goes with a CSV).
+ */
+export function requireInputPath(path: string, field: string, kind: 'file' | 'dir' = 'file'): string {
+  let isDir: boolean;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new OrderlensInputError(
+      field,
+      code === 'ENOENT' || code === 'ENOTDIR'
+        ? `no such ${kind === 'dir' ? 'folder' : 'file'}: ${path}`
+        : `cannot read ${path}: ${(e as Error).message}`,
+    );
+  }
+  if (kind === 'file' && isDir) throw new OrderlensInputError(field, `${path} is a folder, not a file`);
+  if (kind === 'dir' && !isDir) throw new OrderlensInputError(field, `${path} is a file, not a folder`);
+  return path;
 }

@@ -7,6 +7,7 @@ import {
   type OptionDescriptor,
 } from '@orderlens/core';
 import { INTERRUPT_POLICIES, interruptPolicy } from '../../util/io.js';
+import { requireInputPath } from '../../util/options.js';
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
@@ -89,6 +90,10 @@ export function adapterOptionValues(
     if (d.type === 'boolean' && flagName(d).startsWith('--no-')) {
       if (v === false) raw[d.key] = true;
     } else if (v !== undefined) raw[d.key] = v;
+    // A file or folder option (`--csv <file>`, `--images <dir>`) that names nothing is reported
+    // as that option now, before the adapter reads something else first and blames it instead.
+    const arg = /<(file|dir)>/.exec(d.flag)?.[1] as 'file' | 'dir' | undefined;
+    if (arg !== undefined && typeof v === 'string') requireInputPath(v, flagName(d), arg);
   }
   return parseAdapterOptions(descriptors, raw);
 }

@@ -62,7 +62,7 @@ export function registerAndOr(program: Command): void {
       const qthres =
         flags.qthres !== undefined ? parseFloatOption(flags.qthres, '--qthres', { min: 0 }) : undefined;
       const niter = flags.niter !== undefined ? parseInteger(flags.niter, '--niter', { min: 0 }) : 10000;
-      const lr = flags.lr !== undefined ? parseFloatOption(flags.lr, '--lr', { min: 0 }) : undefined;
+      const lr = flags.lr !== undefined ? parseFloatOption(flags.lr, '--lr', { greaterThan: 0 }) : undefined;
       const maxPlayers = parseInteger(flags.maxPlayers, '--max-players', {
         min: 0,
         max: Math.min(22, MAX_TABLE_PLAYERS),

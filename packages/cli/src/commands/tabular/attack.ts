@@ -11,7 +11,7 @@ import {
 } from '@orderlens/tabular';
 import { InterruptedError } from '../../util/errors.js';
 import { interruptPolicy, ioOf } from '../../util/io.js';
-import { parseFloatOption, parseInteger } from '../../util/options.js';
+import { parseFloatOption, parseInteger, requireInputPath } from '../../util/options.js';
 import { linePlot, writePlot } from '../../util/plots.js';
 import { progressFor } from '../../util/progress.js';
 import { baselineFor, loadRows, type DataFlags, type TabularRows } from './data.js';
@@ -156,6 +156,8 @@ export function registerAttack(program: Command): void {
       const samples = parseInteger(flags.samples, '--samples', { min: 0 });
       const rowLimit = flags.rows !== undefined ? parseInteger(flags.rows, '--rows', { min: 1 }) : undefined;
       const backends = tfjsBackends(flags.tfjsBackend);
+      if (flags.csv !== undefined) requireInputPath(flags.csv, '--csv');
+      if (flags.preprocessing !== undefined) requireInputPath(flags.preprocessing, '--preprocessing');
       const outDir = probeWritableDir(resolve(flags.out), '--out');
       const { model, file } = await openLayersModel(flags.model, backends);
       const pre = flags.preprocessing
