@@ -27,12 +27,14 @@ h1 { margin: 0 0 4px; font-size: 24px; } h2 { margin: 28px 0 8px; font-size: 19p
 #toggles { position: sticky; top: 0; z-index: 5; background: rgba(255,255,255,0.95); padding: 8px 0; border-bottom: 1px solid #eee; display: flex; flex-wrap: wrap; gap: 6px 16px; align-items: center; }
 #toggles label { cursor: pointer; white-space: nowrap; } .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 2px; margin: 0 4px -1px 2px; }
 #toggles button { font: inherit; padding: 1px 8px; }
-.chart { margin: 8px 0; overflow-x: auto; } .chart svg { max-width: none; }
+.chart { margin: 8px 0; overflow-x: auto; } .chart-row { display: flex; flex-wrap: wrap; gap: 8px 28px; align-items: flex-start; } .chart svg { max-width: none; }
 table.settings { border-collapse: collapse; font-size: 12.5px; width: 100%; } table.settings th, table.settings td { border: 1px solid #ddd; padding: 4px 6px; vertical-align: top; text-align: left; }
 table.settings th { background: #f4f4f4; } table.settings td.settings-cell { font-family: ui-monospace, monospace; font-size: 11.5px; max-width: 380px; word-break: break-word; }
 tr.off, .off { opacity: 0.3; } div.off { display: none; }
-.samples { display: flex; flex-wrap: wrap; gap: 16px; } figure { margin: 0; border: 1px solid #e4e4e4; border-radius: 4px; padding: 8px; background: #fff; }
-figure img { display: block; image-rendering: pixelated; max-width: 600px; } figcaption { color: #555; font-size: 12px; max-width: 600px; margin-top: 4px; }
+.samples { display: flex; flex-wrap: wrap; gap: 12px 28px; align-items: flex-start; } .views { display: flex; flex-wrap: wrap; gap: 10px; align-items: flex-start; } h4 { margin: 6px 0; font-size: 13.5px; } figure { margin: 0; border: 1px solid #e4e4e4; border-radius: 4px; padding: 8px; background: #fff; display: flex; flex-direction: column; }
+figure img { display: block; image-rendering: pixelated; max-width: 600px; }
+/* The caption wraps to the picture's width instead of widening the figure. */
+figcaption { color: #555; font-size: 12px; margin-top: 4px; width: 0; min-width: 100%; }
 canvas.cloud { width: 380px; height: 320px; display: block; }
 ul.salient { margin: 4px 0 0; padding-left: 18px; font-size: 12px; font-family: ui-monospace, monospace; }
 .note { color: #8a5300; font-size: 12px; }
@@ -92,9 +94,9 @@ export function reportHtml(content: ReportContent): string {
         ? `<figure><b>strongest AND-OR interactions</b><ul class="salient">${s.salient.map((l) => `<li>${esc(l)}</li>`).join('')}</ul></figure>`
         : '';
       const note = s.notes.map((n) => `<p class="note">${esc(n)}</p>`).join('');
-      return `<h4>${esc(s.sampleId)} · label ${s.label} · n = ${s.n}</h4>${note}<div class="samples">${views}${salient}</div>`;
+      return `<div class="sample"><h4>${esc(s.sampleId)} · label ${s.label} · n = ${s.n}</h4>${note}<div class="views">${views}${salient}</div></div>`;
     });
-    return `<div class="model-samples" data-model-section="${esc(m.label)}"><h3><span class="swatch" style="background:${m.colour}"></span>${esc(m.label)} <small>(${esc(m.modality)})</small></h3>${figures.join('') || '<p class="note">no samples</p>'}</div>`;
+    return `<div class="model-samples" data-model-section="${esc(m.label)}"><h3><span class="swatch" style="background:${m.colour}"></span>${esc(m.label)} <small>(${esc(m.modality)})</small></h3><div class="samples">${figures.join('') || '<p class="note">no samples</p>'}</div></div>`;
   });
   if (notes.length)
     bySample.push(
@@ -133,7 +135,7 @@ ${clouds.length ? `<script type="importmap">${threeImportMap()}</script>` : ''}
 <nav id="toggles"><b>models:</b> ${toggles} <button type="button" id="toggle-all">all / none</button></nav>
 <section id="strength"><h2>Interaction strength J(m)</h2>
 <p class="meta">x: order ratio m/(n−2), so models of any n and modality share one axis; y: each curve divided by its mean over orders. Solid: measured (bars ±1 standard error where estimated); dashed: theory F̂(m) at the true n (n ≤ 40), dotted: F̂ at the fitted n′.</p>
-${chartBlock(content.strength)}${chartBlock(content.byModality)}</section>
+<div class="chart-row">${chartBlock(content.strength)}${chartBlock(content.byModality)}</div></section>
 <section id="settings"><h2>Settings, model calls and wall times</h2><div style="overflow-x:auto"><table class="settings"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div></section>
 ${content.andOr ? `<section id="and-or"><h2>AND-OR interactions</h2>${chartBlock(content.andOr)}</section>` : ''}
 <section id="samples"><h2>Per-sample views</h2>${bySample.join('\n')}</section>

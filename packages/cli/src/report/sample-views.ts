@@ -87,7 +87,7 @@ function matrixView(sample: SampleResult): SampleView | string {
   for (const { i, j, value } of pairs)
     rows.push({ a: names[i], b: names[j], value }, { a: names[j], b: names[i], value });
   const maxAbs = Math.max(1e-300, ...pairs.map((p) => Math.abs(p.value)));
-  const cell = Math.max(14, Math.min(26, Math.round(320 / names.length)));
+  const cell = Math.max(12, Math.min(20, Math.round(260 / names.length)));
   return {
     kind: 'chart',
     caption: `pairwise interactions (${measure})`,

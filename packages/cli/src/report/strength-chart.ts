@@ -120,7 +120,8 @@ export function strengthSpec(
       type: 'nominal',
       title: 'model',
       scale: { domain: labels, range: labels.map((_, k) => modelColour(k)) },
-      legend: { orient: 'bottom', direction: 'vertical', labelLimit: 360 },
+      // Panels per modality sit beside the main chart, whose legend (and the toggles) name the models.
+      legend: options.byModality ? null : { orient: 'bottom', direction: 'vertical', labelLimit: 360 },
     },
     order: { field: 'ratio', type: 'quantitative' },
   };
@@ -157,7 +158,7 @@ export function strengthSpec(
                 type: 'nominal',
                 title: 'theory',
                 scale: { domain: curves, range: curves.map((c) => (c === THEORY_AT_N ? [7, 4] : [2, 3])) },
-                legend: { orient: 'bottom', direction: 'vertical' },
+                legend: options.byModality ? null : { orient: 'bottom', direction: 'vertical' },
               },
               detail: { field: 'curve' },
               tooltip,
@@ -166,8 +167,8 @@ export function strengthSpec(
         ]
       : []),
   ];
-  const width = options.width ?? (options.byModality ? 320 : 560);
-  const height = options.height ?? (options.byModality ? 220 : 320);
+  const width = options.width ?? (options.byModality ? 230 : 540);
+  const height = options.height ?? (options.byModality ? 150 : 320);
   const base = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: options.title,
@@ -181,7 +182,7 @@ export function strengthSpec(
   return {
     ...base,
     facet: { field: 'modality', type: 'nominal', title: 'modality' },
-    columns: 3,
+    columns: 2,
     spec: { width, height, encoding, layer },
     resolve: { scale: { y: 'shared' } },
   };
