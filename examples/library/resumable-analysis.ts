@@ -3,13 +3,24 @@
 // and run it with a run folder (rerun with resume: true after an interruption — finished samples
 // cost no model call). Run: npm run build && node --import tsx examples/library/resumable-analysis.ts
 import '@orderlens/runtime-onnx'; // registers the ONNX runner factory
-import { estimators, openModel, pairStrategy, parseAdapterOptions, planAnalysis, runAnalysis } from '@orderlens/core';
+import {
+  estimators,
+  openModel,
+  pairStrategy,
+  parseAdapterOptions,
+  planAnalysis,
+  runAnalysis,
+} from '@orderlens/core';
 import { visionAdapter } from '@orderlens/vision';
 
 const model = await openModel({ spec: 'fixtures/cifar-cnn/model.onnx', device: 'auto' });
 const options = parseAdapterOptions(visionAdapter.options, { dataset: 'cifar10', grid: '4' });
 const session = await visionAdapter.open({ options, model });
-const plan = planAnalysis(visionAdapter, { protocol: 'lite', samples: '2', pairs: '6', contexts: '5' }, options);
+const plan = planAnalysis(
+  visionAdapter,
+  { protocol: 'lite', samples: '2', pairs: '6', contexts: '5' },
+  options,
+);
 const result = await runAnalysis({
   modality: 'vision',
   session,
