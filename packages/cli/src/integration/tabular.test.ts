@@ -256,7 +256,7 @@ describe('orderlens analyze/attack/quickstart on census', () => {
       expect(r.code).toBe(2);
       return r.stderr;
     };
-    expect(await run('empty.csv', '')).toMatch(/error: csv: .*empty\.csv is empty/);
+    expect(await run('empty.csv', '')).toMatch(/error: --csv: .*empty\.csv is empty/);
     const noSex = [
       header.replace(',Sex', ''),
       ...rawRows.map((l) =>
