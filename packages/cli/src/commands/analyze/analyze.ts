@@ -17,7 +17,7 @@ import {
   type InteractionResult,
   type ModalityAdapter,
 } from '@orderlens/core';
-import { ioOf } from '../../util/io.js';
+import { globalFlags, ioOf } from '../../util/io.js';
 import { parseInteger, parseSeed } from '../../util/options.js';
 import { packageVersions } from '../../util/plugins.js';
 import { svgToPng, writeFileAtomic } from '../../util/plots.js';
@@ -140,7 +140,8 @@ export async function analyzeModel(args: {
     spec: args.spec,
     device: args.device,
     threads: args.threads,
-    log: (m) => progress.log(m),
+    // Which devices were tried and skipped is noise on every run; the one used is in the result.
+    log: (m) => (globalFlags(command).debug ? progress.log(m) : undefined),
   });
   try {
     const session = await plan.adapter.open({
