@@ -47,11 +47,10 @@ export const onnxRunnerFactory: RunnerFactory = {
     const { file: given, dir } = modelFile(request.spec, field);
     const file = statSync(given).isDirectory() ? onnxFileIn(given) : given;
     if (!file) throw new OrderlensInputError(field, `${given} holds no onnx/model.onnx or model.onnx`);
-    const providers = devicesToTry(
-      request.device,
-      'onnx',
-      this.devices,
-      availableOnnxProviders(),
+    // `auto` skips WebGPU: in onnxruntime-node it needs a Vulkan driver, and on machines without
+    // one it prints a native warning before failing over; `--device webgpu` still asks for it.
+    const providers = devicesToTry(request.device, 'onnx', this.devices, availableOnnxProviders()).filter(
+      (p) => request.device !== 'auto' || p !== 'webgpu',
     ) as OnnxProvider[];
     const runner = await OnnxRunner.create(file, {
       providers,
