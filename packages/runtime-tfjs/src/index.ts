@@ -8,6 +8,7 @@ export * from './io/model-files.js';
 export * from './runner/input-tensors.js';
 export * from './runner/tfjs-runner.js';
 export * from './models/build-mlp.js';
+export * from './models/build-patch-cnn.js';
 export * from './train/dataset.js';
 export * from './train/order-loss-batch.js';
 export * from './train/train-classifier.js';

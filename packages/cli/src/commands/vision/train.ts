@@ -1,5 +1,4 @@
 import { join, resolve } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import type { Command } from 'commander';
 import {
   OrderlensInputError,
@@ -8,7 +7,13 @@ import {
   probeWritableDir,
   writeJsonAtomic,
 } from '@orderlens/core';
-import { initTfjs, saveLayersModel, trainClassifier, type EpochStats } from '@orderlens/runtime-tfjs';
+import {
+  buildPatchCnn,
+  initTfjs,
+  saveLayersModel,
+  trainClassifier,
+  type EpochStats,
+} from '@orderlens/runtime-tfjs';
 import {
   PatchGrid,
   datasetChannelStats,
@@ -44,36 +49,6 @@ interface TrainFlags extends VisionDataFlags {
   seed: string;
   tfjsBackend?: string;
   resume: boolean;
-}
-
-/**
- * A small convolutional network whose convolution is a patch embedding: a `p × p` convolution with
- * stride `p` (written as reshape → permute → dense, so that its gradient needs only matmuls and
- * runs on the wasm backend, which has no Conv2D gradient), ReLU, a second per-token dense layer,
- * then dense layers over all tokens. With `p` = the grid's cell size each token is one player.
- * Seeded initialisers: two runs with the same seed start from the same weights, so a comparison
- * of order-loss presets differs only in the loss.
- */
-export function buildPatchCnn(
-  shape: ImageShape,
-  patch: number,
-  classes: number,
-  seed: number,
-): tf.Sequential {
-  const { height: H, width: W, channels: C } = shape;
-  const gh = H / patch;
-  const gw = W / patch;
-  const init = (k: number) => tf.initializers.glorotUniform({ seed: seed * 101 + k });
-  const m = tf.sequential();
-  m.add(tf.layers.reshape({ inputShape: [H, W, C], targetShape: [gh, patch, gw, patch * C] }));
-  m.add(tf.layers.permute({ dims: [1, 3, 2, 4] }));
-  m.add(tf.layers.reshape({ targetShape: [gh * gw, patch * patch * C] }));
-  m.add(tf.layers.dense({ units: 32, activation: 'relu', kernelInitializer: init(1) }));
-  m.add(tf.layers.dense({ units: 16, activation: 'relu', kernelInitializer: init(2) }));
-  m.add(tf.layers.flatten());
-  m.add(tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: init(3) }));
-  m.add(tf.layers.dense({ units: classes, kernelInitializer: init(4) }));
-  return m;
 }
 
 /** `orderlens train vision`: a small CNN trained with grid-mask order losses (tfjs). */
