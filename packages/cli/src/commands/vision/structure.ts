@@ -56,6 +56,10 @@ export function registerStructure(program: Command): void {
     .option('--scale <s>', 'pixel multiplier before normalisation (default 1/255)')
     .option('--layout <NCHW|NHWC>', 'model input layout')
     .option('--channel-order <RGB|BGR>', 'colour channel order')
+    .option(
+      '--no-normalization',
+      'the model has no meta.json and takes pixels·scale as they are (say so explicitly)',
+    )
     .option('--grid <side|RxC>', 'patch grid', '8')
     .option('--masked <list>', 'numbers k of masked patches (default: --steps evenly spaced from 0 to n)')
     .option('--steps <k>', 'evenly spaced k values when --masked is not given', '11')
