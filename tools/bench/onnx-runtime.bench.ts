@@ -77,8 +77,9 @@ function cifarMasker(): Masker {
     inputName: CIFAR_INPUT,
   });
 }
-const CIFAR_INPUT = (JSON.parse(readFileSync(new URL('cifar-cnn/meta.json', root), 'utf8')) as { input: { name: string } })
-  .input.name;
+const CIFAR_INPUT = (
+  JSON.parse(readFileSync(new URL('cifar-cnn/meta.json', root), 'utf8')) as { input: { name: string } }
+).input.name;
 
 const fixtures: Fixture[] = [
   {

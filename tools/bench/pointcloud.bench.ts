@@ -13,7 +13,13 @@
  */
 import { existsSync } from 'node:fs';
 import { CoalitionBatch, ModelGame, Rng } from '@orderlens/core';
-import { buildRegionPlayers, loadModelNet10, normalizeCloud, RegionMasker, seededKmeans } from '@orderlens/pointcloud';
+import {
+  buildRegionPlayers,
+  loadModelNet10,
+  normalizeCloud,
+  RegionMasker,
+  seededKmeans,
+} from '@orderlens/pointcloud';
 import { OnnxRunner } from '@orderlens/runtime-onnx';
 import * as ort from 'onnxruntime-node';
 
@@ -54,9 +60,18 @@ for (const [label, positions, runs] of [
 }
 
 // 2. The masker alone.
-const players = buildRegionPlayers(clouds[40], { regions: 30, players: 10, rule: 'random', seed: 0, key: 'bench' });
+const players = buildRegionPlayers(clouds[40], {
+  regions: 30,
+  players: 10,
+  rule: 'random',
+  seed: 0,
+  key: 'bench',
+});
 const masker = new RegionMasker(clouds[40].positions, players.descriptor);
-const all = CoalitionBatch.fromMasks(10, Array.from({ length: 1024 }, (_, m) => m));
+const all = CoalitionBatch.fromMasks(
+  10,
+  Array.from({ length: 1024 }, (_, m) => m),
+);
 {
   let masked = 0;
   const t0 = performance.now();
@@ -64,7 +79,9 @@ const all = CoalitionBatch.fromMasks(10, Array.from({ length: 1024 }, (_, m) => 
     for (let s = 0; s < 1024; s += 256) masker.mask(all, s, s + 256);
     masked += 1024;
   }
-  console.log(`RegionMasker: ${Math.round(masked / ((performance.now() - t0) / 1000)).toLocaleString('en-US')} masked clouds/s (1,024 points, batch 256)`);
+  console.log(
+    `RegionMasker: ${Math.round(masked / ((performance.now() - t0) / 1000)).toLocaleString('en-US')} masked clouds/s (1,024 points, batch 256)`,
+  );
 }
 
 // 3. The model path, when the trained fixtures are there.
@@ -75,8 +92,13 @@ for (const name of ['modelnet10-pointnet', 'modelnet10-dgcnn']) {
     continue;
   }
   const B = 64;
-  const session = await ort.InferenceSession.create(file, { executionProviders: ['cpu'], intraOpNumThreads: 1 });
-  const feeds = { points: new ort.Tensor('float32', masker.mask(all, 0, B).points.data as Float32Array, [B, 1024, 3]) };
+  const session = await ort.InferenceSession.create(file, {
+    executionProviders: ['cpu'],
+    intraOpNumThreads: 1,
+  });
+  const feeds = {
+    points: new ort.Tensor('float32', masker.mask(all, 0, B).points.data as Float32Array, [B, 1024, 3]),
+  };
   await session.run(feeds);
   let items = 0;
   let c0 = cpuSeconds();

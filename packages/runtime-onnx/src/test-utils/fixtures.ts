@@ -37,13 +37,19 @@ export function censusMeta(): CensusMeta {
 }
 
 export function fmnistMeta(): FmnistMeta {
-  return JSON.parse(readFileSync(visionPackagePath('models', 'fmnist-cnn', 'meta.json'), 'utf8')) as FmnistMeta;
+  return JSON.parse(
+    readFileSync(visionPackagePath('models', 'fmnist-cnn', 'meta.json'), 'utf8'),
+  ) as FmnistMeta;
 }
 
 /** The committed Fashion-MNIST test subset: raw uint8 images (N·784) and labels. */
 export function fmnistSubset(): { images: Uint8Array; labels: Uint8Array; count: number } {
-  const img = gunzipSync(readFileSync(visionPackagePath('data', 'fashion-mnist', 't10k-images-idx3-ubyte.gz')));
-  const lab = gunzipSync(readFileSync(visionPackagePath('data', 'fashion-mnist', 't10k-labels-idx1-ubyte.gz')));
+  const img = gunzipSync(
+    readFileSync(visionPackagePath('data', 'fashion-mnist', 't10k-images-idx3-ubyte.gz')),
+  );
+  const lab = gunzipSync(
+    readFileSync(visionPackagePath('data', 'fashion-mnist', 't10k-labels-idx1-ubyte.gz')),
+  );
   const count = img.readUInt32BE(4);
   return { images: img.subarray(16), labels: lab.subarray(8), count };
 }

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CoalitionBatch,
-  PAPER_RATIOS,
-  UnanimityGame,
-  ordersFromRatios,
-  type Game,
-} from '@orderlens/core';
+import { CoalitionBatch, PAPER_RATIOS, UnanimityGame, ordersFromRatios, type Game } from '@orderlens/core';
 import { localGridGame } from '@orderlens/core/testing';
 import { FAST_PROTOCOL, REFERENCE_PROTOCOL, resolveProtocol } from './protocol.js';
 import { runVisionProtocol } from './run-protocol.js';

@@ -201,11 +201,13 @@ export async function analyzeModel(args: {
       const pictures = session.writePictures ? await session.writePictures(withWarnings, args.dir) : {};
       // Adapters depend on core only and write SVG; the CLI adds the PNG beside each.
       for (const [k, paths] of Object.entries(pictures)) {
-        const pngs = paths.filter((p) => p.endsWith('.svg')).map((p) => {
-          const png = p.replace(/\.svg$/, '.png');
-          writeFileAtomic(png, svgToPng(readFileSync(p, 'utf8')));
-          return png;
-        });
+        const pngs = paths
+          .filter((p) => p.endsWith('.svg'))
+          .map((p) => {
+            const png = p.replace(/\.svg$/, '.png');
+            writeFileAtomic(png, svgToPng(readFileSync(p, 'utf8')));
+            return png;
+          });
         if (pngs.length) pictures[k] = [...paths, ...pngs];
       }
       const plot = await writeStrengthPlot(
