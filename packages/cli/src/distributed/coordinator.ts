@@ -99,6 +99,16 @@ export async function runStudyDistributed(
   const key = runKey(study.hash, paths.dir);
   const connection = redisConnection(options.redis);
   const queue = new Queue(options.queue ?? DEFAULT_QUEUE, { connection });
+  // While Redis is away every command waits and the connection reports each failed reconnect:
+  // say so once in a while, and carry on when it is back.
+  let lastError = -Infinity;
+  const onError = (e: Error) => {
+    if (performance.now() - lastError < 10_000) return;
+    lastError = performance.now();
+    emit({ type: 'warning', message: `redis: ${e.message} (waiting for it)` });
+  };
+  queue.on('error', onError);
+  connection.on('error', onError);
   const jobOptions: JobsOptions = {
     attempts: options.attempts ?? 3,
     backoff: { type: 'exponential', delay: options.backoffMs ?? 1000 },

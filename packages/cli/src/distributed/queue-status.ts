@@ -33,6 +33,9 @@ export async function readQueueStatus(
   // A status must not hang on an unreachable Redis: fail after a few tries instead.
   connection.options.maxRetriesPerRequest = 3;
   const queue = new Queue(queueName, { connection });
+  // Failures surface as the rejected calls below; the events would only repeat them.
+  queue.on('error', () => undefined);
+  connection.on('error', () => undefined);
   try {
     const c = await queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed');
     const clients = await queue.getWorkers();
