@@ -38,7 +38,11 @@ const workers: WorkerProcess[] = [];
 /** Starts `k` workers on `queue` and waits until all are connected. */
 async function startWorkers(k: number, queue = 'orderlens'): Promise<WorkerProcess[]> {
   const ws = Array.from({ length: k }, () =>
-    startWorkerProcess(redis.url, [repo, tmp], ['--device', 'cpu', '--quiet', '--queue', queue, '--warm-models', '8']),
+    startWorkerProcess(
+      redis.url,
+      [repo, tmp],
+      ['--device', 'cpu', '--quiet', '--queue', queue, '--warm-models', '8'],
+    ),
   );
   workers.push(...ws);
   const connection = redisConnection(redis.url);
