@@ -29,3 +29,4 @@ export * from './analysis/index.js';
 export * from './result/game-document.js';
 export * from './dynamics/index.js';
 export * from './study/index.js';
+export * from './masking/player-subset-masker.js';

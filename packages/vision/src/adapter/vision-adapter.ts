@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import {
   OrderlensInputError,
   PAPER_RATIOS,
+  PlayerSubsetMasker,
   adapters,
   float32Tensor,
   writeFileAtomic,
@@ -104,6 +105,14 @@ export const VISION_OPTIONS: readonly OptionDescriptor[] = [
     type: 'integer',
     min: 1,
     description: 'grid aligned to a ViT patch size p (image/p × image/p players)',
+  },
+  {
+    key: 'central',
+    flag: '--central <k>',
+    type: 'integer',
+    min: 1,
+    description:
+      'only the k grid cells nearest the image centre are players, the others always present (AND-OR papers: 10 of an 8×8 grid)',
   },
   {
     key: 'featureMap',
@@ -248,6 +257,7 @@ export const visionAdapter: ModalityAdapter = {
       layout?: string;
       channelOrder?: string;
       grid?: string;
+      central?: number;
       vitPatch?: number;
       featureMap?: string;
       baseline: string;
@@ -295,6 +305,14 @@ export const visionAdapter: ModalityAdapter = {
     );
     const datasetMean = mean.values;
     const imageGrid = new PatchGrid(rows, cols, shape.height, shape.width);
+    if (o.central !== undefined && o.central > rows * cols)
+      throw new OrderlensInputError(
+        '--central',
+        `the ${rows}×${cols} grid has only ${rows * cols} cells, asked for ${o.central}`,
+      );
+    if (o.central !== undefined && featureTensor !== undefined)
+      throw new OrderlensInputError('--central', 'applies to image patches, not to --feature-map cells');
+    const cells = o.central !== undefined ? centralCells(rows, cols, o.central) : undefined;
     const owner = imageGrid.playerOfElement(shape);
     const cut: GraphCut | undefined = featureTensor
       ? await cutModelAt(model.runner, featureTensor)
@@ -335,17 +353,21 @@ export const visionAdapter: ModalityAdapter = {
           };
         }
         const baseline = buildBaseline(baselineSpec, x, shape, datasetMean);
-        return {
-          descriptor: { kind: 'grid', n: rows * cols, rows, cols, height: shape.height, width: shape.width },
-          masker: new PatchMasker({
-            x,
-            baseline,
-            shape,
-            grid: imageGrid,
-            inputName: spec.inputName,
-            playerOfElement: owner,
-          }),
-        };
+        const masker = new PatchMasker({
+          x,
+          baseline,
+          shape,
+          grid: imageGrid,
+          inputName: spec.inputName,
+          playerOfElement: owner,
+        });
+        const grid = { kind: 'grid' as const, rows, cols, height: shape.height, width: shape.width };
+        if (cells)
+          return {
+            descriptor: { ...grid, n: cells.length, cells },
+            masker: new PlayerSubsetMasker(masker, cells),
+          };
+        return { descriptor: { ...grid, n: rows * cols }, masker };
       },
       details: {
         model: {
@@ -356,7 +378,12 @@ export const visionAdapter: ModalityAdapter = {
         preprocess: spec.preprocess,
         classes: spec.classes ?? null,
         grid: { rows, cols },
-        players: featureTensor !== undefined ? `feature map ${featureTensor}` : 'image patches',
+        players:
+          featureTensor !== undefined
+            ? `feature map ${featureTensor}`
+            : cells
+              ? `central cells ${cells.join(',')} (the others always present)`
+              : 'image patches',
         baseline:
           featureTensor !== undefined
             ? 'zero (feature map)'
@@ -376,6 +403,21 @@ export const visionAdapter: ModalityAdapter = {
   },
 };
 
+/**
+ * The `k` cells of a `rows × cols` grid whose centres are nearest the grid's centre (ties by cell
+ * index), in cell order: the papers' central players.
+ */
+export function centralCells(rows: number, cols: number, k: number): number[] {
+  const cy = rows / 2;
+  const cx = cols / 2;
+  return Array.from({ length: rows * cols }, (_, c) => c)
+    .map((c) => ({ c, d: (Math.floor(c / cols) + 0.5 - cy) ** 2 + ((c % cols) + 0.5 - cx) ** 2 }))
+    .sort((a, b) => a.d - b.d || a.c - b.c)
+    .slice(0, k)
+    .map((e) => e.c)
+    .sort((a, b) => a - b);
+}
+
 /** `heatmap-<s>.png`: the image, low-order (r ≤ 0.1) and high-order (r ≥ 0.7) strength per patch. */
 async function writeHeatmaps(
   result: InteractionResult,
@@ -389,8 +431,15 @@ async function writeHeatmaps(
     const mo = sample.multiOrder;
     if ((p.kind !== 'grid' && p.kind !== 'feature-map') || !mo) continue;
     const grid = new PatchGrid(p.rows, p.cols, dataset.height, dataset.width);
-    const low = patchStrength(mo, p.n, orderBand(mo, p.n, 'low'));
-    const high = patchStrength(mo, p.n, orderBand(mo, p.n, 'high'));
+    // Central players: their strengths go to their cells, the always-present cells stay empty.
+    const onGrid = (v: Float64Array) => {
+      if (p.kind !== 'grid' || !p.cells) return v;
+      const all = new Float64Array(p.rows * p.cols).fill(NaN);
+      p.cells.forEach((c, t) => (all[c] = v[t]));
+      return all;
+    };
+    const low = onGrid(patchStrength(mo, p.n, orderBand(mo, p.n, 'low')));
+    const high = onGrid(patchStrength(mo, p.n, orderBand(mo, p.n, 'high')));
     const png = await heatmapPanels(datasetImage(dataset, sample.index), grid, [low, high]);
     const path = join(outDir, `heatmap-${s}.png`);
     writeFileAtomic(path, png);
