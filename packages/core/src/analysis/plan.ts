@@ -24,6 +24,9 @@ export interface AnalysisSettings {
   /** Radius of grid pairs / distance of sequence pairs / k of spatial pairs. */
   readonly radius?: string | number;
   readonly maxPlayers?: string | number;
+  /** AND-OR estimator: `orderlens` or `authors` conventions, and SGD iterations. */
+  readonly preset?: string;
+  readonly niter?: string | number;
   readonly samples?: string | number;
   readonly perClass?: string | number;
   /** Take samples whether or not the model classifies them correctly. */
@@ -55,6 +58,8 @@ export const ANALYSIS_FLAGS: Readonly<Record<AnalysisSettingKey, string>> = {
   pairs: '--pairs',
   radius: '--radius',
   maxPlayers: '--max-players',
+  preset: '--preset',
+  niter: '--niter',
   samples: '--samples',
   perClass: '--per-class',
   allSamples: '--all-samples',
@@ -102,6 +107,8 @@ export function planAnalysis(
   put('contexts', int('contexts'));
   put('repeats', int('repeats'));
   put('maxPlayers', int('maxPlayers', 2));
+  put('preset', settings.preset);
+  put('niter', int('niter', 0));
   put('ratios', settings.ratios === undefined ? undefined : readRatios(settings.ratios, fieldOf('ratios')));
   const estimatorOptions = parseWithSchema(estimator.options, raw, fieldOf('estimatorOptions')) as Record<
     string,

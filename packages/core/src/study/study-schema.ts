@@ -24,6 +24,9 @@ export const studySettingsShape = {
   pairs: count.optional(),
   radius: count.optional(),
   maxPlayers: count.optional(),
+  /** AND-OR estimator: `orderlens` or `authors`, and optimiser iterations. */
+  preset: z.enum(['orderlens', 'authors']).optional(),
+  niter: z.number().int().min(0).optional(),
   samples: count.optional(),
   perClass: count.optional(),
   allSamples: z.boolean().optional(),

@@ -46,6 +46,11 @@ export function addAnalysisOptions(cmd: Command, adapter: ModalityAdapter): Comm
       'neighbourhood radius of grid pairs / distance of sequence pairs / k of spatial pairs',
     )
     .option('--max-players <k>', 'exact and AND-OR estimators: refuse samples with more players')
+    .option(
+      '--preset <name>',
+      "AND-OR estimator: orderlens (default) or authors (the interaction-concept code's conventions)",
+    )
+    .option('--niter <k>', 'AND-OR estimator: optimiser iterations (default 20000)')
     .option('--samples <k>', 'at most this many samples in total')
     .option('--per-class <k>', 'at most this many samples per class')
     .option('--all-samples', 'take samples whether or not the model classifies them correctly')

@@ -38,6 +38,8 @@ export interface AnalysisFlags {
   pairs?: string;
   radius?: string;
   maxPlayers?: string;
+  preset?: string;
+  niter?: string;
   samples?: string;
   perClass?: string;
   allSamples?: boolean;
