@@ -11,7 +11,7 @@
  *
  * Run: `npm run build && node --import tsx tools/bench/pointcloud.bench.ts`.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { CoalitionBatch, ModelGame, Rng } from '@orderlens/core';
 import {
   buildRegionPlayers,
@@ -96,8 +96,18 @@ for (const name of ['modelnet10-pointnet', 'modelnet10-dgcnn']) {
     executionProviders: ['cpu'],
     intraOpNumThreads: 1,
   });
+  // The model's point count (DGCNN takes 512): its cloud is the first N points, as it was fed.
+  const N = Number(
+    JSON.parse(readFileSync(file.replace(/model\.onnx$/, 'meta.json'), 'utf8')).input?.shape?.[1] ?? 1024,
+  );
+  const cloud =
+    N === 1024 ? clouds[40] : { ...clouds[40], positions: clouds[40].positions.slice(0, 3 * N), count: N };
+  const modelMasker = new RegionMasker(
+    cloud.positions,
+    buildRegionPlayers(cloud, { regions: 30, players: 10, rule: 'random', seed: 0, key: 'bench' }).descriptor,
+  );
   const feeds = {
-    points: new ort.Tensor('float32', masker.mask(all, 0, B).points.data as Float32Array, [B, 1024, 3]),
+    points: new ort.Tensor('float32', modelMasker.mask(all, 0, B).points.data as Float32Array, [B, N, 3]),
   };
   await session.run(feeds);
   let items = 0;
@@ -113,7 +123,7 @@ for (const name of ['modelnet10-pointnet', 'modelnet10-dgcnn']) {
   c0 = cpuSeconds();
   const w1 = performance.now();
   while (performance.now() - w1 < 1500) {
-    const game = new ModelGame(masker, runner, { reward: { label: test.labels[40] }, batchSize: B });
+    const game = new ModelGame(modelMasker, runner, { reward: { label: test.labels[40] }, batchSize: B });
     await game.evaluate(all);
     calls += game.modelCalls;
   }
