@@ -86,21 +86,33 @@ class ValueMemo {
   ): void {
     const d = this.dense;
     if (d) {
-      for (let k = 0; k < batch.count; k++) {
-        const mask = batch.data[k * batch.words];
-        if (useCache && d.known[mask] === 1) {
-          out[k] = d.values[mask];
+      // Dense range (n ≤ 20): one word per coalition, and `unique` was allocated with room for
+      // every coalition of the batch, so masks are written straight into its words. Locals, not
+      // fields, in the loop: this runs for every coalition a small model sees.
+      const data = batch.data;
+      const w = batch.words;
+      const known = d.known;
+      const values = d.values;
+      const pending = d.pending;
+      const udata = unique.data;
+      let u = unique.count;
+      for (let k = 0, count = batch.count; k < count; k++) {
+        const mask = data[k * w];
+        if (useCache && known[mask] === 1) {
+          out[k] = values[mask];
           slotOf[k] = -1;
           continue;
         }
-        let slot = d.pending[mask];
+        let slot = pending[mask];
         if (slot < 0) {
-          slot = unique.pushMask(mask);
-          d.pending[mask] = slot;
+          slot = u;
+          udata[u++] = mask;
+          pending[mask] = slot;
         }
         slotOf[k] = slot;
       }
-      for (let s = 0; s < unique.count; s++) d.pending[unique.data[s]] = -1;
+      unique.count = u;
+      for (let s = 0; s < u; s++) pending[udata[s]] = -1;
       return;
     }
     const keyToSlot = new Map<number | string, number>();
@@ -125,12 +137,17 @@ class ValueMemo {
   store(unique: CoalitionBatch, values: Float64Array): void {
     const d = this.dense;
     if (d) {
-      for (let s = 0; s < unique.count; s++) {
-        const mask = unique.data[s];
-        if (d.known[mask] === 0) this.count++;
-        d.values[mask] = values[s];
-        d.known[mask] = 1;
+      const udata = unique.data;
+      const known = d.known;
+      const stored = d.values;
+      let added = 0;
+      for (let s = 0, count = unique.count; s < count; s++) {
+        const mask = udata[s];
+        added += 1 - known[mask];
+        stored[mask] = values[s];
+        known[mask] = 1;
       }
+      this.count += added;
       return;
     }
     for (let s = 0; s < unique.count && this.map.size < this.limit; s++)
