@@ -1,25 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir as coreTempDir } from '@orderlens/core/testing';
 
-/** A fresh temporary directory; remove it with the returned `cleanup`. */
-export function tempDir(prefix = 'orderlens-cli-'): {
-  dir: string;
-  file: (name: string, content?: string) => string;
-  cleanup: () => void;
-} {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  return {
-    dir,
-    file: (name, content) => {
-      const p = join(dir, name);
-      if (content !== undefined) writeFileSync(p, content);
-      return p;
-    },
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
+/** A fresh temporary directory (core's helper, with the CLI's prefix). */
+export const tempDir = (prefix = 'orderlens-cli-') => coreTempDir(prefix);
 
 /** Absolute path of a file under the repository's `examples/`. */
 export function examplePath(rel: string): string {

@@ -11,7 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OrderlensInputError } from '../errors/errors.js';
+import { expectInputError } from '../testing/expect-input-error.js';
 import { probeWritableDir, probeWritableFile } from './probe-writable.js';
 import { resolveInside } from './resolve-inside.js';
 
@@ -30,17 +30,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
-const refusal = (f: () => unknown, field: string, re: RegExp) => {
-  let err: unknown;
-  try {
-    f();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(OrderlensInputError);
-  expect((err as OrderlensInputError).field).toBe(field);
-  expect((err as Error).message).toMatch(re);
-};
+const refusal = expectInputError;
 
 describe('resolveInside', () => {
   it('accepts files inside the folder, existing or not, and symlinks that stay inside', () => {

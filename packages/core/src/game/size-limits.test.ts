@@ -1,27 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { expectInputError } from '../testing/expect-input-error.js';
 import {
   CoalitionBatch,
   MAX_BATCH_WORDS,
   MAX_PLAYERS,
   requirePlayerCount,
 } from '../coalition/coalition-batch.js';
-import { OrderlensInputError } from '../errors/errors.js';
 import type { Masker, ModelRunner } from '../model/contracts.js';
 import { ModelGame } from './model-game.js';
 import { TableGame } from './table-game.js';
 import { UnanimityGame } from './unanimity-game.js';
 
-const refused = (f: () => unknown, field: string, re: RegExp) => {
-  let err: unknown;
-  try {
-    f();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(OrderlensInputError);
-  expect((err as OrderlensInputError).field).toBe(field);
-  expect((err as Error).message).toMatch(re);
-};
+const refused = expectInputError;
 
 // Issue 12 item 6: an absurd n (1e9) used to abort V8 with a native stack (exit 133); every
 // constructor sized by n now refuses it with an input error before allocating.

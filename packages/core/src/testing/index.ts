@@ -1,3 +1,4 @@
 export * from './games.js';
 export * from './tmp.js';
 export * from './conformance.js';
+export * from './expect-input-error.js';
