@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openHeadlessPage } from '@orderlens/core/testing';
 import { runCli } from '../program.js';
 import { tempDir } from '../test-utils/tmp.js';
 // Test-only: the pointcloud package's in-memory PointNet, for when the trained fixture is absent.
@@ -99,31 +100,9 @@ describe('orderlens report over real results of every modality', () => {
   it.skipIf(!existsSync(CHROMIUM))(
     'opens in headless Chromium: no console errors or requests, every chart and canvas drawn, hover and model toggles work',
     async () => {
-      const { chromium } = await import('playwright-core');
       mkdirSync(ARTIFACTS, { recursive: true });
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      });
+      const { page, errors, requests, close } = await openHeadlessPage({ width: 1280, height: 900 });
       try {
-        const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-        const errors: string[] = [];
-        const requests: string[] = [];
-        page.on('console', (m) => {
-          if (m.type() === 'error') errors.push(m.text());
-        });
-        page.on('pageerror', (e) => errors.push(String(e)));
-        page.on('request', (q) => {
-          if (!q.url().startsWith('file:') && !q.url().startsWith('data:')) requests.push(q.url());
-        });
         await page.goto(`file://${join(study, 'report.html')}`);
         await page.waitForFunction(
           () => {
@@ -216,7 +195,7 @@ describe('orderlens report over real results of every modality', () => {
         expect(errors).toEqual([]);
         expect(requests).toEqual([]);
       } finally {
-        await browser.close();
+        await close();
       }
     },
     180_000,

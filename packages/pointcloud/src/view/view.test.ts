@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { openHeadlessPage } from '@orderlens/core/testing';
 import { normalizeCloud } from '../cloud/point-cloud.js';
 import { buildRegionPlayers } from '../players/region-players.js';
 import { readCloudFile } from '../readers/read-cloud.js';
@@ -71,33 +72,11 @@ describe('pictures of one cloud', () => {
   it.skipIf(!existsSync(CHROMIUM))(
     'HTML view opens in headless Chromium with no console errors and a non-empty canvas',
     async () => {
-      const { chromium } = await import('playwright-core');
       mkdirSync(ARTIFACTS, { recursive: true });
       const file = join(ARTIFACTS, 'chair-view.html');
       writeFileSync(file, cloudHtmlView(chairScene()));
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      });
+      const { page, errors, requests, close } = await openHeadlessPage({ width: 640, height: 480 });
       try {
-        const page = await browser.newPage({ viewport: { width: 640, height: 480 } });
-        const errors: string[] = [];
-        const requests: string[] = [];
-        page.on('console', (m) => {
-          if (m.type() === 'error') errors.push(m.text());
-        });
-        page.on('pageerror', (e) => errors.push(String(e)));
-        page.on('request', (r) => {
-          if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) requests.push(r.url());
-        });
         await page.goto(`file://${file}`);
         await page.waitForFunction(
           () => (window as unknown as { __orderlensReady?: boolean }).__orderlensReady === true,
@@ -123,7 +102,7 @@ describe('pictures of one cloud', () => {
         expect(requests).toEqual([]);
         expect(painted).toBeGreaterThan(1000);
       } finally {
-        await browser.close();
+        await close();
       }
     },
   );
