@@ -19,7 +19,8 @@ import { PatchGrid, PatchMasker } from '@orderlens/vision';
 import * as ort from 'onnxruntime-node';
 
 const THREADS = 1;
-const MIN_SECONDS = 0.5;
+/** Seconds per block of interleaved steps. */
+const BLOCK_SECONDS = 2;
 
 interface Fixture {
   name: string;
@@ -114,40 +115,91 @@ const fixtures: Fixture[] = [
   },
 ];
 
-/** Items per second of wall time and per second of this process's CPU time. */
-interface Rate {
-  wall: number;
-  cpu: number;
-}
-
 /** Wall and process CPU clocks in seconds. */
 function clocks(): { wall: number; cpu: number } {
   const u = process.cpuUsage();
   return { wall: performance.now() / 1000, cpu: (u.user + u.system) / 1e6 };
 }
 
+/** One way of processing a batch: `step` returns the items it processed; `untimed` runs first. */
+interface Variant {
+  step: () => Promise<number>;
+  untimed?: () => void;
+}
+
+/** Items and seconds (wall and CPU) a variant accumulated. */
+interface Tally {
+  items: number;
+  wall: number;
+  cpu: number;
+}
+
 /**
- * Measures `step` (which returns the items it processed) repeatedly for at least MIN_SECONDS
- * after `warmup` calls. CPU time is the fairer clock on a shared machine: with one intra-op thread
- * the model runs on the calling thread, so other processes' load does not count against it.
+ * Interleaves the variants step by step (raw, full, no-Evaluator, then full, no-Evaluator, raw, …)
+ * for `blocks` blocks of at least BLOCK_SECONDS each, and returns every variant's tally per block. Interleaving single
+ * steps, not whole timed rounds, is what makes the ratios stable on a shared virtual machine: a
+ * drift in the machine's speed (other jobs, frequency, steal time) hits every variant alike within
+ * milliseconds, whereas 0.5-second rounds of one variant at a time moved the ratio by ±0.08.
  */
-async function measure(step: () => Promise<number>, warmup = 2, untimed?: () => void): Promise<Rate> {
+async function interleave(variants: Variant[], blocks: number, warmup = 2): Promise<Tally[][]> {
+  const orderRng = Rng.create('onnx-bench-order');
   for (let k = 0; k < warmup; k++) {
-    untimed?.();
-    await step();
+    for (const v of variants) {
+      v.untimed?.();
+      await v.step();
+    }
   }
-  let items = 0;
-  let wall = 0;
-  let cpu = 0;
-  while (wall < MIN_SECONDS) {
-    untimed?.();
-    const t0 = clocks();
-    items += await step();
-    const t1 = clocks();
-    wall += t1.wall - t0.wall;
-    cpu += t1.cpu - t0.cpu;
+  const out: Tally[][] = [];
+  for (let b = 0; b < blocks; b++) {
+    const tallies = variants.map(() => ({ items: 0, wall: 0, cpu: 0 }));
+    const t0 = clocks().wall;
+    const order = variants.map((_, v) => v);
+    while (clocks().wall - t0 < BLOCK_SECONDS) {
+      // A random order every turn (seeded): the step right after another variant's runs
+      // measurably slower (caches and allocators left in another state), so a fixed order, or a
+      // rotation, favoured some variants by a few per cent.
+      shuffle(order, orderRng);
+      for (const v of order) {
+        variants[v].untimed?.();
+        const a = clocks();
+        const items = await variants[v].step();
+        const z = clocks();
+        tallies[v].items += items;
+        tallies[v].wall += z.wall - a.wall;
+        tallies[v].cpu += z.cpu - a.cpu;
+      }
+    }
+    out.push(tallies);
   }
-  return { wall: items / wall, cpu: items / Math.max(1e-9, cpu) };
+  return out;
+}
+
+/** Fisher–Yates shuffle in place. */
+function shuffle(a: number[], rng: Rng): void {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+}
+
+/** Items per CPU second of a tally (the fairer clock on a shared machine). */
+const cpuRate = (t: Tally) => t.items / Math.max(1e-9, t.cpu);
+/** Items per wall second of a tally. */
+const wallRate = (t: Tally) => t.items / Math.max(1e-9, t.wall);
+
+/** Sum of tallies. */
+function total(ts: Tally[]): Tally {
+  return ts.reduce((a, t) => ({ items: a.items + t.items, wall: a.wall + t.wall, cpu: a.cpu + t.cpu }), {
+    items: 0,
+    wall: 0,
+    cpu: 0,
+  });
+}
+
+/** Raw throughput of one batch size, measured alone for the batch-size sweep. */
+async function rawRate(step: () => Promise<number>): Promise<number> {
+  const [[t]] = await interleave([{ step }], 1);
+  return cpuRate(t);
 }
 
 /** `count` distinct random coalitions (all 2^n in random order when count = 2^n). */
@@ -172,7 +224,7 @@ function median(v: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-const ROUNDS = 5;
+const BLOCKS = 5;
 const fmt = (v: number) => Math.round(v).toLocaleString('en-US');
 const rows: string[][] = [];
 for (const f of fixtures) {
@@ -192,15 +244,15 @@ for (const f of fixtures) {
   const rawByB: string[] = [];
   for (const B of f.batchSizes) {
     const feeds = feedsFor(B);
-    const rate = await measure(async () => (await session.run(feeds), B));
-    rawByB.push(`${B}:${fmt(rate.cpu)}`);
-    if (rate.cpu > bestRaw) {
-      bestRaw = rate.cpu;
+    const rate = await rawRate(async () => (await session.run(feeds), B));
+    rawByB.push(`${B}:${fmt(rate)}`);
+    if (rate > bestRaw) {
+      bestRaw = rate;
       bestB = B;
     }
   }
 
-  // 2. Raw, full path and the path without the Evaluator in alternating rounds; medians.
+  // 2. Raw, full path and the path without the Evaluator, interleaved step by step.
   const runner = await OnnxRunner.create(f.model, {
     providers: ['cpu'],
     intraOpNumThreads: THREADS,
@@ -208,55 +260,60 @@ for (const f of fixtures) {
   });
   const rng = Rng.create('onnx-bench').fork(f.name);
   const feeds = feedsFor(bestB);
-  const raw: Rate[] = [];
-  const full: Rate[] = [];
-  const direct: Rate[] = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    raw.push(await measure(async () => (await session.run(feeds), bestB)));
-    // A fresh game (empty cache) per step, so every coalition is a model call. The coalitions are
-    // drawn once: drawing them per step would leave garbage that the timed steps collect.
-    const batch = freshCoalitions(f.players, f.coalitions, rng);
-    // A fresh game per step (an empty cache, so every coalition reaches the model); its masker is
-    // built outside the timed region, as the direct path's is (building it reads the image file).
-    let game: ModelGame | undefined;
-    full.push(
-      await measure(
-        async () => {
-          await game!.evaluate(batch);
-          return game!.modelCalls;
-        },
-        1,
-        () => {
-          game = new ModelGame(f.masker(), runner, { reward: { label: f.label }, batchSize: bestB });
-        },
-      ),
-    );
-    // The same work without the Evaluator: masker → OnnxRunner → reward, batch by batch, to
-    // separate the runner's overhead from the Evaluator's (de-duplication, cache).
-    const coalitions = freshCoalitions(f.players, f.coalitions, rng);
-    const masker = f.masker();
-    const values = new Float64Array(bestB);
-    direct.push(
-      await measure(async () => {
-        for (let start = 0; start < coalitions.count; start += bestB) {
-          const end = Math.min(coalitions.count, start + bestB);
-          computeReward('log-odds', await runner.run(masker.mask(coalitions, start, end)), f.label, values);
-        }
-        return coalitions.count;
-      }),
-    );
-  }
+  // The coalitions are drawn once, outside the timed steps (drawing them per step would leave
+  // garbage that the timed steps collect). A fresh game per step has an empty cache, so every
+  // coalition is a model call.
+  const batch = freshCoalitions(f.players, f.coalitions, rng);
+  // One masker for every game: a masker holds no state between calls, and building one per step
+  // would leave its garbage (the decompressed image file) to the timed steps' GC.
+  const gameMasker = f.masker();
+  let game: ModelGame | undefined;
+  const full: Variant = {
+    untimed: () => {
+      game = new ModelGame(gameMasker, runner, { reward: { label: f.label }, batchSize: bestB });
+    },
+    step: async () => {
+      await game!.evaluate(batch);
+      return game!.modelCalls;
+    },
+  };
+  // The same work without the Evaluator: masker → OnnxRunner → reward, batch by batch, to
+  // separate the runner's overhead from the Evaluator's (de-duplication, cache).
+  const coalitions = freshCoalitions(f.players, f.coalitions, rng);
+  const masker = f.masker();
+  const values = new Float64Array(bestB);
+  const direct: Variant = {
+    step: async () => {
+      for (let start = 0; start < coalitions.count; start += bestB) {
+        const end = Math.min(coalitions.count, start + bestB);
+        computeReward('log-odds', await runner.run(masker.mask(coalitions, start, end)), f.label, values);
+      }
+      return coalitions.count;
+    },
+  };
+  // Raw steps cover as many inputs as the others' (whole batches), so that every variant's steps
+  // last about as long and all of them sample the machine's drift alike.
+  const rawBatches = Math.ceil(f.coalitions / bestB);
+  const raw: Variant = {
+    step: async () => {
+      for (let b = 0; b < rawBatches; b++) await session.run(feeds);
+      return rawBatches * bestB;
+    },
+  };
+  const blocks = await interleave([raw, full, direct], BLOCKS);
   await runner.dispose();
   await session.release();
-  const med = (v: Rate[], k: keyof Rate) => median(v.map((x) => x[k]));
+  const [rawT, fullT, directT] = [0, 1, 2].map((v) => total(blocks.map((b) => b[v])));
+  const perBlock = blocks.map((b) => cpuRate(b[1]) / cpuRate(b[0]));
   rows.push([
     f.name,
     String(bestB),
-    fmt(med(raw, 'cpu')),
-    fmt(med(full, 'cpu')),
-    (med(full, 'cpu') / med(raw, 'cpu')).toFixed(2),
-    (med(direct, 'cpu') / med(raw, 'cpu')).toFixed(2),
-    (med(full, 'wall') / med(raw, 'wall')).toFixed(2),
+    fmt(cpuRate(rawT)),
+    fmt(cpuRate(fullT)),
+    (cpuRate(fullT) / cpuRate(rawT)).toFixed(2),
+    `${Math.min(...perBlock).toFixed(2)}–${Math.max(...perBlock).toFixed(2)}`,
+    (cpuRate(directT) / cpuRate(rawT)).toFixed(2),
+    (wallRate(fullT) / wallRate(rawT)).toFixed(2),
     rawByB.join(' '),
   ]);
 }
@@ -267,6 +324,7 @@ const header = [
   'raw inputs/cpu-s',
   'full calls/cpu-s',
   'full/raw',
+  'per block',
   'no-Evaluator/raw',
   'full/raw (wall)',
   'raw by batch (B:inputs/cpu-s)',
@@ -274,7 +332,7 @@ const header = [
 const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
 const line = (r: string[]) => r.map((v, c) => v.padEnd(widths[c])).join('  ');
 console.log(
-  `onnxruntime-node ${ort.env.versions.node ?? ''}, cpu, intraOpNumThreads=${THREADS}; target full/raw ≥ 0.9; medians of ${ROUNDS} alternating rounds`,
+  `onnxruntime-node ${ort.env.versions.node ?? ''}, cpu, intraOpNumThreads=${THREADS}; target full/raw ≥ 0.9; steps interleaved over ${BLOCKS} blocks of ${BLOCK_SECONDS} s`,
 );
 console.log(line(header));
 for (const r of rows) console.log(line(r));

@@ -29,4 +29,5 @@ export * from './analysis/index.js';
 export * from './result/game-document.js';
 export * from './dynamics/index.js';
 export * from './study/index.js';
+export * from './masking/buffer-pool.js';
 export * from './masking/player-subset-masker.js';

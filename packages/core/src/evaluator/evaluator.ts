@@ -228,14 +228,19 @@ export class Evaluator {
     if (total === 0) return out;
     if (this.calls + total > this.budget) throw new BudgetExceededError(this.budget, this.calls + total);
 
-    const values = await this.runBatches(unique, total);
-    for (let k = 0; k < batch.count; k++) if (slotOf[k] >= 0) out[k] = values[slotOf[k]];
+    // Every coalition new and distinct (the usual case of a sampler's request): `plan` gives slots
+    // in request order, so slot k is coalition k and the values are the answer, with no scatter.
+    const values = await this.runBatches(unique, total, total === batch.count ? out : undefined);
+    if (values !== out) for (let k = 0; k < batch.count; k++) if (slotOf[k] >= 0) out[k] = values[slotOf[k]];
     if (this.useCache) this.memo.store(unique, values);
     return out;
   }
 
-  private async runBatches(unique: CoalitionBatch, total: number): Promise<Float64Array> {
-    const values = new Float64Array(total);
+  private async runBatches(
+    unique: CoalitionBatch,
+    total: number,
+    values = new Float64Array(total),
+  ): Promise<Float64Array> {
     const B = this.batchSize;
     const fn = this.fn;
     const report = (done: number) => this.onProgress?.({ modelCalls: this.calls, done, total });

@@ -71,3 +71,51 @@ describe('ModelGame', () => {
     expect(game.modelCalls).toBe(3);
   });
 });
+
+describe('ModelGame input recycling', () => {
+  it('gives each batch back to the masker only after the model call on it has finished', async () => {
+    const events: string[] = [];
+    const recycling: Masker = {
+      n: 4,
+      mask: (b, s, e) => (events.push(`mask ${s}`), masker.mask(b, s, e)),
+      recycle: (inputs) => events.push(`recycle ${inputs.x.dims[0]}`),
+    };
+    const tracing: ModelRunner = {
+      ...runner,
+      backend: 'js:gpu', // off the CPU, so masking is pipelined and two batches are in flight
+      async run(inputs) {
+        events.push('run start');
+        await new Promise((r) => setTimeout(r, 1));
+        const out = await runner.run(inputs);
+        events.push('run end');
+        return out;
+      },
+    };
+    const game = new ModelGame(recycling, tracing, { reward: { label: 1 }, batchSize: 6 });
+    const values = await game.evaluate(
+      CoalitionBatch.fromMasks(
+        4,
+        Array.from({ length: 16 }, (_, k) => k),
+      ),
+    );
+    expect(values[15]).toBeCloseTo(
+      W.reduce((a, b) => a + b),
+      5,
+    );
+    // Batches of 6, 6, 4: batch k+1 is masked while k runs, and k is recycled after its run ends.
+    expect(events).toEqual([
+      'mask 0',
+      'run start',
+      'mask 6',
+      'run end',
+      'recycle 6',
+      'run start',
+      'mask 12',
+      'run end',
+      'recycle 6',
+      'run start',
+      'run end',
+      'recycle 4',
+    ]);
+  });
+});

@@ -56,6 +56,8 @@ export class ModelGame implements Game {
     const onLogits = options.onLogits;
     const execute = async (p: PreparedBatch, count: number): Promise<Float64Array> => {
       const out = await runner.run(p.inputs);
+      // The model is done with the inputs: their buffers may serve the next batch.
+      masker.recycle?.(p.inputs);
       requireInput(
         out.rows === count,
         'model output',

@@ -11,6 +11,13 @@ export interface Masker {
   readonly n: number;
   /** Model inputs for coalitions `[start, end)` of `batch`, with batch dimension `end − start`. */
   mask(batch: CoalitionBatch, start: number, end: number): NamedTensors;
+  /**
+   * Takes back the inputs of one {@link mask} call once the model call on them has finished
+   * ({@link ModelGame} calls it), so that later batches can reuse their buffers instead of
+   * allocating fresh ones (see `Float32BufferPools`). Optional; whoever keeps the inputs after the
+   * model call must not call it.
+   */
+  recycle?(inputs: NamedTensors): void;
 }
 
 /** Raw model outputs of a batch: `rows × classes` row-major. */

@@ -30,8 +30,9 @@ function maskOne(masker: Masker, players: number[]): NamedTensors {
 /**
  * The conformance suite every adapter runs on its maskers: the full coalition gives the sample,
  * the empty one the baseline; every masked element is the sample's or the baseline's value;
- * players own disjoint elements (what player `i` changes no other player changes); and a row
- * does not depend on the batch it is masked in (so batch size never changes the numbers).
+ * players own disjoint elements (what player `i` changes no other player changes); a row
+ * does not depend on the batch it is masked in (so batch size never changes the numbers); and a
+ * masker that recycles buffers reuses them without leaking a previous batch's values.
  */
 export function describeMasker(name: string, make: () => MaskerCase | Promise<MaskerCase>): void {
   describe(`Masker conformance: ${name}`, () => {
@@ -92,6 +93,23 @@ export function describeMasker(name: string, make: () => MaskerCase | Promise<Ma
         const alone = maskOne(c.masker, s);
         for (const k of Object.keys(c.full)) expect(rowOf(together[k], r, 4)).toEqual(rowOf(alone[k], 0, 1));
       });
+    });
+    it('recycled buffers are reused and never leak stale values', async () => {
+      const c = await make();
+      if (!c.masker.recycle) return; // recycling is optional
+      const n = c.masker.n;
+      const all = Array.from({ length: n }, (_, i) => i);
+      // The full coalition, given back, then the empty one in a batch of the same size: a masker
+      // that skipped elements of a reused buffer would show the full sample's values there.
+      const first = c.masker.mask(CoalitionBatch.fromSets(n, [all, all]), 0, 2);
+      const firstData = Object.keys(c.full).map((k) => first[k].data);
+      c.masker.recycle(first);
+      const second = c.masker.mask(CoalitionBatch.fromSets(n, [[], []]), 0, 2);
+      const reused = Object.keys(c.full).some((k, t) => second[k].data === firstData[t]);
+      expect(reused, 'a recycled buffer should serve the next batch of the same size').toBe(true);
+      for (const k of Object.keys(c.full)) {
+        for (const row of [0, 1]) expect(rowOf(second[k], row, 2)).toEqual(rowOf(c.empty[k], 0, 1));
+      }
     });
   });
 }

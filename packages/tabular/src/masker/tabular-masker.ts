@@ -1,4 +1,5 @@
 import {
+  Float32BufferPools,
   float32Tensor,
   requireInput,
   type CoalitionBatch,
@@ -23,8 +24,9 @@ export interface TabularMaskerOptions {
  * Masks one tabular row: in every coalition, inputs of present players keep the row's values and
  * inputs of absent players take the baseline. The output is one float32 tensor `[batch, d]`.
  *
- * One buffer is allocated per batch (never per coalition). It is not reused across calls because
- * the Evaluator prepares batch k+1 while batch k still runs.
+ * One buffer per batch (never per coalition), reused once the game gives it back through
+ * {@link TabularMasker.recycle} (the model is done with it); until then every batch gets its own,
+ * because the Evaluator may prepare batch k+1 while batch k still runs.
  */
 export class TabularMasker implements Masker {
   readonly n: number;
@@ -35,7 +37,10 @@ export class TabularMasker implements Masker {
   private readonly baseline: Float32Array;
   private readonly owner: Int32Array;
   private readonly choice: Float32Array;
+  /** `choice` as 32-bit patterns, for the masking loop. */
+  private readonly choiceBits: Int32Array;
   private readonly bitPlayer: Int32Array;
+  private readonly buffers = new Float32BufferPools();
 
   constructor(x: ArrayLike<number>, options: TabularMaskerOptions) {
     const d = x.length;
@@ -89,6 +94,7 @@ export class TabularMasker implements Masker {
       this.choice[2 * f + 1] = this.x[f];
       this.bitPlayer[f] = Math.max(0, owner[f]);
     }
+    this.choiceBits = new Int32Array(this.choice.buffer);
     this.inputName = options.inputName ?? 'x';
   }
 
@@ -96,30 +102,38 @@ export class TabularMasker implements Masker {
     requireInput(batch.n === this.n, 'coalitions', `are over ${batch.n} players, the masker has ${this.n}`);
     const d = this.d;
     const rows = end - start;
-    const out = new Float32Array(rows * d);
+    // Every element is written below, so a recycled buffer's stale values never show.
+    const out = this.buffers.acquire(rows * d);
+    // The values are copied as their 32-bit patterns (Int32 views of the same buffers): a float32
+    // load and store would convert to float64 and back, which V8 does not elide, and this loop is
+    // a visible share of a small model's cost. Bit-identical to copying the floats.
+    const bits = new Int32Array(out.buffer, out.byteOffset, out.length);
     const words = batch.words;
     const data = batch.data;
     // Branch-free: `choice[2f + bit]` is the baseline (bit 0) or the row's value (bit 1), so random
     // coalitions cost no mispredicted branches; inputs never masked read bit 0 of player 0 and
     // hold the row's value in both slots. Locals, not fields, in this loop on every model call.
-    const choice = this.choice;
+    const choice = this.choiceBits;
     const player = this.bitPlayer;
     if (words === 1) {
-      for (let k = 0; k < rows; k++) {
+      for (let k = 0, o = 0; k < rows; k++) {
         const w = data[start + k];
-        const o = k * d;
-        for (let f = 0; f < d; f++) out[o + f] = choice[2 * f + ((w >>> player[f]) & 1)];
+        for (let f = 0; f < d; f++, o++) bits[o] = choice[2 * f + ((w >>> player[f]) & 1)];
       }
     } else {
-      for (let k = 0; k < rows; k++) {
+      for (let k = 0, o = 0; k < rows; k++) {
         const base = (start + k) * words;
-        const o = k * d;
-        for (let f = 0; f < d; f++) {
+        for (let f = 0; f < d; f++, o++) {
           const p = player[f];
-          out[o + f] = choice[2 * f + ((data[base + (p >>> 5)] >>> (p & 31)) & 1)];
+          bits[o] = choice[2 * f + ((data[base + (p >>> 5)] >>> (p & 31)) & 1)];
         }
       }
     }
     return { [this.inputName]: float32Tensor(out, [rows, d]) };
+  }
+
+  /** Takes back a batch's buffer for reuse (see `Masker.recycle`). */
+  recycle(inputs: NamedTensors): void {
+    this.buffers.releaseInputs(inputs);
   }
 }

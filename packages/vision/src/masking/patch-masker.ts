@@ -1,4 +1,5 @@
 import {
+  Float32BufferPools,
   float32Tensor,
   requireInput,
   type CoalitionBatch,
@@ -39,6 +40,7 @@ export class PatchMasker implements Masker {
   /** Start offset and length of each run. */
   private readonly runOffset: Int32Array;
   private readonly runLength: Int32Array;
+  private readonly buffers = new Float32BufferPools();
 
   constructor(options: PatchMaskerOptions) {
     const { x, baseline, shape, grid } = options;
@@ -108,10 +110,16 @@ export class PatchMasker implements Masker {
   mask(batch: CoalitionBatch, start: number, end: number): NamedTensors {
     const B = end - start;
     const size = this.x.length;
-    // A fresh buffer per batch: the Evaluator prepares batch k+1 while batch k runs.
-    const out = new Float32Array(B * size);
+    // Its own buffer per batch in flight (the Evaluator may prepare batch k+1 while batch k runs),
+    // reused once the game gives it back; maskInto writes every element.
+    const out = this.buffers.acquire(B * size);
     for (let k = start; k < end; k++) this.maskInto(batch, k, out, (k - start) * size);
     return { [this.inputName]: float32Tensor(out, batchDims(this.shape, B)) };
+  }
+
+  /** Takes back a batch's buffer for reuse (see `Masker.recycle`). */
+  recycle(inputs: NamedTensors): void {
+    this.buffers.releaseInputs(inputs);
   }
 }
 
