@@ -376,6 +376,7 @@ async function analyse(
     resume?: boolean;
     signal?: AbortSignal;
     onEvent?: (e: AnalysisEvent, c: Counter) => void;
+    finish?: (r: InteractionResult) => InteractionResult;
   } = {},
 ): Promise<{ result: InteractionResult; counter: Counter; selectionRows: number; perSample: number[] }> {
   const adapterOptions = parseAdapterOptions(adapter.options, adapterFlags);
@@ -413,7 +414,7 @@ async function analyse(
         seed: 0,
         batchSize: 256,
         cacheLimit: 250_000,
-        ...(more.out ? { run: { out: more.out, resume: more.resume === true } } : {}),
+        ...(more.out ? { run: { out: more.out, resume: more.resume === true, finish: more.finish } } : {}),
         fingerprint: { protocol: protocol.name, adapterOptions },
         signal: more.signal,
         onEvent: (e) => {
@@ -563,6 +564,34 @@ describe('resume counts model calls and reproduces the uninterrupted run', () =>
     expect(seen(third)).toBe(0);
     expect(again.result.modelCalls).toEqual(straight.result.modelCalls);
     expect(again.result.aggregate).toEqual(straight.result.aggregate);
+  });
+
+  it('a crash while the result is written leaves a run that --resume finishes without model calls', async () => {
+    const out = join(tmp.dir, 'crash-in-finish');
+    await expect(
+      analyse(visionAdapter, cnn, flags, adapterFlags, {
+        out,
+        finish: () => {
+          throw new Error('disk full');
+        },
+      }),
+    ).rejects.toThrow('disk full');
+    // Not marked complete: a rerun without --resume may not replace it ...
+    expect(existsSync(join(out, 'run', 'complete.json'))).toBe(false);
+    await expect(analyse(visionAdapter, cnn, flags, adapterFlags, { out })).rejects.toThrow(/--resume/);
+    // ... and --resume writes the result from the stored units alone.
+    const counter = newCounter();
+    let written: InteractionResult | undefined;
+    const resumed = await analyse(visionAdapter, cnn, flags, adapterFlags, {
+      out,
+      resume: true,
+      counter,
+      finish: (r) => (written = r),
+    });
+    expect(seen(counter)).toBe(0);
+    expect(written?.aggregate).toEqual(straight.result.aggregate);
+    expect(resumed.result.aggregate).toEqual(straight.result.aggregate);
+    expect(existsSync(join(out, 'run', 'complete.json'))).toBe(true);
   });
 
   it('a model file replaced between runs is refused on --resume, naming --model', async () => {

@@ -57,7 +57,18 @@ export interface AnalysisOptions {
   /** Memoised values per sample beyond the dense range (see the Evaluator). */
   readonly cacheLimit?: number;
   /** Resumable run folder: `<out>/run/`; without it nothing is stored. */
-  readonly run?: { readonly out: string; readonly resume: boolean; readonly command?: string };
+  readonly run?: {
+    readonly out: string;
+    readonly resume: boolean;
+    readonly command?: string;
+    /**
+     * Writes the finished result (e.g. `<out>/result.json` with pictures added). Called before
+     * the run is marked complete, so a crash while writing leaves a run that `--resume` finishes
+     * without model calls, never a "complete" run without its result. Its return value is what
+     * {@link runAnalysis} returns.
+     */
+    readonly finish?: (result: InteractionResult) => InteractionResult | Promise<InteractionResult>;
+  };
   /**
    * Everything else that determines the numbers (adapter options, protocol name): fingerprinted,
    * so a resume with other settings is refused.
@@ -102,7 +113,9 @@ export async function runAnalysis(options: AnalysisOptions): Promise<Interaction
     if (options.signal?.aborted) throw interruptedRun(store!, countSamplesDone(store, S), S);
     units[s] = await computeSample(options, selected, s, store);
   }
-  const result = analysisResult(options, selected, units, { wallTimeMs: performance.now() - t0 });
+  const computed = analysisResult(options, selected, units, { wallTimeMs: performance.now() - t0 });
+  // The result is written first, the completion marker after it (see `run.finish`).
+  const result = options.run?.finish ? await options.run.finish(computed) : computed;
   if (store) markRunComplete(store, S);
   return result;
 }

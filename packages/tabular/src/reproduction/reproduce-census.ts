@@ -389,13 +389,13 @@ export async function analyzeCensusModel(
           out: outDir,
           resume: run.resume && existsSync(join(outDir, 'run', 'manifest.json')),
           command: 'reproduce census',
+          finish: (r) => (writeJsonAtomic(join(outDir, 'result.json'), r), r),
         },
         fingerprint: { protocol: protocol.name, adapterOptions },
         options: { protocol: protocol.name, ...adapterOptions },
         ...(tools.packages ? { packages: tools.packages } : {}),
         signal: run.signal,
       });
-      writeJsonAtomic(join(outDir, 'result.json'), result);
       return result;
     } finally {
       await session.dispose?.();

@@ -157,8 +157,41 @@ export async function analyzeModel(args: {
     });
     try {
       const estimator = estimators.get(plan.estimatorName);
+      const path = join(args.dir, 'result.json');
+      // Writes result.json (with pictures and the plot) before core marks the run complete.
+      const finish = async (result: InteractionResult): Promise<InteractionResult> => {
+        const withWarnings: InteractionResult = warnings.length
+          ? {
+              ...result,
+              selection: {
+                ...result.selection!,
+                warnings: [...warnings, ...(result.selection?.warnings ?? [])],
+              },
+            }
+          : result;
+        const pictures = session.writePictures ? await session.writePictures(withWarnings, args.dir) : {};
+        // Adapters depend on core only and write SVG; the CLI adds the PNG beside each.
+        for (const [k, paths] of Object.entries(pictures)) {
+          const pngs = paths
+            .filter((p) => p.endsWith('.svg'))
+            .map((p) => {
+              const png = p.replace(/\.svg$/, '.png');
+              writeFileAtomic(png, svgToPng(readFileSync(p, 'utf8')));
+              return png;
+            });
+          if (pngs.length) pictures[k] = [...paths, ...pngs];
+        }
+        const plot = await writeStrengthPlot(
+          args.dir,
+          [{ label: basename(model.file), result: withWarnings }],
+          `Interaction strength over orders — ${basename(model.file)}`,
+        );
+        const final: InteractionResult = { ...withWarnings, outputs: { strength: plot, ...pictures } };
+        writeJsonAtomic(path, final);
+        return final;
+      };
       let samples = 0;
-      const result = await runAnalysis({
+      const final = await runAnalysis({
         modality: plan.adapter.name,
         session,
         model,
@@ -170,7 +203,7 @@ export async function analyzeModel(args: {
         seed: args.seed,
         batchSize: args.batchSize,
         cacheLimit: 250_000,
-        run: { out: args.dir, resume: args.flags.resume === true },
+        run: { out: args.dir, resume: args.flags.resume === true, finish },
         fingerprint: { protocol: plan.protocol, adapterOptions: resultAdapterOptions(plan) },
         options: {
           protocol: plan.protocol,
@@ -191,35 +224,6 @@ export async function analyzeModel(args: {
         },
       });
       progress.finish();
-      const withWarnings: InteractionResult = warnings.length
-        ? {
-            ...result,
-            selection: {
-              ...result.selection!,
-              warnings: [...warnings, ...(result.selection?.warnings ?? [])],
-            },
-          }
-        : result;
-      const pictures = session.writePictures ? await session.writePictures(withWarnings, args.dir) : {};
-      // Adapters depend on core only and write SVG; the CLI adds the PNG beside each.
-      for (const [k, paths] of Object.entries(pictures)) {
-        const pngs = paths
-          .filter((p) => p.endsWith('.svg'))
-          .map((p) => {
-            const png = p.replace(/\.svg$/, '.png');
-            writeFileAtomic(png, svgToPng(readFileSync(p, 'utf8')));
-            return png;
-          });
-        if (pngs.length) pictures[k] = [...paths, ...pngs];
-      }
-      const plot = await writeStrengthPlot(
-        args.dir,
-        [{ label: basename(model.file), result: withWarnings }],
-        `Interaction strength over orders — ${basename(model.file)}`,
-      );
-      const final: InteractionResult = { ...withWarnings, outputs: { strength: plot, ...pictures } };
-      const path = join(args.dir, 'result.json');
-      writeJsonAtomic(path, final);
       const J = final.aggregate.strength.J;
       io.stdout(
         `analyze ${plan.adapter.name}: ${final.samples.length} samples, n = ${final.n}, ${plan.estimatorName} (${plan.protocol}), ` +
