@@ -87,6 +87,14 @@ export interface ModalitySession {
   readonly classes?: number;
   /** Stable id and label of candidate `k`. */
   candidate(k: number): { readonly id: string; readonly label: number };
+  /**
+   * Predicts the labels the data does not give (unlabelled text is explained for the class the
+   * model predicts) for `indices`, or every candidate when omitted, through `runner`, which the
+   * caller counts (as `selection`). Labels already known are not predicted again. The selection
+   * calls it before it reads any label, and {@link computeSample} for its own sample, so a resumed
+   * process predicts only the samples it computes. Until then such a candidate's label is −1.
+   */
+  predictLabels?(runner: ModelRunner, indices?: readonly number[]): Promise<void>;
   /** Unmasked model inputs of candidates `[start, end)`, for sample selection. */
   inputs(start: number, end: number): NamedTensors | Promise<NamedTensors>;
   /**

@@ -90,12 +90,10 @@ export async function computeSelection(options: AnalysisOptions, store?: RunStor
   const stored = store?.get<StoredSelection>(SELECTION_UNIT);
   if (stored) return stored;
   const gateway = new ModelGateway();
-  const sel = await selectSamples(
-    options.session,
-    gateway.wrap(options.model.runner, 'selection'),
-    options.selection,
-    checkBatchSize(options),
-  );
+  const runner = gateway.wrap(options.model.runner, 'selection');
+  // Labels the data does not give are the model's predictions: selection calls too.
+  await options.session.predictLabels?.(runner);
+  const sel = await selectSamples(options.session, runner, options.selection, checkBatchSize(options));
   const unit: StoredSelection = { selection: sel, calls: gateway.calls };
   store?.put(SELECTION_UNIT, unit);
   return unit;
@@ -149,6 +147,8 @@ export async function computeSample(
   requireInput(Number.isInteger(s) && s >= 0 && s < S, 'sample', `expected 0 ≤ sample < ${S}, got ${s}`);
   const k = selected.selection.indices[s];
   const gateway = new ModelGateway();
+  // A no-op when the selection ran in this process; after a resume, this sample's label only.
+  await session.predictLabels?.(gateway.wrap(model.runner, 'selection'), [k]);
   const { id, label } = session.candidate(k);
   let players;
   try {

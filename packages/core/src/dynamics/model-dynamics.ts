@@ -132,12 +132,9 @@ export async function runModelDynamics(options: ModelDynamicsOptions): Promise<D
           checkDynamicsPlayers((fp.players as { n: number }).n, '--checkpoints');
           names = (fp.players as { names: string[] | null }).names ?? undefined;
           const gateway = new ModelGateway();
-          chosen = await selectSamples(
-            session,
-            gateway.wrap(model.runner, 'selection'),
-            options.selection,
-            batchSize,
-          );
+          const runner = gateway.wrap(model.runner, 'selection');
+          await session.predictLabels?.(runner);
+          chosen = await selectSamples(session, runner, options.selection, batchSize);
           selectionCalls = gateway.calls.total;
           for (const w of chosen.warnings) emit({ type: 'warning', message: w });
           candidateInfo = chosen.indices.map((i) => ({ index: i, ...session.candidate(i) }));
@@ -168,12 +165,15 @@ export async function runModelDynamics(options: ModelDynamicsOptions): Promise<D
       const disposers: Array<() => Promise<void> | void> = [];
       const games: ModelGame[] = [];
       try {
-        for (const k of selection.indices) {
+        // Nothing of a session may read a label still to be predicted (e.g. a word choice by effect).
+        await session.predictLabels?.(gateway.wrap(model.runner, 'selection'), selection.indices);
+        for (const [j, k] of selection.indices.entries()) {
           const players = await session.players(k, gateway);
           if (players.dispose) disposers.push(() => players.dispose!());
           games.push(
             new ModelGame(players.masker, gateway.wrap(players.runner ?? model.runner, 'estimation'), {
-              reward: { name: options.reward, label: session.candidate(k).label },
+              // The labels of the selection (predicted ones from the last checkpoint's model).
+              reward: { name: options.reward, label: candidateInfo[j].label },
               batchSize,
               signal: options.signal,
             }),

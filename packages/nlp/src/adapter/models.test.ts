@@ -12,6 +12,7 @@ import {
   type OpenedModel,
 } from '@orderlens/core';
 import { OnnxRunner } from '@orderlens/runtime-onnx';
+import { tempDir } from '@orderlens/core/testing';
 import { BERT_DIR, DEV_TSV, DISTILBERT_DIR, openedModel } from '../test-utils/index.js';
 import { textModelFile } from '../tokenizer/model-folder.js';
 import { TEXT_OPTIONS } from './text-options.js';
@@ -130,6 +131,65 @@ for (const m of MODELS) {
       expect(result.n).toBe(6);
       expect(result.aggregate.strength.J.every(Number.isFinite)).toBe(true);
       expect(result.samples[0].modelCalls).toBe(64);
+    });
+
+    it('counts the label predictions of unlabelled sentences as selection calls, also after a resume', async () => {
+      let rows = 0;
+      const counted: OpenedModel = {
+        ...model,
+        runner: {
+          ...model.runner,
+          backend: model.runner.backend,
+          inputNames: model.runner.inputNames,
+          run: async (inputs) => {
+            const out = await model.runner.run(inputs);
+            rows += out.rows;
+            return out;
+          },
+          dispose: async () => {},
+        },
+      };
+      const sentences = [
+        'a gripping and beautifully acted film with great music',
+        'the plot is dull and the actors seem bored throughout',
+        'an uneven but often funny comedy about old friends',
+      ];
+      const exact = estimators.get('exact');
+      const analyse = async (out: string, resume: boolean, signal?: AbortSignal) =>
+        runAnalysis({
+          modality: 'text',
+          session: await openTextSession({
+            options: parseAdapterOptions(TEXT_OPTIONS, { sentence: sentences, words: '4' }),
+            model: counted,
+          }),
+          model: counted,
+          estimator: exact,
+          estimatorOptions: exact.options.parse({}),
+          selection: { rule: 'correct', samples: 3 },
+          reward: 'log-odds',
+          seed: 0,
+          batchSize: 64,
+          run: { out, resume },
+          signal,
+          onEvent: (e) => (e.type === 'sample' && e.sample === 0 ? controller.abort() : undefined),
+        });
+      const tmp = tempDir('nlp-labels-');
+      const controller = new AbortController();
+      try {
+        await expect(analyse(tmp.dir, false, controller.signal)).rejects.toThrow(/interrupted/);
+        const first = rows;
+        // 3 label predictions + 3 selection predictions + one sample's 2^4 coalitions.
+        expect(first).toBe(3 + 3 + 16);
+        rows = 0;
+        const result = await analyse(tmp.dir, true);
+        // The resumed process predicts the labels of the two samples it computes, nothing else.
+        expect(rows).toBe(2 + 2 * 16);
+        expect(result.modelCalls.selection).toBe(3 + 3 + 2);
+        expect(result.modelCalls.total).toBe(first + rows);
+        expect(result.samples.every((x) => x.label === 0 || x.label === 1)).toBe(true);
+      } finally {
+        tmp.cleanup();
+      }
     });
   });
 }

@@ -163,9 +163,19 @@ describe('the text adapter', () => {
     const s = await open({ sentence: ['good good film here today'], words: '2', label: 0 });
     expect(s.candidate(0).label).toBe(0);
     const runner = new BagOfWordsRunner();
-    const p = await open({ sentence: ['good film', 'bad film'], words: '2' }, openedModel(runner, BERT_DIR));
+    const p = await open(
+      { sentence: ['good film', 'bad film', 'a good day'], words: '2' },
+      openedModel(runner, BERT_DIR),
+    );
     expect(p.details.labels).toBe('prediction');
-    expect(runner.calls).toBe(1);
+    // Nothing is predicted at open: the analysis asks, through the runner it counts.
+    expect(runner.calls).toBe(0);
+    expect(p.candidate(0).label).toBe(-1);
+    const gateway = new ModelGateway();
+    await p.predictLabels!(gateway.wrap(runner, 'selection'), [2]);
+    expect(gateway.calls).toMatchObject({ selection: 1, total: 1 }); // that sentence alone
+    await p.predictLabels!(gateway.wrap(runner, 'selection'));
+    expect(gateway.calls).toMatchObject({ selection: 3, total: 3 }); // the other two, not again
     const out = await runner.run(await p.inputs(0, 2));
     expect([p.candidate(0).label, p.candidate(1).label]).toEqual(
       [0, 1].map((r) => (out.data[2 * r + 1] > out.data[2 * r] ? 1 : 0)),

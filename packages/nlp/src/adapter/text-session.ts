@@ -10,6 +10,7 @@ import {
   type InteractionResult,
   type ModalitySession,
   type Masker,
+  type ModelRunner,
 } from '@orderlens/core';
 import { readSentences, type SentenceRecord } from '../data/sentences.js';
 import { resolveBaselineToken } from '../masking/baseline-token.js';
@@ -141,23 +142,40 @@ export async function openTextSession(
     : o.label !== undefined
       ? 'option'
       : 'prediction';
-  if (labelsFrom === 'prediction') {
-    // Unlabelled text is explained for the class the model gives it, so the reward is the
-    // log-odds of the model's own decision (every sentence then counts as classified correctly).
-    for (let start = 0; start < texts.length; start += PREDICT_BATCH) {
-      const end = Math.min(texts.length, start + PREDICT_BATCH);
-      const out = await request.model.runner.run(inputs(start, end));
-      requireInput(out.rows === end - start, 'model output', `expected ${end - start} rows, got ${out.rows}`);
-      for (let r = 0; r < out.rows; r++) texts[start + r].label = predictedClass(out, r);
+  // Unlabelled text is explained for the class the model gives it, so the reward is the log-odds
+  // of the model's own decision (every sentence then counts as classified correctly). The labels
+  // are predicted when the analysis asks (`predictLabels`, through its counted runner), not here.
+  const unlabelled = labelsFrom === 'prediction';
+  if (unlabelled) for (const t of texts) t.label = -1;
+  const classes =
+    config.labels?.length ?? (unlabelled ? undefined : Math.max(2, ...texts.map((t) => t.label + 1)));
+  if (classes !== undefined)
+    for (const t of texts)
+      requireInput(
+        unlabelled || t.label < classes,
+        o.sentences !== undefined ? `--sentences (${t.record.where})` : '--label',
+        `label ${t.label} is not one of the model's ${classes} classes`,
+      );
+  const predictLabels = async (runner: ModelRunner, indices?: readonly number[]): Promise<void> => {
+    if (!unlabelled) return;
+    const todo = (indices ?? texts.map((_, k) => k)).filter((k) => texts[k].label < 0);
+    for (let start = 0; start < todo.length; start += PREDICT_BATCH) {
+      const batch = todo.slice(start, start + PREDICT_BATCH);
+      const out = await runner.run(
+        batchInputs(
+          batch.map((k) => texts[k].sentence.ids),
+          layout,
+          padId,
+        ),
+      );
+      requireInput(
+        out.rows === batch.length,
+        'model output',
+        `expected ${batch.length} rows, got ${out.rows}`,
+      );
+      batch.forEach((k, r) => (texts[k].label = predictedClass(out, r)));
     }
-  }
-  const classes = config.labels?.length ?? Math.max(2, ...texts.map((t) => t.label + 1));
-  for (const t of texts)
-    requireInput(
-      t.label < classes,
-      o.sentences !== undefined ? `--sentences (${t.record.where})` : '--label',
-      `label ${t.label} is not one of the model's ${classes} classes`,
-    );
+  };
 
   const stopwordsSha = createHash('sha256').update(readFileSync(STOPWORDS_FILE)).digest('hex');
   const details = {
@@ -183,6 +201,7 @@ export async function openTextSession(
     classes,
     texts,
     candidate: (k) => ({ id: texts[k].record.id, label: texts[k].label }),
+    predictLabels,
     inputs,
     async players(k, gateway) {
       const t = texts[k];
