@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 
-const pkgs = ['core', 'runtime-onnx', 'runtime-tfjs', 'tabular', 'vision', 'nlp', 'pointcloud', 'cli'];
+const pkgs = ['core', 'runtime-onnx', 'runtime-tfjs', 'tabular', 'vision', 'nlp', 'pointcloud', 'distributed', 'cli'];
 // Tests import workspace packages from source, so `npm test` needs no build first.
 // `@orderlens/core/testing` comes first: an alias matches by prefix.
 const alias = [

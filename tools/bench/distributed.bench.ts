@@ -13,14 +13,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { loadStudy, readStudyStatus, runStudy, studyPaths } from '@orderlens/core';
-import { runStudyDistributed } from '../../packages/cli/src/distributed/coordinator.ts';
-import { jobId, type JobPayload } from '../../packages/cli/src/distributed/jobs.ts';
-import { redisConnection } from '../../packages/cli/src/distributed/redis.ts';
-import { startTestRedis } from '../../packages/cli/src/distributed/test-utils/redis-server.ts';
+import { runStudyDistributed } from '../../packages/distributed/src/coordinator.ts';
+import { jobId, type JobPayload } from '../../packages/distributed/src/jobs.ts';
+import { redisConnection } from '../../packages/distributed/src/redis.ts';
+import { startTestRedis } from '../../packages/distributed/src/test-utils/redis-server.ts';
 import {
   startWorkerProcess,
   type WorkerProcess,
-} from '../../packages/cli/src/distributed/test-utils/worker-process.ts';
+} from '../../packages/distributed/src/test-utils/worker-process.ts';
 import { loadPlugins } from '../../packages/cli/src/util/plugins.ts';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));

@@ -7,7 +7,7 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 WORK="$(mktemp -d /tmp/orderlens-packed-XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
 cd "$ROOT"
-PKGS=(core runtime-onnx runtime-tfjs tabular vision nlp pointcloud cli)
+PKGS=(core runtime-onnx runtime-tfjs tabular vision nlp pointcloud distributed cli)
 mkdir -p "$WORK/tarballs" "$WORK/app"
 for p in "${PKGS[@]}"; do
   (cd "packages/$p" && npm pack --silent --pack-destination "$WORK/tarballs" >/dev/null)

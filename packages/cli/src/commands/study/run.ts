@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { loadStudy, parseDevice, probeWritableDir, runStudy, type Study } from '@orderlens/core';
 import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
 import { parseInteger } from '../../util/options.js';
-import { runStudyOnQueue, type QueueFlags } from '../../distributed/study-commands.js';
+import { runStudyOnQueue, type QueueFlags } from './distributed-options.js';
 import { packageVersions } from '../../util/plugins.js';
 import { formatDuration, progressFor, type ProgressReporter } from '../../util/progress.js';
 

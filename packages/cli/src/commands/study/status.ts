@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { OrderlensInputError, readStudyStatus, type StudyStatus } from '@orderlens/core';
 import { ioOf } from '../../util/io.js';
-import { queueStatusOf, type QueueFlags } from '../../distributed/study-commands.js';
+import { queueStatusOf, type QueueFlags } from './distributed-options.js';
 import { formatDuration } from '../../util/progress.js';
 
 /** `orderlens study status <dir>`. */

@@ -1,9 +1,13 @@
 import type { Command } from 'commander';
 import { parseDevice } from '@orderlens/core';
-import { DEFAULT_QUEUE } from '../../distributed/jobs.js';
-import { parseRedisUrl, redactRedisUrl } from '../../distributed/redis.js';
-import { WorkerRoots } from '../../distributed/roots.js';
-import { startStudyWorker, type WorkerEvent } from '../../distributed/worker.js';
+import {
+  DEFAULT_QUEUE,
+  WorkerRoots,
+  parseRedisUrl,
+  redactRedisUrl,
+  startStudyWorker,
+  type WorkerEvent,
+} from '@orderlens/distributed';
 import { globalFlags, ioOf } from '../../util/io.js';
 import { parseInteger } from '../../util/options.js';
 import { packageVersions } from '../../util/plugins.js';

@@ -1,4 +1,5 @@
 import { Queue } from 'bullmq';
+import { readStudyManifest, studyPaths } from '@orderlens/core';
 import { DEFAULT_QUEUE, runKey } from './jobs.js';
 import { redactRedisUrl, redisConnection } from './redis.js';
 
@@ -71,13 +72,20 @@ export async function readQueueStatus(
   }
 }
 
-/** The queue status as lines under the study's table. */
-export function formatQueueStatus(q: QueueStatus): string {
-  const c = q.counts;
-  const lines = [
-    `queue ${q.queue} on ${q.redis}: ${c.waiting} waiting, ${c.active} active, ${c.delayed} delayed (retry backoff), ${c.failed} failed, ${c.completed} completed`,
-    `workers (${q.workers.length}): ${q.workers.join(', ') || 'none connected'}`,
-    ...q.failed.map((f) => `  failed job ${f.id} after ${f.attempts} attempt(s): ${f.error}`),
-  ];
-  return lines.join('\n') + '\n';
+/**
+ * {@link readQueueStatus} of the study run whose folder is `out` (the `--out` of
+ * `study run --redis`): the run key comes from the folder's `study.json`.
+ *
+ * @param redis - A Redis URL, checked with `parseRedisUrl` by the caller.
+ * @param out - The study folder.
+ * @param queueName - The queue the run was enqueued on (default {@link DEFAULT_QUEUE}).
+ * @throws core's `OrderlensInputError` (naming `--out`) when `out` holds no study.
+ */
+export async function readStudyQueueStatus(
+  redis: string,
+  out: string,
+  queueName = DEFAULT_QUEUE,
+): Promise<QueueStatus> {
+  const manifest = readStudyManifest(out);
+  return readQueueStatus(redis, { studyHash: manifest.studyHash, dir: studyPaths(out).dir }, queueName);
 }

@@ -1,8 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-/** The built CLI (CI builds before it tests; `npx tsc -b packages/cli` locally). */
-export const CLI_BIN = fileURLToPath(new URL('../../../dist/bin.js', import.meta.url));
+/**
+ * The built CLI, whose `orderlens worker` command wires a worker of this package (CI builds
+ * before it tests; `npx tsc -b packages/cli` locally). Spawned by path: the package depends
+ * on no CLI code.
+ */
+export const CLI_BIN = fileURLToPath(new URL('../../../cli/dist/bin.js', import.meta.url));
 
 /** An `orderlens worker` child process and what it printed. */
 export interface WorkerProcess {

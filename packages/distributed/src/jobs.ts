@@ -14,6 +14,7 @@ export const DEFAULT_QUEUE = 'orderlens';
 
 /** The kinds of job a worker accepts. */
 export const JOB_KINDS = ['selection', 'sample'] as const;
+/** One of {@link JOB_KINDS}. */
 export type JobKind = (typeof JOB_KINDS)[number];
 
 const common = {
@@ -37,8 +38,11 @@ export const sampleJobSchema = z.strictObject({
 /** Every payload a worker accepts. */
 export const jobPayloadSchema = z.discriminatedUnion('kind', [selectionJobSchema, sampleJobSchema]);
 
+/** The payload of a `selection` job. */
 export type SelectionJob = z.infer<typeof selectionJobSchema>;
+/** The payload of a `sample` job. */
 export type SampleJob = z.infer<typeof sampleJobSchema>;
+/** The payload of any job a worker accepts (checked with {@link parseJobPayload}). */
 export type JobPayload = z.infer<typeof jobPayloadSchema>;
 
 /**

@@ -19,14 +19,14 @@ import { loadStudy, runStudy, type InteractionResult } from '@orderlens/core';
 import '@orderlens/runtime-onnx';
 import '@orderlens/tabular';
 import '@orderlens/vision';
-import { tempDir } from '../test-utils/tmp.js';
+import { tempDir } from '@orderlens/core/testing';
 import { runStudyDistributed } from './coordinator.js';
 import { DEFAULT_QUEUE } from './jobs.js';
 import { redisConnection } from './redis.js';
 import { startTestRedis, type TestRedis } from './test-utils/redis-server.js';
 import { CLI_BIN, startWorkerProcess, type WorkerProcess } from './test-utils/worker-process.js';
 
-const repo = (rel: string) => fileURLToPath(new URL(`../../../../${rel}`, import.meta.url));
+const repo = (rel: string) => fileURLToPath(new URL(`../../../${rel}`, import.meta.url));
 const tmp = tempDir('orderlens-distributed-');
 const roots = [tmp.dir, repo('fixtures')];
 /** Short locks, so a dead worker's job is taken up within seconds. */

@@ -5,7 +5,7 @@ import { DEFAULT_QUEUE, type JobOutcome } from './jobs.js';
 import { StudyJobRunner, type JobRunnerOptions } from './job-runner.js';
 import { redisConnection } from './redis.js';
 
-/** What a worker tells its caller (the CLI prints these). */
+/** What a worker tells its caller (`orderlens worker` prints these). */
 export type WorkerEvent =
   | { readonly type: 'job-started'; readonly id: string; readonly name: string; readonly attempt: number }
   | { readonly type: 'job-done'; readonly id: string; readonly outcome: JobOutcome }

@@ -1,13 +1,22 @@
+/*
+ * The `--redis` side of `study run` and `study status`: flag parsing and terminal output over
+ * `@orderlens/distributed`, which holds the coordinator, the workers and the queue.
+ */
 import type { Command } from 'commander';
-import { readStudyManifest, studyPaths, type Study } from '@orderlens/core';
-import { ioOf } from '../util/io.js';
-import { parseInteger } from '../util/options.js';
-import { packageVersions } from '../util/plugins.js';
-import { formatDuration, progressFor, type ProgressReporter } from '../util/progress.js';
-import { runStudyDistributed, type DistributedRunOptions } from './coordinator.js';
-import { DEFAULT_QUEUE } from './jobs.js';
-import { formatQueueStatus, readQueueStatus } from './queue-status.js';
-import { parseRedisUrl, redactRedisUrl } from './redis.js';
+import type { Study } from '@orderlens/core';
+import {
+  DEFAULT_QUEUE,
+  parseRedisUrl,
+  readStudyQueueStatus,
+  redactRedisUrl,
+  runStudyDistributed,
+  type DistributedRunOptions,
+  type QueueStatus,
+} from '@orderlens/distributed';
+import { ioOf } from '../../util/io.js';
+import { parseInteger } from '../../util/options.js';
+import { packageVersions } from '../../util/plugins.js';
+import { formatDuration, progressFor, type ProgressReporter } from '../../util/progress.js';
 
 /** The flags `study run` and `study status` have for a queue (`--redis`, `--queue`, `--attempts`). */
 export interface QueueFlags {
@@ -76,12 +85,17 @@ export async function queueStatusOf(
   out: string,
   flags: QueueFlags,
 ): Promise<{ text: string; json: unknown }> {
-  const redis = parseRedisUrl(flags.redis!);
-  const manifest = readStudyManifest(out);
-  const q = await readQueueStatus(
-    redis,
-    { studyHash: manifest.studyHash, dir: studyPaths(out).dir },
-    flags.queue ?? DEFAULT_QUEUE,
-  );
+  const q = await readStudyQueueStatus(parseRedisUrl(flags.redis!), out, flags.queue ?? DEFAULT_QUEUE);
   return { text: formatQueueStatus(q), json: q };
+}
+
+/** The queue status as lines under the study's table. */
+export function formatQueueStatus(q: QueueStatus): string {
+  const c = q.counts;
+  const lines = [
+    `queue ${q.queue} on ${q.redis}: ${c.waiting} waiting, ${c.active} active, ${c.delayed} delayed (retry backoff), ${c.failed} failed, ${c.completed} completed`,
+    `workers (${q.workers.length}): ${q.workers.join(', ') || 'none connected'}`,
+    ...q.failed.map((f) => `  failed job ${f.id} after ${f.attempts} attempt(s): ${f.error}`),
+  ];
+  return lines.join('\n') + '\n';
 }

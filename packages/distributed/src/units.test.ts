@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OrderlensInputError } from '@orderlens/core';
-import { tempDir } from '../test-utils/tmp.js';
+import { tempDir } from '@orderlens/core/testing';
 import { jobId, parseJobPayload, runKey } from './jobs.js';
 import { parseRedisUrl } from './redis.js';
 import { WorkerRoots } from './roots.js';
