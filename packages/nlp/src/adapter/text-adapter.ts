@@ -20,9 +20,10 @@ export const TEXT_PROTOCOLS: readonly AnalysisProtocol[] = [
   {
     name: 'sampled',
     description:
-      'sampled I^(m)(i,j) (ICLR-2022 reference estimator, 100 contexts) on pairs of adjacent players, at the paper order ratios',
+      'sampled I^(m)(i,j) (ICLR-2022 reference estimator, 100 contexts) on pairs of adjacent players, at the paper order ratios; J(m) from the bias-bracketed |I| (docs/j-accuracy.md)',
     estimator: 'reference',
-    estimatorOptions: { contexts: 100 },
+    // The bracketed strength: the plain mean of |Î| is biased up where |I| is small (issue 11).
+    estimatorOptions: { contexts: 100, strength: 'bracket' },
     pairs: { name: 'sequence', maxDistance: 1 },
   },
 ];

@@ -12,9 +12,10 @@ export const EXACT_PROTOCOL: AnalysisProtocol = {
 /** Sampled protocol: ICLR-2022 reference contexts, each region paired with its nearest regions. */
 export const SAMPLED_PROTOCOL: AnalysisProtocol = {
   name: 'sampled',
-  description: `sampled I^(m)(i,j) (reference protocol, 100 contexts) for each region and its ${POINTCLOUD_DEFAULTS.neighbours} nearest regions by centroid`,
+  description: `sampled I^(m)(i,j) (reference protocol, 100 contexts) for each region and its ${POINTCLOUD_DEFAULTS.neighbours} nearest regions by centroid; J(m) from the bias-bracketed |I| (docs/j-accuracy.md)`,
   estimator: 'reference',
-  estimatorOptions: {},
+  // The bracketed strength: the plain mean of |Î| is biased up where |I| is small (issue 11).
+  estimatorOptions: { strength: 'bracket' },
   pairs: { name: 'spatial', k: POINTCLOUD_DEFAULTS.neighbours },
 };
 
