@@ -4,10 +4,14 @@
  * 1. Masked images/s: the whole path (ModelGame → Evaluator → PatchMasker on a 16×16 grid →
  *    OnnxRunner → reward) vs raw ONNX Runtime on pre-built batches of the same size, and the
  *    masker alone.
- * 2. Cost to reach instability < 0.05 (over context repeats): for the reference protocol
- *    (independent contexts per pair and order) and the faster default (shared contexts), the
- *    number of contexts is doubled from 8 until the instability of J(m|x) over 2 repeats is below
- *    0.05; model calls and wall time of that run are reported. By default with the preset's
+ * 2. Cost to reach instability < 0.05 (over context repeats): for the vision adapter's
+ *    `reference` protocol (independent contexts per pair and order) and its `fast` protocol
+ *    (shared contexts), the number of contexts is doubled from 4 until the instability of J(m|x)
+ *    over 2 repeats is below 0.05; estimation calls and wall time of that run are reported. It is
+ *    the analysis pipeline's, unit by unit: the model opened through the runner registry, the
+ *    vision adapter's session (CIFAR-10 test subset, zero baseline), `computeSelection` once (the
+ *    first correctly classified image of each class, class 0 first), then `computeSample` with the
+ *    registered estimator per image and `analysisResult`. By default with the protocols'
  *    geometry (16×16 grid, 200 neighbour pairs within radius 2, the 13 paper ratios) on 2 correctly
  *    classified images (about 10 minutes on one core); `--images k` for more, `--quick` for an
  *    8×8 grid with 50 pairs (about 3 minutes).
@@ -16,19 +20,31 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { CoalitionBatch, Rng } from '@orderlens/core';
-import { OnnxRunner } from '@orderlens/runtime-onnx';
+import {
+  CoalitionBatch,
+  Rng,
+  analysisResult,
+  computeSample,
+  computeSelection,
+  estimators,
+  openModel,
+  pairStrategy,
+  parseAdapterOptions,
+  parseWithSchema,
+  type AnalysisOptions,
+  type StoredSample,
+} from '@orderlens/core';
+import '@orderlens/runtime-onnx'; // registers the onnx runner factory
 import {
   PatchGrid,
   PatchMasker,
+  VISION_ANALYSIS_PROTOCOLS,
   buildBaseline,
   datasetImage,
   loadCifar10Subset,
   patchGame,
-  resolveProtocol,
-  runVisionProtocol,
-  selectCorrectSamples,
   toModelInput,
+  visionAdapter,
   type ImageShape,
 } from '@orderlens/vision';
 
@@ -42,11 +58,8 @@ const meta = JSON.parse(readFileSync(new URL('fixtures/cifar-cnn/meta.json', roo
 };
 const pre = { mean: meta.normalization.mean, std: meta.normalization.std };
 const shape: ImageShape = { channels: 3, height: 32, width: 32, layout: 'NCHW' };
-const runner = await OnnxRunner.create(modelPath, {
-  providers: ['cpu'],
-  intraOpNumThreads: 1,
-  log: () => {},
-});
+const model = await openModel({ spec: modelPath, device: 'cpu', threads: 1 });
+const runner = model.runner;
 const ds = loadCifar10Subset('test');
 
 async function timeIt(fn: () => Promise<number> | number, minSeconds = 1): Promise<number> {
@@ -101,22 +114,35 @@ async function timeIt(fn: () => Promise<number> | number, minSeconds = 1): Promi
   const gridSize = quick ? 8 : 16;
   const pairs = quick ? 50 : 200;
   const images = imagesWanted;
-  const grid = PatchGrid.square(gridSize, 32, 32);
-  const owner = grid.playerOfElement(shape);
-  const sel = await selectCorrectSamples({ runner, dataset: ds, preprocess: pre, perClass: 1 });
-  const samples = sel.indices.slice(0, images);
-  const game = (s: number) => {
-    const x = toModelInput(datasetImage(ds, samples[s]), pre);
-    return patchGame({
-      runner,
-      x,
-      baseline: buildBaseline({ kind: 'zero' }, x, shape),
-      shape,
-      grid,
-      label: ds.labels[samples[s]],
-      playerOfElement: owner,
-    });
+  const session = await visionAdapter.open({
+    options: parseAdapterOptions(visionAdapter.options, {
+      dataset: 'cifar10',
+      grid: String(gridSize),
+      baseline: 'zero',
+      heatmaps: 0,
+    }),
+    model,
+  });
+  const analysis = (name: string, contexts: number): AnalysisOptions => {
+    const protocol = VISION_ANALYSIS_PROTOCOLS.find((p) => p.name === name)!;
+    const estimator = estimators.get(protocol.estimator);
+    return {
+      modality: visionAdapter.name,
+      session,
+      model,
+      estimator,
+      estimatorOptions: parseWithSchema(
+        estimator.options,
+        { ...protocol.estimatorOptions, contexts, repeats: 2 },
+        'estimator options',
+      ) as Record<string, unknown>,
+      pairs: pairStrategy({ name: 'grid', count: pairs, radius: 2 }),
+      selection: { rule: 'correct', perClass: 1, order: 'class', samples: images },
+      reward: 'log-odds',
+      seed: 1,
+    };
   };
+  const selected = await computeSelection(analysis('reference', 4));
   console.log(
     `\ninstability < 0.05: ${gridSize}×${gridSize} grid, ${pairs} pairs, ${images} images, 13 paper ratios, 2 repeats`,
   );
@@ -124,14 +150,21 @@ async function timeIt(fn: () => Promise<number> | number, minSeconds = 1): Promi
   const reached: Record<string, { calls: number; wall: number; contexts: number }> = {};
   for (const name of ['reference', 'fast']) {
     for (let contexts = 4; contexts <= 256; contexts *= 2) {
-      const protocol = resolveProtocol(name, { grid: gridSize, pairs, contexts, repeats: 2 });
-      const res = await runVisionProtocol({ protocol, samples: images, game, seed: 1 });
-      const perImage = res.modelCalls / images / 2;
+      const options = analysis(name, contexts);
+      const t0 = performance.now();
+      const units: StoredSample[] = [];
+      for (let s = 0; s < selected.selection.indices.length; s++)
+        units.push(await computeSample(options, selected, s));
+      const wall = (performance.now() - t0) / 1000;
+      const res = analysisResult(options, selected, units, { wallTimeMs: wall * 1000 });
+      const calls = res.modelCalls.estimation;
+      const instability = res.aggregate.instability!;
+      const perImage = calls / units.length / 2;
       console.log(
-        `  ${name.padEnd(10)} ${String(contexts).padStart(9)} ${res.instability!.toFixed(4).padStart(12)} ${String(res.modelCalls).padStart(13)} ${(res.wallTimeMs / 1000).toFixed(1).padStart(8)} ${perImage.toFixed(0).padStart(20)}`,
+        `  ${name.padEnd(10)} ${String(contexts).padStart(9)} ${instability.toFixed(4).padStart(12)} ${String(calls).padStart(13)} ${wall.toFixed(1).padStart(8)} ${perImage.toFixed(0).padStart(20)}`,
       );
-      if (res.instability! < 0.05) {
-        reached[name] = { calls: res.modelCalls, wall: res.wallTimeMs / 1000, contexts };
+      if (instability < 0.05) {
+        reached[name] = { calls, wall, contexts };
         break;
       }
     }
@@ -141,9 +174,10 @@ async function timeIt(fn: () => Promise<number> | number, minSeconds = 1): Promi
       `  → model calls to reach it, fast / reference: ${(reached.fast.calls / reached.reference.calls).toFixed(2)}× (wall time ${(reached.fast.wall / reached.reference.wall).toFixed(2)}×), at ${reached.fast.contexts} vs ${reached.reference.contexts} contexts`,
     );
   }
+  await session.dispose?.();
   const n = 256;
   console.log(
-    `  (full reference preset: 4 × 200 pairs × (11 × 100 + 2) = ${4 * 200 * (11 * 100 + 2)} calls per image per repeat, n = ${n})`,
+    `  (full reference protocol: 4 × 200 pairs × (11 × 100 + 2) = ${4 * 200 * (11 * 100 + 2)} calls per image per repeat, n = ${n})`,
   );
 }
 await runner.dispose();

@@ -1,6 +1,7 @@
 /**
  * @orderlens/vision — images as games: readers, preprocessing, patch-grid and feature-map
- * maskers, protocols of the representation-bottleneck papers and structure experiments.
+ * maskers, the vision adapter (with the protocols of the representation-bottleneck papers) and
+ * structure experiments.
  * Runtime-free: models arrive as core `ModelRunner`s.
  */
 export * from './image/raw-image.js';
@@ -10,6 +11,7 @@ export * from './data/dataset.js';
 export * from './data/idx.js';
 export * from './data/cifar.js';
 export * from './data/folder.js';
+export * from './data/classify.js';
 export * from './grid/patch-grid.js';
 export * from './masking/baseline.js';
 export * from './masking/patch-masker.js';
@@ -17,12 +19,10 @@ export * from './masking/feature-map-masker.js';
 export * from './masking/patch-game.js';
 export * from './structure/blocks.js';
 export * from './structure/structure-curves.js';
-export * from './protocols/protocol.js';
-export * from './protocols/run-protocol.js';
-export * from './protocols/select.js';
 export * from './heatmap/patch-strength.js';
 export * from './heatmap/heatmap-image.js';
 export * from './pretrained/nsfwjs.js';
 export * from './adapter/model-meta.js';
 export * from './adapter/vision-data.js';
+export * from './adapter/image-candidates.js';
 export * from './adapter/vision-adapter.js';

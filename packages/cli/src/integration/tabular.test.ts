@@ -2,15 +2,26 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ModelGame, parseResult, sampleMultiOrder, theoryStrength } from '@orderlens/core';
-import { OnnxRunner } from '@orderlens/runtime-onnx';
-import { initTfjs, loadLayersModel, TfjsRunner } from '@orderlens/runtime-tfjs';
 import {
-  exactRowInteractions,
+  ModelGame,
+  computeSample,
+  computeSelection,
+  estimators,
+  openModel,
+  parseAdapterOptions,
+  parseResult,
+  sampleMultiOrder,
+  theoryStrength,
+  type AnalysisOptions,
+  type OpenedModel,
+  type StoredSelection,
+} from '@orderlens/core';
+import '@orderlens/runtime-onnx'; // registers the onnx runner factory
+import { initTfjs, loadLayersModel } from '@orderlens/runtime-tfjs';
+import {
   loadCensus,
-  predictRows,
   readCensusTable,
-  selectCorrect,
+  tabularAdapter,
   TabularMasker,
   TabularPreprocessor,
 } from '@orderlens/tabular';
@@ -47,20 +58,37 @@ beforeAll(async () => {
 });
 afterAll(() => tmp.cleanup());
 
+/** `analyze tabular` on the census test split with `model`, as the pipeline runs it (exact, log-odds). */
+async function exactAnalysis(model: OpenedModel, samples: number): Promise<AnalysisOptions> {
+  const session = await tabularAdapter.open({
+    options: parseAdapterOptions(tabularAdapter.options, { dataset: 'census' }),
+    model,
+  });
+  const estimator = estimators.get('exact');
+  return {
+    modality: tabularAdapter.name,
+    session,
+    model,
+    estimator,
+    estimatorOptions: estimator.options.parse({}) as Record<string, unknown>,
+    selection: { ...tabularAdapter.defaultSelection, samples },
+    reward: 'log-odds',
+    seed: 0,
+    batchSize: 4096,
+  };
+}
+
 describe('census with real runtimes', () => {
   it('exact J(m) of the ONNX fixture equals the sampled estimator within its error', async () => {
-    const runner = await OnnxRunner.create(fixture('model.onnx'), { providers: ['cpu'] });
+    const model = await openModel({ spec: fixture('model.onnx'), device: 'cpu' });
+    const runner = model.runner;
     try {
-      const x = census.test.x.subarray(0, 300 * d);
-      const y = census.test.y.subarray(0, 300);
-      const pred = await predictRows(runner, x, d);
-      const [index] = selectCorrect(pred.predicted, y, 1);
-      const row = x.subarray(index * d, (index + 1) * d);
-      const exact = await exactRowInteractions(
-        { runner, x, y, featureCount: d, baseline: census.baseline },
-        row,
-        y[index],
-      );
+      const options = await exactAnalysis(model, 1);
+      const selected = await computeSelection(options);
+      const [index] = selected.selection.indices;
+      const exact = (await computeSample(options, selected, 0)).sample.multiOrder!;
+      const row = census.test.x.subarray(index * d, (index + 1) * d);
+      const y = census.test.y;
       const game = new ModelGame(new TabularMasker(row, { baseline: census.baseline }), runner, {
         reward: { label: y[index] },
         batchSize: 4096,
@@ -99,25 +127,22 @@ describe('census with real runtimes', () => {
   });
 
   it('gives the same exact interactions through tfjs and ONNX Runtime for the same fixture', async () => {
-    const onnx = await OnnxRunner.create(fixture('model.onnx'), { providers: ['cpu'] });
-    const tfjs = await TfjsRunner.load(fixture('tfjs/model.json'));
+    const onnx = await openModel({ spec: fixture('model.onnx'), device: 'cpu' });
+    const tfjs = await openModel({ spec: fixture('tfjs/model.json'), device: 'cpu' });
     try {
-      const row = census.test.x.subarray(5 * d, 6 * d);
-      const a = await exactRowInteractions(
-        { runner: onnx, x: row, y: census.test.y.subarray(5, 6), featureCount: d, baseline: census.baseline },
-        row,
-        census.test.y[5],
-      );
-      const b = await exactRowInteractions(
-        { runner: tfjs, x: row, y: census.test.y.subarray(5, 6), featureCount: d, baseline: census.baseline },
-        row,
-        census.test.y[5],
-      );
+      // Row 5 of the census test split, whether or not the model classifies it correctly.
+      const row5: StoredSelection = {
+        selection: { indices: [5], rule: 'all', candidates: census.test.rows, warnings: [] },
+        calls: {},
+      };
+      const a = (await computeSample(await exactAnalysis(onnx, 1), row5, 0)).sample.multiOrder!;
+      const b = (await computeSample(await exactAnalysis(tfjs, 1), row5, 0)).sample.multiOrder!;
+      expect(a.pairs).toHaveLength(66);
       for (let p = 0; p < a.pairs.length; p += 7)
         for (let k = 0; k < d - 1; k++) expect(b.values[p][k]).toBeCloseTo(a.values[p][k], 3);
     } finally {
-      await onnx.dispose();
-      await tfjs.dispose();
+      await onnx.runner.dispose();
+      await tfjs.runner.dispose();
     }
   });
 

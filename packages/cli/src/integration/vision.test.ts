@@ -3,28 +3,34 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CoalitionBatch,
-  ModelGame,
   OrderlensInputError,
   Rng,
+  analysisResult,
+  computeSample,
+  computeSelection,
+  estimators,
   float32Tensor,
+  openModel,
+  pairStrategy,
+  parseAdapterOptions,
+  parseWithSchema,
+  type AnalysisOptions,
   type GraphCut,
+  type StoredSample,
 } from '@orderlens/core';
 import { OnnxRunner } from '@orderlens/runtime-onnx';
 import {
   FeatureMapMasker,
   PatchGrid,
   PatchMasker,
-  buildBaseline,
+  VISION_ANALYSIS_PROTOCOLS,
   classifyDataset,
   cutModelAt,
   datasetImage,
   loadCifar10Subset,
-  patchGame,
-  resolveProtocol,
-  runVisionProtocol,
-  selectCorrectSamples,
   toModelBatch,
   toModelInput,
+  visionAdapter,
   type ImageShape,
 } from '@orderlens/vision';
 
@@ -143,61 +149,73 @@ describe('vision on the CIFAR-10 fixture CNN (ONNX Runtime)', () => {
   });
 
   it('J(m) from the shared-context estimator agrees with the reference protocol within their instability', async () => {
-    const grid = PatchGrid.square(6, 32, 32);
-    const sel = await selectCorrectSamples({
-      runner,
-      dataset: ds,
-      preprocess: pre,
-      perClass: 1,
-      indices: Array.from({ length: 60 }, (_, i) => i),
+    // The pipeline, unit by unit: the first correct image of each class among the first 60 (class
+    // order), 3 of them, 6×6 patches with a zero baseline, the reference and fast protocols.
+    const model = await openModel({ spec: fixture('model.onnx'), device: 'cpu', threads: 1 });
+    const session = await visionAdapter.open({
+      options: parseAdapterOptions(visionAdapter.options, {
+        dataset: 'cifar10',
+        limit: 60,
+        grid: '6',
+        baseline: 'zero',
+        heatmaps: 0,
+      }),
+      model,
     });
-    const samples = sel.indices.slice(0, 3);
-    const owner = grid.playerOfElement(shape);
-    const game = (s: number): ModelGame => {
-      const img = datasetImage(ds, samples[s]);
-      const x = toModelInput(img, pre);
-      return patchGame({
-        runner,
-        x,
-        baseline: buildBaseline({ kind: 'zero' }, x, shape),
-        shape,
-        grid,
-        label: ds.labels[samples[s]],
-        playerOfElement: owner,
+    const ratios = [0, 0.1, 0.3, 0.5, 0.7, 0.9, 1];
+    const analysis = (name: string): AnalysisOptions => {
+      const protocol = VISION_ANALYSIS_PROTOCOLS.find((p) => p.name === name)!;
+      const estimator = estimators.get(protocol.estimator);
+      return {
+        modality: visionAdapter.name,
+        session,
+        model,
+        estimator,
+        estimatorOptions: parseWithSchema(
+          estimator.options,
+          { ...protocol.estimatorOptions, contexts: 40, repeats: 2, ratios },
+          'estimator options',
+        ) as Record<string, unknown>,
+        pairs: pairStrategy({ name: 'grid', count: 12, radius: 2 }),
+        selection: { rule: 'correct', perClass: 1, order: 'class', samples: 3 },
+        reward: 'log-odds',
+        seed: 5,
         batchSize: 512,
-      });
+      };
     };
-    const common = { grid: 6, pairs: 12, contexts: 40, ratios: [0, 0.1, 0.3, 0.5, 0.7, 0.9, 1], repeats: 2 };
-    const ref = await runVisionProtocol({
-      protocol: resolveProtocol('reference', common),
-      samples: samples.length,
-      game,
-      seed: 5,
-    });
-    const shared = await runVisionProtocol({
-      protocol: resolveProtocol('fast', common),
-      samples: samples.length,
-      game,
-      seed: 5,
-    });
-    expect(ref.samples[0].multiOrder.pairs).toEqual(shared.samples[0].multiOrder.pairs);
+    const selected = await computeSelection(analysis('reference'));
+    expect(selected.selection.indices).toHaveLength(3);
+    const run = async (name: string) => {
+      const options = analysis(name);
+      const units: StoredSample[] = [];
+      for (let s = 0; s < 3; s++) units.push(await computeSample(options, selected, s));
+      return analysisResult(options, selected, units, { wallTimeMs: 0 });
+    };
+    const ref = await run('reference');
+    const shared = await run('fast');
+    await model.runner.dispose();
+    const samples = selected.selection.indices;
+    expect(shared.estimator.name).toBe('shared');
+    expect(ref.samples[0].multiOrder!.pairs).toEqual(shared.samples[0].multiOrder!.pairs);
     // Distance between the two estimators, in the instability's own terms.
     let rel = 0;
     let terms = 0;
     for (let s = 0; s < samples.length; s++) {
-      const a = ref.samples[s].strengthByRepeat[0];
-      const b = shared.samples[s].strengthByRepeat[0];
+      const a = ref.samples[s].strengthByRepeat![0];
+      const b = shared.samples[s].strengthByRepeat![0];
       a.forEach((v, k) => {
         rel += Math.abs(v - b[k]) / ((Math.abs(v) + Math.abs(b[k])) / 2);
         terms++;
       });
     }
     rel /= terms;
-    const instab = Math.max(ref.instability!, shared.instability!);
+    const instab = Math.max(ref.aggregate.instability!, shared.aggregate.instability!);
     expect(rel).toBeLessThan(2 * instab + 0.02);
-    ref.strength.J.forEach((j, k) => expect(Math.abs(j - shared.strength.J[k])).toBeLessThan(0.35));
+    ref.aggregate.strength.J.forEach((j, k) =>
+      expect(Math.abs(j - shared.aggregate.strength.J[k])).toBeLessThan(0.35),
+    );
     // The shared estimator reuses coalitions across pairs, so it needs fewer model calls.
-    expect(shared.modelCalls).toBeLessThan(ref.modelCalls);
+    expect(shared.modelCalls.estimation).toBeLessThan(ref.modelCalls.estimation);
   });
 });
 

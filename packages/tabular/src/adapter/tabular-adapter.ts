@@ -1,16 +1,15 @@
 import {
   OrderlensInputError,
   adapters,
-  float32Tensor,
   requireInput,
   type AdapterOpenRequest,
   type ModalityAdapter,
   type ModalitySession,
   type OptionDescriptor,
 } from '@orderlens/core';
-import { TabularMasker } from '../masker/tabular-masker.js';
 import { TabularPreprocessor } from '../preprocess/preprocessor.js';
 import { baselineFor, loadRows, preprocessingBeside } from './tabular-data.js';
+import { tabularSession } from './tabular-session.js';
 
 /** The tabular adapter's options. */
 export const TABULAR_OPTIONS: readonly OptionDescriptor[] = [
@@ -103,32 +102,15 @@ export const tabularAdapter: ModalityAdapter = {
       '--model',
       `${model.file} takes ${width} inputs per row, but the data have ${d} (${rows.featureNames.join(', ')})`,
     );
-    const n = Math.max(...Array.from(rows.playerOfFeature)) + 1;
-    const names = Array.from({ length: n }, (_, p) => {
-      const f = Array.from(rows.playerOfFeature).indexOf(p);
-      return rows.featureNames[f]?.split('=')[0] ?? `x${p}`;
-    });
-    return {
-      data: rows.source,
-      candidates: rows.rows,
-      classes: Math.max(...Array.from(rows.y)) + 1,
-      candidate: (k) => ({ id: `row-${k}`, label: rows.y[k] }),
-      inputs: (start, end) => ({
-        [inputName]: float32Tensor(rows.x.subarray(start * d, end * d), [end - start, d]),
-      }),
-      async players(k) {
-        const row = rows.x.subarray(k * d, (k + 1) * d);
-        return {
-          descriptor: { kind: 'attributes', n, names, values: Array.from(row) },
-          masker: new TabularMasker(row, { baseline, playerOfFeature: rows.playerOfFeature, inputName }),
-        };
-      },
+    return tabularSession(rows, {
+      baseline,
+      inputName,
       details: {
         features: rows.featureNames,
         baseline: { spec: o.baseline, values: Array.from(baseline) },
         preprocessing: o.preprocessing ?? (pre ? 'beside the model' : 'census preset'),
       },
-    };
+    });
   },
 };
 

@@ -20,11 +20,12 @@ import { datasetImage, type ImageDataset } from '../data/dataset.js';
 import { PatchGrid, parseGridSize } from '../grid/patch-grid.js';
 import { heatmapPanels } from '../heatmap/heatmap-image.js';
 import { orderBand, patchStrength } from '../heatmap/patch-strength.js';
-import { byteMeanToModel, resolvePreprocessing, toModelBatch, toModelInput } from '../image/preprocess.js';
+import { byteMeanToModel, resolvePreprocessing, toModelInput } from '../image/preprocess.js';
 import type { ImageShape } from '../image/raw-image.js';
 import { buildBaseline, parseBaseline } from '../masking/baseline.js';
 import { FeatureMapMasker, cutModelAt } from '../masking/feature-map-masker.js';
 import { PatchMasker } from '../masking/patch-masker.js';
+import { imageCandidates } from './image-candidates.js';
 import { visionModelSpec } from './model-meta.js';
 import { VISION_DATASETS, loadVisionData, trainingChannelMean } from './vision-data.js';
 
@@ -321,13 +322,7 @@ export const visionAdapter: ModalityAdapter = {
 
     return {
       data: source,
-      candidates: dataset.count,
-      classes: dataset.classNames.length,
-      candidate: (k) => ({ id: `image-${k}`, label: dataset.labels[k] }),
-      inputs: (start, end) => {
-        const imgs = Array.from({ length: end - start }, (_, t) => datasetImage(dataset, start + t));
-        return { [spec.inputName]: toModelBatch(imgs, spec.preprocess) };
-      },
+      ...imageCandidates(dataset, spec.preprocess, spec.inputName),
       async players(k: number, gateway: ModelGateway): Promise<SamplePlayers> {
         const x = toModelInput(datasetImage(dataset, k), spec.preprocess);
         if (cut) {

@@ -2,13 +2,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { probeWritableDir, requireInput, writeJsonAtomic } from '@orderlens/core';
 import { pgdLinf, TfjsRunner } from '@orderlens/runtime-tfjs';
-import {
-  orderChangeUnderAttack,
-  predictRows,
-  selectCorrect,
-  TabularPreprocessor,
-  type OrderChangeReport,
-} from '@orderlens/tabular';
+import { orderChangeUnderAttack, TabularPreprocessor, type OrderChangeReport } from '@orderlens/tabular';
 import { InterruptedError } from '../../util/errors.js';
 import { interruptPolicy, ioOf } from '../../util/io.js';
 import { parseFloatOption, parseInteger, requireInputPath } from '../../util/options.js';
@@ -61,7 +55,10 @@ export async function attackTabular(options: {
   steps: number;
   stepSize: number;
   samples: number;
-  /** Checked between the attack and the interaction change: PGD itself cannot stop inside a batch. */
+  /**
+   * Checked after PGD (which cannot stop inside a batch) and between the model batches of the
+   * interaction change.
+   */
   signal?: AbortSignal;
 }): Promise<TabularAttackResult & { adversarial: Float32Array }> {
   const t0 = performance.now();
@@ -81,21 +78,22 @@ export async function attackTabular(options: {
   let orderChange: OrderChangeReport | undefined;
   if (options.signal?.aborted) throw attackInterrupted();
   if (options.samples > 0) {
-    // Yields between model calls, so a Ctrl-C during the interaction change is seen.
+    // Yields between model calls, so a Ctrl-C during the interaction change is seen. The clean
+    // rows are predicted to select the samples through the pipeline (counted as `selection`).
     const runner = yieldingRunner(TfjsRunner.fromModel(model));
-    const pred = await predictRows(runner, rows.x, rows.featureCount);
-    const indices = selectCorrect(pred.predicted, rows.y, options.samples);
-    orderChange = await orderChangeUnderAttack({
-      runner,
-      x: rows.x,
-      y: rows.y,
-      xAdv: pgd.adversarial,
-      featureCount: rows.featureCount,
-      featureNames: rows.featureNames,
-      playerOfFeature: rows.playerOfFeature,
-      baseline: options.baseline,
-      indices,
-    });
+    try {
+      orderChange = await orderChangeUnderAttack({
+        runner,
+        rows,
+        xAdv: pgd.adversarial,
+        baseline: options.baseline,
+        samples: options.samples,
+        signal: options.signal,
+      });
+    } catch (e) {
+      if (options.signal?.aborted) throw attackInterrupted();
+      throw e;
+    }
     if (options.signal?.aborted) throw attackInterrupted();
   }
   return {

@@ -1,5 +1,5 @@
 import { OrderlensInputError, predictedClass, requireInput, type ModelRunner } from '@orderlens/core';
-import { datasetImage, type ImageDataset } from '../data/dataset.js';
+import { datasetImage, type ImageDataset } from './dataset.js';
 import { toModelBatch, type PreprocessOptions } from '../image/preprocess.js';
 
 /** Options of {@link classifyDataset}. */
@@ -54,45 +54,4 @@ export async function classifyDataset(options: ClassifyOptions): Promise<Int32Ar
     for (let r = 0; r < chunk.length; r++) out[start + r] = predictedClass(res, r);
   }
   return out;
-}
-
-/** Options of {@link selectCorrectSamples}. */
-export interface SelectOptions extends ClassifyOptions {
-  /** Correctly classified images kept per class (5 per class in the ICLR protocol). */
-  readonly perClass: number;
-}
-
-/** The outcome of {@link selectCorrectSamples}. */
-export interface Selection {
-  /** Dataset indices, class-major in dataset order within each class. */
-  readonly indices: number[];
-  /** Accuracy over the images classified. */
-  readonly accuracy: number;
-  /** Images classified. */
-  readonly classified: number;
-}
-
-/**
- * The first `perClass` correctly classified images of every class, in dataset order (the
- * ICLR-2022 protocol analyses only correctly classified samples). Classes with fewer correct
- * images keep what there is.
- */
-export async function selectCorrectSamples(options: SelectOptions): Promise<Selection> {
-  const { dataset, perClass } = options;
-  requireInput(
-    Number.isInteger(perClass) && perClass > 0,
-    'perClass',
-    `expected a positive integer, got ${perClass}`,
-  );
-  const indices = options.indices ?? Array.from({ length: dataset.count }, (_, i) => i);
-  const predicted = await classifyDataset({ ...options, indices });
-  const byClass: number[][] = dataset.classNames.map(() => []);
-  let correct = 0;
-  indices.forEach((k, t) => {
-    const y = dataset.labels[k];
-    if (predicted[t] !== y) return;
-    correct++;
-    if (byClass[y].length < perClass) byClass[y].push(k);
-  });
-  return { indices: byClass.flat(), accuracy: correct / indices.length, classified: indices.length };
 }
