@@ -18,9 +18,12 @@
  * worst RMS relative error (bias and spread over repeats), and the worst relative error of
  * `J(0)/J(m)`.
  *
- * Run: `npm run build && node --import tsx tools/bench/j-accuracy.bench.ts` (reduced, about 1–2
- * minutes on 2 cores: 1 image, 24 pairs, pool 120) or with `--full` (2 images per model, 64 pairs,
- * pool 240; about 15 minutes on 2 cores; writes docs/j-accuracy.md).
+ * Run: `npm run build && node --import tsx tools/bench/j-accuracy.bench.ts` (reduced, about 1
+ * minute on 2 cores: 1 image, 16 pairs, pool 90) or with `--full --images-cnn 6 --images-vit 3`
+ * (32 pairs, pool 240; about 18 minutes on 2 cores; writes docs/j-accuracy.md). `--images k` and
+ * `--pairs k` set the sizes. Besides the worst bias (with its standard error) and the RMS over
+ * repeats, it reports the RMS at the protocol's scale: one image of 200 pairs, and a 50-image
+ * analysis.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -40,17 +43,25 @@ import {
   datasetImage,
   loadCifar10Subset,
   patchGame,
-  selectCorrectSamples,
+  selectImages,
   toModelInput,
   type ImageShape,
 } from '@orderlens/vision';
 
 const full = process.argv.includes('--full');
-const imagesArg = process.argv.indexOf('--images');
-const IMAGES = imagesArg >= 0 ? Number(process.argv[imagesArg + 1]) : 1;
-const PAIRS = full ? 32 : 16;
+/** The value of `--name v`, if given. */
+const arg = (name: string): string | undefined => {
+  const k = process.argv.indexOf(name);
+  return k >= 0 ? process.argv[k + 1] : undefined;
+};
+const IMAGES = Number(arg('--images') ?? 1);
+const PAIRS = Number(arg('--pairs') ?? (full ? 32 : 16));
+/** `--images-cnn k` / `--images-vit k` override `--images` per model (the CNN's bias is the noisy one). */
+const imagesFor = (model: string) => Number(arg(`--images-${model.replace('cifar-', '')}`) ?? IMAGES);
 const POOL = full ? 240 : 90;
 const PROTOCOL_PAIRS = 200;
+/** Samples of a default vision analysis (5 per class of CIFAR-10). */
+const ANALYSIS_IMAGES = 50;
 const CONTEXTS = full ? [100, 10, 20, 30] : [10, 20, 30];
 const ESTIMATORS: StrengthEstimatorName[] = ['plain', 'cross-fit', 'deconvolution', 'bracket'];
 const FAST_CONTEXTS = 32;
@@ -74,7 +85,11 @@ interface Row {
   worstBias: number;
   worstRms: number;
   worstRatio: number;
+  worstBiasSe: number;
+  rmsImage: number;
+  rmsAnalysis: number;
   biasByOrder: number[];
+  biasSeByOrder: number[];
   refHalfWidth: number;
 }
 
@@ -109,7 +124,7 @@ function reference(pools: ImagePool[], from: number, to: number, complement: boo
   return { mid: lo.map((l, k) => (l + hi[k]) / 2), half: lo.map((l, k) => (hi[k] - l) / 2) };
 }
 
-function score(estimates: Curve[], refs: Curve[]) {
+function score(estimates: Curve[], refs: Curve[], images: number) {
   const M = refs[0].length;
   const rel = estimates.map((e, r) => e.map((v, k) => (refs[r][k] > 0 ? v / refs[r][k] - 1 : 0)));
   const ratio = estimates.map((e, r) => e.map((v, k) => (e[0] / v / (refs[r][0] / refs[r][k]) || 1) - 1));
@@ -119,10 +134,33 @@ function score(estimates: Curve[], refs: Curve[]) {
   );
   const ratioBias = Array.from({ length: M }, (_, k) => ratio.reduce((a, x) => a + x[k], 0) / ratio.length);
   const worst = (xs: number[]) => xs.reduce((a, x) => (Math.abs(x) > Math.abs(a) ? x : a), 0);
-  return { bias, worstBias: worst(bias), worstRms: Math.max(...rms), worstRatio: worst(ratioBias) };
+  // Spread over repeats per order, and the standard error of the measured bias itself.
+  const variance = Array.from({ length: M }, (_, k) =>
+    rel.length > 1 ? rel.reduce((a, x) => a + (x[k] - bias[k]) ** 2, 0) / (rel.length - 1) : 0,
+  );
+  const biasSe = variance.map((v) => Math.sqrt(v / rel.length));
+  // The RMS error of an analysis at the protocol's scale: one repeat of PROTOCOL_PAIRS pairs on
+  // each of `images` images (an analysis's J(m) averages its samples' curves, each from the
+  // first repeat). The context noise of a mean over pairs and images falls as 1/(pairs·images);
+  // the bench's blocks average PAIRS pairs over `images` images.
+  const rmsAt = (analysed: number) =>
+    Math.max(
+      ...bias.map((b, k) => Math.sqrt(b ** 2 + (variance[k] * PAIRS * images) / (PROTOCOL_PAIRS * analysed))),
+    );
+  return {
+    bias,
+    biasSe,
+    worstBias: worst(bias),
+    worstBiasSe: biasSe[bias.indexOf(worst(bias))] ?? 0,
+    worstRms: Math.max(...rms),
+    worstRatio: worst(ratioBias),
+    rmsImage: rmsAt(1),
+    rmsAnalysis: rmsAt(ANALYSIS_IMAGES),
+  };
 }
 
 const rows: Row[] = [];
+const imagesUsed: Record<string, number> = {};
 const t0 = performance.now();
 for (const { name, grid: g } of [
   { name: 'cifar-cnn', grid: 16 },
@@ -141,11 +179,20 @@ for (const { name, grid: g } of [
   const owner = grid.playerOfElement(shape);
   const n = grid.n;
   const orders = ordersFromRatios(n, PAPER_RATIOS);
-  const sel = await selectCorrectSamples({ runner, dataset: ds, preprocess: pre, perClass: 1 });
+  const images = imagesFor(name);
+  imagesUsed[name] = images;
+  const sel = await selectImages({
+    runner,
+    dataset: ds,
+    preprocess: pre,
+    selection: { rule: 'correct', perClass: 1, order: 'class' },
+  });
+  if (sel.indices.length < images)
+    throw new Error(`${name}: only ${sel.indices.length} images qualify, asked for ${images}`);
   const pools: ImagePool[] = [];
   const fastRuns: Curve[][][] = ESTIMATORS.map(() => Array.from({ length: FAST_REPEATS }, () => []));
   let fastCalls = 0;
-  for (let s = 0; s < IMAGES; s++) {
+  for (let s = 0; s < images; s++) {
     const idx = sel.indices[s];
     const x = toModelInput(datasetImage(ds, idx), pre);
     const game = patchGame({
@@ -193,7 +240,7 @@ for (const { name, grid: g } of [
       );
     }
     console.log(
-      `  ${name} image ${s + 1}/${IMAGES}: pool done (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
+      `  ${name} image ${s + 1}/${images}: pool done (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
     );
   }
   const sampled = orders.filter((m) => m > 0 && m < n - 2).length;
@@ -212,7 +259,7 @@ for (const { name, grid: g } of [
     }
     const refHalf = Math.max(...meanOver(halves).map((h, k) => h / meanOver(refs)[k]));
     ESTIMATORS.forEach((e, ei) => {
-      const sc = score(perEst[ei], refs);
+      const sc = score(perEst[ei], refs, images);
       const protocol = K === 100 ? 'reference' : K === 10 ? 'lite' : `reference-mode`;
       rows.push({
         model: name,
@@ -223,7 +270,11 @@ for (const { name, grid: g } of [
         worstBias: sc.worstBias,
         worstRms: sc.worstRms,
         worstRatio: sc.worstRatio,
+        worstBiasSe: sc.worstBiasSe,
+        rmsImage: sc.rmsImage,
+        rmsAnalysis: sc.rmsAnalysis,
         biasByOrder: sc.bias,
+        biasSeByOrder: sc.biasSe,
         refHalfWidth: refHalf,
       });
     });
@@ -234,17 +285,22 @@ for (const { name, grid: g } of [
     const sc = score(
       fastRuns[ei].map(meanOver),
       fastRuns[ei].map(() => whole.mid),
+      images,
     );
     rows.push({
       model: name,
       protocol: 'fast',
       contexts: FAST_CONTEXTS,
       estimator: e,
-      callsPerImage: Math.round(((fastCalls / IMAGES / FAST_REPEATS) * PROTOCOL_PAIRS) / PAIRS),
+      callsPerImage: Math.round(((fastCalls / images / FAST_REPEATS) * PROTOCOL_PAIRS) / PAIRS),
       worstBias: sc.worstBias,
       worstRms: sc.worstRms,
       worstRatio: sc.worstRatio,
+      worstBiasSe: sc.worstBiasSe,
+      rmsImage: sc.rmsImage,
+      rmsAnalysis: sc.rmsAnalysis,
       biasByOrder: sc.bias,
+      biasSeByOrder: sc.biasSe,
       refHalfWidth: wholeHalf,
     });
   });
@@ -254,23 +310,30 @@ for (const { name, grid: g } of [
 
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;
 const header =
-  '| model | protocol | contexts | estimator | calls / image | worst bias J(m) | worst RMS J(m) | worst bias J(0)/J(m) | ref ± |';
-const lines = [header, '| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |'];
+  '| model | protocol | contexts | estimator | calls / image | worst bias J(m) (± s.e.) | worst RMS J(m), one block | RMS, 1 image × 200 pairs | RMS, 50-image analysis | worst bias J(0)/J(m) | ref ± |';
+const lines = [header, '| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'];
+const pc = (x: number) => `${(100 * x).toFixed(1)} %`;
 for (const r of rows) {
   lines.push(
-    `| ${r.model} | ${r.protocol} | ${r.contexts} | ${r.estimator} | ${r.callsPerImage.toLocaleString('en-US')} | ${pct(r.worstBias)} | ${(100 * r.worstRms).toFixed(1)} % | ${pct(r.worstRatio)} | ${(100 * r.refHalfWidth).toFixed(1)} % |`,
+    `| ${r.model} | ${r.protocol} | ${r.contexts} | ${r.estimator} | ${r.callsPerImage.toLocaleString('en-US')} | ${pct(r.worstBias)} ± ${(100 * r.worstBiasSe).toFixed(1)} | ${pc(r.worstRms)} | ${pc(r.rmsImage)} | ${pc(r.rmsAnalysis)} | ${pct(r.worstRatio)} | ${pc(r.refHalfWidth)} |`,
   );
 }
 const perOrder = [
   '',
-  '| model | protocol/K/estimator | relative bias of J(m) per ratio (' + PAPER_RATIOS.join(', ') + ') |',
+  '| model | protocol/K/estimator | relative bias of J(m) ± its standard error, % per ratio (' +
+    PAPER_RATIOS.join(', ') +
+    ') |',
   '| --- | --- | --- |',
 ];
 for (const r of rows)
   perOrder.push(
-    `| ${r.model} | ${r.protocol}/${r.contexts}/${r.estimator} | ${r.biasByOrder.map((b) => (100 * b).toFixed(1)).join(' ')} |`,
+    `| ${r.model} | ${r.protocol}/${r.contexts}/${r.estimator} | ${r.biasByOrder.map((b, k) => `${(100 * b).toFixed(1)}±${(100 * r.biasSeByOrder[k]).toFixed(1)}`).join(' ')} |`,
   );
-const setup = `${IMAGES} image(s) per model, ${PAIRS} pairs, pool of ${POOL} contexts per (pair, order); calls per image at ${PROTOCOL_PAIRS} pairs`;
+const setup = `${Object.entries(imagesUsed)
+  .map(([m, k]) => `${k} image(s) for ${m}`)
+  .join(
+    ', ',
+  )}, ${PAIRS} pairs, pool of ${POOL} contexts per (pair, order); calls per image at ${PROTOCOL_PAIRS} pairs`;
 console.log(`\nJ(m) accuracy (${setup}; ${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
 console.log(lines.join('\n'));
 console.log(perOrder.join('\n'));
@@ -278,6 +341,6 @@ if (full) {
   const doc = readFileSync(new URL('docs/j-accuracy.md', root), 'utf8').split('<!-- results -->')[0];
   writeFileSync(
     new URL('docs/j-accuracy.md', root),
-    `${doc}<!-- results -->\n\nSetup: ${setup}. Generated by \`node --import tsx tools/bench/j-accuracy.bench.ts --full\`.\n\n${lines.join('\n')}\n${perOrder.join('\n')}\n`,
+    `${doc}<!-- results -->\n\nSetup: ${setup}. Generated by \`node --import tsx tools/bench/j-accuracy.bench.ts ${process.argv.slice(2).join(' ')}\`.\n\n${lines.join('\n')}\n${perOrder.join('\n')}\n`,
   );
 }

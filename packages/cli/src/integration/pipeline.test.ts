@@ -136,6 +136,8 @@ const recorded = {
       'fashion-mnist',
       '--feature-map',
       'relu2',
+      '--protocol',
+      'lite', // the default when these numbers were recorded
       '--grid',
       '7',
       '--samples',
@@ -359,6 +361,8 @@ function counting(opened: OpenedModel, c: Counter): OpenedModel {
 
 /** Settings on top of the adapter's default protocol, as the shared flags give them. */
 interface Overrides {
+  /** The adapter's default protocol unless given. */
+  readonly protocol?: string;
   readonly estimatorOptions?: Record<string, unknown>;
   readonly pairs?: { readonly count?: number; readonly radius?: number };
   readonly samples?: number;
@@ -380,7 +384,7 @@ async function analyse(
   } = {},
 ): Promise<{ result: InteractionResult; counter: Counter; selectionRows: number; perSample: number[] }> {
   const adapterOptions = parseAdapterOptions(adapter.options, adapterFlags);
-  const protocol = adapter.protocols.find((p) => p.name === adapter.defaultProtocol)!;
+  const protocol = adapter.protocols.find((p) => p.name === (over.protocol ?? adapter.defaultProtocol))!;
   const estimator = estimators.get(protocol.estimator);
   const estimatorOptions = parseWithSchema(
     estimator.options,
@@ -481,7 +485,7 @@ describe('runAnalysis: a counting runner sees exactly the model calls of the res
     const r = await analyse(
       visionAdapter,
       fmnist,
-      { samples: 2, pairs: { count: 5 }, estimatorOptions: { contexts: 4, repeats: 1 } },
+      { protocol: 'lite', samples: 2, pairs: { count: 5 }, estimatorOptions: { contexts: 4, repeats: 1 } },
       { dataset: 'fashion-mnist', featureMap: 'relu2', grid: '7', heatmaps: 0 },
     );
     expectCountsMatch(r);

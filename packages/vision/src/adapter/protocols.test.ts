@@ -74,8 +74,15 @@ describe('vision protocols', () => {
     expect(ref.estimatorOptions.ratios).toEqual([...PAPER_RATIOS]);
     expect(VISION_OPTIONS.find((o) => o.key === 'grid')!.description).toMatch(/default 16×16/);
     expect(protocol('fast')).toMatchObject({ estimator: 'shared', estimatorOptions: { contexts: 32 } });
-    expect(visionAdapter.defaultProtocol).toBe('lite');
+    // The default is the protocol the J(m)-accuracy bench found within ±5 % (docs/j-accuracy.md).
+    expect(visionAdapter.defaultProtocol).toBe('unbiased');
+    expect(protocol('unbiased')).toMatchObject({
+      estimator: 'reference',
+      estimatorOptions: { contexts: 30, strength: 'bracket' },
+      pairs: { name: 'grid', count: 200, radius: 2 },
+    });
     expect(protocol('lite')).toMatchObject({ estimator: 'reference', estimatorOptions: { contexts: 10 } });
+    expect(protocol('lite').estimatorOptions.strength).toBeUndefined(); // plain, as before
     const reference = estimators.get('reference');
     expect(() => parseWithSchema(reference.options, { contexts: 0 }, 'options')).toThrow(/contexts/);
     expect(() => parseWithSchema(reference.options, { ratios: [1.5] }, 'options')).toThrow(/ratios/);
