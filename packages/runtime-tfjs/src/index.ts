@@ -1,10 +1,12 @@
 /**
  * @orderlens/runtime-tfjs — a TensorFlow.js {@link ModelRunner} for orderlens, model files on
- * disk without tfjs-node, MLP builders, resumable training with the order losses, and PGD attacks.
+ * disk without tfjs-node, MLP builders, resumable training with the order losses (tabular MLPs
+ * with snapshots included), checkpoint folders, and PGD attacks.
  */
 export * from './backend/init-tfjs.js';
 export * from './io/file-io-handler.js';
 export * from './io/model-files.js';
+export * from './io/checkpoint-folder.js';
 export * from './runner/input-tensors.js';
 export * from './runner/tfjs-runner.js';
 export * from './models/build-mlp.js';
@@ -17,4 +19,7 @@ export * from './train/optimizer-state.js';
 export * from './attack/pgd-linf.js';
 export * from './train/evaluate-order-losses.js';
 export * from './train/two-class-logits.js';
+export * from './train/training-interruption.js';
+export * from './train/snapshot-index.js';
+export * from './train/tabular-mlp.js';
 export * from './factory/tfjs-factory.js';

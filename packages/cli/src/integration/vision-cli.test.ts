@@ -42,14 +42,20 @@ describe('orderlens analyze vision / structure', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /^analyze vision: 2 samples, n = 36, reference \(lite\), \d+ model calls on onnx:cpu, instability \d\.\d{4}.*; wrote .*result\.json\n/,
+      /^analyze vision: 2 samples, n = 36, reference \(unbiased\), \d+ model calls on onnx:cpu, instability \d\.\d{4}.*; wrote .*result\.json\n/,
     );
     expect(r.stdout).toMatch(/J\(m\) by ratio: 0:[\d.]+ 0\.3:[\d.]+ 0\.7:[\d.]+ 1:[\d.]+\n/);
     const res = resultOf(out);
     expect(res.schema).toBe('orderlens/interaction-result@2');
     expect(res.modality).toBe('vision');
     expect(res.estimator.name).toBe('reference');
-    expect(res.estimator.options).toMatchObject({ contexts: 6, repeats: 2, ratios: [0, 0.3, 0.7, 1] });
+    // The default protocol: the bias-bracketed strength, with its bias bound recorded per order.
+    expect(res.estimator.options).toMatchObject({
+      contexts: 6,
+      repeats: 2,
+      ratios: [0, 0.3, 0.7, 1],
+      strength: 'bracket',
+    });
     expect(res.pairs).toMatchObject({ name: 'grid' });
     expect(res.n).toBe(36);
     expect(res.ratios).toEqual([0, 0.3, 0.7, 1]);
@@ -60,6 +66,8 @@ describe('orderlens analyze vision / structure', () => {
       expect(smp.players).toMatchObject({ kind: 'grid', n: 36, rows: 6, cols: 6, height: 32, width: 32 });
       expect(smp.multiOrder!.pairs).toHaveLength(8);
       expect(smp.strengthByRepeat).toHaveLength(2);
+      expect(smp.strengthError).toHaveLength(4);
+      expect(smp.strengthBias).toHaveLength(4); // the bracket's bias bound, per order
     }
     // One sample per class at most.
     expect(new Set(res.samples.map((x) => x.label)).size).toBe(2);

@@ -1,7 +1,9 @@
 import { join, resolve } from 'node:path';
 import { OrderlensInputError } from '@orderlens/core';
 import { hasCheckpoint, readCheckpointManifest } from '@orderlens/runtime-tfjs';
-import { InterruptedError } from './errors.js';
+
+// The option renaming and the Ctrl-C error of training runs live with the training code.
+export { trainingInterrupted, withTrainingOptionNames } from '@orderlens/runtime-tfjs';
 
 /** Sub-folder of a training command's `--out` that holds its checkpoint. */
 export const CHECKPOINT_SUBDIR = 'checkpoint';
@@ -44,34 +46,4 @@ export function planTrainingCheckpoint(outDir: string, resume: boolean): Trainin
     }
   }
   return { dir, epochsDone: 0 };
-}
-
-/**
- * Runs a training call, naming the CLI's options in its input errors (`resumeFrom` →
- * `--resume`: a checkpoint that does not match; `epochs` → `--epochs`).
- */
-export async function withTrainingOptionNames<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof OrderlensInputError && (e.field === 'resumeFrom' || e.field === 'epochs')) {
-      throw new OrderlensInputError(
-        e.field === 'resumeFrom' ? '--resume' : '--epochs',
-        e.message.slice(e.field.length + 2),
-      );
-    }
-    throw e;
-  }
-}
-
-/**
- * The error a training command ends with after Ctrl-C (exit 130): how far it got and how to go
- * on. `epochsDone` counts the epochs in the checkpoint (restored ones included).
- */
-export function trainingInterrupted(epochsDone: number, epochs: number, dir: string): InterruptedError {
-  if (epochsDone === 0)
-    return new InterruptedError('interrupted before the first epoch finished; nothing was saved');
-  return new InterruptedError(
-    `interrupted after epoch ${epochsDone} of ${epochs}; the checkpoint in ${dir} keeps it: run the same command with --resume to continue`,
-  );
 }

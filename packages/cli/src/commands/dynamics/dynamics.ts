@@ -15,12 +15,12 @@ import {
   type ModalityAdapter,
   type SelectionSpec,
 } from '@orderlens/core';
+import { readCheckpointFolder } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
 import { parseChoice, parseFloatOption, parseInteger } from '../../util/options.js';
 import { packageVersions } from '../../util/plugins.js';
 import { progressFor } from '../../util/progress.js';
 import { adapterOptionValues } from '../analyze/analyze-options.js';
-import { readCheckpointFolder } from './checkpoint-folder.js';
 import { writeDynamicsFigures } from './dynamics-plots.js';
 
 interface DynamicsFlags extends Record<string, unknown> {

@@ -8,7 +8,13 @@ import {
   writeJsonAtomic,
   type OrderLossConventions,
 } from '@orderlens/core';
-import { hasCheckpoint, initTfjs, pgdLinf, type TfjsBackendName } from '@orderlens/runtime-tfjs';
+import {
+  hasCheckpoint,
+  initTfjs,
+  pgdLinf,
+  trainTabularModel,
+  type TfjsBackendName,
+} from '@orderlens/runtime-tfjs';
 import {
   CENSUS_ARCHITECTURES,
   CENSUS_OPTIMIZERS,
@@ -28,8 +34,7 @@ import { progressFor } from '../../util/progress.js';
 import { writeFileAtomic } from '../../util/plots.js';
 import { writeStrengthPlot } from '../../util/strength-plots.js';
 import { attackTabular } from './attack.js';
-import { openLayersModel, tfjsBackends } from './model-files.js';
-import { trainTabularModel } from './training.js';
+import { PREPROCESSING_FILE, openLayersModel, tfjsBackends } from './model-files.js';
 
 // The protocol tables moved to @orderlens/tabular; re-exported for existing imports.
 export {
@@ -149,6 +154,7 @@ function tfjsTools(
         ...(run.resume && hasCheckpoint(checkpointDir) ? { resumeFrom: checkpointDir } : {}),
         signal: run.signal,
         dataset: 'census',
+        preprocessingFile: PREPROCESSING_FILE,
       });
       return {
         trainAccuracy: s.trainAccuracy,

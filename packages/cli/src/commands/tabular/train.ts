@@ -1,7 +1,13 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { OrderlensInputError, probeWritableDir, requireInput } from '@orderlens/core';
-import { initTfjs } from '@orderlens/runtime-tfjs';
+import {
+  MLP_ARCHITECTURES,
+  SNAPSHOT_SUBDIR,
+  initTfjs,
+  trainTabularModel,
+  type TabularTrainSpec,
+} from '@orderlens/runtime-tfjs';
 import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
 import {
   parseChoice,
@@ -14,8 +20,7 @@ import { progressFor } from '../../util/progress.js';
 import { CHECKPOINT_SUBDIR, planTrainingCheckpoint } from '../../util/training-checkpoint.js';
 import { baselineFor, loadRows, loadTrainingCsv, type TabularRows } from './data.js';
 import { commandGroup } from './groups.js';
-import { tfjsBackends } from './model-files.js';
-import { ARCHITECTURES, SNAPSHOT_SUBDIR, trainTabularModel, type TabularTrainSpec } from './training.js';
+import { PREPROCESSING_FILE, tfjsBackends } from './model-files.js';
 
 interface TrainFlags {
   dataset?: string;
@@ -96,12 +101,12 @@ export function trainSpecFromFlags(
     | 'balance'
   >,
 ): TabularTrainSpec {
-  const arch = parseChoice(flags.arch, '--arch', Object.keys(ARCHITECTURES));
+  const arch = parseChoice(flags.arch, '--arch', Object.keys(MLP_ARCHITECTURES));
   return {
     layers:
       flags.layers !== undefined
         ? parseInteger(flags.layers, '--layers', { min: 1, max: 64 })
-        : ARCHITECTURES[arch],
+        : MLP_ARCHITECTURES[arch],
     hidden: parseInteger(flags.hidden, '--hidden', { min: 1 }),
     loss: flags.loss,
     lambdaPlus: parseFloatOption(flags.lambdaPlus, '--lambda-plus', { min: 0 }),
@@ -137,7 +142,7 @@ export function registerTrain(program: Command): void {
     .option('--test-fraction <f>', 'test share when splitting --csv', '0.2')
     .option(
       '--arch <name>',
-      `architecture: ${Object.keys(ARCHITECTURES).join(', ')} (Dense layers in total)`,
+      `architecture: ${Object.keys(MLP_ARCHITECTURES).join(', ')} (Dense layers in total)`,
       'mlp5',
     )
     .option('--layers <k>', 'Dense layers in total (overrides --arch)')
@@ -230,6 +235,7 @@ export function registerTrain(program: Command): void {
           baseline,
           outDir: out,
           dataset,
+          preprocessingFile: PREPROCESSING_FILE,
           checkpoint: { dir: checkpoint.dir },
           resumeFrom: checkpoint.resumeFrom,
           signal: io.signal,

@@ -1,18 +1,24 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { OrderlensInputError, checkEpochs, resolveInside, type CheckpointLosses } from '@orderlens/core';
-import { readModelJson } from '@orderlens/runtime-tfjs';
+import { readModelJson } from './file-io-handler.js';
+import { SNAPSHOT_INDEX, SNAPSHOT_INDEX_SCHEMA } from '../train/snapshot-index.js';
 
-/** The list `orderlens train tabular --save-epochs` writes beside its snapshots. */
-export const CHECKPOINT_INDEX_FILE = 'index.json';
+/**
+ * The list `orderlens train tabular --save-epochs` ({@link trainTabularModel} with `snapshots`)
+ * writes beside its snapshots.
+ */
+const CHECKPOINT_INDEX_FILE = SNAPSHOT_INDEX;
 
 /** One model of a checkpoint folder. */
 export interface FolderCheckpoint {
+  /** Epochs trained when it was saved (0: the initialisation). */
   readonly epoch: number;
   /** Absolute path of the model file (`model.json` or `.onnx`). */
   readonly file: string;
   /** For tfjs files: the layer topology with layer names left out, and the weight shapes. */
   readonly architecture?: unknown;
+  /** Train/test losses and accuracies listed in the folder's index, if any. */
   readonly losses?: CheckpointLosses;
 }
 
@@ -28,10 +34,10 @@ interface IndexEntry {
 /** Checks an `orderlens/checkpoint-index@1` document field by field (errors name the entry). */
 function parseIndex(raw: unknown, field: string): IndexEntry[] {
   const doc = raw as { schema?: unknown; checkpoints?: unknown };
-  if (doc === null || typeof doc !== 'object' || doc.schema !== 'orderlens/checkpoint-index@1')
+  if (doc === null || typeof doc !== 'object' || doc.schema !== SNAPSHOT_INDEX_SCHEMA)
     throw new OrderlensInputError(
       field,
-      `expected schema "orderlens/checkpoint-index@1", got ${JSON.stringify(doc?.schema)}`,
+      `expected schema "${SNAPSHOT_INDEX_SCHEMA}", got ${JSON.stringify(doc?.schema)}`,
     );
   if (!Array.isArray(doc.checkpoints))
     throw new OrderlensInputError(`${field}.checkpoints`, 'expected a list');
@@ -97,7 +103,8 @@ function withArchitecture(c: Omit<FolderCheckpoint, 'architecture'>): FolderChec
 }
 
 /**
- * Reads a folder of checkpoints of one model, in epoch order:
+ * Reads a folder of checkpoints of one model (as `orderlens dynamics --checkpoints` takes it), in
+ * epoch order; errors name `field`:
  * - with `index.json` (as `orderlens train tabular --save-epochs` writes it): its entries in the
  *   order listed, with their train/test losses; the epochs must increase strictly;
  * - otherwise every entry named `epoch-<e>` (a folder holding `model.json` or `model.onnx`, or a

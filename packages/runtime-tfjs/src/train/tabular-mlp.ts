@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import {
@@ -9,47 +9,96 @@ import {
   type OrderLossConventions,
   type OrderLossTerm,
 } from '@orderlens/core';
+import { tfjsBackendLabel } from '../backend/init-tfjs.js';
+import { saveLayersModel } from '../io/model-files.js';
+import { buildMlp } from '../models/build-mlp.js';
+import { readCheckpointManifest } from './checkpoint.js';
+import { evaluateAccuracy, inputShapeFor } from './dataset.js';
 import {
-  buildMlp,
-  evaluateAccuracy,
-  inputShapeFor,
-  readCheckpointManifest,
-  saveLayersModel,
-  tfjsBackendLabel,
-  trainClassifier,
-  twoClassLogits,
-  type EpochStats,
-} from '@orderlens/runtime-tfjs';
-import { trainingInterrupted, withTrainingOptionNames } from '../../util/training-checkpoint.js';
-import { PREPROCESSING_FILE } from './model-files.js';
-import type { TabularRows } from './data.js';
+  SNAPSHOT_INDEX,
+  SNAPSHOT_INDEX_SCHEMA,
+  readSnapshotIndex,
+  type SnapshotEntry,
+  type SnapshotIndex,
+} from './snapshot-index.js';
+import { trainClassifier, type EpochStats } from './train-classifier.js';
+import { trainingInterrupted, withTrainingOptionNames } from './training-interruption.js';
+import { twoClassLogits } from './two-class-logits.js';
 
-/** Layers of the named architectures (Dense layers in total, output included). */
-export const ARCHITECTURES: Readonly<Record<string, number>> = { mlp2: 2, mlp5: 5, mlp8: 8 };
+/**
+ * File name of the preprocessing {@link trainTabularModel} saves beside the model unless told
+ * otherwise (the name `@orderlens/tabular` reads back, its `PREPROCESSING_FILE`).
+ */
+export const TABULAR_PREPROCESSING_FILE = 'preprocessing.json';
+
+/**
+ * What {@link trainTabularModel} needs of the rows' preprocessing (structural: the tabular
+ * package's `TabularPreprocessor` fits; nothing here knows about CSV files or census).
+ */
+export interface TabularTrainingPreprocessor {
+  /** Class names of the target; their count sets the model's outputs (at least 2). */
+  readonly classes?: readonly string[] | undefined;
+  /** Players the order losses draw coalitions over (the columns before encoding). */
+  readonly playerCount: number;
+  /** Writes the preprocessing to `path` (beside the model and in every snapshot). */
+  save(path: string): void;
+}
+
+/**
+ * Numeric rows {@link trainTabularModel} trains or evaluates on (structural: the tabular
+ * package's `TabularRows` fits).
+ */
+export interface TabularTrainingRows {
+  /** Inputs, `rows × featureCount` row-major. */
+  readonly x: Float32Array;
+  /** Class labels, length `rows`. */
+  readonly y: Int32Array;
+  /** Number of rows. */
+  readonly rows: number;
+  /** Model inputs per row. */
+  readonly featureCount: number;
+  /** Names of the model inputs, recorded in `training.json`. */
+  readonly featureNames: readonly string[];
+  /** For each model input, the player (column) it belongs to; length `featureCount`. */
+  readonly playerOfFeature: Int32Array;
+  /** The preprocessing that produced the rows, saved beside the model. */
+  readonly preprocessor: TabularTrainingPreprocessor;
+}
+
+/** Layers of the named MLP architectures (Dense layers in total, output included). */
+export const MLP_ARCHITECTURES: Readonly<Record<string, number>> = { mlp2: 2, mlp5: 5, mlp8: 8 };
 
 /** Everything that determines a trained tabular model. */
 export interface TabularTrainSpec {
   /** Dense layers in total (5 = MLP-5). */
   layers: number;
+  /** Units per hidden layer. */
   hidden: number;
   /** Order-loss preset or spec (`normal`, `low`, `mid`, `high`, `boost-high`, `plus:r1,r2;minus:r1,r2`). */
   loss: string;
+  /** Weight λ1 of every plus term. */
   lambdaPlus: number;
+  /** Weight λ2 of every minus term. */
   lambdaMinus: number;
+  /** Epochs in total (restored ones included when resuming). */
   epochs: number;
+  /** Rows per step. */
   batchSize: number;
+  /** Optimizer learning rate. */
   learningRate: number;
+  /** Seed of initialisation, sampling, coalitions and label noise. */
   seed: number;
   /** Class-balanced sampling, as the papers' census models (default true). */
   balance: boolean;
   /** `adam` (default) or `sgd` (with `momentum`, default 0.9); absent fields keep old specs as they were. */
   optimizer?: 'adam' | 'sgd';
+  /** Momentum of `sgd`. */
   momentum?: number;
   /** Order-loss sizes and coefficient (default `round`/`drawn`; `ICLR2022_LOSS_CONVENTIONS`). */
   lossConventions?: OrderLossConventions;
 }
 
-/** What training wrote and measured. */
+/** What {@link trainTabularModel} wrote and measured (also in `training.json`, with relative file names). */
 export interface TabularTrainSummary {
   readonly schema: 'orderlens/tabular-training@1';
   readonly spec: TabularTrainSpec;
@@ -71,34 +120,6 @@ export interface TabularTrainSummary {
   readonly labelNoise?: { readonly fraction: number; readonly flipped: number };
   /** The model snapshots written (absent without `snapshots`). */
   readonly snapshots?: { readonly dir: string; readonly epochs: number[] };
-}
-
-/** Folder of `--out` holding the snapshots saved at chosen epochs (`epoch-<e>/`, `index.json`). */
-export const SNAPSHOT_SUBDIR = 'checkpoints';
-/** The list of snapshots in {@link SNAPSHOT_SUBDIR}, read by `orderlens dynamics`. */
-export const SNAPSHOT_INDEX = 'index.json';
-/** Schema tag of {@link SNAPSHOT_INDEX}. */
-export const SNAPSHOT_INDEX_SCHEMA = 'orderlens/checkpoint-index@1';
-
-/** One saved snapshot: where it is and how the model did at that epoch (eval mode). */
-export interface SnapshotEntry {
-  /** Epochs trained when it was saved (0: the initialisation). */
-  readonly epoch: number;
-  /** `epoch-<e>/model.json`, relative to the index. */
-  readonly model: string;
-  /** Mean cross-entropy on the training rows, against the labels trained on (noisy ones included). */
-  readonly trainLoss: number;
-  readonly testLoss: number;
-  readonly trainAccuracy: number;
-  readonly testAccuracy: number;
-}
-
-/** Content of {@link SNAPSHOT_INDEX}. */
-export interface SnapshotIndex {
-  readonly schema: typeof SNAPSHOT_INDEX_SCHEMA;
-  readonly epochs: number[];
-  readonly labelNoise: number;
-  readonly checkpoints: SnapshotEntry[];
 }
 
 /**
@@ -156,54 +177,59 @@ export async function evaluateCrossEntropy(
   return sum / Math.max(1, n);
 }
 
-/** Reads a snapshot index written by {@link trainTabularModel} (entries of a resumed run are kept). */
-export function readSnapshotIndex(path: string): SnapshotIndex | undefined {
-  if (!existsSync(path)) return undefined;
-  try {
-    const v = JSON.parse(readFileSync(path, 'utf8')) as SnapshotIndex;
-    return v.schema === SNAPSHOT_INDEX_SCHEMA && Array.isArray(v.checkpoints) ? v : undefined;
-  } catch {
-    return undefined;
-  }
+/** Parses `--loss`: a preset or a term list; `normal` has no terms. */
+function lossTerms(spec: string): OrderLossTerm[] {
+  return parseOrderLossSpec(spec, '--loss');
 }
 
-/** Parses `--loss`: a preset or a term list; `normal` has no terms. */
-export function lossTerms(spec: string): OrderLossTerm[] {
-  return parseOrderLossSpec(spec, '--loss');
+/** Options of {@link trainTabularModel}. */
+export interface TrainTabularModelOptions {
+  /** What to train. */
+  spec: TabularTrainSpec;
+  /** Rows trained on. */
+  train: TabularTrainingRows;
+  /** Held-out rows, evaluated after every epoch. */
+  test: TabularTrainingRows;
+  /** Values of absent inputs in the order losses, one per input. */
+  baseline: Float32Array;
+  /** Where `model.json` + weights, the preprocessing and `training.json` go. */
+  outDir: string;
+  /** Name of the data, recorded in `training.json`. */
+  dataset: string;
+  /** File name of the preprocessing beside the model (default {@link TABULAR_PREPROCESSING_FILE}). */
+  preprocessingFile?: string;
+  /** Called after every epoch. */
+  onEpoch?: (stats: EpochStats) => void;
+  /** Write a checkpoint into `dir` after every epoch. */
+  checkpoint?: { dir: string };
+  /** Continue the checkpoint in this folder. */
+  resumeFrom?: string;
+  /** Stops training at the next epoch boundary. */
+  signal?: AbortSignal;
+  /** Flip this fraction of the training labels (seeded by `spec.seed`) before training. */
+  labelNoise?: number;
+  /**
+   * Save the model after these epochs (0: before training) into `<dir>/epoch-<e>/` (model.json,
+   * weights, preprocessing) and list them, with train/test loss and accuracy, in
+   * `<dir>/index.json`; each snapshot folder is renamed into place whole, and the index is
+   * rewritten after each one, so an interrupted run leaves a valid series.
+   */
+  snapshots?: { dir: string; epochs: readonly number[] };
 }
 
 /**
  * Trains an MLP with tfjs (optionally with order losses whose masked inputs use `baseline`),
- * writes `model.json` + weights, `preprocessing.json` and `training.json` into `outDir`.
+ * writes `model.json` + weights, the preprocessing and `training.json` into `outDir`.
  *
  * With `checkpoint` a checkpoint is written after every epoch; `resumeFrom` continues one
  * (bit-identical to an uninterrupted run). When `signal` aborts, training stops at the next
  * epoch boundary and an `InterruptedError` saying how to resume is thrown; the final files are
  * then not written.
  */
-export async function trainTabularModel(options: {
-  spec: TabularTrainSpec;
-  train: TabularRows;
-  test: TabularRows;
-  baseline: Float32Array;
-  outDir: string;
-  dataset: string;
-  onEpoch?: (stats: EpochStats) => void;
-  checkpoint?: { dir: string };
-  resumeFrom?: string;
-  signal?: AbortSignal;
-  /** Flip this fraction of the training labels (seeded by `spec.seed`) before training. */
-  labelNoise?: number;
-  /**
-   * Save the model after these epochs (0: before training) into `<dir>/epoch-<e>/` (model.json,
-   * weights, preprocessing.json) and list them, with train/test loss and accuracy, in
-   * `<dir>/index.json`; each snapshot folder is renamed into place whole, and the index is
-   * rewritten after each one, so an interrupted run leaves a valid series.
-   */
-  snapshots?: { dir: string; epochs: readonly number[] };
-}): Promise<TabularTrainSummary> {
+export async function trainTabularModel(options: TrainTabularModelOptions): Promise<TabularTrainSummary> {
   const t0 = performance.now();
   const { spec, test, baseline } = options;
+  const preprocessingName = options.preprocessingFile ?? TABULAR_PREPROCESSING_FILE;
   let train = options.train;
   const terms = lossTerms(spec.loss);
   const d = train.featureCount;
@@ -250,7 +276,7 @@ export async function trainTabularModel(options: {
       rmSync(tmp, { recursive: true, force: true });
       mkdirSync(tmp, { recursive: true });
       await saveLayersModel(model, tmp);
-      train.preprocessor.save(join(tmp, PREPROCESSING_FILE));
+      train.preprocessor.save(join(tmp, preprocessingName));
       rmSync(join(snap.dir, name), { recursive: true, force: true });
       renameSync(tmp, join(snap.dir, name));
       saved.push({
@@ -313,7 +339,7 @@ export async function trainTabularModel(options: {
     );
   }
   const modelFile = await saveLayersModel(model, options.outDir);
-  const preprocessingFile = join(options.outDir, PREPROCESSING_FILE);
+  const preprocessingFile = join(options.outDir, preprocessingName);
   train.preprocessor.save(preprocessingFile);
   const last = result.history[result.history.length - 1];
   const summary: TabularTrainSummary = {
@@ -339,7 +365,7 @@ export async function trainTabularModel(options: {
   writeJsonAtomic(join(options.outDir, 'training.json'), {
     ...summary,
     modelFile: basename(modelFile),
-    preprocessingFile: PREPROCESSING_FILE,
+    preprocessingFile: preprocessingName,
     ...(summary.snapshots
       ? { snapshots: { ...summary.snapshots, dir: basename(summary.snapshots.dir) } }
       : {}),
