@@ -218,12 +218,6 @@ function freshCoalitions(n: number, count: number, rng: Rng): CoalitionBatch {
   return batch;
 }
 
-/** Median of a list. */
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
 const BLOCKS = 5;
 const fmt = (v: number) => Math.round(v).toLocaleString('en-US');
 const rows: string[][] = [];
