@@ -40,7 +40,8 @@ export function loadPlugins(): Promise<string[]> {
 export function packageVersions(): Record<string, string> {
   const require = createRequire(import.meta.url);
   const out: Record<string, string> = {};
-  for (const name of ['@orderlens/core', '@orderlens/cli', ...PLUGIN_PACKAGES]) {
+  // @orderlens/distributed is not a plugin (it registers nothing) but runs studies' units.
+  for (const name of ['@orderlens/core', '@orderlens/cli', ...PLUGIN_PACKAGES, '@orderlens/distributed']) {
     try {
       const path =
         name === '@orderlens/cli'
