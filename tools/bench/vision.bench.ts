@@ -29,8 +29,8 @@ import {
   estimators,
   openModel,
   pairStrategy,
+  planAnalysis,
   parseAdapterOptions,
-  parseWithSchema,
   type AnalysisOptions,
   type StoredSample,
 } from '@orderlens/core';
@@ -38,7 +38,6 @@ import '@orderlens/runtime-onnx'; // registers the onnx runner factory
 import {
   PatchGrid,
   PatchMasker,
-  VISION_ANALYSIS_PROTOCOLS,
   buildBaseline,
   datasetImage,
   loadCifar10Subset,
@@ -124,20 +123,20 @@ async function timeIt(fn: () => Promise<number> | number, minSeconds = 1): Promi
     model,
   });
   const analysis = (name: string, contexts: number): AnalysisOptions => {
-    const protocol = VISION_ANALYSIS_PROTOCOLS.find((p) => p.name === name)!;
-    const estimator = estimators.get(protocol.estimator);
+    // The protocol with the bench's sizes, resolved as `orderlens analyze vision` resolves it.
+    const plan = planAnalysis(
+      visionAdapter,
+      { protocol: name, contexts, repeats: 2, pairs, perClass: 1, samples: images },
+      {},
+    );
     return {
       modality: visionAdapter.name,
       session,
       model,
-      estimator,
-      estimatorOptions: parseWithSchema(
-        estimator.options,
-        { ...protocol.estimatorOptions, contexts, repeats: 2 },
-        'estimator options',
-      ) as Record<string, unknown>,
-      pairs: pairStrategy({ name: 'grid', count: pairs, radius: 2 }),
-      selection: { rule: 'correct', perClass: 1, order: 'class', samples: images },
+      estimator: estimators.get(plan.estimatorName),
+      estimatorOptions: plan.estimatorOptions,
+      pairs: pairStrategy(plan.pairs!),
+      selection: plan.selection,
       reward: 'log-odds',
       seed: 1,
     };

@@ -12,8 +12,8 @@ import {
   float32Tensor,
   openModel,
   pairStrategy,
+  planAnalysis,
   parseAdapterOptions,
-  parseWithSchema,
   type AnalysisOptions,
   type GraphCut,
   type StoredSample,
@@ -23,7 +23,6 @@ import {
   FeatureMapMasker,
   PatchGrid,
   PatchMasker,
-  VISION_ANALYSIS_PROTOCOLS,
   classifyDataset,
   cutModelAt,
   datasetImage,
@@ -164,20 +163,20 @@ describe('vision on the CIFAR-10 fixture CNN (ONNX Runtime)', () => {
     });
     const ratios = [0, 0.1, 0.3, 0.5, 0.7, 0.9, 1];
     const analysis = (name: string): AnalysisOptions => {
-      const protocol = VISION_ANALYSIS_PROTOCOLS.find((p) => p.name === name)!;
-      const estimator = estimators.get(protocol.estimator);
+      // The protocol with the test's sizes, resolved as `orderlens analyze vision` resolves it.
+      const plan = planAnalysis(
+        visionAdapter,
+        { protocol: name, contexts: 40, repeats: 2, ratios, pairs: 12, perClass: 1, samples: 3 },
+        {},
+      );
       return {
         modality: visionAdapter.name,
         session,
         model,
-        estimator,
-        estimatorOptions: parseWithSchema(
-          estimator.options,
-          { ...protocol.estimatorOptions, contexts: 40, repeats: 2, ratios },
-          'estimator options',
-        ) as Record<string, unknown>,
-        pairs: pairStrategy({ name: 'grid', count: 12, radius: 2 }),
-        selection: { rule: 'correct', perClass: 1, order: 'class', samples: 3 },
+        estimator: estimators.get(plan.estimatorName),
+        estimatorOptions: plan.estimatorOptions,
+        pairs: pairStrategy(plan.pairs!),
+        selection: plan.selection,
         reward: 'log-odds',
         seed: 5,
         batchSize: 512,

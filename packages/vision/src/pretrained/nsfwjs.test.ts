@@ -11,7 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { OrderlensInputError } from '@orderlens/core';
+import { expectInputError } from '@orderlens/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { materializeNsfwjs } from './nsfwjs.js';
 
@@ -50,17 +50,7 @@ function withPaths(paths: string[]): void {
   delete createRequire(caller).cache[path];
 }
 
-const refused = (f: () => unknown, re: RegExp) => {
-  let err: unknown;
-  try {
-    f();
-  } catch (e) {
-    err = e;
-  }
-  expect(err).toBeInstanceOf(OrderlensInputError);
-  expect((err as OrderlensInputError).field).toBe('weightsManifest[0].paths[0]');
-  expect((err as Error).message).toMatch(re);
-};
+const refused = (f: () => unknown, re: RegExp) => expectInputError(f, 'weightsManifest[0].paths[0]', re);
 
 describe('materializeNsfwjs confines the paths its manifest names', () => {
   it('writes model.json, the shard and meta.json for a well-formed manifest', () => {
