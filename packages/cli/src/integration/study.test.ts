@@ -12,6 +12,7 @@ import {
 } from '@orderlens/core';
 import { runCli } from '../program.js';
 import { tempDir } from '../test-utils/tmp.js';
+import { lacks } from '@orderlens/core/testing';
 
 const repo = (rel: string) => fileURLToPath(new URL(`../../../../${rel}`, import.meta.url));
 const tmp = tempDir('orderlens-study-');
@@ -185,7 +186,7 @@ describe('orderlens study run', () => {
   });
 
   const bin = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
-  it.skipIf(!existsSync(bin))(
+  it.skipIf(lacks('built CLI', 'a study through the built executable'))(
     'killed with SIGKILL half-way, --resume computes only the pending units and ends with the same numbers',
     async () => {
       const out = join(tmp.dir, 'killed');
