@@ -20,10 +20,10 @@
  *    `(δraw + J · δmean) / mean(raw)`.
  *
  * The result is a worst case over the estimator (no averaging over pairs or contexts is assumed)
- * on top of a typical-case model of kernel rounding. On the CIFAR CNN fixture it is about 0.1–0.3 %
- * of J(m): some 4,000 times the disagreement measured between an AMD and an Intel AVX-512
- * processor (≤ 7e-7), and 5–500 times below the change a different seed stream, baseline or pair
- * rule makes (docs/testing.md; the pipeline regression tests).
+ * on top of a typical-case model of kernel rounding. On the CIFAR CNN fixture it is 0.1–0.2 % of
+ * J(m): about 3,000 times the disagreement measured between an AMD and an Intel AVX-512 processor
+ * (≤ 7e-7), and 5–300 times below the change a different seed stream, baseline or pair rule makes
+ * (docs/testing.md; the pipeline regression tests).
  */
 
 /** Unit roundoff of IEEE float32 (half an ulp of 1). */
