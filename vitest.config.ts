@@ -18,7 +18,7 @@ const pkgs = [
   'cli',
 ];
 // Tests import workspace packages from source, so `npm test` needs no build first.
-// `@orderlens/core/testing` comes first: an alias matches by prefix.
+// The `/testing` subpaths come first: an alias matches by prefix.
 const alias = [
   {
     find: '@orderlens/core/testing',

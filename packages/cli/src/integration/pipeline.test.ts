@@ -52,6 +52,7 @@ import { PNG_SIGNATURE } from '../util/png.js';
 
 const repo = (rel: string) => fileURLToPath(new URL(`../../../../${rel}`, import.meta.url));
 const census = repo('fixtures/census-mlp5/model.onnx');
+const censusTfjs = repo('fixtures/census-mlp5/tfjs/model.json');
 const cnn = repo('fixtures/cifar-cnn/model.onnx');
 const vit = repo('fixtures/cifar-vit/model.onnx');
 const fmnist = repo('packages/vision/models/fmnist-cnn/model.onnx');
@@ -267,6 +268,27 @@ describe('analyze: the numbers of the per-modality commands, for fixed seeds', (
     expect(res.modelCalls.estimation).toBe(recorded.tabular.estimation);
     expect(res.modelCalls['feature-map-prefix']).toBe(0);
     expect(res.modelCalls.total).toBe(res.modelCalls.selection + res.modelCalls.estimation);
+  });
+
+  it('tabular through the tfjs twin (WebAssembly backend): the same indices and J(m)', async () => {
+    // Another runtime's float32 kernels on the same weights: the pinned numbers within float32 rounding.
+    const dir = join(tmp.dir, 'reg-tabular-tfjs');
+    const args = recorded.tabular.args.map((a) => (a === census ? censusTfjs : a));
+    const r = await runCli(['--quiet', ...args, '--batch-size', String(kernel.batchSize), '--out', dir]);
+    expect(r.code).toBe(0);
+    const res = resultOf(dir);
+    expect(res.provenance.model!.backend).toMatch(/^tfjs/);
+    expect(res.samples.map((s) => s.index)).toEqual(recorded.tabular.indices);
+    const float32 = normalizedCurveTolerance(
+      res.aggregate.raw,
+      float32RewardError(scale.censusMlp, shapes.censusMlp),
+    );
+    expectWithinTolerance(
+      res.aggregate.strength.J,
+      recorded.tabular.J,
+      float32.map((t) => t + 5e-7),
+      'J(m)',
+    );
   });
 
   it('vision (CIFAR CNN, lite protocol, 4×4 patches): indices, J(m), calls and instability', async () => {

@@ -6,7 +6,7 @@ import { lacks, openHeadlessPage, scaledTimeout } from '@orderlens/core/testing'
 import { runCli } from '../program.js';
 import { tempDir } from '../test-utils/tmp.js';
 // Test-only: the pointcloud package's in-memory PointNet, for when the trained fixture is absent.
-import { writeTinyPointNet } from '../../../pointcloud/src/test-utils/tiny-pointnet.js';
+import { writeTinyPointNet } from '@orderlens/runtime-onnx/testing';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
