@@ -24,6 +24,10 @@ const alias = [
     find: '@orderlens/core/testing',
     replacement: fileURLToPath(new URL('./packages/core/src/testing/index.ts', import.meta.url)),
   },
+  {
+    find: '@orderlens/runtime-onnx/testing',
+    replacement: fileURLToPath(new URL('./packages/runtime-onnx/src/testing/index.ts', import.meta.url)),
+  },
   ...pkgs.map((p) => ({
     find: `@orderlens/${p}`,
     replacement: fileURLToPath(new URL(`./packages/${p}/src/index.ts`, import.meta.url)),

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lacks, openHeadlessPage, scaledTimeout } from '@orderlens/core/testing';
 import { runCli } from '../program.js';
 import { tempDir } from '../test-utils/tmp.js';
-// Test-only: the pointcloud package's in-memory PointNet, for when the trained fixture is absent.
+// A PointNet-shaped ONNX model built in memory (runtime-onnx's testing helpers), for when the fixture is absent.
 import { writeTinyPointNet } from '@orderlens/runtime-onnx/testing';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
