@@ -170,7 +170,16 @@ export class StudyJobRunner {
     const mtimeMs = statSync(file).mtimeMs;
     let hit = this.studies.get(file);
     if (!hit || hit.mtimeMs !== mtimeMs || hit.study.hash !== manifest.studyHash) {
-      hit = { mtimeMs, study: loadStudy(file) };
+      // The study's own paths are confined to the roots while it is read, before any model file
+      // is opened or hashed (a model outside the roots is refused unread).
+      hit = {
+        mtimeMs,
+        study: loadStudy(file, {
+          roots: roots.dirs,
+          studyFolder: false,
+          hint: 'start the worker with another --root to allow it',
+        }),
+      };
       this.studies.set(file, hit);
     }
     if (hit.study.hash !== manifest.studyHash)
