@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { OptionDescriptor } from '../adapter/modality-adapter.js';
 import { OrderlensInputError } from '../errors/errors.js';
-import { resolveInside, type ConfineOptions } from './resolve-inside.js';
+import { resolveInside } from './resolve-inside.js';
 
 /**
  * `ref` resolved (symlinks included) inside the first of `roots` that holds it, checked before
