@@ -85,6 +85,8 @@ export class StudyJobRunner {
     const job = parseJobPayload(name, data);
     const { study, dir, manifest } = this.studyOf(job);
     const m = studyModel(study, job.modelId);
+    // A model with a path outside the roots was neither opened nor hashed by the loader.
+    if (m.refused) throw new OrderlensInputError(`models[${m.index}]`, m.refused.message);
     this.options.roots.checkModel(m);
     const was = manifest.models.find((x) => x.id === m.id);
     if (!was || was.model.sha256 !== m.model.sha256)
@@ -177,6 +179,7 @@ export class StudyJobRunner {
         study: loadStudy(file, {
           roots: roots.dirs,
           studyFolder: false,
+          perModel: true,
           hint: 'start the worker with another --root to allow it',
         }),
       };

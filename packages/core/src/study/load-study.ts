@@ -26,8 +26,10 @@ import {
   type StudyEntry,
   type StudyFile,
 } from './study-schema.js';
+import { OrderlensInputError } from '../errors/errors.js';
 import {
   atStudyFields,
+  locateError,
   readStudySource,
   studyError,
   formatStudyPath,
@@ -63,6 +65,12 @@ export interface StudyModel {
    * options as written (not resolved), so a study folder moved with its files keeps its hash.
    */
   readonly settings: Record<string, unknown>;
+  /**
+   * Set only by `loadStudy(…, { perModel: true })` (a worker): why a path of this model lies
+   * outside the roots. Such a model was not hashed (`model.sha256` is empty) nor opened; the
+   * other models of the study stay usable.
+   */
+  readonly refused?: Error;
 }
 
 /** A study file read, validated and planned: every model's analysis known before any work. */
@@ -87,6 +95,12 @@ export interface StudyReadRoots {
   readonly studyFolder?: boolean;
   /** How the user adds a root, named in refusals (default `add --root <dir> to allow another folder`). */
   readonly hint?: string;
+  /**
+   * Keep a model whose paths lie outside the roots, unhashed and marked
+   * {@link StudyModel.refused}, instead of refusing the whole study (a worker refuses only
+   * the jobs of that model). Default false.
+   */
+  readonly perModel?: boolean;
 }
 
 /**
@@ -126,7 +140,7 @@ export function loadStudy(path: string, read: StudyReadRoots = {}): Study {
         `duplicate model id "${entry.id}" (also models[${twin}])`,
       );
     entries.set(entry.id, index);
-    for (const m of planEntry(source, file, entry, index, defaults[entry.modality] ?? {}, confine)) {
+    for (const m of planEntry(source, file, entry, index, defaults[entry.modality] ?? {}, confine, read)) {
       const before = seen.get(m.id);
       if (before !== undefined)
         throw studyError(
@@ -195,15 +209,27 @@ function planEntry(
   entry: StudyEntry,
   index: number,
   defaults: StudyDefaults,
-  confine: Confine,
+  confineStrict: Confine,
+  read: StudyReadRoots,
 ): StudyModel[] {
+  // Per model (a worker): a refusal is kept, located, and the model is neither probed nor hashed.
+  let refused: Error | undefined;
+  const confine: Confine = (ref, field) => {
+    try {
+      return confineStrict(ref, field);
+    } catch (e) {
+      if (read.perModel !== true || !(e instanceof OrderlensInputError)) throw e;
+      refused ??= locateError(source, e) as Error;
+      return ref;
+    }
+  };
   const at = (key: string): StudyPath =>
     key in entry ? ['models', index, key] : ['defaults', entry.modality, key];
   const adapter = atStudyFields(source, () => adapters.get(entry.modality, `models[${index}].modality`));
   const modelFile = resolve(source.dir, entry.model);
   // Confined before existsSync: not even the existence of a file outside the roots is probed.
   atStudyFields(source, () => confine(entry.model, `models[${index}].model`));
-  if (!existsSync(modelFile))
+  if (refused === undefined && !existsSync(modelFile))
     throw studyError(
       source,
       ['models', index, 'model'],
@@ -258,7 +284,7 @@ function planEntry(
     parseRewardName(pick('reward') ?? 'log-odds', formatStudyPath(at('reward'))),
   );
   const seeds = pick('seeds') ?? [file.seed ?? 0];
-  const sha256 = hashModelPath(modelFile);
+  const sha256 = refused === undefined ? hashModelPath(modelFile) : '';
   const batchSize = pick('batchSize');
   return seeds.map((seed) => {
     const id = seeds.length > 1 ? `${entry.id}.seed-${seed}` : entry.id;
@@ -278,6 +304,7 @@ function planEntry(
       reward,
       plan,
       ...(batchSize !== undefined ? { batchSize } : {}),
+      ...(refused !== undefined ? { refused } : {}),
       settings: {
         modality: adapter.name,
         model: entry.model,

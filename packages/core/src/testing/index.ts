@@ -3,3 +3,4 @@ export * from './tmp.js';
 export * from './conformance.js';
 export * from './expect-input-error.js';
 export * from './headless-page.js';
+export * from './file-trace.js';
