@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { OptionDescriptor } from '../adapter/modality-adapter.js';
 import { OrderlensInputError } from '../errors/errors.js';
-import { resolveInside } from './resolve-inside.js';
+import { realPathOfNearest, resolveInside } from './resolve-inside.js';
 
 /**
  * `ref` resolved (symlinks included) inside the first of `roots` that holds it, checked before
@@ -37,10 +37,10 @@ export function resolveInRoots(
     }
   }
   if (roots.length === 1 && first) throw first;
-  const abs = isAbsolute(ref) ? ref : resolve(roots[0], ref);
+  const real = realPathOfNearest(isAbsolute(ref) ? ref : resolve(roots[0], ref), field);
   throw new OrderlensInputError(
     field,
-    `${JSON.stringify(ref)} (${abs}) lies outside ${what} (${roots.join(', ')}); ${rule}`,
+    `${JSON.stringify(ref)} resolves to ${real}, outside ${what} (${roots.join(', ')}); ${rule}`,
   );
 }
 

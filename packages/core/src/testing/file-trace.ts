@@ -94,12 +94,14 @@ export function parseTrace(text: string, cwd: string): { opens: TracedCall[]; st
 
 /**
  * Runs `command args` under `strace -f` (children followed) and returns what it printed and the
- * file calls it made. The trace log is written to a temporary folder and removed.
+ * file calls it made. The trace log is written to a temporary folder and removed. A command
+ * that does not end by itself (a worker) is stopped with SIGTERM, with strace, once its stderr
+ * matches `until`.
  */
 export async function traceCommand(
   command: string,
   args: readonly string[],
-  options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {},
+  options: { cwd?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv; until?: RegExp } = {},
 ): Promise<TracedRun> {
   const cwd = options.cwd ?? process.cwd();
   const dir = mkdtempSync(join(tmpdir(), 'orderlens-trace-'));
@@ -125,13 +127,29 @@ export async function traceCommand(
       cwd,
       env: options.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group, so that strace and the traced command are stopped together.
+      detached: true,
     });
+    const group = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-child.pid!, signal);
+      } catch {
+        // Gone already.
+      }
+    };
     let stdout = '';
     let stderr = '';
+    let stopping = false;
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString();
+      if (options.until && !stopping && options.until.test(stderr)) {
+        stopping = true;
+        group('SIGTERM');
+      }
+    });
     const code = await new Promise<number | null>((done, fail) => {
-      const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+      const timer = setTimeout(() => group('SIGKILL'), options.timeoutMs ?? 120_000);
       child.once('error', fail);
       child.once('exit', (c) => {
         clearTimeout(timer);
