@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { OptionDescriptor } from '../adapter/modality-adapter.js';
 import { OrderlensInputError } from '../errors/errors.js';
-import { realPathOfNearest, resolveInside } from './resolve-inside.js';
+import { isWithin, realPathOfNearest, resolveInside } from './resolve-inside.js';
 
 /**
  * `ref` resolved (symlinks included) inside the first of `roots` that holds it, checked before
@@ -25,23 +25,23 @@ export function resolveInRoots(
   rule: string,
 ): string {
   if (roots.length === 0) throw new OrderlensInputError(field, `no folder may be read (no roots given)`);
-  let first: OrderlensInputError | undefined;
-  for (const root of roots) {
-    try {
-      return resolveInside(root, ref, field, { rootLabel: what, rule });
-    } catch (e) {
-      if (!(e instanceof OrderlensInputError)) throw e;
-      // A loop, a NUL byte or an empty path is refused whatever the root: say that, not "outside".
-      if (!/, outside /.test(e.message)) throw e;
-      first ??= e;
-    }
-  }
-  if (roots.length === 1 && first) throw first;
-  const real = realPathOfNearest(isAbsolute(ref) ? ref : resolve(roots[0], ref), field);
-  throw new OrderlensInputError(
-    field,
-    `${JSON.stringify(ref)} resolves to ${real}, outside ${what} (${roots.join(', ')}); ${rule}`,
-  );
+  if (roots.length === 1) return resolveInside(roots[0], ref, field, { rootLabel: what, rule });
+  if (typeof ref !== 'string' || ref.length === 0 || ref.includes('\0'))
+    return resolveInside(roots[0], ref, field); // its refusal of an empty path or a NUL byte
+  const abs = resolve(roots[0], ref);
+  const lexicalRoots = roots.map((r) => resolve(r));
+  const realRoots = lexicalRoots.map((r) => realPathOfNearest(r, field));
+  const refuse = (target: string) =>
+    new OrderlensInputError(
+      field,
+      `${JSON.stringify(ref)} resolves to ${target}, outside ${what} (${realRoots.join(', ')}); ${rule}`,
+    );
+  // As resolveInside, per root: lexically first (nothing outside every root is touched), then
+  // with symlinks resolved — a link in one root may lead into another.
+  if (![...lexicalRoots, ...realRoots].some((r) => isWithin(r, abs))) throw refuse(abs);
+  const real = realPathOfNearest(abs, field);
+  if (!realRoots.some((r) => isWithin(r, real))) throw refuse(real);
+  return real;
 }
 
 /** The parts of a path-valued option value: an optional `name:` prefix and its comma-separated parts. */
