@@ -86,7 +86,10 @@ export class StudyJobRunner {
     const { study, dir, manifest } = this.studyOf(job);
     const m = studyModel(study, job.modelId);
     // A model with a path outside the roots was neither opened nor hashed by the loader.
-    if (m.refused) throw new OrderlensInputError(`models[${m.index}]`, m.refused.message);
+    if (m.refused)
+      throw m.refused instanceof OrderlensInputError
+        ? m.refused
+        : new OrderlensInputError(`models[${m.index}]`, m.refused.message);
     this.options.roots.checkModel(m);
     const was = manifest.models.find((x) => x.id === m.id);
     if (!was || was.model.sha256 !== m.model.sha256)

@@ -250,6 +250,15 @@ describe('study files read only under the study folder or a --root', () => {
     copyFileSync(repo('fixtures/census-mlp5/model.onnx'), join(outside, 'model.onnx'));
     symlinkSync(join(outside, 'model.onnx'), join(studyDir(), 'linked.onnx'));
     symlinkSync(outside, join(studyDir(), 'data'));
+    copyFileSync(repo('fixtures/census-mlp5/model.onnx'), join(studyDir(), 'census.onnx'));
+    copyFileSync(repo('fixtures/cifar-cnn/model.onnx'), join(studyDir(), 'cifar.onnx'));
+    for (const f of ['model.onnx', 'meta.json', 'README.md'])
+      if (existsSync(repo(`fixtures/cifar-cnn/${f}`)))
+        copyFileSync(
+          repo(`fixtures/cifar-cnn/${f}`),
+          join(studyDir(), f === 'model.onnx' ? 'cifar.onnx' : f),
+        );
+    cpSync(repo('fixtures/sst2-bert'), join(studyDir(), 'sst2-bert'), { recursive: true });
     copyFileSync(
       repo('packages/vision/data/fashion-mnist/t10k-images-idx3-ubyte.gz'),
       join(studyDir(), 'images.gz'),
@@ -259,13 +268,15 @@ describe('study files read only under the study folder or a --root', () => {
       join(outside, 'labels.gz'),
     );
   });
-  const census = repo('fixtures/census-mlp5/model.onnx');
-  const text = repo('fixtures/sst2-bert');
+  // The models sit in the study folder, so the hostile path is the only thing outside it (and
+  // the same command runs on code without --root).
+  const census = 'census.onnx';
+  const text = 'sst2-bert';
   const cases: Array<[string, string, RegExp]> = [
     [
       'sentences: ../outside (climbs out)',
       `  - { id: t, modality: text, model: ${text}, protocol: exact, samples: 1, options: { sentences: ../outside/secret.tsv, words: '4', shortSentences: skip } }`,
-      /models\[0\]\.options\.sentences: .*secret\.tsv.* outside the study folder and the --root folders/,
+      /models\[0\]\.options\.sentences: .*secret\.tsv.* outside the study folder/,
     ],
     [
       'csv: an absolute path',
@@ -279,7 +290,7 @@ describe('study files read only under the study folder or a --root', () => {
     ],
     [
       'idx:<inside>,<outside> (composite spec)',
-      `  - { id: v, modality: vision, model: ${repo('fixtures/cifar-cnn/model.onnx')}, protocol: lite, samples: 1, options: { dataset: 'idx:images.gz,${join(outside, 'labels.gz')}' } }`,
+      `  - { id: v, modality: vision, model: cifar.onnx, protocol: lite, samples: 1, options: { dataset: 'idx:images.gz,${join(outside, 'labels.gz')}' } }`,
       /models\[0\]\.options\.dataset: .*labels\.gz.* outside the study folder/,
     ],
     [
@@ -298,7 +309,7 @@ describe('study files read only under the study folder or a --root', () => {
       const file = join(studyDir(), `${name.replace(/\W+/g, '-')}.yaml`);
       writeFileSync(file, `name: hostile\nmodels:\n${entry}\n`);
       const out = join(base, 'study-out', basename(file, '.yaml'));
-      const run = await cli(['study', 'run', file, '--root', repo('fixtures'), '--out', out]);
+      const run = await cli(['study', 'run', file, '--out', out]);
       expect(run.code, run.stderr).toBe(2);
       expect(run.stderr).toMatch(new RegExp(`error: \\S*\\.yaml:3:\\d+ ${error.source}`));
       expect(existsSync(out)).toBe(false);
