@@ -11,7 +11,7 @@
  * - a Redis restart (append-only file) mid-run: the run completes without loss.
  */
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,7 +97,7 @@ beforeAll(async () => {
   if (skipWorkers) return;
   redis = await startTestRedis();
   local = join(tmp.dir, 'local');
-  await runStudy(loadStudy(writeStudy('local')), { out: local, device: 'cpu' });
+  await runStudy(loadStudy(writeStudy('local'), { roots }), { out: local, device: 'cpu' });
 });
 
 afterAll(async () => {
@@ -106,7 +106,7 @@ afterAll(async () => {
   tmp.cleanup();
 });
 
-/** `run`, or a failure with the workers' logs when it takes more than 150 s × the machine-speed factor (not a silent hang). */
+/** `run`, or a failure with the workers' logs when it takes more than 150 s (not a silent hang). */
 async function within<T>(run: Promise<T>, ws: WorkerProcess[]): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
@@ -146,7 +146,7 @@ describe.skipIf(skipWorkers)('studies on workers', () => {
       const w = [worker(redis.url), worker(redis.url)];
       await Promise.all(w.map((x) => x.waitFor(/^worker .* on redis/m)));
       const out = join(tmp.dir, 'two');
-      const summary = await runStudyDistributed(loadStudy(file), {
+      const summary = await runStudyDistributed(loadStudy(file, { roots }), {
         out,
         redis: redis.url,
         ...FAST,
@@ -171,7 +171,7 @@ describe.skipIf(skipWorkers)('studies on workers', () => {
       const out = join(tmp.dir, 'kill');
       const first = worker(redis.url);
       await first.waitFor(/^worker .* on redis/m);
-      const run = runStudyDistributed(loadStudy(writeStudy('kill')), {
+      const run = runStudyDistributed(loadStudy(writeStudy('kill'), { roots }), {
         out,
         redis: redis.url,
         ...FAST,
@@ -224,12 +224,16 @@ describe.skipIf(skipWorkers)('studies on workers', () => {
         const w = worker(redis.url);
         const out = join(tmp.dir, 'refuse');
         const file = writeStudy('refuse', `  - { id: outside, modality: tabular, model: ${outsideModel} }\n`);
-        const summary = await runStudyDistributed(loadStudy(file), {
-          out,
-          redis: redis.url,
-          queue: queueName,
-          ...FAST,
-        });
+        // The coordinator's user allows the outside model (--root); the worker's roots do not.
+        const summary = await runStudyDistributed(
+          loadStudy(file, { roots: [...roots, dirname(outsideModel)] }),
+          {
+            out,
+            redis: redis.url,
+            queue: queueName,
+            ...FAST,
+          },
+        );
         expectLocalNumbers(out);
         expect(summary.failed.map((f) => f.id)).toEqual(['outside']);
         expect(summary.failed[0].error).toMatch(/outside the folders this worker may read/);
@@ -260,7 +264,7 @@ describe.skipIf(skipWorkers)('studies on workers', () => {
         const w = [worker(aof.url), worker(aof.url)];
         await Promise.all(w.map((x) => x.waitFor(/^worker .* on redis/m)));
         const out = join(tmp.dir, 'restart');
-        const run = runStudyDistributed(loadStudy(writeStudy('restart')), {
+        const run = runStudyDistributed(loadStudy(writeStudy('restart'), { roots }), {
           out,
           redis: aof.url,
           ...FAST,

@@ -1,6 +1,6 @@
-import { readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { OrderlensInputError, type InteractionResult } from '@orderlens/core';
+import { OrderlensInputError, resolveInside, type InteractionResult } from '@orderlens/core';
 import { readResultFile } from '../util/result-io.js';
 
 /** One analysed model found under a report folder. */
@@ -12,6 +12,8 @@ export interface ReportEntry {
   /** Folder of the result file (its pictures are resolved against it). */
   readonly dir: string;
   readonly result: InteractionResult;
+  /** Output files of this result refused for the report (outside its folder, wrong kind), filled while it is drawn. */
+  readonly refused: string[];
 }
 
 /**
@@ -22,7 +24,9 @@ const SKIP_DIRS = new Set(['run', 'node_modules', '.git']);
 
 /**
  * Every `result.json` under `root`, recursively, sorted by path. `run/` folders and hidden
- * folders are skipped; symbolic links are not followed (a link back up would loop).
+ * folders are skipped; symbolic links to folders are not followed (a link back up would loop,
+ * one out would report another folder), and a `result.json` that is a symbolic link must
+ * resolve inside `root` (`resolveInside`), else the report is refused before it is read.
  */
 export function findResultFiles(root: string): string[] {
   const out: string[] = [];
@@ -35,11 +39,18 @@ export function findResultFiles(root: string): string[] {
     }
     for (const name of names) {
       const path = join(dir, name);
-      const st = statSync(path, { throwIfNoEntry: false });
+      const st = lstatSync(path, { throwIfNoEntry: false });
       if (!st) continue;
       if (st.isDirectory()) {
         if (!SKIP_DIRS.has(name) && !name.startsWith('.')) walk(path);
       } else if (name === 'result.json' && st.isFile()) out.push(path);
+      else if (name === 'result.json' && st.isSymbolicLink()) {
+        const real = resolveInside(root, relative(root, path), '<dir>', {
+          rootLabel: 'the report folder',
+          rule: 'a report reads only results under the folder it is given',
+        });
+        if (statSync(real, { throwIfNoEntry: false })?.isFile()) out.push(real);
+      }
     }
   };
   walk(root);
@@ -79,6 +90,6 @@ export function loadReportEntries(root: string): ReportEntry[] {
     let label = base;
     for (let k = 2; seen.has(label); k++) label = `${base} (${k})`;
     seen.add(label);
-    return { label, path, dir: dirname(path), result };
+    return { label, path, dir: dirname(path), result, refused: [] };
   });
 }

@@ -25,6 +25,8 @@ export interface WrittenReport {
   readonly files: readonly string[];
   /** Labels of the results shown. */
   readonly models: readonly string[];
+  /** Output files a result records that were not embedded (outside its folder, not a picture), with why. */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -39,7 +41,11 @@ export async function writeReport(dir: string, options: WriteReportOptions = {})
   const path = resolve(options.out ?? join(root, format === 'md' ? 'report.md' : 'report.html'));
   mkdirSync(dirname(path), { recursive: true });
   const models = entries.map((e) => e.label);
-  if (format === 'md') return { path, files: await writeMarkdownReport(content, entries, path), models };
+  const warnings = () => [...new Set(entries.flatMap((e) => e.refused.map((w) => `${e.path}: ${w}`)))];
+  if (format === 'md') {
+    const files = await writeMarkdownReport(content, entries, path);
+    return { path, files, models, warnings: warnings() };
+  }
   writeFileAtomic(path, reportHtml(content));
-  return { path, files: [path], models };
+  return { path, files: [path], models, warnings: warnings() };
 }

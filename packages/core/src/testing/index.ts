@@ -6,3 +6,4 @@ export * from './headless-page.js';
 export * from './float32-tolerance.js';
 export * from './machine-speed.js';
 export * from './requirements.js';
+export * from './file-trace.js';
