@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   adapters,
@@ -10,7 +11,7 @@ import {
   type OpenedModel,
   type WordPlayers,
 } from '@orderlens/core';
-import { tempDir } from '@orderlens/core/testing';
+import { expectInputErrorAsync, tempDir } from '@orderlens/core/testing';
 import '../index.js';
 import { BagOfWordsRunner, BERT_DIR, copyTokenizer, DEV_TSV, openedModel } from '../test-utils/index.js';
 import { TEXT_OPTIONS } from './text-options.js';
@@ -223,6 +224,54 @@ describe('the text adapter', () => {
         await expect(
           open({ sentence: ['good film'], words: '2', masking: 'attention' }, model),
         ).resolves.toBeDefined();
+      } finally {
+        t.cleanup();
+      }
+    });
+
+    it('a NUL or another control character, before the tokenizer sees it', async () => {
+      await expectInputErrorAsync(
+        () => open({ sentence: ['good', 'bad\u0000film'], words: '2' }),
+        '--sentence #2',
+        /control character U\+0000 \(NUL\)/,
+      );
+    });
+
+    it('--encoding for inline sentences, which are not decoded', async () => {
+      await expectInputErrorAsync(
+        () => open({ sentence: ['good film'], words: '2', encoding: 'latin1' }),
+        '--encoding',
+        /applies to a --sentences file/,
+      );
+    });
+
+    it('a tokenizer that maps most words to [UNK], naming the share', async () => {
+      // Words of a script the BERT vocabulary lacks entirely become [UNK].
+      await expectInputErrorAsync(
+        () => open({ sentence: ['ᚠᚢᚦ ᚨᚱᚲ ᚷᚹᚺ good'], words: '2' }),
+        '--model (tokenizer.json)',
+        /maps 3 of 4 words \(75 %, more than 50 %\) entirely to \[UNK\], e\.g\. "ᚠᚢᚦ", "ᚨᚱᚲ", "ᚷᚹᚺ"/,
+      );
+      // One unknown word in two is still analysed.
+      await expect(
+        open({ sentence: ['ᚠᚢᚦ good'], words: '2', label: 1, playerRule: 'every' }),
+      ).resolves.toBeDefined();
+    });
+
+    it('an empty WordPiece vocabulary', async () => {
+      const t = tempDir('nlp-novocab-');
+      try {
+        copyTokenizer(t.dir);
+        const json = JSON.parse(readFileSync(join(t.dir, 'tokenizer.json'), 'utf8')) as {
+          model: { vocab: Record<string, number> };
+        };
+        json.model.vocab = {};
+        writeFileSync(join(t.dir, 'tokenizer.json'), JSON.stringify(json));
+        await expectInputErrorAsync(
+          () => open({ sentence: ['good film'], words: '2' }, openedModel(new BagOfWordsRunner(), t.dir)),
+          '--model (tokenizer.json)',
+          /the WordPiece vocabulary \(model\.vocab\) is empty/,
+        );
       } finally {
         t.cleanup();
       }

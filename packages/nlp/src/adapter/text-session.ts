@@ -24,6 +24,7 @@ import { classifyWords } from '../players/word-rule.js';
 import { arcValues, parseArcSource, wordArcsSvg } from '../pictures/word-arcs.js';
 import { loadTokenizer } from '../tokenizer/load-tokenizer.js';
 import { readTextModelConfig, textModelFolder } from '../tokenizer/model-folder.js';
+import { refuseMostlyUnknownWords } from '../tokenizer/unknown-words.js';
 import { tokenizeWords, type TokenizedSentence } from '../tokenizer/word-alignment.js';
 import { parseTextOptions } from './text-options.js';
 
@@ -80,7 +81,7 @@ export async function openTextSession(
       '--max-length',
       `${maxLength} is more than the model's max_position_embeddings ${config.maxPositionEmbeddings}`,
     );
-  const source = readSentences({ sentences: o.sentences, sentence: o.sentence });
+  const source = readSentences({ sentences: o.sentences, sentence: o.sentence, encoding: o.encoding });
   requireInput(
     o.label === undefined || !source.labelled,
     '--label',
@@ -89,7 +90,7 @@ export async function openTextSession(
   const stopwords = englishStopwords();
   const texts: TextCandidate[] = [];
   let skipped = 0;
-  for (const record of source.sentences) {
+  const tokenized = source.sentences.map((record) => {
     const field = o.sentences !== undefined ? `--sentences (${record.where})` : record.where;
     const sentence = tokenizeWords(tokenizer, record.text, field);
     requireInput(
@@ -97,6 +98,17 @@ export async function openTextSession(
       field,
       `sentence ${record.id} has ${sentence.ids.length} tokens (special tokens included), more than the model's maximum length ${maxLength} (--max-length)`,
     );
+    return sentence;
+  });
+  const unk = tokenizer.special.unk;
+  refuseMostlyUnknownWords(
+    tokenized,
+    unk,
+    unk === undefined ? '' : tokenizer.tokenOf(unk),
+    '--model (tokenizer.json)',
+  );
+  for (const [k, record] of source.sentences.entries()) {
+    const sentence = tokenized[k];
     let eligible: number[];
     try {
       eligible = eligibleWords(classifyWords(sentence, tokenizer, stopwords), {
