@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  hasCapability,
   OrderlensInputError,
   predictedClass,
   requireInput,
@@ -73,13 +74,27 @@ export async function openTextSession(
       `the tokenizer has ${tokenizer.vocabSize} ids but config.json's vocab_size is ${config.vocabSize}; tokenizer and model do not belong together`,
     );
   const baselineId = o.masking === 'token' ? resolveBaselineToken(o.baselineToken, tokenizer) : undefined;
-  const limit = Math.min(tokenizer.modelMaxLength ?? Infinity, config.maxPositionEmbeddings ?? Infinity);
-  const maxLength = o.maxLength ?? (Number.isFinite(limit) ? limit : 512);
-  if (config.maxPositionEmbeddings !== undefined)
+  // The graph's own position table is the real limit: a config.json from another model may claim
+  // more, and a longer input would only fail inside ONNX Runtime (a raw Gather index error).
+  const table = hasCapability(request.model.runner, 'sequenceLimits')
+    ? await request.model.runner.capabilities.sequenceLimits.positionTable()
+    : undefined;
+  if (table !== undefined && config.maxPositionEmbeddings !== undefined)
     requireInput(
-      maxLength <= config.maxPositionEmbeddings,
+      config.maxPositionEmbeddings <= table.rows,
+      '--model (config.json)',
+      `max_position_embeddings is ${config.maxPositionEmbeddings}, but the model's position-embedding table (${table.name}) has ${table.rows} rows; config.json does not belong to this model`,
+    );
+  const positions = table?.rows ?? config.maxPositionEmbeddings;
+  const limit = Math.min(tokenizer.modelMaxLength ?? Infinity, positions ?? Infinity);
+  const maxLength = o.maxLength ?? (Number.isFinite(limit) ? limit : 512);
+  if (positions !== undefined)
+    requireInput(
+      maxLength <= positions,
       '--max-length',
-      `${maxLength} is more than the model's max_position_embeddings ${config.maxPositionEmbeddings}`,
+      table !== undefined
+        ? `${maxLength} is more than the ${table.rows} positions of the model's position-embedding table (${table.name})`
+        : `${maxLength} is more than the model's max_position_embeddings ${positions}`,
     );
   const source = readSentences({ sentences: o.sentences, sentence: o.sentence, encoding: o.encoding });
   requireInput(
