@@ -151,7 +151,7 @@ export function planAnalysis(
     ...(settings.samples !== undefined ? { samples: int('samples') } : {}),
     ...(settings.perClass !== undefined ? { perClass: int('perClass') } : {}),
   };
-  return {
+  const plan: AnalysisPlan = {
     adapter,
     protocol: protocol.name,
     estimatorName,
@@ -160,6 +160,8 @@ export function planAnalysis(
     selection,
     adapterOptions,
   };
+  adapter.checkPlan?.(plan);
+  return plan;
 }
 
 /** Reads a decimal integer ≥ `min` from a flag string or a number (messages as the CLI's). */

@@ -107,12 +107,12 @@ export const TEXT_OPTIONS: readonly OptionDescriptor[] = [
   },
   {
     key: 'arcs',
-    flag: '--arcs <sii|order:m>',
+    flag: '--arcs <auto|sii|mean|order:m>',
     type: 'string',
-    default: 'sii',
+    default: 'auto',
     affectsResult: false,
     description:
-      'what the word-arc picture of the first sentence shows: pairwise SII (exact protocol) or I^(m)(i,j) at a computed order m',
+      'what the word-arc picture of the first sentence shows: pairwise SII (exact protocol only), the mean of I^(m)(i,j) over the computed orders, I^(m)(i,j) at a computed order m, or auto (default: SII where the protocol gives it, else the mean)',
   },
   {
     key: 'arcsTop',
@@ -181,7 +181,7 @@ export function parseTextOptions(options: Readonly<Record<string, unknown>>): Te
     masking: get('masking', 'token' as TextMasking),
     baselineToken,
     maxLength: options.maxLength as number | undefined,
-    arcs: get('arcs', 'sii'),
+    arcs: get('arcs', 'auto'),
     arcsTop: get('arcsTop', 10),
   };
 }

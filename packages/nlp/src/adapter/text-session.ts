@@ -22,7 +22,7 @@ import { englishStopwords, STOPWORDS_FILE } from '../players/stopwords.js';
 import { chooseByEffect } from '../players/word-effects.js';
 import { eligibleWords, wordPlayersDescriptor } from '../players/word-players.js';
 import { classifyWords } from '../players/word-rule.js';
-import { arcValues, parseArcSource, wordArcsSvg } from '../pictures/word-arcs.js';
+import { arcSourceLabel, arcValues, parseArcSource, wordArcsSvg } from '../pictures/word-arcs.js';
 import { loadTokenizer } from '../tokenizer/load-tokenizer.js';
 import { readTextModelConfig, textModelFolder } from '../tokenizer/model-folder.js';
 import { refuseMostlyUnknownWords } from '../tokenizer/unknown-words.js';
@@ -265,9 +265,10 @@ export async function openTextSession(
         t && t.record.id === sample.id
           ? sample.players.tokenSpans.map(([s]) => t.sentence.wordOfToken[s])
           : undefined;
-      const svg = wordArcsSvg(sample.players, arcValues(sample, arcSource), {
+      const arcs = arcValues(sample, arcSource);
+      const svg = wordArcsSvg(sample.players, arcs, {
         top: o.arcsTop,
-        title: `${sample.id} (label ${sample.label}): ${arcSource.kind === 'sii' ? 'pairwise SII' : `I^(${arcSource.order})(i,j)`}, ${Math.min(o.arcsTop, (sample.players.n * (sample.players.n - 1)) / 2)} strongest pairs`,
+        title: `${sample.id} (label ${sample.label}): ${arcSourceLabel(sample, arcSource)}, ${Math.min(o.arcsTop, arcs.length)} strongest pairs`,
         wordIndex,
       });
       const path = join(outDir, `word-arcs-${sample.id.replace(/[^A-Za-z0-9._-]/g, '_')}.svg`);
