@@ -461,6 +461,18 @@ const CASES: BadInput[] = [
   ...outputCases('quickstart', () => []),
 
   // ---- train tabular -----------------------------------------------------------------------
+  c(
+    'train tabular',
+    '--csv together with --dataset (the CSV used to win silently)',
+    '--dataset: give either --dataset (a built-in dataset) or --csv (your own file), not both',
+    (o, f) => trainTab('--csv', f.plain, '--target', 'y', '--dataset', 'census')(o),
+  ),
+  c(
+    'train tabular',
+    '--target without --csv',
+    '--target: describes a --csv file; --dataset census has its own columns',
+    trainTab('--target', 'income'),
+  ),
   c('train tabular', '--arch foo', '--arch', trainTab('--arch', 'foo')),
   c('train tabular', '--layers 0', '--layers', trainTab('--layers', '0')),
   c('train tabular', '--hidden 0', '--hidden', trainTab('--hidden', '0')),
