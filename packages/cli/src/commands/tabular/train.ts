@@ -206,6 +206,7 @@ export function registerTrain(program: Command): void {
           testCsv: flags.testCsv,
           testFraction: parseFloatOption(flags.testFraction, '--test-fraction', { greaterThan: 0, max: 0.9 }),
           seed: spec.seed,
+          warn: (m) => io.stderr(`warning: ${m}\n`),
         });
         train = loaded.train;
         test = loaded.test;
