@@ -7,3 +7,4 @@ export { ONNX_PROVIDERS, DEFAULT_PROVIDERS, type OnnxProvider } from './session/
 export type { OnnxValueInfo, OnnxModelDescription, BatchMode } from './session/value-info.js';
 export { OnnxGraphCutter, OnnxFeatureRunner, type OnnxGraphCut } from './graph/onnx-graph-cut.js';
 export { onnxRunnerFactory, availableOnnxProviders, onnxFileIn } from './factory/onnx-factory.js';
+export { OnnxSequenceLimits, positionTables, smallestPositionTable } from './graph/position-table.js';

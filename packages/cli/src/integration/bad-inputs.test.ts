@@ -43,6 +43,8 @@ interface Fixtures {
   corruptOnnx: string;
   /** A model.json that is not a tfjs model. */
   corruptTfjs: string;
+  /** A sentence file written in Latin-1 ("un café" with 0xE9 at byte 6). */
+  latin1Sentences: string;
 }
 
 const g8 = examplePath('games/unanimity-8.json');
@@ -75,7 +77,10 @@ beforeAll(async () => {
   const corruptTfjs = join(tmp.dir, 'corrupt-tfjs');
   mkdirSync(corruptTfjs);
   writeFileSync(join(corruptTfjs, 'model.json'), '{"format": "layers-model"}');
+  const latin1Sentences = join(tmp.dir, 'latin1.txt');
+  writeFileSync(latin1Sentences, Buffer.from('un caf\xe9 chaud\n', 'latin1'));
   fx = {
+    latin1Sentences,
     zebraImages,
     corruptOnnx: tmp.file('corrupt.onnx', 'these bytes are no protobuf'),
     corruptTfjs: join(corruptTfjs, 'model.json'),
@@ -414,6 +419,24 @@ const CASES: BadInput[] = [
   c('analyze text', '--masking foo', '--masking', txt('--masking', 'foo')),
   c('analyze text', '--arcs-top 0', '--arcs-top', txt('--arcs-top', '0')),
   c('analyze text', '--samples 0', '--samples', txt('--samples', '0')),
+  c(
+    'analyze text',
+    '--protocol sampled with --arcs sii, which only the exact estimator gives (refused when planned)',
+    '--arcs: sii needs the exact estimator',
+    txt('--protocol', 'sampled', '--arcs', 'sii', '--sentence', 'a good film'),
+  ),
+  c(
+    'analyze text',
+    'a NUL byte in a sentence (it used to fail writing the SVG after the whole analysis)',
+    '--sentence: the sentence holds the control character U+0000 (NUL)',
+    txt('--sentence', 'a good\u0000film'),
+  ),
+  c(
+    'analyze text',
+    'a Latin-1 file read as UTF-8',
+    /^--sentences: latin1\.txt is not valid UTF-8: byte 0xE9 at byte offset 6 \(line 1\)/,
+    (o, f) => txt('--sentences', f.latin1Sentences)(o),
+  ),
   ...outputCases('analyze text', () => ['--model', distilbert]),
   c('analyze pointcloud', '--model that does not exist', '--model', (o) => [
     '--model',
@@ -438,6 +461,18 @@ const CASES: BadInput[] = [
   ...outputCases('quickstart', () => []),
 
   // ---- train tabular -----------------------------------------------------------------------
+  c(
+    'train tabular',
+    '--csv together with --dataset (the CSV used to win silently)',
+    '--dataset: give either --dataset (a built-in dataset) or --csv (your own file), not both',
+    (o, f) => trainTab('--csv', f.plain, '--target', 'y', '--dataset', 'census')(o),
+  ),
+  c(
+    'train tabular',
+    '--target without --csv',
+    '--target: describes a --csv file; --dataset census has its own columns',
+    trainTab('--target', 'income'),
+  ),
   c('train tabular', '--arch foo', '--arch', trainTab('--arch', 'foo')),
   c('train tabular', '--layers 0', '--layers', trainTab('--layers', '0')),
   c('train tabular', '--hidden 0', '--hidden', trainTab('--hidden', '0')),

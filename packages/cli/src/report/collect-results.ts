@@ -1,6 +1,6 @@
-import { lstatSync, readdirSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { OrderlensInputError, resolveInside, type InteractionResult } from '@orderlens/core';
+import { OrderlensInputError, type InteractionResult } from '@orderlens/core';
 import { readResultFile } from '../util/result-io.js';
 
 /** One analysed model found under a report folder. */
@@ -24,11 +24,11 @@ const SKIP_DIRS = new Set(['run', 'node_modules', '.git']);
 
 /**
  * Every `result.json` under `root`, recursively, sorted by path. `run/` folders and hidden
- * folders are skipped; symbolic links to folders are not followed (a link back up would loop,
- * one out would report another folder), and a `result.json` that is a symbolic link must
- * resolve inside `root` (`resolveInside`), else the report is refused before it is read.
+ * folders are skipped; symbolic links are not followed — a link back up (or to itself) would
+ * loop, and one pointing elsewhere would bring in results from outside the folder — and each one
+ * met is passed to `onSkip` with the reason, so the report can say what it left out.
  */
-export function findResultFiles(root: string): string[] {
+export function findResultFiles(root: string, onSkip?: (path: string, why: string) => void): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
     let names: string[];
@@ -39,22 +39,33 @@ export function findResultFiles(root: string): string[] {
     }
     for (const name of names) {
       const path = join(dir, name);
+      // lstat: the entry itself, never what a link points to (stat of a link loop throws ELOOP).
       const st = lstatSync(path, { throwIfNoEntry: false });
       if (!st) continue;
+      if (st.isSymbolicLink()) {
+        if (!SKIP_DIRS.has(name) && !name.startsWith('.')) onSkip?.(path, symlinkReason(path));
+        continue;
+      }
       if (st.isDirectory()) {
         if (!SKIP_DIRS.has(name) && !name.startsWith('.')) walk(path);
       } else if (name === 'result.json' && st.isFile()) out.push(path);
-      else if (name === 'result.json' && st.isSymbolicLink()) {
-        const real = resolveInside(root, relative(root, path), '<dir>', {
-          rootLabel: 'the report folder',
-          rule: 'a report reads only results under the folder it is given',
-        });
-        if (statSync(real, { throwIfNoEntry: false })?.isFile()) out.push(real);
-      }
     }
   };
   walk(root);
   return out;
+}
+
+/** Why a symbolic link was left out, in words (a loop is named as one). */
+function symlinkReason(path: string): string {
+  try {
+    realpathSync(path);
+    return 'a symbolic link; links are not followed';
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') return 'a symbolic link loop (it leads back to itself); links are not followed';
+    if (code === 'ENOENT') return 'a broken symbolic link; links are not followed';
+    return `a symbolic link that cannot be resolved (${code ?? (e as Error).message}); links are not followed`;
+  }
 }
 
 /**
@@ -71,13 +82,32 @@ function labelOf(root: string, path: string, result: InteractionResult): string 
 }
 
 /**
+ * Refuses a report folder (`<dir>`) that is not a folder, naming a symbolic link loop as one
+ * (`statSync` would throw a raw ELOOP).
+ */
+export function requireReportFolder(root: string): void {
+  let st;
+  try {
+    st = statSync(root, { throwIfNoEntry: false });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new OrderlensInputError(
+      '<dir>',
+      code === 'ELOOP'
+        ? `${root} is a symbolic link loop (it leads back to itself)`
+        : `cannot read ${root}: ${(e as Error).message}`,
+    );
+  }
+  if (!st?.isDirectory()) throw new OrderlensInputError('<dir>', `${root} is not a folder`);
+}
+
+/**
  * Finds and validates every result under `root` (each with `parseResult`, so a bad file is an
  * input error naming it and its first bad field). Labels are made unique with a suffix.
  */
-export function loadReportEntries(root: string): ReportEntry[] {
-  const st = statSync(root, { throwIfNoEntry: false });
-  if (!st?.isDirectory()) throw new OrderlensInputError('<dir>', `${root} is not a folder`);
-  const files = findResultFiles(root);
+export function loadReportEntries(root: string, onSkip?: (path: string, why: string) => void): ReportEntry[] {
+  requireReportFolder(root);
+  const files = findResultFiles(root, onSkip);
   if (files.length === 0)
     throw new OrderlensInputError(
       '<dir>',

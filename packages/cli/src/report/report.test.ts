@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,6 +72,54 @@ describe('finding results', () => {
     expect(e.code).toBe(2);
     expect(e.stderr).toContain('no result.json');
     expect((await runCli(['report', study, '--format', 'pdf'])).code).toBe(2);
+  });
+
+  it('leaves symbolic links out with a warning, a loop named as one, instead of failing with ELOOP', async () => {
+    const looped = join(tmp.dir, 'looped');
+    cpSync(join(study, 'models', 'census-mlp5'), join(looped, 'a'), { recursive: true });
+    symlinkSync('.', join(looped, 'up')); // a folder link back to its own folder
+    symlinkSync('self', join(looped, 'self')); // a link to itself: ELOOP when followed
+    const skipped: string[] = [];
+    expect(
+      findResultFiles(looped, (p, why) => skipped.push(`${p.slice(looped.length + 1)}: ${why}`)),
+    ).toEqual([join(looped, 'a', 'result.json')]);
+    expect(skipped).toEqual([
+      'self: a symbolic link loop (it leads back to itself); links are not followed',
+      'up: a symbolic link; links are not followed',
+    ]);
+    const r = await runCli(['report', looped, '--out', join(tmp.dir, 'looped.html')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/^warning: .*self is a symbolic link loop \(it leads back to itself\)/m);
+    expect(r.stderr).not.toContain('ELOOP');
+    // The folder named on the command line being a loop is an input error, not a raw ELOOP.
+    const e = await runCli(['report', join(looped, 'self')]);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toMatch(/error: <dir>: .*self is a symbolic link loop/);
+  });
+
+  it('checks --out before reading any result, like analyze: no raw EISDIR/ENOENT, no temp file left', async () => {
+    const outs = join(tmp.dir, 'outs');
+    mkdirSync(join(outs, 'existing-folder'), { recursive: true });
+    writeFileSync(join(outs, 'plain'), 'a file');
+    const cases: Array<[string, RegExp]> = [
+      [join(outs, 'existing-folder'), /--out: .*existing-folder is a folder; give a file name/],
+      [
+        '/proc/orderlens-report.html',
+        /--out: \/proc\/orderlens-report\.html is under \/proc, a kernel pseudo-file system/,
+      ],
+      [
+        join(outs, 'plain', 'report.html'),
+        /--out: .*plain is a file, not a folder; choose another output folder/,
+      ],
+    ];
+    for (const [out, message] of cases) {
+      const r = await runCli(['report', study, '--out', out]);
+      expect(r.code, out).toBe(2);
+      expect(r.stderr, out).toMatch(message);
+      expect(r.stderr).not.toMatch(/EISDIR|ENOENT|EROFS|^\s+at /m);
+    }
+    expect(readdirSync(outs).sort()).toEqual(['existing-folder', 'plain']);
+    expect(readdirSync(join(outs, 'existing-folder'))).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { writeFileAtomic } from '@orderlens/core';
-import { loadReportEntries } from './collect-results.js';
+import { probeWritableFile, writeFileAtomic } from '@orderlens/core';
+import { loadReportEntries, requireReportFolder } from './collect-results.js';
 import { reportHtml } from './html-page.js';
 import { writeMarkdownReport } from './markdown.js';
 import { buildReportContent } from './report-content.js';
@@ -15,6 +15,8 @@ export interface WriteReportOptions {
   readonly title?: string;
   /** Sample views per model (default 3). */
   readonly maxSamples?: number;
+  /** Told what was left out of the search (symbolic links, which are not followed). */
+  readonly warn?: (message: string) => void;
 }
 
 /** What {@link writeReport} wrote. */
@@ -31,14 +33,20 @@ export interface WrittenReport {
 
 /**
  * Finds every `result.json` under `dir` (recursively, skipping `run/` folders), validates each
- * and writes the report.
+ * and writes the report. The output file is checked first, like every command's `--out`: an
+ * existing folder, a path under `/proc`, a read-only or unwritable place is an input error
+ * naming `--out` before any result is read, and nothing is left behind.
  */
 export async function writeReport(dir: string, options: WriteReportOptions = {}): Promise<WrittenReport> {
   const root = resolve(dir);
-  const entries = loadReportEntries(root);
-  const content = buildReportContent(root, entries, { title: options.title, maxSamples: options.maxSamples });
+  requireReportFolder(root);
   const format = options.format ?? 'html';
-  const path = resolve(options.out ?? join(root, format === 'md' ? 'report.md' : 'report.html'));
+  const path = probeWritableFile(
+    resolve(options.out ?? join(root, format === 'md' ? 'report.md' : 'report.html')),
+    '--out',
+  );
+  const entries = loadReportEntries(root, (p, why) => options.warn?.(`${p} is ${why}`));
+  const content = buildReportContent(root, entries, { title: options.title, maxSamples: options.maxSamples });
   mkdirSync(dirname(path), { recursive: true });
   const models = entries.map((e) => e.label);
   const warnings = () => [...new Set(entries.flatMap((e) => e.refused.map((w) => `${e.path}: ${w}`)))];

@@ -145,6 +145,21 @@ export interface ModalityAdapter {
   readonly dataSources: readonly string[];
   /** Checks options and data, binds them to the model. Validates everything before any work. */
   open(request: AdapterOpenRequest): Promise<ModalitySession>;
+  /**
+   * Checks the adapter's options against the estimator the plan chose (an option that only
+   * some estimators can serve, e.g. pictures of values only the exact estimator gives), so such
+   * a run is refused when it is planned, not after every sample has been computed. Optional;
+   * `planAnalysis` calls it last.
+   */
+  checkPlan?(plan: AdapterPlanCheck): void;
+}
+
+/** What {@link ModalityAdapter.checkPlan} sees of a plan. */
+export interface AdapterPlanCheck {
+  readonly protocol: string;
+  readonly estimatorName: string;
+  readonly estimatorOptions: Record<string, unknown>;
+  readonly adapterOptions: Readonly<Record<string, unknown>>;
 }
 
 /** A coalition batch bound to a masker: re-exported for adapters writing maskers. */

@@ -98,11 +98,13 @@ export function planAnalysis(
   };
   const shape = estimator.options as unknown as { shape?: Record<string, unknown> };
   const accepts = (key: string) => shape.shape === undefined || key in shape.shape;
+  const fromSettings = new Set<string>();
   const put = (key: AnalysisSettingKey, value: unknown) => {
     if (value === undefined) return;
     if (!accepts(key))
       throw new OrderlensInputError(fieldOf(key), `the ${estimatorName} estimator has no such option`);
     raw[key] = value;
+    fromSettings.add(key);
   };
   put('contexts', int('contexts'));
   put('repeats', int('repeats'));
@@ -110,10 +112,26 @@ export function planAnalysis(
   put('preset', settings.preset);
   put('niter', int('niter', 0));
   put('ratios', settings.ratios === undefined ? undefined : readRatios(settings.ratios, fieldOf('ratios')));
-  const estimatorOptions = parseWithSchema(estimator.options, raw, fieldOf('estimatorOptions')) as Record<
-    string,
-    unknown
-  >;
+  let estimatorOptions: Record<string, unknown>;
+  try {
+    estimatorOptions = parseWithSchema(estimator.options, raw, fieldOf('estimatorOptions')) as Record<
+      string,
+      unknown
+    >;
+  } catch (e) {
+    // A value the estimator refuses that came from a setting (`maxPlayers: 30`) is reported at
+    // that setting, not at the estimator options it was copied into (which may not exist).
+    const prefix = `${fieldOf('estimatorOptions')}.`;
+    if (e instanceof OrderlensInputError && e.field.startsWith(prefix)) {
+      const key = e.field.slice(prefix.length).split('.')[0];
+      if (fromSettings.has(key))
+        throw new OrderlensInputError(
+          fieldOf(key as AnalysisSettingKey),
+          e.message.slice(e.field.length + 2),
+        );
+    }
+    throw e;
+  }
 
   let pairs: PairStrategySpec | undefined;
   if (estimator.usesPairs) {
@@ -151,7 +169,7 @@ export function planAnalysis(
     ...(settings.samples !== undefined ? { samples: int('samples') } : {}),
     ...(settings.perClass !== undefined ? { perClass: int('perClass') } : {}),
   };
-  return {
+  const plan: AnalysisPlan = {
     adapter,
     protocol: protocol.name,
     estimatorName,
@@ -160,6 +178,8 @@ export function planAnalysis(
     selection,
     adapterOptions,
   };
+  adapter.checkPlan?.(plan);
+  return plan;
 }
 
 /** Reads a decimal integer ≥ `min` from a flag string or a number (messages as the CLI's). */

@@ -152,6 +152,7 @@ const WHY: Record<string, string> = {
   EDQUOT: 'disk quota exceeded',
   ENOTDIR: 'a parent is a file, not a folder',
   ENAMETOOLONG: 'the path is too long',
+  ELOOP: 'a symbolic link on the path loops back to itself',
 };
 
 function writeError(field: string, abs: string, what: string, e: unknown): OrderlensInputError {

@@ -53,6 +53,28 @@ export interface RunnerCapabilities {
   graphCut?: GraphCutCapability;
   /** Gradients of a scalar of the output with respect to the input (attacks). */
   inputGradients?: InputGradientCapability;
+  /** What the model's graph fixes about token sequences (the longest one it can read). */
+  sequenceLimits?: SequenceLimitsCapability;
+}
+
+/** A position-embedding table of a model graph. */
+export interface PositionTable {
+  /** The table's name in the graph (e.g. `bert.embeddings.position_embeddings.weight`). */
+  readonly name: string;
+  /** Its rows: positions 0 … rows − 1 exist, so no longer sequence can be read. */
+  readonly rows: number;
+}
+
+/**
+ * Limits a model's graph sets on its token sequences, read from the graph itself rather than
+ * from a config file that may not belong to it (text models).
+ */
+export interface SequenceLimitsCapability {
+  /**
+   * The smallest position-embedding table the graph gathers from, or `undefined` when it has
+   * none that can be recognised (relative or rotary positions, names stripped).
+   */
+  positionTable(): Promise<PositionTable | undefined>;
 }
 
 /** A model split into `prefix: inputs → tensor` and `suffix: tensor → outputs`. */

@@ -1,4 +1,4 @@
-import { writeFileSync, renameSync, mkdirSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -82,13 +82,19 @@ export function toJsonText(value: unknown, indent?: number): string {
 
 /**
  * Writes a file atomically: to a temporary file beside `path`, then renamed over it, so an
- * interrupted run never leaves a truncated file.
+ * interrupted run never leaves a truncated file. When the write or the rename fails (a full
+ * disk, `path` an existing folder) the temporary file is removed before the error is rethrown.
  */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
 }
 
 /** Writes JSON atomically (see {@link writeFileAtomic}); typed arrays become plain arrays. */

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { OrderlensInputError } from '../errors/errors.js';
+import { checkResultSizes } from './result-sizes.js';
 
 /** Version tag of the one result document every analysis writes. */
 export const RESULT_SCHEMA = 'orderlens/interaction-result@2';
@@ -211,6 +212,7 @@ export function parseResult(value: unknown, source = 'result'): InteractionResul
       `not a valid ${RESULT_SCHEMA} document: ${issue.message}`,
     );
   }
+  checkResultSizes(parsed.data, source);
   return parsed.data;
 }
 

@@ -204,6 +204,82 @@ describe('loadStudy', () => {
     }
   });
 
+  it('refuses YAML aliases, alias bombs and merge keys at their line and field', () => {
+    const bomb = 'a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n' + GOOD;
+    const cases: Array<[string, number, number, string, RegExp]> = [
+      [bomb, 2, 8, 'b[0]', /YAML aliases \(\*a\) are not allowed in a study file/],
+      [
+        GOOD.replace('seed: 3', 'seed: &s 3').replace('contexts: 2', 'contexts: *s'),
+        19,
+        15,
+        'models[1].contexts',
+        /YAML aliases \(\*s\)/,
+      ],
+      [
+        GOOD.replace('  - id: b\n', '  - id: b\n    <<: {samples: 3}\n'),
+        16,
+        5,
+        'models[1]',
+        /YAML merge keys \(<<\) are not allowed.*defaults:/,
+      ],
+    ];
+    for (const [text, line, column, path, message] of cases) {
+      const e = errorOf(text);
+      expect({ line: e.line, column: e.column, path: e.path }, path).toEqual({ line, column, path });
+      expect(e.message).toMatch(message);
+      expect(e.message).toContain(`study.yaml:${line}:${column} ${path}: `);
+    }
+  });
+
+  it('refuses deep nesting and oversized files before parsing them, with a position', () => {
+    const brackets = errorOf(GOOD + 'description: ' + '['.repeat(5000) + ']'.repeat(5000) + '\n');
+    expect(brackets.message).toMatch(/study\.yaml:21:46 description: brackets nested more than 32 deep/);
+    // Brackets inside a quoted string are text.
+    expect(() => loadStudy(study(GOOD + 'description: "' + '['.repeat(5000) + '"\n'))).not.toThrow();
+    const blocks = Array.from({ length: 40 }, (_, k) => `${'  '.repeat(k + 4)}k${k}:`).join('\n');
+    const deep = errorOf(
+      GOOD.replace('      data: data.txt\n', `      data: data.txt\n      deep:\n${blocks} 1\n`),
+    );
+    expect(deep.message).toMatch(/nested more than 32 deep/);
+    expect(deep.path).toMatch(/^models\[0\]\.options\.deep(\.k\d+)+$/);
+    const big = errorOf(GOOD + '# ' + 'x'.repeat(1_100_000) + '\n');
+    expect(big.message).toMatch(
+      /study\.yaml:1:1: the file is \d+ bytes; a study file may be at most 1048576 bytes/,
+    );
+  });
+
+  it('says what a wrongly typed or out-of-range setting got, at the setting itself', () => {
+    const cases: Array<[string, string, string, RegExp]> = [
+      [
+        GOOD.replace('seed: 3', 'seed: 0.5'),
+        'seed',
+        'seed: 0.5',
+        /expected a seed: an integer or a non-empty string, got 0\.5/,
+      ],
+      [GOOD.replace('seeds: [1, 2]', 'seeds: [1, 0.5]'), 'models[1].seeds[1]', 'seeds: [1, 0.5]', /got 0\.5/],
+      // Set on the entry, refused by the estimator: named at the entry's maxPlayers, not at
+      // estimator options the file does not have.
+      [
+        GOOD.replace('    protocol: sampled\n    contexts: 2', '    maxPlayers: 30'),
+        'models[1].maxPlayers',
+        'maxPlayers: 30',
+        /expected at most 26, got 30/,
+      ],
+      [
+        GOOD.replace('    samples: 2\n', '    samples: 2\n    maxPlayers: 30\n'),
+        'defaults.toy.maxPlayers',
+        'maxPlayers: 30',
+        /expected at most 26, got 30/,
+      ],
+    ];
+    for (const [text, path, needle, message] of cases) {
+      const e = errorOf(text, undefined, path);
+      expect(e.path).toBe(path);
+      expect(e.line, path).toBe(text.split('\n').findIndex((l) => l.includes(needle)) + 1);
+      expect(e.message).toMatch(message);
+    }
+  });
+
   it('reports YAML syntax errors at their line', () => {
     const text = 'name: s\nmodels:\n  - id: a\n    id: b\n';
     const e = errorOf(text);

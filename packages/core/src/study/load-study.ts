@@ -14,6 +14,7 @@ import {
   type AnalysisSettings,
 } from '../analysis/plan.js';
 import { hashOptions } from '../analysis/run-store.js';
+import { plainZodMessage } from '../options/parse-options.js';
 import { parseRewardName, type RewardName } from '../reward/reward.js';
 import { hashFiles } from '../runtime/runner-registry.js';
 import { joinPathSpec, looksLikePath, resolveInRoots, splitPathSpec } from '../files/confine.js';
@@ -182,14 +183,30 @@ function validate<T>(source: StudySource, schema: z.ZodType<T>, value: unknown, 
       `unknown field${shape ? `; expected one of ${shape.join(', ')}` : ''}`,
     );
   }
-  const message = issue.message.replace(/^Invalid input: /, '');
+  const message = plainZodMessage(issue.message.replace(/^Invalid input: /, ''));
   if (issue.code === 'invalid_type' && /received undefined$/.test(message))
     throw studyError(
       source,
       path,
       `required field is missing (${message.replace(/, received undefined$/, '')})`,
     );
-  throw studyError(source, path, message);
+  // The value as written, so "expected an integer" says what it got (`seed: 0.5`).
+  const got = valueAt(value, issue.path as Array<string | number>);
+  const shown = typeof got === 'number' || typeof got === 'string' || typeof got === 'boolean';
+  throw studyError(
+    source,
+    path,
+    shown && !/, got /.test(message) ? `${message}, got ${JSON.stringify(got)}` : message,
+  );
+}
+
+function valueAt(root: unknown, path: ReadonlyArray<string | number>): unknown {
+  let v = root;
+  for (const k of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[k];
+  }
+  return v;
 }
 
 function shapeAt(path: StudyPath): string[] | undefined {

@@ -6,7 +6,14 @@ export const STUDY_SCHEMA = 'orderlens/study@1';
 /** Ids of models in a study: also folder names under `<out>/models/`. */
 export const STUDY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
-const seed = z.union([z.number().int(), z.string().min(1)]);
+// As the CLI's --seed: a (safe) integer or a non-empty string; zod's own message for a union
+// would be "Invalid input".
+const seed = z.union(
+  [z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER), z.string().min(1)],
+  {
+    error: 'expected a seed: an integer or a non-empty string',
+  },
+);
 const count = z.number().int();
 
 /**

@@ -1,6 +1,17 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import {
+  isCollection,
+  isMap,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+} from 'yaml';
 import { OrderlensInputError } from '../errors/errors.js';
 
 /** A path into a study document, e.g. `['models', 2, 'options', 'grid']`. */
@@ -50,18 +61,123 @@ export interface StudySource {
 export function readStudySource(path: string, field = 'study'): StudySource {
   const file = resolve(path);
   if (!existsSync(file)) throw new OrderlensInputError(field, `${path} does not exist`);
-  if (statSync(file).isDirectory())
-    throw new OrderlensInputError(field, `${path} is a folder, not a study file`);
+  const stat = statSync(file);
+  if (stat.isDirectory()) throw new OrderlensInputError(field, `${path} is a folder, not a study file`);
+  if (stat.size > MAX_STUDY_BYTES)
+    throw new StudyFileError(
+      path,
+      1,
+      1,
+      '',
+      `the file is ${stat.size} bytes; a study file may be at most ${MAX_STUDY_BYTES} bytes (1 MiB)`,
+    );
   const text = readFileSync(file, 'utf8');
   const lines = new LineCounter();
+  // Before the parser sees it: a few thousand nested brackets overflow its (recursive) stack.
+  const deep = flowNestingBeyond(text, MAX_STUDY_DEPTH);
+  if (deep !== undefined) {
+    const before = text.slice(0, deep).split('\n');
+    // Not parsed yet, so the field is the top-level key the brackets sit under.
+    const key = before
+      .reverse()
+      .map((l) => /^([A-Za-z_][\w.-]*)\s*:/.exec(l)?.[1])
+      .find((k) => k !== undefined);
+    throw new StudyFileError(
+      path,
+      before.length,
+      before[0].length + 1,
+      key ?? '',
+      `brackets nested more than ${MAX_STUDY_DEPTH} deep; a study file is a few levels of settings`,
+    );
+  }
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const err = doc.errors[0];
   if (err) {
     const pos = lines.linePos(err.pos[0]);
     throw new StudyFileError(path, pos.line, pos.col, '', err.message.split('\n')[0]);
   }
-  const data: unknown = doc.toJS({ maxAliasCount: 100 });
+  refuseYamlFeatures(doc, lines, path);
+  const data: unknown = doc.toJS();
   return { file, display: path, dir: dirname(file), text, data, doc, lines };
+}
+
+/** Largest study file read (a study of hundreds of models is a few kilobytes). */
+export const MAX_STUDY_BYTES = 1 << 20;
+/** Deepest nesting of maps and lists in a study file (its schema needs six levels). */
+export const MAX_STUDY_DEPTH = 32;
+
+/**
+ * Offset of the first `[` or `{` that opens a flow collection nested deeper than `limit`, or
+ * undefined. Quoted scalars and comments are skipped, so brackets inside strings do not count.
+ */
+function flowNestingBeyond(text: string, limit: number): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      while (i < text.length && text[i] !== '\n') i++;
+    } else if (c === '"' || c === "'") {
+      // A quote only opens a quoted scalar at the start of one; elsewhere (it's) it is text.
+      if (i > 0 && !/[\s[{,:]/.test(text[i - 1])) continue;
+      for (i++; i < text.length && text[i] !== c; i++) if (c === '"' && text[i] === '\\') i++;
+    } else if (c === '[' || c === '{') {
+      if (++depth > limit) return i;
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return undefined;
+}
+
+/**
+ * Refuses what a study file has no use for and what makes YAML dangerous to read: aliases
+ * (`*name`, which an "alias bomb" nests into billions of nodes), merge keys (`<<`, which the YAML
+ * 1.2 schema reads as an ordinary key and a reader would take as a field), and block nesting
+ * deeper than {@link MAX_STUDY_DEPTH}. Each is an error at its line and column naming its field.
+ * Settings shared by models belong under `defaults:`.
+ */
+function refuseYamlFeatures(doc: Document, lines: LineCounter, display: string): void {
+  const fail = (node: Node, ancestors: readonly unknown[], message: string): never => {
+    const pos = lines.linePos(node.range?.[0] ?? 0);
+    throw new StudyFileError(display, pos.line, pos.col, formatStudyPath(pathOf(ancestors, node)), message);
+  };
+  visit(doc, {
+    Alias(_key, node, ancestors) {
+      fail(
+        node,
+        ancestors,
+        `YAML aliases (*${node.source}) are not allowed in a study file; write the value out, or put settings shared by models under defaults:`,
+      );
+    },
+    Pair(_key, pair, ancestors) {
+      if (isScalar(pair.key) && pair.key.value === '<<')
+        fail(
+          pair.key,
+          [...ancestors, pair],
+          'YAML merge keys (<<) are not allowed in a study file; put settings shared by models under defaults:',
+        );
+    },
+    Node(_key, node, ancestors) {
+      if (ancestors.filter((a) => isCollection(a)).length >= MAX_STUDY_DEPTH)
+        fail(
+          node,
+          ancestors,
+          `nested more than ${MAX_STUDY_DEPTH} deep; a study file is a few levels of settings`,
+        );
+    },
+  });
+}
+
+/** The study path of `node` from the ancestors `visit` gives (maps by key, lists by index). */
+function pathOf(ancestors: readonly unknown[], node: unknown): Array<string | number> {
+  const out: Array<string | number> = [];
+  const chain = [...ancestors, node];
+  for (let k = 0; k < chain.length - 1; k++) {
+    const a = chain[k];
+    const next = chain[k + 1];
+    if (isPair(a)) {
+      if (next === a.value) out.push(isScalar(a.key) ? String(a.key.value) : String(a.key));
+    } else if (isSeq(a)) out.push(a.items.indexOf(next as never));
+  }
+  return out;
 }
 
 /** `models[2].options.grid` for `['models', 2, 'options', 'grid']`. */

@@ -13,3 +13,20 @@ export function expectInputError(f: () => unknown, field: string, message: RegEx
   expect((err as OrderlensInputError).field).toBe(field);
   expect((err as Error).message).toMatch(message);
 }
+
+/** {@link expectInputError} for an asynchronous `f`: awaits it and asserts the same of its rejection. */
+export async function expectInputErrorAsync(
+  f: () => Promise<unknown>,
+  field: string,
+  message: RegExp,
+): Promise<void> {
+  let err: unknown;
+  try {
+    await f();
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(OrderlensInputError);
+  expect((err as OrderlensInputError).field).toBe(field);
+  expect((err as Error).message).toMatch(message);
+}

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -12,8 +12,8 @@ import {
   type OpenedModel,
 } from '@orderlens/core';
 import { OnnxRunner } from '@orderlens/runtime-onnx';
-import { tempDir } from '@orderlens/core/testing';
-import { BERT_DIR, DEV_TSV, DISTILBERT_DIR, openedModel } from '../test-utils/index.js';
+import { expectInputErrorAsync, tempDir } from '@orderlens/core/testing';
+import { BERT_DIR, copyTokenizer, DEV_TSV, DISTILBERT_DIR, openedModel } from '../test-utils/index.js';
 import { textModelFile } from '../tokenizer/model-folder.js';
 import { TEXT_OPTIONS } from './text-options.js';
 import { openTextSession } from './text-session.js';
@@ -193,6 +193,59 @@ for (const m of MODELS) {
     });
   });
 }
+
+describe("the model's position limit, read from its ONNX graph", () => {
+  let runner: OnnxRunner;
+  beforeAll(async () => {
+    runner = await OnnxRunner.create(textModelFile(BERT_DIR), { providers: ['cpu'] });
+  });
+  afterAll(async () => runner?.dispose());
+  const open = (dir: string, raw: Record<string, unknown>) =>
+    openTextSession({ options: parseAdapterOptions(TEXT_OPTIONS, raw), model: openedModel(runner, dir) });
+  const long = Array.from({ length: 130 }, (_, k) => `w${k}`).join(' ');
+
+  it('refuses a config.json claiming more positions than the graph has', async () => {
+    expect(await runner.capabilities.sequenceLimits.positionTable()).toEqual({
+      name: 'pos.weight',
+      rows: 128,
+    });
+    const t = tempDir('nlp-positions-');
+    try {
+      copyTokenizer(t.dir, (c) => (c.model_max_length = 512));
+      const config = JSON.parse(readFileSync(join(BERT_DIR, 'config.json'), 'utf8')) as Record<
+        string,
+        unknown
+      >;
+      writeFileSync(join(t.dir, 'config.json'), JSON.stringify({ ...config, max_position_embeddings: 512 }));
+      await expectInputErrorAsync(
+        () => open(t.dir, { sentence: ['good film'], words: '2' }),
+        '--model (config.json)',
+        /max_position_embeddings is 512, but the model's position-embedding table \(pos\.weight\) has 128 rows/,
+      );
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('without a config, bounds --max-length and sentences by the graph, before any model call', async () => {
+    const t = tempDir('nlp-positions-');
+    try {
+      copyTokenizer(t.dir, (c) => (c.model_max_length = 512));
+      await expectInputErrorAsync(
+        () => open(t.dir, { sentence: [long], words: '2' }),
+        '--sentence',
+        /has \d+ tokens .* more than the model's maximum length 128/,
+      );
+      await expectInputErrorAsync(
+        () => open(t.dir, { sentence: ['good film'], words: '2', maxLength: 200 }),
+        '--max-length',
+        /200 is more than the 128 positions of the model's position-embedding table \(pos\.weight\)/,
+      );
+    } finally {
+      t.cleanup();
+    }
+  });
+});
 
 describe('the exact engine on a 10-word sentence through the BERT fixture', () => {
   it('matches I^(m)(i,j) from the direct definition with v(S) computed one coalition at a time', async () => {

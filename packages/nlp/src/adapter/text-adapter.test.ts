@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   adapters,
@@ -6,11 +7,12 @@ import {
   pairStrategy,
   ModelGateway,
   parseAdapterOptions,
+  planAnalysis,
   runAnalysis,
   type OpenedModel,
   type WordPlayers,
 } from '@orderlens/core';
-import { tempDir } from '@orderlens/core/testing';
+import { expectInputError, expectInputErrorAsync, tempDir } from '@orderlens/core/testing';
 import '../index.js';
 import { BagOfWordsRunner, BERT_DIR, copyTokenizer, DEV_TSV, openedModel } from '../test-utils/index.js';
 import { TEXT_OPTIONS } from './text-options.js';
@@ -93,10 +95,11 @@ describe('the text adapter', () => {
     expect(result.samples[0].multiOrder!.pairs).toEqual(Array.from({ length: 15 }, (_, i) => [i, i + 1]));
     const out = tempDir('nlp-pic-');
     try {
-      // No SII from a sampled estimator: the picture asks for an order instead.
-      await expect(session.writePictures!(result, out.dir)).rejects.toThrow(
-        /--arcs: sample sentence-0 has no pairwise SII/,
-      );
+      // No SII from a sampled estimator: the default picture shows the mean over the orders.
+      const auto = await session.writePictures!(result, out.dir);
+      const svg = readFileSync(auto['word-arcs'][0], 'utf8');
+      expect(svg).toContain('<path');
+      expect(svg).toContain(`mean of I^(m)(i,j) over m = ${result.orders.join(', ')}, 10 strongest pairs`);
       const s2 = await open(
         { sentence: [text], words: 'all', label: 1, arcs: `order:${result.orders[1]}` },
         openedModel(runner, BERT_DIR),
@@ -106,6 +109,26 @@ describe('the text adapter', () => {
     } finally {
       out.cleanup();
     }
+  });
+
+  it('refuses, when planned, word arcs the chosen estimator cannot give', () => {
+    const text = adapters.get('text');
+    const plan = (protocol: string, raw: Record<string, unknown>) =>
+      planAnalysis(text, { protocol }, parseAdapterOptions(TEXT_OPTIONS, { sentence: ['a b'], ...raw }));
+    // The documented `--protocol sampled` with the default arcs plans fine.
+    expect(plan('sampled', {}).estimatorName).toBe('reference');
+    expect(plan('exact', { arcs: 'sii' }).estimatorName).toBe('exact');
+    expectInputError(
+      () => plan('sampled', { arcs: 'sii' }),
+      '--arcs',
+      /sii needs the exact estimator; protocol sampled uses reference/,
+    );
+    expectInputError(
+      () => plan('exact', { arcs: 'order:9', words: '4' }),
+      '--arcs',
+      /order 9 is not computed for 4 players under protocol exact; the orders are 0, 1, 2/,
+    );
+    expect(plan('exact', { arcs: 'order:2', words: '4' }).protocol).toBe('exact');
   });
 
   it('reads SST-2 labels, skips short sentences with a warning when asked', async () => {
@@ -223,6 +246,54 @@ describe('the text adapter', () => {
         await expect(
           open({ sentence: ['good film'], words: '2', masking: 'attention' }, model),
         ).resolves.toBeDefined();
+      } finally {
+        t.cleanup();
+      }
+    });
+
+    it('a NUL or another control character, before the tokenizer sees it', async () => {
+      await expectInputErrorAsync(
+        () => open({ sentence: ['good', 'bad\u0000film'], words: '2' }),
+        '--sentence #2',
+        /control character U\+0000 \(NUL\)/,
+      );
+    });
+
+    it('--encoding for inline sentences, which are not decoded', async () => {
+      await expectInputErrorAsync(
+        () => open({ sentence: ['good film'], words: '2', encoding: 'latin1' }),
+        '--encoding',
+        /applies to a --sentences file/,
+      );
+    });
+
+    it('a tokenizer that maps most words to [UNK], naming the share', async () => {
+      // Words of a script the BERT vocabulary lacks entirely become [UNK].
+      await expectInputErrorAsync(
+        () => open({ sentence: ['ᚠᚢᚦ ᚨᚱᚲ ᚷᚹᚺ good'], words: '2' }),
+        '--model (tokenizer.json)',
+        /maps 3 of 4 words \(75 %, more than 50 %\) entirely to \[UNK\], e\.g\. "ᚠᚢᚦ", "ᚨᚱᚲ", "ᚷᚹᚺ"/,
+      );
+      // One unknown word in two is still analysed.
+      await expect(
+        open({ sentence: ['ᚠᚢᚦ good'], words: '2', label: 1, playerRule: 'every' }),
+      ).resolves.toBeDefined();
+    });
+
+    it('an empty WordPiece vocabulary', async () => {
+      const t = tempDir('nlp-novocab-');
+      try {
+        copyTokenizer(t.dir);
+        const json = JSON.parse(readFileSync(join(t.dir, 'tokenizer.json'), 'utf8')) as {
+          model: { vocab: Record<string, number> };
+        };
+        json.model.vocab = {};
+        writeFileSync(join(t.dir, 'tokenizer.json'), JSON.stringify(json));
+        await expectInputErrorAsync(
+          () => open({ sentence: ['good film'], words: '2' }, openedModel(new BagOfWordsRunner(), t.dir)),
+          '--model (tokenizer.json)',
+          /the WordPiece vocabulary \(model\.vocab\) is empty/,
+        );
       } finally {
         t.cleanup();
       }

@@ -1,5 +1,12 @@
-import type { AnalysisProtocol, ModalityAdapter } from '@orderlens/core';
-import { DEFAULT_MAX_PLAYERS, TEXT_OPTIONS } from './text-options.js';
+import {
+  estimators,
+  OrderlensInputError,
+  type AdapterPlanCheck,
+  type AnalysisProtocol,
+  type ModalityAdapter,
+} from '@orderlens/core';
+import { parseArcSource } from '../pictures/word-arcs.js';
+import { DEFAULT_MAX_PLAYERS, parseTextOptions, TEXT_OPTIONS } from './text-options.js';
 import { openTextSession } from './text-session.js';
 
 /**
@@ -48,4 +55,29 @@ export const textAdapter: ModalityAdapter = {
     '--sentence <text> (repeatable)',
   ],
   open: (request) => openTextSession(request),
+  checkPlan: checkArcsAgainstPlan,
 };
+
+/**
+ * Refuses, when the analysis is planned, a word-arc picture the chosen estimator cannot give:
+ * `--arcs sii` without the exact estimator (only it computes SII), and `--arcs order:<m>` for an
+ * order the estimator will not report for the `--words` players. Otherwise every sentence would
+ * be computed and the run would fail writing its picture, with no result.
+ */
+export function checkArcsAgainstPlan(plan: AdapterPlanCheck): void {
+  const o = parseTextOptions(plan.adapterOptions);
+  const arcs = parseArcSource(o.arcs);
+  if (arcs.kind === 'sii' && plan.estimatorName !== 'exact')
+    throw new OrderlensInputError(
+      '--arcs',
+      `sii needs the exact estimator; protocol ${plan.protocol} uses ${plan.estimatorName}, which gives no pairwise SII: use --arcs auto, mean or order:<m>`,
+    );
+  if (arcs.kind === 'order' && o.words !== 'all') {
+    const { orders } = estimators.get(plan.estimatorName).orders(o.words, plan.estimatorOptions);
+    if (!orders.includes(arcs.order))
+      throw new OrderlensInputError(
+        '--arcs',
+        `order ${arcs.order} is not computed for ${o.words} players under protocol ${plan.protocol}; the orders are ${orders.join(', ')}`,
+      );
+  }
+}

@@ -1,5 +1,6 @@
 import { OrderlensInputError, type OptionDescriptor } from '@orderlens/core';
 import { BASELINE_TOKENS } from '../masking/baseline-token.js';
+import { TEXT_ENCODINGS, type TextEncoding } from '../data/text-decoding.js';
 import type { TextMasking } from '../masking/word-piece-masker.js';
 import type { WordChoice } from '../players/word-effects.js';
 import type { WordCount } from '../players/word-players.js';
@@ -28,6 +29,14 @@ export const TEXT_OPTIONS: readonly OptionDescriptor[] = [
     flag: '--sentence <text>',
     type: 'strings',
     description: 'a sentence given inline (repeatable); instead of --sentences',
+  },
+  {
+    key: 'encoding',
+    flag: '--encoding <utf8|latin1>',
+    type: 'string',
+    choices: TEXT_ENCODINGS,
+    description:
+      'how the --sentences file is decoded (default utf8, strictly: an invalid byte is an error naming its offset); latin1 for files written in ISO-8859-1',
   },
   {
     key: 'label',
@@ -99,12 +108,12 @@ export const TEXT_OPTIONS: readonly OptionDescriptor[] = [
   },
   {
     key: 'arcs',
-    flag: '--arcs <sii|order:m>',
+    flag: '--arcs <auto|sii|mean|order:m>',
     type: 'string',
-    default: 'sii',
+    default: 'auto',
     affectsResult: false,
     description:
-      'what the word-arc picture of the first sentence shows: pairwise SII (exact protocol) or I^(m)(i,j) at a computed order m',
+      'what the word-arc picture of the first sentence shows: pairwise SII (exact protocol only), the mean of I^(m)(i,j) over the computed orders, I^(m)(i,j) at a computed order m, or auto (default: SII where the protocol gives it, else the mean)',
   },
   {
     key: 'arcsTop',
@@ -121,6 +130,8 @@ export const TEXT_OPTIONS: readonly OptionDescriptor[] = [
 export interface TextOptions {
   readonly sentences?: string;
   readonly sentence?: readonly string[];
+  /** How the `--sentences` file is decoded. */
+  readonly encoding: TextEncoding;
   readonly label?: number;
   readonly words: WordCount;
   readonly wordChoice: WordChoice;
@@ -153,9 +164,16 @@ export function parseTextOptions(options: Readonly<Record<string, unknown>>): Te
       `expected mask, pad, unk or id:<n>, got "${baselineToken}"`,
     );
   const sentence = options.sentence as readonly string[] | undefined;
+  // Inline sentences arrive decoded already; an encoding for them would be ignored silently.
+  if (options.encoding !== undefined && options.sentences === undefined)
+    throw new OrderlensInputError(
+      '--encoding',
+      'applies to a --sentences file; inline --sentence text is not decoded',
+    );
   return {
     sentences: options.sentences as string | undefined,
     sentence,
+    encoding: get('encoding', 'utf8' as TextEncoding),
     label: options.label as number | undefined,
     words,
     wordChoice: get('wordChoice', 'first' as WordChoice),
@@ -164,7 +182,7 @@ export function parseTextOptions(options: Readonly<Record<string, unknown>>): Te
     masking: get('masking', 'token' as TextMasking),
     baselineToken,
     maxLength: options.maxLength as number | undefined,
-    arcs: get('arcs', 'sii'),
+    arcs: get('arcs', 'auto'),
     arcsTop: get('arcsTop', 10),
   };
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  hasCapability,
   OrderlensInputError,
   predictedClass,
   requireInput,
@@ -21,9 +22,10 @@ import { englishStopwords, STOPWORDS_FILE } from '../players/stopwords.js';
 import { chooseByEffect } from '../players/word-effects.js';
 import { eligibleWords, wordPlayersDescriptor } from '../players/word-players.js';
 import { classifyWords } from '../players/word-rule.js';
-import { arcValues, parseArcSource, wordArcsSvg } from '../pictures/word-arcs.js';
+import { arcSourceLabel, arcValues, parseArcSource, wordArcsSvg } from '../pictures/word-arcs.js';
 import { loadTokenizer } from '../tokenizer/load-tokenizer.js';
 import { readTextModelConfig, textModelFolder } from '../tokenizer/model-folder.js';
+import { refuseMostlyUnknownWords } from '../tokenizer/unknown-words.js';
 import { tokenizeWords, type TokenizedSentence } from '../tokenizer/word-alignment.js';
 import { parseTextOptions } from './text-options.js';
 
@@ -72,15 +74,29 @@ export async function openTextSession(
       `the tokenizer has ${tokenizer.vocabSize} ids but config.json's vocab_size is ${config.vocabSize}; tokenizer and model do not belong together`,
     );
   const baselineId = o.masking === 'token' ? resolveBaselineToken(o.baselineToken, tokenizer) : undefined;
-  const limit = Math.min(tokenizer.modelMaxLength ?? Infinity, config.maxPositionEmbeddings ?? Infinity);
-  const maxLength = o.maxLength ?? (Number.isFinite(limit) ? limit : 512);
-  if (config.maxPositionEmbeddings !== undefined)
+  // The graph's own position table is the real limit: a config.json from another model may claim
+  // more, and a longer input would only fail inside ONNX Runtime (a raw Gather index error).
+  const table = hasCapability(request.model.runner, 'sequenceLimits')
+    ? await request.model.runner.capabilities.sequenceLimits.positionTable()
+    : undefined;
+  if (table !== undefined && config.maxPositionEmbeddings !== undefined)
     requireInput(
-      maxLength <= config.maxPositionEmbeddings,
-      '--max-length',
-      `${maxLength} is more than the model's max_position_embeddings ${config.maxPositionEmbeddings}`,
+      config.maxPositionEmbeddings <= table.rows,
+      '--model (config.json)',
+      `max_position_embeddings is ${config.maxPositionEmbeddings}, but the model's position-embedding table (${table.name}) has ${table.rows} rows; config.json does not belong to this model`,
     );
-  const source = readSentences({ sentences: o.sentences, sentence: o.sentence });
+  const positions = table?.rows ?? config.maxPositionEmbeddings;
+  const limit = Math.min(tokenizer.modelMaxLength ?? Infinity, positions ?? Infinity);
+  const maxLength = o.maxLength ?? (Number.isFinite(limit) ? limit : 512);
+  if (positions !== undefined)
+    requireInput(
+      maxLength <= positions,
+      '--max-length',
+      table !== undefined
+        ? `${maxLength} is more than the ${table.rows} positions of the model's position-embedding table (${table.name})`
+        : `${maxLength} is more than the model's max_position_embeddings ${positions}`,
+    );
+  const source = readSentences({ sentences: o.sentences, sentence: o.sentence, encoding: o.encoding });
   requireInput(
     o.label === undefined || !source.labelled,
     '--label',
@@ -89,7 +105,7 @@ export async function openTextSession(
   const stopwords = englishStopwords();
   const texts: TextCandidate[] = [];
   let skipped = 0;
-  for (const record of source.sentences) {
+  const tokenized = source.sentences.map((record) => {
     const field = o.sentences !== undefined ? `--sentences (${record.where})` : record.where;
     const sentence = tokenizeWords(tokenizer, record.text, field);
     requireInput(
@@ -97,6 +113,17 @@ export async function openTextSession(
       field,
       `sentence ${record.id} has ${sentence.ids.length} tokens (special tokens included), more than the model's maximum length ${maxLength} (--max-length)`,
     );
+    return sentence;
+  });
+  const unk = tokenizer.special.unk;
+  refuseMostlyUnknownWords(
+    tokenized,
+    unk,
+    unk === undefined ? '' : tokenizer.tokenOf(unk),
+    '--model (tokenizer.json)',
+  );
+  for (const [k, record] of source.sentences.entries()) {
+    const sentence = tokenized[k];
     let eligible: number[];
     try {
       eligible = eligibleWords(classifyWords(sentence, tokenizer, stopwords), {
@@ -238,9 +265,10 @@ export async function openTextSession(
         t && t.record.id === sample.id
           ? sample.players.tokenSpans.map(([s]) => t.sentence.wordOfToken[s])
           : undefined;
-      const svg = wordArcsSvg(sample.players, arcValues(sample, arcSource), {
+      const arcs = arcValues(sample, arcSource);
+      const svg = wordArcsSvg(sample.players, arcs, {
         top: o.arcsTop,
-        title: `${sample.id} (label ${sample.label}): ${arcSource.kind === 'sii' ? 'pairwise SII' : `I^(${arcSource.order})(i,j)`}, ${Math.min(o.arcsTop, (sample.players.n * (sample.players.n - 1)) / 2)} strongest pairs`,
+        title: `${sample.id} (label ${sample.label}): ${arcSourceLabel(sample, arcSource)}, ${Math.min(o.arcsTop, arcs.length)} strongest pairs`,
         wordIndex,
       });
       const path = join(outDir, `word-arcs-${sample.id.replace(/[^A-Za-z0-9._-]/g, '_')}.svg`);

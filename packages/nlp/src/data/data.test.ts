@@ -1,7 +1,9 @@
+import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '@orderlens/core/testing';
+import { expectInputError, tempDir } from '@orderlens/core/testing';
 import { DEV_TSV } from '../test-utils/index.js';
 import { inlineSentences, readSentenceFile, readSentences } from './sentences.js';
+import { firstInvalidUtf8 } from './text-decoding.js';
 
 describe('sentence readers', () => {
   it('reads SST-2 dev: sentence and label columns, ids by row', () => {
@@ -62,5 +64,59 @@ describe('sentence readers', () => {
     expect(() => readSentences({ sentence: [''] })).toThrow(/--sentence: the sentence is empty/);
     expect(() => readSentences({})).toThrow(/--sentences: expected a file/);
     expect(() => readSentences({ sentences: DEV_TSV, sentence: ['x'] })).toThrow(/not both/);
+  });
+
+  it('decodes strictly as UTF-8, naming the byte offset and line of the first invalid byte', () => {
+    const t = tempDir('nlp-data-');
+    try {
+      // "café" in Latin-1: 0xE9 followed by a newline cannot be UTF-8.
+      const latin = t.file('latin.txt');
+      writeFileSync(latin, Buffer.from('a good film\nnice caf\xe9\n', 'latin1'));
+      expectInputError(
+        () => readSentenceFile(latin),
+        '--sentences',
+        /latin\.txt is not valid UTF-8: byte 0xE9 at byte offset 20 \(line 2\).*--encoding latin1/,
+      );
+      expect(readSentenceFile(latin, '--sentences', 'latin1').sentences[1].text).toBe('nice café');
+      expect(readSentences({ sentences: latin, encoding: 'latin1' }).sentences[1].text).toBe('nice café');
+      const utf8 = t.file('utf8.tsv', 'sentence\nnaïve café ☕ 𝄞\n');
+      expect(readSentenceFile(utf8).sentences[0].text).toBe('naïve café ☕ 𝄞');
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('finds the first invalid UTF-8 byte: stray continuations, overlongs, surrogates, truncation', () => {
+    const at = (...b: number[]) => firstInvalidUtf8(Uint8Array.from(b));
+    expect(at(0x61, 0xc3, 0xa9, 0xe2, 0x98, 0x95, 0xf0, 0x9d, 0x84, 0x9e)).toBe(-1);
+    expect(at(0x61, 0x80)).toBe(1); // continuation without a lead
+    expect(at(0xc0, 0xaf)).toBe(0); // overlong "/"
+    expect(at(0xe0, 0x80, 0xaf)).toBe(0); // overlong
+    expect(at(0x61, 0xed, 0xa0, 0x80)).toBe(1); // a surrogate
+    expect(at(0xf4, 0x90, 0x80, 0x80)).toBe(0); // above U+10FFFF
+    expect(at(0x61, 0x62, 0xe2, 0x98)).toBe(2); // truncated at the end
+    expect(at(0xe2, 0x61, 0x62)).toBe(0); // a lead followed by ASCII
+  });
+
+  it('refuses NUL and other control characters before any work, naming the line or inline sentence', () => {
+    const t = tempDir('nlp-data-');
+    try {
+      expectInputError(
+        () => readSentenceFile(t.file('nul.txt', 'fine words\nbad\u0000word\n')),
+        '--sentences (nul.txt line 2)',
+        /control character U\+0000 \(NUL\) at character 4/,
+      );
+      expectInputError(
+        () => readSentenceFile(t.file('esc.tsv', 'sentence\tlabel\nok\t1\nx\u001b[31m\t0\n')),
+        '--sentences (esc.tsv line 3)',
+        /U\+001B \(ESC\)/,
+      );
+      expectInputError(() => inlineSentences(['good', 'a\u007fb']), '--sentence #2', /U\+007F \(DEL\)/);
+      expectInputError(() => inlineSentences(['two\nlines']), '--sentence', /U\+000A \(LF\)/);
+      // A tab between words is whitespace, not a control character to refuse.
+      expect(inlineSentences(['a\tb']).sentences[0].text).toBe('a\tb');
+    } finally {
+      t.cleanup();
+    }
   });
 });

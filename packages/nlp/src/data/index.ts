@@ -1,1 +1,2 @@
 export * from './sentences.js';
+export * from './text-decoding.js';

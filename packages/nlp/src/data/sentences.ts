@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { OrderlensInputError, requireInput } from '@orderlens/core';
+import { decodeSentenceBytes, refuseControlCharacters, type TextEncoding } from './text-decoding.js';
 
 /** One sentence to analyse. */
 export interface SentenceRecord {
@@ -29,18 +30,24 @@ export interface SentenceSource {
  * - any other file (`.txt`): one sentence per line.
  *
  * The text is kept as written (SST-2's trailing space included; words are split on whitespace
- * later). An empty sentence, a line with the wrong number of TSV fields and a bad label are
- * input errors naming the file and line; a final newline is not an empty sentence.
+ * later). The file is decoded strictly as UTF-8 (an invalid byte is an error naming its offset)
+ * unless `encoding` is `latin1`. An empty sentence, a control character (NUL …), a line with the
+ * wrong number of TSV fields and a bad label are input errors naming the file and line; a final
+ * newline is not an empty sentence.
  */
-export function readSentenceFile(path: string, field = '--sentences'): SentenceSource {
+export function readSentenceFile(
+  path: string,
+  field = '--sentences',
+  encoding: TextEncoding = 'utf8',
+): SentenceSource {
   const file = resolve(path);
   requireInput(existsSync(file), field, `${path} does not exist`);
   requireInput(statSync(file).isFile(), field, `${path} is not a file`);
-  const text = readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-  const lines = text.split(/\r?\n/);
-  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   const stem = basename(file, extname(file));
   const name = basename(file);
+  const text = decodeSentenceBytes(readFileSync(file), encoding, name, field).replace(/^\uFEFF/, '');
+  const lines = text.split(/\r?\n/);
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   const sentences: SentenceRecord[] = [];
   if (extname(file).toLowerCase() === '.tsv') {
     requireInput(lines.length > 0, field, `${path} is empty; expected a header row with a "sentence" column`);
@@ -62,6 +69,7 @@ export function readSentenceFile(path: string, field = '--sentences'): SentenceS
       );
       const s = cells[si];
       requireInput(s.trim() !== '', `${field} (${where})`, 'the sentence is empty');
+      refuseControlCharacters(s, `${field} (${where})`);
       let label: number | undefined;
       if (li >= 0) {
         const v = cells[li].trim();
@@ -79,6 +87,7 @@ export function readSentenceFile(path: string, field = '--sentences'): SentenceS
       `${field} (${name} line ${r + 1})`,
       'the sentence is empty (a text file holds one sentence per line)',
     );
+    refuseControlCharacters(s, `${field} (${name} line ${r + 1})`);
     sentences.push({ id: `${stem}-${r}`, text: s, where: `${name} line ${r + 1}` });
   });
   requireInput(sentences.length > 0, field, `${path} holds no sentences`);
@@ -91,16 +100,21 @@ export function inlineSentences(texts: readonly string[], field = '--sentence'):
   const sentences = texts.map((t, k) => {
     const where = texts.length === 1 ? field : `${field} #${k + 1}`;
     requireInput(t.trim() !== '', where, 'the sentence is empty');
+    refuseControlCharacters(t, where);
     return { id: `sentence-${k}`, text: t, where };
   });
   return { data: 'inline', sentences, labelled: false };
 }
 
 /**
- * The sentences of an analysis: `--sentences <file>` or `--sentence <text>` (repeatable), exactly
- * one of them.
+ * The sentences of an analysis: `--sentences <file>` (read in `encoding`, default UTF-8) or
+ * `--sentence <text>` (repeatable), exactly one of them.
  */
-export function readSentences(options: { sentences?: string; sentence?: readonly string[] }): SentenceSource {
+export function readSentences(options: {
+  sentences?: string;
+  sentence?: readonly string[];
+  encoding?: TextEncoding;
+}): SentenceSource {
   const file = options.sentences;
   const inline = options.sentence ?? [];
   if (file !== undefined && inline.length > 0)
@@ -108,7 +122,7 @@ export function readSentences(options: { sentences?: string; sentence?: readonly
       '--sentence',
       'give sentences either inline (--sentence) or in a file (--sentences), not both',
     );
-  if (file !== undefined) return readSentenceFile(file);
+  if (file !== undefined) return readSentenceFile(file, '--sentences', options.encoding);
   if (inline.length > 0) return inlineSentences(inline);
   throw new OrderlensInputError(
     '--sentences',

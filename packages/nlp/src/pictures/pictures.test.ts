@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SampleResult, WordPlayers } from '@orderlens/core';
-import { arcValues, parseArcSource, wordArcsSvg } from './word-arcs.js';
+import { arcSourceLabel, arcValues, parseArcSource, wordArcsSvg } from './word-arcs.js';
 
 const players: WordPlayers = {
   kind: 'words',
@@ -61,6 +61,16 @@ describe('word arcs', () => {
     expect(() => arcValues({ ...sample, sii: undefined }, parseArcSource('sii'))).toThrow(
       /--arcs: sample s has no pairwise SII/,
     );
-    expect(() => parseArcSource('strong')).toThrow(/--arcs: expected sii or order:<m>/);
+    expect(() => parseArcSource('strong')).toThrow(/--arcs: expected auto, sii, mean or order:<m>/);
+    // auto: SII where the sample has it, else the mean of I^(m) over its orders.
+    expect(arcValues(sample, parseArcSource('auto'))).toEqual(arcValues(sample, parseArcSource('sii')));
+    expect(arcValues({ ...sample, sii: undefined }, parseArcSource('auto'))).toEqual([
+      { i: 0, j: 1, value: 5.5 },
+    ]);
+    expect(arcValues(sample, parseArcSource('mean'))).toEqual([{ i: 0, j: 1, value: 5.5 }]);
+    expect(arcSourceLabel({ ...sample, sii: undefined }, parseArcSource('auto'))).toBe(
+      'mean of I^(m)(i,j) over m = 0, 1',
+    );
+    expect(arcSourceLabel(sample, parseArcSource('auto'))).toBe('pairwise SII');
   });
 });

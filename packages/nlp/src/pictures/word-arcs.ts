@@ -20,29 +20,58 @@ export interface WordArcsOptions {
   readonly wordIndex?: readonly number[];
 }
 
-/** Which interactions the arcs show (`--arcs`): pairwise SII, or `I^(m)` at a reported order. */
-export type ArcSource = { readonly kind: 'sii' } | { readonly kind: 'order'; readonly order: number };
+/**
+ * Which interactions the arcs show (`--arcs`): pairwise SII; `I^(m)` at a reported order; the
+ * mean of `I^(m)` over the reported orders (SII itself when every order 0 … n−2 was computed,
+ * since SII(i,j) = (1/(n−1)) Σ_m I^(m)(i,j)); or `auto`, SII where the sample has it (exact
+ * protocol) and the mean otherwise, so the default picture works under every protocol.
+ */
+export type ArcSource =
+  | { readonly kind: 'auto' }
+  | { readonly kind: 'sii' }
+  | { readonly kind: 'mean' }
+  | { readonly kind: 'order'; readonly order: number };
 
-/** Parses `--arcs`: `sii` or `order:<m>`. */
+/** Parses `--arcs`: `auto`, `sii`, `mean` or `order:<m>`. */
 export function parseArcSource(spec: string, field = '--arcs'): ArcSource {
-  if (spec === 'sii') return { kind: 'sii' };
+  if (spec === 'auto' || spec === 'sii' || spec === 'mean') return { kind: spec };
   const m = /^order:(\d+)$/.exec(spec);
-  if (!m) throw new OrderlensInputError(field, `expected sii or order:<m>, got "${spec}"`);
+  if (!m) throw new OrderlensInputError(field, `expected auto, sii, mean or order:<m>, got "${spec}"`);
   return { kind: 'order', order: Number(m[1]) };
+}
+
+/** What `auto` is for one sample: `sii` when it has it, else `mean`. */
+export function resolveArcSource(
+  sample: SampleResult,
+  source: ArcSource,
+): Exclude<ArcSource, { kind: 'auto' }> {
+  if (source.kind !== 'auto') return source;
+  return sample.sii !== undefined ? { kind: 'sii' } : { kind: 'mean' };
+}
+
+/** A short name of the arcs' values, for the picture's title. */
+export function arcSourceLabel(sample: SampleResult, source: ArcSource): string {
+  const s = resolveArcSource(sample, source);
+  if (s.kind === 'sii') return 'pairwise SII';
+  if (s.kind === 'order') return `I^(${s.order})(i,j)`;
+  const orders = sample.multiOrder?.orders ?? [];
+  return `mean of I^(m)(i,j) over m = ${orders.join(', ')}`;
 }
 
 /**
  * The pair values of one sample for the arcs: its pairwise Shapley interaction (`sii`, what the
- * exact estimator gives) or its `I^(m)(i,j)` at order `m` (any estimator with a multi-order
- * table). A sample without them is an input error naming `field`.
+ * exact estimator gives), its `I^(m)(i,j)` at order `m`, or their mean over the reported orders
+ * (any estimator with a multi-order table). A sample without them is an input error naming
+ * `field`.
  */
 export function arcValues(sample: SampleResult, source: ArcSource, field = '--arcs'): WordArc[] {
   const out: WordArc[] = [];
-  if (source.kind === 'sii') {
+  const resolved = resolveArcSource(sample, source);
+  if (resolved.kind === 'sii') {
     requireInput(
       sample.sii !== undefined,
       field,
-      `sample ${sample.id} has no pairwise SII (only the exact estimator gives it); use --arcs order:<m>`,
+      `sample ${sample.id} has no pairwise SII (only the exact estimator gives it); use --arcs auto, mean or order:<m>`,
     );
     const n = sample.players.n;
     for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) out.push({ i, j, value: sample.sii[i][j] });
@@ -50,11 +79,18 @@ export function arcValues(sample: SampleResult, source: ArcSource, field = '--ar
   }
   const mo = sample.multiOrder;
   requireInput(mo !== undefined, field, `sample ${sample.id} has no multi-order interactions`);
-  const k = mo.orders.indexOf(source.order);
+  if (resolved.kind === 'mean') {
+    requireInput(mo.orders.length > 0, field, `sample ${sample.id} has no computed orders`);
+    mo.pairs.forEach(([i, j], p) =>
+      out.push({ i, j, value: mo.values[p].reduce((a, v) => a + v, 0) / mo.orders.length }),
+    );
+    return out;
+  }
+  const k = mo.orders.indexOf(resolved.order);
   requireInput(
     k >= 0,
     field,
-    `order ${source.order} was not computed; the result has orders ${mo.orders.join(', ')}`,
+    `order ${resolved.order} was not computed; the result has orders ${mo.orders.join(', ')}`,
   );
   mo.pairs.forEach(([i, j], p) => out.push({ i, j, value: mo.values[p][k] }));
   return out;

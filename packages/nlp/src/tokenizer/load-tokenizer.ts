@@ -42,6 +42,7 @@ export async function loadTokenizer(folder: string, field = '--model'): Promise<
   });
   const tokenizerJson = readFolderJson(folder, 'tokenizer.json', field)!;
   const tokenizerConfig = readFolderJson(folder, 'tokenizer_config.json', field)!;
+  refuseEmptyVocabulary(tokenizerJson, `${field} (tokenizer.json)`);
   // Imported here, not at the top: the library loads ONNX Runtime and sharp (~1 s), which a
   // process that only lists adapters or reads results should not pay for.
   const hf = (await import('@huggingface/transformers')) as unknown as Record<string, unknown> & {
@@ -92,4 +93,22 @@ export async function loadTokenizer(folder: string, field = '--model'): Promise<
     tokenOf: (i) => tokenOfId.get(i) ?? `<${i}>`,
     sha256: h.digest('hex'),
   };
+}
+
+/**
+ * Refuses a `tokenizer.json` whose model has an empty vocabulary (`model.vocab` `{}` or `[]`).
+ * The library builds such a tokenizer without complaint, and it turns every word into the
+ * unknown token: the added special tokens alone still give it ids, so the vocabulary size does
+ * not reveal it.
+ */
+function refuseEmptyVocabulary(tokenizerJson: Record<string, unknown>, field: string): void {
+  const model = tokenizerJson.model as { type?: unknown; vocab?: unknown } | undefined;
+  const vocab = model?.vocab;
+  if (vocab === undefined || vocab === null || typeof vocab !== 'object') return;
+  const entries = Array.isArray(vocab) ? vocab.length : Object.keys(vocab).length;
+  requireInput(
+    entries > 0,
+    field,
+    `the ${typeof model?.type === 'string' ? `${model.type} ` : ''}vocabulary (model.vocab) is empty, so every word would become the unknown token`,
+  );
 }

@@ -19,6 +19,7 @@ export interface ValueInfoProto {
 
 export interface AttributeProto {
   name: string;
+  i?: number | { toNumber(): number } | null;
   g?: GraphProto | null;
   graphs?: GraphProto[];
 }
@@ -33,6 +34,7 @@ export interface NodeProto {
 
 export interface TensorProto {
   name: string;
+  dims?: Array<number | { toNumber(): number }>;
 }
 
 export interface GraphProto {

@@ -11,6 +11,7 @@ import {
   type TensorData,
 } from '@orderlens/core';
 import { OnnxGraphCutter } from '../graph/onnx-graph-cut.js';
+import { OnnxSequenceLimits } from '../graph/position-table.js';
 import { asFloat32 } from '../session/feeds.js';
 import { OnnxSession } from '../session/onnx-session.js';
 import {
@@ -87,6 +88,7 @@ function checkOptions(options: OnnxRunnerOptions): {
  *   items, one session call each, and warns once through `log` at creation.
  * - The runner takes the batch tensors as given and allocates nothing per coalition.
  * - `capabilities.graphCut` splits the model at an intermediate tensor (feature-map masking).
+ * - `capabilities.sequenceLimits` reads the position-embedding table's size from the graph.
  */
 export class OnnxRunner implements ModelRunner {
   /** `onnx:<provider>`, e.g. `onnx:cpu`. */
@@ -97,7 +99,10 @@ export class OnnxRunner implements ModelRunner {
   /** The execution provider in use. */
   readonly provider: OnnxProvider;
   /** Graph cut (see {@link OnnxGraphCutter}). */
-  readonly capabilities: { readonly graphCut: OnnxGraphCutter } & RunnerCapabilities;
+  readonly capabilities: {
+    readonly graphCut: OnnxGraphCutter;
+    readonly sequenceLimits: OnnxSequenceLimits;
+  } & RunnerCapabilities;
   private readonly cutter: OnnxGraphCutter;
 
   private constructor(
@@ -121,7 +126,10 @@ export class OnnxRunner implements ModelRunner {
       makeRunner: (suffixCore, bytes) =>
         new OnnxRunner(suffixCore, this.outputName, settings, log, async () => bytes),
     });
-    this.capabilities = { graphCut: this.cutter };
+    this.capabilities = {
+      graphCut: this.cutter,
+      sequenceLimits: new OnnxSequenceLimits(core.source, loadBytes),
+    };
     if (core.batch.kind === 'fixed' && core.batch.perItemLoop) {
       log(
         `onnx: model ${core.source} was exported with a fixed batch of 1; batches will run one item per call (slower). Re-export with a dynamic batch axis to batch coalitions.`,

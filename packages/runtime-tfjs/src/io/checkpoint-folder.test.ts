@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectInputError } from '@orderlens/core/testing';
 import { readCheckpointFolder, tfjsArchitecture } from './checkpoint-folder.js';
 
 let dir: string;
@@ -76,5 +77,37 @@ describe('readCheckpointFolder', () => {
     writeFileSync(join(d, 'epoch-3.onnx'), '');
     writeFileSync(join(d, 'epoch_3.onnx'), '');
     expect(() => readCheckpointFolder(d)).toThrow(/two checkpoints for epoch 3/);
+  });
+
+  it('refuses checkpoint names that do not parse, and entries without a model, naming them', () => {
+    for (const bad of ['epoch-1e1', 'epoch-1.5', 'epoch-abc']) {
+      const d = folder(`bad-${bad}`);
+      mkdirSync(join(d, 'epoch-0'));
+      modelJson(join(d, 'epoch-0', 'model.json'), 'a');
+      mkdirSync(join(d, bad));
+      modelJson(join(d, bad, 'model.json'), 'a');
+      expectInputError(
+        () => readCheckpointFolder(d),
+        '--checkpoints',
+        new RegExp(
+          `^--checkpoints: ${bad.replace('.', '\\.')} in .* is not a checkpoint name: expected epoch-<e> with e a whole number`,
+        ),
+      );
+    }
+    const d = folder('no-model');
+    mkdirSync(join(d, 'epoch-0'));
+    modelJson(join(d, 'epoch-0', 'model.json'), 'a');
+    mkdirSync(join(d, 'epoch-5'));
+    expectInputError(
+      () => readCheckpointFolder(d),
+      '--checkpoints',
+      /^--checkpoints: epoch-5 in .* holds no model: the folder has no model\.json or model\.onnx/,
+    );
+    // Names that are not meant as checkpoints are still left alone.
+    const ok = folder('other-files');
+    mkdirSync(join(ok, 'epoch-0'));
+    modelJson(join(ok, 'epoch-0', 'model.json'), 'a');
+    writeFileSync(join(ok, 'epochs.csv'), '');
+    expect(readCheckpointFolder(ok).map((c) => c.epoch)).toEqual([0]);
   });
 });

@@ -60,6 +60,13 @@ function parseIndex(raw: unknown, field: string): IndexEntry[] {
 
 /** `epoch-12`, `epoch_12`, `epoch12`, optionally with `.onnx` or `.json`. */
 const ENTRY = /^epoch[-_]?(\d+)(\.onnx|\.json)?$/i;
+/**
+ * Names meant as checkpoints (`epoch-…`, `epoch_…`, `epoch1…`) that {@link ENTRY} must parse:
+ * `epoch-1e1`, `epoch-1.5` or `epoch-abc` is refused naming it, not skipped, since a skipped
+ * checkpoint silently changes the dynamics measured. Other names (`notes.txt`, `epochs.csv`) are
+ * not checkpoints and are left alone.
+ */
+const CHECKPOINT_LIKE = /^epoch([-_]|\d)/i;
 
 /** Drops `name` keys at any depth: tfjs numbers layer names per process, the structure is what counts. */
 function withoutNames(v: unknown): unknown {
@@ -158,16 +165,33 @@ export function readCheckpointFolder(folder: string, field = '--checkpoints'): F
     });
   } else {
     const found: FolderCheckpoint[] = [];
+    const expected =
+      'expected epoch-<e> with e a whole number: a folder holding model.json or model.onnx, or a file epoch-<e>.onnx / epoch-<e>.json';
     for (const name of readdirSync(dir).sort()) {
       const m = ENTRY.exec(name);
-      if (!m) continue;
+      if (!m) {
+        if (CHECKPOINT_LIKE.test(name))
+          throw new OrderlensInputError(field, `${name} in ${folder} is not a checkpoint name: ${expected}`);
+        continue;
+      }
       // An `epoch-<e>` entry symlinked out of the folder (file or folder) is refused, unread.
       const path = resolveInside(dir, name, `${field} ${name}`, CONFINED);
       const isDir = statSync(path).isDirectory();
-      if (isDir && m[2] !== undefined) continue;
-      const file = isDir ? modelIn(dir, path, `${field} ${name}`) : m[2] !== undefined ? path : undefined;
-      if (file === undefined) continue;
+      const file = isDir
+        ? m[2] === undefined
+          ? modelIn(dir, path, `${field} ${name}`)
+          : undefined
+        : m[2] !== undefined
+          ? path
+          : undefined;
+      if (file === undefined)
+        throw new OrderlensInputError(
+          field,
+          `${name} in ${folder} holds no model: ${isDir ? 'the folder has no model.json or model.onnx' : 'the file is neither .onnx nor .json'} (${expected})`,
+        );
       const epoch = Number(m[1]);
+      if (!Number.isSafeInteger(epoch))
+        throw new OrderlensInputError(field, `${name} in ${folder}: epoch ${m[1]} is too large`);
       const twin = found.find((c) => c.epoch === epoch);
       if (twin)
         throw new OrderlensInputError(field, `two checkpoints for epoch ${epoch}: ${twin.file} and ${file}`);

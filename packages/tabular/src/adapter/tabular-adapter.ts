@@ -92,7 +92,11 @@ export const tabularAdapter: ModalityAdapter = {
     if (o.csv !== undefined && o.split !== undefined)
       throw new OrderlensInputError('--split', 'applies to the built-in census dataset, not to --csv');
     const pre = o.preprocessing ? TabularPreprocessor.load(o.preprocessing) : preprocessingBeside(model.file);
-    const rows = loadRows({ dataset: o.dataset, csv: o.csv, split: o.split, baseline: o.baseline }, pre);
+    const rows = loadRows(
+      { dataset: o.dataset, csv: o.csv, split: o.split, baseline: o.baseline },
+      pre,
+      request.warn,
+    );
     const baseline = baselineFor(o.baseline, rows, o.csv === undefined);
     const d = rows.featureCount;
     const inputName = model.runner.inputNames[0] ?? 'x';

@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { loadCensus, type CensusData } from '../census/census.js';
 import { readCsv } from '../csv/read-csv.js';
 import { parseBaselineSpec, tabularBaseline } from '../masker/baseline.js';
-import { TabularPreprocessor } from '../preprocess/preprocessor.js';
+import { TabularPreprocessor, unknownCategoryWarning } from '../preprocess/preprocessor.js';
 import { inferSchema } from '../schema/schema.js';
 
 /** File name of the preprocessing saved beside a tabular model. */
@@ -53,8 +53,13 @@ export function census(): CensusData {
 /**
  * The rows to analyse or attack: the census preset's split, or a CSV file transformed by the
  * model's preprocessing (columns and values checked, errors naming the column and line).
+ * Categories the preprocessing was not fitted on are encoded as unknown and reported to `warn`.
  */
-export function loadRows(flags: DataFlags, preprocessor: TabularPreprocessor | undefined): TabularRows {
+export function loadRows(
+  flags: DataFlags,
+  preprocessor: TabularPreprocessor | undefined,
+  warn?: (message: string) => void,
+): TabularRows {
   if (flags.csv !== undefined) {
     requireInput(
       preprocessor !== undefined,
@@ -63,6 +68,8 @@ export function loadRows(flags: DataFlags, preprocessor: TabularPreprocessor | u
     );
     const table = readCsv(flags.csv);
     const data = preprocessor.transform(table, { missing: 'drop' });
+    const unknown = unknownCategoryWarning(data, `--csv ${flags.csv}`);
+    if (unknown) warn?.(unknown);
     requireInput(
       data.y !== undefined,
       '--csv',
@@ -147,6 +154,8 @@ export function loadTrainingCsv(options: {
   testCsv?: string;
   testFraction: number;
   seed: number | string;
+  /** Told about test rows with categories the training rows never had (encoded as unknown). */
+  warn?: (message: string) => void;
 }): { train: TabularRows; test: TabularRows; preprocessor: TabularPreprocessor } {
   const table = readCsv(options.csv);
   requireInput(
@@ -179,6 +188,8 @@ export function loadTrainingCsv(options: {
   const make = (t: typeof table, ids: number[], source: string): TabularRows => {
     const data = preprocessor.transform(t, { rows: ids, missing: 'drop' });
     requireInput(data.y !== undefined && data.rows > 0, source, 'has no complete labelled rows');
+    const unknown = unknownCategoryWarning(data, source);
+    if (unknown) options.warn?.(unknown);
     return {
       x: data.x,
       y: data.y,

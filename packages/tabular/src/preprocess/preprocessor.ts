@@ -58,6 +58,24 @@ export interface TabularData {
    * warn about typos without refusing valid held-out data.
    */
   readonly unknownCategories: Readonly<Record<string, number>>;
+  /** The first unseen category of each attribute in {@link unknownCategories}, as written. */
+  readonly unknownCategoryExamples: Readonly<Record<string, string>>;
+}
+
+/**
+ * A warning about the categories of `data` that the preprocessing never saw when it was fitted
+ * (a typo, or data from elsewhere), with counts and the first such value per attribute, or
+ * `undefined` when there were none. They are encoded as unknown (see {@link TabularPreprocessor}),
+ * which is right for genuinely new categories but hides a typo unless someone is told.
+ */
+export function unknownCategoryWarning(data: TabularData, source: string): string | undefined {
+  const names = Object.keys(data.unknownCategories);
+  if (names.length === 0) return undefined;
+  const cells = names.reduce((a, k) => a + data.unknownCategories[k], 0);
+  const list = names
+    .map((k) => `${k}: ${data.unknownCategories[k]} (e.g. "${data.unknownCategoryExamples[k] ?? '?'}")`)
+    .join(', ');
+  return `${source}: ${cells} ${cells === 1 ? 'cell holds' : 'cells hold'} a category the preprocessing was not fitted on (${list}); encoded as unknown (the fitted mean, i.e. as if absent under the mean baseline)`;
 }
 
 /** One model input produced by an attribute (its name and standardisation). */
@@ -300,6 +318,7 @@ export class TabularPreprocessor {
       featureCount: d,
       sourceRows: enc.sourceRows,
       unknownCategories: enc.unknown,
+      unknownCategoryExamples: enc.unknownExamples,
     };
   }
 
@@ -451,6 +470,7 @@ export class TabularPreprocessor {
     rows: number;
     sourceRows: Int32Array;
     unknown: Record<string, number>;
+    unknownExamples: Record<string, string>;
   } {
     const spec = this.spec;
     const missing = new Set(spec.missingValues);
@@ -467,6 +487,7 @@ export class TabularPreprocessor {
     const labels = targetIdx >= 0 ? new Int32Array(rowIds.length) : undefined;
     const kept = new Int32Array(rowIds.length);
     const unknown: Record<string, number> = {};
+    const unknownExamples: Record<string, string> = {};
     // Raw fitted mean of every attribute's first model input: the code an unknown ordinal
     // category takes (standardised inputs keep it in `means`, unstandardised ones in
     // `inputMeans`).
@@ -522,6 +543,7 @@ export class TabularPreprocessor {
             );
           }
           unknown[col.name] = (unknown[col.name] ?? 0) + 1;
+          unknownExamples[col.name] ??= cell;
           // Ordinal: the fitted mean code (0 after z-scoring); one-hot: every indicator stays 0.
           if (spec.categorical === 'ordinal') values[f++] = meanCode[p];
           else f += col.categories!.length;
@@ -552,6 +574,7 @@ export class TabularPreprocessor {
       rows: n,
       sourceRows: kept.subarray(0, n),
       unknown,
+      unknownExamples,
     };
   }
 }

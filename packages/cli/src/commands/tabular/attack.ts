@@ -161,7 +161,7 @@ export function registerAttack(program: Command): void {
       const pre = flags.preprocessing
         ? TabularPreprocessor.load(flags.preprocessing)
         : preprocessingBeside(file);
-      let rows = loadRows(flags, pre);
+      let rows = loadRows(flags, pre, (m) => io.stderr(`warning: ${m}\n`));
       rows = firstRows(rows, rowLimit);
       requireInput(rows.rows > 0, '--rows', 'no rows to attack');
       const baseline = baselineFor(flags.baseline, rows, flags.csv === undefined);

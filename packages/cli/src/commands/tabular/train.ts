@@ -183,6 +183,7 @@ export function registerTrain(program: Command): void {
     .action(async (flags: TrainFlags, cmd: Command) => {
       const io = ioOf(cmd);
       interruptPolicy(cmd, INTERRUPT_POLICIES.finishEpoch);
+      checkDataSourceFlags(flags, (name) => cmd.getOptionValueSource(name) === 'cli');
       const spec = trainSpecFromFlags(flags);
       const backends = tfjsBackends(flags.tfjsBackend);
       const out = probeWritableDir(resolve(flags.out), '--out');
@@ -205,6 +206,7 @@ export function registerTrain(program: Command): void {
           testCsv: flags.testCsv,
           testFraction: parseFloatOption(flags.testFraction, '--test-fraction', { greaterThan: 0, max: 0.9 }),
           seed: spec.seed,
+          warn: (m) => io.stderr(`warning: ${m}\n`),
         });
         train = loaded.train;
         test = loaded.test;
@@ -264,4 +266,35 @@ export function registerTrain(program: Command): void {
           '\n',
       );
     });
+}
+
+/** The flags that describe a `--csv` and mean nothing for a built-in `--dataset`. */
+const CSV_ONLY_FLAGS: ReadonlyArray<readonly [key: keyof TrainFlags, flag: string]> = [
+  ['target', '--target'],
+  ['ignore', '--ignore'],
+  ['categorical', '--categorical'],
+  ['testCsv', '--test-csv'],
+  ['testFraction', '--test-fraction'],
+];
+
+/**
+ * Refuses data-source flags that contradict each other instead of ignoring one silently:
+ * `--dataset` given together with `--csv` (the CSV would win), and a flag that describes a CSV
+ * (`--target`, `--ignore`, `--categorical`, `--test-csv`, `--test-fraction`) without one.
+ *
+ * @param given - Whether the user typed the option (its default does not count).
+ */
+function checkDataSourceFlags(flags: TrainFlags, given: (key: string) => boolean): void {
+  if (flags.csv !== undefined && given('dataset'))
+    throw new OrderlensInputError(
+      '--dataset',
+      `give either --dataset (a built-in dataset) or --csv (your own file), not both; got --dataset ${flags.dataset} and --csv ${flags.csv}`,
+    );
+  if (flags.csv === undefined)
+    for (const [key, flag] of CSV_ONLY_FLAGS)
+      if (given(key))
+        throw new OrderlensInputError(
+          flag,
+          `describes a --csv file; --dataset ${flags.dataset ?? 'census'} has its own columns and split`,
+        );
 }
