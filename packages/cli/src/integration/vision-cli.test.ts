@@ -420,3 +420,43 @@ describe('orderlens train vision and the pretrained nsfwjs network', () => {
     expect(res.modelCalls.selection).toBe(2);
   });
 });
+
+describe('a plan that cannot work is refused before any work', () => {
+  it('more pairs than a 5×5 grid holds: refused naming --pairs, nothing in --out; the corrected command runs', async () => {
+    const out = join(tmp.dir, 'grid5');
+    const base = [
+      'analyze',
+      'vision',
+      '--model',
+      cnn,
+      '--dataset',
+      'cifar10',
+      '--grid',
+      '5',
+      '--protocol',
+      'lite',
+    ];
+    const small = [
+      '--samples',
+      '1',
+      '--contexts',
+      '2',
+      '--repeats',
+      '1',
+      '--ratios',
+      '0,0.5,1',
+      '--heatmaps',
+      '0',
+    ];
+    const bad = await runCli(['--quiet', ...base, ...small, '--out', out]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /^error: --pairs: a 5×5 grid has only 168 distinct pairs within Chebyshev radius 2, asked for 200; ask for at most 168/,
+    );
+    expect(existsSync(out)).toBe(false);
+    const good = await runCli(['--quiet', ...base, ...small, '--pairs', '20', '--out', out]);
+    expect(good.stderr).toBe('');
+    expect(good.code).toBe(0);
+    expect(resultOf(out).samples[0].multiOrder!.pairs).toHaveLength(20);
+  });
+});

@@ -20,6 +20,9 @@ const FIELD_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   preference: ['--tfjs-backend', '--device'],
   classNames: ['--images'],
   learningRate: ['--lr', '--learning-rate'],
+  // Pair counts and player counts of the samplers (`numPairs: a 5×5 grid has only 168 …`).
+  numPairs: ['--pairs', '--num-pairs'],
+  n: ['--players'],
 };
 
 /**

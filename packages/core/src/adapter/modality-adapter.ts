@@ -160,6 +160,8 @@ export interface AdapterPlanCheck {
   readonly estimatorName: string;
   readonly estimatorOptions: Record<string, unknown>;
   readonly adapterOptions: Readonly<Record<string, unknown>>;
+  /** The pair strategy of a sampled estimator (absent when every pair is measured). */
+  readonly pairs?: PairStrategySpec;
 }
 
 /** A coalition batch bound to a masker: re-exported for adapters writing maskers. */

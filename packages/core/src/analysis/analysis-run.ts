@@ -4,6 +4,9 @@ import { InterruptedError, OrderlensInputError } from '../errors/errors.js';
 import { writeJsonAtomic } from '../result/estimate-result.js';
 import { RunStore } from './run-store.js';
 
+/** The unit holding an analysis's sample selection (the samples and their labels). */
+export const SELECTION_UNIT = 'selection';
+
 /** Marker of a finished run, written after the result. */
 export const RUN_COMPLETE_FILE = 'complete.json';
 
@@ -59,6 +62,9 @@ export function openAnalysisRun(options: {
     options: { ...options.fingerprint, ...(options.model ? { model: options.model } : {}) },
     resume: options.resume,
     dirField: '--out',
+    // A run that failed after selecting its samples but before its first sample (a bad option
+    // met late) can be rerun with corrected options: the selection is recomputed.
+    restartableUnits: [SELECTION_UNIT],
   });
   rmSync(join(dir, RUN_COMPLETE_FILE), { force: true });
   return store;

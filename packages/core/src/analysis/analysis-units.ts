@@ -2,7 +2,7 @@ import { requireInput } from '../errors/errors.js';
 import { ModelGame } from '../game/model-game.js';
 import type { SampleResult } from '../result/interaction-result.js';
 import { ModelGateway, type CallCounts } from '../runtime/model-gateway.js';
-import { interruptedRun, openAnalysisRun } from './analysis-run.js';
+import { interruptedRun, openAnalysisRun, SELECTION_UNIT } from './analysis-run.js';
 import type { RunStore } from './run-store.js';
 import type { AnalysisOptions } from './run-analysis.js';
 import { selectSamples, type SelectedSamples } from './select-samples.js';
@@ -15,8 +15,7 @@ import { selectSamples, type SelectedSamples } from './select-samples.js';
  * on who computes it, in which order, or after how many restarts.
  */
 
-/** Unit id of the selection in an analysis run store. */
-export const SELECTION_UNIT = 'selection';
+export { SELECTION_UNIT };
 
 /** Unit id of sample `s` (its position in the selection) in an analysis run store. */
 export function sampleUnitId(s: number): string {

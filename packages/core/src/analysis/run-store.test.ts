@@ -89,6 +89,28 @@ describe('RunStore', () => {
     ).toEqual({ x: 1 });
   });
 
+  it('a fresh run over one that holds only restartable units starts over; any other unit is kept', () => {
+    tmp = tempDir();
+    const dir = join(tmp.dir, 'run');
+    const restartableUnits = ['selection'];
+    // A run that failed after its selection, before its first sample (a bad option met late).
+    RunStore.open({ dir, command: 'a', options: { pairs: 200 }, restartableUnits }).put('selection', [1]);
+    const again = RunStore.open({ dir, command: 'a', options: { pairs: 100 }, restartableUnits });
+    expect(again.ids()).toEqual([]);
+    expect(again.manifest.options).toEqual({ pairs: 100 });
+    expect(readdirSync(join(dir, 'units'))).toEqual([]);
+    // Once a real unit exists the run is worth keeping: refused without --resume, as before.
+    again.put('selection', [1]);
+    again.put('sample-0', { x: 1 });
+    expect(() => RunStore.open({ dir, command: 'a', options: { pairs: 50 }, restartableUnits })).toThrow(
+      /already holds 2 finished unit\(s\) of a run; pass --resume/,
+    );
+    // Without the option, a lone selection unit is refused too.
+    const other = join(tmp.dir, 'other');
+    RunStore.open({ dir: other, command: 'a', options: {} }).put('selection', [1]);
+    expect(() => RunStore.open({ dir: other, command: 'a', options: { x: 1 } })).toThrow(/already holds 1/);
+  });
+
   it('starts fresh with --resume on an empty directory and rejects bad unit ids', () => {
     tmp = tempDir();
     const dir = join(tmp.dir, 'new');

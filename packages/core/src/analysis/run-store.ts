@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InterruptedError, OrderlensInputError } from '../errors/errors.js';
 import { writeJsonAtomic } from '../result/estimate-result.js';
@@ -31,6 +31,12 @@ export interface RunStoreOptions {
   resume?: boolean;
   /** Name of the directory option in messages (default `--run-dir`). */
   dirField?: string;
+  /**
+   * Units cheap to recompute (an analysis's sample selection): a fresh run (without `resume`) in a
+   * directory holding only these starts over instead of being refused, so a run that failed before
+   * its first real unit can be rerun with corrected options.
+   */
+  restartableUnits?: readonly string[];
 }
 
 /** JSON with object keys sorted, so that equal options hash equally. */
@@ -104,6 +110,11 @@ export class RunStore {
         throw new OrderlensInputError(field, `cannot read ${manifestPath}: ${(e as Error).message}`);
       }
       const units = listUnits();
+      const restartable = new Set(options.restartableUnits ?? []);
+      if (!options.resume && units.length > 0 && units.every((u) => restartable.has(u))) {
+        for (const u of units) rmSync(join(unitDir, `${u}.json`), { force: true });
+        units.length = 0;
+      }
       if (!options.resume) {
         if (units.length > 0) {
           throw new OrderlensInputError(

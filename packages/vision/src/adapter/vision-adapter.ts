@@ -4,9 +4,11 @@ import {
   PAPER_RATIOS,
   PlayerSubsetMasker,
   adapters,
+  countNeighbourPairs,
   float32Tensor,
   writeFileAtomic,
   type AdapterOpenRequest,
+  type AdapterPlanCheck,
   type AnalysisProtocol,
   type GraphCut,
   type InteractionResult,
@@ -227,6 +229,25 @@ function batchDims(shape: ImageShape, count: number): number[] {
 }
 
 /**
+ * Refuses, when the analysis is planned (before any model call or file in `--out`), more grid
+ * pairs than the grid holds within the pair radius: a 5×5 grid has 168 pairs within radius 2, so
+ * the protocols' 200 cannot be drawn. Grids known only from the images (`--vit-patch`) are checked
+ * when the pairs are drawn.
+ */
+function checkPairsFitTheGrid(plan: AdapterPlanCheck): void {
+  const pairs = plan.pairs;
+  const o = plan.adapterOptions as { grid?: string; vitPatch?: number };
+  if (pairs?.name !== 'grid' || o.vitPatch !== undefined) return;
+  const { rows, cols } = parseGridSize(o.grid ?? '16', '--grid');
+  const possible = countNeighbourPairs(rows, cols, pairs.radius);
+  if (pairs.count > possible)
+    throw new OrderlensInputError(
+      'pairs',
+      `a ${rows}×${cols} grid has only ${possible} distinct pairs within Chebyshev radius ${pairs.radius}, asked for ${pairs.count}; ask for at most ${possible} pairs (--pairs), a larger --radius or a larger --grid`,
+    );
+}
+
+/**
  * Images as games: patches of a grid (or cells of a feature map) are the players, absent
  * patches take a baseline. Reads CIFAR-10 / Fashion-MNIST subsets shipped in the package,
  * CIFAR binaries, IDX files and image folders.
@@ -246,6 +267,7 @@ export const visionAdapter: ModalityAdapter = {
     'idx:<images>,<labels>',
     '--images <dir>',
   ],
+  checkPlan: checkPairsFitTheGrid,
   async open(request: AdapterOpenRequest): Promise<ModalitySession> {
     const o = request.options as {
       dataset?: string;
