@@ -3,3 +3,5 @@ export * from './salient-samples.js';
 export * from './generalization.js';
 export * from './transferability.js';
 export * from './noise-sensitivity.js';
+export * from './run-noise-sensitivity.js';
+export * from './result-measures.js';
