@@ -70,6 +70,11 @@ describe('generalizationByOrder', () => {
     expect(g.byClass[0][1]).toBeCloseTo(1 / 6, 12);
   });
 
+  it("compares a single player's AND and OR terms as one (only their sum is defined)", () => {
+    const g = generalizationByOrder([sample('a', 0, [and(0b100, 1)])], [sample('b', 0, [or(0b100, 1)])]);
+    expect(g.mean[0]).toBe(1);
+  });
+
   it('averages a class over its samples before comparing (the distribution, not per-sample pairs)', () => {
     // Train: two samples, one with S, one without → mean 0.5 on S. Test: one sample with S → 1.
     const train = [sample('a', 0, [and(0b101)]), sample('b', 0, [])];

@@ -1,5 +1,5 @@
 import { OrderlensInputError, requireInput } from '../errors/errors.js';
-import { byClass, commonPlayers, maskOrder, type SalientSample } from './salient-samples.js';
+import { byClass, commonPlayers, comparedKind, maskOrder, type SalientSample } from './salient-samples.js';
 
 /**
  * Jaccard similarity of two non-negative vectors, `Σ_i min(a_i, b_i) / Σ_i max(a_i, b_i)`
@@ -22,7 +22,7 @@ export function jaccardSimilarity(a: ArrayLike<number>, b: ArrayLike<number>): n
  * The distribution `Ī^(k)_c` of a group of samples (one class of one split): for every set `S`
  * with `|S| = k` four entries, the mean over the samples of `max(I_and(S), 0)`,
  * `max(−I_and(S), 0)`, `max(I_or(S), 0)`, `max(−I_or(S), 0)`, non-salient interactions counting
- * as 0. Returned sparse: key `mask * 4 + part` → value, only the non-zero entries.
+ * as 0 (a singleton's OR term counts as its AND term, {@link comparedKind}). Returned sparse: key `mask * 4 + part` → value, only the non-zero entries.
  */
 export function interactionDistribution(
   samples: readonly SalientSample[],
@@ -32,7 +32,7 @@ export function interactionDistribution(
   for (const s of samples)
     for (const e of s.salient) {
       if (e.mask === 0 || maskOrder(e.mask) !== order || e.value === 0) continue;
-      const part = (e.kind === 'and' ? 0 : 2) + (e.value > 0 ? 0 : 1);
+      const part = (comparedKind(e) === 'and' ? 0 : 2) + (e.value > 0 ? 0 : 1);
       const key = e.mask * 4 + part;
       out.set(key, (out.get(key) ?? 0) + Math.abs(e.value) / samples.length);
     }

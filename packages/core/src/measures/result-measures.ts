@@ -40,7 +40,11 @@ export function generalizationMeasure(
   );
   return {
     ...sources,
-    ...generalizationByOrder(salientSamplesOf(train, fields.train), salientSamplesOf(test, fields.test), fields),
+    ...generalizationByOrder(
+      salientSamplesOf(train, fields.train),
+      salientSamplesOf(test, fields.test),
+      fields,
+    ),
   };
 }
 

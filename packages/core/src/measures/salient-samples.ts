@@ -41,9 +41,18 @@ export function commonPlayers(samples: readonly SalientSample[], field: string):
   return n;
 }
 
-/** Key of a salient interaction: its kind and its set (`and:5`, `or:12`). */
+/**
+ * The kind a measure compares an interaction under: a single player's AND and OR terms trigger on
+ * the same coalitions, so only their sum is defined (docs/and-or.md) and the extraction splits it
+ * arbitrarily; singletons are compared as AND terms (the authors' code merges them the same way).
+ */
+export function comparedKind(e: Pick<SalientEntry, 'kind' | 'mask'>): 'and' | 'or' {
+  return maskOrder(e.mask) === 1 ? 'and' : e.kind;
+}
+
+/** Key of a salient interaction: its compared kind and its set (`and:5`, `or:12`). */
 export function interactionKey(e: Pick<SalientEntry, 'kind' | 'mask'>): string {
-  return `${e.kind}:${e.mask}`;
+  return `${comparedKind(e)}:${e.mask}`;
 }
 
 /** Samples grouped by label, labels ascending. */

@@ -36,9 +36,13 @@ describe('transferAcrossSamples', () => {
     expect(t.skippedClasses).toEqual([1]);
   });
 
-  it('does not count the same set with another kind as shared', () => {
+  it('does not count the same set with another kind as shared, except for singletons', () => {
     const t = transferAcrossSamples([s('a', 0, [and(3)]), s('b', 0, [or(3)])]);
     expect(t.share[1]).toBe(0);
+    // A single player's AND and OR terms are one interaction (only their sum is defined).
+    const one = transferAcrossSamples([s('a', 0, [and(4), or(4)]), s('b', 0, [or(4)])]);
+    expect(one.share[0]).toBe(1);
+    expect(one.counts[0]).toBe(2);
   });
 
   it('refuses samples over different players and classes that all have one sample', () => {

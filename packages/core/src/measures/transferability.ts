@@ -12,6 +12,11 @@ export interface ShareByOrder {
   readonly overall: number | null;
 }
 
+/** Order of the set an {@link interactionKey} names. */
+function orderOfKey(key: string): number {
+  return maskOrder(Number(key.slice(key.indexOf(':') + 1)));
+}
+
 function keysOf(s: SalientSample): Set<string> {
   // The empty set is the baseline term every sample has: it says nothing about transfer.
   return new Set(s.salient.filter((e) => e.mask !== 0).map(interactionKey));
@@ -56,11 +61,10 @@ export function transferAcrossSamples(
     // How many samples of the class each interaction is salient on.
     const freq = new Map<string, number>();
     for (const ks of keys) for (const key of ks) freq.set(key, (freq.get(key) ?? 0) + 1);
-    for (const s of list)
-      for (const e of s.salient) {
-        if (e.mask === 0) continue;
-        const k = maskOrder(e.mask);
-        sums[k] += (freq.get(interactionKey(e))! - 1) / (list.length - 1);
+    for (const ks of keys)
+      for (const key of ks) {
+        const k = orderOfKey(key);
+        sums[k] += (freq.get(key)! - 1) / (list.length - 1);
         counts[k] += 1;
       }
   }
@@ -133,7 +137,7 @@ export function transferAcrossNetworks(
     const ka = keysOf(sa);
     const kb = keysOf(sb);
     for (const key of ka) {
-      const k = maskOrder(Number(key.slice(key.indexOf(':') + 1)));
+      const k = orderOfKey(key);
       counts.a[k]++;
       counts.union[k]++;
       if (kb.has(key)) {
@@ -143,7 +147,7 @@ export function transferAcrossNetworks(
       }
     }
     for (const key of kb) {
-      const k = maskOrder(Number(key.slice(key.indexOf(':') + 1)));
+      const k = orderOfKey(key);
       counts.b[k]++;
       if (!ka.has(key)) counts.union[k]++;
     }
