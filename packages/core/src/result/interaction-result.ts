@@ -11,7 +11,7 @@ import { OrderlensInputError } from '../errors/errors.js';
 export const RESULT_SCHEMA = 'orderlens/interaction-result@3';
 
 /** Older tags {@link parseResult} reads: their documents are valid `@3` documents without the newer blocks. */
-export const READABLE_OLDER_SCHEMAS: readonly string[] = ['orderlens/interaction-result@3'];
+export const READABLE_OLDER_SCHEMAS: readonly string[] = ['orderlens/interaction-result@2'];
 
 const num = z.number();
 const finiteOrNull = z.number().nullable();

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   Rng,
   binomial,
+  parseResult,
   bitCount,
   estimators,
   mobiusTransform,
@@ -117,6 +118,16 @@ describe('noise sensitivity on census rows', () => {
       noise: 3 * 3 * 4096,
       total: testRows + 3 * 4096 + 9 * 4096,
     });
+
+    // The document validates; an @2 file (no measures blocks then) reads as @3, an @1 file is refused by name.
+    expect(parseResult(JSON.parse(JSON.stringify(straight))).measures).toEqual(straight.measures);
+    const { measures: _m, ...older } = JSON.parse(JSON.stringify(straight)) as Record<string, unknown>;
+    expect(parseResult({ ...older, schema: 'orderlens/interaction-result@2' }).schema).toBe(
+      'orderlens/interaction-result@3',
+    );
+    expect(() => parseResult({ ...older, schema: 'orderlens/interaction-result@1' }, 'old.json')).toThrow(
+      /old\.json: is a "orderlens\/interaction-result@1" file; this version reads orderlens\/interaction-result@3 and orderlens\/interaction-result@2/,
+    );
 
     const out = join(tmp.dir, 'noise');
     const controller = new AbortController();
