@@ -118,7 +118,7 @@ describe('orderlens plot', () => {
     const old = tmp.file('old.json', '{"schema":"orderlens/interaction-result@1","n":3}');
     const r7 = await runCli(['plot', '--result', old, '--out', tmp.file('p')]);
     expect(r7.stderr).toMatch(
-      /^error: .*old\.json: is a "orderlens\/interaction-result@1" file; this version reads orderlens\/interaction-result@3 and orderlens\/interaction-result@3 \(re-run the analysis to get one\)\n$/,
+      /^error: .*old\.json: is a "orderlens\/interaction-result@1" file; this version reads orderlens\/interaction-result@3 and orderlens\/interaction-result@2 \(re-run the analysis to get one\)\n$/,
     );
     const array = tmp.file('a.json', '[1, 2]');
     const r8 = await runCli(['plot', '--result', array, '--out', tmp.file('p')]);
