@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { register as registerAnalyze } from './commands/analyze/register.js';
 import { register as registerDynamics } from './commands/dynamics/register.js';
 import { register as registerGame } from './commands/game/register.js';
+import { register as registerMeasures } from './commands/measures/register.js';
 import { register as registerReport } from './commands/report/register.js';
 import { register as registerStudy } from './commands/study/register.js';
 import { register as registerTabular } from './commands/tabular/register.js';
@@ -40,6 +41,7 @@ export function buildProgram(io: CliIo): Command {
   attachIo(program, io);
   registerGame(program);
   registerAnalyze(program);
+  registerMeasures(program);
   registerTabular(program);
   registerVision(program);
   registerReport(program);

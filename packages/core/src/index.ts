@@ -15,6 +15,7 @@ export * from './result/estimate-result.js';
 export * from './losses/index.js';
 export * from './exact/index.js';
 export * from './and-or/index.js';
+export * from './measures/index.js';
 export * from './sampling/index.js';
 export * from './strength/index.js';
 export * from './theory/index.js';

@@ -370,6 +370,47 @@ const CASES: BadInput[] = [
   c('analyze tabular', '--seed empty', '--seed', tab('--seed', ' ')),
   ...outputCases('analyze tabular', () => ['--model', onnxCensus]),
 
+  // ---- measures: noise-sensitivity, generalization, transfer --------------------------------
+  c('noise-sensitivity tabular', 'no --delta', "'--delta <δ>'", tab()),
+  c('noise-sensitivity tabular', '--delta 0', '--delta', tab('--delta', '0')),
+  c('noise-sensitivity tabular', '--delta -0.5', '--delta', tab('--delta', '-0.5')),
+  c('noise-sensitivity tabular', '--delta abc', '--delta', tab('--delta', 'abc')),
+  c('noise-sensitivity tabular', '--draws 1', '--draws', tab('--delta', '0.1', '--draws', '1')),
+  c('noise-sensitivity tabular', '--model that does not exist', '--model', (o) => [
+    '--model',
+    join(o, 'nope.onnx'),
+    '--delta',
+    '0.1',
+    '--out',
+    o,
+  ]),
+  ...outputCases('noise-sensitivity tabular', () => ['--model', onnxCensus, '--delta', '0.1']),
+  c('generalization tabular', '--test-split dev', '--test-split', tab('--test-split', 'dev')),
+  c(
+    'generalization tabular',
+    '--train-split test (the test split too)',
+    '--test-split',
+    tab('--train-split', 'test'),
+  ),
+  c('generalization tabular', '--estimator exact', '--estimator', tab('--estimator', 'exact')),
+  ...outputCases('generalization tabular', () => ['--model', onnxCensus]),
+  c('transfer tabular', 'no --models', "'--models <list>'", (o) => ['--out', o]),
+  c('transfer tabular', '--models naming a network twice', '--models', (o) => [
+    '--models',
+    `${onnxCensus},${onnxCensus}`,
+    '--out',
+    o,
+  ]),
+  c('transfer tabular', '--estimator shared', '--estimator', (o) => [
+    '--models',
+    onnxCensus,
+    '--estimator',
+    'shared',
+    '--out',
+    o,
+  ]),
+  ...outputCases('transfer tabular', () => ['--models', onnxCensus]),
+
   // ---- analyze vision ----------------------------------------------------------------------
   c('analyze vision', '--model that does not exist', '--model', (o) => [
     '--model',
@@ -595,6 +636,9 @@ describe('bad input to every command: exit 2, the option named, no stack, nothin
       'analyze vision',
       'analyze text',
       'analyze pointcloud',
+      'noise-sensitivity tabular',
+      'generalization tabular',
+      'transfer tabular',
       'quickstart',
       'train tabular',
       'train vision',

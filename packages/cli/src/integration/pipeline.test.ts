@@ -413,7 +413,7 @@ describe('analyze: the numbers of the per-modality commands, for fixed seeds', (
     ]);
     expect(o.code).toBe(2);
     expect(o.stderr).toMatch(
-      /^error: .*old\.json: is a "orderlens\/interaction-result@1" file; this version reads only orderlens\/interaction-result@2 \(re-run the analysis to get one\)\n$/,
+      /^error: .*old\.json: is a "orderlens\/interaction-result@1" file; this version reads orderlens\/interaction-result@3 and orderlens\/interaction-result@2 \(re-run the analysis to get one\)\n$/,
     );
     expect(existsSync(join(tmp.dir, 'plots', 'old.svg'))).toBe(false);
   });

@@ -147,7 +147,7 @@ describe('orderlens study run', () => {
     expect(manifest.models.map((m) => m.dir)).toEqual(modelIds.map((id) => `models/${id}`));
     for (const id of modelIds) {
       const r = resultOf(straight, id);
-      expect(r.schema).toBe('orderlens/interaction-result@2');
+      expect(r.schema).toBe('orderlens/interaction-result@3');
       expect(r.aggregate.strength.J.every(Number.isFinite), id).toBe(true);
       expect(r.provenance.seed).toBe(5);
       expect(existsSync(join(straight, 'models', id, 'run', 'complete.json'))).toBe(true);

@@ -46,7 +46,7 @@ describe('orderlens analyze vision / structure', () => {
     );
     expect(r.stdout).toMatch(/J\(m\) by ratio: 0:[\d.]+ 0\.3:[\d.]+ 0\.7:[\d.]+ 1:[\d.]+\n/);
     const res = resultOf(out);
-    expect(res.schema).toBe('orderlens/interaction-result@2');
+    expect(res.schema).toBe('orderlens/interaction-result@3');
     expect(res.modality).toBe('vision');
     expect(res.estimator.name).toBe('reference');
     // The default protocol: the bias-bracketed strength, with its bias bound recorded per order.

@@ -32,7 +32,7 @@ export function writeResult(path: string | undefined, result: unknown, io: Pick<
   return path;
 }
 
-/** Reads and validates an `orderlens/interaction-result@2` file; errors name `field` or the file and field. */
+/** Reads and validates an `orderlens/interaction-result@3` file; errors name `field` or the file and field. */
 export function readResultFile(path: string, field = '--result'): InteractionResult {
   let text: string;
   try {

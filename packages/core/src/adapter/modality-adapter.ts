@@ -108,6 +108,17 @@ export interface ModalitySession {
    * (e.g. the feature-map prefix). The analysis wraps `runner` itself.
    */
   players(k: number, gateway: ModelGateway): Promise<SamplePlayers>;
+  /**
+   * Players of candidate `k` with its unmasked input perturbed first: `perturb` adds noise in
+   * place to the input's values (model-input units), then players are built as by
+   * {@link players} — absent players still take the baseline, so `x_S` is `(x + ε)_S`. The
+   * noise-sensitivity measure needs it; adapters without it cannot run that measure.
+   */
+  perturbedPlayers?(
+    k: number,
+    perturb: (input: Float32Array) => void,
+    gateway: ModelGateway,
+  ): Promise<SamplePlayers>;
   /** Settings that determine the numbers (preprocessing, players rule, baseline): recorded and fingerprinted. */
   readonly details: Record<string, unknown>;
   /** Pictures for a finished result (heat maps, word arcs, point views): name → paths written. */

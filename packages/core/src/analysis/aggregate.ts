@@ -1,4 +1,5 @@
 import { requireInput } from '../errors/errors.js';
+import { meanSparsityCurves } from '../measures/sparsity-curves.js';
 import type { InteractionResult, SampleResult } from '../result/interaction-result.js';
 import { instability } from '../strength/instability.js';
 import { strengthCurve } from '../strength/strength-curve.js';
@@ -59,6 +60,10 @@ export function aggregateSamples(
             samples.reduce((a, s) => a + s.andOr!.salient.filter((t) => t.order === o).length, 0) /
             samples.length,
         ),
+        // Units written before sparsity curves existed have none: then no mean either.
+        ...(samples.every((s) => s.andOr!.sparsity)
+          ? { sparsity: meanSparsityCurves(samples.map((s) => s.andOr!.sparsity!)) }
+          : {}),
       }
     : undefined;
   return {

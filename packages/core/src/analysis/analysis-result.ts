@@ -6,7 +6,7 @@ import type { StoredSample, StoredSelection } from './analysis-units.js';
 import type { AnalysisOptions } from './run-analysis.js';
 
 /**
- * The `orderlens/interaction-result@2` document of an analysis from its finished units: the
+ * The `orderlens/interaction-result@3` document of an analysis from its finished units: the
  * samples in selection order, the run-wide aggregate, and `modelCalls` summed over the selection
  * and every sample (whichever process or worker computed them). Needs no model call; `units`
  * must hold every sample of the selection.

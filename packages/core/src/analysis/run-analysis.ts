@@ -86,7 +86,7 @@ export interface AnalysisOptions {
  * One analysis of one model on one modality: select samples (predictions counted as
  * `selection`), estimate each sample with the estimator (every coalition through an Evaluator,
  * counted as `estimation`), store each finished sample atomically, aggregate, and return the
- * `orderlens/interaction-result@2` document. With `run`, a resume skips finished samples (and
+ * `orderlens/interaction-result@3` document. With `run`, a resume skips finished samples (and
  * the selection), refuses changed settings or a changed model, and the result's `modelCalls`
  * are the totals over every process that worked on the run.
  *

@@ -5,6 +5,7 @@ import { requireInput } from '../errors/errors.js';
 import { gameTable } from '../exact/exact-interactions.js';
 import type { Game } from '../game/game.js';
 import { exactFromTable } from '../exact/exact-interactions.js';
+import { sparsityCurves } from '../measures/sparsity-curves.js';
 import { meanAbsOverPairs } from '../strength/mean-abs.js';
 import type { Estimator, EstimatorContext, SampleEstimate } from './estimator.js';
 
@@ -81,6 +82,8 @@ export const andOrEstimator: Estimator<AndOrEstimatorOptions> = {
         initialLoss: dec.initialLoss,
         finalLoss: dec.finalLoss,
         iterations: options.niter,
+        // Sorted strengths, salient counts and rebuilt share as the threshold varies (MATH.md).
+        sparsity: sparsityCurves(values, dec.and, dec.or),
       },
       vEmpty: values[0],
       vFull: values[values.length - 1],

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 
 /**
  * Tag of an in-memory estimate (what one estimator returns for one game). Files hold the
- * `orderlens/interaction-result@2` document ({@link RESULT_SCHEMA}) that wraps estimates.
+ * `orderlens/interaction-result@3` document ({@link RESULT_SCHEMA}) that wraps estimates.
  */
 export const ESTIMATE_SCHEMA = 'orderlens/estimate@1';
 

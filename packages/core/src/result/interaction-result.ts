@@ -3,8 +3,16 @@ import { z } from 'zod';
 import { OrderlensInputError } from '../errors/errors.js';
 import { checkResultSizes } from './result-sizes.js';
 
-/** Version tag of the one result document every analysis writes. */
-export const RESULT_SCHEMA = 'orderlens/interaction-result@2';
+/**
+ * Version tag of the one result document every analysis writes. `@3` added the measures of
+ * interactions (sparsity curves in AND-OR blocks, per-sample noise variances, the top-level
+ * `measures` block); it changed no field of `@2`, so `@2` files are read as `@3` documents
+ * without measures ({@link parseResult}).
+ */
+export const RESULT_SCHEMA = 'orderlens/interaction-result@3';
+
+/** Older tags {@link parseResult} reads: their documents are valid `@3` documents without the newer blocks. */
+export const READABLE_OLDER_SCHEMAS: readonly string[] = ['orderlens/interaction-result@2'];
 
 const num = z.number();
 const finiteOrNull = z.number().nullable();
@@ -60,6 +68,17 @@ const multiOrderSchema = z.object({
   standardErrors: z.array(numArray).optional(),
 });
 
+const sparsitySchema = z.object({
+  ranks: z.array(z.number().int()),
+  and: numArray,
+  or: numArray,
+  fractions: numArray,
+  thresholds: numArray,
+  andCount: numArray,
+  orCount: numArray,
+  share: numArray,
+});
+
 const andOrSchema = z.object({
   preset: z.string(),
   /** Salient sets as bit masks, with their interaction and kind. */
@@ -74,8 +93,76 @@ const andOrSchema = z.object({
   initialLoss: num,
   finalLoss: num,
   iterations: z.number().int(),
+  /** Sparsity curves of the sample (two-phase paper §3.1; `SparsityCurves`), from `@3` on. */
+  sparsity: sparsitySchema.optional(),
 });
 
+/** Variance of the sample's Harsanyi interactions over noise draws (`orderlens noise-sensitivity`). */
+const noiseSampleSchema = z.object({
+  delta: num,
+  draws: z.number().int(),
+  /** `V_x(s) = E_{|S|=s} Var_ε I(S|x + ε)` for `s = 0 … n`. */
+  variance: numArray,
+  /** `v(x_N + ε)` of each draw (how far the noise moves the output). */
+  vFull: numArray,
+  modelCalls: z.number().int(),
+});
+
+const nullableArray = z.array(num.nullable());
+const shareByOrderSchema = z.object({
+  orders: z.array(z.number().int()),
+  share: nullableArray,
+  counts: numArray,
+  overall: num.nullable(),
+});
+
+/** The measures of interactions a command computed over the whole run (`@3`). */
+const measuresSchema = z.object({
+  /** `V^(s) = E_x E_{|S|=s} Var_ε I(S|x + ε)` (first-principles paper §3.2). */
+  noiseSensitivity: z
+    .object({
+      delta: num,
+      draws: z.number().int(),
+      interactions: z.literal('harsanyi'),
+      orders: z.array(z.number().int()),
+      variance: numArray,
+      varianceError: numArray,
+      fit: z.object({ intercept: num, slope: num, growth: num, r2: num }).nullable(),
+    })
+    .optional(),
+  /** `E_c Sim(Ī^(k)_{c,train}, Ī^(k)_{c,test})` (first-principles paper §3.2, Fig. 4). */
+  generalization: z
+    .object({
+      train: z.string(),
+      test: z.string(),
+      orders: z.array(z.number().int()),
+      classes: z.array(z.number().int()),
+      trainCounts: z.array(z.number().int()),
+      testCounts: z.array(z.number().int()),
+      byClass: z.array(nullableArray),
+      mean: nullableArray,
+      classesDefined: z.array(z.number().int()),
+    })
+    .optional(),
+  /** Transferability of salient interactions (first-principles paper §2.2). */
+  transfer: z
+    .object({
+      acrossSamples: shareByOrderSchema.extend({ skippedClasses: z.array(z.number().int()) }).optional(),
+      acrossNetworks: z
+        .array(
+          z.object({
+            a: z.string(),
+            b: z.string(),
+            aInB: shareByOrderSchema,
+            bInA: shareByOrderSchema,
+            jaccard: shareByOrderSchema,
+            samples: z.array(z.string()),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
+});
 /** One sample's estimate inside a result document. */
 const sampleSchema = z.object({
   /** Stable id of the sample within its data source (e.g. `test-17`, `dev-3`). */
@@ -98,6 +185,7 @@ const sampleSchema = z.object({
   harsanyi: numArray.optional(),
   or: numArray.optional(),
   andOr: andOrSchema.optional(),
+  noise: noiseSampleSchema.optional(),
   vEmpty: num.optional(),
   vFull: num.optional(),
   residual: num.optional(),
@@ -151,7 +239,9 @@ export const interactionResultSchema = z.object({
       effectiveN: z.number().int().optional(),
       effectiveCurve: numArray.optional(),
     }),
-    andOr: z.object({ and: numArray, or: numArray, salientCount: numArray }).optional(),
+    andOr: z
+      .object({ and: numArray, or: numArray, salientCount: numArray, sparsity: sparsitySchema.optional() })
+      .optional(),
   }),
   selection: z
     .object({
@@ -176,12 +266,16 @@ export const interactionResultSchema = z.object({
     createdAt: z.string(),
     wallTimeMs: num,
   }),
+  /** Measures of interactions over the run (noise sensitivity, generalization, transfer), from `@3` on. */
+  measures: measuresSchema.optional(),
   /** Paths of pictures and tables written beside the result. */
   outputs: z.record(z.string(), z.unknown()).optional(),
 });
 
-/** The one result document of orderlens (`orderlens/interaction-result@2`), every modality and estimator. */
+/** The one result document of orderlens (`orderlens/interaction-result@3`), every modality and estimator. */
 export type InteractionResult = z.infer<typeof interactionResultSchema>;
+/** The `measures` block of an {@link InteractionResult}. */
+export type ResultMeasures = z.infer<typeof measuresSchema>;
 /** One sample of an {@link InteractionResult}. */
 export type SampleResult = z.infer<typeof sampleSchema>;
 /** Model calls of a run by purpose. */
@@ -198,10 +292,13 @@ export function resultJsonSchema(): Record<string, unknown> {
  */
 export function parseResult(value: unknown, source = 'result'): InteractionResult {
   const tag = (value as { schema?: unknown } | null)?.schema;
+  // An @2 document is an @3 one without the measures blocks: read it as such.
+  if (typeof tag === 'string' && READABLE_OLDER_SCHEMAS.includes(tag))
+    return parseResult({ ...(value as Record<string, unknown>), schema: RESULT_SCHEMA }, source);
   if (typeof tag === 'string' && tag !== RESULT_SCHEMA)
     throw new OrderlensInputError(
       source,
-      `is a "${tag}" file; this version reads only ${RESULT_SCHEMA} (re-run the analysis to get one)`,
+      `is a "${tag}" file; this version reads ${[RESULT_SCHEMA, ...READABLE_OLDER_SCHEMAS].join(' and ')} (re-run the analysis to get one)`,
     );
   const parsed = interactionResultSchema.safeParse(value);
   if (!parsed.success) {

@@ -1,21 +1,25 @@
 import type { ModelOutput, ModelRunner } from '../model/contracts.js';
 import type { NamedTensors } from '../model/tensor.js';
 
-/** Why a model was called: every call of an analysis is counted under one of these. */
-export type CallPurpose = 'selection' | 'estimation' | 'feature-map-prefix' | 'attack';
+/**
+ * Why a model was called: every call of an analysis is counted under one of these (`noise`: the
+ * coalitions of perturbed inputs of the noise-sensitivity measure).
+ */
+export type CallPurpose = 'selection' | 'estimation' | 'feature-map-prefix' | 'attack' | 'noise';
 
 /** Model input rows run per purpose (a row is one input: an image, a sentence, a masked coalition). */
 export type CallCounts = Record<CallPurpose, number> & { total: number };
 
 /** Zero counts. */
 export function emptyCallCounts(): CallCounts {
-  return { selection: 0, estimation: 0, 'feature-map-prefix': 0, attack: 0, total: 0 };
+  return { selection: 0, estimation: 0, 'feature-map-prefix': 0, attack: 0, noise: 0, total: 0 };
 }
 
 /** Adds `b` into `a` (in place) and returns `a`. */
 export function addCallCounts(a: CallCounts, b: Partial<Record<string, number>>): CallCounts {
-  for (const k of ['selection', 'estimation', 'feature-map-prefix', 'attack'] as const) a[k] += b[k] ?? 0;
-  a.total = a.selection + a.estimation + a['feature-map-prefix'] + a.attack;
+  for (const k of ['selection', 'estimation', 'feature-map-prefix', 'attack', 'noise'] as const)
+    a[k] += b[k] ?? 0;
+  a.total = a.selection + a.estimation + a['feature-map-prefix'] + a.attack + a.noise;
   return a;
 }
 

@@ -101,7 +101,7 @@ describe('runStudy', () => {
     });
     expect(status.totals.modelCalls).toBe(summary.modelCalls);
     const r = JSON.parse(readFileSync(studyPaths(out).result('sampled.seed-2'), 'utf8')) as InteractionResult;
-    expect(r).toMatchObject({ schema: 'orderlens/interaction-result@2', modality: 'toy', n: 9 });
+    expect(r).toMatchObject({ schema: 'orderlens/interaction-result@3', modality: 'toy', n: 9 });
     expect(r.provenance.seed).toBe(2);
     expect(r.samples).toHaveLength(3);
     // Different seeds draw different contexts.

@@ -232,7 +232,7 @@ export async function pendingStudyUnits(ctx: StudyModelSession): Promise<number[
 }
 
 /**
- * Aggregates a study model's finished units into its `orderlens/interaction-result@2` document
+ * Aggregates a study model's finished units into its `orderlens/interaction-result@3` document
  * (the one `orderlens analyze` writes, without the plot), writes the adapter's pictures and
  * `<out>/models/<id>/result.json`, and marks the run complete. Refused while units are missing.
  */

@@ -265,3 +265,34 @@ describe('pointcloud adapter', () => {
     });
   });
 });
+
+describe('perturbed players (noise sensitivity)', () => {
+  it('move every point by the noise, keep the clean regions, collapse absent regions to clean centroids', async () => {
+    const { CoalitionBatch, ModelGateway } = await import('@orderlens/core');
+    const model = await openTiny(1024, 'tiny-noise');
+    const session = await pointcloudAdapter.open({
+      options: { clouds: PCD_DIR, regions: 10, players: 10 },
+      model,
+    });
+    const gateway = new ModelGateway();
+    const clean = await session.players(0, gateway);
+    const noisy = await session.perturbedPlayers!(
+      0,
+      (x) => {
+        for (let i = 0; i < x.length; i++) x[i] += 0.25;
+      },
+      gateway,
+    );
+    expect(noisy.descriptor).toEqual(clean.descriptor);
+    const batch = new CoalitionBatch(10, 2);
+    batch.pushMask(0);
+    batch.pushMask(0x3ff);
+    const name = Object.keys(clean.masker.mask(batch, 0, 2))[0];
+    const a = clean.masker.mask(batch, 0, 2)[name].data as Float32Array;
+    const b = noisy.masker.mask(batch, 0, 2)[name].data as Float32Array;
+    const size = a.length / 2;
+    for (let i = 0; i < size; i++) expect(b[i]).toBe(a[i]); // every region absent: clean centroids
+    for (let i = size; i < 2 * size; i++) expect(b[i]).toBeCloseTo(a[i] + 0.25, 5); // all present: x + ε
+    await model.runner.dispose();
+  });
+});

@@ -122,6 +122,18 @@ async function openPointcloud(request: AdapterOpenRequest): Promise<ModalitySess
         }),
       };
     },
+    // The noise moves every point (model-input coordinates) before masking. The regions stay the
+    // clean cloud's, so every draw has the same players; an absent region's points collapse to
+    // its clean centroid, as in the clean game.
+    async perturbedPlayers(k, perturb): Promise<SamplePlayers> {
+      const p = playersOf(k);
+      const positions = Float32Array.from(clouds[k].positions);
+      perturb(positions);
+      return {
+        descriptor: p.descriptor,
+        masker: new RegionMasker(positions, p.descriptor, { absent: o.masking, inputName: info.inputName }),
+      };
+    },
     async writePictures(result: InteractionResult, outDir: string): Promise<Record<string, string[]>> {
       const sample = result.samples[0];
       if (!sample) return {};

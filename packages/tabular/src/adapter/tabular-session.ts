@@ -34,6 +34,14 @@ export function tabularSession(rows: TabularSessionRows, options: TabularSession
     { length: n },
     (_, p) => rows.featureNames[owner.indexOf(p)]?.split('=')[0] ?? `x${p}`,
   );
+  const playersOf = (row: Float32Array) => ({
+    descriptor: { kind: 'attributes' as const, n, names, values: Array.from(row) },
+    masker: new TabularMasker(row, {
+      baseline: options.baseline,
+      playerOfFeature: rows.playerOfFeature,
+      inputName,
+    }),
+  });
   return {
     data: rows.source,
     candidates: rows.rows,
@@ -43,15 +51,14 @@ export function tabularSession(rows: TabularSessionRows, options: TabularSession
       [inputName]: float32Tensor(rows.x.subarray(start * d, end * d), [end - start, d]),
     }),
     async players(k) {
-      const row = rows.x.subarray(k * d, (k + 1) * d);
-      return {
-        descriptor: { kind: 'attributes', n, names, values: Array.from(row) },
-        masker: new TabularMasker(row, {
-          baseline: options.baseline,
-          playerOfFeature: rows.playerOfFeature,
-          inputName,
-        }),
-      };
+      return playersOf(rows.x.subarray(k * d, (k + 1) * d));
+    },
+    // The noise is added to the row in model-input space (standardised numbers, one-hot
+    // columns), before masking: absent attributes still take the baseline.
+    async perturbedPlayers(k, perturb) {
+      const row = Float32Array.from(rows.x.subarray(k * d, (k + 1) * d));
+      perturb(row);
+      return playersOf(row);
     },
     details: options.details ?? {},
   };

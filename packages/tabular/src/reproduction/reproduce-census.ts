@@ -118,13 +118,13 @@ export interface CensusReproductionRow {
   readonly cleanAccuracy: number;
   readonly adversarialAccuracy: number;
   readonly paperAdversarialAccuracy?: number;
-  /** Mean-normalised `J(m)` at orders 0 … n−2 (interaction-result@2 `aggregate.strength.J`). */
+  /** Mean-normalised `J(m)` at orders 0 … n−2 (interaction-result@3 `aggregate.strength.J`). */
   readonly J: number[];
   readonly lowShare: number;
   readonly highShare: number;
   readonly nEff?: number;
   readonly paperShape: string;
-  /** The analysis written for this model (interaction-result@2). */
+  /** The analysis written for this model (interaction-result@3). */
   readonly resultFile: string;
 }
 
@@ -190,7 +190,7 @@ function shares(J: readonly number[]): { low: number; high: number } {
 /**
  * The census robustness experiment of the ICLR-2022 paper (Table 2): for every seed,
  * architecture and model type, train (tool), attack with L∞ PGD (tool), and measure exact `J(m)`
- * through `runAnalysis` with the tabular adapter (one interaction-result@2 per model, in
+ * through `runAnalysis` with the tabular adapter (one interaction-result@3 per model, in
  * `<out>/analysis/seed<s>/<arch>-<type>/result.json`). Training and attacks are stored in the
  * run store at `<out>/run` so an interrupted run resumes; each analysis has its own run folder.
  */

@@ -123,7 +123,7 @@ describe('reproduceCensus (tools without a runtime: a JS MLP per seed)', () => {
     expect(normal.seeds).toEqual([0, 1, 2]);
     expect(normal.adversarialAccuracy.mean).toBeCloseTo(0.31, 12);
     expect(normal.adversarialAccuracy.sd).toBeCloseTo(0.01, 12);
-    // Every model's analysis is an interaction-result@2 of the tabular adapter's exact protocol.
+    // Every model's analysis is an interaction-result@3 of the tabular adapter's exact protocol.
     const file = rep.rows[3].resultFile;
     const result = parseResult(JSON.parse(readFileSync(file, 'utf8')));
     expect(result.modality).toBe('tabular');

@@ -64,3 +64,32 @@ describe('protocol iclr2022', () => {
     expect(p.selection).toEqual({ rule: 'first-then-correct', perClass: 5, order: 'class' });
   });
 });
+
+describe('perturbed players (noise sensitivity)', () => {
+  it('perturb the unmasked image in model-input space; absent patches keep the noise-free baseline', async () => {
+    const { CoalitionBatch, ModelGateway } = await import('@orderlens/core');
+    const model = described(resolve('fixtures/cifar-cnn/model.onnx'));
+    const session = await visionAdapter.open({
+      options: { baseline: 'mean', heatmaps: 0, grid: '4', dataset: 'cifar10', limit: 2 },
+      model,
+    });
+    const gateway = new ModelGateway();
+    const clean = await session.players(1, gateway);
+    const noisy = await session.perturbedPlayers!(
+      1,
+      (x) => {
+        for (let i = 0; i < x.length; i++) x[i] += 0.5;
+      },
+      gateway,
+    );
+    expect(noisy.descriptor).toEqual(clean.descriptor);
+    const batch = new CoalitionBatch(16, 2);
+    batch.pushMask(0);
+    batch.pushMask(0xffff);
+    const a = clean.masker.mask(batch, 0, 2).x.data as Float32Array;
+    const b = noisy.masker.mask(batch, 0, 2).x.data as Float32Array;
+    const size = a.length / 2;
+    for (let i = 0; i < size; i++) expect(b[i]).toBe(a[i]); // empty coalition: the baseline
+    for (let i = size; i < 2 * size; i++) expect(b[i]).toBeCloseTo(a[i] + 0.5, 5); // full: x + ε
+  });
+});

@@ -344,49 +344,60 @@ export const visionAdapter: ModalityAdapter = {
       : undefined;
     const size = shape.channels * shape.height * shape.width;
 
+    /** Players of one model-input image (unmasked values `x`): patches, central cells or feature-map cells. */
+    const playersOf = async (x: Float32Array, gateway: ModelGateway): Promise<SamplePlayers> => {
+      if (cut) {
+        const masker = await FeatureMapMasker.create({
+          cut,
+          inputs: { [spec.inputName]: float32Tensor(x, batchDims(shape, 1)) },
+          grid: { rows, cols },
+        });
+        // The prefix ran once for this image: count it like every other model call.
+        gateway.record('feature-map-prefix', 1);
+        return {
+          descriptor: {
+            kind: 'feature-map',
+            n: rows * cols,
+            rows,
+            cols,
+            tensor: featureTensor!,
+            height: shape.height,
+            width: shape.width,
+          },
+          masker,
+          runner: cut.suffix,
+        };
+      }
+      const baseline = buildBaseline(baselineSpec, x, shape, datasetMean);
+      const masker = new PatchMasker({
+        x,
+        baseline,
+        shape,
+        grid: imageGrid,
+        inputName: spec.inputName,
+        playerOfElement: owner,
+      });
+      const grid = { kind: 'grid' as const, rows, cols, height: shape.height, width: shape.width };
+      if (cells)
+        return {
+          descriptor: { ...grid, n: cells.length, cells },
+          masker: new PlayerSubsetMasker(masker, cells),
+        };
+      return { descriptor: { ...grid, n: rows * cols }, masker };
+    };
+
     return {
       data: source,
       ...imageCandidates(dataset, spec.preprocess, spec.inputName),
       async players(k: number, gateway: ModelGateway): Promise<SamplePlayers> {
-        const x = toModelInput(datasetImage(dataset, k), spec.preprocess);
-        if (cut) {
-          const masker = await FeatureMapMasker.create({
-            cut,
-            inputs: { [spec.inputName]: float32Tensor(x, batchDims(shape, 1)) },
-            grid: { rows, cols },
-          });
-          // The prefix ran once for this image: count it like every other model call.
-          gateway.record('feature-map-prefix', 1);
-          return {
-            descriptor: {
-              kind: 'feature-map',
-              n: rows * cols,
-              rows,
-              cols,
-              tensor: featureTensor!,
-              height: shape.height,
-              width: shape.width,
-            },
-            masker,
-            runner: cut.suffix,
-          };
-        }
-        const baseline = buildBaseline(baselineSpec, x, shape, datasetMean);
-        const masker = new PatchMasker({
-          x,
-          baseline,
-          shape,
-          grid: imageGrid,
-          inputName: spec.inputName,
-          playerOfElement: owner,
-        });
-        const grid = { kind: 'grid' as const, rows, cols, height: shape.height, width: shape.width };
-        if (cells)
-          return {
-            descriptor: { ...grid, n: cells.length, cells },
-            masker: new PlayerSubsetMasker(masker, cells),
-          };
-        return { descriptor: { ...grid, n: rows * cols }, masker };
+        return playersOf(toModelInput(datasetImage(dataset, k), spec.preprocess), gateway);
+      },
+      // The noise is added to the image in model-input space (after normalisation), before
+      // masking; absent patches take the baseline (the dataset mean by default, noise-free).
+      async perturbedPlayers(k, perturb, gateway): Promise<SamplePlayers> {
+        const x = Float32Array.from(toModelInput(datasetImage(dataset, k), spec.preprocess));
+        perturb(x);
+        return playersOf(x, gateway);
       },
       details: {
         model: {

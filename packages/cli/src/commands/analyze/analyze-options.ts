@@ -14,22 +14,28 @@ function collect(value: string, previous: string[] | undefined): string[] {
 }
 
 /** Options every analysis takes, defined once (model, run folder, seed, device, estimator). */
-export function addAnalysisOptions(cmd: Command, adapter: ModalityAdapter): Command {
+export function addAnalysisOptions(
+  cmd: Command,
+  adapter: ModalityAdapter,
+  models: 'repeatable' | 'none' = 'repeatable',
+): Command {
   const protocols = adapter.protocols.map((p) => `${p.name} (${p.description})`).join('; ');
   // Every analysis keeps finished samples as units and drops the one under way on Ctrl-C: the
   // line the SIGINT handler prints says so (and not that the sample is being finished).
   cmd.hook('preAction', (_thisCommand, actionCommand) =>
     interruptPolicy(actionCommand, INTERRUPT_POLICIES.dropSample),
   );
-  return cmd
-    .requiredOption(
+  // `transfer` takes its networks as `--models a,b` instead.
+  if (models === 'repeatable')
+    cmd.requiredOption(
       '--model <spec>',
       'model file or folder (.onnx, tfjs model.json, HF-style folder); repeat to compare models',
       collect,
-    )
+    );
+  return cmd
     .requiredOption(
       '--out <dir>',
-      'output folder: result.json (orderlens/interaction-result@2), strength.svg/png, pictures; finished samples are kept in <out>/run/',
+      'output folder: result.json (orderlens/interaction-result@3), strength.svg/png, pictures; finished samples are kept in <out>/run/',
     )
     .option('--resume', 'continue an interrupted run in --out (same options), skipping its finished samples')
     .option('--protocol <name>', `analysis recipe: ${protocols}`, adapter.defaultProtocol)

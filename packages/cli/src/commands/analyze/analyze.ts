@@ -12,10 +12,12 @@ import {
   probeWritableDir,
   resultAdapterOptions,
   runAnalysis,
+  runNoiseSensitivity,
   writeJsonAtomic,
   type AnalysisPlan,
   type InteractionResult,
   type ModalityAdapter,
+  type NoiseSpec,
 } from '@orderlens/core';
 import { globalFlags, ioOf } from '../../util/io.js';
 import { parseInteger, parseSeed } from '../../util/options.js';
@@ -131,10 +133,16 @@ export async function analyzeModel(args: {
   flags: Pick<AnalysisFlags, 'resume'>;
   command: Command;
   io: ReturnType<typeof ioOf>;
+  /** With it, the noise-sensitivity measure runs beside the estimate (`orderlens noise-sensitivity`). */
+  noise?: NoiseSpec;
+  /** Name of the command, for the run store and the progress line (default `analyze <modality>`). */
+  commandName?: string;
+  /** Adds pictures of the finished result (the measures' plots) to its `outputs`. */
+  extraOutputs?: (result: InteractionResult, dir: string) => Promise<Record<string, unknown>>;
 }): Promise<InteractionResult> {
   const { plan, io, command } = args;
   const progress = progressFor(command, {
-    label: `analyze ${plan.adapter.name} (${plan.protocol})`,
+    label: `${args.commandName ?? `analyze ${plan.adapter.name}`} (${plan.protocol})`,
     unit: 'samples',
   });
   const warnings: string[] = [];
@@ -186,12 +194,19 @@ export async function analyzeModel(args: {
           [{ label: basename(model.file), result: withWarnings }],
           `Interaction strength over orders — ${basename(model.file)}`,
         );
-        const final: InteractionResult = { ...withWarnings, outputs: { strength: plot, ...pictures } };
+        const extra = args.extraOutputs ? await args.extraOutputs(withWarnings, args.dir) : {};
+        const final: InteractionResult = {
+          ...withWarnings,
+          outputs: { strength: plot, ...pictures, ...extra },
+        };
         writeJsonAtomic(path, final);
         return final;
       };
       let samples = 0;
-      const final = await runAnalysis({
+      const run = args.noise
+        ? (o: Parameters<typeof runAnalysis>[0]) => runNoiseSensitivity({ ...o, noise: args.noise! })
+        : runAnalysis;
+      const final = await run({
         modality: plan.adapter.name,
         session,
         model,
@@ -203,7 +218,12 @@ export async function analyzeModel(args: {
         seed: args.seed,
         batchSize: args.batchSize,
         cacheLimit: 250_000,
-        run: { out: args.dir, resume: args.flags.resume === true, finish },
+        run: {
+          out: args.dir,
+          resume: args.flags.resume === true,
+          finish,
+          ...(args.commandName ? { command: args.commandName } : {}),
+        },
         fingerprint: { protocol: plan.protocol, adapterOptions: resultAdapterOptions(plan) },
         options: {
           protocol: plan.protocol,
@@ -226,7 +246,7 @@ export async function analyzeModel(args: {
       progress.finish();
       const J = final.aggregate.strength.J;
       io.stdout(
-        `analyze ${plan.adapter.name}: ${final.samples.length} samples, n = ${final.n}, ${plan.estimatorName} (${plan.protocol}), ` +
+        `${args.commandName ?? `analyze ${plan.adapter.name}`}: ${final.samples.length} samples, n = ${final.n}, ${plan.estimatorName} (${plan.protocol}), ` +
           `${final.modelCalls.total} model calls on ${model.format}:${model.device}, instability ${final.aggregate.instability === null ? 'n/a' : final.aggregate.instability.toFixed(4)}` +
           `${final.aggregate.theory.effectiveN !== undefined ? `, n′ = ${final.aggregate.theory.effectiveN}` : ''}; wrote ${path}\n`,
       );

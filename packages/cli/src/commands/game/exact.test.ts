@@ -30,7 +30,7 @@ describe('orderlens exact', () => {
     expect(r.stdout).toMatch(/^exact: n = 8, 256 model calls, max identity residual .*; wrote .*r\.json\n$/);
     const res = parseResult(JSON.parse(readFileSync(out, 'utf8')));
     const n = 8;
-    expect(res.schema).toBe('orderlens/interaction-result@2');
+    expect(res.schema).toBe('orderlens/interaction-result@3');
     expect(res.modality).toBe('game');
     expect(res.n).toBe(n);
     expect(res.modelCalls).toMatchObject({ selection: 0, estimation: 256, total: 256 });

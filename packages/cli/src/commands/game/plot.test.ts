@@ -107,18 +107,18 @@ describe('orderlens plot', () => {
     const notResult = tmp.file('nr.json', '{"a": 1}');
     const r2 = await runCli(['plot', '--result', notResult, '--out', tmp.file('p')]);
     expect(r2.stderr).toMatch(
-      /^error: .*nr\.json\.schema: not a valid orderlens\/interaction-result@2 document/,
+      /^error: .*nr\.json\.schema: not a valid orderlens\/interaction-result@3 document/,
     );
     const empty = tmp.file('e.json', '{"n": 4}');
     const r3 = await runCli(['plot', '--result', empty, '--out', tmp.file('p')]);
     expect(r3.stderr).toMatch(
-      /^error: .*e\.json\.schema: not a valid orderlens\/interaction-result@2 document/,
+      /^error: .*e\.json\.schema: not a valid orderlens\/interaction-result@3 document/,
     );
     // A result of the old schema is named as such, not listed as missing fields.
     const old = tmp.file('old.json', '{"schema":"orderlens/interaction-result@1","n":3}');
     const r7 = await runCli(['plot', '--result', old, '--out', tmp.file('p')]);
     expect(r7.stderr).toMatch(
-      /^error: .*old\.json: is a "orderlens\/interaction-result@1" file; this version reads only orderlens\/interaction-result@2 \(re-run the analysis to get one\)\n$/,
+      /^error: .*old\.json: is a "orderlens\/interaction-result@1" file; this version reads orderlens\/interaction-result@3 and orderlens\/interaction-result@2 \(re-run the analysis to get one\)\n$/,
     );
     const array = tmp.file('a.json', '[1, 2]');
     const r8 = await runCli(['plot', '--result', array, '--out', tmp.file('p')]);

@@ -1,0 +1,166 @@
+/**
+ * The measure commands end to end on the shipped census MLP (a real ONNX Runtime session, the
+ * census test and training rows): noise sensitivity counted by purpose and resumed, generalization
+ * over the two splits, transfer between the ONNX model and its tfjs twin (the same weights), and
+ * bad input refused naming the option before any model is opened.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseResult, transferMeasure, type InteractionResult } from '@orderlens/core';
+import { expectInputError } from '@orderlens/core/testing';
+import { runCli } from '../../program.js';
+import { tempDir } from '../../test-utils/tmp.js';
+
+const repo = (rel: string) => fileURLToPath(new URL(`../../../../../${rel}`, import.meta.url));
+const onnx = repo('fixtures/census-mlp5/model.onnx');
+const tfjs = repo('fixtures/census-mlp5/tfjs/model.json');
+const tmp = tempDir('orderlens-measures-');
+afterAll(() => tmp.cleanup());
+const read = (path: string): InteractionResult => parseResult(JSON.parse(readFileSync(path, 'utf8')), path);
+
+describe('orderlens noise-sensitivity | generalization | transfer (census MLP)', () => {
+  it('noise-sensitivity writes V^(s) per order, counts noise calls, and a resume recomputes nothing', async () => {
+    const out = join(tmp.dir, 'noise');
+    const args = [
+      'noise-sensitivity',
+      'tabular',
+      '--model',
+      onnx,
+      '--delta',
+      '0.2',
+      '--draws',
+      '3',
+      '--samples',
+      '2',
+      '--out',
+      out,
+      '-q',
+    ];
+    const r = await runCli(args);
+    expect(r.stderr).not.toMatch(/^error/m);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/V\^\(s\) by order: 1:/);
+    const res = read(join(out, 'result.json'));
+    const m = res.measures!.noiseSensitivity!;
+    expect(m.orders).toHaveLength(12);
+    expect(m.variance.every((v) => v > 0)).toBe(true);
+    expect(res.modelCalls.noise).toBe(2 * 3 * 4096);
+    expect(res.modelCalls.estimation).toBe(2 * 4096);
+    expect(existsSync(join(out, 'noise-sensitivity.svg'))).toBe(true);
+    expect(existsSync(join(out, 'noise-sensitivity.png'))).toBe(true);
+    const again = await runCli([...args, '--resume']);
+    expect(again.code).toBe(0);
+    const resumed = read(join(out, 'result.json'));
+    expect(resumed.measures).toEqual(res.measures);
+    expect(resumed.modelCalls).toEqual(res.modelCalls);
+  });
+
+  it('generalization analyses both splits with the and-or estimator and writes the Jaccard per order', async () => {
+    const out = join(tmp.dir, 'gen');
+    const r = await runCli([
+      'generalization',
+      'tabular',
+      '--model',
+      onnx,
+      '--samples',
+      '2',
+      '--niter',
+      '300',
+      '--out',
+      out,
+      '-q',
+    ]);
+    expect(r.stderr).not.toMatch(/^error/m);
+    expect(r.code).toBe(0);
+    const res = read(join(out, 'result.json'));
+    const g = res.measures!.generalization!;
+    expect(g.orders).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(g.classes).toEqual([0, 1]);
+    expect(g.trainCounts).toEqual([1, 1]);
+    for (const x of g.mean.filter((v): v is number => v !== null)) {
+      expect(x).toBeGreaterThanOrEqual(0);
+      expect(x).toBeLessThanOrEqual(1);
+    }
+    expect(read(join(out, 'train', 'result.json')).provenance.options.split).toBe('train');
+    expect(res.provenance.options.split).toBe('test');
+    // Every AND-OR sample carries its sparsity curves, and the run their mean.
+    expect(res.samples[0].andOr!.sparsity!.share).toHaveLength(10);
+    expect(res.aggregate.andOr!.sparsity!.andCount).toHaveLength(10);
+    expect(existsSync(join(out, 'generalization.svg'))).toBe(true);
+  });
+
+  it('transfer between the ONNX model and its tfjs twin finds the same salient interactions', async () => {
+    const out = join(tmp.dir, 'transfer');
+    const r = await runCli([
+      'transfer',
+      'tabular',
+      '--models',
+      `${onnx},${tfjs}`,
+      '--samples',
+      '3',
+      // No SGD step: the sparsest of the three starting splits. After thousands of sign-SGD steps
+      // the twins' 1e-7 float differences grow into different decompositions (docs/measures.md).
+      '--niter',
+      '0',
+      '--out',
+      out,
+      '-q',
+    ]);
+    expect(r.stderr).not.toMatch(/^error/m);
+    expect(r.code).toBe(0);
+    const t = read(join(out, 'result.json')).measures!.transfer!;
+    const pair = t.acrossNetworks![0];
+    expect(pair.samples).toHaveLength(3);
+    // Same weights, float32 in both runtimes: (almost) every salient interaction is shared.
+    expect(pair.aInB.overall!).toBeGreaterThan(0.99);
+    expect(pair.bInA.overall!).toBeGreaterThan(0.99);
+    // Players that differ are refused by name.
+    const a = read(join(out, 'models', '0-model.onnx', 'result.json'));
+    const renamed: InteractionResult = {
+      ...a,
+      samples: a.samples.map((s) => ({
+        ...s,
+        players: {
+          kind: 'attributes' as const,
+          n: 12,
+          names: s.players.kind === 'attributes' ? [...s.players.names.slice(1), 'x'] : [],
+        },
+      })),
+    };
+    expectInputError(
+      () =>
+        transferMeasure(
+          [
+            { label: 'a', result: a },
+            { label: 'b', result: renamed },
+          ],
+          '--models',
+        ),
+      '--models',
+      /different players/,
+    );
+  });
+
+  it('refuses bad input naming the option, before any model is opened', async () => {
+    const cases: Array<[string[], string]> = [
+      [['noise-sensitivity', 'tabular', '--model', onnx, '--delta', '0'], '--delta'],
+      [['noise-sensitivity', 'tabular', '--model', onnx, '--delta', '-0.5'], '--delta'],
+      [['noise-sensitivity', 'tabular', '--model', onnx, '--delta', 'abc'], '--delta'],
+      [['noise-sensitivity', 'tabular', '--model', onnx, '--delta', '0.1', '--draws', '1'], '--draws'],
+      [['generalization', 'tabular', '--model', onnx, '--test-split', 'dev'], '--test-split'],
+      [['generalization', 'tabular', '--model', onnx, '--train-split', 'test'], '--test-split'],
+      [['generalization', 'tabular', '--model', onnx, '--estimator', 'exact'], '--estimator'],
+      [['transfer', 'tabular', '--models', `${onnx},${onnx}`], '--models'],
+      [['transfer', 'tabular', '--models', onnx, '--estimator', 'shared'], '--estimator'],
+    ];
+    for (const [args, field] of cases) {
+      const out = join(tmp.dir, `bad-${field}-${Math.random().toString(36).slice(2)}`);
+      const r = await runCli([...args, '--out', out, '-q']);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr, args.join(' ')).toMatch(new RegExp(`^error: ${field}: `));
+      expect(existsSync(join(out, 'run')), args.join(' ')).toBe(false);
+    }
+  });
+});

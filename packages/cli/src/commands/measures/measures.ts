@@ -1,0 +1,270 @@
+import { basename, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import {
+  OrderlensInputError,
+  adapters,
+  generalizationMeasure,
+  parseDevice,
+  parseRewardName,
+  probeWritableDir,
+  transferMeasure,
+  writeJsonAtomic,
+  type InteractionResult,
+  type ModalityAdapter,
+} from '@orderlens/core';
+import { ioOf } from '../../util/io.js';
+import { parseFloatOption, parseInteger, parseList, parseSeed } from '../../util/options.js';
+import { analyzeModel, planAnalysis, type AnalysisFlags } from '../analyze/analyze.js';
+import { addAdapterOptions, addAnalysisOptions, adapterOptionValues } from '../analyze/analyze-options.js';
+import { writeGeneralizationPlot, writeNoisePlot, writeTransferPlot } from './measure-plots.js';
+
+/** The run settings every measure command parses the same way, before any model is opened. */
+function commonSettings(flags: AnalysisFlags) {
+  return {
+    reward: parseRewardName(flags.reward, '--reward'),
+    seed: parseSeed(flags.seed),
+    device: parseDevice(flags.device),
+    batchSize: parseInteger(flags.batchSize, '--batch-size', { min: 1 }),
+    threads: flags.threads !== undefined ? parseInteger(flags.threads, '--threads', { min: 1 }) : undefined,
+    out: probeWritableDir(resolve(flags.out), '--out'),
+  };
+}
+
+/** The AND-OR estimator, the only one generalization and transfer read (refused otherwise). */
+function andOrFlags(flags: AnalysisFlags, command: string): AnalysisFlags {
+  if (flags.estimator !== undefined && flags.estimator !== 'and-or')
+    throw new OrderlensInputError(
+      '--estimator',
+      `${command} compares salient AND-OR interactions: it runs the and-or estimator, not ${flags.estimator}`,
+    );
+  return { ...flags, estimator: 'and-or' };
+}
+
+const label = (spec: string) => basename(spec).replace(/[^A-Za-z0-9._-]/g, '_');
+
+/** `orderlens noise-sensitivity <modality>`: `V^(s)` of every order under Gaussian input noise. */
+function registerNoise(program: Command, adapter: ModalityAdapter): void {
+  const group =
+    program.commands.find((c) => c.name() === 'noise-sensitivity') ??
+    program
+      .command('noise-sensitivity')
+      .description(
+        'variance of interactions under Gaussian input noise per order, V^(s) = E_x E_|S|=s Var_ε I(S|x+ε) (first-principles paper §3.2)',
+      );
+  const cmd = group.command(adapter.name).description(adapter.description);
+  addAnalysisOptions(cmd, adapter);
+  cmd
+    .requiredOption('--delta <δ>', 'standard deviation of ε ~ N(0, δ²I), in model-input units (> 0)')
+    .option('--draws <k>', 'noisy copies of each sample (≥ 2)', '20');
+  addAdapterOptions(cmd, adapter.options);
+  cmd.action(
+    async (
+      flags: AnalysisFlags & { delta: string; draws: string } & Record<string, unknown>,
+      command: Command,
+    ) => {
+      const io = ioOf(command);
+      const adapterOptions = adapterOptionValues(command, adapter.options, flags);
+      const plan = planAnalysis(adapter, flags, adapterOptions);
+      const delta = parseFloatOption(flags.delta, '--delta');
+      if (!(delta > 0))
+        throw new OrderlensInputError('--delta', `expected a standard deviation > 0, got ${flags.delta}`);
+      const draws = parseInteger(flags.draws, '--draws', { min: 2 });
+      const s = commonSettings(flags);
+      const results: Array<{ label: string; result: InteractionResult }> = [];
+      for (const [k, spec] of flags.model.entries()) {
+        const dir = flags.model.length > 1 ? join(s.out, 'models', `${k}-${label(spec)}`) : s.out;
+        const result = await analyzeModel({
+          plan,
+          spec,
+          dir,
+          ...s,
+          flags,
+          command,
+          io,
+          noise: { delta, draws },
+          commandName: `noise-sensitivity ${adapter.name}`,
+          extraOutputs: async (r, d) => ({
+            noiseSensitivity: await writeNoisePlot(d, [{ label: label(spec), result: r }]),
+          }),
+        });
+        results.push({ label: label(spec), result });
+        const m = result.measures!.noiseSensitivity!;
+        io.stdout(
+          `V^(s) by order: ${m.orders.map((o, j) => `${o}:${m.variance[j].toExponential(3)}`).join(' ')}\n` +
+            (m.fit ? `fit: ×${m.fit.growth.toFixed(3)} per order, R² ${m.fit.r2.toFixed(3)}\n` : ''),
+        );
+      }
+      if (results.length > 1) io.stdout(`wrote ${(await writeNoisePlot(s.out, results)).svg}\n`);
+    },
+  );
+}
+
+/** `orderlens generalization <modality>`: train/test Jaccard of salient interactions per order. */
+function registerGeneralization(program: Command, adapter: ModalityAdapter): void {
+  const group =
+    program.commands.find((c) => c.name() === 'generalization') ??
+    program
+      .command('generalization')
+      .description(
+        'Jaccard similarity per class and order between salient AND-OR interactions of training and test samples (first-principles paper §3.2)',
+      );
+  const cmd = group.command(adapter.name).description(adapter.description);
+  addAnalysisOptions(cmd, adapter);
+  const split = adapter.options.find((o) => o.key === 'split');
+  cmd
+    .option(
+      '--train-split <name>',
+      `split the training samples come from${split?.choices ? ` (${split.choices.join(', ')})` : ''}`,
+      'train',
+    )
+    .option('--test-split <name>', 'split the test samples come from', 'test');
+  // The adapter's own --split is what the two options set, once each.
+  addAdapterOptions(
+    cmd,
+    adapter.options.filter((o) => o.key !== 'split'),
+  );
+  cmd.action(
+    async (
+      flags: AnalysisFlags & { trainSplit: string; testSplit: string } & Record<string, unknown>,
+      command: Command,
+    ) => {
+      const io = ioOf(command);
+      if (!split)
+        throw new OrderlensInputError(
+          '--train-split',
+          `the ${adapter.name} adapter has no --split option to choose training and test samples`,
+        );
+      for (const [field, v] of [
+        ['--train-split', flags.trainSplit],
+        ['--test-split', flags.testSplit],
+      ] as const)
+        if (split.choices && !split.choices.includes(v))
+          throw new OrderlensInputError(field, `expected one of ${split.choices.join(', ')}, got ${v}`);
+      if (flags.trainSplit === flags.testSplit)
+        throw new OrderlensInputError(
+          '--test-split',
+          `is the training split too (${flags.testSplit}): compare two different splits`,
+        );
+      const adapterOptions = adapterOptionValues(
+        command,
+        adapter.options.filter((o) => o.key !== 'split'),
+        flags,
+      );
+      const f = andOrFlags(flags, 'generalization');
+      const plans = {
+        train: planAnalysis(adapter, f, { ...adapterOptions, split: flags.trainSplit }),
+        test: planAnalysis(adapter, f, { ...adapterOptions, split: flags.testSplit }),
+      };
+      const s = commonSettings(flags);
+      const measured: Array<{
+        label: string;
+        measure: NonNullable<InteractionResult['measures']>['generalization'] & object;
+      }> = [];
+      for (const [k, spec] of flags.model.entries()) {
+        const dir = flags.model.length > 1 ? join(s.out, 'models', `${k}-${label(spec)}`) : s.out;
+        const run = (which: 'train' | 'test') =>
+          analyzeModel({
+            plan: plans[which],
+            spec,
+            dir: join(dir, which),
+            ...s,
+            flags,
+            command,
+            io,
+            commandName: `generalization ${adapter.name} (${which} split)`,
+          });
+        const train = await run('train');
+        const test = await run('test');
+        const measure = generalizationMeasure(
+          train,
+          test,
+          { train: '--train-split', test: '--test-split' },
+          { train: join(dir, 'train', 'result.json'), test: join(dir, 'test', 'result.json') },
+        );
+        const plot = await writeGeneralizationPlot(dir, [{ label: label(spec), measure }]);
+        // The test split's result with the measure: one document of the result schema.
+        const result: InteractionResult = {
+          ...test,
+          measures: { ...(test.measures ?? {}), generalization: measure },
+          outputs: { ...(test.outputs ?? {}), generalization: plot },
+        };
+        writeJsonAtomic(join(dir, 'result.json'), result);
+        measured.push({ label: label(spec), measure });
+        io.stdout(
+          `E_c Sim(train, test) by order: ${measure.orders.map((o, j) => `${o}:${measure.mean[j] === null ? '–' : measure.mean[j]!.toFixed(3)}`).join(' ')}; wrote ${join(dir, 'result.json')}\n`,
+        );
+      }
+      if (measured.length > 1) io.stdout(`wrote ${(await writeGeneralizationPlot(s.out, measured)).svg}\n`);
+    },
+  );
+}
+
+/** `orderlens transfer <modality> --models a,b`: salient interactions shared across samples and networks. */
+function registerTransfer(program: Command, adapter: ModalityAdapter): void {
+  const group =
+    program.commands.find((c) => c.name() === 'transfer') ??
+    program
+      .command('transfer')
+      .description(
+        'share of salient AND-OR interactions also salient on other samples of the class and on other networks (first-principles paper §2.2)',
+      );
+  const cmd = group.command(adapter.name).description(adapter.description);
+  cmd.requiredOption(
+    '--models <list>',
+    'comma-separated networks trained for the same task over the same players (one: across samples only)',
+  );
+  addAnalysisOptions(cmd, adapter, 'none');
+  addAdapterOptions(cmd, adapter.options);
+  cmd.action(async (flags: Omit<AnalysisFlags, 'model'> & { models: string }, command: Command) => {
+    const io = ioOf(command);
+    const models = parseList(flags.models, '--models');
+    if (new Set(models).size !== models.length)
+      throw new OrderlensInputError('--models', `names a network twice (${flags.models})`);
+    const adapterOptions = adapterOptionValues(command, adapter.options, flags);
+    const f = andOrFlags({ ...flags, model: models }, 'transfer');
+    // Networks are compared on the same samples: with several, every candidate is taken in data
+    // order rather than each network's correctly classified ones.
+    const plan = planAnalysis(adapter, models.length > 1 ? { ...f, allSamples: true } : f, adapterOptions);
+    const s = commonSettings(f);
+    const results: Array<{ label: string; result: InteractionResult }> = [];
+    for (const [k, spec] of models.entries()) {
+      const result = await analyzeModel({
+        plan,
+        spec,
+        dir: join(s.out, 'models', `${k}-${label(spec)}`),
+        ...s,
+        flags: f,
+        command,
+        io,
+        commandName: `transfer ${adapter.name} (${label(spec)})`,
+      });
+      results.push({ label: label(spec), result });
+    }
+    const measure = transferMeasure(results, '--models');
+    const plot = await writeTransferPlot(s.out, measure, results[0].label);
+    const result: InteractionResult = {
+      ...results[0].result,
+      measures: { ...(results[0].result.measures ?? {}), transfer: measure },
+      outputs: { ...(results[0].result.outputs ?? {}), transfer: plot },
+    };
+    writeJsonAtomic(join(s.out, 'result.json'), result);
+    const fmt = (xs: ReadonlyArray<number | null>) =>
+      xs.map((x, j) => `${j + 1}:${x === null ? '–' : x.toFixed(3)}`).join(' ');
+    if (measure.acrossSamples)
+      io.stdout(`across samples of a class, by order: ${fmt(measure.acrossSamples.share)}\n`);
+    for (const t of measure.acrossNetworks ?? [])
+      io.stdout(
+        `${t.a} salient on ${t.b}, by order: ${fmt(t.aInB.share)}\n${t.b} salient on ${t.a}: ${fmt(t.bInA.share)}\n`,
+      );
+    io.stdout(`wrote ${join(s.out, 'result.json')}\n`);
+  });
+}
+
+/** The measures of interactions as commands, one subcommand per installed adapter. */
+export function registerMeasures(program: Command): void {
+  for (const adapter of adapters.list()) {
+    registerNoise(program, adapter);
+    registerGeneralization(program, adapter);
+    registerTransfer(program, adapter);
+  }
+}
