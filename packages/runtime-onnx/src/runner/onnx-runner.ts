@@ -35,6 +35,13 @@ export interface OnnxRunnerOptions {
   intraOpNumThreads?: number;
   /** Threads across operators (ONNX Runtime's default when omitted). */
   interOpNumThreads?: number;
+  /**
+   * Keep denormal floats instead of flushing them to zero (default `false`: flushed, which is
+   * much faster on processors that compute denormals slowly and changes outputs by less than
+   * float32 rounding). ONNX Runtime fixes this once per process, at its first session: a runner
+   * asking for the other setting than the process has is refused naming `keepDenormals`.
+   */
+  keepDenormals?: boolean;
   /** Receives warnings: provider fallbacks, fixed-batch models, leaky cuts (default `console.warn`). */
   log?: (msg: string) => void;
 }
@@ -66,13 +73,22 @@ function checkOptions(options: OnnxRunnerOptions): {
     'expected a string',
   );
   requireInput(
+    options.keepDenormals === undefined || typeof options.keepDenormals === 'boolean',
+    'keepDenormals',
+    `expected true or false, got ${String(options.keepDenormals)}`,
+  );
+  requireInput(
     options.log === undefined || typeof options.log === 'function',
     'log',
     'expected a function (msg: string) => void',
   );
   return {
     providers,
-    settings: { intraOpNumThreads: options.intraOpNumThreads, interOpNumThreads: options.interOpNumThreads },
+    settings: {
+      intraOpNumThreads: options.intraOpNumThreads,
+      interOpNumThreads: options.interOpNumThreads,
+      denormals: options.keepDenormals === true ? 'keep' : 'flush',
+    },
     log: options.log ?? ((m: string) => console.warn(m)),
   };
 }
@@ -96,6 +112,8 @@ export class OnnxRunner implements ModelRunner {
   readonly outputName: string;
   /** The execution provider in use. */
   readonly provider: OnnxProvider;
+  /** Session settings that can change speed (not the numbers beyond float32 rounding), for provenance. */
+  readonly settings: Readonly<Required<Pick<SessionSettings, 'denormals'>>> & SessionSettings;
   /** Graph cut (see {@link OnnxGraphCutter}). */
   readonly capabilities: { readonly graphCut: OnnxGraphCutter } & RunnerCapabilities;
   private readonly cutter: OnnxGraphCutter;
@@ -109,6 +127,7 @@ export class OnnxRunner implements ModelRunner {
   ) {
     this.backend = core.backend;
     this.provider = core.provider;
+    this.settings = { ...settings, denormals: settings.denormals ?? 'flush' };
     this.inputNames = core.inputNames;
     this.outputName = outputName ?? core.outputs[0]?.name ?? '';
     core.requireOutput(this.outputName);

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { loadStudy, parseDevice, probeWritableDir, runStudy, type Study } from '@orderlens/core';
 import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
-import { parseInteger } from '../../util/options.js';
+import { KEEP_DENORMALS_HELP, parseInteger } from '../../util/options.js';
 import { runStudyOnQueue, type QueueFlags } from './distributed-options.js';
 import { packageVersions } from '../../util/plugins.js';
 import { formatDuration, progressFor, type ProgressReporter } from '../../util/progress.js';
@@ -13,6 +13,7 @@ interface StudyRunFlags extends QueueFlags {
   device?: string;
   batchSize?: string;
   threads?: string;
+  keepDenormals?: boolean;
   dryRun?: boolean;
 }
 
@@ -35,6 +36,7 @@ export function registerStudyRun(group: Command): void {
     .option('--device <name>', "auto | cpu | cuda | webgpu | wasm (default: the study's, else auto)")
     .option('--batch-size <k>', 'inputs per model call where a model names none (never changes the numbers)')
     .option('--threads <k>', 'intra-op threads of the runtime')
+    .option('--keep-denormals', KEEP_DENORMALS_HELP)
     .option(
       '--redis <url>',
       'run the units on workers (`orderlens worker`) through this Redis, e.g. redis://host:6379; --out must be a folder the workers share (docs/distributed.md)',
@@ -69,6 +71,7 @@ export function registerStudyRun(group: Command): void {
         device,
         batchSize,
         threads,
+        keepDenormals: flags.keepDenormals === true,
         packages: packageVersions(),
         signal: io.signal,
         onEvent: (e) => {
