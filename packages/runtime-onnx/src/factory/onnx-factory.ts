@@ -71,7 +71,7 @@ export const onnxRunnerFactory: RunnerFactory = {
       inputs: d.inputs.map((i) => ({ name: i.name, shape: i.shape, type: i.type })),
       runtime: {
         // `flushed` or `kept`: what the CPU kernels did with denormal floats (see DenormalMode).
-        denormals: runner.settings.denormals === 'flush' ? 'flushed' : 'kept',
+        denormals: runner.denormals === 'flush' ? 'flushed' : 'kept',
         ...(request.threads !== undefined ? { intraOpThreads: request.threads } : {}),
       },
     };

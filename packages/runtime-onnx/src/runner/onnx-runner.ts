@@ -12,6 +12,7 @@ import {
 } from '@orderlens/core';
 import { OnnxGraphCutter } from '../graph/onnx-graph-cut.js';
 import { asFloat32 } from '../session/feeds.js';
+import type { DenormalMode } from '../session/denormals.js';
 import { OnnxSession } from '../session/onnx-session.js';
 import {
   createSessionWithFallback,
@@ -112,8 +113,8 @@ export class OnnxRunner implements ModelRunner {
   readonly outputName: string;
   /** The execution provider in use. */
   readonly provider: OnnxProvider;
-  /** Session settings that can change speed (not the numbers beyond float32 rounding), for provenance. */
-  readonly settings: Readonly<Required<Pick<SessionSettings, 'denormals'>>> & SessionSettings;
+  /** Denormal handling of its sessions (`flush` unless `keepDenormals`), for provenance. */
+  readonly denormals: DenormalMode;
   /** Graph cut (see {@link OnnxGraphCutter}). */
   readonly capabilities: { readonly graphCut: OnnxGraphCutter } & RunnerCapabilities;
   private readonly cutter: OnnxGraphCutter;
@@ -127,7 +128,7 @@ export class OnnxRunner implements ModelRunner {
   ) {
     this.backend = core.backend;
     this.provider = core.provider;
-    this.settings = { ...settings, denormals: settings.denormals ?? 'flush' };
+    this.denormals = settings.denormals ?? 'flush';
     this.inputNames = core.inputNames;
     this.outputName = outputName ?? core.outputs[0]?.name ?? '';
     core.requireOutput(this.outputName);

@@ -22,7 +22,7 @@ describe('denormals kept (keepDenormals: true)', () => {
         keepDenormals: true,
         log: () => {},
       });
-      expect(runner.settings.denormals).toBe('keep');
+      expect(runner.denormals).toBe('keep');
       const out = await runner.run(ones(100_000));
       expect(out.data.every((v) => v === Math.fround(DENORMAL_SCALE))).toBe(true);
       await runner.dispose();

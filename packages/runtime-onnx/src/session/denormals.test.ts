@@ -23,7 +23,7 @@ describe('denormals flushed to zero (the default)', () => {
         intraOpNumThreads,
         log: () => {},
       });
-      expect(runner.settings.denormals).toBe('flush');
+      expect(runner.denormals).toBe('flush');
       // A large batch, so that the two-thread session really splits the work across its pool.
       const out = await runner.run(ones(100_000));
       expect(out.data.every((v) => v === 0)).toBe(true);
