@@ -63,7 +63,13 @@ export function registerStudyRun(group: Command): void {
       const out = probeWritableDir(resolve(flags.out), '--out');
       // The units on workers, the aggregation here (same code, same numbers as below).
       if (flags.redis !== undefined)
-        return runStudyOnQueue(study, out, flags, { device, batchSize, threads }, command);
+        return runStudyOnQueue(
+          study,
+          out,
+          flags,
+          { device, batchSize, threads, keepDenormals: flags.keepDenormals === true },
+          command,
+        );
       let progress: ProgressReporter | undefined;
       const summary = await runStudy(study, {
         out,
