@@ -3,7 +3,10 @@
 # analysis of 5 images on each of them beside the CPU's (rows/s, J(m), agreement within the
 # error bars).
 #
-#   bash tools/gpu/check.sh [--no-install] [--samples k] [--out dir]
+#   bash tools/gpu/check.sh [--no-install] [--samples k] [--out dir] [--devices list]
+#
+# --devices cuda,webgpu skips the probe and compares those devices (`--devices cpu` runs the
+# whole comparison CPU against CPU: a check of this script on any machine).
 #
 # On a bare Linux machine it installs only from Debian (apt: Node.js and npm when missing or too
 # old, libvulkan1 for ONNX Runtime's WebGPU provider when an NVIDIA GPU is present) and from the
@@ -20,17 +23,22 @@ cd "$(dirname "$0")/../.."
 install=1
 samples=5
 out=out/gpu-check
+only=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-install) install=0 ;;
     --samples) samples="$2"; shift ;;
     --out) out="$2"; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
-    *) echo "check.sh: unknown option $1 (expected --no-install, --samples k, --out dir)" >&2; exit 2 ;;
+    --devices) only="$2"; shift ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    *) echo "check.sh: unknown option $1 (expected --no-install, --samples k, --out dir, --devices list)" >&2; exit 2 ;;
   esac
   shift
 done
 case "$samples" in ''|*[!0-9]*|0) echo "check.sh: --samples expects a positive integer, got '$samples'" >&2; exit 2 ;; esac
+for d in ${only//,/ }; do
+  case "$d" in cpu|cuda|webgpu) ;; *) echo "check.sh: --devices expects a comma-separated list of cpu, cuda, webgpu; got '$d'" >&2; exit 2 ;; esac
+done
 
 say() { printf '%s\n' "$*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi; }
@@ -69,10 +77,15 @@ if [ -n "$gpu" ] && [ "$install" = 1 ] && ! ldconfig -p 2>/dev/null | grep -q 'l
   apt_install libvulkan1 || say "  libvulkan1 not installed: ONNX Runtime WebGPU will not load"
 fi
 
+if [ -n "$only" ]; then
+  read -r -a devices <<< "${only//,/ }"
+  say "== devices given with --devices: ${devices[*]} (not probed)"
+else
 say "== GPU providers (each must load the CIFAR CNN)"
 probe="$(node tools/gpu/gpu-check.mjs probe 2>/dev/null)" || { say "check.sh: the provider probe failed" >&2; exit 2; }
 devices=()
 while IFS= read -r line; do
+  [ -n "$line" ] || continue
   set -- $line
   status="$1"; runtime="$2"; device="$3"; shift 3
   if [ "$status" = ok ]; then
@@ -84,6 +97,7 @@ while IFS= read -r line; do
 done <<< "$probe"
 if grep -q '^ok tfjs' <<< "$probe"; then
   say "  (tfjs-node-gpu loads a model, but the CIFAR CNN has no tfjs export: its analysis runs on ONNX Runtime only)"
+fi
 fi
 
 if [ ${#devices[@]} -eq 0 ]; then
@@ -101,8 +115,10 @@ mkdir -p "$out"
 analyze cpu "$out/cpu"
 results=()
 for d in "${devices[@]}"; do
-  analyze "$d" "$out/$d"
-  results+=("$out/$d/result.json")
+  # A device compared with itself (--devices cpu) gets its own folder.
+  dir="$out/$d"; [ "$d" = cpu ] && dir="$out/cpu-again"
+  analyze "$d" "$dir"
+  results+=("$dir/result.json")
 done
 say "== rows/s and J(m) beside the CPU's"
 node tools/gpu/gpu-check.mjs compare "$out/cpu/result.json" "${results[@]}"

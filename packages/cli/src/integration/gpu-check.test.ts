@@ -35,13 +35,16 @@ describe('tools/gpu/check.sh', () => {
     },
   );
 
-  it('refuses an unknown option and a bad --samples, exit 2', () => {
+  it('refuses an unknown option, a bad --samples and an unknown device, exit 2', () => {
     const a = run('bash', [script, '--gpu']);
     expect(a.stderr).toMatch(/unknown option --gpu/);
     expect(a.status).toBe(2);
     const b = run('bash', [script, '--samples', 'five']);
     expect(b.stderr).toMatch(/--samples expects a positive integer, got 'five'/);
     expect(b.status).toBe(2);
+    const c = run('bash', [script, '--devices', 'cuda,tpu']);
+    expect(c.stderr).toMatch(/--devices expects a comma-separated list of cpu, cuda, webgpu; got 'tpu'/);
+    expect(c.status).toBe(2);
   });
 });
 
