@@ -95,6 +95,8 @@ for (const name of ['modelnet10-pointnet', 'modelnet10-dgcnn']) {
   const session = await ort.InferenceSession.create(file, {
     executionProviders: ['cpu'],
     intraOpNumThreads: 1,
+    // OnnxRunner's default: denormals flushed (ONNX Runtime fixes this once per process).
+    extra: { session: { set_denormal_as_zero: '1' } },
   });
   // The model's point count (DGCNN takes 512): its cloud is the first N points, as it was fed.
   const N = Number(

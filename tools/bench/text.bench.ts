@@ -41,6 +41,8 @@ for (const name of ['sst2-bert', 'sst2-distilbert']) {
   const session0 = await ort.InferenceSession.create(model.file, {
     executionProviders: ['cpu'],
     intraOpNumThreads: 1,
+    // OnnxRunner's default: denormals flushed (ONNX Runtime fixes this once per process).
+    extra: { session: { set_denormal_as_zero: '1' } },
   });
   const masked = players.masker.mask(all, 0, B);
   const feeds = Object.fromEntries(

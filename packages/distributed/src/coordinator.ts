@@ -49,6 +49,8 @@ export interface DistributedRunOptions {
   /** Device, threads and batch size of the final aggregation (workers choose their own). */
   readonly device?: DeviceName;
   readonly threads?: number;
+  /** Keep denormal floats in the aggregation's model (workers: `keepDenormals` of each worker). */
+  readonly keepDenormals?: boolean;
   readonly batchSize?: number;
   readonly packages?: Record<string, string>;
   /** Aborting stops waiting; the jobs stay queued and a `--resume` collects them. */
@@ -286,6 +288,7 @@ export async function runStudyDistributed(
       const ctx = await openStudyModel(study, options.out, id, {
         device: options.device,
         threads: options.threads,
+        keepDenormals: options.keepDenormals,
         batchSize: options.batchSize,
         packages: options.packages,
         log: (message) => emit({ type: 'log', message }),

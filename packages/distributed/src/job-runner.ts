@@ -29,6 +29,8 @@ export interface JobRunnerOptions {
   /** Device policy of this worker (overrides the study's; default: the study's, else auto). */
   readonly device?: DeviceName;
   readonly threads?: number;
+  /** Keep denormal floats (ONNX Runtime flushes them by default); one setting per worker process. */
+  readonly keepDenormals?: boolean;
   readonly batchSize?: number;
   /** Opened models kept warm between jobs (default 4). */
   readonly warmModels?: number;
@@ -201,6 +203,7 @@ export class StudyJobRunner {
     const ctx = await openStudyModel(study, dir, id, {
       device: this.options.device,
       threads: this.options.threads,
+      keepDenormals: this.options.keepDenormals,
       batchSize: this.options.batchSize,
       packages: this.options.packages,
       log: this.options.log,

@@ -154,3 +154,7 @@ export function requireInputPath(path: string, field: string, kind: 'file' | 'di
   if (kind === 'dir' && !isDir) throw new OrderlensInputError(field, `${path} is a file, not a folder`);
   return path;
 }
+
+/** Help of `--keep-denormals`, shared by every command that opens models. */
+export const KEEP_DENORMALS_HELP =
+  'keep denormal floats in ONNX Runtime (default: flushed to zero, often much faster, numbers within float32 rounding); recorded in the result';

@@ -75,7 +75,13 @@ export function analysisResult(
     modelCalls: total,
     provenance: {
       packages: options.packages ?? {},
-      model: { file: model.file, sha256: model.sha256, format: model.format, backend: model.runner.backend },
+      model: {
+        file: model.file,
+        sha256: model.sha256,
+        format: model.format,
+        backend: model.runner.backend,
+        ...(model.runtime ? { runtime: { ...model.runtime } } : {}),
+      },
       data: session.data,
       options: options.options ?? {},
       seed: options.seed,

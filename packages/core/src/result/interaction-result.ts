@@ -257,7 +257,14 @@ export const interactionResultSchema = z.object({
   provenance: z.object({
     packages: z.record(z.string(), z.string()),
     model: z
-      .object({ file: z.string(), sha256: z.string(), format: z.string(), backend: z.string() })
+      .object({
+        file: z.string(),
+        sha256: z.string(),
+        format: z.string(),
+        backend: z.string(),
+        /** Runtime settings that change speed only (denormals flushed or kept, threads). */
+        runtime: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+      })
       .optional(),
     data: z.string(),
     options: z.record(z.string(), z.unknown()),

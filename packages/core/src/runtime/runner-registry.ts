@@ -13,6 +13,11 @@ export interface OpenModelRequest {
   readonly device: DeviceName;
   /** Intra-op threads where the runtime has them. */
   readonly threads?: number;
+  /**
+   * Keep denormal floats where the runtime flushes them to zero by default (ONNX Runtime on the
+   * CPU); runtimes without such a setting ignore it and record what they do in `runtime`.
+   */
+  readonly keepDenormals?: boolean;
   /** Where fallback messages go (stderr in the CLI). */
   readonly log?: (message: string) => void;
   /** Name of the option the spec came from, for messages (default `--model`). */
@@ -34,6 +39,11 @@ export interface OpenedModel {
   readonly sha256: string;
   /** The model's declared inputs (name, shape with `null`/strings for dynamic axes, element type). */
   readonly inputs: ReadonlyArray<ModelInputInfo>;
+  /**
+   * Runtime settings that change speed but not the numbers beyond float32 rounding (denormal
+   * handling, threads), recorded in the result's provenance (`provenance.model.runtime`).
+   */
+  readonly runtime?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** One declared model input. */

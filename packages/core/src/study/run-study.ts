@@ -54,6 +54,8 @@ export interface RunStudyOptions {
   /** Overrides the study's device. */
   readonly device?: DeviceName;
   readonly threads?: number;
+  /** Keep denormal floats (ONNX Runtime flushes them by default; see OpenModelRequest). */
+  readonly keepDenormals?: boolean;
   /** Coalitions per model call where a model names none (never changes the numbers). */
   readonly batchSize?: number;
   /** Package versions, for the manifest and the results' provenance. */
@@ -117,6 +119,7 @@ export async function runStudy(study: Study, options: RunStudyOptions): Promise<
       ctx = await openStudyModel(study, options.out, m.id, {
         device: options.device,
         threads: options.threads,
+        keepDenormals: options.keepDenormals,
         batchSize: options.batchSize,
         packages: options.packages,
         signal: options.signal,

@@ -31,6 +31,8 @@ import { ANALYSIS_FLAGS } from '../analysis/plan.js';
 export interface OpenStudyModelOptions {
   readonly device?: DeviceName;
   readonly threads?: number;
+  /** Keep denormal floats (ONNX Runtime flushes them by default; see OpenModelRequest). */
+  readonly keepDenormals?: boolean;
   /** Coalitions per model call (the model's own `batchSize`, else this, else 256). */
   readonly batchSize?: number;
   readonly packages?: Record<string, string>;
@@ -91,6 +93,7 @@ export async function openStudyModel(
     spec: m.model.file,
     device: options.device ?? study.device ?? 'auto',
     threads: options.threads,
+    keepDenormals: options.keepDenormals,
     log: options.log,
     field: `models[${m.index}].model`,
   }).catch((e: unknown) => {

@@ -71,11 +71,14 @@ export const onnxRunnerFactory: RunnerFactory = {
     const providers = devicesToTry(request.device, 'onnx', this.devices, availableOnnxProviders()).filter(
       (p) => request.device !== 'auto' || p !== 'webgpu',
     ) as OnnxProvider[];
-    const runner = await OnnxRunner.create(file, {
-      providers,
-      intraOpNumThreads: request.threads,
-      log: request.log ?? (() => undefined),
-    });
+    const runner = await withFlagName(() =>
+      OnnxRunner.create(file, {
+        providers,
+        intraOpNumThreads: request.threads,
+        keepDenormals: request.keepDenormals,
+        log: request.log ?? (() => undefined),
+      }),
+    );
     const d = runner.describe();
     return {
       runner,
@@ -85,8 +88,24 @@ export const onnxRunnerFactory: RunnerFactory = {
       device: runner.backend.replace(/^onnx:/, ''),
       sha256: hashFiles([file]),
       inputs: d.inputs.map((i) => ({ name: i.name, shape: i.shape, type: i.type })),
+      runtime: {
+        // `flushed` or `kept`: what the CPU kernels did with denormal floats (see DenormalMode).
+        denormals: runner.denormals === 'flush' ? 'flushed' : 'kept',
+        ...(request.threads !== undefined ? { intraOpThreads: request.threads } : {}),
+      },
     };
   },
 };
+
+/** The runner's `keepDenormals` refusal, renamed to the flag a CLI or study user sets. */
+async function withFlagName<T>(open: () => Promise<T>): Promise<T> {
+  try {
+    return await open();
+  } catch (e) {
+    if (e instanceof OrderlensInputError && e.field === 'keepDenormals')
+      throw new OrderlensInputError('--keep-denormals', e.message.replace(/^keepDenormals:\s*/, ''));
+    throw e;
+  }
+}
 
 runners.register(onnxRunnerFactory);

@@ -13,6 +13,7 @@ import {
 import { OnnxGraphCutter } from '../graph/onnx-graph-cut.js';
 import { OnnxSequenceLimits } from '../graph/position-table.js';
 import { asFloat32 } from '../session/feeds.js';
+import type { DenormalMode } from '../session/denormals.js';
 import { OnnxSession } from '../session/onnx-session.js';
 import {
   createSessionWithFallback,
@@ -36,6 +37,13 @@ export interface OnnxRunnerOptions {
   intraOpNumThreads?: number;
   /** Threads across operators (ONNX Runtime's default when omitted). */
   interOpNumThreads?: number;
+  /**
+   * Keep denormal floats instead of flushing them to zero (default `false`: flushed, which is
+   * much faster on processors that compute denormals slowly and changes outputs by less than
+   * float32 rounding). ONNX Runtime fixes this once per process, at its first session: a runner
+   * asking for the other setting than the process has is refused naming `keepDenormals`.
+   */
+  keepDenormals?: boolean;
   /** Receives warnings: provider fallbacks, fixed-batch models, leaky cuts (default `console.warn`). */
   log?: (msg: string) => void;
 }
@@ -67,13 +75,22 @@ function checkOptions(options: OnnxRunnerOptions): {
     'expected a string',
   );
   requireInput(
+    options.keepDenormals === undefined || typeof options.keepDenormals === 'boolean',
+    'keepDenormals',
+    `expected true or false, got ${String(options.keepDenormals)}`,
+  );
+  requireInput(
     options.log === undefined || typeof options.log === 'function',
     'log',
     'expected a function (msg: string) => void',
   );
   return {
     providers,
-    settings: { intraOpNumThreads: options.intraOpNumThreads, interOpNumThreads: options.interOpNumThreads },
+    settings: {
+      intraOpNumThreads: options.intraOpNumThreads,
+      interOpNumThreads: options.interOpNumThreads,
+      denormals: options.keepDenormals === true ? 'keep' : 'flush',
+    },
     log: options.log ?? ((m: string) => console.warn(m)),
   };
 }
@@ -98,6 +115,8 @@ export class OnnxRunner implements ModelRunner {
   readonly outputName: string;
   /** The execution provider in use. */
   readonly provider: OnnxProvider;
+  /** Denormal handling of its sessions (`flush` unless `keepDenormals`), for provenance. */
+  readonly denormals: DenormalMode;
   /** Graph cut (see {@link OnnxGraphCutter}). */
   readonly capabilities: {
     readonly graphCut: OnnxGraphCutter;
@@ -114,6 +133,7 @@ export class OnnxRunner implements ModelRunner {
   ) {
     this.backend = core.backend;
     this.provider = core.provider;
+    this.denormals = settings.denormals ?? 'flush';
     this.inputNames = core.inputNames;
     this.outputName = outputName ?? core.outputs[0]?.name ?? '';
     core.requireOutput(this.outputName);

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import { OrderlensInputError } from '@orderlens/core';
 import * as ort from 'onnxruntime-node';
 import { checkExternalData } from '../graph/external-data.js';
+import { denormalSessionExtra, settleDenormalMode, type DenormalMode } from './denormals.js';
 
 /** Execution providers the runner knows how to ask ONNX Runtime for. */
 export const ONNX_PROVIDERS = ['cuda', 'webgpu', 'cpu'] as const;
@@ -17,6 +18,8 @@ export const DEFAULT_PROVIDERS: readonly OnnxProvider[] = ['cuda', 'webgpu', 'cp
 export interface SessionSettings {
   intraOpNumThreads?: number;
   interOpNumThreads?: number;
+  /** Denormal handling on the CPU (default `flush`; see {@link DenormalMode}). */
+  denormals?: DenormalMode;
 }
 
 /** Checks a user-given provider list and returns it typed. */
@@ -82,6 +85,8 @@ export function sessionOptions(
   const options: ort.InferenceSession.SessionOptions = { executionProviders: [provider] };
   if (settings.intraOpNumThreads !== undefined) options.intraOpNumThreads = settings.intraOpNumThreads;
   if (settings.interOpNumThreads !== undefined) options.interOpNumThreads = settings.interOpNumThreads;
+  const extra = denormalSessionExtra(settings.denormals ?? 'flush');
+  if (extra !== undefined) options.extra = extra;
   return options;
 }
 
@@ -113,6 +118,7 @@ export async function createSessionWithFallback(
   log: (msg: string) => void,
 ): Promise<{ session: ort.InferenceSession; provider: OnnxProvider }> {
   await confineExternalData(model, label);
+  await settleDenormalMode(settings.denormals ?? 'flush');
   const failures: Array<{ provider: OnnxProvider; reason: string; tried: boolean }> = [];
   const story: string[] = [];
   for (let k = 0; k < providers.length; k++) {

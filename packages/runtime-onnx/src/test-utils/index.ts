@@ -1,2 +1,3 @@
 export * from './fixtures.js';
 export * from './multi-input-model.js';
+export * from './denormal-model.js';

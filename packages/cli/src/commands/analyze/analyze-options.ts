@@ -7,7 +7,7 @@ import {
   type OptionDescriptor,
 } from '@orderlens/core';
 import { INTERRUPT_POLICIES, interruptPolicy } from '../../util/io.js';
-import { requireInputPath } from '../../util/options.js';
+import { KEEP_DENORMALS_HELP, requireInputPath } from '../../util/options.js';
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
@@ -68,7 +68,8 @@ export function addAnalysisOptions(
       'auto',
     )
     .option('--batch-size <k>', 'inputs per model call (never changes the numbers)', '256')
-    .option('--threads <k>', 'intra-op threads of the runtime');
+    .option('--threads <k>', 'intra-op threads of the runtime')
+    .option('--keep-denormals', KEEP_DENORMALS_HELP);
 }
 
 /** Registers an adapter's own options from its descriptors. */

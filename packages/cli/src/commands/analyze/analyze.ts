@@ -50,6 +50,7 @@ export interface AnalysisFlags {
   device: string;
   batchSize: string;
   threads?: string;
+  keepDenormals?: boolean;
 }
 
 /** What an analysis run is, fully parsed, before any model is opened (built by core). */
@@ -101,6 +102,7 @@ export function registerAnalyze(program: Command): void {
           device,
           batchSize,
           threads,
+          keepDenormals: flags.keepDenormals === true,
           flags,
           command,
           io,
@@ -130,6 +132,8 @@ export async function analyzeModel(args: {
   device: ReturnType<typeof parseDevice>;
   batchSize: number;
   threads?: number;
+  /** Keep denormal floats (ONNX Runtime flushes them to zero by default). */
+  keepDenormals?: boolean;
   flags: Pick<AnalysisFlags, 'resume'>;
   command: Command;
   io: ReturnType<typeof ioOf>;
@@ -150,6 +154,7 @@ export async function analyzeModel(args: {
     spec: args.spec,
     device: args.device,
     threads: args.threads,
+    keepDenormals: args.keepDenormals,
     // Which devices were tried and skipped is noise on every run; the one used is in the result.
     log: (m) => (globalFlags(command).debug ? progress.log(m) : undefined),
   });

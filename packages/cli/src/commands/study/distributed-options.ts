@@ -33,7 +33,7 @@ export async function runStudyOnQueue(
   study: Study,
   out: string,
   flags: QueueFlags & { resume?: boolean },
-  local: Pick<DistributedRunOptions, 'device' | 'threads' | 'batchSize'>,
+  local: Pick<DistributedRunOptions, 'device' | 'threads' | 'keepDenormals' | 'batchSize'>,
   command: Command,
 ): Promise<void> {
   const io = ioOf(command);

@@ -10,7 +10,7 @@ import {
   type Study,
 } from '@orderlens/core';
 import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
-import { parseInteger } from '../../util/options.js';
+import { KEEP_DENORMALS_HELP, parseInteger } from '../../util/options.js';
 import { runStudyOnQueue, type QueueFlags } from './distributed-options.js';
 import { packageVersions } from '../../util/plugins.js';
 import { formatDuration, progressFor, type ProgressReporter } from '../../util/progress.js';
@@ -21,6 +21,7 @@ interface StudyRunFlags extends QueueFlags {
   device?: string;
   batchSize?: string;
   threads?: string;
+  keepDenormals?: boolean;
   dryRun?: boolean;
   root?: string[];
 }
@@ -52,6 +53,7 @@ export function registerStudyRun(group: Command): void {
     .option('--device <name>', "auto | cpu | cuda | webgpu | wasm (default: the study's, else auto)")
     .option('--batch-size <k>', 'inputs per model call where a model names none (never changes the numbers)')
     .option('--threads <k>', 'intra-op threads of the runtime')
+    .option('--keep-denormals', KEEP_DENORMALS_HELP)
     .option(
       '--redis <url>',
       'run the units on workers (`orderlens worker`) through this Redis, e.g. redis://host:6379; --out must be a folder the workers share (docs/distributed.md)',
@@ -87,7 +89,13 @@ export function registerStudyRun(group: Command): void {
       const out = probeWritableDir(resolve(flags.out), '--out');
       // The units on workers, the aggregation here (same code, same numbers as below).
       if (flags.redis !== undefined)
-        return runStudyOnQueue(study, out, flags, { device, batchSize, threads }, command);
+        return runStudyOnQueue(
+          study,
+          out,
+          flags,
+          { device, batchSize, threads, keepDenormals: flags.keepDenormals === true },
+          command,
+        );
       let progress: ProgressReporter | undefined;
       const summary = await runStudy(study, {
         out,
@@ -95,6 +103,7 @@ export function registerStudyRun(group: Command): void {
         device,
         batchSize,
         threads,
+        keepDenormals: flags.keepDenormals === true,
         packages: packageVersions(),
         signal: io.signal,
         onEvent: (e) => {

@@ -9,7 +9,7 @@ import {
   type WorkerEvent,
 } from '@orderlens/distributed';
 import { globalFlags, ioOf } from '../../util/io.js';
-import { parseInteger } from '../../util/options.js';
+import { KEEP_DENORMALS_HELP, parseInteger } from '../../util/options.js';
 import { packageVersions } from '../../util/plugins.js';
 
 interface WorkerFlags {
@@ -19,6 +19,7 @@ interface WorkerFlags {
   concurrency?: string;
   device?: string;
   threads?: string;
+  keepDenormals?: boolean;
   batchSize?: string;
   warmModels?: string;
   lockMs?: string;
@@ -44,6 +45,7 @@ export function register(program: Command): void {
     .option('--concurrency <k>', 'jobs at once (jobs of one model still run one after another)', '1')
     .option('--device <name>', "auto | cpu | cuda | webgpu | wasm (default: the study's, else auto)")
     .option('--threads <k>', 'intra-op threads of the runtime')
+    .option('--keep-denormals', KEEP_DENORMALS_HELP)
     .option('--batch-size <k>', 'inputs per model call where a model names none (never changes the numbers)')
     .option('--warm-models <k>', 'opened models kept between jobs (least recently used closed first)', '4')
     .option(
@@ -68,6 +70,7 @@ export function register(program: Command): void {
         concurrency: int(flags.concurrency, '--concurrency'),
         device: flags.device !== undefined ? parseDevice(flags.device) : undefined,
         threads: int(flags.threads, '--threads'),
+        keepDenormals: flags.keepDenormals === true,
         batchSize: int(flags.batchSize, '--batch-size'),
         warmModels: int(flags.warmModels, '--warm-models'),
         lockDurationMs: int(flags.lockMs, '--lock-ms', 200),
