@@ -448,6 +448,10 @@ const CASES: BadInput[] = [
   c('train tabular', '--lr 0', '--lr', trainTab('--lr', '0')),
   c('train tabular', '--lr 1e6 (diverges)', '--lr', trainTab('--lr', '1e6')),
   c('train tabular', '--seed -1', '--seed', trainTab('--seed', '-1')),
+  c('train tabular', '--optimizer rmsprop', '--optimizer', trainTab('--optimizer', 'rmsprop')),
+  c('train tabular', '--momentum with adam', '--momentum', trainTab('--momentum', '0.5')),
+  c('train tabular', '--momentum 1', '--momentum', trainTab('--optimizer', 'sgd', '--momentum', '1')),
+  c('train tabular', '--momentum -0.1', '--momentum', trainTab('--optimizer', 'sgd', '--momentum', '-0.1')),
   c('train tabular', '--csv without --target', '--target', (o, f) => trainTab('--csv', f.plain)(o)),
   c('train tabular', '--csv that does not exist', '--csv', (o) =>
     trainTab('--csv', join(o, 'rows.csv'), '--target', 'y')(o),
