@@ -35,6 +35,7 @@ interface DynamicsFlags extends Record<string, unknown> {
   niter: string;
   qthres?: string;
   lr?: string;
+  shiftEmpty?: boolean;
   curves: string;
   device: string;
   batchSize: string;
@@ -99,6 +100,8 @@ export function registerDynamics(program: Command): void {
     .option('--niter <k>', 'AND-OR optimiser iterations per checkpoint', '10000')
     .option('--qthres <q>', "AND-OR noise bound (default: the preset's)")
     .option('--lr <rate>', "AND-OR learning rate (default: the preset's)")
+    .option('--shift-empty', "extract from v − v(∅) (the authors' 0-v0; default: authors yes, orderlens no)")
+    .option('--no-shift-empty', 'extract from v itself')
     .option('--curves <k>', 'epochs drawn in the distribution figure', '5')
     .option('--device <name>', 'auto | cpu | cuda | webgpu | wasm', 'auto')
     .option('--batch-size <k>', 'inputs per model call (never changes the numbers)', '256')
@@ -167,6 +170,7 @@ export function registerDynamics(program: Command): void {
           niter,
           ...(qthres !== undefined ? { qthres } : {}),
           ...(lr !== undefined ? { lr } : {}),
+          ...(flags.shiftEmpty !== undefined ? { shiftEmpty: flags.shiftEmpty } : {}),
         },
         batchSize,
         signal: io.signal,
