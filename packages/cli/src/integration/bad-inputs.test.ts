@@ -53,6 +53,7 @@ const onnxCensus = repo('fixtures/census-mlp5/model.onnx');
 const cifarCnn = repo('fixtures/cifar-cnn/model.onnx');
 const distilbert = repo('fixtures/sst2-distilbert');
 const pointnet = repo('fixtures/modelnet10-pointnet/model.onnx');
+const twoPhaseSeries = repo('fixtures/two-phase/fmnist-vgg11');
 const quickstartPreprocessing = repo('packages/cli/assets/quickstart/preprocessing.json');
 
 let fx: Fixtures;
@@ -437,6 +438,39 @@ const CASES: BadInput[] = [
   c('quickstart', '--device foo', '--device', quick('--device', 'foo')),
   ...outputCases('quickstart', () => []),
 
+  // ---- reproduce two-phase -----------------------------------------------------------------
+  c('reproduce two-phase', '--series that does not exist', '--series', (o) => [
+    '--series',
+    join(o, 'none'),
+    '--out',
+    o,
+  ]),
+  c('reproduce two-phase', '--samples 0', '--samples', (o) => [
+    '--series',
+    twoPhaseSeries,
+    '--samples',
+    '0',
+    '--out',
+    o,
+  ]),
+  c('reproduce two-phase', '--preset foo', '--preset', (o) => [
+    '--series',
+    twoPhaseSeries,
+    '--preset',
+    'foo',
+    '--out',
+    o,
+  ]),
+  c('reproduce two-phase', '--modality foo', '--modality', (o) => [
+    '--series',
+    twoPhaseSeries,
+    '--modality',
+    'foo',
+    '--out',
+    o,
+  ]),
+  ...outputCases('reproduce two-phase', () => ['--series', twoPhaseSeries]),
+
   // ---- train tabular -----------------------------------------------------------------------
   c('train tabular', '--arch foo', '--arch', trainTab('--arch', 'foo')),
   c('train tabular', '--layers 0', '--layers', trainTab('--layers', '0')),
@@ -569,6 +603,7 @@ describe('bad input to every command: exit 2, the option named, no stack, nothin
       'train vision',
       'attack',
       'reproduce census',
+      'reproduce two-phase',
       'structure',
     ])
       expect(commands, cmd).toContain(cmd);
