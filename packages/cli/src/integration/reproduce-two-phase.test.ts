@@ -73,6 +73,38 @@ describe('orderlens reproduce two-phase --quick on the committed Fashion-MNIST V
     expect(r.stdout).toMatch(/reproduce two-phase: vision, \d+ checkpoints, 3 samples, n = 10/);
   });
 
+  it('--from-dynamics recomputes the table and verdicts of an earlier run without running a model', async () => {
+    const out = join(tmp.dir, 'again');
+    const r = await runCli([
+      '--quiet',
+      'reproduce',
+      'two-phase',
+      '--from-dynamics',
+      join(tmp.dir, 'quick', 'dynamics.json'),
+      '--out',
+      out,
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const before = JSON.parse(readFileSync(join(tmp.dir, 'quick', 'two-phase.json'), 'utf8')) as Doc;
+    const after = JSON.parse(readFileSync(join(out, 'two-phase.json'), 'utf8')) as Doc;
+    expect(after.table).toEqual(before.table);
+    expect(after.verdicts).toEqual(before.verdicts);
+    expect(existsSync(join(out, 'dynamics.json'))).toBe(false);
+    const both = await runCli([
+      'reproduce',
+      'two-phase',
+      '--series',
+      SERIES,
+      '--from-dynamics',
+      join(tmp.dir, 'quick', 'dynamics.json'),
+      '--out',
+      out,
+    ]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--series: give either --series <folder> or --from-dynamics <file>/);
+  });
+
   it('refuses a series with a missing epoch file, naming --series and the file', async () => {
     const dir = copySeries('missing');
     rmSync(join(dir, 'epoch-1', 'model.onnx'));

@@ -122,9 +122,14 @@ describe('two-phase verdicts', () => {
     // Low orders dominate at initialisation: no spindle.
     const noSpindle = paper.map((s, k) => (k === 0 ? { ...s, dist: bump(1) } : s));
     expect(twoPhaseVerdicts(series(noSpindle))[0].verdict).toBe('fails');
-    // Orders go up before the lowest test loss: no phase 1 (the census MLP's picture).
-    const up = paper.map((s, k) => (k === 1 || k === 2 ? { ...s, dist: bump(7) } : s));
+    // Orders go up until over-fitting sets in: no phase 1.
+    const up = paper.map((s, k) => (k >= 1 && k <= 4 ? { ...s, dist: bump(7) } : s));
     expect(twoPhaseVerdicts(series(up))[1].verdict).toBe('fails');
+    // Orders fall only once the gap is more than half grown (the census MLP's picture): the turn
+    // is searched before that, so phase 1 fails.
+    const late = paper.map((s, k) => (k >= 1 && k <= 3 ? { ...s, dist: bump(6) } : k === 4 ? s : s));
+    const lateV = twoPhaseVerdicts(series(late.map((s, k) => (k === 4 ? { ...s, test: 1.45 } : s))));
+    expect(lateV[1].verdict).toBe('fails');
     // Orders fall while the gap grows: no phase 2.
     const down = paper.map((s, k) => (k >= 3 ? { ...s, dist: bump(1.4 - 0.05 * k) } : s));
     expect(twoPhaseVerdicts(series(down))[2].verdict).toBe('fails');

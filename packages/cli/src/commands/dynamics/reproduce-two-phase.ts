@@ -6,6 +6,7 @@ import {
   adapters,
   parseAdapterOptions,
   parseDevice,
+  parseDynamicsResult,
   probeWritableDir,
   twoPhaseTable,
   twoPhaseVerdicts,
@@ -69,7 +70,8 @@ function seriesInfo(folder: string): SeriesInfo {
 }
 
 interface ReproduceTwoPhaseFlags {
-  series: string;
+  series?: string;
+  fromDynamics?: string;
   out: string;
   modality?: string;
   quick?: boolean;
@@ -105,6 +107,37 @@ export function twoPhaseMarkdown(rows: readonly TwoPhaseRow[], verdicts: readonl
   return lines.join('\n');
 }
 
+/** Writes two-phase.json and two-phase.md for a dynamics result, and prints them. */
+function writeReport(
+  io: ReturnType<typeof ioOf>,
+  out: string,
+  result: DynamicsResult,
+  source: { series: string | null; description: string | null; from: string | null },
+  settings: Record<string, unknown>,
+): void {
+  const rows = twoPhaseTable(result);
+  const verdicts = twoPhaseVerdicts(result);
+  writeJsonAtomic(join(out, 'two-phase.json'), {
+    schema: 'orderlens/two-phase-reproduction@1',
+    series: source.series,
+    fromDynamics: source.from,
+    description: source.description,
+    modality: result.modality,
+    settings: { ...settings, shiftEmpty: result.andOr.shiftEmpty ?? false, andOr: result.andOr },
+    n: result.n,
+    samples: result.samples.length,
+    table: rows,
+    verdicts,
+    dynamics: source.from ?? 'dynamics.json',
+  });
+  const md = twoPhaseMarkdown(rows, verdicts);
+  writeFileAtomic(join(out, 'two-phase.md'), md);
+  io.stdout(
+    `reproduce two-phase: ${result.modality}, ${result.checkpoints.length} checkpoints, ${result.samples.length} samples, n = ${result.n}, ` +
+      `preset ${result.andOr.preset}; wrote ${join(out, 'two-phase.json')}\n\n${md}`,
+  );
+}
+
 /**
  * `orderlens reproduce two-phase`: the two-phase paper's measurement on a checkpoint series, with
  * its players, reward and salient rule, the figures and a verdict per claim.
@@ -115,9 +148,13 @@ export function registerReproduceTwoPhase(program: Command): void {
     .description(
       "two-phase dynamics (Ren et al.) on a checkpoint series with the paper's settings: per-epoch table, figures, a verdict per claim",
     )
-    .requiredOption(
+    .option(
       '--series <folder>',
       'checkpoint series: index.json (orderlens/checkpoint-index@1) and its epoch-<e>/ models, e.g. fixtures/two-phase/fmnist-vgg11',
+    )
+    .option(
+      '--from-dynamics <file>',
+      "instead of --series: the table and verdicts of an earlier run's dynamics.json (no model is run)",
     )
     .requiredOption(
       '--out <dir>',
@@ -144,9 +181,30 @@ export function registerReproduceTwoPhase(program: Command): void {
     .option('--curves <k>', 'epochs drawn in the distribution figure', '6')
     .action(async (flags: ReproduceTwoPhaseFlags, command: Command) => {
       const io = ioOf(command);
+      if ((flags.series === undefined) === (flags.fromDynamics === undefined))
+        throw new OrderlensInputError('--series', 'give either --series <folder> or --from-dynamics <file>');
+      if (flags.fromDynamics !== undefined) {
+        const file = resolve(flags.fromDynamics);
+        if (!existsSync(file))
+          throw new OrderlensInputError('--from-dynamics', `${flags.fromDynamics} does not exist`);
+        let raw: unknown;
+        try {
+          raw = JSON.parse(readFileSync(file, 'utf8'));
+        } catch (e) {
+          throw new OrderlensInputError(
+            '--from-dynamics',
+            `${file} is not valid JSON: ${(e as Error).message}`,
+          );
+        }
+        const result = parseDynamicsResult(raw, '--from-dynamics');
+        const out = probeWritableDir(resolve(flags.out), '--out');
+        writeReport(io, out, result, { series: null, description: null, from: file }, {});
+        return;
+      }
+      const series = flags.series!;
       // Everything is checked before the first model is opened.
-      const folder = readCheckpointFolder(flags.series, '--series');
-      const info = seriesInfo(flags.series);
+      const folder = readCheckpointFolder(series, '--series');
+      const info = seriesInfo(series);
       const modality = flags.modality ?? info.modality;
       if (modality === undefined)
         throw new OrderlensInputError(
@@ -189,7 +247,7 @@ export function registerReproduceTwoPhase(program: Command): void {
           out,
           curves,
           options: {
-            series: resolve(flags.series),
+            series: resolve(series),
             ...adapterOptions,
             samples,
             preset,
@@ -203,33 +261,20 @@ export function registerReproduceTwoPhase(program: Command): void {
           throw new OrderlensInputError('--series', e.message.replace(/^checkpoints: /, ''));
         throw e;
       }
-      const rows = twoPhaseTable(result);
-      const verdicts = twoPhaseVerdicts(result);
-      writeJsonAtomic(join(out, 'two-phase.json'), {
-        schema: 'orderlens/two-phase-reproduction@1',
-        series: resolve(flags.series),
-        description: info.description ?? null,
-        modality: adapter.name,
-        settings: {
+      writeReport(
+        io,
+        out,
+        result,
+        { series: resolve(series), description: info.description ?? null, from: null },
+        {
           players: adapterOptions,
           samples,
           selection: 'all (random test samples, F.3)',
           reward: 'log-odds',
           preset,
           niter,
-          shiftEmpty: result.andOr.shiftEmpty ?? false,
           quick: !!flags.quick,
         },
-        n: result.n,
-        table: rows,
-        verdicts,
-        dynamics: 'dynamics.json',
-      });
-      const md = twoPhaseMarkdown(rows, verdicts);
-      writeFileAtomic(join(out, 'two-phase.md'), md);
-      io.stdout(
-        `reproduce two-phase: ${adapter.name}, ${folder.length} checkpoints, ${result.samples.length} samples, n = ${result.n}, ` +
-          `preset ${preset}; wrote ${join(out, 'two-phase.json')}\n\n${md}`,
       );
     });
 }
