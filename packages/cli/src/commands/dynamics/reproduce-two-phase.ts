@@ -198,7 +198,8 @@ export function registerReproduceTwoPhase(program: Command): void {
         }
         const result = parseDynamicsResult(raw, '--from-dynamics');
         const out = probeWritableDir(resolve(flags.out), '--out');
-        writeReport(io, out, result, { series: null, description: null, from: file }, {});
+        // Recorded as given (a path relative to where the command ran), so the file can be shipped.
+        writeReport(io, out, result, { series: null, description: null, from: flags.fromDynamics }, {});
         return;
       }
       const series = flags.series!;
@@ -265,7 +266,7 @@ export function registerReproduceTwoPhase(program: Command): void {
         io,
         out,
         result,
-        { series: resolve(series), description: info.description ?? null, from: null },
+        { series, description: info.description ?? null, from: null },
         {
           players: adapterOptions,
           samples,
