@@ -55,6 +55,7 @@ const onnxCensus = repo('fixtures/census-mlp5/model.onnx');
 const cifarCnn = repo('fixtures/cifar-cnn/model.onnx');
 const distilbert = repo('fixtures/sst2-distilbert');
 const pointnet = repo('fixtures/modelnet10-pointnet/model.onnx');
+const twoPhaseSeries = repo('fixtures/two-phase/fmnist-vgg11');
 const quickstartPreprocessing = repo('packages/cli/assets/quickstart/preprocessing.json');
 
 let fx: Fixtures;
@@ -501,6 +502,39 @@ const CASES: BadInput[] = [
   c('quickstart', '--device foo', '--device', quick('--device', 'foo')),
   ...outputCases('quickstart', () => []),
 
+  // ---- reproduce two-phase -----------------------------------------------------------------
+  c('reproduce two-phase', '--series that does not exist', '--series', (o) => [
+    '--series',
+    join(o, 'none'),
+    '--out',
+    o,
+  ]),
+  c('reproduce two-phase', '--samples 0', '--samples', (o) => [
+    '--series',
+    twoPhaseSeries,
+    '--samples',
+    '0',
+    '--out',
+    o,
+  ]),
+  c('reproduce two-phase', '--preset foo', '--preset', (o) => [
+    '--series',
+    twoPhaseSeries,
+    '--preset',
+    'foo',
+    '--out',
+    o,
+  ]),
+  c('reproduce two-phase', '--modality foo', '--modality', (o) => [
+    '--series',
+    twoPhaseSeries,
+    '--modality',
+    'foo',
+    '--out',
+    o,
+  ]),
+  ...outputCases('reproduce two-phase', () => ['--series', twoPhaseSeries]),
+
   // ---- train tabular -----------------------------------------------------------------------
   c(
     'train tabular',
@@ -524,6 +558,10 @@ const CASES: BadInput[] = [
   c('train tabular', '--lr 0', '--lr', trainTab('--lr', '0')),
   c('train tabular', '--lr 1e6 (diverges)', '--lr', trainTab('--lr', '1e6')),
   c('train tabular', '--seed -1', '--seed', trainTab('--seed', '-1')),
+  c('train tabular', '--optimizer rmsprop', '--optimizer', trainTab('--optimizer', 'rmsprop')),
+  c('train tabular', '--momentum with adam', '--momentum', trainTab('--momentum', '0.5')),
+  c('train tabular', '--momentum 1', '--momentum', trainTab('--optimizer', 'sgd', '--momentum', '1')),
+  c('train tabular', '--momentum -0.1', '--momentum', trainTab('--optimizer', 'sgd', '--momentum', '-0.1')),
   c('train tabular', '--csv without --target', '--target', (o, f) => trainTab('--csv', f.plain)(o)),
   c('train tabular', '--csv that does not exist', '--csv', (o) =>
     trainTab('--csv', join(o, 'rows.csv'), '--target', 'y')(o),
@@ -644,6 +682,7 @@ describe('bad input to every command: exit 2, the option named, no stack, nothin
       'train vision',
       'attack',
       'reproduce census',
+      'reproduce two-phase',
       'structure',
     ])
       expect(commands, cmd).toContain(cmd);

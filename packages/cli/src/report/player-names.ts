@@ -12,11 +12,11 @@ export function playerNames(players: SampleResult['players']): string[] {
       const cells = players.cells ?? Array.from({ length: players.n }, (_, k) => k);
       return cells.map((c) => `patch ${Math.floor(c / players.cols)},${c % players.cols}`);
     }
-    case 'feature-map':
-      return Array.from(
-        { length: players.n },
-        (_, k) => `cell ${Math.floor(k / players.cols)},${k % players.cols}`,
-      );
+    case 'feature-map': {
+      // Random central cells (the two-phase paper) play as a subset of the grid.
+      const cells = players.cells ?? Array.from({ length: players.n }, (_, k) => k);
+      return cells.map((c) => `cell ${Math.floor(c / players.cols)},${c % players.cols}`);
+    }
     case 'regions':
       return Array.from({ length: players.n }, (_, k) => `region ${k}`);
     case 'generic':

@@ -48,7 +48,7 @@ function heatmapView(entry: ReportEntry, sample: SampleResult, s: number): Sampl
   if (!sample.multiOrder) return 'no multi-order table, so no heat map';
   const strength = patchStrength(sample.multiOrder, p.n, () => true);
   const values = new Float64Array(p.rows * p.cols).fill(NaN);
-  const cells = p.kind === 'grid' && p.cells ? p.cells : Array.from({ length: p.n }, (_, k) => k);
+  const cells = p.cells ?? Array.from({ length: p.n }, (_, k) => k);
   cells.forEach((c, k) => (values[c] = strength[k]));
   const side = Math.max(8, Math.round(192 / Math.max(p.rows, p.cols)));
   return {

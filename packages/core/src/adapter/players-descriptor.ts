@@ -28,6 +28,8 @@ export interface FeatureMapPlayers {
   readonly tensor: string;
   readonly height: number;
   readonly width: number;
+  /** Players that are a subset of the cells (the two-phase paper's random central cells); default all cells. */
+  readonly cells?: readonly number[];
 }
 
 /** Words of a sentence; each player is one word, all its word-pieces together. */

@@ -156,7 +156,9 @@ describe('batched AND-OR extraction', () => {
       });
       let atBound = 0;
       r.decompositions.forEach((d: AndOrDecomposition, s) => {
-        const v = table(values, n, s);
+        // The authors preset extracts from v − v(∅) (their `0-v0`): that is the game it matches.
+        const raw = table(values, n, s);
+        const v = preset === 'authors' ? raw.map((x) => x - raw[0]) : raw;
         const Q = 0.04 * Math.abs(v[2 ** n - 1] - v[0]);
         expect(d.qBound).toBe(Q);
         for (const x of d.q) {
@@ -184,7 +186,13 @@ describe('batched AND-OR extraction', () => {
     const v = randomTables('authors-dense', n, 1);
     const niter = 40;
     const d = extractAndOr(v, { preset: 'authors', lr: 1e-3, niter, qthres: 0.04 });
-    const ref = authorsDense(v, 1e-3, niter, 0.04);
+    // Their code is handed rewards already shifted by v(∅) (`0-v0`).
+    const ref = authorsDense(
+      v.map((x) => x - v[0]),
+      1e-3,
+      niter,
+      0.04,
+    );
     expect(d.steps).toBe(niter - 1);
     expect(d.keptIteration).toBe(niter - 1);
     for (let k = 0; k < v.length; k++) {
@@ -212,6 +220,34 @@ describe('batched AND-OR extraction', () => {
       extractAndOr(v, { preset: 'orderlens', niter: 0, tau: Math.abs(extractAndOr(v, { niter: 0 }).and[3]) })
         .salient.and,
     ).not.toContain(3);
+  });
+
+  it('shiftEmpty: extracts from v − v(∅); on in the authors preset, off in orderlens', () => {
+    const n = 5;
+    const v = randomTables('shift', n, 1);
+    expect(v[0]).not.toBe(0);
+    const shifted = v.map((x) => x - v[0]);
+    for (const preset of ['orderlens', 'authors'] as const) {
+      const on = extractAndOr(v, { preset, niter: 200, lr: 1e-3, shiftEmpty: true });
+      const ref = extractAndOr(shifted, { preset, niter: 200, lr: 1e-3, shiftEmpty: false });
+      expect(Array.from(on.and)).toEqual(Array.from(ref.and));
+      expect(Array.from(on.or)).toEqual(Array.from(ref.or));
+      expect(on.tau).toBe(ref.tau);
+      // The empty coalition keeps only the noise term q(∅) (matching: v_and(∅) + v_or(∅) = v(∅) + q(∅)).
+      expect(Math.abs(on.and[0] + on.or[0])).toBeLessThanOrEqual(on.qBound + 1e-12);
+      // A constant added to the game changes nothing once shifted …
+      const lifted = extractAndOr(
+        v.map((x) => x + 7),
+        { preset, niter: 200, lr: 1e-3, shiftEmpty: true },
+      );
+      lifted.and.forEach((x, S) => expect(x).toBeCloseTo(on.and[S], 9));
+      // … and the empty terms carry v(∅) without the shift.
+      const off = extractAndOr(v, { preset, niter: 200, lr: 1e-3, shiftEmpty: false });
+      expect(Math.abs(off.and[0] + off.or[0] - v[0])).toBeLessThanOrEqual(off.qBound + 1e-12);
+      expect(Math.abs(v[0])).toBeGreaterThan(2 * off.qBound); // so the two checks differ
+    }
+    expect(extractAndOrBatch(v, n, { preset: 'authors', niter: 1 }).settings.shiftEmpty).toBe(true);
+    expect(extractAndOrBatch(v, n, { niter: 1 }).settings.shiftEmpty).toBe(false);
   });
 
   it('orderlens preset: salient τ = 0.03 · E_x|v(N) − v(∅)| over the batch', () => {

@@ -348,6 +348,16 @@ function optimiseChunk(
   return evaluations > 0 ? steps : 0;
 }
 
+/** A copy of sample-major tables with each sample's `v(∅)` subtracted (the `shiftEmpty` setting). */
+function shiftedByEmpty(values: Float64Array, size: number): Float64Array {
+  const out = new Float64Array(values.length);
+  for (let base = 0; base < values.length; base += size) {
+    const empty = values[base];
+    for (let k = 0; k < size; k++) out[base + k] = values[base + k] - empty;
+  }
+  return out;
+}
+
 /**
  * Learns the sparse AND-OR decomposition of `S` game tables at once (two-phase-dynamics paper,
  * MATH.md): per sample, minimises `Σ_S |I_and(S)| + |I_or(S)|` over `p` (free) and `q ∈ [−Q, Q]`,
@@ -360,7 +370,8 @@ function optimiseChunk(
  * samples with no per-sample call and nothing is allocated per iteration. The OR transform needs no
  * reversal: `I_or(N∖U) = −(Mᵀ v_or)(U)` for `U ≠ N`, with `M` the Möbius matrix. Samples do not
  * interact, so a batch gives exactly (bit for bit) what one-by-one runs give, except for the default
- * `orderlens` salient threshold, whose `E_x` runs over the batch.
+ * `orderlens` salient threshold, whose `E_x` runs over the batch. With `shiftEmpty` (the `authors`
+ * preset) every table is first shifted to `v − v(∅)`, and the decompositions are of the shifted games.
  */
 export function extractAndOrBatch(
   tables: Float64Array | readonly ArrayLike<number>[],
@@ -368,8 +379,10 @@ export function extractAndOrBatch(
   options: AndOrBatchOptions = {},
 ): AndOrBatchResult {
   const settings = resolveAndOrSettings(options);
-  const values = gatherTables(tables, n);
   const size = 2 ** n;
+  const values = settings.shiftEmpty
+    ? shiftedByEmpty(gatherTables(tables, n), size)
+    : gatherTables(tables, n);
   const S = values.length / size;
   const len = values.length;
 

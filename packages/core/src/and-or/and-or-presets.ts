@@ -6,7 +6,8 @@ import { requireInput } from '../errors/errors.js';
  *   to the game (`1e-2 · max|v| / 2^n`), `qthres = 0.02`, salient `|I| > 0.03 · E_x|v(N) − v(∅)|`.
  * - `authors`: the conventions of the authors' code (sjtu-xai-lab/interaction-concept): start at
  *   `p = q = 0`, return the last iterate, `lr = 1e-5`, `qthres = 0.04` of `|v(N) − v(∅)|`, salient
- *   `|I| ≥ 0.01 · max_S |I(S)|` per sample, singleton and empty-set OR terms merged into AND.
+ *   `|I| ≥ 0.01 · max_S |I(S)|` per sample, singleton and empty-set OR terms merged into AND, the
+ *   reward shifted to `v − v(∅)` (their `0-v0`).
  */
 export type AndOrPreset = 'orderlens' | 'authors';
 
@@ -33,6 +34,13 @@ export interface AndOrSettings {
   readonly salient: { readonly rule: 'gap' | 'max'; readonly ratio: number; readonly tau?: number };
   /** Add `I_or(S)` to `I_and(S)` and zero it for `|S| ≤ 1` (the same concept; authors' output form). */
   readonly mergeSingletons: boolean;
+  /**
+   * Extract from `v(S) − v(∅)` instead of `v(S)` (the authors' `0-v0`): the empty coalition's
+   * value, which is no interaction, then carries no strength, so it can neither set the
+   * per-sample `max` threshold nor take L1 weight. Interactions of `|S| ≥ 1` of the Harsanyi
+   * transform do not change; the AND-OR split of `v(∅)` does.
+   */
+  readonly shiftEmpty: boolean;
 }
 
 /** Options every extraction entry point shares; each defaults to the preset's value. */
@@ -51,6 +59,8 @@ export interface AndOrCommonOptions {
   tau?: number;
   /** Merge singleton and empty-set OR terms into AND (default: `authors` yes, `orderlens` no). */
   mergeSingletons?: boolean;
+  /** Extract from `v − v(∅)` (default: `authors` yes, `orderlens` no). */
+  shiftEmpty?: boolean;
   /** Checked every `reportEvery` iterations; an aborted signal stops the run with its reason. */
   signal?: AbortSignal;
   /** How often `onProgress` is called and the signal checked (default 1000). */
@@ -68,6 +78,7 @@ const PRESETS: Record<AndOrPreset, AndOrSettings> = {
     keep: 'best',
     salient: { rule: 'gap', ratio: 0.03 },
     mergeSingletons: false,
+    shiftEmpty: false,
   },
   // Citations are to sjtu-xai-lab/interaction-concept at e92e776 (docs/and-or.md has the table).
   authors: {
@@ -80,6 +91,7 @@ const PRESETS: Record<AndOrPreset, AndOrSettings> = {
     keep: 'last', // and_or_harsanyi_utils.py:244,255
     salient: { rule: 'max', ratio: 0.01 }, // experiments/exp_utils.py:144-152
     mergeSingletons: true, // src/harsanyi/aog_inference.py:35-53, src/eval_interaction_tabular.py:159
+    shiftEmpty: true, // the reward's `0-v0` shift (issue 21)
   },
 };
 
@@ -136,5 +148,6 @@ export function resolveAndOrSettings(options: AndOrCommonOptions = {}): AndOrSet
     momentum,
     salient: tau === undefined ? base.salient : { ...base.salient, tau },
     mergeSingletons: options.mergeSingletons ?? base.mergeSingletons,
+    shiftEmpty: options.shiftEmpty ?? base.shiftEmpty,
   };
 }

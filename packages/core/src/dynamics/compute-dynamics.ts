@@ -48,6 +48,8 @@ export interface DynamicsAndOrOptions {
   readonly niter?: number;
   readonly qthres?: number;
   readonly lr?: number;
+  /** Extract from `v − v(∅)` (default: the preset's; `authors` yes). */
+  readonly shiftEmpty?: boolean;
 }
 
 /** What {@link computeDynamics} reports while it runs. */
@@ -155,6 +157,7 @@ export async function computeDynamics(options: ComputeDynamicsOptions): Promise<
     niter: andOr.niter,
     qthres: andOr.qthres,
     lr: andOr.lr,
+    shiftEmpty: andOr.shiftEmpty,
   });
   const emit = options.onEvent ?? (() => undefined);
   const K = checkpoints.length;
@@ -209,6 +212,7 @@ export async function computeDynamics(options: ComputeDynamicsOptions): Promise<
       niter: settings.niter,
       qthres: settings.qthres,
       ...(settings.lr !== undefined ? { lr: settings.lr } : {}),
+      shiftEmpty: settings.shiftEmpty,
       signal: options.signal,
     });
     totalCalls += calls;
@@ -260,7 +264,12 @@ export async function computeDynamics(options: ComputeDynamicsOptions): Promise<
       correct: null,
       warnings: [],
     },
-    andOr: { preset: settings.preset, niter: settings.niter, qthres: settings.qthres },
+    andOr: {
+      preset: settings.preset,
+      niter: settings.niter,
+      qthres: settings.qthres,
+      shiftEmpty: settings.shiftEmpty,
+    },
     fingerprint: options.fingerprint ?? {},
     theory: {
       criterion: DYNAMICS_FIT_CRITERION,

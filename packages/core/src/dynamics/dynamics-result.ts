@@ -106,7 +106,13 @@ export const dynamicsResultSchema = z
       })
       .strict(),
     andOr: z
-      .object({ preset: z.enum(['orderlens', 'authors']), niter: z.number().int(), qthres: num })
+      .object({
+        preset: z.enum(['orderlens', 'authors']),
+        niter: z.number().int(),
+        qthres: num,
+        /** Extracted from `v − v(∅)` (absent in documents written before the option existed: no). */
+        shiftEmpty: z.boolean().optional(),
+      })
       .strict(),
     /** What every checkpoint was checked to share (inputs, architecture, players). */
     fingerprint: z.record(z.string(), z.unknown()),

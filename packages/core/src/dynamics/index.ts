@@ -3,3 +3,4 @@ export * from './dynamics-checks.js';
 export * from './measure-checkpoint.js';
 export * from './compute-dynamics.js';
 export * from './model-dynamics.js';
+export * from './two-phase-verdicts.js';

@@ -36,6 +36,7 @@ const playersSchema = z.discriminatedUnion('kind', [
     tensor: z.string(),
     height: num,
     width: num,
+    cells: z.array(z.number().int()).optional(),
   }),
   z.object({
     kind: z.literal('words'),

@@ -153,6 +153,51 @@ describe('the text adapter', () => {
     });
   });
 
+  it('--word-choice random draws n eligible words per sentence from the seed, in reading order (two-phase paper)', async () => {
+    const session = await open({
+      sentences: DEV_TSV,
+      shortSentences: 'skip',
+      wordChoice: 'random',
+      playersSeed: 5,
+    });
+    const first = await open({ sentences: DEV_TSV, shortSentences: 'skip' });
+    const seen = new Set<string>();
+    let differsFromFirst = 0;
+    session.texts.forEach((t, k) => {
+      const words = t.playerWords!;
+      expect(words).toHaveLength(10);
+      expect(new Set(words).size).toBe(10);
+      expect(words).toEqual([...words].sort((a, b) => a - b));
+      // Only words the player rule accepts (no stop-words, punctuation or special tokens).
+      for (const w of words) expect(t.eligible).toContain(w);
+      if (words.join() !== first.texts[k].playerWords!.join()) differsFromFirst++;
+      seen.add(`${t.eligible.length}:${words.map((w) => t.eligible.indexOf(w)).join()}`);
+    });
+    // Not the first ten: a sentence with more than ten eligible words almost never draws them.
+    expect(differsFromFirst).toBeGreaterThan(session.texts.length / 2);
+    // Different sentences draw different positions among their eligible words.
+    expect(seen.size).toBeGreaterThan(session.texts.length / 2);
+    // Reproducible from the seed; another seed draws other words.
+    const again = await open({
+      sentences: DEV_TSV,
+      shortSentences: 'skip',
+      wordChoice: 'random',
+      playersSeed: 5,
+    });
+    expect(again.texts.map((t) => t.playerWords)).toEqual(session.texts.map((t) => t.playerWords));
+    const other = await open({
+      sentences: DEV_TSV,
+      shortSentences: 'skip',
+      wordChoice: 'random',
+      playersSeed: 6,
+    });
+    expect(other.texts.map((t) => t.playerWords)).not.toEqual(session.texts.map((t) => t.playerWords));
+    expect(session.details.players).toMatchObject({ choice: 'random', seed: 5 });
+    const { descriptor } = await session.players(0, new ModelGateway());
+    const t = session.texts[0];
+    expect((descriptor as WordPlayers).words).toEqual(t.playerWords!.map((w) => t.sentence.words[w]));
+  });
+
   it('--word-choice effect takes the words whose masking alone moves the log-odds most, counted as selection', async () => {
     const runner = new BagOfWordsRunner();
     const text = 'bleak desperate charming journey affecting story film';

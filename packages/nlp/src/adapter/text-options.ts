@@ -56,12 +56,20 @@ export const TEXT_OPTIONS: readonly OptionDescriptor[] = [
   },
   {
     key: 'wordChoice',
-    flag: '--word-choice <first|effect>',
+    flag: '--word-choice <first|effect|random>',
     type: 'string',
     default: 'first',
-    choices: ['first', 'effect'],
+    choices: ['first', 'effect', 'random'],
     description:
-      'which of the accepted words become the --words players: the first in reading order (default), or those whose masking alone changes the log-odds of the label most (n + 1 model calls per sentence)',
+      'which of the accepted words become the --words players: the first in reading order (default), those whose masking alone changes the log-odds of the label most (n + 1 model calls per sentence), or n drawn at random per sentence (--players-seed; the two-phase paper)',
+  },
+  {
+    key: 'playersSeed',
+    flag: '--players-seed <s>',
+    type: 'integer',
+    min: 0,
+    default: 0,
+    description: "seed of --word-choice random: a sentence's words are drawn from Rng(s).fork(sentence id)",
   },
   {
     key: 'playerRule',
@@ -135,6 +143,8 @@ export interface TextOptions {
   readonly label?: number;
   readonly words: WordCount;
   readonly wordChoice: WordChoice;
+  /** Seed of `--word-choice random`. */
+  readonly playersSeed: number;
   readonly playerRule: PlayerRule;
   readonly shortSentences: 'error' | 'skip';
   readonly masking: TextMasking;
@@ -177,6 +187,7 @@ export function parseTextOptions(options: Readonly<Record<string, unknown>>): Te
     label: options.label as number | undefined,
     words,
     wordChoice: get('wordChoice', 'first' as WordChoice),
+    playersSeed: get('playersSeed', 0),
     playerRule: get('playerRule', 'content' as PlayerRule),
     shortSentences: get('shortSentences', 'error' as const),
     masking: get('masking', 'token' as TextMasking),

@@ -19,6 +19,7 @@ import { textInputLayout } from '../masking/model-inputs.js';
 import { batchInputs } from '../masking/unmasked-inputs.js';
 import { AttentionMasker, TokenMasker } from '../masking/word-piece-masker.js';
 import { englishStopwords, STOPWORDS_FILE } from '../players/stopwords.js';
+import { randomWords } from '../players/random-words.js';
 import { chooseByEffect } from '../players/word-effects.js';
 import { eligibleWords, wordPlayersDescriptor } from '../players/word-players.js';
 import { classifyWords } from '../players/word-rule.js';
@@ -143,7 +144,12 @@ export async function openTextSession(
       record,
       sentence,
       eligible,
-      playerWords: o.wordChoice === 'first' || o.words === 'all' ? eligible.slice(0, n) : undefined,
+      playerWords:
+        o.wordChoice === 'first' || o.words === 'all'
+          ? eligible.slice(0, n)
+          : o.wordChoice === 'random'
+            ? randomWords(eligible, n, o.playersSeed, record.id)
+            : undefined,
       label: record.label ?? o.label ?? -1,
     });
   }
@@ -214,6 +220,7 @@ export async function openTextSession(
       rule: o.playerRule,
       words: o.words,
       choice: o.wordChoice,
+      ...(o.wordChoice === 'random' ? { seed: o.playersSeed } : {}),
       shortSentences: o.shortSentences,
       stopwordsSha256: stopwordsSha,
     },

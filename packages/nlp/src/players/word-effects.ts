@@ -1,7 +1,7 @@
 import { CoalitionBatch, computeReward, requireInput, type Masker, type ModelRunner } from '@orderlens/core';
 
 /** Which `count` of the eligible words become players (`--word-choice`). */
-export type WordChoice = 'first' | 'effect';
+export type WordChoice = 'first' | 'effect' | 'random';
 
 /** Options of {@link chooseByEffect}. */
 export interface EffectChoiceOptions {

@@ -28,6 +28,7 @@ import { buildBaseline, parseBaseline } from '../masking/baseline.js';
 import { FeatureMapMasker, cutModelAt } from '../masking/feature-map-masker.js';
 import { PatchMasker } from '../masking/patch-masker.js';
 import { imageCandidates } from './image-candidates.js';
+import { RandomCentralCells } from './random-central-cells.js';
 import { visionModelSpec } from './model-meta.js';
 import { VISION_DATASETS, loadVisionData, trainingChannelMean } from './vision-data.js';
 
@@ -118,6 +119,29 @@ export const VISION_OPTIONS: readonly OptionDescriptor[] = [
     min: 1,
     description:
       'only the k grid cells nearest the image centre are players, the others always present (AND-OR papers: 10 of an 8×8 grid)',
+  },
+  {
+    key: 'centralRandom',
+    flag: '--central-random <k>',
+    type: 'integer',
+    min: 1,
+    description:
+      'k grid (or feature-map) cells drawn at random per sample from the central window are the players, the others always present (two-phase paper: 10 of the central 6×6 of an 8×8 grid)',
+  },
+  {
+    key: 'centralWindow',
+    flag: '--central-window <side|RxC>',
+    type: 'string',
+    description:
+      'with --central-random: the centred window drawn from (default: the grid without its outer ring)',
+  },
+  {
+    key: 'playersSeed',
+    flag: '--players-seed <s>',
+    type: 'integer',
+    min: 0,
+    default: 0,
+    description: 'seed of --central-random: the cells of sample k are drawn from Rng(s).fork(k)',
   },
   {
     key: 'featureMap',
@@ -283,6 +307,9 @@ export const visionAdapter: ModalityAdapter = {
       channelOrder?: string;
       grid?: string;
       central?: number;
+      centralRandom?: number;
+      centralWindow?: string;
+      playersSeed?: number;
       vitPatch?: number;
       featureMap?: string;
       baseline: string;
@@ -338,6 +365,21 @@ export const visionAdapter: ModalityAdapter = {
     if (o.central !== undefined && featureTensor !== undefined)
       throw new OrderlensInputError('--central', 'applies to image patches, not to --feature-map cells');
     const cells = o.central !== undefined ? centralCells(rows, cols, o.central) : undefined;
+    if (o.centralRandom !== undefined && o.central !== undefined)
+      throw new OrderlensInputError('--central-random', 'give either --central or --central-random');
+    if (o.centralWindow !== undefined && o.centralRandom === undefined)
+      throw new OrderlensInputError('--central-window', 'applies with --central-random only');
+    // Checked here, before any image is read: the window fits and holds k cells.
+    const randomCells =
+      o.centralRandom !== undefined
+        ? new RandomCentralCells({
+            gridRows: rows,
+            gridCols: cols,
+            k: o.centralRandom,
+            window: o.centralWindow,
+            seed: o.playersSeed ?? 0,
+          })
+        : undefined;
     const owner = imageGrid.playerOfElement(shape);
     const cut: GraphCut | undefined = featureTensor
       ? await cutModelAt(model.runner, featureTensor)
@@ -345,7 +387,7 @@ export const visionAdapter: ModalityAdapter = {
     const size = shape.channels * shape.height * shape.width;
 
     /** Players of one model-input image (unmasked values `x`): patches, central cells or feature-map cells. */
-    const playersOf = async (x: Float32Array, gateway: ModelGateway): Promise<SamplePlayers> => {
+    const playersOf = async (k: number, x: Float32Array, gateway: ModelGateway): Promise<SamplePlayers> => {
       if (cut) {
         const masker = await FeatureMapMasker.create({
           cut,
@@ -354,19 +396,23 @@ export const visionAdapter: ModalityAdapter = {
         });
         // The prefix ran once for this image: count it like every other model call.
         gateway.record('feature-map-prefix', 1);
-        return {
-          descriptor: {
-            kind: 'feature-map',
-            n: rows * cols,
-            rows,
-            cols,
-            tensor: featureTensor!,
-            height: shape.height,
-            width: shape.width,
-          },
-          masker,
-          runner: cut.suffix,
+        const map = {
+          kind: 'feature-map' as const,
+          rows,
+          cols,
+          tensor: featureTensor!,
+          height: shape.height,
+          width: shape.width,
         };
+        if (randomCells) {
+          const drawn = randomCells.cellsOf(k);
+          return {
+            descriptor: { ...map, n: drawn.length, cells: drawn },
+            masker: new PlayerSubsetMasker(masker, drawn),
+            runner: cut.suffix,
+          };
+        }
+        return { descriptor: { ...map, n: rows * cols }, masker, runner: cut.suffix };
       }
       const baseline = buildBaseline(baselineSpec, x, shape, datasetMean);
       const masker = new PatchMasker({
@@ -378,10 +424,11 @@ export const visionAdapter: ModalityAdapter = {
         playerOfElement: owner,
       });
       const grid = { kind: 'grid' as const, rows, cols, height: shape.height, width: shape.width };
-      if (cells)
+      const chosen = randomCells ? randomCells.cellsOf(k) : cells;
+      if (chosen)
         return {
-          descriptor: { ...grid, n: cells.length, cells },
-          masker: new PlayerSubsetMasker(masker, cells),
+          descriptor: { ...grid, n: chosen.length, cells: chosen },
+          masker: new PlayerSubsetMasker(masker, chosen),
         };
       return { descriptor: { ...grid, n: rows * cols }, masker };
     };
@@ -390,14 +437,14 @@ export const visionAdapter: ModalityAdapter = {
       data: source,
       ...imageCandidates(dataset, spec.preprocess, spec.inputName),
       async players(k: number, gateway: ModelGateway): Promise<SamplePlayers> {
-        return playersOf(toModelInput(datasetImage(dataset, k), spec.preprocess), gateway);
+        return playersOf(k, toModelInput(datasetImage(dataset, k), spec.preprocess), gateway);
       },
       // The noise is added to the image in model-input space (after normalisation), before
       // masking; absent patches take the baseline (the dataset mean by default, noise-free).
       async perturbedPlayers(k, perturb, gateway): Promise<SamplePlayers> {
         const x = Float32Array.from(toModelInput(datasetImage(dataset, k), spec.preprocess));
         perturb(x);
-        return playersOf(x, gateway);
+        return playersOf(k, x, gateway);
       },
       details: {
         model: {
@@ -410,10 +457,12 @@ export const visionAdapter: ModalityAdapter = {
         grid: { rows, cols },
         players:
           featureTensor !== undefined
-            ? `feature map ${featureTensor}`
-            : cells
-              ? `central cells ${cells.join(',')} (the others always present)`
-              : 'image patches',
+            ? `feature map ${featureTensor}` + (randomCells ? `: ${randomCells.describe()}` : '')
+            : randomCells
+              ? randomCells.describe()
+              : cells
+                ? `central cells ${cells.join(',')} (the others always present)`
+                : 'image patches',
         baseline:
           featureTensor !== undefined
             ? 'zero (feature map)'
@@ -463,7 +512,7 @@ async function writeHeatmaps(
     const grid = new PatchGrid(p.rows, p.cols, dataset.height, dataset.width);
     // Central players: their strengths go to their cells, the always-present cells stay empty.
     const onGrid = (v: Float64Array) => {
-      if (p.kind !== 'grid' || !p.cells) return v;
+      if (!p.cells) return v;
       const all = new Float64Array(p.rows * p.cols).fill(NaN);
       p.cells.forEach((c, t) => (all[c] = v[t]));
       return all;

@@ -1,27 +1,20 @@
-import { basename, join, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import {
-  InterruptedError,
   OrderlensInputError,
   adapters,
   flagName,
-  openModel,
   parseDevice,
   parseRewardName,
   probeWritableDir,
-  runModelDynamics,
-  writeJsonAtomic,
-  type DynamicsResult,
   type ModalityAdapter,
   type SelectionSpec,
 } from '@orderlens/core';
 import { readCheckpointFolder } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
 import { parseChoice, parseFloatOption, parseInteger } from '../../util/options.js';
-import { packageVersions } from '../../util/plugins.js';
-import { progressFor } from '../../util/progress.js';
 import { adapterOptionValues } from '../analyze/analyze-options.js';
-import { writeDynamicsFigures } from './dynamics-plots.js';
+import { runDynamicsToFolder } from './run-dynamics.js';
 
 interface DynamicsFlags extends Record<string, unknown> {
   checkpoints: string;
@@ -35,6 +28,7 @@ interface DynamicsFlags extends Record<string, unknown> {
   niter: string;
   qthres?: string;
   lr?: string;
+  shiftEmpty?: boolean;
   curves: string;
   device: string;
   batchSize: string;
@@ -46,7 +40,7 @@ interface DynamicsFlags extends Record<string, unknown> {
  * flags cannot be known before parsing. Choices are left to the adapter's own parser (two
  * adapters may share a flag with different choices); flags of other modalities are refused.
  */
-function addAllAdapterOptions(cmd: Command): void {
+export function addAllAdapterOptions(cmd: Command): void {
   for (const adapter of adapters.list())
     for (const d of adapter.options) {
       if (cmd.options.some((o) => o.long === flagName(d))) continue;
@@ -57,7 +51,11 @@ function addAllAdapterOptions(cmd: Command): void {
     }
 }
 
-function refuseOtherModalities(cmd: Command, adapter: ModalityAdapter, flags: Record<string, unknown>): void {
+export function refuseOtherModalities(
+  cmd: Command,
+  adapter: ModalityAdapter,
+  flags: Record<string, unknown>,
+): void {
   const own = new Set(adapter.options.map(flagName));
   for (const other of adapters.list())
     for (const d of other.options) {
@@ -99,6 +97,8 @@ export function registerDynamics(program: Command): void {
     .option('--niter <k>', 'AND-OR optimiser iterations per checkpoint', '10000')
     .option('--qthres <q>', "AND-OR noise bound (default: the preset's)")
     .option('--lr <rate>', "AND-OR learning rate (default: the preset's)")
+    .option('--shift-empty', "extract from v − v(∅) (the authors' 0-v0; default: authors yes, orderlens no)")
+    .option('--no-shift-empty', 'extract from v itself')
     .option('--curves <k>', 'epochs drawn in the distribution figure', '5')
     .option('--device <name>', 'auto | cpu | cuda | webgpu | wasm', 'auto')
     .option('--batch-size <k>', 'inputs per model call (never changes the numbers)', '256')
@@ -133,81 +133,36 @@ export function registerDynamics(program: Command): void {
     const out = probeWritableDir(resolve(flags.out), '--out');
 
     const K = folder.length;
-    const progress = progressFor(command, { label: 'dynamics', total: K, unit: 'checkpoints' });
-    progress.log(`dynamics: ${K} checkpoints (epochs ${folder.map((c) => c.epoch).join(', ')})`);
-    let result: DynamicsResult;
-    try {
-      result = await runModelDynamics({
-        modality: adapter.name,
-        checkpoints: folder.map((c) => ({
-          epoch: c.epoch,
-          source: relative(process.cwd(), c.file) || basename(c.file),
-          architecture: c.architecture,
-          losses: c.losses,
-          open: () => openModel({ spec: c.file, device, threads, field: '--checkpoints' }),
-        })),
-        openSession: (model) =>
-          adapter.open({
-            options: adapterOptions,
-            model,
-            signal: io.signal,
-            // Every checkpoint opens the data; say a warning once.
-            warn: (() => {
-              const said = new Set<string>();
-              return (m: string) => {
-                if (!said.has(m)) io.stderr(`warning: ${m}\n`);
-                said.add(m);
-              };
-            })(),
-          }),
-        selection,
-        reward,
-        andOr: {
-          preset,
-          niter,
-          ...(qthres !== undefined ? { qthres } : {}),
-          ...(lr !== undefined ? { lr } : {}),
-        },
+    const { result, path } = await runDynamicsToFolder({
+      command,
+      adapter,
+      adapterOptions,
+      folder,
+      field: '--checkpoints',
+      selection,
+      reward,
+      andOr: {
+        preset,
+        niter,
+        ...(qthres !== undefined ? { qthres } : {}),
+        ...(lr !== undefined ? { lr } : {}),
+        ...(flags.shiftEmpty !== undefined ? { shiftEmpty: flags.shiftEmpty } : {}),
+      },
+      device,
+      threads,
+      batchSize,
+      out,
+      curves,
+      options: {
+        checkpoints: resolve(flags.checkpoints),
+        ...adapterOptions,
+        samples: selection.samples,
+        preset,
+        niter,
         batchSize,
-        signal: io.signal,
-        packages: packageVersions(),
-        options: {
-          checkpoints: resolve(flags.checkpoints),
-          ...adapterOptions,
-          samples: selection.samples,
-          preset,
-          niter,
-          batchSize,
-          device,
-        },
-        onEvent: (e) => {
-          if (e.type === 'warning') io.stderr(`warning: ${e.message}\n`);
-          else if (e.type === 'selected')
-            progress.log(`chose ${e.samples} samples with the checkpoint of epoch ${e.epoch}`);
-          else if (e.type === 'checkpoint') {
-            const c = e.result;
-            const gap = c.losses.lossGap;
-            progress.log(
-              `epoch ${c.epoch}: ${c.andOr.salientCount} salient interactions, ${c.modelCalls} model calls` +
-                (gap !== null ? `, loss gap ${gap.toFixed(4)}` : '') +
-                ` (${(c.wallTimeMs / 1000).toFixed(1)}s)`,
-            );
-            progress.update(e.index + 1);
-          }
-        },
-      });
-    } catch (e) {
-      if (io.signal.aborted)
-        throw new InterruptedError(
-          'interrupted: dynamics stopped before every checkpoint was measured; nothing was written',
-        );
-      throw e;
-    } finally {
-      progress.finish();
-    }
-    const figures = await writeDynamicsFigures(result, out, curves);
-    const path = join(out, 'dynamics.json');
-    writeJsonAtomic(path, { ...result, outputs: figures });
+        device,
+      },
+    });
     io.stdout(
       `dynamics ${adapter.name}: ${K} checkpoints, ${result.samples.length} samples, n = ${result.n}, ` +
         `${result.modelCalls} model calls; wrote ${path}\n`,

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { registerDynamics } from './dynamics.js';
+import { registerReproduceTwoPhase } from './reproduce-two-phase.js';
 
-/** `orderlens dynamics`: interactions over a model's training checkpoints. */
+/** `orderlens dynamics` and `reproduce two-phase`: interactions over a model's training checkpoints. */
 export function register(program: Command): void {
   registerDynamics(program);
+  registerReproduceTwoPhase(program);
 }

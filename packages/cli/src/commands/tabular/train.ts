@@ -38,7 +38,9 @@ interface TrainFlags {
   lambdaMinus: string;
   epochs: string;
   batchSize: string;
-  lr: string;
+  lr?: string;
+  optimizer?: string;
+  momentum?: string;
   seed: string;
   balance: boolean;
   trainRows?: string;
@@ -84,6 +86,42 @@ export function snapshotEpochs(
 /** The largest learning rate the training commands take. */
 export const MAX_LEARNING_RATE = 10;
 
+/**
+ * The optimizers `train tabular --optimizer` offers and their default learning rates: Adam as
+ * before; SGD with momentum at the two-phase paper's rate (App. F.2: lr 0.01, momentum 0.9, no
+ * decay), so `--optimizer sgd` alone gives the paper's recipe.
+ */
+export const TABULAR_OPTIMIZERS = { adam: { lr: 0.001 }, sgd: { lr: 0.01, momentum: 0.9 } } as const;
+
+/**
+ * `--optimizer`, `--momentum` and the learning rate they imply. `--momentum` belongs to SGD:
+ * given with Adam it would be silently ignored, so it is refused.
+ */
+export function optimizerFromFlags(
+  flags: Pick<TrainFlags, 'optimizer' | 'momentum' | 'lr'>,
+): Pick<TabularTrainSpec, 'optimizer' | 'momentum' | 'learningRate'> {
+  const optimizer = parseChoice(flags.optimizer ?? 'adam', '--optimizer', Object.keys(TABULAR_OPTIMIZERS)) as
+    'adam' | 'sgd';
+  if (flags.momentum !== undefined && optimizer !== 'sgd')
+    throw new OrderlensInputError(
+      '--momentum',
+      'applies to --optimizer sgd only (Adam has no momentum setting)',
+    );
+  // Adam and SGD diverge long before 10 (a loss of 1e35 is no model), so larger rates are refused.
+  const learningRate =
+    flags.lr !== undefined
+      ? parseFloatOption(flags.lr, '--lr', { greaterThan: 0, max: MAX_LEARNING_RATE })
+      : TABULAR_OPTIMIZERS[optimizer].lr;
+  if (optimizer === 'adam') return { learningRate };
+  const momentum =
+    flags.momentum !== undefined
+      ? parseFloatOption(flags.momentum, '--momentum', { min: 0 })
+      : TABULAR_OPTIMIZERS.sgd.momentum;
+  // Momentum 1 never forgets a gradient: the steps grow without bound.
+  requireInput(momentum < 1, '--momentum', `expected a number in [0, 1), got ${momentum}`);
+  return { optimizer, momentum, learningRate };
+}
+
 /** Reads the training spec from flags (shared with `reproduce`). */
 export function trainSpecFromFlags(
   flags: Pick<
@@ -97,6 +135,8 @@ export function trainSpecFromFlags(
     | 'epochs'
     | 'batchSize'
     | 'lr'
+    | 'optimizer'
+    | 'momentum'
     | 'seed'
     | 'balance'
   >,
@@ -113,8 +153,8 @@ export function trainSpecFromFlags(
     lambdaMinus: parseFloatOption(flags.lambdaMinus, '--lambda-minus', { min: 0 }),
     epochs: parseInteger(flags.epochs, '--epochs', { min: 1 }),
     batchSize: parseInteger(flags.batchSize, '--batch-size', { min: 1 }),
-    // Adam and SGD diverge long before 10 (a loss of 1e35 is no model), so larger rates are refused.
-    learningRate: parseFloatOption(flags.lr, '--lr', { greaterThan: 0, max: MAX_LEARNING_RATE }),
+    // Adam specs keep no optimizer fields, as they were written before SGD was offered.
+    ...optimizerFromFlags(flags),
     seed: parseInteger(flags.seed, '--seed', { min: 0 }),
     balance: flags.balance,
   };
@@ -156,7 +196,9 @@ export function registerTrain(program: Command): void {
     .option('--lambda-minus <λ2>', 'weight of every minus term', '1')
     .option('--epochs <k>', 'training epochs', '20')
     .option('--batch-size <k>', 'rows per step', '128')
-    .option('--lr <rate>', 'Adam learning rate', '0.001')
+    .option('--optimizer <name>', "adam or sgd (SGD with momentum: the two-phase paper's recipe)", 'adam')
+    .option('--lr <rate>', 'learning rate (default: adam 0.001, sgd 0.01)')
+    .option('--momentum <m>', 'momentum of --optimizer sgd, in [0, 1) (default 0.9)')
     .option('--seed <k>', 'seed of initialisation, sampling and coalitions', '0')
     .option('--no-balance', 'plain shuffling instead of class-balanced sampling')
     .option('--train-rows <k>', 'train on the first k training rows only (quick runs)')

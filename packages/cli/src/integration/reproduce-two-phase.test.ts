@@ -1,0 +1,192 @@
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseDynamicsResult } from '@orderlens/core';
+import { runCli } from '../program.js';
+import { tempDir } from '../test-utils/tmp.js';
+
+const repo = (rel: string) => fileURLToPath(new URL(`../../../../${rel}`, import.meta.url));
+/** The committed series: VGG-11 (narrowed) on Fashion-MNIST, 1 % label noise, SGD (tools/training). */
+const SERIES = repo('fixtures/two-phase/fmnist-vgg11');
+const tmp = tempDir('orderlens-two-phase-');
+afterAll(() => tmp.cleanup());
+
+interface Doc {
+  modality: string;
+  n: number;
+  settings: { players: Record<string, unknown>; preset: string; shiftEmpty: boolean; samples: number };
+  table: Array<{ epoch: number; meanOrder: number; shares: { low: number; mid: number; high: number } }>;
+  verdicts: Array<{ claim: string; verdict: string; evidence: string }>;
+}
+
+const copySeries = (name: string) => {
+  const dir = join(tmp.dir, name);
+  cpSync(SERIES, dir, { recursive: true });
+  return dir;
+};
+
+describe('orderlens reproduce two-phase --quick on the committed Fashion-MNIST VGG-11 series', () => {
+  it("runs the paper's players and writes the table, the verdicts, dynamics.json and the figures", async () => {
+    const out = join(tmp.dir, 'quick');
+    const r = await runCli([
+      '--quiet',
+      'reproduce',
+      'two-phase',
+      '--series',
+      SERIES,
+      '--quick',
+      '--out',
+      out,
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const index = JSON.parse(readFileSync(join(SERIES, 'index.json'), 'utf8')) as { epochs: number[] };
+    expect(index.epochs[0]).toBe(0);
+    const doc = JSON.parse(readFileSync(join(out, 'two-phase.json'), 'utf8')) as Doc;
+    expect(doc.modality).toBe('vision');
+    expect(doc.n).toBe(10);
+    expect(doc.settings.players).toMatchObject({
+      featureMap: 'meta',
+      grid: '8',
+      centralRandom: 10,
+      dataset: 'fashion-mnist',
+    });
+    expect(doc.settings).toMatchObject({ preset: 'authors', shiftEmpty: true, samples: 3 });
+    expect(doc.table.map((t) => t.epoch)).toEqual(index.epochs);
+    for (const t of doc.table) expect(t.shares.low + t.shares.mid + t.shares.high).toBeCloseTo(1, 9);
+    expect(doc.verdicts.map((v) => v.claim)).toEqual([
+      'spindle-at-init',
+      'phase1-removes-mid-high',
+      'phase2-increasing-orders',
+      'sigma2-decreases',
+    ]);
+    for (const v of doc.verdicts) expect(['holds', 'fails', 'undecided']).toContain(v.verdict);
+
+    const dyn = parseDynamicsResult(JSON.parse(readFileSync(join(out, 'dynamics.json'), 'utf8')));
+    // Every sample's players: 10 cells of the central 6×6 of the 8×8 feature-map grid.
+    expect(dyn.andOr).toMatchObject({ preset: 'authors', shiftEmpty: true });
+    expect(dyn.selection.rule).toBe('all');
+    for (const name of ['distribution', 'paradigms', 'loss-gap', 'sigma2'])
+      expect(existsSync(join(out, `${name}.png`))).toBe(true);
+    expect(readFileSync(join(out, 'two-phase.md'), 'utf8')).toMatch(/^\| epoch \| train loss/);
+    expect(r.stdout).toMatch(/reproduce two-phase: vision, \d+ checkpoints, 3 samples, n = 10/);
+  });
+
+  it('--from-dynamics recomputes the table and verdicts of an earlier run without running a model', async () => {
+    const out = join(tmp.dir, 'again');
+    const r = await runCli([
+      '--quiet',
+      'reproduce',
+      'two-phase',
+      '--from-dynamics',
+      join(tmp.dir, 'quick', 'dynamics.json'),
+      '--out',
+      out,
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const before = JSON.parse(readFileSync(join(tmp.dir, 'quick', 'two-phase.json'), 'utf8')) as Doc;
+    const after = JSON.parse(readFileSync(join(out, 'two-phase.json'), 'utf8')) as Doc;
+    expect(after.table).toEqual(before.table);
+    expect(after.verdicts).toEqual(before.verdicts);
+    expect(existsSync(join(out, 'dynamics.json'))).toBe(false);
+    const both = await runCli([
+      'reproduce',
+      'two-phase',
+      '--series',
+      SERIES,
+      '--from-dynamics',
+      join(tmp.dir, 'quick', 'dynamics.json'),
+      '--out',
+      out,
+    ]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/--series: give either --series <folder> or --from-dynamics <file>/);
+  });
+
+  it('refuses a series with a missing epoch file, naming --series and the file', async () => {
+    const dir = copySeries('missing');
+    rmSync(join(dir, 'epoch-1', 'model.onnx'));
+    const r = await runCli([
+      'reproduce',
+      'two-phase',
+      '--series',
+      dir,
+      '--quick',
+      '--out',
+      join(tmp.dir, 'x'),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /--series: index\.json names epoch-1\/model\.onnx \(epoch 1\), which does not exist/,
+    );
+    expect(existsSync(join(tmp.dir, 'x', 'two-phase.json'))).toBe(false);
+  });
+
+  it('refuses a series whose models differ, naming --series and what differs', async () => {
+    const dir = copySeries('mixed');
+    // Another Fashion-MNIST network (same input and classes) in the place of epoch 1.
+    cpSync(repo('packages/vision/models/fmnist-cnn/model.onnx'), join(dir, 'epoch-1', 'model.onnx'));
+    cpSync(repo('packages/vision/models/fmnist-cnn/meta.json'), join(dir, 'epoch-1', 'meta.json'));
+    const r = await runCli([
+      'reproduce',
+      'two-phase',
+      '--series',
+      dir,
+      '--quick',
+      '--out',
+      join(tmp.dir, 'y'),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /--series: the checkpoint of epoch 1 is not the same model as that of epoch \d+: they differ in/,
+    );
+  });
+
+  it('refuses a series that does not say its modality, and a bad index', async () => {
+    const dir = copySeries('anonymous');
+    const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as Record<string, unknown>;
+    delete index.series;
+    writeFileSync(join(dir, 'index.json'), JSON.stringify(index));
+    let r = await runCli(['reproduce', 'two-phase', '--series', dir, '--quick', '--out', join(tmp.dir, 'z')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--modality: the series' index.json does not say its modality/);
+    r = await runCli([
+      'reproduce',
+      'two-phase',
+      '--series',
+      join(tmp.dir, 'none'),
+      '--out',
+      join(tmp.dir, 'z'),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--series: .* does not exist/);
+  });
+});
+
+describe('dynamics with random central feature-map cells', () => {
+  it('refuses more random central cells than the window holds, naming --central-random', async () => {
+    const r = await runCli([
+      'dynamics',
+      '--checkpoints',
+      SERIES,
+      '--modality',
+      'vision',
+      '--dataset',
+      'fashion-mnist',
+      '--feature-map',
+      'meta',
+      '--grid',
+      '8',
+      '--central-random',
+      '37',
+      '--out',
+      join(tmp.dir, 'w'),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /--central-random: the central 6×6 window of the 8×8 grid holds 36 cells, asked for 37/,
+    );
+  });
+});
