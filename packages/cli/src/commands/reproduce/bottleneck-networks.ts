@@ -147,6 +147,14 @@ export function bottleneckDefaults(size: BottleneckSize, root: string): Record<B
   };
 }
 
+/** Overrides of the image protocol's size (`--images`, `--pairs`, `--contexts`). */
+export interface VisionSizeOverrides {
+  /** Images per class (the first ones of the training split; misclassified ones dropped). */
+  readonly perClass?: number;
+  readonly pairs?: number;
+  readonly contexts?: number;
+}
+
 /** A network that cannot be measured before anything runs, and why. */
 export interface MissingNetwork {
   readonly id: string;
@@ -175,8 +183,16 @@ export function bottleneckStudy(
   root: string,
   size: BottleneckSize,
   seed: number,
+  vision: VisionSizeOverrides = {},
 ): { study: Record<string, unknown>; missing: MissingNetwork[] } {
   const defaults = bottleneckDefaults(size, root);
+  // A per-class count replaces the size's sample cap: every class gets that many images.
+  if (vision.perClass !== undefined) {
+    delete defaults.vision.samples;
+    defaults.vision.perClass = vision.perClass;
+  }
+  if (vision.pairs !== undefined) defaults.vision.pairs = vision.pairs;
+  if (vision.contexts !== undefined) defaults.vision.contexts = vision.contexts;
   const missing: MissingNetwork[] = [];
   const models: Settings[] = [];
   for (const n of networks) {

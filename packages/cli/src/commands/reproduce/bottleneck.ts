@@ -20,6 +20,7 @@ import {
   selectNetworks,
   type BottleneckNetwork,
   type BottleneckSize,
+  type VisionSizeOverrides,
 } from './bottleneck-networks.js';
 import {
   formatBottleneckReport,
@@ -33,6 +34,9 @@ interface BottleneckFlags {
   size?: string;
   quick?: boolean;
   networks?: string;
+  images?: string;
+  pairs?: string;
+  contexts?: string;
   root?: string;
   seed: string;
   device?: string;
@@ -52,6 +56,7 @@ export interface BottleneckOptions {
   readonly networks: BottleneckNetwork[];
   readonly root: string;
   readonly seed: number;
+  readonly vision: VisionSizeOverrides;
   readonly device?: ReturnType<typeof parseDevice>;
   readonly threads?: number;
 }
@@ -68,6 +73,13 @@ export function bottleneckOptions(flags: BottleneckFlags): BottleneckOptions {
     ),
     root: resolve(flags.root ?? defaultRepositoryRoot()),
     seed: parseInteger(flags.seed, '--seed', { min: 0 }),
+    vision: {
+      ...(flags.images !== undefined ? { perClass: parseInteger(flags.images, '--images', { min: 1 }) } : {}),
+      ...(flags.pairs !== undefined ? { pairs: parseInteger(flags.pairs, '--pairs', { min: 1 }) } : {}),
+      ...(flags.contexts !== undefined
+        ? { contexts: parseInteger(flags.contexts, '--contexts', { min: 1 }) }
+        : {}),
+    },
     ...(flags.device !== undefined ? { device: parseDevice(flags.device, '--device') } : {}),
     ...(flags.threads !== undefined ? { threads: parseInteger(flags.threads, '--threads', { min: 1 }) } : {}),
   };
@@ -109,6 +121,7 @@ export function registerReproduceBottleneck(program: Command): void {
         options.root,
         options.size,
         options.seed,
+        options.vision,
       );
       const failures = new Map(missing.map((m) => [m.id, m.reason]));
       const studyOut = join(out, 'study');
@@ -158,7 +171,11 @@ export function registerReproduceBottleneck(program: Command): void {
         figure = writePlot(join(out, 'bottleneck'), plot).png;
       }
       const wallSeconds = (performance.now() - t0) / 1000;
-      const command = `orderlens reproduce bottleneck --size ${options.size}${flags.networks ? ` --networks ${flags.networks}` : ''}`;
+      const extra = (['images', 'pairs', 'contexts', 'networks'] as const)
+        .filter((k) => flags[k] !== undefined)
+        .map((k) => ` --${k} ${flags[k]}`)
+        .join('');
+      const command = `orderlens reproduce bottleneck --size ${options.size}${extra}`;
       writeFileAtomic(
         join(out, 'report.md'),
         formatBottleneckReport({
