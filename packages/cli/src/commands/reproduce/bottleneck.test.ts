@@ -29,6 +29,14 @@ describe('reproduce bottleneck', () => {
     expect(() => bottleneckOptions({ ...base, quick: true, size: 'paper' })).toThrow(/--quick/);
     expect(() => bottleneckOptions({ ...base, networks: 'census-mlp5,lenet' })).toThrow(/--networks.*lenet/);
     expect(() => bottleneckOptions({ ...base, seed: '-1' })).toThrow(/--seed/);
+    expect(() => bottleneckOptions({ ...base, images: '0' })).toThrow(/--images/);
+    expect(() => bottleneckOptions({ ...base, pairs: 'x' })).toThrow(/--pairs/);
+    expect(() => bottleneckOptions({ ...base, contexts: '1.5' })).toThrow(/--contexts/);
+    expect(() => bottleneckOptions({ ...base, samples: '-2' })).toThrow(/--samples/);
+    expect(bottleneckOptions({ ...base, images: '2', samples: '7' }).vision).toEqual({
+      perClass: 2,
+      samples: 7,
+    });
     expect(bottleneckOptions({ ...base, quick: true }).networks).toHaveLength(BOTTLENECK_NETWORKS.length);
   });
 

@@ -37,6 +37,7 @@ interface BottleneckFlags {
   images?: string;
   pairs?: string;
   contexts?: string;
+  samples?: string;
   root?: string;
   seed: string;
   device?: string;
@@ -79,6 +80,9 @@ export function bottleneckOptions(flags: BottleneckFlags): BottleneckOptions {
       ...(flags.contexts !== undefined
         ? { contexts: parseInteger(flags.contexts, '--contexts', { min: 1 }) }
         : {}),
+      ...(flags.samples !== undefined
+        ? { samples: parseInteger(flags.samples, '--samples', { min: 1 }) }
+        : {}),
     },
     ...(flags.device !== undefined ? { device: parseDevice(flags.device, '--device') } : {}),
     ...(flags.threads !== undefined ? { threads: parseInteger(flags.threads, '--threads', { min: 1 }) } : {}),
@@ -97,10 +101,14 @@ export function registerReproduceBottleneck(program: Command): void {
     )
     .option(
       '--size <name>',
-      'quick (CI: 3 images × 4 pairs × 4 contexts on an 8×8 grid, 2–4 samples elsewhere), hour (default: 10 images × 50 pairs × 20 contexts on 16×16, 100 sentences/rows, 50 clouds), paper (50 images × 200 pairs × 100 contexts)',
+      'quick (CI: 3 images × 4 pairs × 4 contexts on an 8×8 grid; 2 sentences, 4 census rows, exact; the first point cloud over 8 regions), hour (default: 10 images × 50 pairs × 20 contexts on 16×16, 100 sentences/rows, 50 clouds), paper (50 images × 200 pairs × 100 contexts)',
     )
     .option('--quick', 'the same as --size quick')
     .option('--networks <list>', 'measure only these networks (ids as in the report; default all)')
+    .option('--images <k>', 'image networks: the first k training images per class (overrides the size)')
+    .option('--pairs <k>', 'image networks: pairs (i, j) per image (overrides the size)')
+    .option('--contexts <k>', 'image networks: contexts per pair and order (overrides the size)')
+    .option('--samples <k>', 'text, point-cloud and tabular networks: samples each (overrides the size)')
     .option(
       '--root <dir>',
       'repository checkout holding fixtures/ and packages/ (default: the one this CLI runs from)',
@@ -171,7 +179,7 @@ export function registerReproduceBottleneck(program: Command): void {
         figure = writePlot(join(out, 'bottleneck'), plot).png;
       }
       const wallSeconds = (performance.now() - t0) / 1000;
-      const extra = (['images', 'pairs', 'contexts', 'networks'] as const)
+      const extra = (['images', 'pairs', 'contexts', 'samples', 'networks'] as const)
         .filter((k) => flags[k] !== undefined)
         .map((k) => ` --${k} ${flags[k]}`)
         .join('');
