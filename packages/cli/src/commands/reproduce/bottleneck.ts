@@ -10,7 +10,7 @@ import {
   runStudy,
   writeJsonAtomic,
 } from '@orderlens/core';
-import { interruptPolicy, INTERRUPT_POLICIES, ioOf } from '../../util/io.js';
+import { globalFlags, interruptPolicy, INTERRUPT_POLICIES, ioOf } from '../../util/io.js';
 import { parseChoice, parseInteger, parseList } from '../../util/options.js';
 import { writeFileAtomic, strengthPlot, writePlot } from '../../util/plots.js';
 import { packageVersions } from '../../util/plugins.js';
@@ -120,6 +120,7 @@ export function registerReproduceBottleneck(program: Command): void {
     .option('--resume', 'continue an interrupted run in --out (finished samples are kept)')
     .action(async (flags: BottleneckFlags, cmd: Command) => {
       const io = ioOf(cmd);
+      const { quiet } = globalFlags(cmd);
       interruptPolicy(cmd, INTERRUPT_POLICIES.dropSample);
       const t0 = performance.now();
       const options = bottleneckOptions(flags);
@@ -146,7 +147,7 @@ export function registerReproduceBottleneck(program: Command): void {
           signal: io.signal,
           onEvent: (e) => {
             if (e.type === 'warning') io.stderr(`warning: ${e.message}\n`);
-            else if (e.type === 'model-started') io.stderr(`${e.id}: ${e.samples} samples\n`);
+            else if (e.type === 'model-started' && !quiet) io.stderr(`${e.id}: ${e.samples} samples\n`);
             else if (e.type === 'model-failed') io.stderr(`error: ${e.id} failed: ${e.error.message}\n`);
           },
         });
