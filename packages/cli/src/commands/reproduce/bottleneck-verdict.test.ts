@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PAPER_RATIOS } from '@orderlens/core';
+import { verdictText } from './bottleneck-report.js';
 import { bottleneckVerdict } from './bottleneck-verdict.js';
 
 const ratios = [...PAPER_RATIOS];
@@ -36,6 +37,17 @@ describe('bottleneckVerdict', () => {
     expect(v.zLow).toBeCloseTo(3 / (0.5 * Math.sqrt(2 / 3)));
     expect(v.zHigh).toBeCloseTo(2 / (0.5 * Math.sqrt(2 / 3)));
     expect(bottleneckVerdict(ratios, raw).zLow).toBeUndefined();
+  });
+
+  it('says in words how far the middle lies from each end, and which margin is within 2 se', () => {
+    const raw = curve(4, 1, 1.2);
+    const v = bottleneckVerdict(ratios, raw, { values: raw, errors: raw.map(() => 0.5) });
+    expect(verdictText(v)).toBe(
+      'U-shape: middle 75 % below the low end, 17 % below the high end (within 2 se: high end z = 0.5)',
+    );
+    expect(verdictText(bottleneckVerdict(ratios, curve(2, 1, 0.8)))).toBe(
+      'decreasing, no bottleneck: middle 50 % below the low end, 25 % above the high end',
+    );
   });
 
   it('names the field of a curve it cannot judge', () => {
