@@ -5,6 +5,7 @@ import { register as registerDynamics } from './commands/dynamics/register.js';
 import { register as registerGame } from './commands/game/register.js';
 import { register as registerMeasures } from './commands/measures/register.js';
 import { register as registerReport } from './commands/report/register.js';
+import { register as registerReproduce } from './commands/reproduce/register.js';
 import { register as registerStudy } from './commands/study/register.js';
 import { register as registerTabular } from './commands/tabular/register.js';
 import { register as registerVision } from './commands/vision/register.js';
@@ -44,6 +45,7 @@ export function buildProgram(io: CliIo): Command {
   registerMeasures(program);
   registerTabular(program);
   registerVision(program);
+  registerReproduce(program);
   registerReport(program);
   registerStudy(program);
   registerDynamics(program);

@@ -642,6 +642,17 @@ const CASES: BadInput[] = [
   c('reproduce census', '--sampler foo', '--sampler', repro('--sampler', 'foo')),
   c('reproduce census', '--loss-conventions foo', '--loss-conventions', repro('--loss-conventions', 'foo')),
   c('reproduce census', '--tfjs-backend foo', '--tfjs-backend', repro('--tfjs-backend', 'foo')),
+  c('reproduce census', '--eps-units foo', '--eps-units', repro('--eps-units', 'foo')),
+  // ---- reproduce bottleneck ----------------------------------------------------------------
+  c('reproduce bottleneck', '--size foo', '--size', quick('--size', 'foo')),
+  c('reproduce bottleneck', '--quick with --size paper', '--quick', repro('--size', 'paper')),
+  c('reproduce bottleneck', '--networks foo', '--networks', repro('--networks', 'census-mlp5,foo')),
+  c('reproduce bottleneck', '--images 0', '--images', repro('--images', '0')),
+  c('reproduce bottleneck', '--pairs x', '--pairs', repro('--pairs', 'x')),
+  c('reproduce bottleneck', '--contexts -1', '--contexts', repro('--contexts', '-1')),
+  c('reproduce bottleneck', '--samples 1.5', '--samples', repro('--samples', '1.5')),
+  c('reproduce bottleneck', '--seed x', '--seed', repro('--seed', 'x')),
+  c('reproduce bottleneck', '--device foo', '--device', repro('--device', 'foo')),
   ...outputCases('reproduce census', () => ['--quick']),
 
   // ---- structure ---------------------------------------------------------------------------
@@ -683,6 +694,7 @@ describe('bad input to every command: exit 2, the option named, no stack, nothin
       'attack',
       'reproduce census',
       'reproduce two-phase',
+      'reproduce bottleneck',
       'structure',
     ])
       expect(commands, cmd).toContain(cmd);

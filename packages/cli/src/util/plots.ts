@@ -130,7 +130,14 @@ export async function linePlot(options: LinePlotOptions): Promise<Plot> {
     // One colour scale shared by both layers gives one legend, in series order.
     color: single
       ? { value: '#4c78a8' }
-      : { field: 'series', type: 'nominal', title: null, sort: labels, scale: { domain: labels } },
+      : {
+          field: 'series',
+          type: 'nominal',
+          title: null,
+          sort: labels,
+          // Past ten series the default palette repeats colours: twenty distinct ones instead.
+          scale: { domain: labels, ...(labels.length > 10 ? { scheme: 'tableau20' } : {}) },
+        },
     order: { field: 'x', type: 'quantitative' },
   };
   const spec: Record<string, unknown> = {

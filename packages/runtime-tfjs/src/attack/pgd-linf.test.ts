@@ -127,6 +127,33 @@ describe('pgdLinf', () => {
     );
   });
 
+  it('takes one radius and step per feature (ε in raw units), and equals the scalar form when they agree', async () => {
+    // Feature f may move by (f + 1)·0.05; 40 steps of a tenth of that reach every edge.
+    const eps = Float32Array.from({ length: F }, (_, f) => (f + 1) * 0.05);
+    const step = eps.map((e) => e / 10);
+    const r = await pgdLinf({ model, x: xt, y: yt, featureCount: F, eps, stepSize: step, steps: 40 });
+    const atEdge = new Array<number>(F).fill(0);
+    for (let k = 0; k < xt.length; k++) {
+      const d = Math.abs(r.adversarial[k] - xt[k]);
+      expect(d).toBeLessThanOrEqual(eps[k % F] + 1e-6);
+      if (d > eps[k % F] - 1e-4) atEdge[k % F]++;
+    }
+    // The widest feature (12·0.05 = 0.6) is not held to the narrowest radius.
+    expect(atEdge[F - 1] / (xt.length / F)).toBeGreaterThan(0.5);
+    const opts = { model, x: xt, y: yt, featureCount: F, steps: 5 };
+    const scalar = await pgdLinf({ ...opts, eps: 0.2, stepSize: 0.05 });
+    const vector = await pgdLinf({
+      ...opts,
+      eps: new Float32Array(F).fill(0.2),
+      stepSize: new Float32Array(F).fill(0.05),
+    });
+    expect(Array.from(vector.adversarial)).toEqual(Array.from(scalar.adversarial));
+    await expect(pgdLinf({ ...opts, eps: new Float32Array(F - 1) })).rejects.toThrow(
+      /eps: .*length featureCount/,
+    );
+    await expect(pgdLinf({ ...opts, stepSize: new Float32Array(F) })).rejects.toThrow(/stepSize: feature 0/);
+  });
+
   it('with clip keeps every feature inside its data range as well as the ε-ball', async () => {
     const eps = 0.6;
     const min = new Float32Array(F).fill(Infinity);

@@ -12,12 +12,15 @@ export interface PgdLinfOptions {
   /** True labels, length `N`. */
   y: Int32Array;
   featureCount: number;
-  /** L∞ radius (default 0.6, the papers' census setting). */
-  eps?: number;
+  /**
+   * L∞ radius (default 0.6, the papers' census setting), or one radius per feature (length
+   * `featureCount`): ε given in each feature's raw units becomes `ε/σ_f` on z-scored inputs.
+   */
+  eps?: number | Float32Array;
   /** Number of steps (default 100). */
   steps?: number;
-  /** Size of each sign step (default 0.01). */
-  stepSize?: number;
+  /** Size of each sign step (default 0.01), or one per feature, as `eps`. */
+  stepSize?: number | Float32Array;
   /** Rows attacked at once (default 1024); does not change the result. */
   batchSize?: number;
   /**
@@ -52,13 +55,9 @@ export async function pgdLinf(options: PgdLinfOptions): Promise<PgdLinfResult> {
   const stepSize = options.stepSize ?? 0.01;
   const batchSize = options.batchSize ?? 1024;
   requireInput(model instanceof tf.LayersModel, 'model', 'expected a tfjs LayersModel');
-  requireInput(Number.isFinite(eps) && eps >= 0, 'eps', `expected a finite number ≥ 0, got ${eps}`);
+  checkRadius(eps, 'eps', featureCount, (v) => v >= 0, 'a finite number ≥ 0');
   requireInput(Number.isInteger(steps) && steps >= 0, 'steps', `expected an integer ≥ 0, got ${steps}`);
-  requireInput(
-    Number.isFinite(stepSize) && stepSize > 0,
-    'stepSize',
-    `expected a positive number, got ${stepSize}`,
-  );
+  checkRadius(stepSize, 'stepSize', featureCount, (v) => v > 0, 'a positive number');
   requirePositiveInt(batchSize, 'batchSize');
   const { n } = checkDataset(model, x, y, featureCount, 'x', 'y');
   const clip = options.clip;
@@ -79,6 +78,11 @@ export async function pgdLinf(options: PgdLinfOptions): Promise<PgdLinfResult> {
       );
   }
   const shape = inputShapeFor(model, featureCount);
+  // A per-feature radius or step broadcasts over the rows of a batch.
+  const perFeature = (v: number | Float32Array): number | tf.Tensor =>
+    typeof v === 'number' ? v : tf.tensor(v, [1, ...shape]);
+  const epsT = perFeature(eps);
+  const stepT = perFeature(stepSize);
   const adversarial = new Float32Array(x.length);
   const lossOf = (labels: tf.Tensor1D) => (xx: tf.Tensor) => {
     const out = model.apply(xx, { training: false }) as tf.Tensor | tf.Tensor[];
@@ -90,16 +94,16 @@ export async function pgdLinf(options: PgdLinfOptions): Promise<PgdLinfResult> {
     const labels = tf.tensor1d(y.subarray(start, start + B), 'int32');
     // Both boxes intersected once per batch: ε-ball ∩ data range.
     const lo = clip
-      ? tf.tidy(() => tf.maximum(tf.sub(x0, eps), tf.tensor(clip.min, [1, ...shape])))
-      : tf.sub(x0, eps);
+      ? tf.tidy(() => tf.maximum(tf.sub(x0, epsT), tf.tensor(clip.min, [1, ...shape])))
+      : tf.sub(x0, epsT);
     const hi = clip
-      ? tf.tidy(() => tf.minimum(tf.add(x0, eps), tf.tensor(clip.max, [1, ...shape])))
-      : tf.add(x0, eps);
+      ? tf.tidy(() => tf.minimum(tf.add(x0, epsT), tf.tensor(clip.max, [1, ...shape])))
+      : tf.add(x0, epsT);
     const grad = tf.grad(lossOf(labels));
     let xa = x0.clone();
     for (let s = 0; s < steps; s++) {
       const next = tf.tidy(() =>
-        tf.minimum(tf.maximum(tf.add(xa, tf.mul(tf.sign(grad(xa)), stepSize)), lo), hi),
+        tf.minimum(tf.maximum(tf.add(xa, tf.mul(tf.sign(grad(xa)), stepT)), lo), hi),
       );
       xa.dispose();
       xa = next;
@@ -107,9 +111,32 @@ export async function pgdLinf(options: PgdLinfOptions): Promise<PgdLinfResult> {
     adversarial.set((await xa.data()) as Float32Array, start * featureCount);
     tf.dispose([x0, labels, lo, hi, xa]);
   }
+  for (const t of [epsT, stepT]) if (typeof t !== 'number') t.dispose();
   return {
     adversarial,
     cleanAccuracy: accuracyOf(await predictClasses(model, x, featureCount), y),
     adversarialAccuracy: accuracyOf(await predictClasses(model, adversarial, featureCount), y),
   };
+}
+
+/** A radius or step: one finite number, or one per feature (length `featureCount`). */
+function checkRadius(
+  v: number | Float32Array,
+  field: string,
+  featureCount: number,
+  ok: (x: number) => boolean,
+  expected: string,
+): void {
+  if (typeof v === 'number') {
+    requireInput(Number.isFinite(v) && ok(v), field, `expected ${expected}, got ${v}`);
+    return;
+  }
+  requireInput(
+    v instanceof Float32Array && v.length === featureCount,
+    field,
+    `expected ${expected} or a Float32Array of length featureCount = ${featureCount}`,
+  );
+  v.forEach((x, f) =>
+    requireInput(Number.isFinite(x) && ok(x), field, `feature ${f}: expected ${expected}, got ${x}`),
+  );
 }

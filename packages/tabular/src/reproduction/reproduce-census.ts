@@ -11,6 +11,7 @@ import {
   type OrderLossConventions,
 } from '@orderlens/core';
 import { tabularAdapter } from '../adapter/tabular-adapter.js';
+import { loadCensus } from '../census/census.js';
 import { baselineFor, loadRows, type TabularRows } from '../adapter/tabular-data.js';
 import {
   CENSUS_ARCHITECTURES,
@@ -27,6 +28,25 @@ import { paperOrdering, seedSpread, type SeedSpread } from './seed-summary.js';
 
 /** PGD settings of the papers' census experiments (lines 690–694 of the paper). */
 export const PAPER_PGD = { eps: 0.6, steps: 100, stepSize: 0.01 } as const;
+
+/** Units of the PGD radius: z-scored inputs, or each feature's raw units. */
+export const PGD_EPS_UNITS = ['z', 'raw'] as const;
+export type PgdEpsUnits = (typeof PGD_EPS_UNITS)[number];
+
+/**
+ * The papers' ε and step in z-space: scalars for `z`; for `raw`, per feature `ε/σ_f` and
+ * `step/σ_f` with the census standardisation's σ (a feature with σ = 1 keeps ε = 0.6).
+ */
+export function pgdInZSpace(
+  units: PgdEpsUnits,
+  stds: ArrayLike<number>,
+): { eps: number | Float32Array; stepSize: number | Float32Array } {
+  if (units === 'z') return { eps: PAPER_PGD.eps, stepSize: PAPER_PGD.stepSize };
+  return {
+    eps: Float32Array.from(stds, (s) => PAPER_PGD.eps / s),
+    stepSize: Float32Array.from(stds, (s) => PAPER_PGD.stepSize / s),
+  };
+}
 
 /** What determines a census reproduction. */
 export interface CensusReproductionOptions {
@@ -45,6 +65,14 @@ export interface CensusReproductionOptions {
   readonly sampler: CensusSampler;
   /** Clip PGD to each feature's range over the census rows (train and test). */
   readonly pgdClip: boolean;
+  /**
+   * Units of the papers' ε = 0.6 and step 0.01: `z` (default) on the z-scored inputs, the same
+   * for every feature; `raw` in each feature's own units (the ICLR-2022 code has no
+   * preprocessing), i.e. `ε/σ_f` and `0.01/σ_f` per feature on the z-scored inputs, and always
+   * clipped to each feature's data range (a raw ε of 0.6 is several standard deviations on
+   * features with a small σ).
+   */
+  readonly epsUnits?: PgdEpsUnits;
   /** Order-loss conventions (default `round` sizes, `drawn` coefficient). */
   readonly lossConventions?: OrderLossConventions;
 }
@@ -97,9 +125,10 @@ export interface CensusReproductionTools {
     readonly dir: string;
     readonly rows: TabularRows;
     readonly baseline: Float32Array;
-    readonly eps: number;
+    /** One radius, or one per feature (`--eps-units raw`). */
+    readonly eps: number | Float32Array;
     readonly steps: number;
-    readonly stepSize: number;
+    readonly stepSize: number | Float32Array;
     readonly clip?: { min: Float32Array; max: Float32Array };
   }): Promise<CensusAttackResult>;
   /** Opens `<dir>/model.json` through the runtime registry (the caller disposes the runner). */
@@ -227,7 +256,12 @@ export async function reproduceCensus(
   // The training mean of all training rows, as every orderlens census model (not of --train-rows).
   const baseline = baselineFor('mean', train, true);
   const attackData = firstRows(test, options.attackRows);
-  const clip = options.pgdClip ? featureRange(loadRows({ split: 'train' }, undefined), test) : undefined;
+  const units = options.epsUnits ?? 'z';
+  const clip =
+    options.pgdClip || units === 'raw'
+      ? featureRange(loadRows({ split: 'train' }, undefined), test)
+      : undefined;
+  const pgd = { ...PAPER_PGD, ...pgdInZSpace(units, loadCensus().preprocessor.stds) };
   const jobs = seeds.flatMap((seed) =>
     archs.flatMap((arch) =>
       losses.map((loss, k) => ({
@@ -278,8 +312,7 @@ export async function reproduceCensus(
     tick(`trained ${job.id}`);
     const [attack] = await store.runUnits(
       [`attack-${job.id}`],
-      () =>
-        tools.attack({ dir: job.dir, rows: attackData, baseline, ...PAPER_PGD, ...(clip ? { clip } : {}) }),
+      () => tools.attack({ dir: job.dir, rows: attackData, baseline, ...pgd, ...(clip ? { clip } : {}) }),
       { signal: run.signal },
     );
     tick(`attacked ${job.id}`);

@@ -14,7 +14,7 @@ export function formatReproductionTable(rep: CensusReproduction, options: Census
   const lines = [
     `Census (UCI Adult, the Learn repository's recipe), ${rep.trainRows} training rows, ${options.epochs} epochs, ${options.optimizer}, ${options.sampler} sampling` +
       `${conv ? `, order-loss sizes ${conv.sizes ?? 'round'} / coefficient ${conv.coefficient ?? 'drawn'}` : ''}; ` +
-      `PGD L∞ ε=${PAPER_PGD.eps}, ${PAPER_PGD.steps} steps of ${PAPER_PGD.stepSize} on ${rep.attackRows} test rows, ${options.pgdClip ? 'clipped to each feature’s data range' : 'not clipped'}; exact J(m) over ${options.samples} samples; seeds ${seeds}.`,
+      `PGD L∞ ε=${PAPER_PGD.eps}, ${PAPER_PGD.steps} steps of ${PAPER_PGD.stepSize} on ${rep.attackRows} test rows, ${options.epsUnits === 'raw' ? 'ε and step in each feature’s raw units (ε/σ per feature on the z-scored inputs), clipped to each feature’s data range' : options.pgdClip ? 'in z units, clipped to each feature’s data range' : 'in z units, not clipped'}; exact J(m) over ${options.samples} samples; seeds ${seeds}.`,
     protocolLine,
     '',
     `Mean ± standard deviation over ${options.seeds.length} seed(s) (accuracy %, on the attacked rows):`,

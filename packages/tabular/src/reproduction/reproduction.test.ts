@@ -8,6 +8,7 @@ import { JsMlpRunner } from '../test-utils/js-mlp.js';
 import { censusModelConfig } from './census-configs.js';
 import {
   featureRange,
+  pgdInZSpace,
   reproduceCensus,
   type CensusReproductionTools,
   type CensusTrainJob,
@@ -40,6 +41,26 @@ describe('seed summaries', () => {
     expect(censusModelConfig('table2', 'mid')).toMatchObject({ loss: 'plus:0.3,0.7', lambdaPlus: 10 });
     expect(() => censusModelConfig('table2', 'boost-high')).toThrow(/--losses/);
   });
+
+  it("names both papers' low-order models: ICLR 2022 App. C.2.3 and the journal's §6.3", () => {
+    expect(censusModelConfig('table2', 'low')).toMatchObject({
+      loss: 'plus:0,0.5;minus:0.6,1',
+      lambdaPlus: 10,
+      lambdaMinus: 10,
+    });
+    expect(censusModelConfig('table2', 'low-journal')).toMatchObject({
+      loss: 'minus:0.7,1',
+      lambdaPlus: 0,
+      lambdaMinus: 1,
+    });
+  });
+
+  it('puts ε and the step in z-space: scalars for z units, ε/σ and step/σ per feature for raw units', () => {
+    expect(pgdInZSpace('z', [2, 4])).toEqual({ eps: 0.6, stepSize: 0.01 });
+    const raw = pgdInZSpace('raw', [2, 0.5, 1]);
+    expect(Array.from(raw.eps as Float32Array)).toEqual(Array.from(Float32Array.of(0.3, 1.2, 0.6)));
+    expect(Array.from(raw.stepSize as Float32Array)).toEqual(Array.from(Float32Array.of(0.005, 0.02, 0.01)));
+  });
 });
 
 describe('reproduceCensus (tools without a runtime: a JS MLP per seed)', () => {
@@ -48,6 +69,7 @@ describe('reproduceCensus (tools without a runtime: a JS MLP per seed)', () => {
   const trained = new Map<string, JsMlpRunner>();
   const jobs: CensusTrainJob[] = [];
   const clips: Array<{ min: Float32Array; max: Float32Array } | undefined> = [];
+  const radii: Array<number | Float32Array> = [];
   const tools: CensusReproductionTools = {
     async train(job) {
       jobs.push(job);
@@ -57,6 +79,7 @@ describe('reproduceCensus (tools without a runtime: a JS MLP per seed)', () => {
     },
     async attack(job) {
       clips.push(job.clip);
+      radii.push(job.eps);
       // A stand-in robustness: lower for the high-order type, varying with the seed.
       const high = job.dir.includes('high');
       const seed = Number(/seed(\d+)/.exec(job.dir)![1]);
@@ -139,5 +162,29 @@ describe('reproduceCensus (tools without a runtime: a JS MLP per seed)', () => {
     const again = await reproduceCensus(options, tools, { out, resume: true });
     expect(jobs.length).toBe(before);
     expect(again.rows.map((r) => r.adversarialAccuracy)).toEqual(rep.rows.map((r) => r.adversarialAccuracy));
+  });
+
+  it('--eps-units raw attacks with ε/σ per feature, clipped to the data range even without --pgd-clip', async () => {
+    const options = {
+      protocol: 'table2' as const,
+      archs: ['mlp5'],
+      losses: ['low-journal'],
+      seeds: [0],
+      epochs: 1,
+      trainRows: 200,
+      samples: 1,
+      attackRows: 10,
+      optimizer: 'sgd' as const,
+      sampler: 'shuffled' as const,
+      pgdClip: false,
+      epsUnits: 'raw' as const,
+    };
+    const from = radii.length;
+    const rep = await reproduceCensus(options, tools, { out: join(tmp, 'raw'), resume: false });
+    expect(rep.rows[0].configuration).toMatch(/L−\(0.7,1\), λ2=1/);
+    const eps = radii[from] as Float32Array;
+    expect(Array.from(eps)).toEqual(Array.from(census.preprocessor.stds, (s) => Math.fround(0.6 / s)));
+    expect(clips[from]).toBeDefined();
+    expect(formatReproductionTable(rep, options)).toMatch(/raw units/);
   });
 });

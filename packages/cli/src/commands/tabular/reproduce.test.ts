@@ -11,6 +11,7 @@ const defaults = {
   optimizer: 'adam',
   sampler: 'balanced',
   lossConventions: 'drawn',
+  epsUnits: 'z',
   out: 'x',
 };
 
@@ -47,5 +48,14 @@ describe('reproduce census options', () => {
     expect(() => reproductionOptions({ ...defaults, pgdClip: true, attackSamples: '5' })).toThrow(
       /--attack-samples/,
     );
+    expect(() => reproductionOptions({ ...defaults, epsUnits: 'feet' })).toThrow(/--eps-units/);
+    expect(() => reproductionOptions({ ...defaults, epsUnits: 'raw', attackSamples: '5' })).toThrow(
+      /--attack-samples/,
+    );
+  });
+
+  it('--eps-units raw is recorded; z (the default) leaves the options as before', () => {
+    expect(reproductionOptions({ ...defaults, epsUnits: 'raw' }).epsUnits).toBe('raw');
+    expect(reproductionOptions(defaults).epsUnits).toBeUndefined();
   });
 });

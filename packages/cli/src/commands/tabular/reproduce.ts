@@ -21,6 +21,7 @@ import {
   CENSUS_PROTOCOLS,
   CENSUS_SAMPLERS,
   PAPER_PGD,
+  PGD_EPS_UNITS,
   formatReproductionTable,
   reproduceCensus,
   type CensusReproductionOptions,
@@ -61,6 +62,7 @@ interface ReproduceFlags {
   optimizer: string;
   sampler: string;
   pgdClip?: boolean;
+  epsUnits: string;
   lossConventions: string;
   tfjsBackend?: string;
   out: string;
@@ -92,6 +94,9 @@ export function reproductionOptions(flags: ReproduceFlags): CensusReproductionOp
   const attackSamples = parseInteger(flags.attackSamples, '--attack-samples', { min: 0 });
   if (attackSamples > 0 && flags.pgdClip)
     throw new OrderlensInputError('--attack-samples', 'the per-order change is measured without --pgd-clip');
+  const epsUnits = parseChoice(flags.epsUnits, '--eps-units', PGD_EPS_UNITS);
+  if (attackSamples > 0 && epsUnits === 'raw')
+    throw new OrderlensInputError('--attack-samples', 'the per-order change is measured with --eps-units z');
   return {
     protocol,
     archs,
@@ -110,6 +115,7 @@ export function reproductionOptions(flags: ReproduceFlags): CensusReproductionOp
     ),
     sampler: parseChoice(flags.sampler, '--sampler', CENSUS_SAMPLERS),
     pgdClip: flags.pgdClip === true,
+    ...(epsUnits === 'raw' ? { epsUnits } : {}),
     ...(LOSS_CONVENTIONS[conventions] ? { lossConventions: LOSS_CONVENTIONS[conventions] } : {}),
   };
 }
@@ -166,8 +172,10 @@ function tfjsTools(
     async attack(job) {
       const { model } = await openLayersModel(job.dir, backends);
       try {
-        if (attackSamples > 0 && !job.clip) {
-          const r = await attackTabular({ model, ...job, samples: attackSamples });
+        // The per-order change runs on the z-unit, unclipped attack only (flags refuse the rest).
+        const { eps, stepSize } = job;
+        if (attackSamples > 0 && !job.clip && typeof eps === 'number' && typeof stepSize === 'number') {
+          const r = await attackTabular({ model, ...job, eps, stepSize, samples: attackSamples });
           return {
             cleanAccuracy: r.cleanAccuracy,
             adversarialAccuracy: r.adversarialAccuracy,
@@ -245,6 +253,11 @@ export function registerReproduce(program: Command): void {
     .option('--samples <k>', 'samples for exact J(m) per model (default 100, as the paper; --quick 12)')
     .option('--attack-rows <k>', 'test rows attacked with PGD (default 2000; --quick 600)')
     .option('--pgd-clip', "clip PGD to each feature's range over the census rows (default: ε-ball only)")
+    .option(
+      '--eps-units <units>',
+      "z: ε = 0.6 and step 0.01 on the z-scored inputs; raw: in each feature's own units (ε/σ per feature, as the ICLR-2022 code without preprocessing), clipped to each feature's data range",
+      'z',
+    )
     .option('--attack-samples <k>', 'rows for the per-order interaction change under attack (0: skip)', '0')
     .option('--quick', 'a small run (3 epochs, 6,000 rows, 600 attacked rows, 12 J(m) samples)')
     .option('--tfjs-backend <list>', 'tfjs backends to try in order', 'wasm,cpu')
@@ -300,7 +313,11 @@ export function registerReproduce(program: Command): void {
       writeJsonAtomic(join(outDir, 'reproduce.json'), {
         schema: 'orderlens/reproduce-census@2',
         options: { ...options, attackSamples },
-        pgd: { ...PAPER_PGD, clip: options.pgdClip ? 'per-feature range of the census rows' : null },
+        pgd: {
+          ...PAPER_PGD,
+          units: options.epsUnits ?? 'z',
+          clip: options.pgdClip || options.epsUnits === 'raw' ? 'per-feature range of the census rows' : null,
+        },
         rows: rep.rows,
         summaries: rep.summaries,
         ordering: rep.ordering,
