@@ -154,6 +154,11 @@ export interface AdapterPlanCheck {
   readonly estimatorName: string;
   readonly estimatorOptions: Record<string, unknown>;
   readonly adapterOptions: Readonly<Record<string, unknown>>;
+  /**
+   * The field that names adapter option `key` in errors: its CLI flag (`--arcs`), or its place
+   * in a study file (`models[2].options.arcs`).
+   */
+  readonly optionField: (key: string) => string;
 }
 
 /** A coalition batch bound to a masker: re-exported for adapters writing maskers. */

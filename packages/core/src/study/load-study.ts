@@ -241,8 +241,12 @@ function planEntry(
     ),
   );
   const plan = atStudyFields(source, () =>
-    planAnalysis(adapter, settings as AnalysisSettings, resolvePaths(adapter, written, source.dir), (key) =>
-      formatStudyPath(at(key)),
+    planAnalysis(
+      adapter,
+      settings as AnalysisSettings,
+      resolvePaths(adapter, written, source.dir),
+      (key) => formatStudyPath(at(key)),
+      (key) => formatStudyPath(optionPath(key)),
     ),
   );
   const reward = atStudyFields(source, () =>
