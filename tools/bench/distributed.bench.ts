@@ -30,7 +30,8 @@ const NOOP_JOBS = 300;
 await loadPlugins();
 const tmp = mkdtempSync(join(tmpdir(), 'orderlens-bench-dist-'));
 const redis = await startTestRedis();
-const study = loadStudy(studyFile);
+// The shipped studies name the repository's fixtures (`../../fixtures`): the repository is a root.
+const study = loadStudy(studyFile, { roots: [repo] });
 const rows: string[] = [];
 const fmt = (x: number, d = 1) => x.toFixed(d);
 const workers: WorkerProcess[] = [];

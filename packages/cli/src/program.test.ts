@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CLI_VERSION, runCli } from './program.js';
+import { lacks } from '@orderlens/core/testing';
 
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 /** The committed launcher npm links as `orderlens` (it imports dist/bin.js). */
@@ -34,7 +34,7 @@ describe('orderlens program', () => {
   });
 
   // A smoke test of the real executable, when it has been built (`npm run build`).
-  it.skipIf(!existsSync(bin))('runs the built bin', () => {
+  it.skipIf(lacks('built CLI', 'the built bin'))('runs the built bin', () => {
     const r = spawnSync(process.execPath, [launcher, '--help'], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^Usage: orderlens/);

@@ -85,6 +85,11 @@ export class StudyJobRunner {
     const job = parseJobPayload(name, data);
     const { study, dir, manifest } = this.studyOf(job);
     const m = studyModel(study, job.modelId);
+    // A model with a path outside the roots was neither opened nor hashed by the loader.
+    if (m.refused)
+      throw m.refused instanceof OrderlensInputError
+        ? m.refused
+        : new OrderlensInputError(`models[${m.index}]`, m.refused.message);
     this.options.roots.checkModel(m);
     const was = manifest.models.find((x) => x.id === m.id);
     if (!was || was.model.sha256 !== m.model.sha256)
@@ -170,7 +175,17 @@ export class StudyJobRunner {
     const mtimeMs = statSync(file).mtimeMs;
     let hit = this.studies.get(file);
     if (!hit || hit.mtimeMs !== mtimeMs || hit.study.hash !== manifest.studyHash) {
-      hit = { mtimeMs, study: loadStudy(file) };
+      // The study's own paths are confined to the roots while it is read, before any model file
+      // is opened or hashed (a model outside the roots is refused unread).
+      hit = {
+        mtimeMs,
+        study: loadStudy(file, {
+          roots: roots.dirs,
+          studyFolder: false,
+          perModel: true,
+          hint: 'start the worker with another --root to allow it',
+        }),
+      };
       this.studies.set(file, hit);
     }
     if (hit.study.hash !== manifest.studyHash)

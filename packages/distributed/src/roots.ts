@@ -1,6 +1,12 @@
 import { isAbsolute } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
-import { OrderlensInputError, resolveInside, type OptionDescriptor, type StudyModel } from '@orderlens/core';
+import {
+  OrderlensInputError,
+  optionPaths,
+  resolveInside,
+  type OptionDescriptor,
+  type StudyModel,
+} from '@orderlens/core';
 
 /**
  * The folders a worker may read models, data and study folders from (`--root`, repeatable).
@@ -42,42 +48,25 @@ export class WorkerRoots {
   }
 
   /**
-   * Checks every file a study model reads: the model file or folder, and every path-valued
-   * adapter option (data folders, CSV files, `name:<folder>` specs). Option values that are no
-   * path (`census`, `cifar10`: data shipped with orderlens) are left alone, as the study loader
-   * leaves them.
+   * Checks every file a study model reads: the model file or folder, and every part of every
+   * path-valued adapter option (`optionPaths`: data folders, CSV files, `name:<folder>`, each of
+   * `idx:<images>,<labels>` on its own — the joined string would pass as one path under a root).
+   * Option values that are no path (`census`, `cifar10`: data shipped with orderlens) are left
+   * alone, as the study loader leaves them.
    */
   checkModel(m: StudyModel): void {
     this.resolve(m.model.file, `models[${m.index}].model`);
     const options = m.plan.adapterOptions;
-    for (const d of m.plan.adapter.options as readonly OptionDescriptor[]) {
-      const v = options[d.key];
-      const values =
-        d.type === 'string' && typeof v === 'string'
-          ? [v]
-          : d.type === 'strings' && Array.isArray(v)
-            ? v
-            : [];
-      for (const raw of values) {
-        const value = String(raw);
-        const field = `models[${m.index}].options.${d.key}`;
-        const path = pathOf(value);
-        if (path !== undefined) this.resolve(path, field);
-        else if (/[\\/]/.test(value))
-          // The loader made every path that exists beside the study absolute; a relative one
-          // left over would be read against the worker's working folder, outside any check.
-          throw new OrderlensInputError(
-            field,
-            `${JSON.stringify(value)} names no file beside the study; a worker reads only absolute paths under its roots`,
-          );
-      }
+    for (const { key, path } of optionPaths(m.plan.adapter.options as readonly OptionDescriptor[], options)) {
+      const field = `models[${m.index}].options.${key}`;
+      if (!isAbsolute(path))
+        // The loader made every path beside the study absolute; a relative one left over would
+        // be read against the worker's working folder, outside any check.
+        throw new OrderlensInputError(
+          field,
+          `${JSON.stringify(path)} names no file beside the study; a worker reads only absolute paths under its roots`,
+        );
+      this.resolve(path, field);
     }
   }
-}
-
-/** The file path an option value names (absolute, or after a `name:` prefix), else undefined. */
-function pathOf(v: string): string | undefined {
-  if (isAbsolute(v)) return v;
-  const m = /^([A-Za-z][\w-]*):(.+)$/.exec(v);
-  return m && isAbsolute(m[2]) ? m[2] : undefined;
 }

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job, type JobJson } from 'bullmq';
 import { OrderlensInputError } from '@orderlens/core';
 import { DEFAULT_QUEUE, type JobOutcome } from './jobs.js';
 import { StudyJobRunner, type JobRunnerOptions } from './job-runner.js';
@@ -39,6 +39,36 @@ export interface StudyWorker {
   close(): Promise<void>;
 }
 
+/** Key of the stand-in data of a job whose stored data is not JSON (see {@link StudyQueueWorker}). */
+const MALFORMED = 'orderlens.malformedJobData';
+
+/**
+ * A BullMQ worker that fails a job whose stored data is not JSON, at once. BullMQ parses a
+ * job's data before it calls the processor; a parse error there escapes the job (it is never
+ * failed, its lock expires, it stalls and is taken again, forever). Here the job is built with
+ * a stand-in payload naming the parse error instead, which the processor turns into a final
+ * failure with that reason (shown by `study status --redis`).
+ */
+class StudyQueueWorker extends Worker {
+  protected override createJob(data: JobJson, jobId: string): Job {
+    try {
+      return super.createJob(data, jobId);
+    } catch (e) {
+      if (!(e instanceof SyntaxError)) throw e;
+      const raw = typeof data.data === 'string' ? data.data : '';
+      const reason = `job data is not JSON (${e.message}); it begins ${JSON.stringify(raw.slice(0, 60))}`;
+      return super.createJob({ ...data, data: JSON.stringify({ [MALFORMED]: reason }) }, jobId);
+    }
+  }
+}
+
+/** The reason of a stand-in payload made by {@link StudyQueueWorker}, else undefined. */
+function malformedReason(data: unknown): string | undefined {
+  if (data === null || typeof data !== 'object') return undefined;
+  const v = (data as Record<string, unknown>)[MALFORMED];
+  return typeof v === 'string' ? v : undefined;
+}
+
 /**
  * Starts a worker on the study queue: takes jobs (BullMQ), runs each with a
  * {@link StudyJobRunner}, reports progress on the job, and keeps models warm between jobs.
@@ -53,6 +83,12 @@ export async function startStudyWorker(options: StudyWorkerOptions): Promise<Stu
   const lockDuration = options.lockDurationMs ?? 30_000;
   const process_ = async (job: Job): Promise<JobOutcome> => {
     emit({ type: 'job-started', id: job.id ?? '?', name: job.name, attempt: job.attemptsMade + 1 });
+    const malformed = malformedReason(job.data);
+    if (malformed !== undefined) {
+      // Stored data that parses, so the queue (and `study status`) can list the failed job.
+      await job.updateData({ [MALFORMED]: malformed }).catch(() => undefined);
+      throw new UnrecoverableError(`job.data: ${malformed}; refused`);
+    }
     let last = 0;
     try {
       return await runner.run(job.name, job.data, (p) => {
@@ -69,7 +105,7 @@ export async function startStudyWorker(options: StudyWorkerOptions): Promise<Stu
       throw error;
     }
   };
-  const worker = new Worker(options.queue ?? DEFAULT_QUEUE, process_, {
+  const worker = new StudyQueueWorker(options.queue ?? DEFAULT_QUEUE, process_, {
     connection,
     name,
     concurrency: options.concurrency ?? 1,

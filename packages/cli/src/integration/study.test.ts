@@ -12,9 +12,12 @@ import {
 } from '@orderlens/core';
 import { runCli } from '../program.js';
 import { tempDir } from '../test-utils/tmp.js';
+import { lacks } from '@orderlens/core/testing';
 
 const repo = (rel: string) => fileURLToPath(new URL(`../../../../${rel}`, import.meta.url));
 const tmp = tempDir('orderlens-study-');
+/** The studies here name fixtures of the repository: a folder a study may read only with --root. */
+const REPO = repo('.');
 afterAll(() => tmp.cleanup());
 afterEach(() => vi.restoreAllMocks());
 
@@ -128,7 +131,7 @@ const straight = join(tmp.dir, 'straight');
 
 describe('orderlens study run', () => {
   it(`runs a study over ${modelIds.length} models and ${2 + +hasText + +hasCloud} modalities end to end`, async () => {
-    const run = await runCli(['--quiet', 'study', 'run', study, '--out', straight]);
+    const run = await runCli(['--quiet', 'study', 'run', '--root', REPO, study, '--out', straight]);
     expect(run.stderr.replace(/^(onnx|warning): .*\n/gm, '')).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(
@@ -185,13 +188,17 @@ describe('orderlens study run', () => {
   });
 
   const bin = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
-  it.skipIf(!existsSync(bin))(
+  it.skipIf(lacks('built CLI', 'a study through the built executable'))(
     'killed with SIGKILL half-way, --resume computes only the pending units and ends with the same numbers',
     async () => {
       const out = join(tmp.dir, 'killed');
-      const child = spawn(process.execPath, [bin, '--quiet', 'study', 'run', study, '--out', out], {
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [bin, '--quiet', 'study', 'run', '--root', REPO, study, '--out', out],
+        {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       // SIGKILL as soon as the first sample unit is on disk: no handler runs, nothing is flushed.
@@ -216,11 +223,11 @@ describe('orderlens study run', () => {
       const finished = unitFiles(out);
 
       // Without --resume the folder is refused; with it, only pending units are computed.
-      const refused = await runCli(['study', 'run', study, '--out', out]);
+      const refused = await runCli(['study', 'run', '--root', REPO, study, '--out', out]);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toMatch(/--out: .* already holds the study "cli-test" .*pass --resume/);
       const { value: resumed, rows } = await countingRows(() =>
-        runCli(['--quiet', 'study', 'run', study, '--out', out, '--resume']),
+        runCli(['--quiet', 'study', 'run', '--root', REPO, study, '--out', out, '--resume']),
       );
       expect(resumed.code, resumed.stderr).toBe(0);
       expect(resumed.stdout).toMatch(
@@ -239,13 +246,13 @@ describe('orderlens study run', () => {
 
   it('refuses a changed study or a changed model on resume, naming what changed', async () => {
     const changed = tmp.file('changed.yaml', studyText({ tabular: 4, vision: 2, text: 2, pointcloud: 2 }));
-    const r = await runCli(['study', 'run', changed, '--out', straight, '--resume']);
+    const r = await runCli(['study', 'run', '--root', REPO, changed, '--out', straight, '--resume']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
       /error: --resume: .*changed\.yaml is not the study the run in .* was started with \(model "census" changed: selection\.samples: 3 → 4\); restore it, or run it into another --out/,
     );
     const renamed = tmp.file('renamed.yaml', studyText().replace('  - id: cifar', '  - id: cifar10'));
-    const r2 = await runCli(['study', 'run', renamed, '--out', straight, '--resume']);
+    const r2 = await runCli(['study', 'run', '--root', REPO, renamed, '--out', straight, '--resume']);
     expect(r2.stderr).toMatch(/\(models added: cifar10; models removed: cifar\)/);
 
     // A model file whose bytes changed: refused before it is opened.
@@ -256,9 +263,9 @@ describe('orderlens study run', () => {
       `name: one\nmodels:\n  - { id: census, modality: tabular, model: mlp.onnx, samples: 1, options: { dataset: census } }\n`,
     );
     const out = join(tmp.dir, 'one');
-    expect((await runCli(['--quiet', 'study', 'run', one, '--out', out])).code).toBe(0);
+    expect((await runCli(['--quiet', 'study', 'run', '--root', REPO, one, '--out', out])).code).toBe(0);
     appendFileSync(model, Buffer.from([0]));
-    const r3 = await runCli(['study', 'run', one, '--out', out, '--resume']);
+    const r3 = await runCli(['study', 'run', '--root', REPO, one, '--out', out, '--resume']);
     expect(r3.code).toBe(2);
     expect(r3.stderr).toMatch(
       /error: --resume: model "census": mlp\.onnx is not the model the run in .* was started with \(sha256 [0-9a-f]{12}… then, [0-9a-f]{12}… now\)/,
@@ -269,7 +276,7 @@ describe('orderlens study run', () => {
     const text = studyText().replace('limit: 40', 'limit: 0');
     const bad = tmp.file('bad.yaml', text);
     const out = join(tmp.dir, 'bad-out');
-    const r = await runCli(['study', 'run', bad, '--out', out]);
+    const r = await runCli(['study', 'run', '--root', REPO, bad, '--out', out]);
     expect(r.code).toBe(2);
     const line = text.split('\n').findIndex((l) => l.includes('limit: 0')) + 1;
     expect(r.stderr).toMatch(
@@ -279,7 +286,7 @@ describe('orderlens study run', () => {
     );
     expect(existsSync(out)).toBe(false);
     const typo = tmp.file('typo.yaml', studyText().replace('    samples: 2\n', '    sample: 2\n'));
-    const r2 = await runCli(['study', 'run', typo, '--out', out]);
+    const r2 = await runCli(['study', 'run', '--root', REPO, typo, '--out', out]);
     expect(r2.stderr).toMatch(
       /typo\.yaml:\d+:5 models\[1\]\.sample: unknown field; expected one of id, modality, model/,
     );
@@ -289,7 +296,7 @@ describe('orderlens study run', () => {
     for (const name of ['quick', 'paper-scale']) {
       const file = repo(`examples/studies/${name}.yaml`);
       const out = join(tmp.dir, `dry-${name}`);
-      const r = await runCli(['study', 'run', file, '--out', out, '--dry-run']);
+      const r = await runCli(['study', 'run', '--root', REPO, file, '--out', out, '--dry-run']);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(new RegExp(`^study ${name} .*: \\d+ models`));
       for (const modality of ['tabular', 'vision', 'text', 'pointcloud'])
@@ -301,7 +308,7 @@ describe('orderlens study run', () => {
 
 it('reports a YAML syntax error at its line', async () => {
   const bad = tmp.file('syntax.yaml', 'name: x\nmodels:\n  - id: a\n   modality: [\n');
-  const r = await runCli(['study', 'run', bad, '--out', join(tmp.dir, 'syntax-out')]);
+  const r = await runCli(['study', 'run', '--root', REPO, bad, '--out', join(tmp.dir, 'syntax-out')]);
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(/^error: .*syntax\.yaml:\d+:\d+: /);
 });

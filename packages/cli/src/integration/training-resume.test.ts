@@ -8,6 +8,7 @@ import { buildProgram, runCli } from '../program.js';
 import { reportError } from '../util/errors.js';
 import type { CliIo } from '../util/io.js';
 import { tempDir } from '../test-utils/tmp.js';
+import { lacks } from '@orderlens/core/testing';
 
 const tmp = tempDir('orderlens-resume-');
 afterAll(() => tmp.cleanup());
@@ -133,7 +134,7 @@ const bin = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
 describe('train tabular: a real SIGINT', () => {
   // Guards the event-loop turns in training: without them the SIGINT handler never ran until
   // training had ended, and Ctrl-C was ignored.
-  it.skipIf(!existsSync(bin))(
+  it.skipIf(lacks('built CLI', 'training resume through the built executable'))(
     'stops the built executable at an epoch boundary with exit 130 and a checkpoint',
     async () => {
       const out = join(tmp.dir, 'sigint');

@@ -14,6 +14,7 @@ import { buildProgram, runCli } from '../program.js';
 import { reportError } from '../util/errors.js';
 import type { CliIo } from '../util/io.js';
 import { tempDir } from '../test-utils/tmp.js';
+import { lacks } from '@orderlens/core/testing';
 
 const repo = (rel: string) => fileURLToPath(new URL(`../../../../${rel}`, import.meta.url));
 const cnn = repo('fixtures/cifar-cnn/model.onnx');
@@ -200,7 +201,7 @@ const bin = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
 describe('analyze vision: a real SIGINT', () => {
   // Each sample takes about a second here; a Ctrl-C sent once sample 1 is saved must stop sample 2
   // between model batches (ONNX Runtime yields to the event loop per batch), not after it.
-  it.skipIf(!existsSync(bin))(
+  it.skipIf(lacks('built CLI', 'a real SIGINT to the built executable (vision)'))(
     'stops the built executable inside a sample, keeping the finished one',
     async () => {
       const out = join(tmp.dir, 'sigint');

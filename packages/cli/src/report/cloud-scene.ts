@@ -30,7 +30,7 @@ const EDGES = 6;
  */
 function pointsFromView(entry: ReportEntry, sample: SampleResult): CloudPayload['points'] {
   for (const path of outputPaths(entry.result, 'point-view').filter((p) => p.endsWith('.html'))) {
-    const html = readOutput(path, entry.dir)?.toString('utf8');
+    const html = readOutput(path, entry.dir, (w) => entry.refused.push(w))?.toString('utf8');
     if (!html) continue;
     const title = /<title>([^<]*)<\/title>/.exec(html)?.[1] ?? '';
     if (!title.startsWith(sample.id)) continue;

@@ -16,7 +16,7 @@ function cloudPng(entry: ReportEntry | undefined, sampleId: string): Buffer | un
   if (!entry) return undefined;
   const want = `cloud-${slug(sampleId)}.png`;
   const recorded = outputPaths(entry.result, 'point-view').find((p) => basename(p) === want);
-  return recorded ? readOutput(recorded, entry.dir) : undefined;
+  return recorded ? readOutput(recorded, entry.dir, (w) => entry.refused.push(w)) : undefined;
 }
 
 /**

@@ -2,15 +2,14 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openHeadlessPage } from '@orderlens/core/testing';
+import { lacks, openHeadlessPage, scaledTimeout } from '@orderlens/core/testing';
 import { runCli } from '../program.js';
 import { tempDir } from '../test-utils/tmp.js';
-// Test-only: the pointcloud package's in-memory PointNet, for when the trained fixture is absent.
-import { writeTinyPointNet } from '../../../pointcloud/src/test-utils/tiny-pointnet.js';
+// A PointNet-shaped ONNX model built in memory (runtime-onnx's testing helpers), for when the fixture is absent.
+import { writeTinyPointNet } from '@orderlens/runtime-onnx/testing';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
 const at = (rel: string) => join(ROOT, rel);
 const tmp = tempDir('orderlens-report-browser-');
 const study = join(tmp.dir, 'study');
@@ -84,7 +83,7 @@ beforeAll(async () => {
     '6',
   ]);
   analysed.sort();
-}, 600_000);
+}, scaledTimeout(600_000));
 afterAll(() => tmp.cleanup());
 
 describe('orderlens report over real results of every modality', () => {
@@ -97,7 +96,7 @@ describe('orderlens report over real results of every modality', () => {
     for (const id of analysed) expect(html).toContain(`data-model="${id}"`);
   });
 
-  it.skipIf(!existsSync(CHROMIUM))(
+  it.skipIf(lacks('chromium', 'the report opened in headless Chromium'))(
     'opens in headless Chromium: no console errors or requests, every chart and canvas drawn, hover and model toggles work',
     async () => {
       mkdirSync(ARTIFACTS, { recursive: true });
@@ -113,7 +112,7 @@ describe('orderlens report over real results of every modality', () => {
             return w.__orderlensChartsReady === true && w.__orderlensCloudsReady === true;
           },
           null,
-          { timeout: 60_000 },
+          { timeout: scaledTimeout(60_000) },
         );
         await page.screenshot({ path: join(ARTIFACTS, 'report-full.png'), fullPage: true });
 
@@ -215,5 +214,3 @@ describe('orderlens report over real results of every modality', () => {
     expect(links.some((l) => l.startsWith('report-cifar-cnn-'))).toBe(true);
   });
 });
-if (!existsSync(CHROMIUM))
-  console.warn(`report-browser.test: ${CHROMIUM} is absent, so the report is not opened in a browser`);

@@ -16,6 +16,7 @@ import { tempDir } from '../test-utils/tmp.js';
 import { findResultFiles, loadReportEntries } from './collect-results.js';
 import { buildReportContent } from './report-content.js';
 import { strengthRows, THEORY_AT_FIT, THEORY_AT_N } from './strength-chart.js';
+import { scaledTimeout } from '@orderlens/core/testing';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const tmp = tempDir('orderlens-report-');
@@ -39,7 +40,7 @@ beforeAll(async () => {
   ]);
   expect(r.code, r.stderr).toBe(0);
   cpSync(out, join(study, 'models', 'census-copy'), { recursive: true });
-}, 120_000);
+}, scaledTimeout(120_000));
 afterAll(() => tmp.cleanup());
 
 describe('finding results', () => {

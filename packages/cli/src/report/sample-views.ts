@@ -36,7 +36,7 @@ export interface SampleSection {
  */
 function heatmapView(entry: ReportEntry, sample: SampleResult, s: number): SampleView | string {
   const recorded = outputPaths(entry.result, 'heatmaps').find((p) => basename(p) === `heatmap-${s}.png`);
-  const png = recorded ? readOutput(recorded, entry.dir) : undefined;
+  const png = recorded ? readOutput(recorded, entry.dir, (w) => entry.refused.push(w)) : undefined;
   if (png)
     return {
       kind: 'image',

@@ -29,6 +29,12 @@ export interface OptionDescriptor {
   readonly choices?: readonly string[];
   /** Whether it changes the numbers (fingerprinted for resume); default true. */
   readonly affectsResult?: boolean;
+  /**
+   * Whether the value names files or folders to read (a data folder, a CSV, `idx:<a>,<b>`):
+   * studies confine such values to the study folder and workers to their `--root`s, each part
+   * of a composite spec on its own (`optionPaths`, docs/security.md). Default false.
+   */
+  readonly path?: boolean;
 }
 
 /** How samples are chosen from the candidates an adapter reads. */

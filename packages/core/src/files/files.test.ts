@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectInputError } from '../testing/expect-input-error.js';
 import { probeWritableDir, probeWritableFile } from './probe-writable.js';
 import { resolveInside } from './resolve-inside.js';
+import { joinPathSpec, optionPaths, resolveInRoots, splitPathSpec } from './confine.js';
 
 let base: string;
 let model: string;
@@ -129,5 +130,65 @@ describe('probeWritableDir / probeWritableFile', () => {
     const file = join(base, 'plain2.json');
     writeFileSync(file, '{}');
     refusal(() => probeWritableFile(join(file, 'r.json'), '--out'), '--out', /plain2\.json is a file/);
+  });
+});
+
+describe('confinement of composite specs and several roots', () => {
+  it('splits a spec into its prefix and parts; a drive letter is no prefix', () => {
+    expect(splitPathSpec('idx:/a/images,/b/labels')).toEqual({
+      prefix: 'idx',
+      parts: ['/a/images', '/b/labels'],
+    });
+    expect(splitPathSpec('census')).toEqual({ parts: ['census'] });
+    expect(splitPathSpec('C:\\data')).toEqual({ parts: ['C:\\data'] });
+    expect(joinPathSpec(splitPathSpec('fashion-mnist:../x'))).toBe('fashion-mnist:../x');
+  });
+
+  it('lists every path part of path-valued options, not the names of shipped data', () => {
+    const descriptors = [
+      { key: 'dataset', flag: '--dataset <spec>', description: '', type: 'string', path: true },
+      { key: 'grid', flag: '--grid <g>', description: '', type: 'string' },
+    ] as const;
+    expect(optionPaths(descriptors, { dataset: `idx:${model}/weights.bin,/etc/passwd`, grid: '/x' })).toEqual(
+      [
+        { key: 'dataset', path: join(model, 'weights.bin') },
+        { key: 'dataset', path: '/etc/passwd' },
+      ],
+    );
+    expect(optionPaths(descriptors, { dataset: 'modelnet10:test' })).toEqual([]);
+    expect(optionPaths(descriptors, { dataset: 'weights.bin' }, model)).toEqual([
+      { key: 'dataset', path: 'weights.bin' },
+    ]);
+  });
+
+  it('resolveInRoots accepts a path in any root and names every root when refusing', () => {
+    const other = join(base, 'outside');
+    expect(resolveInRoots([model, other], join(other, 'secret.bin'), 'f', 'the roots', 'r')).toBe(
+      join(other, 'secret.bin'),
+    );
+    refusal(
+      () =>
+        resolveInRoots(
+          [model, join(model, 'sub')],
+          join(model, 'link.bin'),
+          'sentences',
+          'the roots',
+          'add --root',
+        ),
+      'sentences',
+      new RegExp(
+        `resolves to ${join(other, 'secret.bin')}, outside the roots \\(${model}, ${join(model, 'sub')}\\); add --root`,
+      ),
+    );
+  });
+
+  it('refuses a symlink loop as such, naming the field', () => {
+    const loop = join(model, 'loop');
+    symlinkSync(loop, loop);
+    refusal(
+      () => resolveInside(model, 'loop/x.png', 'outputs'),
+      'outputs',
+      /is a symbolic link loop \(ELOOP\)/,
+    );
   });
 });

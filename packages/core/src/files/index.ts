@@ -1,2 +1,11 @@
-export { resolveInside, isWithin, realPathOfNearest } from './resolve-inside.js';
+export { resolveInside, isWithin, realPathOfNearest, type ConfineOptions } from './resolve-inside.js';
+export {
+  resolveInRoots,
+  splitPathSpec,
+  joinPathSpec,
+  looksLikePath,
+  optionPaths,
+  type PathSpec,
+  type OptionPath,
+} from './confine.js';
 export { probeWritableDir, probeWritableFile } from './probe-writable.js';

@@ -25,7 +25,12 @@ import { OrderlensInputError } from '../errors/errors.js';
  * @throws {@link OrderlensInputError} naming `field` when `ref` is empty, contains a NUL byte,
  * or resolves outside `root`.
  */
-export function resolveInside(root: string, ref: string, field: string): string {
+export function resolveInside(
+  root: string,
+  ref: string,
+  field: string,
+  options: ConfineOptions = {},
+): string {
   if (typeof ref !== 'string' || ref.length === 0) {
     throw new OrderlensInputError(
       field,
@@ -39,23 +44,39 @@ export function resolveInside(root: string, ref: string, field: string): string 
   const lexical = resolve(lexicalRoot, ref);
   // The nearest existing ancestor's real path: a root that does not exist yet (an output folder)
   // under a symlinked parent must be compared in the same resolved terms as its contents.
-  const realRoot = realPathOfNearest(lexicalRoot);
+  const realRoot = realPathOfNearest(lexicalRoot, field);
   // Step 1: no file system access at all for an escape visible in the text itself. Both the
   // given and the real root are accepted as bases so that a root reached through a symlink
   // (e.g. /tmp → /private/tmp) does not refuse honest relative references.
   if (!isWithin(lexicalRoot, lexical) && !isWithin(realRoot, lexical)) {
-    throw outside(field, ref, lexical, realRoot);
+    throw outside(field, ref, lexical, realRoot, options);
   }
   // Step 2: symlinks resolved. A symlink is only followed (realpath), never opened.
-  const real = realPathOfNearest(lexical);
-  if (!isWithin(realRoot, real)) throw outside(field, ref, real, realRoot);
+  const real = realPathOfNearest(lexical, field);
+  if (!isWithin(realRoot, real)) throw outside(field, ref, real, realRoot, options);
   return real;
 }
 
-function outside(field: string, ref: string, target: string, root: string): OrderlensInputError {
+/** How {@link resolveInside} words its refusal. */
+export interface ConfineOptions {
+  /** What the root is, in words: `the model folder` (default), `the result's folder`, … */
+  readonly rootLabel?: string;
+  /** The rule broken, ending the message (default: references in a model file stay inside its folder). */
+  readonly rule?: string;
+}
+
+function outside(
+  field: string,
+  ref: string,
+  target: string,
+  root: string,
+  options: ConfineOptions,
+): OrderlensInputError {
+  const label = options.rootLabel ?? 'the model folder';
+  const rule = options.rule ?? 'references in a model file must stay inside its folder';
   return new OrderlensInputError(
     field,
-    `${JSON.stringify(ref)} resolves to ${target}, outside the model folder ${root}; references in a model file must stay inside its folder`,
+    `${JSON.stringify(ref)} resolves to ${target}, outside ${label} ${root}; ${rule}`,
   );
 }
 
@@ -70,8 +91,12 @@ export function isWithin(root: string, p: string): boolean {
  * The real path of `p`, or, when `p` does not exist, the real path of its nearest existing
  * ancestor joined with the missing tail. The walk ends at the file system root, where
  * `dirname` is a fixed point, so it cannot loop.
+ *
+ * A symlink loop (ELOOP) cannot be judged by where it leads: with `field` it is refused with an
+ * {@link OrderlensInputError} naming it; without, the path is returned as written (the caller
+ * only compares it, and opening it fails anyway).
  */
-export function realPathOfNearest(p: string): string {
+export function realPathOfNearest(p: string, field?: string): string {
   const tail: string[] = [];
   let cur = p;
   for (;;) {
@@ -79,6 +104,8 @@ export function realPathOfNearest(p: string): string {
       return tail.length === 0 ? realpathSync(cur) : join(realpathSync(cur), ...tail.reverse());
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ELOOP' && field !== undefined)
+        throw new OrderlensInputError(field, `${cur} is a symbolic link loop (ELOOP); refused`);
       const parent = dirname(cur);
       if ((code !== 'ENOENT' && code !== 'ENOTDIR') || parent === cur) return join(cur, ...tail.reverse());
       tail.push(basename(cur));

@@ -1,5 +1,5 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/tmp.js';
 import { loadStudy } from './load-study.js';
@@ -308,5 +308,49 @@ describe('loadStudy', () => {
     const e = errorOf(text);
     expect(e.line).toBe(4);
     expect(e.message).toMatch(/study\.yaml:4:\d+: .*unique/i);
+  });
+});
+
+describe('loadStudy confines every path to the study folder or a root', () => {
+  const withData = (data: string, model = 'models/a.toy.json') =>
+    `name: s\nmodels:\n  - { id: a, modality: toy, model: ${model}, options: { data: '${data}' } }\n`;
+
+  it('refuses ../, absolute paths, symlinks out and each part of a composite spec, naming file:line:col', () => {
+    const outside = tempDir('orderlens-study-outside-');
+    try {
+      writeFileSync(join(outside.dir, 'secret.txt'), 'secret');
+      for (const data of [
+        '../../etc/passwd',
+        join(outside.dir, 'secret.txt'),
+        `idx:data.txt,${join(outside.dir, 'secret.txt')}`,
+      ]) {
+        const e = errorOf(withData(data), undefined, data);
+        expect(e.message).toMatch(
+          /study\.yaml:3:\d+ models\[0\]\.options\.data: .* outside the study folder .*; a study may read only files under the study folder; add --root <dir>/,
+        );
+      }
+      const path = study(withData('link/secret.txt'));
+      symlinkSync(outside.dir, join(dirname(path), 'link'));
+      expect(() => loadStudy(path)).toThrow(
+        /models\[0\]\.options\.data: .*resolves to .*secret\.txt, outside the study folder/,
+      );
+      // A root the user named lets it through, and the model too.
+      expect(loadStudy(path, { roots: [outside.dir] }).models[0].plan.adapterOptions.data).toBe(
+        join(dirname(path), 'link', 'secret.txt'),
+      );
+      const far = errorOf(withData('data.txt', join(outside.dir, 'secret.txt')));
+      expect(far.message).toMatch(/models\[0\]\.model: .*secret\.txt.* outside the study folder/);
+    } finally {
+      outside.cleanup();
+    }
+  });
+
+  it('per model (a worker): a model whose paths leave the roots is kept unhashed, marked refused', () => {
+    const path = study(withData('../../etc/passwd'));
+    const s = loadStudy(path, { roots: [dirname(path)], studyFolder: false, perModel: true });
+    expect(s.models[0].model.sha256).toBe('');
+    expect(s.models[0].refused?.message).toMatch(
+      /study\.yaml:3:\d+ models\[0\]\.options\.data: .*outside the folders this worker may read/,
+    );
   });
 });

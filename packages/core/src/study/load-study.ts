@@ -17,6 +17,7 @@ import { hashOptions } from '../analysis/run-store.js';
 import { plainZodMessage } from '../options/parse-options.js';
 import { parseRewardName, type RewardName } from '../reward/reward.js';
 import { hashFiles } from '../runtime/runner-registry.js';
+import { joinPathSpec, looksLikePath, resolveInRoots, splitPathSpec } from '../files/confine.js';
 import { parseDevice, type DeviceName } from '../runtime/device-policy.js';
 import {
   studyDefaultsSchema,
@@ -26,8 +27,10 @@ import {
   type StudyEntry,
   type StudyFile,
 } from './study-schema.js';
+import { OrderlensInputError } from '../errors/errors.js';
 import {
   atStudyFields,
+  locateError,
   readStudySource,
   studyError,
   formatStudyPath,
@@ -63,6 +66,12 @@ export interface StudyModel {
    * options as written (not resolved), so a study folder moved with its files keeps its hash.
    */
   readonly settings: Record<string, unknown>;
+  /**
+   * Set only by `loadStudy(…, { perModel: true })` (a worker): why a path of this model lies
+   * outside the roots. Such a model was not hashed (`model.sha256` is empty) nor opened; the
+   * other models of the study stay usable.
+   */
+  readonly refused?: Error;
 }
 
 /** A study file read, validated and planned: every model's analysis known before any work. */
@@ -76,14 +85,39 @@ export interface Study {
   readonly device?: DeviceName;
 }
 
+/** Where a study may read from, besides its own folder (see {@link loadStudy}). */
+export interface StudyReadRoots {
+  /**
+   * Folders the user named (`study run --root`, a worker's `--root`s). A study file is
+   * untrusted input: its model and data paths must lie inside its own folder or one of these.
+   */
+  readonly roots?: readonly string[];
+  /** Whether the study's own folder is a root (default true; a worker passes false: only its roots). */
+  readonly studyFolder?: boolean;
+  /** How the user adds a root, named in refusals (default `add --root <dir> to allow another folder`). */
+  readonly hint?: string;
+  /**
+   * Keep a model whose paths lie outside the roots, unhashed and marked
+   * {@link StudyModel.refused}, instead of refusing the whole study (a worker refuses only
+   * the jobs of that model). Default false.
+   */
+  readonly perModel?: boolean;
+}
+
 /**
  * Reads and checks a study file completely — schema, modalities, model files, every adapter
  * option (by the adapter's descriptors), protocol, estimator and its options, pairs, selection,
  * reward — before any model is opened. Every error names the file, line and field. Adapters and
  * estimators must be registered (import the plugin packages first).
+ *
+ * Every path the study names (models, and each part of a path-valued option such as
+ * `sentences`, `csv` or `idx:<images>,<labels>`) is resolved with symlinks and must lie inside
+ * the study's folder or one of `read.roots`; it is checked before anything there is opened
+ * (the model is hashed only after), and refused naming the file, line and field otherwise.
  */
-export function loadStudy(path: string): Study {
+export function loadStudy(path: string, read: StudyReadRoots = {}): Study {
   const source = readStudySource(path);
+  const confine = studyConfinement(source, read);
   const file = validate(source, studyFileSchema, source.data, []);
   const defaults = file.defaults ?? {};
   for (const modality of Object.keys(defaults))
@@ -107,7 +141,7 @@ export function loadStudy(path: string): Study {
         `duplicate model id "${entry.id}" (also models[${twin}])`,
       );
     entries.set(entry.id, index);
-    for (const m of planEntry(source, file, entry, index, defaults[entry.modality] ?? {})) {
+    for (const m of planEntry(source, file, entry, index, defaults[entry.modality] ?? {}, confine, read)) {
       const before = seen.get(m.id);
       if (before !== undefined)
         throw studyError(
@@ -192,12 +226,27 @@ function planEntry(
   entry: StudyEntry,
   index: number,
   defaults: StudyDefaults,
+  confineStrict: Confine,
+  read: StudyReadRoots,
 ): StudyModel[] {
+  // Per model (a worker): a refusal is kept, located, and the model is neither probed nor hashed.
+  let refused: Error | undefined;
+  const confine: Confine = (ref, field) => {
+    try {
+      return confineStrict(ref, field);
+    } catch (e) {
+      if (read.perModel !== true || !(e instanceof OrderlensInputError)) throw e;
+      refused ??= locateError(source, e) as Error;
+      return ref;
+    }
+  };
   const at = (key: string): StudyPath =>
     key in entry ? ['models', index, key] : ['defaults', entry.modality, key];
   const adapter = atStudyFields(source, () => adapters.get(entry.modality, `models[${index}].modality`));
   const modelFile = resolve(source.dir, entry.model);
-  if (!existsSync(modelFile))
+  // Confined before existsSync: not even the existence of a file outside the roots is probed.
+  atStudyFields(source, () => confine(entry.model, `models[${index}].model`));
+  if (refused === undefined && !existsSync(modelFile))
     throw studyError(
       source,
       ['models', index, 'model'],
@@ -244,7 +293,7 @@ function planEntry(
     planAnalysis(
       adapter,
       settings as AnalysisSettings,
-      resolvePaths(adapter, written, source.dir),
+      resolvePaths(adapter, written, source.dir, (v, key) => confine(v, formatStudyPath(optionPath(key)))),
       (key) => formatStudyPath(at(key)),
       (key) => formatStudyPath(optionPath(key)),
     ),
@@ -253,7 +302,7 @@ function planEntry(
     parseRewardName(pick('reward') ?? 'log-odds', formatStudyPath(at('reward'))),
   );
   const seeds = pick('seeds') ?? [file.seed ?? 0];
-  const sha256 = hashModelPath(modelFile);
+  const sha256 = refused === undefined ? hashModelPath(modelFile) : '';
   const batchSize = pick('batchSize');
   return seeds.map((seed) => {
     const id = seeds.length > 1 ? `${entry.id}.seed-${seed}` : entry.id;
@@ -273,6 +322,7 @@ function planEntry(
       reward,
       plan,
       ...(batchSize !== undefined ? { batchSize } : {}),
+      ...(refused !== undefined ? { refused } : {}),
       settings: {
         modality: adapter.name,
         model: entry.model,
@@ -299,16 +349,35 @@ function sharedDescriptors(adapter: ModalityAdapter): Map<string, AnalysisSettin
   return out;
 }
 
+/** Checks one path of a study against its roots; returns the real path. */
+type Confine = (ref: string, field: string) => string;
+
+/** The confinement rule of one study: its folder (unless a worker said not) and the roots named. */
+function studyConfinement(source: StudySource, read: StudyReadRoots): Confine {
+  const roots = [...(read.studyFolder === false ? [] : [source.dir]), ...(read.roots ?? [])];
+  const what =
+    read.studyFolder === false
+      ? 'the folders this worker may read (--root)'
+      : read.roots?.length
+        ? 'the study folder and the --root folders'
+        : 'the study folder';
+  const rule = `a study may read only files under ${what}; ${read.hint ?? 'add --root <dir> to allow another folder'}`;
+  return (ref, field) => resolveInRoots(roots, resolve(source.dir, ref), field, what, rule);
+}
+
 /**
  * Relative paths in string options (data folders, CSV files, `fashion-mnist:<folder>`) are
- * meant relative to the study file, as its model paths are: a value that names an existing file
- * or folder there (after a `name:` prefix, if any) becomes absolute. Names that are no path there
- * (`cifar10`, `census`, `4x4`) stay as written.
+ * meant relative to the study file, as its model paths are. Path-valued options (descriptors
+ * with `path: true`) are split into their parts (`idx:<images>,<labels>`) and each part that is
+ * a path is made absolute against the study's folder and confined by `confine`; names of
+ * shipped data (`census`, `cifar10`, `modelnet10:test`) stay as written. In other string
+ * options, a value that names an existing file beside the study becomes absolute, as before.
  */
 function resolvePaths(
   adapter: ModalityAdapter,
   options: Record<string, unknown>,
   dir: string,
+  confine: (ref: string, key: string) => string,
 ): Record<string, unknown> {
   const one = (v: string): string => {
     if (v === '' || isAbsolute(v)) return v;
@@ -317,11 +386,23 @@ function resolvePaths(
     if (m && !isAbsolute(m[2]) && existsSync(join(dir, m[2]))) return `${m[1]}:${resolve(dir, m[2])}`;
     return v;
   };
+  const confined = (v: string, key: string): string => {
+    const spec = splitPathSpec(v);
+    const parts = spec.parts.map((part) => {
+      if (!looksLikePath(part, dir)) return part;
+      // Checked here, before any reader sees it; the lexical absolute path is kept (not the real
+      // one), so a result records what the study wrote.
+      confine(part, key);
+      return resolve(dir, part);
+    });
+    return joinPathSpec({ ...spec, parts });
+  };
   const out: Record<string, unknown> = { ...options };
   for (const d of adapter.options as readonly OptionDescriptor[]) {
     const v = out[d.key];
-    if (d.type === 'string' && typeof v === 'string') out[d.key] = one(v);
-    else if (d.type === 'strings' && Array.isArray(v)) out[d.key] = v.map((x) => one(String(x)));
+    const fix = d.path === true ? (x: string) => confined(x, d.key) : one;
+    if (d.type === 'string' && typeof v === 'string') out[d.key] = fix(v);
+    else if (d.type === 'strings' && Array.isArray(v)) out[d.key] = v.map((x) => fix(String(x)));
   }
   return out;
 }

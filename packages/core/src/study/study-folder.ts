@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { OrderlensInputError } from '../errors/errors.js';
+import { resolveInside } from '../files/resolve-inside.js';
 import { canonicalJson } from '../analysis/run-store.js';
 import { writeJsonAtomic } from '../result/estimate-result.js';
 import type { Study, StudyModel } from './load-study.js';
@@ -56,7 +57,11 @@ export function studyPaths(out: string) {
 
 /** Reads `<out>/study.json`; an input error naming `field` when it is missing or unreadable. */
 export function readStudyManifest(out: string, field = '--out'): StudyManifest {
-  const path = studyPaths(out).manifest;
+  // study.json symlinked out of the folder (a worker reads folders others wrote) is refused.
+  const path = resolveInside(out, basename(studyPaths(out).manifest), field, {
+    rootLabel: 'the study folder',
+    rule: "a study folder's files must lie inside it",
+  });
   if (!existsSync(path)) throw new OrderlensInputError(field, `${out} holds no study (no ${path})`);
   try {
     return JSON.parse(readFileSync(path, 'utf8')) as StudyManifest;

@@ -3,3 +3,7 @@ export * from './tmp.js';
 export * from './conformance.js';
 export * from './expect-input-error.js';
 export * from './headless-page.js';
+export * from './float32-tolerance.js';
+export * from './machine-speed.js';
+export * from './requirements.js';
+export * from './file-trace.js';

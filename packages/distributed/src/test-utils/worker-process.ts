@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { scaledTimeout } from '@orderlens/core/testing';
 
 /**
  * The built CLI, whose `orderlens worker` command wires a worker of this package (CI builds
@@ -35,7 +36,7 @@ export function startWorkerProcess(redis: string, roots: string[], extra: string
   return {
     child,
     log: () => text,
-    waitFor: (re, timeoutMs = 60_000) =>
+    waitFor: (re, timeoutMs = scaledTimeout(60_000)) =>
       new Promise((resolve, reject) => {
         const check = () => {
           const m = text.match(re);

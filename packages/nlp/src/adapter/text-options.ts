@@ -20,6 +20,7 @@ export const TEXT_OPTIONS: readonly OptionDescriptor[] = [
     key: 'sentences',
     flag: '--sentences <file>',
     type: 'string',
+    path: true,
     description:
       'sentences to analyse: a .txt file (one per line) or a .tsv with a header naming a "sentence" and optionally a "label" column (SST-2)',
   },

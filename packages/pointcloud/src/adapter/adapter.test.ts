@@ -15,7 +15,7 @@ import { onnxRunnerFactory } from '@orderlens/runtime-onnx';
 import { afterAll, describe, expect, it } from 'vitest';
 import '../index.js';
 import { FIXTURES, PCD_DIR, ROOT } from '../test-utils/paths.js';
-import { writeTinyPointNet } from '../test-utils/tiny-pointnet.js';
+import { writeTinyPointNet } from '@orderlens/runtime-onnx/testing';
 import { pointcloudAdapter } from './pointcloud-adapter.js';
 import { pointcloudProtocol } from './protocols.js';
 

@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { OrderlensInputError, type OpenedModel } from '@orderlens/core';
+import { OrderlensInputError, resolveInside, type OpenedModel } from '@orderlens/core';
 
 /** What the adapter needs to know about a point-cloud model. */
 export interface PointModelInfo {
@@ -23,7 +22,8 @@ export interface PointModelInfo {
  * When both give `N` they must agree.
  */
 export function pointModelInfo(model: OpenedModel): PointModelInfo {
-  const metaPath = join(model.dir, 'meta.json');
+  // Confined to the model's folder: a meta.json symlinked out of it is refused unread.
+  const metaPath = resolveInside(model.dir, 'meta.json', 'meta.json');
   let meta: Record<string, unknown> = {};
   if (existsSync(metaPath)) {
     try {

@@ -22,6 +22,7 @@ export const POINTCLOUD_OPTIONS: readonly OptionDescriptor[] = [
     description:
       'point clouds: modelnet10[:test|train] (bundled subset), shapenet-part[:<folder>], a folder of .pcd/.ply/.off/.xyz/.pts files (class from <class>/ subfolders or <class>_ names), or one file',
     type: 'string',
+    path: true,
     default: POINTCLOUD_DEFAULTS.clouds,
   },
   {

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { openHeadlessPage } from '@orderlens/core/testing';
+import { lacks, openHeadlessPage, scaledTimeout } from '@orderlens/core/testing';
 import { normalizeCloud } from '../cloud/point-cloud.js';
 import { buildRegionPlayers } from '../players/region-players.js';
 import { readCloudFile } from '../readers/read-cloud.js';
@@ -10,8 +10,6 @@ import { ARTIFACTS, PCD_DIR } from '../test-utils/paths.js';
 import { cloudHtmlView } from './html-view.js';
 import { renderCloudPng } from './render-png.js';
 import type { CloudScene } from './scene.js';
-
-const CHROMIUM = '/usr/bin/chromium';
 
 function chairScene(): CloudScene {
   const cloud = normalizeCloud(readCloudFile(join(PCD_DIR, 'chair_0890.pcd'))).cloud;
@@ -69,7 +67,7 @@ describe('pictures of one cloud', () => {
     writeFileSync(join(ARTIFACTS, 'chair-regions.png'), png);
   });
 
-  it.skipIf(!existsSync(CHROMIUM))(
+  it.skipIf(lacks('chromium', 'the point-cloud view opened in headless Chromium'))(
     'HTML view opens in headless Chromium with no console errors and a non-empty canvas',
     async () => {
       mkdirSync(ARTIFACTS, { recursive: true });
@@ -82,7 +80,7 @@ describe('pictures of one cloud', () => {
           () => (window as unknown as { __orderlensReady?: boolean }).__orderlensReady === true,
           null,
           {
-            timeout: 60_000,
+            timeout: scaledTimeout(60_000),
           },
         );
         const painted = await page.evaluate(() => {
@@ -106,6 +104,4 @@ describe('pictures of one cloud', () => {
       }
     },
   );
-  if (!existsSync(CHROMIUM))
-    console.warn(`view.test: ${CHROMIUM} is absent, so the HTML view is not opened in a browser`);
 });

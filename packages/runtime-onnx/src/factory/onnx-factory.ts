@@ -6,6 +6,7 @@ import {
   devicesToTry,
   hashFiles,
   modelFile,
+  resolveInside,
   runners,
   type OpenModelRequest,
   type OpenedModel,
@@ -14,10 +15,21 @@ import {
 import { OnnxRunner } from '../runner/onnx-runner.js';
 import { ONNX_PROVIDERS, providerUnavailableReason, type OnnxProvider } from '../session/providers.js';
 
-/** ONNX file inside a Hugging Face-style folder: `onnx/model.onnx` first, then `model.onnx`. */
-export function onnxFileIn(dir: string): string | undefined {
-  for (const rel of [join('onnx', 'model.onnx'), 'model.onnx'])
-    if (existsSync(join(dir, rel))) return join(dir, rel);
+/**
+ * ONNX file inside a Hugging Face-style folder: `onnx/model.onnx` first, then `model.onnx`, each
+ * resolved with symlinks and confined to `dir` before it is probed: a folder whose
+ * `onnx/model.onnx`, or whole `onnx/`, is a symlink out of it is refused (a model folder comes
+ * from someone else; docs/security.md).
+ *
+ * @throws {@link OrderlensInputError} naming `field` for a symlink out of `dir` (or a loop).
+ */
+export function onnxFileIn(dir: string, field = '--model'): string | undefined {
+  for (const rel of [join('onnx', 'model.onnx'), 'model.onnx']) {
+    const p = resolveInside(dir, rel, `${field} (${rel})`, {
+      rule: 'a model folder must hold its ONNX file, not link to one outside it',
+    });
+    if (existsSync(p)) return p;
+  }
   return undefined;
 }
 
@@ -40,12 +52,19 @@ export const onnxRunnerFactory: RunnerFactory = {
   devices: ['cuda', 'webgpu', 'cpu'],
   accepts(spec: string): boolean {
     if (spec.toLowerCase().endsWith('.onnx')) return true;
-    return existsSync(spec) && statSync(spec).isDirectory() && onnxFileIn(spec) !== undefined;
+    if (!existsSync(spec) || !statSync(spec).isDirectory()) return false;
+    try {
+      return onnxFileIn(spec) !== undefined;
+    } catch (e) {
+      // A folder that links its model out of itself is this factory's to refuse, with its reason.
+      if (e instanceof OrderlensInputError) return true;
+      throw e;
+    }
   },
   async open(request: OpenModelRequest): Promise<OpenedModel> {
     const field = request.field ?? '--model';
     const { file: given, dir } = modelFile(request.spec, field);
-    const file = statSync(given).isDirectory() ? onnxFileIn(given) : given;
+    const file = statSync(given).isDirectory() ? onnxFileIn(given, field) : given;
     if (!file) throw new OrderlensInputError(field, `${given} holds no onnx/model.onnx or model.onnx`);
     // `auto` skips WebGPU: in onnxruntime-node it needs a Vulkan driver, and on machines without
     // one it prints a native warning before failing over; `--device webgpu` still asks for it.

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   devicesToTry,
   hashFiles,
   modelFile,
+  resolveInside,
   runners,
   type OpenModelRequest,
   type OpenedModel,
@@ -43,10 +44,14 @@ function weightFiles(file: string): string[] {
     const dir = dirname(file);
     return (json.weightsManifest ?? [])
       .flatMap((g) => g.paths ?? [])
-      .map((p) => resolve(dir, p))
-      .filter((p) => {
-        const rel = relative(dir, p);
-        return !rel.startsWith('..') && !isAbsolute(rel) && existsSync(p);
+      .flatMap((p) => {
+        // Only shards inside the folder, symlinks resolved, are hashed (the loader refuses the rest).
+        try {
+          const real = resolveInside(dir, p, 'weightsManifest.paths');
+          return existsSync(real) ? [real] : [];
+        } catch {
+          return [];
+        }
       });
   } catch {
     return [];

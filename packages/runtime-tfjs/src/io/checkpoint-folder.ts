@@ -99,10 +99,22 @@ export function tfjsArchitecture(file: string): unknown {
   };
 }
 
-function modelIn(dir: string): string | undefined {
-  for (const f of ['model.json', 'model.onnx']) if (existsSync(join(dir, f))) return join(dir, f);
+/** Words of the refusals of a checkpoint folder's symlinks. */
+const CONFINED = {
+  rootLabel: 'the checkpoints folder',
+  rule: 'checkpoints must lie inside the folder given (no symlinks out of it)',
+};
+
+/** The model file of an `epoch-<e>/` folder, confined to `root` (the checkpoints folder). */
+function modelIn(root: string, dir: string, field: string): string | undefined {
+  for (const f of ['model.json', 'model.onnx']) {
+    const p = resolveInside(root, join(dir, f), `${field} ${f}`, CONFINED);
+    if (existsSync(p)) return p;
+  }
   const onnx = readdirSync(dir).filter((f) => f.endsWith('.onnx'));
-  return onnx.length === 1 ? join(dir, onnx[0]) : undefined;
+  return onnx.length === 1
+    ? resolveInside(root, join(dir, onnx[0]), `${field} ${onnx[0]}`, CONFINED)
+    : undefined;
 }
 
 function withArchitecture(c: Omit<FolderCheckpoint, 'architecture'>): FolderCheckpoint {
@@ -122,7 +134,7 @@ export function readCheckpointFolder(folder: string, field = '--checkpoints'): F
   if (!existsSync(dir)) throw new OrderlensInputError(field, `${folder} does not exist`);
   if (!statSync(dir).isDirectory())
     throw new OrderlensInputError(field, `${folder} is not a folder of checkpoints`);
-  const indexPath = join(dir, CHECKPOINT_INDEX_FILE);
+  const indexPath = resolveInside(dir, CHECKPOINT_INDEX_FILE, `${field} ${CHECKPOINT_INDEX_FILE}`, CONFINED);
   let list: FolderCheckpoint[];
   if (existsSync(indexPath)) {
     let raw: unknown;
@@ -137,7 +149,12 @@ export function readCheckpointFolder(folder: string, field = '--checkpoints'): F
       `${field} ${CHECKPOINT_INDEX_FILE}`,
     );
     list = entries.map((c, k) => {
-      const file = resolveInside(dir, c.model, `${field} ${CHECKPOINT_INDEX_FILE} checkpoints[${k}].model`);
+      const file = resolveInside(
+        dir,
+        c.model,
+        `${field} ${CHECKPOINT_INDEX_FILE} checkpoints[${k}].model`,
+        CONFINED,
+      );
       if (!existsSync(file))
         throw new OrderlensInputError(
           field,
@@ -157,11 +174,12 @@ export function readCheckpointFolder(folder: string, field = '--checkpoints'): F
           throw new OrderlensInputError(field, `${name} in ${folder} is not a checkpoint name: ${expected}`);
         continue;
       }
-      const path = join(dir, name);
+      // An `epoch-<e>` entry symlinked out of the folder (file or folder) is refused, unread.
+      const path = resolveInside(dir, name, `${field} ${name}`, CONFINED);
       const isDir = statSync(path).isDirectory();
       const file = isDir
         ? m[2] === undefined
-          ? modelIn(path)
+          ? modelIn(dir, path, `${field} ${name}`)
           : undefined
         : m[2] !== undefined
           ? path

@@ -23,6 +23,7 @@ export const TABULAR_OPTIONS: readonly OptionDescriptor[] = [
     key: 'csv',
     flag: '--csv <file>',
     type: 'string',
+    path: true,
     description: 'rows of your own data (needs the preprocessing saved with the model)',
   },
   {
@@ -36,6 +37,7 @@ export const TABULAR_OPTIONS: readonly OptionDescriptor[] = [
     key: 'preprocessing',
     flag: '--preprocessing <file>',
     type: 'string',
+    path: true,
     description: 'preprocessing.json of the model (default beside the model)',
   },
   {

@@ -3,9 +3,9 @@
  * saved beside the model; baselines; CSV training splits. Shared by the adapter and the CLI's
  * train and reproduce commands.
  */
-import { OrderlensInputError, Rng, requireInput } from '@orderlens/core';
+import { OrderlensInputError, Rng, requireInput, resolveInside } from '@orderlens/core';
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { loadCensus, type CensusData } from '../census/census.js';
 import { readCsv } from '../csv/read-csv.js';
 import { parseBaselineSpec, tabularBaseline } from '../masker/baseline.js';
@@ -17,7 +17,8 @@ export const PREPROCESSING_FILE = 'preprocessing.json';
 
 /** The preprocessing saved beside a model file, if any. */
 export function preprocessingBeside(modelFile: string): TabularPreprocessor | undefined {
-  const p = join(dirname(modelFile), PREPROCESSING_FILE);
+  // A preprocessing.json symlinked out of the model's folder is refused unread.
+  const p = resolveInside(dirname(modelFile), PREPROCESSING_FILE, `--model (${PREPROCESSING_FILE})`);
   return existsSync(p) ? TabularPreprocessor.load(p) : undefined;
 }
 

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { dirname, join, relative, isAbsolute } from 'node:path';
-import { OrderlensInputError, type OpenedModel } from '@orderlens/core';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { OrderlensInputError, resolveInside, type OpenedModel } from '@orderlens/core';
 import type { ImageLayout, ImageShape } from '../image/raw-image.js';
 import type { PreprocessOptions } from '../image/preprocess.js';
 import { parseLayout } from '../image/raw-image.js';
@@ -60,15 +60,9 @@ function shapeFrom(
 
 /** A meta.json found beside the model must resolve inside the model's folder (symlinks too). */
 function metaBeside(model: OpenedModel): string | undefined {
-  const candidate = join(dirname(model.file), 'meta.json');
-  if (!existsSync(candidate)) return undefined;
-  const rel = relative(realpathSync(dirname(model.file)), realpathSync(candidate));
-  if (rel.startsWith('..') || isAbsolute(rel))
-    throw new OrderlensInputError(
-      'meta.json',
-      `${candidate} resolves outside the model folder ${dirname(model.file)}`,
-    );
-  return candidate;
+  // Checked before existsSync, so not even the existence of a file outside is probed.
+  const candidate = resolveInside(dirname(model.file), 'meta.json', 'meta.json');
+  return existsSync(candidate) ? candidate : undefined;
 }
 
 /**

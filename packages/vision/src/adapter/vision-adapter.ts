@@ -31,11 +31,12 @@ import { VISION_DATASETS, loadVisionData, trainingChannelMean } from './vision-d
 
 /** The vision adapter's options (the generic `orderlens analyze vision` adds model, estimator and run options). */
 export const VISION_OPTIONS: readonly OptionDescriptor[] = [
-  { key: 'dataset', flag: '--dataset <spec>', type: 'string', description: VISION_DATASETS },
+  { key: 'dataset', flag: '--dataset <spec>', type: 'string', path: true, description: VISION_DATASETS },
   {
     key: 'images',
     flag: '--images <dir>',
     type: 'string',
+    path: true,
     description: 'folder with one subfolder of images per class (instead of --dataset)',
   },
   {
@@ -55,6 +56,7 @@ export const VISION_OPTIONS: readonly OptionDescriptor[] = [
     key: 'meta',
     flag: '--meta <file>',
     type: 'string',
+    path: true,
     description: 'model meta.json (input, normalisation, classes, cutTensor); default beside the model',
   },
   {

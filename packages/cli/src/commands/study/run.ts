@@ -1,6 +1,14 @@
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { loadStudy, parseDevice, probeWritableDir, runStudy, type Study } from '@orderlens/core';
+import {
+  OrderlensInputError,
+  loadStudy,
+  parseDevice,
+  probeWritableDir,
+  runStudy,
+  type Study,
+} from '@orderlens/core';
 import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
 import { parseInteger } from '../../util/options.js';
 import { runStudyOnQueue, type QueueFlags } from './distributed-options.js';
@@ -14,6 +22,7 @@ interface StudyRunFlags extends QueueFlags {
   batchSize?: string;
   threads?: string;
   dryRun?: boolean;
+  root?: string[];
 }
 
 /** `orderlens study run <file> --out <dir>`. */
@@ -23,7 +32,10 @@ export function registerStudyRun(group: Command): void {
     .description(
       'run every model of a study file (YAML or JSON); one folder per study, each (model, sample) unit stored atomically',
     )
-    .argument('<study>', 'study file (.yaml, .yml or .json); model and data paths are relative to it')
+    .argument(
+      '<study>',
+      'study file (.yaml, .yml or .json); model and data paths are relative to it and must lie inside its folder or a --root',
+    )
     .requiredOption(
       '--out <dir>',
       'study folder: study.json, status.json, models/<id>/result.json and models/<id>/run/',
@@ -31,6 +43,11 @@ export function registerStudyRun(group: Command): void {
     .option(
       '--resume',
       'continue the study in --out (refused if the study or a model file changed), computing only unfinished units',
+    )
+    .option(
+      '--root <dir>',
+      "another folder the study's models and data may be read from, besides the study's own folder (repeatable; docs/security.md)",
+      (v: string, all: string[] = []) => [...all, v],
     )
     .option('--device <name>', "auto | cpu | cuda | webgpu | wasm (default: the study's, else auto)")
     .option('--batch-size <k>', 'inputs per model call where a model names none (never changes the numbers)')
@@ -48,7 +65,16 @@ export function registerStudyRun(group: Command): void {
       interruptPolicy(command, INTERRUPT_POLICIES.dropSample);
       const t0 = performance.now();
       // The whole study is checked (file, line and field on error) before anything is written.
-      const study = loadStudy(file);
+      // A study file may come from someone else: it reads only under its folder and the --roots.
+      const roots = (flags.root ?? []).map((d) => {
+        if (!existsSync(d) || !statSync(d).isDirectory())
+          throw new OrderlensInputError(
+            '--root',
+            `${d} is not a folder; expected a folder the study may read from`,
+          );
+        return resolve(d);
+      });
+      const study = loadStudy(file, { roots });
       const device = flags.device !== undefined ? parseDevice(flags.device) : undefined;
       const batchSize =
         flags.batchSize !== undefined ? parseInteger(flags.batchSize, '--batch-size', { min: 1 }) : undefined;

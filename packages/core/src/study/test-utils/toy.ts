@@ -79,7 +79,7 @@ export const toyAdapter: ModalityAdapter = {
       min: 1,
       default: 5,
     },
-    { key: 'data', flag: '--data <file>', description: 'a file that must exist', type: 'string' },
+    { key: 'data', flag: '--data <file>', description: 'a file that must exist', type: 'string', path: true },
     { key: 'note', flag: '--note <s>', description: 'cosmetic', type: 'string', affectsResult: false },
     { key: 'maxPlayers', flag: '--max-players <n>', description: 'shared', type: 'integer', min: 2 },
   ],

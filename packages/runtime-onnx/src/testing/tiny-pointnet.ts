@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-// Test-only: the ONNX protobuf encoder of the runtime package, to build a model in memory.
-import { encodeModelObject } from '../../../runtime-onnx/src/graph/onnx-proto.js';
+import { encodeModelObject } from '../graph/onnx-proto.js';
 
 const FLOAT = 1;
 const weight = (rows: number, cols: number, salt: number): number[] =>
