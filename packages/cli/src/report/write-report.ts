@@ -46,6 +46,7 @@ export async function writeReport(dir: string, options: WriteReportOptions = {})
   const path = probeWritableFile(
     resolve(options.out ?? join(root, format === 'md' ? 'report.md' : 'report.html')),
     '--out',
+    format === 'md' ? 'report.md' : 'report.html',
   );
   const skipped: string[] = [];
   const entries = loadReportEntries(root, (p, why) => skipped.push(`${p} is ${why}`));
