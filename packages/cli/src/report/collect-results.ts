@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { OrderlensInputError, type InteractionResult } from '@orderlens/core';
+import { OrderlensInputError, resolveInside, type InteractionResult } from '@orderlens/core';
 import { readResultFile } from '../util/result-io.js';
 
 /** One analysed model found under a report folder. */
@@ -24,9 +24,11 @@ const SKIP_DIRS = new Set(['run', 'node_modules', '.git']);
 
 /**
  * Every `result.json` under `root`, recursively, sorted by path. `run/` folders and hidden
- * folders are skipped; symbolic links are not followed — a link back up (or to itself) would
- * loop, and one pointing elsewhere would bring in results from outside the folder — and each one
- * met is passed to `onSkip` with the reason, so the report can say what it left out.
+ * folders are skipped. A `result.json` that is a symbolic link must resolve inside `root`
+ * (`resolveInside`), else the report is refused before it is read. Other symbolic links are not
+ * followed — a link back up (or to itself) would loop, one out would report another folder —
+ * and each one met is passed to `onSkip` with the reason (a loop named as one), so the report
+ * can say what it left out.
  */
 export function findResultFiles(root: string, onSkip?: (path: string, why: string) => void): string[] {
   const out: string[] = [];
@@ -42,13 +44,17 @@ export function findResultFiles(root: string, onSkip?: (path: string, why: strin
       // lstat: the entry itself, never what a link points to (stat of a link loop throws ELOOP).
       const st = lstatSync(path, { throwIfNoEntry: false });
       if (!st) continue;
-      if (st.isSymbolicLink()) {
-        if (!SKIP_DIRS.has(name) && !name.startsWith('.')) onSkip?.(path, symlinkReason(path));
-        continue;
-      }
       if (st.isDirectory()) {
         if (!SKIP_DIRS.has(name) && !name.startsWith('.')) walk(path);
       } else if (name === 'result.json' && st.isFile()) out.push(path);
+      else if (name === 'result.json' && st.isSymbolicLink()) {
+        const real = resolveInside(root, relative(root, path), '<dir>', {
+          rootLabel: 'the report folder',
+          rule: 'a report reads only results under the folder it is given',
+        });
+        if (statSync(real, { throwIfNoEntry: false })?.isFile()) out.push(real);
+      } else if (st.isSymbolicLink() && !SKIP_DIRS.has(name) && !name.startsWith('.'))
+        onSkip?.(path, symlinkReason(path));
     }
   };
   walk(root);

@@ -102,7 +102,10 @@ describe('finding results', () => {
     mkdirSync(join(outs, 'existing-folder'), { recursive: true });
     writeFileSync(join(outs, 'plain'), 'a file');
     const cases: Array<[string, RegExp]> = [
-      [join(outs, 'existing-folder'), /--out: .*existing-folder is a folder; give a file name/],
+      [
+        join(outs, 'existing-folder'),
+        /--out: .*existing-folder is a folder; give a file name \(e\.g\. .*existing-folder\/report\.html\)/,
+      ],
       [
         '/proc/orderlens-report.html',
         /--out: \/proc\/orderlens-report\.html is under \/proc, a kernel pseudo-file system/,

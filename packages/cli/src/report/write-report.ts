@@ -15,8 +15,6 @@ export interface WriteReportOptions {
   readonly title?: string;
   /** Sample views per model (default 3). */
   readonly maxSamples?: number;
-  /** Told what was left out of the search (symbolic links, which are not followed). */
-  readonly warn?: (message: string) => void;
 }
 
 /** What {@link writeReport} wrote. */
@@ -27,7 +25,11 @@ export interface WrittenReport {
   readonly files: readonly string[];
   /** Labels of the results shown. */
   readonly models: readonly string[];
-  /** Output files a result records that were not embedded (outside its folder, not a picture), with why. */
+  /**
+   * What was left out, with why: symbolic links met in the folder (not followed; a loop named as
+   * one), and output files a result records that were not embedded (outside its folder, not a
+   * picture).
+   */
   readonly warnings: readonly string[];
 }
 
@@ -44,12 +46,17 @@ export async function writeReport(dir: string, options: WriteReportOptions = {})
   const path = probeWritableFile(
     resolve(options.out ?? join(root, format === 'md' ? 'report.md' : 'report.html')),
     '--out',
+    format === 'md' ? 'report.md' : 'report.html',
   );
-  const entries = loadReportEntries(root, (p, why) => options.warn?.(`${p} is ${why}`));
+  const skipped: string[] = [];
+  const entries = loadReportEntries(root, (p, why) => skipped.push(`${p} is ${why}`));
   const content = buildReportContent(root, entries, { title: options.title, maxSamples: options.maxSamples });
   mkdirSync(dirname(path), { recursive: true });
   const models = entries.map((e) => e.label);
-  const warnings = () => [...new Set(entries.flatMap((e) => e.refused.map((w) => `${e.path}: ${w}`)))];
+  const warnings = () => [
+    ...skipped,
+    ...new Set(entries.flatMap((e) => e.refused.map((w) => `${e.path}: ${w}`))),
+  ];
   if (format === 'md') {
     const files = await writeMarkdownReport(content, entries, path);
     return { path, files, models, warnings: warnings() };

@@ -173,6 +173,11 @@ export interface AdapterPlanCheck {
   readonly adapterOptions: Readonly<Record<string, unknown>>;
   /** The pair strategy of a sampled estimator (absent when every pair is measured). */
   readonly pairs?: PairStrategySpec;
+  /**
+   * The field that names adapter option `key` in errors: its CLI flag (`--arcs`), or its place
+   * in a study file (`models[2].options.arcs`).
+   */
+  readonly optionField: (key: string) => string;
 }
 
 /** A coalition batch bound to a masker: re-exported for adapters writing maskers. */

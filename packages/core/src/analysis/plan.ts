@@ -1,4 +1,5 @@
 import type { ModalityAdapter, SelectionSpec } from '../adapter/modality-adapter.js';
+import { flagName } from '../adapter/option-values.js';
 import { OrderlensInputError } from '../errors/errors.js';
 import { estimators } from '../estimators/registry.js';
 import { parseWithSchema } from '../options/parse-options.js';
@@ -77,6 +78,10 @@ export function planAnalysis(
   settings: AnalysisSettings,
   adapterOptions: Record<string, unknown>,
   fieldOf: (key: AnalysisSettingKey) => string = (key) => ANALYSIS_FLAGS[key],
+  optionField: (key: string) => string = (key) => {
+    const d = adapter.options.find((o) => o.key === key);
+    return d ? flagName(d) : key;
+  },
 ): AnalysisPlan {
   const protocolName = settings.protocol ?? adapter.defaultProtocol;
   const protocol = adapter.protocols.find((p) => p.name === protocolName);
@@ -178,7 +183,7 @@ export function planAnalysis(
     selection,
     adapterOptions,
   };
-  adapter.checkPlan?.(plan);
+  adapter.checkPlan?.({ ...plan, optionField });
   return plan;
 }
 

@@ -95,14 +95,15 @@ export function probeWritableDir(dir: string, field: string): string {
  *
  * @param path - The output file (need not exist).
  * @param field - The option naming it, e.g. `--out`.
+ * @param example - A file name to suggest when `path` is a folder (default `result.json`).
  * @returns The absolute path of `path`.
  */
-export function probeWritableFile(path: string, field: string): string {
+export function probeWritableFile(path: string, field: string, example = 'result.json'): string {
   const abs = resolve(path);
   refusePseudoFs(abs, field);
   const st = statOrNull(abs, field);
   if (st?.isDirectory()) {
-    throw new OrderlensInputError(field, `${abs} is a folder; give a file name (e.g. ${abs}/result.json)`);
+    throw new OrderlensInputError(field, `${abs} is a folder; give a file name (e.g. ${abs}/${example})`);
   }
   probeWritableDir(dirname(abs), field);
   if (st !== null) {

@@ -4,7 +4,9 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../testing/tmp.js';
 import { loadStudy } from './load-study.js';
 import { StudyFileError } from './study-source.js';
-import { registerToy, writeToyModel } from './test-utils/toy.js';
+import { adapters } from '../adapter/registry.js';
+import { OrderlensInputError } from '../errors/errors.js';
+import { registerToy, toyAdapter, writeToyModel } from './test-utils/toy.js';
 
 let tmp: ReturnType<typeof tempDir> | undefined;
 afterEach(() => tmp?.cleanup());
@@ -278,6 +280,27 @@ describe('loadStudy', () => {
       expect(e.line, path).toBe(text.split('\n').findIndex((l) => l.includes(needle)) + 1);
       expect(e.message).toMatch(message);
     }
+  });
+
+  it("names an adapter's plan check at the study option it concerns", () => {
+    // A toy adapter that, like the text adapter's --arcs sii, refuses an option value the
+    // sampled estimator cannot serve.
+    if (!adapters.has('toy-checked'))
+      adapters.register({
+        ...toyAdapter,
+        name: 'toy-checked',
+        checkPlan(plan) {
+          if (plan.estimatorName !== 'exact' && plan.adapterOptions.candidates === 3)
+            throw new OrderlensInputError(plan.optionField('candidates'), 'needs the exact estimator');
+        },
+      });
+    const text = GOOD.replace(/modality: toy\n/g, 'modality: toy-checked\n')
+      .replace('defaults:\n  toy:', 'defaults:\n  toy-checked:')
+      .replace('    protocol: sampled\n', '    protocol: sampled\n    options:\n      candidates: 3\n');
+    const e = errorOf(text, undefined, 'candidates');
+    expect(e.path).toBe('models[1].options.candidates');
+    expect(e.line).toBe(text.split('\n').findLastIndex((l) => l.includes('candidates: 3')) + 1);
+    expect(e.message).toMatch(/needs the exact estimator/);
   });
 
   it('reports YAML syntax errors at their line', () => {

@@ -295,6 +295,7 @@ function planEntry(
       settings as AnalysisSettings,
       resolvePaths(adapter, written, source.dir, (v, key) => confine(v, formatStudyPath(optionPath(key)))),
       (key) => formatStudyPath(at(key)),
+      (key) => formatStudyPath(optionPath(key)),
     ),
   );
   const reward = atStudyFields(source, () =>

@@ -66,17 +66,17 @@ export const textAdapter: ModalityAdapter = {
  */
 export function checkArcsAgainstPlan(plan: AdapterPlanCheck): void {
   const o = parseTextOptions(plan.adapterOptions);
-  const arcs = parseArcSource(o.arcs);
+  const arcs = parseArcSource(o.arcs, plan.optionField('arcs'));
   if (arcs.kind === 'sii' && plan.estimatorName !== 'exact')
     throw new OrderlensInputError(
-      '--arcs',
+      plan.optionField('arcs'),
       `sii needs the exact estimator; protocol ${plan.protocol} uses ${plan.estimatorName}, which gives no pairwise SII: use --arcs auto, mean or order:<m>`,
     );
   if (arcs.kind === 'order' && o.words !== 'all') {
     const { orders } = estimators.get(plan.estimatorName).orders(o.words, plan.estimatorOptions);
     if (!orders.includes(arcs.order))
       throw new OrderlensInputError(
-        '--arcs',
+        plan.optionField('arcs'),
         `order ${arcs.order} is not computed for ${o.words} players under protocol ${plan.protocol}; the orders are ${orders.join(', ')}`,
       );
   }

@@ -30,13 +30,7 @@ export function registerReport(program: Command): void {
       const io = ioOf(cmd);
       const format = parseChoice(flags.format, '--format', ['html', 'md'] as const);
       const maxSamples = parseInteger(flags.samples, '--samples', { min: 0 });
-      const written = await writeReport(dir, {
-        format,
-        out: flags.out,
-        title: flags.title,
-        maxSamples,
-        warn: (m) => io.stderr(`warning: ${m}\n`),
-      });
+      const written = await writeReport(dir, { format, out: flags.out, title: flags.title, maxSamples });
       for (const w of written.warnings) io.stderr(`warning: ${w}\n`);
       io.stdout(
         `report: ${written.models.length} result(s) (${written.models.join(', ')}); wrote ${written.path}` +
