@@ -33,6 +33,8 @@ import {
   type TracedRun,
 } from '@orderlens/core/testing';
 import { tempDir } from '../test-utils/tmp.js';
+// The ONNX encoder of the runtime's own tests (not a public API), to write an external-data model.
+import { encodeModelObject } from '../../../runtime-onnx/src/graph/onnx-proto.js';
 
 const repo = (rel: string) => fileURLToPath(new URL(`../../../../${rel}`, import.meta.url));
 const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
@@ -67,6 +69,38 @@ function expectNothingOpenedOutside(run: TracedRun, test: string): void {
     callsInto(run.opens, outside).map((c) => `${c.call} ${c.path} = ${c.result}`),
     `${test}: files opened outside the allowed roots\n${run.stderr}`,
   ).toEqual([]);
+}
+
+/** `y = x + W`, `W` (2 floats) kept as ONNX external data at `location`. */
+function externalDataModel(location: string): Uint8Array {
+  const declare = (name: string) => ({
+    name,
+    type: { tensorType: { elemType: 1, shape: { dim: [{ dimParam: 'batch' }, { dimValue: 2 }] } } },
+  });
+  return encodeModelObject({
+    irVersion: 8,
+    producerName: 'orderlens-tests',
+    opsetImport: [{ domain: '', version: 13 }],
+    graph: {
+      name: 'external',
+      node: [{ opType: 'Add', input: ['x', 'W'], output: ['y'], name: 'add' }],
+      initializer: [
+        {
+          name: 'W',
+          dims: [2],
+          dataType: 1,
+          dataLocation: 1,
+          externalData: [
+            { key: 'location', value: location },
+            { key: 'offset', value: '0' },
+            { key: 'length', value: '8' },
+          ],
+        },
+      ],
+      input: [declare('x')],
+      output: [declare('y')],
+    },
+  });
 }
 
 /** A PNG (valid signature and header) that carries the secret: only confinement keeps it out. */
@@ -179,10 +213,6 @@ describe('orderlens report embeds only files under each result’s own folder', 
       heat(o, d, 'pics/heatmap-0.png');
       symlinkSync(outside, join(d, 'pics'));
     });
-    resultFolder('loop', vision, (o, d) => {
-      heat(o, d, 'loop/heatmap-0.png');
-      symlinkSync(join(d, 'loop'), join(d, 'loop'));
-    });
     // Point views: the HTML and PNG recorded outside, the genuine ones removed.
     resultFolder('cloud', cloud, (o, d) => {
       for (const f of readdirSync(d)) if (f.startsWith('cloud-')) unlinkSync(join(d, f));
@@ -199,11 +229,13 @@ describe('orderlens report embeds only files under each result’s own folder', 
   });
 
   for (const format of ['html', 'md'] as const) {
-    it(`--format ${format}: absolute, ../, symlinked file and folder, loop, not a PNG, point views`, async () => {
+    it(`--format ${format}: absolute, ../, symlinked file and folder, not a PNG, point views`, async () => {
       const out = join(base, `report-${format}`, `report.${format}`);
       const run = await cli(['report', root, '--format', format, '--out', out]);
+      // The trace first: on code that leaks, this is what fails.
+      expectNothingOpenedOutside(run, `report --format ${format}`);
       expect(run.code, run.stderr).toBe(0);
-      expect(run.stdout).toMatch(/report: 7 result\(s\)/);
+      expect(run.stdout).toMatch(/report: 6 result\(s\)/);
       // Each refusal is named (the loop as a loop), nothing else is said about them.
       // (An absolute path is only looked up by its name in the result's folder: nothing to say.)
       for (const name of ['dotdot', 'file-link', 'folder-link', 'cloud'])
@@ -211,7 +243,6 @@ describe('orderlens report embeds only files under each result’s own folder', 
           new RegExp(`warning: \\S*/reports/${name}/result\\.json: .*outside the result's folder`),
         );
       expect(run.stderr).toMatch(/reports\/not-png\/result\.json: \S*heatmap-0\.png: its content is not PNG/);
-      expect(run.stderr).toMatch(/reports\/loop\/result\.json: .*symbolic link loop/);
       // Nothing of the secret in anything written.
       const dir = join(base, `report-${format}`);
       for (const f of readdirSync(dir)) {
@@ -219,18 +250,35 @@ describe('orderlens report embeds only files under each result’s own folder', 
         expect(bytes.includes(SECRET), f).toBe(false);
         expect(bytes.includes(secretPng().toString('base64')), f).toBe(false);
       }
-      expectNothingOpenedOutside(run, `report --format ${format}`);
     }, 240_000);
   }
+
+  it('a symlink loop in a result folder is named as a loop, not a raw ELOOP', async () => {
+    const dir = join(base, 'report-loop');
+    mkdirSync(dir);
+    cpSync(vision, join(dir, 'loop'), { recursive: true });
+    const d = join(dir, 'loop');
+    rmSync(join(d, 'run'), { recursive: true, force: true });
+    unlinkSync(join(d, 'heatmap-0.png'));
+    const result = JSON.parse(readFileSync(join(d, 'result.json'), 'utf8'));
+    result.outputs.heatmaps = ['loop/heatmap-0.png'];
+    writeFileSync(join(d, 'result.json'), JSON.stringify(result));
+    symlinkSync(join(d, 'loop'), join(d, 'loop'));
+    const run = await cli(['report', dir, '--out', join(base, 'report-loop.html')]);
+    expectNothingOpenedOutside(run, 'report with a symlink loop');
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/warning: \S*\/loop\/result\.json: .*is a symbolic link loop \(ELOOP\)/);
+  }, 120_000);
 
   it('refuses a result.json symlinked out of the report folder, unread', async () => {
     const dir = join(base, 'report-result-link');
     mkdirSync(join(dir, 'a'), { recursive: true });
     symlinkSync(join(outside, 'elsewhere', 'result.json'), join(dir, 'a', 'result.json'));
     const run = await cli(['report', dir]);
+    // The trace first: on code that leaks, this is what fails.
+    expectNothingOpenedOutside(run, 'report of a symlinked result.json');
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/error: <dir>: .*result\.json.* resolves to .*outside the report folder/);
-    expectNothingOpenedOutside(run, 'report of a symlinked result.json');
   }, 120_000);
 
   it('control: the trace does see a file the user pointed at (the report of outside/elsewhere)', async () => {
@@ -251,13 +299,10 @@ describe('study files read only under the study folder or a --root', () => {
     symlinkSync(join(outside, 'model.onnx'), join(studyDir(), 'linked.onnx'));
     symlinkSync(outside, join(studyDir(), 'data'));
     copyFileSync(repo('fixtures/census-mlp5/model.onnx'), join(studyDir(), 'census.onnx'));
-    copyFileSync(repo('fixtures/cifar-cnn/model.onnx'), join(studyDir(), 'cifar.onnx'));
-    for (const f of ['model.onnx', 'meta.json', 'README.md'])
-      if (existsSync(repo(`fixtures/cifar-cnn/${f}`)))
-        copyFileSync(
-          repo(`fixtures/cifar-cnn/${f}`),
-          join(studyDir(), f === 'model.onnx' ? 'cifar.onnx' : f),
-        );
+    // A tabular model with its preprocessing beside it (so that a CSV would be read), and the
+    // Fashion-MNIST CNN (so that idx data would be read).
+    cpSync(repo('packages/cli/assets/quickstart'), join(studyDir(), 'qs'), { recursive: true });
+    cpSync(repo('packages/vision/models/fmnist-cnn'), join(studyDir(), 'fmnist'), { recursive: true });
     cpSync(repo('fixtures/sst2-bert'), join(studyDir(), 'sst2-bert'), { recursive: true });
     copyFileSync(
       repo('packages/vision/data/fashion-mnist/t10k-images-idx3-ubyte.gz'),
@@ -270,7 +315,6 @@ describe('study files read only under the study folder or a --root', () => {
   });
   // The models sit in the study folder, so the hostile path is the only thing outside it (and
   // the same command runs on code without --root).
-  const census = 'census.onnx';
   const text = 'sst2-bert';
   const cases: Array<[string, string, RegExp]> = [
     [
@@ -280,17 +324,17 @@ describe('study files read only under the study folder or a --root', () => {
     ],
     [
       'csv: an absolute path',
-      `  - { id: c, modality: tabular, model: ${census}, protocol: exact, samples: 1, options: { csv: ${join(outside, 'secret.csv')} } }`,
+      `  - { id: c, modality: tabular, model: qs/model.json, protocol: exact, samples: 1, options: { csv: ${join(outside, 'secret.csv')} } }`,
       /models\[0\]\.options\.csv: .*secret\.csv.* outside the study folder/,
     ],
     [
       'csv through a symlinked folder',
-      `  - { id: c, modality: tabular, model: ${census}, protocol: exact, samples: 1, options: { csv: data/secret.csv } }`,
+      `  - { id: c, modality: tabular, model: qs/model.json, protocol: exact, samples: 1, options: { csv: data/secret.csv } }`,
       /models\[0\]\.options\.csv: .*outside the study folder/,
     ],
     [
       'idx:<inside>,<outside> (composite spec)',
-      `  - { id: v, modality: vision, model: cifar.onnx, protocol: lite, samples: 1, options: { dataset: 'idx:images.gz,${join(outside, 'labels.gz')}' } }`,
+      `  - { id: v, modality: vision, model: fmnist/model.onnx, protocol: lite, samples: 1, options: { grid: 4, dataset: 'idx:images.gz,${join(outside, 'labels.gz')}' } }`,
       /models\[0\]\.options\.dataset: .*labels\.gz.* outside the study folder/,
     ],
     [
@@ -310,10 +354,11 @@ describe('study files read only under the study folder or a --root', () => {
       writeFileSync(file, `name: hostile\nmodels:\n${entry}\n`);
       const out = join(base, 'study-out', basename(file, '.yaml'));
       const run = await cli(['study', 'run', file, '--out', out]);
+      // The trace first: on code that leaks, this is what fails.
+      expectNothingOpenedOutside(run, `study: ${name}`);
       expect(run.code, run.stderr).toBe(2);
       expect(run.stderr).toMatch(new RegExp(`error: \\S*\\.yaml:3:\\d+ ${error.source}`));
       expect(existsSync(out)).toBe(false);
-      expectNothingOpenedOutside(run, `study: ${name}`);
     }, 180_000);
   }
 });
@@ -353,11 +398,12 @@ describe('model folders: nothing linked out of them is loaded', () => {
         '--out',
         join(base, `out-hf-${link}`),
       ]);
+      // The trace first: on code that leaks, this is what fails.
+      expectNothingOpenedOutside(run, `HF folder, onnx ${link} symlinked out`);
       expect(run.code, run.stderr).toBe(2);
       expect(run.stderr).toMatch(
         /error: --model \(onnx\/model\.onnx\): .* resolves to \S*outside\/hf-\w+\/onnx\/model\.onnx, outside the model folder/,
       );
-      expectNothingOpenedOutside(run, `HF folder, onnx ${link} symlinked out`);
     }, 180_000);
   }
 
@@ -378,9 +424,10 @@ describe('model folders: nothing linked out of them is loaded', () => {
       '--out',
       join(base, 'out-tfjs-pre'),
     ]);
+    // The trace first: on code that leaks, this is what fails.
+    expectNothingOpenedOutside(run, 'tfjs preprocessing.json symlinked out');
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toMatch(/error: --model \(preprocessing\.json\): .*outside the model folder/);
-    expectNothingOpenedOutside(run, 'tfjs preprocessing.json symlinked out');
   }, 180_000);
 
   it('tfjs: a weight shard named ../outside or linked out is refused unread', async () => {
@@ -408,9 +455,42 @@ describe('model folders: nothing linked out of them is loaded', () => {
         '--out',
         join(base, `out-shard-${how}`),
       ]);
+      // The trace first: on code that leaks, this is what fails.
+      expectNothingOpenedOutside(run, `tfjs shard (${how})`);
       expect(run.code, run.stderr).toBe(2);
       expect(run.stderr).toMatch(/weightsManifest\[0\]\.paths\[0\]: .*outside the model folder/);
-      expectNothingOpenedOutside(run, `tfjs shard (${how})`);
+    }
+  }, 240_000);
+
+  it('ONNX external data at ../outside, at an absolute path or linked out: refused unread', async () => {
+    writeFileSync(join(outside, 'w.bin'), Buffer.from(new Float32Array([0.5, -2]).buffer));
+    for (const [how, location] of [
+      ['dotdot', '../../outside/w.bin'],
+      ['absolute', join(outside, 'w.bin')],
+      ['link', 'w.bin'],
+    ]) {
+      const dir = join(base, 'models', `external-${how}`);
+      mkdirSync(dir, { recursive: true });
+      if (how === 'link') symlinkSync(join(outside, 'w.bin'), join(dir, 'w.bin'));
+      writeFileSync(join(dir, 'model.onnx'), externalDataModel(location));
+      const run = await cli([
+        'analyze',
+        'tabular',
+        '--model',
+        join(dir, 'model.onnx'),
+        '--dataset',
+        'census',
+        '--samples',
+        '1',
+        '--out',
+        join(base, `out-external-${how}`),
+      ]);
+      // The trace first: on code that leaks, this is what fails.
+      expectNothingOpenedOutside(run, `ONNX external data (${how})`);
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr).toMatch(
+        /graph\.initializer\[0\]\.external_data\.location: .*outside the model folder/,
+      );
     }
   }, 240_000);
 
@@ -431,10 +511,10 @@ describe('model folders: nothing linked out of them is loaded', () => {
       '--out',
       join(base, 'out-ckpt'),
     ]);
+    // The trace first: on code that leaks, this is what fails.
+    expectNothingOpenedOutside(run, 'checkpoint epoch-0 symlinked out');
     expect(run.code, run.stderr).toBe(2);
     expect(run.stderr).toMatch(/error: --checkpoints epoch-0: .*outside the checkpoints folder/);
-    expectNothingOpenedOutside(run, 'checkpoint epoch-0 symlinked out');
-
     unlinkSync(join(dir, 'epoch-0'));
     symlinkSync(join(dir, 'epoch-0'), join(dir, 'epoch-0'));
     const loop = await cli([
