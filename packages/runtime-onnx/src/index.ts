@@ -12,5 +12,10 @@ export {
 export { processDenormalMode, type DenormalMode } from './session/denormals.js';
 export type { OnnxValueInfo, OnnxModelDescription, BatchMode } from './session/value-info.js';
 export { OnnxGraphCutter, OnnxFeatureRunner, type OnnxGraphCut } from './graph/onnx-graph-cut.js';
-export { onnxRunnerFactory, availableOnnxProviders, onnxFileIn } from './factory/onnx-factory.js';
+export {
+  onnxRunnerFactory,
+  availableOnnxProviders,
+  loadableOnnxProviders,
+  onnxFileIn,
+} from './factory/onnx-factory.js';
 export { OnnxSequenceLimits, positionTables, smallestPositionTable } from './graph/position-table.js';

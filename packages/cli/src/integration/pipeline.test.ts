@@ -37,7 +37,7 @@ import {
   rawStrengthTolerance,
   type Float32NetworkShape,
 } from '@orderlens/core/testing';
-import { availableOnnxProviders } from '@orderlens/runtime-onnx'; // registers the onnx factory
+import { availableOnnxProviders, loadableOnnxProviders } from '@orderlens/runtime-onnx'; // registers the onnx factory
 import { tabularAdapter } from '@orderlens/tabular';
 import {
   byteMeanToModel,
@@ -354,8 +354,12 @@ describe('analyze: the numbers of the per-modality commands, for fixed seeds', (
       const r = await runCli(['--quiet', ...recorded.tabular.args, '--device', 'cuda', '--out', dir]);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/^error: --device: /);
+      // The providers named are those that loaded a test model here, not merely those listed.
+      const loads = [...(await loadableOnnxProviders())]
+        .filter(([, why]) => why === undefined)
+        .map(([p]) => p);
       expect(r.stderr).toContain(
-        `cuda is not available to onnx on this machine; available: ${availableOnnxProviders().join(', ')}`,
+        `cuda is not available to onnx on this machine; available: ${loads.join(', ')}`,
       );
       expect(existsSync(join(dir, 'result.json'))).toBe(false);
       const bad = await runCli(['--quiet', ...recorded.tabular.args, '--device', 'tpu', '--out', dir]);

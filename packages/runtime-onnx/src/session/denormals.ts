@@ -39,7 +39,8 @@ export function denormalSessionExtra(mode: DenormalMode): Record<string, unknown
  */
 let processMode: DenormalMode | undefined;
 
-function probeModelBytes(): Uint8Array {
+/** `y = x · 1e-39` on a `[1]` float tensor: the denormal probe, and a test model any provider can load. */
+export function probeModelBytes(): Uint8Array {
   const declare = (name: string) => ({
     name,
     type: { tensorType: { elemType: 1, shape: { dim: [{ dimValue: 1 }] } } },
