@@ -33,8 +33,8 @@ import {
   type TracedRun,
 } from '@orderlens/core/testing';
 import { tempDir } from '../test-utils/tmp.js';
-// The ONNX encoder of the runtime's own tests (not a public API), to write an external-data model.
-import { encodeModelObject } from '../../../runtime-onnx/src/graph/onnx-proto.js';
+// The ONNX encoder of the runtime's testing helpers, to write an external-data model.
+import { encodeModelObject } from '@orderlens/runtime-onnx/testing';
 
 const repo = (rel: string) => fileURLToPath(new URL(`../../../../${rel}`, import.meta.url));
 const BIN = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));
