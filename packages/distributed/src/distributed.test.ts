@@ -29,8 +29,12 @@ import { startWorkerProcess, type WorkerProcess } from './test-utils/worker-proc
 const repo = (rel: string) => fileURLToPath(new URL(`../../../${rel}`, import.meta.url));
 const tmp = tempDir('orderlens-distributed-');
 const roots = [tmp.dir, repo('fixtures')];
-/** Short locks, so a dead worker's job is taken up within seconds. */
-const WORKER_FLAGS = ['--device', 'cpu', '--lock-ms', '4000'];
+/**
+ * Short locks, so a dead worker's job is taken up within seconds; scaled by the machine-speed
+ * factor, because on a busy machine a live worker may not renew a 4 s lock in time (its job would
+ * then be taken up twice).
+ */
+const WORKER_FLAGS = ['--device', 'cpu', '--lock-ms', String(scaledTimeout(4000))];
 const FAST = { device: 'cpu' as const, pollMs: 100, reconcileMs: 500, backoffMs: 200 };
 
 /** census MLP (exact, 4 samples) and the CIFAR CNN (lite, 4×4 grid, 2 samples), plus `extra`. */
