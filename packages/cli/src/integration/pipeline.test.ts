@@ -245,15 +245,9 @@ describe('analyze: the numbers of the per-modality commands, for fixed seeds', (
     scale.censusMlp = await probe(tabularAdapter, census, { dataset: 'census' }, { samples: 1 });
   });
 
-  it('tabular (census MLP-5, exact): indices, J(m) and 6·4096 estimation calls', async () => {
-    const r = await runCli(['--quiet', ...recorded.tabular.args, ...kernelFlags, '--out', out.tabular]);
-    expect(r.code).toBe(0);
-    const res = resultOf(out.tabular);
-    expect(res.modality).toBe('tabular');
-    expect(res.estimator.name).toBe('exact');
+  /** The census indices and J(m), pinned to 6 decimals and computed through a float32 MLP. */
+  const expectPinnedTabular = (res: InteractionResult) => {
     expect(res.samples.map((s) => s.index)).toEqual(recorded.tabular.indices);
-    expect(res.aggregate.strength.J).toHaveLength(recorded.tabular.J.length);
-    // Pinned to 6 decimals, and computed through a float32 MLP.
     const float32 = normalizedCurveTolerance(
       res.aggregate.raw,
       float32RewardError(scale.censusMlp, shapes.censusMlp),
@@ -264,6 +258,15 @@ describe('analyze: the numbers of the per-modality commands, for fixed seeds', (
       float32.map((t) => t + 5e-7),
       'J(m)',
     );
+  };
+
+  it('tabular (census MLP-5, exact): indices, J(m) and 6·4096 estimation calls', async () => {
+    const r = await runCli(['--quiet', ...recorded.tabular.args, ...kernelFlags, '--out', out.tabular]);
+    expect(r.code).toBe(0);
+    const res = resultOf(out.tabular);
+    expect(res.modality).toBe('tabular');
+    expect(res.estimator.name).toBe('exact');
+    expectPinnedTabular(res);
     expect(res.aggregate.strength.normalization).toBe('mean');
     expect(res.modelCalls.estimation).toBe(recorded.tabular.estimation);
     expect(res.modelCalls['feature-map-prefix']).toBe(0);
@@ -278,17 +281,7 @@ describe('analyze: the numbers of the per-modality commands, for fixed seeds', (
     expect(r.code).toBe(0);
     const res = resultOf(dir);
     expect(res.provenance.model!.backend).toMatch(/^tfjs/);
-    expect(res.samples.map((s) => s.index)).toEqual(recorded.tabular.indices);
-    const float32 = normalizedCurveTolerance(
-      res.aggregate.raw,
-      float32RewardError(scale.censusMlp, shapes.censusMlp),
-    );
-    expectWithinTolerance(
-      res.aggregate.strength.J,
-      recorded.tabular.J,
-      float32.map((t) => t + 5e-7),
-      'J(m)',
-    );
+    expectPinnedTabular(res);
   });
 
   it('vision (CIFAR CNN, lite protocol, 4×4 patches): indices, J(m), calls and instability', async () => {
