@@ -56,6 +56,7 @@ models:
     model: fmnist.onnx
     protocol: lite
     samples: 1
+    pairs: 20
     options: { dataset: 'idx:${join(root, 'images.gz')},${join(outside, 'labels.gz')}', grid: 4, limit: 20 }
   - { id: far, modality: tabular, model: ${join(outside, 'model.onnx')}, protocol: exact, samples: 1, options: { dataset: census } }
 `,
@@ -92,10 +93,10 @@ models:
     } else warnTraceSkipped(['worker: idx composite spec, model outside the roots']);
     const log = run.stderr;
     expect(log).toMatch(
-      /failed \S+\.idx\.selection: \S*study\.yaml:8:\d+ models\[0\]\.options\.dataset: .*labels\.gz.* outside the folders this worker may read/,
+      /failed \S+\.idx\.selection: \S*study\.yaml:9:\d+ models\[0\]\.options\.dataset: .*labels\.gz.* outside the folders this worker may read/,
     );
     expect(log).toMatch(
-      /failed \S+\.far\.selection: \S*study\.yaml:9:\d+ models\[1\]\.model: .*model\.onnx.* outside the folders this worker may read/,
+      /failed \S+\.far\.selection: \S*study\.yaml:10:\d+ models\[1\]\.model: .*model\.onnx.* outside the folders this worker may read/,
     );
     expect(log).not.toMatch(/will retry/);
   } finally {

@@ -270,6 +270,8 @@ describe('orderlens analyze vision / structure', () => {
       'nope',
       '--grid',
       '4',
+      '--pairs',
+      '20',
       '--samples',
       '1',
       ...base,

@@ -137,7 +137,11 @@ export function registerReproduceBottleneck(program: Command): void {
       if ((studyFile.models as unknown[]).length > 0) {
         const file = join(out, 'bottleneck-study.json');
         writeJsonAtomic(file, studyFile);
-        const study = loadStudy(file);
+        // The study names the networks under --root (the checkout); its files may lie there or in
+        // this installation's own checkout (fixtures linked from it).
+        const study = loadStudy(file, {
+          roots: [...new Set([options.root, resolve(defaultRepositoryRoot())])],
+        });
         const summary = await runStudy(study, {
           out: studyOut,
           resume: flags.resume === true,
