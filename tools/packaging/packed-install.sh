@@ -26,7 +26,7 @@ node -e '
 const fs = require("fs");
 for (const m of ["tabular", "vision"]) {
   const r = JSON.parse(fs.readFileSync(process.argv[1] + "/out/" + m + "/result.json", "utf8"));
-  if (r.schema !== "orderlens/interaction-result@2" || r.samples.length < 1) throw new Error(m + ": bad result");
+  if (r.schema !== "orderlens/interaction-result@3" || r.samples.length < 1) throw new Error(m + ": bad result");
   for (const [k, v] of Object.entries(r.provenance.packages))
     if (!fs.realpathSync(require.resolve(k + "/package.json", { paths: [process.argv[1] + "/app"] })).startsWith(process.argv[1]))
       throw new Error(k + " resolved outside the install folder");
