@@ -21,8 +21,8 @@
  *
  * The result is a worst case over the estimator (no averaging over pairs or contexts is assumed)
  * on top of a typical-case model of kernel rounding. On the CIFAR CNN fixture it is 0.1–0.2 % of
- * J(m): about 3,000 times the disagreement measured between an AMD and an Intel AVX-512 processor
- * (≤ 7e-7), and 5–300 times below the change a different seed stream, baseline or pair rule makes
+ * J(m): about 3,000 times the disagreement between the pinned values and this AMD EPYC machine
+ * (≤ 7e-7, measured; the issue saw 5.4e-7 on an Intel AVX-512 VNNI machine), and 5–300 times below the change a different seed stream, baseline or pair rule makes
  * (docs/testing.md; the pipeline regression tests).
  */
 

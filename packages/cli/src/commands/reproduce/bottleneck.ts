@@ -2,6 +2,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import {
+  bottleneckVerdict,
   loadStudy,
   OrderlensInputError,
   parseDevice,
@@ -28,7 +29,6 @@ import {
   verdictText,
   type BottleneckRow,
 } from './bottleneck-report.js';
-import { bottleneckVerdict } from './bottleneck-verdict.js';
 
 interface BottleneckFlags {
   size?: string;

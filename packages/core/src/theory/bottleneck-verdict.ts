@@ -1,4 +1,4 @@
-import { OrderlensInputError } from '@orderlens/core';
+import { OrderlensInputError } from '../errors/errors.js';
 
 /** The order-ratio bands of the bottleneck claim: `J` high below 0.1n and above 0.9n, low near 0.5n. */
 export const BOTTLENECK_BANDS = { low: [0, 0.1], mid: [0.4, 0.6], high: [0.9, 1] } as const;
