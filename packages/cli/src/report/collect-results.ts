@@ -1,6 +1,7 @@
 import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { OrderlensInputError, resolveInside, type InteractionResult } from '@orderlens/core';
+import { modelNameOfPath } from '../util/model-name.js';
 import { readResultFile } from '../util/result-io.js';
 
 /** One analysed model found under a report folder. */
@@ -84,7 +85,7 @@ function labelOf(root: string, path: string, result: InteractionResult): string 
   const parts = rel === '' ? [] : rel.split(sep).filter((p) => p !== 'models');
   if (parts.length > 0) return parts.join('/');
   const model = result.provenance.model?.file;
-  return model ? basename(model) : basename(resolve(root));
+  return model ? modelNameOfPath(model) : basename(resolve(root));
 }
 
 /**

@@ -15,10 +15,29 @@ const TAB10 = [
   '#79706e',
 ];
 
-/** Colour of the `k`-th model (Tableau-10, then golden-angle hues). */
+/** The light partners of {@link TAB10} (Tableau-20's second half), for models 11 to 20. */
+const TAB10_LIGHT = [
+  '#9ecae9',
+  '#ffbf79',
+  '#88d27a',
+  '#ff9d98',
+  '#83bcb6',
+  '#d6a5c9',
+  '#f2cf5b',
+  '#d8b5a5',
+  '#fcbfd2',
+  '#bab0ac',
+];
+
+/**
+ * Colour of the `k`-th model: Tableau-10, then its light partners, then golden-angle hues at
+ * alternating lightness — distinct for any number of models, where a 10-colour scheme would
+ * give the 11th model the 1st one's colour.
+ */
 export function modelColour(k: number): string {
   if (k < TAB10.length) return TAB10[k];
-  return `hsl(${Math.round((k * 137.508) % 360)}, 55%, 45%)`;
+  if (k < 2 * TAB10.length) return TAB10_LIGHT[k - TAB10.length];
+  return `hsl(${Math.round((k * 137.508) % 360)}, 60%, ${k % 2 === 0 ? 38 : 55}%)`;
 }
 
 /** Font stack of chart text (resvg resolves it to DejaVu Sans for PNGs). */

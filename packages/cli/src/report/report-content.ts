@@ -62,7 +62,10 @@ export function buildReportContent(
           byModality: {
             id: 'chart-modality',
             title: 'J(m) per modality',
-            spec: strengthSpec(entries, rows, { title: 'Per modality (shared axes)', byModality: true }),
+            spec: strengthSpec(entries, rows, {
+              title: 'Per modality (each on the range of its own curves)',
+              byModality: true,
+            }),
             toggles: true,
           },
         }

@@ -1,5 +1,6 @@
 import { theoryStrength } from '@orderlens/core';
 import type { ReportEntry } from './collect-results.js';
+import { agreementCaveat, theoryAgreement } from '../util/theory-fit.js';
 import { CHART_FONT, HIDDEN_SIGNAL, VISIBLE_FILTER, modelColour } from './palette.js';
 
 /** One point of a strength chart. */
@@ -89,16 +90,74 @@ export function strengthRows(entries: readonly ReportEntry[]): StrengthRow[] {
 /** Options of {@link strengthSpec}. */
 export interface StrengthSpecOptions {
   readonly title: string;
-  /** One panel per modality (shared axes) instead of one chart. */
+  /** One panel per modality, each on its own y axis, instead of one chart. */
   readonly byModality?: boolean;
   readonly width?: number;
   readonly height?: number;
 }
 
+/** The y range the measured rows (with their error bars) span, padded by 6%, from 0 when near it. */
+export function measuredRange(rows: readonly StrengthRow[]): [number, number] {
+  const ys = rows
+    .filter((r) => r.curve === 'measured')
+    .flatMap((r) => [r.J, r.lo ?? r.J, r.hi ?? r.J])
+    .filter(Number.isFinite);
+  if (ys.length === 0) return [0, 1];
+  const lo = Math.min(...ys);
+  const hi = Math.max(...ys);
+  const pad = 0.06 * (hi - lo || Math.abs(hi) || 1);
+  return [lo >= 0 && lo - pad < 0 ? 0 : lo - pad, hi + pad];
+}
+
+/**
+ * Caveats of the theory curves, one line each: where a theory curve leaves the measured range
+ * (it is clipped) and where its shape disagrees with its model's measured curve or fits it
+ * poorly ({@link agreementCaveat}).
+ */
+export function theoryNotes(rows: readonly StrengthRow[]): string[] {
+  const [lo, hi] = measuredRange(rows);
+  const notes: string[] = [];
+  const models = [...new Set(rows.map((r) => r.model))];
+  for (const model of models) {
+    const mine = rows.filter((r) => r.model === model);
+    const measured = mine.filter((r) => r.curve === 'measured');
+    for (const curve of [THEORY_AT_N, THEORY_AT_FIT]) {
+      const theory = mine.filter((r) => r.curve === curve);
+      if (theory.length === 0) continue;
+      const caveats: string[] = [];
+      // Clipping by less than a fifth of the axis still reads right; more is said.
+      const peak = Math.max(...theory.map((r) => r.J));
+      const off = theory.filter((r) => r.J < lo || r.J > hi).length;
+      if (peak > hi + 0.2 * (hi - lo))
+        caveats.push(
+          `clipped (reaches ${Number(peak.toPrecision(3))}; ${off} of ${theory.length} orders off the axis)`,
+        );
+      const caveat = agreementCaveat(
+        theoryAgreement(
+          { ratios: measured.map((r) => r.ratio), values: measured.map((r) => r.J) },
+          { ratios: theory.map((r) => r.ratio), values: theory.map((r) => r.J) },
+        ),
+      );
+      if (caveat) caveats.push(caveat);
+      const name = curve === THEORY_AT_FIT ? `F̂ at fitted n′ = ${theory[0].n}` : `F̂ at n = ${theory[0].n}`;
+      if (caveats.length) notes.push(`${model}, ${name}: ${caveats.join('; ')}`);
+    }
+  }
+  return notes;
+}
+
+/** Most caveat lines under the chart's title; the rest are counted. */
+const MAX_NOTES = 6;
+
 /**
  * The Vega-Lite spec of the strength chart: measured `J` solid with points (hover: values and
  * standard error), error bars, theory dashed in the model's colour. Colours are fixed per model;
  * the `hiddenModels` signal filters models out (the page's toggles set it).
+ *
+ * The measured curves set the y axis (each modality's panel its own): the theory at the true n
+ * reaches several times the mean at m = 0 and would squeeze the measured curves into a band, so
+ * it is clipped, and the title's subtitle says where, and where a theory curve's shape disagrees
+ * with its model's curve.
  */
 export function strengthSpec(
   entries: readonly ReportEntry[],
@@ -107,24 +166,31 @@ export function strengthSpec(
 ): Record<string, unknown> {
   const labels = entries.map((e) => e.label);
   const curves = [THEORY_AT_N, THEORY_AT_FIT].filter((c) => rows.some((r) => r.curve === c));
-  const encoding = {
+  const encodingFor = (domain: [number, number]) => ({
     x: {
       field: 'ratio',
       type: 'quantitative',
       title: 'order ratio m/(n−2)',
       scale: { domain: [0, 1], nice: false },
     },
-    y: { field: 'J', type: 'quantitative', title: 'J(m) / mean over orders', scale: { zero: true } },
+    y: {
+      field: 'J',
+      type: 'quantitative',
+      title: 'J(m) / mean over orders',
+      scale: { domain, nice: false },
+    },
     color: {
       field: 'model',
       type: 'nominal',
       title: 'model',
       scale: { domain: labels, range: labels.map((_, k) => modelColour(k)) },
       // Panels per modality sit beside the main chart, whose legend (and the toggles) name the models.
-      legend: options.byModality ? null : { orient: 'bottom', direction: 'vertical', labelLimit: 360 },
+      legend: options.byModality
+        ? null
+        : { orient: 'bottom', direction: 'vertical', labelLimit: 360, symbolLimit: 1000 },
     },
     order: { field: 'ratio', type: 'quantitative' },
-  };
+  });
   const tooltip = [
     { field: 'model', type: 'nominal' },
     { field: 'modality', type: 'nominal' },
@@ -139,26 +205,34 @@ export function strengthSpec(
   const layer = [
     {
       transform: [{ filter: "datum.curve === 'measured'" }],
-      mark: { type: 'line', point: { filled: true, size: 45 }, strokeWidth: 2 },
+      mark: { type: 'line', point: { filled: true, size: 45 }, strokeWidth: 2, clip: true },
       encoding: { tooltip },
     },
     {
       transform: [{ filter: "datum.curve === 'measured' && isValid(datum.lo)" }],
-      mark: { type: 'rule', strokeWidth: 1.2, opacity: 0.6 },
+      mark: { type: 'rule', strokeWidth: 1.2, opacity: 0.6, clip: true },
       encoding: { y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, tooltip },
     },
     ...(curves.length > 0
       ? [
           {
             transform: [{ filter: "datum.curve !== 'measured'" }],
-            mark: { type: 'line', strokeWidth: 1.5, opacity: 0.8 },
+            mark: { type: 'line', strokeWidth: 1.5, opacity: 0.8, clip: true },
             encoding: {
               strokeDash: {
                 field: 'curve',
                 type: 'nominal',
                 title: 'theory',
                 scale: { domain: curves, range: curves.map((c) => (c === THEORY_AT_N ? [7, 4] : [2, 3])) },
-                legend: options.byModality ? null : { orient: 'bottom', direction: 'vertical' },
+                legend: options.byModality
+                  ? null
+                  : {
+                      orient: 'bottom',
+                      direction: 'vertical',
+                      symbolType: 'stroke',
+                      symbolSize: 900,
+                      labelLimit: 360,
+                    },
               },
               detail: { field: 'curve' },
               tooltip,
@@ -169,21 +243,37 @@ export function strengthSpec(
   ];
   const width = options.width ?? (options.byModality ? 230 : 540);
   const height = options.height ?? (options.byModality ? 150 : 320);
+  const notes = theoryNotes(rows);
+  const shown =
+    notes.length > MAX_NOTES
+      ? [...notes.slice(0, MAX_NOTES - 1), `… and ${notes.length - MAX_NOTES + 1} more theory caveats`]
+      : notes;
   const base = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: options.title,
+    title: shown.length
+      ? { text: options.title, subtitle: shown, subtitleColor: '#9a4a00', subtitleFontSize: 11 }
+      : options.title,
     background: 'white',
     params: [{ name: HIDDEN_SIGNAL, value: [] }],
     data: { values: rows },
     transform: [VISIBLE_FILTER],
     config: { font: CHART_FONT },
   };
-  if (!options.byModality) return { ...base, width, height, encoding, layer };
+  if (!options.byModality)
+    return { ...base, width, height, encoding: encodingFor(measuredRange(rows)), layer };
+  // One panel per modality, each with the range of its own measured curves: a shared axis lets
+  // the modality with the widest curves (or a theory curve) flatten the others.
+  const modalities = [...new Set(rows.map((r) => r.modality))].sort();
   return {
     ...base,
-    facet: { field: 'modality', type: 'nominal', title: 'modality' },
     columns: 2,
-    spec: { width, height, encoding, layer },
-    resolve: { scale: { y: 'shared' } },
+    concat: modalities.map((modality) => ({
+      title: { text: modality, fontSize: 12 },
+      width,
+      height,
+      transform: [{ filter: { field: 'modality', equal: modality } }],
+      encoding: encodingFor(measuredRange(rows.filter((r) => r.modality === modality))),
+      layer,
+    })),
   };
 }

@@ -7,7 +7,9 @@ import { OrderlensInputError, writeFileAtomic } from '@orderlens/core';
 
 /** Kept here for callers that import it with the plot helpers. */
 export { writeFileAtomic };
+import { modelColour } from '../report/palette.js';
 import { encodePng } from './png.js';
+import { agreementCaveat, theoryAgreement } from './theory-fit.js';
 
 /** A rendered chart. */
 export interface Plot {
@@ -135,8 +137,8 @@ export async function linePlot(options: LinePlotOptions): Promise<Plot> {
           type: 'nominal',
           title: null,
           sort: labels,
-          // Past ten series the default palette repeats colours: twenty distinct ones instead.
-          scale: { domain: labels, ...(labels.length > 10 ? { scheme: 'tableau20' } : {}) },
+          // Fixed colours by position, distinct past ten series (a 10-colour scheme repeats).
+          scale: { domain: labels, range: labels.map((_, k) => modelColour(k)) },
         },
     order: { field: 'x', type: 'quantitative' },
   };
@@ -157,10 +159,13 @@ export async function linePlot(options: LinePlotOptions): Promise<Plot> {
       // Reference / theory series: dashed, no markers.
       { transform: [{ filter: 'datum.dashed' }], mark: { type: 'line', strokeDash: [6, 4], strokeWidth: 2 } },
     ],
-    config: { font: FONT, legend: { labelLimit: 360, orient: 'bottom', direction: 'vertical' } },
+    config: { font: FONT, legend: LEGEND },
   };
   return renderVegaLite(spec);
 }
+
+/** Legends below the chart, one entry a line, never cut short ("…4 entries"). */
+const LEGEND = { labelLimit: 640, orient: 'bottom', direction: 'vertical', symbolLimit: 1000 } as const;
 
 /** One measured curve of a {@link strengthPlot}: `J` per order, located by `ratios` (m/(n−2)) or `orders` (m). */
 export interface StrengthPlotCurve {
@@ -175,6 +180,14 @@ export interface TheoryCurve {
   readonly label: string;
   readonly ratios: readonly number[];
   readonly values: readonly number[];
+  /**
+   * The label of the measured curve this theory belongs to (fitted to it, or at its `n`): drawn
+   * in that curve's colour and checked against it (a caveat under the title when the shapes
+   * disagree or the fit is poor). Without it the curve is grey and stands alone.
+   */
+  readonly of?: string;
+  /** The kind of theory curve, for the dash legend (default: `label`). */
+  readonly kind?: string;
 }
 
 /** Options of {@link strengthPlot}. */
@@ -185,45 +198,219 @@ export interface StrengthPlotOptions {
   readonly title: string;
   readonly yLabel: string;
   readonly logY?: boolean;
+  /** Extra lines under the title (caveats of the caller), before the ones the chart finds. */
+  readonly notes?: readonly string[];
+}
+
+/** Greys of theory curves that belong to no measured curve. */
+const THEORY_GREYS = ['#444444', '#888888', '#aaaaaa'];
+
+/** Most caveat lines under a title; the rest are counted. */
+const MAX_NOTES = 5;
+
+/** The y range of the measured points, padded by 6% (or ×1.15 on a log axis). */
+function measuredDomain(ys: readonly number[], logY: boolean): [number, number] | undefined {
+  const v = ys.filter((y) => Number.isFinite(y) && (!logY || y > 0));
+  if (v.length === 0) return undefined;
+  const lo = Math.min(...v);
+  const hi = Math.max(...v);
+  if (logY) return [lo / 1.15, hi * 1.15];
+  const pad = 0.06 * (hi - lo || Math.abs(hi) || 1);
+  // A strength is never negative: keep 0 in view when the curves come near it.
+  return [lo >= 0 && lo - pad < 0 ? 0 : lo - pad, hi + pad];
 }
 
 /**
  * Strength curves `J(m)`. The x axis is the order ratio m/(n−2) when every curve (and the theory)
  * has ratios — curves of different `n` are then comparable — otherwise the order m.
+ *
+ * The measured curves set the y axis; theory curves are clipped to it (F̂ at the true n reaches
+ * many times the mean at m = 0 and would squeeze every measured curve into a band), and a line
+ * under the title says so. Each measured curve has a fixed colour that its own theory curves
+ * (`of`) share, dashed; under the title, a caveat for each theory curve whose shape disagrees
+ * with its measured curve or fits it poorly.
  */
 export async function strengthPlot(options: StrengthPlotOptions): Promise<Plot> {
   const byRatio = options.curves.every((c) => c.ratios !== undefined);
-  const series: LineSeries[] = options.curves.map((c, k) => {
+  if (options.curves.length === 0)
+    throw new OrderlensInputError('curves', 'expected at least one measured curve to plot');
+  const logY = options.logY === true;
+  const rows: Array<{ x: number; y: number; group: string; kind: string; curve: string }> = [];
+  const groups: string[] = [];
+  const measured = new Map<string, { ratios: readonly number[]; values: readonly number[] }>();
+  for (const [k, c] of options.curves.entries()) {
     const x = byRatio ? c.ratios : c.orders;
     if (!x)
       throw new OrderlensInputError(
         `curves[${k}]`,
         `curve ${JSON.stringify(c.label)} needs orders or ratios`,
       );
-    return { label: c.label, x, y: c.J };
-  });
+    if (x.length !== c.J.length)
+      throw new OrderlensInputError(
+        `curves[${k}]`,
+        `x has ${x.length} values but J has ${c.J.length} (${JSON.stringify(c.label)})`,
+      );
+    let label = c.label;
+    for (let dup = 2; groups.includes(label); dup++) label = `${c.label} (${dup})`;
+    groups.push(label);
+    measured.set(c.label, { ratios: x, values: c.J });
+    x.forEach((xi, i) => rows.push({ x: xi, y: c.J[i], group: label, kind: 'measured', curve: label }));
+  }
+  const domain = measuredDomain(
+    rows.map((r) => r.y),
+    logY,
+  );
   const theories =
     options.theory === undefined
       ? []
       : Array.isArray(options.theory)
         ? (options.theory as readonly TheoryCurve[])
         : [options.theory as TheoryCurve];
+  const notes = [...(options.notes ?? [])];
+  const greys: string[] = [];
+  const kinds = ['measured'];
   for (const t of theories) {
     if (!byRatio)
       throw new OrderlensInputError(
         'theory',
         'a theory curve needs every measured curve to have ratios (m/(n−2))',
       );
-    series.push({ label: t.label, x: t.ratios, y: t.values, dashed: true });
+    const own = t.of !== undefined && measured.has(t.of) ? t.of : undefined;
+    const group = own ?? t.label;
+    if (!own && !greys.includes(group)) greys.push(group);
+    const kind = t.kind ?? t.label;
+    if (!kinds.includes(kind)) kinds.push(kind);
+    t.ratios.forEach((x, i) => rows.push({ x, y: t.values[i], group, kind, curve: t.label }));
+    const shown = t.values.filter((v) => Number.isFinite(v) && (!logY || v > 0));
+    // Every caveat of one theory curve on one line, so that a dozen models stay readable.
+    const caveats: string[] = [];
+    const cut = domain && shown.length > 0 ? clipping(shown, domain, logY) : undefined;
+    if (cut) caveats.push(cut);
+    if (domain && !logY && shown.length > 2) {
+      // F̂ at large n is ~1e-70 over most orders: drawn, it is a line on the floor of the axis.
+      const floor = domain[0] + 0.01 * (domain[1] - domain[0]);
+      const flat = shown.filter((v) => v >= domain[0] && v <= floor).length;
+      if (flat > shown.length / 2)
+        caveats.push(
+          `within 1% of the axis floor at ${flat} of ${shown.length} orders (down to ${fmt(
+            Math.min(...shown),
+          )}): a flat line here, a log axis shows its shape`,
+        );
+    }
+    if (own) {
+      const caveat = agreementCaveat(theoryAgreement(measured.get(own)!, t));
+      if (caveat) caveats.push(caveat);
+    }
+    // One line per caveat under the theory's name: a joined line would make the picture wide.
+    if (caveats.length) notes.push(`${t.label}: ${caveats[0]}`, ...caveats.slice(1).map((c) => `   … ${c}`));
   }
-  return linePlot({
-    series,
-    title: options.title,
-    xLabel: byRatio ? 'order ratio m/(n−2)' : 'order m',
-    yLabel: options.yLabel,
-    xDomain: byRatio ? [0, 1] : undefined,
-    logY: options.logY,
-  });
+  const colourDomain = [...groups, ...greys];
+  const colourRange = [
+    ...groups.map((_, k) => modelColour(k)),
+    ...greys.map((_, k) => THEORY_GREYS[k % THEORY_GREYS.length]),
+  ];
+  const shownNotes =
+    notes.length > MAX_NOTES
+      ? [...notes.slice(0, MAX_NOTES - 1), `… and ${notes.length - MAX_NOTES + 1} more caveats`]
+      : notes;
+  const spec: Record<string, unknown> = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    title: shownNotes.length
+      ? { text: options.title, subtitle: shownNotes, subtitleColor: '#9a4a00', subtitleFontSize: 11 }
+      : options.title,
+    width: 480,
+    height: 300,
+    background: 'white',
+    data: {
+      values: rows.filter((r) => Number.isFinite(r.x) && Number.isFinite(r.y) && (!logY || r.y > 0)),
+    },
+    encoding: {
+      x: {
+        field: 'x',
+        type: 'quantitative',
+        title: byRatio ? 'order ratio m/(n−2)' : 'order m',
+        ...(byRatio ? { scale: { domain: [0, 1], nice: false } } : {}),
+      },
+      y: {
+        field: 'y',
+        type: 'quantitative',
+        title: options.yLabel,
+        scale: {
+          ...(domain ? { domain, nice: false } : {}),
+          ...(logY ? { type: 'log' } : { zero: false }),
+        },
+      },
+      color: {
+        field: 'group',
+        type: 'nominal',
+        title: null,
+        sort: colourDomain,
+        scale: { domain: colourDomain, range: colourRange },
+      },
+      detail: { field: 'curve' },
+      order: { field: 'x', type: 'quantitative' },
+    },
+    layer: [
+      {
+        transform: [{ filter: "datum.kind === 'measured'" }],
+        mark: { type: 'line', point: { filled: true, size: 30 }, strokeWidth: 2, clip: true },
+      },
+      {
+        transform: [{ filter: "datum.kind !== 'measured'" }],
+        mark: { type: 'line', strokeWidth: 1.6, opacity: 0.9, clip: true },
+        encoding: {
+          strokeDash: {
+            field: 'kind',
+            type: 'nominal',
+            title: null,
+            scale: {
+              domain: kinds,
+              range: kinds.map(
+                (_, k) =>
+                  [
+                    [1, 0],
+                    [8, 4],
+                    [2, 3],
+                    [10, 3, 2, 3],
+                  ][k % 4],
+              ),
+            },
+            // Long symbols, or every dash pattern looks like a solid stub.
+            legend: { symbolType: 'stroke', symbolSize: 900, symbolStrokeWidth: 2 },
+          },
+        },
+      },
+    ],
+    config: { font: FONT, legend: LEGEND },
+  };
+  return renderVegaLite(spec);
+}
+
+/**
+ * What clipping a theory curve to `domain` hides, or undefined when it hides little: a curve that
+ * leaves the axis by under a fifth of its span (a log axis: a factor 2) still reads right.
+ */
+function clipping(values: readonly number[], domain: [number, number], logY: boolean): string | undefined {
+  const [lo, hi] = domain;
+  const peak = Math.max(...values);
+  const low = Math.min(...values);
+  const inside = values.filter((v) => v >= lo && v <= hi).length;
+  if (inside === 0) return `outside the measured range (${fmt(low)} to ${fmt(peak)}), not drawn`;
+  const above = logY ? peak > 2 * hi : peak > hi + 0.2 * (hi - lo);
+  const below = logY ? low < lo / 2 : low < lo - 0.2 * (hi - lo);
+  if (!above && !below) return undefined;
+  const off = values.length - inside;
+  return `clipped to the measured range (${[
+    above ? `reaches ${fmt(peak)}` : '',
+    below ? `falls to ${fmt(low)}` : '',
+  ]
+    .filter(Boolean)
+    .join(', ')}${off > values.length / 2 ? `; ${off} of ${values.length} orders off the axis` : ''})`;
+}
+
+/** A number for a caveat: 3 significant digits, exponent form when tiny or huge. */
+function fmt(v: number): string {
+  return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? String(Number(v.toPrecision(3))) : v.toExponential(1);
 }
 
 /**

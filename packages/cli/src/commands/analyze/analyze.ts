@@ -23,6 +23,7 @@ import { globalFlags, ioOf } from '../../util/io.js';
 import { parseInteger, parseSeed } from '../../util/options.js';
 import { packageVersions } from '../../util/plugins.js';
 import { svgToPng, writeFileAtomic } from '../../util/plots.js';
+import { modelFolders, modelName } from '../../util/model-name.js';
 import { progressFor } from '../../util/progress.js';
 import { writeStrengthPlot } from '../../util/strength-plots.js';
 import { addAdapterOptions, addAnalysisOptions, adapterOptionValues } from './analyze-options.js';
@@ -87,9 +88,10 @@ export function registerAnalyze(program: Command): void {
         flags.threads !== undefined ? parseInteger(flags.threads, '--threads', { min: 1 }) : undefined;
       const out = probeWritableDir(resolve(flags.out), '--out');
       const models = flags.model;
-      const labels = models.map((m, k) =>
-        models.length > 1 ? `${k}-${basename(m).replace(/[^A-Za-z0-9._-]/g, '_')}` : '',
-      );
+      // Sub-folders and legends by model name (meta.json's name or the model's folder), not
+      // by file name: every fixture's file is model.onnx.
+      const folders = modelFolders(models);
+      const labels = models.map((_, k) => (models.length > 1 ? folders[k] : ''));
       const results: Array<{ label: string; result: InteractionResult }> = [];
       for (const [k, spec] of models.entries()) {
         const dir = labels[k] ? join(out, 'models', labels[k]) : out;
@@ -108,7 +110,7 @@ export function registerAnalyze(program: Command): void {
           io,
         });
         results.push({
-          label: models.length > 1 ? basename(spec) : basename(result.provenance.model?.file ?? spec),
+          label: models.length > 1 ? folders[k] : modelName(result.provenance.model?.file ?? spec),
           result,
         });
       }
@@ -196,8 +198,8 @@ export async function analyzeModel(args: {
         }
         const plot = await writeStrengthPlot(
           args.dir,
-          [{ label: basename(model.file), result: withWarnings }],
-          `Interaction strength over orders — ${basename(model.file)}`,
+          [{ label: modelName(model.file), result: withWarnings }],
+          `Interaction strength over orders — ${modelName(model.file)}`,
         );
         const extra = args.extraOutputs ? await args.extraOutputs(withWarnings, args.dir) : {};
         const final: InteractionResult = {

@@ -154,6 +154,8 @@ export function registerPlot(program: Command): void {
         const orders = denseOrders(n);
         theory.push({
           label: `theory F̂ (n = ${n})`,
+          // At the first result's own n, the theory is that curve's: its colour, checked against it.
+          ...(flags.theoryN === undefined ? { of: curves[0].label } : {}),
           ratios: orders.map((m) => m / (n - 2)),
           values: theoryStrength(n, orders),
         });
@@ -170,6 +172,7 @@ export function registerPlot(program: Command): void {
         const label = `theory F̂ (fitted n′ = ${fit.nEff})`;
         theory.push({
           label,
+          of: first.label,
           ratios: orders.map((m) => m / Math.max(1, fit.nEff - 2)),
           values: theoryStrength(fit.nEff, orders),
         });

@@ -158,10 +158,7 @@ export function registerStructure(program: Command): void {
         const area = (m: string) => (res.areas as Record<string, number | undefined>)[m];
         const plot = await linePlot({
           series: modes.map((m) => ({
-            label:
-              area(m) !== undefined
-                ? `${m.replace('-surrounding', '')} (area ${area(m)! >= 0 ? '+' : ''}${area(m)!.toFixed(3)})`
-                : m,
+            label: structureSeriesLabel(m, area(m)),
             x: res.ratios,
             y: res.accuracy[m]!,
           })),
@@ -195,4 +192,14 @@ export function registerStructure(program: Command): void {
         await model.runner.dispose();
       }
     });
+}
+
+/**
+ * The legend entry of one masking mode: its full name (`random-surrounding` and `random` are two
+ * different curves, so no part of a name is dropped) and, for the surrounding modes, the area
+ * between its curve and the random one.
+ */
+export function structureSeriesLabel(mode: string, area: number | undefined): string {
+  if (area === undefined) return mode;
+  return `${mode} (area vs random ${area >= 0 ? '+' : ''}${area.toFixed(3)})`;
 }
