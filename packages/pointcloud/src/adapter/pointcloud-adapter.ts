@@ -15,7 +15,7 @@ import { normalizeCloud, subsampleCloud, type PointCloud } from '../cloud/point-
 import { checkMasking, RegionMasker } from '../masking/region-masker.js';
 import { buildRegionPlayers, type CloudPlayers } from '../players/region-players.js';
 import { cloudHtmlView } from '../view/html-view.js';
-import { renderCloudPng } from '../view/render-png.js';
+import { cloudFigurePng } from '../view/cloud-figure.js';
 import { strongestPairs, type CloudScene } from '../view/scene.js';
 import { CLOUD_SOURCES, readCloudSet } from './data-spec.js';
 import { pointModelInfo } from './model-meta.js';
@@ -154,7 +154,7 @@ async function openPointcloud(request: AdapterOpenRequest): Promise<ModalitySess
       const base = `cloud-${sample.id.replace(/[^A-Za-z0-9_.-]+/g, '_')}`;
       const png = join(outDir, `${base}.png`);
       const html = join(outDir, `${base}.html`);
-      writeFileSync(png, renderCloudPng(scene));
+      writeFileSync(png, await cloudFigurePng(scene));
       writeFileSync(html, cloudHtmlView(scene));
       return { 'point-view': [png, html] };
     },

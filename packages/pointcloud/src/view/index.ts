@@ -2,3 +2,4 @@ export * from './scene.js';
 export * from './png-encode.js';
 export * from './render-png.js';
 export * from './html-view.js';
+export * from './cloud-figure.js';

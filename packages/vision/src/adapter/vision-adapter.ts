@@ -20,7 +20,7 @@ import {
 } from '@orderlens/core';
 import { datasetImage, type ImageDataset } from '../data/dataset.js';
 import { PatchGrid, parseGridSize } from '../grid/patch-grid.js';
-import { heatmapPanels } from '../heatmap/heatmap-image.js';
+import { heatmapFigure } from '../heatmap/heatmap-image.js';
 import { orderBand, patchStrength } from '../heatmap/patch-strength.js';
 import { byteMeanToModel, resolvePreprocessing, toModelInput } from '../image/preprocess.js';
 import type { ImageShape } from '../image/raw-image.js';
@@ -519,7 +519,11 @@ async function writeHeatmaps(
     };
     const low = onGrid(patchStrength(mo, p.n, orderBand(mo, p.n, 'low')));
     const high = onGrid(patchStrength(mo, p.n, orderBand(mo, p.n, 'high')));
-    const png = await heatmapPanels(datasetImage(dataset, sample.index), grid, [low, high]);
+    const png = await heatmapFigure(datasetImage(dataset, sample.index), grid, [low, high], {
+      title: `${sample.id} (class ${dataset.classNames[sample.label] ?? sample.label}): interaction strength per patch`,
+      panelNames: ['low orders, m/(n−2) ≤ 0.1', 'high orders, m/(n−2) ≥ 0.7'],
+      valueLabel: 'mean |I(i,j)| of pairs with the patch',
+    });
     const path = join(outDir, `heatmap-${s}.png`);
     writeFileAtomic(path, png);
     paths.push(path);

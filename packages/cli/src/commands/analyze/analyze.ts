@@ -23,6 +23,7 @@ import { globalFlags, ioOf } from '../../util/io.js';
 import { parseInteger, parseSeed } from '../../util/options.js';
 import { packageVersions } from '../../util/plugins.js';
 import { svgToPng, writeFileAtomic } from '../../util/plots.js';
+import { writeAndOrPlot } from '../../util/and-or-plots.js';
 import { modelFolders, modelName } from '../../util/model-name.js';
 import { progressFor } from '../../util/progress.js';
 import { writeStrengthPlot } from '../../util/strength-plots.js';
@@ -201,10 +202,15 @@ export async function analyzeModel(args: {
           [{ label: modelName(model.file), result: withWarnings }],
           `Interaction strength over orders — ${modelName(model.file)}`,
         );
+        const andOr = await writeAndOrPlot(
+          args.dir,
+          withWarnings,
+          `AND-OR interactions — ${modelName(model.file)}`,
+        );
         const extra = args.extraOutputs ? await args.extraOutputs(withWarnings, args.dir) : {};
         const final: InteractionResult = {
           ...withWarnings,
-          outputs: { strength: plot, ...pictures, ...extra },
+          outputs: { strength: plot, ...(andOr ? { 'and-or': andOr } : {}), ...pictures, ...extra },
         };
         writeJsonAtomic(path, final);
         return final;
