@@ -73,7 +73,12 @@ export async function andOrPlot(result: InteractionResult, title: string): Promi
         data: { values: sorted },
         mark: { type: 'line', strokeWidth: 2, point: { size: 14, filled: true } },
         encoding: {
-          x: { field: 'rank', type: 'quantitative', title: 'rank of |I(S)|', scale: { type: 'log' } },
+          x: {
+            field: 'rank',
+            type: 'quantitative',
+            title: 'rank of |I(S)|',
+            scale: { type: 'log', domain: [1, Math.max(2, ...sorted.map((r) => r.rank))], nice: false },
+          },
           y: { field: 'strength', type: 'quantitative', title: '|I(S)|', scale: { type: 'log' } },
           color: colour,
         },

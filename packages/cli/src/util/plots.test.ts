@@ -53,7 +53,7 @@ describe('plots', () => {
     expect(plot.svg.trim().endsWith('</svg>')).toBe(true);
     for (const text of ['Strength test', 'model A', 'model B', 'theory F̂', 'order ratio m/(n−2)'])
       expect(plot.svg).toContain(text);
-    expect(plot.svg).toContain('stroke-dasharray="6,4"'); // the theory curve is dashed
+    expect(plot.svg).toContain('stroke-dasharray="8,4"'); // the theory curve is dashed
     expect(plot.png.subarray(0, 8).equals(PNG_SIGNATURE)).toBe(true);
     const s = svgSize(plot.svg);
     expect(pngSize(plot.png)).toEqual({ width: Math.round(2 * s.width), height: Math.round(2 * s.height) });
