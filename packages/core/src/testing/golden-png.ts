@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -177,13 +178,40 @@ export function checkGoldenPng(
   }
   if (!existsSync(goldenPath))
     return `no golden picture at ${goldenPath}: run the test with ORDERLENS_UPDATE_GOLDEN=1 to create it, and look at it`;
-  const diff = comparePictures(decodePng(png), decodePng(readFileSync(goldenPath)), options);
+  const actual = decodePng(png);
+  const golden = decodePng(readFileSync(goldenPath));
+  const diff = comparePictures(actual, golden, options);
   const allowed = options.maxDifferentBlocks ?? 0.005;
   if (diff.sameSize && diff.differentBlocks <= allowed) return undefined;
   const saved = join(mkdtempSync(join(tmpdir(), 'orderlens-golden-')), basename(goldenPath));
   writeFileSync(saved, png);
   const what = diff.sameSize
     ? `${(100 * diff.differentBlocks).toFixed(2)}% of tiles differ (allowed ${(100 * allowed).toFixed(2)}%, worst ${diff.maxBlockDifference.toFixed(0)}/255)`
-    : 'the size differs';
+    : `the size differs (${actual.width}×${actual.height}, golden ${golden.width}×${golden.height})`;
   return `${basename(goldenPath)}: ${what}; rendered picture saved at ${saved} (ORDERLENS_UPDATE_GOLDEN=1 rewrites the golden file)`;
+}
+
+/**
+ * Whether fontconfig resolves `family` to that family on this machine — the condition for text
+ * drawn through librsvg (sharp) to match a golden picture made with it. Where it does not, a
+ * test compares with a looser tolerance and checks the text's places by {@link inkIn} instead.
+ */
+export function systemFontIs(family: string): boolean {
+  try {
+    const out = execFileSync('fc-match', ['-f', '%{family}', family], { encoding: 'utf8', timeout: 10_000 });
+    return out.split(',').some((f) => f.trim().toLowerCase() === family.toLowerCase());
+  } catch {
+    return false;
+  }
+}
+
+/** Number of dark pixels (luminance below 110) in a rectangle of a decoded picture: text is there. */
+export function inkIn(pic: DecodedPng, x0: number, y0: number, x1: number, y1: number): number {
+  let ink = 0;
+  for (let y = Math.max(0, y0); y < Math.min(pic.height, y1); y++)
+    for (let x = Math.max(0, x0); x < Math.min(pic.width, x1); x++) {
+      const o = 3 * (y * pic.width + x);
+      if (0.299 * pic.rgb[o] + 0.587 * pic.rgb[o + 1] + 0.114 * pic.rgb[o + 2] < 110) ink++;
+    }
+  return ink;
 }
