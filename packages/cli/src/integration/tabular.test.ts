@@ -214,7 +214,7 @@ describe('orderlens analyze/attack/quickstart on census', () => {
       /analyze tabular: 6 samples, n = 12, exact \(exact\), \d+ model calls on onnx:cpu/,
     );
     // Several models: one folder each, and one plot comparing them.
-    const dirs = [join(out, 'models', '0-mlp5'), join(out, 'models', '1-model.onnx')];
+    const dirs = [join(out, 'models', 'mlp5'), join(out, 'models', 'census-mlp5')];
     const results = dirs.map((d) => parseResult(JSON.parse(readFileSync(join(d, 'result.json'), 'utf8'))));
     expect(results[0].provenance.model).toMatchObject({ format: 'tfjs' });
     expect(results[1].provenance.model).toMatchObject({ file: fixture('model.onnx'), format: 'onnx' });

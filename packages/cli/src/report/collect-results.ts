@@ -77,8 +77,9 @@ function symlinkReason(path: string): string {
 
 /**
  * The label of a result: its folder relative to the root without `models/` segments (a study's
- * `models/<id>/result.json` is `<id>`; a multi-model analysis in `census/models/0-a.onnx` is
- * `census/0-a.onnx`), or the model file's name for a result at the root itself.
+ * `models/<id>/result.json` is `<id>`; a multi-model analysis in `census/models/census-mlp5` is
+ * `census/census-mlp5`), or the model's name (its folder for a generic `model.onnx`) for a result
+ * at the root itself.
  */
 function labelOf(root: string, path: string, result: InteractionResult): string {
   const rel = relative(root, dirname(path));

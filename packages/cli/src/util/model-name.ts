@@ -45,9 +45,16 @@ export function modelNameOfPath(path: string): string {
   const trimmed = path.replace(/[/\\]+$/, '');
   const file = basename(trimmed);
   const stem = basename(file, extname(file));
-  const parent = basename(dirname(trimmed));
-  return GENERIC_STEM.test(stem) && parent !== '' && parent !== '.' && parent !== '/' ? parent : stem || file;
+  if (!GENERIC_STEM.test(stem)) return stem || file;
+  // `census-mlp5/tfjs/model.json`, `sst2-bert/onnx/model.onnx`: the format folder names no model.
+  let folder = dirname(trimmed);
+  if (FORMAT_FOLDER.test(basename(folder))) folder = dirname(folder);
+  const name = basename(folder);
+  return name !== '' && name !== '.' && name !== '/' ? name : file;
 }
+
+/** Folders that hold a model's files in one format, inside the model's own folder. */
+const FORMAT_FOLDER = /^(onnx|tfjs|tfjs_model|web_model|saved_model)$/i;
 
 /** A folder-safe form of {@link modelName}: letters, digits, `.`, `_` and `-`. */
 export function modelSlug(name: string): string {

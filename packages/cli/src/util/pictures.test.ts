@@ -291,6 +291,8 @@ describe('model names', () => {
     expect(modelName(join(root, 'fixtures/census-mlp5'))).toBe('census-mlp5');
     expect(modelNameOfPath('/somewhere/cifar-vit/model.onnx')).toBe('cifar-vit');
     expect(modelNameOfPath('/somewhere/nets/resnet20.onnx')).toBe('resnet20');
+    expect(modelNameOfPath('/somewhere/census-mlp5/tfjs/model.json')).toBe('census-mlp5');
+    expect(modelNameOfPath('/somewhere/sst2-bert/onnx/model.onnx')).toBe('sst2-bert');
     const dir = join(tmp.dir, 'exported');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'model.onnx'), '');

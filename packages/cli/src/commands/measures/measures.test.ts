@@ -117,7 +117,7 @@ describe('orderlens noise-sensitivity | generalization | transfer (census MLP)',
     expect(pair.aInB.overall!).toBeGreaterThan(0.99);
     expect(pair.bInA.overall!).toBeGreaterThan(0.99);
     // Players that differ are refused by name.
-    const a = read(join(out, 'models', '0-model.onnx', 'result.json'));
+    const a = read(join(out, 'models', 'census-mlp5', 'result.json'));
     const renamed: InteractionResult = {
       ...a,
       samples: a.samples.map((s) => ({

@@ -1,4 +1,4 @@
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   OrderlensInputError,
@@ -14,6 +14,7 @@ import {
 } from '@orderlens/core';
 import { ioOf } from '../../util/io.js';
 import { parseFloatOption, parseInteger, parseList, parseSeed } from '../../util/options.js';
+import { modelFolders } from '../../util/model-name.js';
 import { analyzeModel, planAnalysis, type AnalysisFlags } from '../analyze/analyze.js';
 import { addAdapterOptions, addAnalysisOptions, adapterOptionValues } from '../analyze/analyze-options.js';
 import { writeGeneralizationPlot, writeNoisePlot, writeTransferPlot } from './measure-plots.js';
@@ -40,7 +41,6 @@ function andOrFlags(flags: AnalysisFlags, command: string): AnalysisFlags {
   return { ...flags, estimator: 'and-or' };
 }
 
-const label = (spec: string) => basename(spec).replace(/[^A-Za-z0-9._-]/g, '_');
 
 /** `orderlens noise-sensitivity <modality>`: `V^(s)` of every order under Gaussian input noise. */
 function registerNoise(program: Command, adapter: ModalityAdapter): void {
@@ -71,8 +71,9 @@ function registerNoise(program: Command, adapter: ModalityAdapter): void {
       const draws = parseInteger(flags.draws, '--draws', { min: 2 });
       const s = commonSettings(flags);
       const results: Array<{ label: string; result: InteractionResult }> = [];
+      const folders = modelFolders(flags.model);
       for (const [k, spec] of flags.model.entries()) {
-        const dir = flags.model.length > 1 ? join(s.out, 'models', `${k}-${label(spec)}`) : s.out;
+        const dir = flags.model.length > 1 ? join(s.out, 'models', folders[k]) : s.out;
         const result = await analyzeModel({
           plan,
           spec,
@@ -84,10 +85,10 @@ function registerNoise(program: Command, adapter: ModalityAdapter): void {
           noise: { delta, draws },
           commandName: `noise-sensitivity ${adapter.name}`,
           extraOutputs: async (r, d) => ({
-            noiseSensitivity: await writeNoisePlot(d, [{ label: label(spec), result: r }]),
+            noiseSensitivity: await writeNoisePlot(d, [{ label: folders[k], result: r }]),
           }),
         });
-        results.push({ label: label(spec), result });
+        results.push({ label: folders[k], result });
         const m = result.measures!.noiseSensitivity!;
         io.stdout(
           `V^(s) by order: ${m.orders.map((o, j) => `${o}:${m.variance[j].toExponential(3)}`).join(' ')}\n` +
@@ -160,8 +161,9 @@ function registerGeneralization(program: Command, adapter: ModalityAdapter): voi
         label: string;
         measure: NonNullable<InteractionResult['measures']>['generalization'] & object;
       }> = [];
+      const folders = modelFolders(flags.model);
       for (const [k, spec] of flags.model.entries()) {
-        const dir = flags.model.length > 1 ? join(s.out, 'models', `${k}-${label(spec)}`) : s.out;
+        const dir = flags.model.length > 1 ? join(s.out, 'models', folders[k]) : s.out;
         const run = (which: 'train' | 'test') =>
           analyzeModel({
             plan: plans[which],
@@ -181,7 +183,7 @@ function registerGeneralization(program: Command, adapter: ModalityAdapter): voi
           { train: '--train-split', test: '--test-split' },
           { train: join(dir, 'train', 'result.json'), test: join(dir, 'test', 'result.json') },
         );
-        const plot = await writeGeneralizationPlot(dir, [{ label: label(spec), measure }]);
+        const plot = await writeGeneralizationPlot(dir, [{ label: folders[k], measure }]);
         // The test split's result with the measure: one document of the result schema.
         const result: InteractionResult = {
           ...test,
@@ -189,7 +191,7 @@ function registerGeneralization(program: Command, adapter: ModalityAdapter): voi
           outputs: { ...(test.outputs ?? {}), generalization: plot },
         };
         writeJsonAtomic(join(dir, 'result.json'), result);
-        measured.push({ label: label(spec), measure });
+        measured.push({ label: folders[k], measure });
         io.stdout(
           `E_c Sim(train, test) by order: ${measure.orders.map((o, j) => `${o}:${measure.mean[j] === null ? '–' : measure.mean[j]!.toFixed(3)}`).join(' ')}; wrote ${join(dir, 'result.json')}\n`,
         );
@@ -227,18 +229,19 @@ function registerTransfer(program: Command, adapter: ModalityAdapter): void {
     const plan = planAnalysis(adapter, models.length > 1 ? { ...f, allSamples: true } : f, adapterOptions);
     const s = commonSettings(f);
     const results: Array<{ label: string; result: InteractionResult }> = [];
+    const folders = modelFolders(models);
     for (const [k, spec] of models.entries()) {
       const result = await analyzeModel({
         plan,
         spec,
-        dir: join(s.out, 'models', `${k}-${label(spec)}`),
+        dir: join(s.out, 'models', folders[k]),
         ...s,
         flags: f,
         command,
         io,
-        commandName: `transfer ${adapter.name} (${label(spec)})`,
+        commandName: `transfer ${adapter.name} (${folders[k]})`,
       });
-      results.push({ label: label(spec), result });
+      results.push({ label: folders[k], result });
     }
     const measure = transferMeasure(results, '--models');
     const plot = await writeTransferPlot(s.out, measure, results[0].label);
