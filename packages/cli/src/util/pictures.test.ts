@@ -61,7 +61,7 @@ function subtitleOf(spec: Record<string, unknown>): string[] {
 
 describe('strength charts', () => {
   const n = 12;
-  const { orders, ratios } = ordersOf(n, 11);
+  const { ratios } = ordersOf(n, 11);
   const dense = Array.from({ length: n - 1 }, (_, m) => m);
   const fitted = (nEff: number) => {
     const ks = Array.from({ length: nEff - 1 }, (_, k) => k);

@@ -41,7 +41,6 @@ function andOrFlags(flags: AnalysisFlags, command: string): AnalysisFlags {
   return { ...flags, estimator: 'and-or' };
 }
 
-
 /** `orderlens noise-sensitivity <modality>`: `V^(s)` of every order under Gaussian input noise. */
 function registerNoise(program: Command, adapter: ModalityAdapter): void {
   const group =
