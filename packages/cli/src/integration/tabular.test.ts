@@ -248,7 +248,9 @@ describe('orderlens analyze/attack/quickstart on census', () => {
     }
     expect(readFileSync(join(out, 'strength.png')).subarray(1, 4).toString()).toBe('PNG');
     const svg = readFileSync(join(out, 'strength.svg'), 'utf8');
-    for (const label of ['mlp5', 'model.onnx']) expect(svg).toContain(label);
+    // Legends name the models (the ONNX one by its folder), not their files.
+    for (const label of ['>mlp5: J(m)', '>census-mlp5: J(m)']) expect(svg).toContain(label);
+    expect(svg).not.toContain('model.onnx');
     const again = await runCli([...args, '--resume']);
     expect(again.code).toBe(0);
     const resumed = parseResult(JSON.parse(readFileSync(join(dirs[1], 'result.json'), 'utf8')));

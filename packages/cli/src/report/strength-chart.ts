@@ -1,6 +1,6 @@
 import { theoryStrength } from '@orderlens/core';
 import type { ReportEntry } from './collect-results.js';
-import { agreementCaveat, theoryAgreement } from '../util/theory-fit.js';
+import { agreementCaveat, clipPolyline, theoryAgreement } from '../util/theory-fit.js';
 import { CHART_FONT, HIDDEN_SIGNAL, VISIBLE_FILTER, modelColour } from './palette.js';
 
 /** One point of a strength chart. */
@@ -146,6 +146,45 @@ export function theoryNotes(rows: readonly StrengthRow[]): string[] {
   return notes;
 }
 
+/**
+ * The rows a chart draws: measured rows as they are, each theory curve clipped to `rangeOf` its
+ * modality ({@link clipPolyline}: resvg drops a dashed line that runs far outside the frame), in
+ * parts (`part`) that are drawn as separate lines. A point where a curve crosses the axis' end
+ * has no order of its own.
+ */
+function chartRows(
+  rows: readonly StrengthRow[],
+  rangeOf: (modality: string) => [number, number],
+): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = rows
+    .filter((r) => r.curve === 'measured')
+    .map((r) => ({ ...r, part: `${r.model}|measured` }));
+  const groups = new Map<string, StrengthRow[]>();
+  for (const r of rows)
+    if (r.curve !== 'measured') {
+      const key = `${r.model}|${r.curve}`;
+      groups.set(key, [...(groups.get(key) ?? []), r]);
+    }
+  for (const [key, group] of groups) {
+    const sorted = [...group].sort((a, b) => a.ratio - b.ratio);
+    const [lo, hi] = rangeOf(sorted[0].modality);
+    const { model, modality, curve, n } = sorted[0];
+    clipPolyline(
+      sorted.map((r) => r.ratio),
+      sorted.map((r) => r.J),
+      lo,
+      hi,
+    ).forEach((pts, k) =>
+      pts.forEach(({ x, y }) => {
+        const part = `${key}|${k}`;
+        const original = sorted.find((r) => r.ratio === x && r.J === y);
+        out.push(original ? { ...original, part } : { model, modality, curve, n, ratio: x, J: y, part });
+      }),
+    );
+  }
+  return out;
+}
+
 /** Most caveat lines under the chart's title; the rest are counted. */
 const MAX_NOTES = 6;
 
@@ -234,7 +273,7 @@ export function strengthSpec(
                       labelLimit: 360,
                     },
               },
-              detail: { field: 'curve' },
+              detail: { field: 'part' },
               tooltip,
             },
           },
@@ -255,24 +294,33 @@ export function strengthSpec(
       : options.title,
     background: 'white',
     params: [{ name: HIDDEN_SIGNAL, value: [] }],
-    data: { values: rows },
     transform: [VISIBLE_FILTER],
     config: { font: CHART_FONT },
   };
+  const overall = measuredRange(rows);
   if (!options.byModality)
-    return { ...base, width, height, encoding: encodingFor(measuredRange(rows)), layer };
+    return {
+      ...base,
+      data: { values: chartRows(rows, () => overall) },
+      width,
+      height,
+      encoding: encodingFor(overall),
+      layer,
+    };
   // One panel per modality, each with the range of its own measured curves: a shared axis lets
   // the modality with the widest curves (or a theory curve) flatten the others.
   const modalities = [...new Set(rows.map((r) => r.modality))].sort();
+  const rangeOf = new Map(modalities.map((m) => [m, measuredRange(rows.filter((r) => r.modality === m))]));
   return {
     ...base,
+    data: { values: chartRows(rows, (m) => rangeOf.get(m)!) },
     columns: 2,
     concat: modalities.map((modality) => ({
       title: { text: modality, fontSize: 12 },
       width,
       height,
       transform: [{ filter: { field: 'modality', equal: modality } }],
-      encoding: encodingFor(measuredRange(rows.filter((r) => r.modality === modality))),
+      encoding: encodingFor(rangeOf.get(modality)!),
       layer,
     })),
   };

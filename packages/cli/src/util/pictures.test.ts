@@ -12,7 +12,7 @@ import { tempDir } from '../test-utils/tmp.js';
 import { andOrPlot } from './and-or-plots.js';
 import { modelFolders, modelName, modelNameOfPath } from './model-name.js';
 import { linePlot, renderVegaLite, strengthPlot, svgToPng } from './plots.js';
-import { agreementCaveat, theoryAgreement } from './theory-fit.js';
+import { agreementCaveat, clipPolyline, theoryAgreement } from './theory-fit.js';
 
 /*
  * Pictures that explain themselves (issue 24): each finding has a check on the chart's spec, and
@@ -152,6 +152,27 @@ describe('strength charts', () => {
     expect(new Set(range).size).toBe(24);
     // Every legend entry is drawn (Vega cuts a legend short past its symbol limit: "…4 entries").
     expect(plot.svg).not.toMatch(/entries/);
+  });
+});
+
+describe('clipping a theory curve to the axis', () => {
+  it('keeps the parts inside, with the crossing points, so that no point lies far off the frame', () => {
+    expect(clipPolyline([0, 1, 2, 3], [10, 2, 0.5, -5], 0, 3)).toEqual([
+      [
+        { x: 0.875, y: 3 },
+        { x: 1, y: 2 },
+        { x: 2, y: 0.5 },
+        { x: 2 + 0.5 / 5.5, y: 0 },
+      ],
+    ]);
+    // Through the whole band in one step, and out and back in: two parts.
+    const parts = clipPolyline([0, 1, 2, 3], [5, -5, 1, 2], 0, 3);
+    expect(parts).toHaveLength(2);
+    expect(parts[0]).toEqual([
+      { x: 0.2, y: 3 },
+      { x: 0.5, y: 0 },
+    ]);
+    expect(parts[1].map((p) => p.x)).toEqual([1 + 5 / 6, 2, 3]);
   });
 });
 

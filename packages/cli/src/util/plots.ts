@@ -9,7 +9,7 @@ import { OrderlensInputError, writeFileAtomic } from '@orderlens/core';
 export { writeFileAtomic };
 import { modelColour } from '../report/palette.js';
 import { encodePng } from './png.js';
-import { agreementCaveat, theoryAgreement } from './theory-fit.js';
+import { agreementCaveat, clipPolyline, theoryAgreement } from './theory-fit.js';
 
 /** A rendered chart. */
 export interface Plot {
@@ -235,7 +235,7 @@ export async function strengthPlot(options: StrengthPlotOptions): Promise<Plot> 
   if (options.curves.length === 0)
     throw new OrderlensInputError('curves', 'expected at least one measured curve to plot');
   const logY = options.logY === true;
-  const rows: Array<{ x: number; y: number; group: string; kind: string; curve: string }> = [];
+  const rows: Array<{ x: number; y: number; group: string; kind: string; curve: string; part: string }> = [];
   const groups: string[] = [];
   const measured = new Map<string, { ratios: readonly number[]; values: readonly number[] }>();
   for (const [k, c] of options.curves.entries()) {
@@ -254,7 +254,9 @@ export async function strengthPlot(options: StrengthPlotOptions): Promise<Plot> 
     for (let dup = 2; groups.includes(label); dup++) label = `${c.label} (${dup})`;
     groups.push(label);
     measured.set(c.label, { ratios: x, values: c.J });
-    x.forEach((xi, i) => rows.push({ x: xi, y: c.J[i], group: label, kind: 'measured', curve: label }));
+    x.forEach((xi, i) =>
+      rows.push({ x: xi, y: c.J[i], group: label, kind: 'measured', curve: label, part: label }),
+    );
   }
   const domain = measuredDomain(
     rows.map((r) => r.y),
@@ -280,7 +282,20 @@ export async function strengthPlot(options: StrengthPlotOptions): Promise<Plot> 
     if (!own && !greys.includes(group)) greys.push(group);
     const kind = t.kind ?? t.label;
     if (!kinds.includes(kind)) kinds.push(kind);
-    t.ratios.forEach((x, i) => rows.push({ x, y: t.values[i], group, kind, curve: t.label }));
+    // Clipped here, not by the renderer (see clipPolyline): each part inside the axis is a line.
+    const byX = t.ratios.map((_, i) => i).sort((a, b) => t.ratios[a] - t.ratios[b]);
+    const parts = domain
+      ? clipPolyline(
+          byX.map((i) => t.ratios[i]),
+          byX.map((i) => t.values[i]),
+          domain[0],
+          domain[1],
+          logY,
+        )
+      : [byX.map((i) => ({ x: t.ratios[i], y: t.values[i] }))];
+    parts.forEach((pts, k) =>
+      pts.forEach(({ x, y }) => rows.push({ x, y, group, kind, curve: t.label, part: `${t.label}#${k}` })),
+    );
     const shown = t.values.filter((v) => Number.isFinite(v) && (!logY || v > 0));
     // Every caveat of one theory curve on one line, so that a dozen models stay readable.
     const caveats: string[] = [];
@@ -347,7 +362,7 @@ export async function strengthPlot(options: StrengthPlotOptions): Promise<Plot> 
         sort: colourDomain,
         scale: { domain: colourDomain, range: colourRange },
       },
-      detail: { field: 'curve' },
+      detail: { field: 'part' },
       order: { field: 'x', type: 'quantitative' },
     },
     layer: [
