@@ -83,14 +83,14 @@ function picture(y: number, noise = 0): Uint8Array {
 
 describe('golden pictures', () => {
   it('decodes every PNG filter type, alpha over white', () => {
-    const rgba = new Uint8Array(5 * 4 * 4);
+    const rgba = new Uint8Array(5 * 5 * 4);
     for (let i = 0; i < rgba.length; i++) rgba[i] = (i * 53 + 17) % 256;
-    for (let p = 0; p < 20; p++) rgba[4 * p + 3] = 255;
+    for (let p = 0; p < 25; p++) rgba[4 * p + 3] = 255;
     rgba[3] = 0; // the first pixel transparent: white
-    const decoded = decodePng(encode(rgba, 5, 4, [0, 1, 2, 3, 4]));
-    expect([decoded.width, decoded.height]).toEqual([5, 4]);
+    const decoded = decodePng(encode(rgba, 5, 5, [0, 1, 2, 3, 4]));
+    expect([decoded.width, decoded.height]).toEqual([5, 5]);
     expect(Array.from(decoded.rgb.subarray(0, 3))).toEqual([255, 255, 255]);
-    for (let p = 1; p < 20; p++)
+    for (let p = 1; p < 25; p++)
       expect(Array.from(decoded.rgb.subarray(3 * p, 3 * p + 3))).toEqual(
         Array.from(rgba.subarray(4 * p, 4 * p + 3)),
       );
