@@ -96,6 +96,7 @@ export function measureSpec(
   labels: readonly string[],
   axes: { title: string; x: string; y: string; logX?: boolean; logY?: boolean; yDomain?: [number, number] },
 ): Record<string, unknown> {
+  const present = labels.filter((l) => rows.some((r) => r.model === l));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: axes.title,
@@ -125,14 +126,22 @@ export function measureSpec(
         field: 'model',
         type: 'nominal',
         title: 'model',
-        scale: { domain: labels, range: labels.map((_, k) => modelColour(k)) },
+        // Only the models this measure has, each in its page-wide colour.
+        scale: { domain: present, range: present.map((l) => modelColour(labels.indexOf(l))) },
         legend: { orient: 'bottom', direction: 'vertical', labelLimit: 360 },
       },
       strokeDash: {
         field: 'curve',
         type: 'nominal',
-        title: 'curve',
-        legend: { orient: 'bottom', labelLimit: 360 },
+        title: 'curve (solid, dashed, dotted, … in this order)',
+        legend: {
+          orient: 'bottom',
+          direction: 'vertical',
+          labelLimit: 360,
+          symbolType: 'stroke',
+          symbolStrokeColor: '#444',
+          symbolStrokeWidth: 2,
+        },
       },
       detail: [{ field: 'model' }, { field: 'curve' }],
       order: { field: 'x', type: 'quantitative' },
