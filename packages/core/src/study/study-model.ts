@@ -157,7 +157,7 @@ export async function openStudyModel(
         checkNoiseOptions({ ...analysis, noise: m.noise });
       } catch (e) {
         // The schema checked δ and the draws: what is left is the adapter (text cannot perturb).
-        const where = `${m.index in study.file.models && study.file.models[m.index].noise ? `models[${m.index}]` : `defaults.${m.modality}`}.noise`;
+        const where = `${study.file.models[m.index]?.noise ? `models[${m.index}]` : `defaults.${m.modality}`}.noise`;
         throw e instanceof OrderlensInputError
           ? new OrderlensInputError(where, `${e.message.slice(e.field.length + 2)} (model "${m.id}")`)
           : e;
@@ -281,7 +281,8 @@ export async function aggregateStudyModel(ctx: StudyModelSession): Promise<Inter
   const noise = ctx.model.noise;
   let result = analysed;
   if (noise) {
-    const options = { ...ctx.analysis, noise, fingerprint: { ...(ctx.analysis.fingerprint ?? {}), noise } };
+    // The analysis's fingerprint has the noise already (openStudyModel).
+    const options = { ...ctx.analysis, noise };
     const tNoise = performance.now();
     const units: StoredNoiseUnit[] = [];
     for (let s = 0; s < S; s++)
