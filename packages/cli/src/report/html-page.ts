@@ -70,7 +70,7 @@ function viewHtml(view: SampleView, id: string): string {
 export function reportHtml(content: ReportContent): string {
   const charts: Array<{ id: string; spec: unknown; toggles: boolean }> = [];
   const clouds: Array<{ id: string; cloud: unknown }> = [];
-  for (const c of [content.strength, content.byModality, content.andOr])
+  for (const c of [content.strength, content.byModality, content.andOr, ...content.measures])
     if (c) charts.push({ id: c.id, spec: compile(c.spec), toggles: c.toggles });
   const notes: string[] = [];
   const bySample = content.models.map((m) => {
@@ -138,6 +138,7 @@ ${clouds.length ? `<script type="importmap">${threeImportMap()}</script>` : ''}
 <div class="chart-row">${chartBlock(content.strength)}${chartBlock(content.byModality)}</div></section>
 <section id="settings"><h2>Settings, model calls and wall times</h2><div style="overflow-x:auto"><table class="settings"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div></section>
 ${content.andOr ? `<section id="and-or"><h2>AND-OR interactions</h2>${chartBlock(content.andOr)}</section>` : ''}
+${content.measures.length ? `<section id="measures"><h2>Measures of interactions</h2><p class="meta">One line per model; docs/measures.md defines each measure.</p><div class="chart-row">${content.measures.map(chartBlock).join('')}</div></section>` : ''}
 <section id="samples"><h2>Per-sample views</h2>${bySample.join('\n')}</section>
 <div id="tooltip"></div>
 <script id="report-data" type="application/json">${scriptJson(payload)}</script>

@@ -38,7 +38,7 @@ export async function writeMarkdownReport(
     `${content.models.length} result(s): ${content.models.map((m) => `\`${m.label}\` (${m.modality})`).join(', ')}.`,
     '',
   );
-  for (const chart of [content.strength, content.byModality, content.andOr]) {
+  for (const chart of [content.strength, content.byModality, content.andOr, ...content.measures]) {
     if (!chart) continue;
     const plot = await renderVegaLite(chart.spec);
     const paths = writePlot(join(dir, `report-${chart.id.replace(/^chart-/, '')}`), plot);

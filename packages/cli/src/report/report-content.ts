@@ -1,5 +1,6 @@
 import type { ReportEntry } from './collect-results.js';
 import { andOrRows, andOrSpec } from './and-or-chart.js';
+import { measureCharts } from './measure-charts.js';
 import { modelColour } from './palette.js';
 import { sampleSections, type SampleSection } from './sample-views.js';
 import { settingsRows, type SettingsRow } from './settings-table.js';
@@ -22,6 +23,8 @@ export interface ReportContent {
   /** One panel per modality; absent with a single modality (it would repeat `strength`). */
   readonly byModality?: ReportChart;
   readonly andOr?: ReportChart;
+  /** The measures of interactions the results carry (noise, generalization, transfer, sparsity). */
+  readonly measures: readonly ReportChart[];
   readonly settings: readonly SettingsRow[];
   readonly samples: readonly SampleSection[];
 }
@@ -80,6 +83,7 @@ export function buildReportContent(
           },
         }
       : {}),
+    measures: measureCharts(entries),
     settings: settingsRows(entries),
     samples: entries.flatMap((e) => sampleSections(e, options.maxSamples ?? 3)),
   };

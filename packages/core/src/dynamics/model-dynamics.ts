@@ -1,5 +1,5 @@
 import type { ModalitySession, SelectionSpec } from '../adapter/modality-adapter.js';
-import { selectSamples } from '../analysis/select-samples.js';
+import { selectSamples, type SelectedSamples } from '../analysis/select-samples.js';
 import { requireInput } from '../errors/errors.js';
 import { ModelGame } from '../game/model-game.js';
 import type { RewardName } from '../reward/reward.js';
@@ -44,6 +44,12 @@ export interface ModelDynamicsOptions {
   /** Binds the data and players to an opened model (an adapter's `open`). */
   openSession(model: OpenedModel): Promise<ModalitySession>;
   readonly selection: SelectionSpec;
+  /**
+   * Candidates to analyse, given by the caller instead of chosen by `selection` (e.g. the
+   * training samples whose labels were reset, `orderlens mislabeled`): every one is taken, in
+   * the order given, whatever the last checkpoint predicts; `selection` is then not used.
+   */
+  readonly candidates?: readonly number[];
   readonly reward: RewardName;
   readonly andOr?: DynamicsAndOrOptions;
   /** Coalitions per model call (default 256; never changes the numbers). */
@@ -53,6 +59,9 @@ export interface ModelDynamicsOptions {
   readonly packages?: Record<string, string>;
   readonly options?: Record<string, unknown>;
 }
+
+/** The samples of a run: a selection's, or the caller's (rule `given`). */
+type ChosenSamples = Omit<SelectedSamples, 'rule'> & { readonly rule: SelectedSamples['rule'] | 'given' };
 
 /** Session settings that must agree across checkpoints (`model` holds per-file paths: left out). */
 function sessionDetails(session: ModalitySession): Record<string, unknown> {
@@ -110,7 +119,7 @@ export async function runModelDynamics(options: ModelDynamicsOptions): Promise<D
 
   // 1. Same model everywhere; the last checkpoint is the reference (and chooses the samples).
   const fingerprints: Array<Record<string, unknown>> = [];
-  let chosen: Awaited<ReturnType<typeof selectSamples>> | undefined;
+  let chosen: ChosenSamples | undefined;
   let selectionCalls = 0;
   let names: string[] | undefined;
   let candidateInfo: Array<{ id: string; index: number; label: number }> = [];
@@ -134,7 +143,9 @@ export async function runModelDynamics(options: ModelDynamicsOptions): Promise<D
           const gateway = new ModelGateway();
           const runner = gateway.wrap(model.runner, 'selection');
           await session.predictLabels?.(runner);
-          chosen = await selectSamples(session, runner, options.selection, batchSize);
+          chosen = options.candidates
+            ? givenCandidates(options.candidates, session.candidates)
+            : await selectSamples(session, runner, options.selection, batchSize);
           selectionCalls = gateway.calls.total;
           for (const w of chosen.warnings) emit({ type: 'warning', message: w });
           candidateInfo = chosen.indices.map((i) => ({ index: i, ...session.candidate(i) }));
@@ -217,6 +228,19 @@ export async function runModelDynamics(options: ModelDynamicsOptions): Promise<D
     options: options.options,
   });
   return { ...result, modelCalls: result.modelCalls + selectionCalls };
+}
+
+/** The caller's candidates as a selection (rule `given`), each checked to exist, none twice. */
+function givenCandidates(indices: readonly number[], N: number): ChosenSamples {
+  requireInput(indices.length > 0, 'candidates', 'expected at least one candidate');
+  for (const i of indices)
+    requireInput(
+      Number.isInteger(i) && i >= 0 && i < N,
+      'candidates',
+      `expected candidate positions in [0, ${N}), got ${i}`,
+    );
+  requireInput(new Set(indices).size === indices.length, 'candidates', 'names a candidate twice');
+  return { indices: [...indices], rule: 'given', candidates: N, warnings: [] };
 }
 
 function abortReason(signal: AbortSignal): Error {

@@ -5,3 +5,4 @@ export * from './transferability.js';
 export * from './noise-sensitivity.js';
 export * from './run-noise-sensitivity.js';
 export * from './result-measures.js';
+export * from './mislabeled.js';

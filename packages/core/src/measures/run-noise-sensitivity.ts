@@ -176,27 +176,46 @@ export async function runNoiseSensitivity(options: NoiseSensitivityOptions): Pro
     }
   }
   const base = analysisResult(withNoise, selected, units, { wallTimeMs: performance.now() - t0 });
+  const computed = withNoiseMeasure(base, noiseUnits, options.noise, performance.now() - t0);
+  const result = options.run?.finish ? await options.run.finish(computed) : computed;
+  if (store) markRunComplete(store, S);
+  return result;
+}
+
+/**
+ * An analysis result with the noise units of its samples (in sample order): each sample's
+ * `noise` block, the `noise` calls counted, and `measures.noiseSensitivity` over the samples.
+ * Shared by {@link runNoiseSensitivity} and studies whose models name `noise`.
+ */
+export function withNoiseMeasure(
+  base: InteractionResult,
+  noiseUnits: readonly StoredNoiseUnit[],
+  noise: NoiseSpec,
+  wallTimeMs: number,
+): InteractionResult {
+  requireInput(
+    noiseUnits.length === base.samples.length &&
+      noiseUnits.every((u, s) => u.index === base.samples[s].index),
+    'noise',
+    'expected one noise unit per sample of the result, in sample order',
+  );
   const calls = addCallCounts({ ...base.modelCalls } as CallCounts, {});
   for (const u of noiseUnits) addCallCounts(calls, { noise: u.calls.noise, selection: u.calls.selection });
-  const agg = noiseSensitivityByOrder(noiseUnits.map((u) => u.noise.variance));
-  const computed: InteractionResult = {
+  return {
     ...base,
     samples: base.samples.map((smp, s) => ({ ...smp, noise: noiseUnits[s].noise })),
     modelCalls: calls,
     measures: {
       ...(base.measures ?? {}),
       noiseSensitivity: {
-        delta: options.noise.delta,
-        draws: options.noise.draws,
+        delta: noise.delta,
+        draws: noise.draws,
         interactions: 'harsanyi',
-        ...agg,
+        ...noiseSensitivityByOrder(noiseUnits.map((u) => u.noise.variance)),
       },
     },
-    provenance: { ...base.provenance, wallTimeMs: performance.now() - t0 },
+    provenance: { ...base.provenance, wallTimeMs },
   };
-  const result = options.run?.finish ? await options.run.finish(computed) : computed;
-  if (store) markRunComplete(store, S);
-  return result;
 }
 
 function countNoiseDone(store: RunStore, S: number): number {

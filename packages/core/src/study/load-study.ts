@@ -61,6 +61,8 @@ export interface StudyModel {
   readonly plan: AnalysisPlan;
   /** Coalitions per model call (never changes the numbers). */
   readonly batchSize?: number;
+  /** Noise sensitivity to measure too (`noise` of the entry or its modality's defaults). */
+  readonly noise?: { readonly delta: number; readonly draws: number };
   /**
    * What determines this model's numbers, as hashed into the study: the settings with adapter
    * options as written (not resolved), so a study folder moved with its files keeps its hash.
@@ -304,6 +306,7 @@ function planEntry(
   const seeds = pick('seeds') ?? [file.seed ?? 0];
   const sha256 = refused === undefined ? hashModelPath(modelFile) : '';
   const batchSize = pick('batchSize');
+  const noise = pick('noise');
   return seeds.map((seed) => {
     const id = seeds.length > 1 ? `${entry.id}.seed-${seed}` : entry.id;
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/.test(id))
@@ -322,6 +325,7 @@ function planEntry(
       reward,
       plan,
       ...(batchSize !== undefined ? { batchSize } : {}),
+      ...(noise !== undefined ? { noise } : {}),
       ...(refused !== undefined ? { refused } : {}),
       settings: {
         modality: adapter.name,
@@ -333,6 +337,7 @@ function planEntry(
         pairs: plan.pairs ?? null,
         selection: plan.selection,
         options: resultAdapterOptions({ ...plan, adapterOptions: written }),
+        ...(noise !== undefined ? { noise } : {}),
       },
     };
   });

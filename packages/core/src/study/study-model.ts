@@ -12,6 +12,13 @@ import {
   type StoredSelection,
 } from '../analysis/analysis-units.js';
 import { resultAdapterOptions } from '../analysis/plan.js';
+import {
+  checkNoiseOptions,
+  computeNoiseUnit,
+  noiseUnitId,
+  withNoiseMeasure,
+  type StoredNoiseUnit,
+} from '../measures/run-noise-sensitivity.js';
 import type { RunStore } from '../analysis/run-store.js';
 import type { AnalysisEvent, AnalysisOptions } from '../analysis/run-analysis.js';
 import { OrderlensInputError } from '../errors/errors.js';
@@ -128,8 +135,13 @@ export async function openStudyModel(
       seed: m.seed,
       batchSize,
       cacheLimit: 250_000,
-      // The same fingerprint `orderlens analyze` gives its run, under the study's command name.
-      fingerprint: { protocol: plan.protocol, adapterOptions: resultAdapterOptions(plan) },
+      // The same fingerprint `orderlens analyze` (or `noise-sensitivity`) gives its run, under the
+      // study's command name.
+      fingerprint: {
+        protocol: plan.protocol,
+        adapterOptions: resultAdapterOptions(plan),
+        ...(m.noise ? { noise: m.noise } : {}),
+      },
       options: {
         protocol: plan.protocol,
         ...plan.adapterOptions,
@@ -140,6 +152,16 @@ export async function openStudyModel(
       signal: options.signal,
       onEvent: options.onEvent,
     };
+    if (m.noise)
+      try {
+        checkNoiseOptions({ ...analysis, noise: m.noise });
+      } catch (e) {
+        // The schema checked δ and the draws: what is left is the adapter (text cannot perturb).
+        const where = `${study.file.models[m.index]?.noise ? `models[${m.index}]` : `defaults.${m.modality}`}.noise`;
+        throw e instanceof OrderlensInputError
+          ? new OrderlensInputError(where, `${e.message.slice(e.field.length + 2)} (model "${m.id}")`)
+          : e;
+      }
     const runDir = paths.run(m.id);
     const store = openAnalysisRun({
       out: paths.modelDir(m.id),
@@ -253,7 +275,23 @@ export async function aggregateStudyModel(ctx: StudyModelSession): Promise<Inter
     );
   const finished = units as StoredSample[];
   const wallTimeMs = finished.reduce((a, u) => a + (u.wallTimeMs ?? 0), 0) + (performance.now() - t0);
-  const result = analysisResult(ctx.analysis, selected, finished, { wallTimeMs });
+  const analysed = analysisResult(ctx.analysis, selected, finished, { wallTimeMs });
+  // Noise units (a model with `noise`) are computed here, after every sample unit, each stored as
+  // it finishes: a restart or `--resume` computes only the missing ones.
+  const noise = ctx.model.noise;
+  let result = analysed;
+  if (noise) {
+    // The analysis's fingerprint has the noise already (openStudyModel).
+    const options = { ...ctx.analysis, noise };
+    const tNoise = performance.now();
+    const units: StoredNoiseUnit[] = [];
+    for (let s = 0; s < S; s++)
+      units.push(
+        ctx.store.get<StoredNoiseUnit>(noiseUnitId(s)) ??
+          (await computeNoiseUnit(options, selected, s, ctx.store)),
+      );
+    result = withNoiseMeasure(analysed, units, noise, wallTimeMs + (performance.now() - tNoise));
+  }
   const withWarnings: InteractionResult = ctx.warnings.length
     ? {
         ...result,

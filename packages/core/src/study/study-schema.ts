@@ -44,6 +44,16 @@ export const studySettingsShape = {
   batchSize: count.min(1).optional(),
   /** The adapter's options by key (`grid`, `dataset`, `sentences`, …). */
   options: z.record(z.string(), z.unknown()).optional(),
+  /**
+   * Noise sensitivity `V^(s)` of the model (`orderlens noise-sensitivity`'s `--delta`, `--draws`):
+   * every sample also gets its noise unit, and the result its `measures.noiseSensitivity`.
+   */
+  noise: z
+    .strictObject({
+      delta: z.number().gt(0, { error: 'expected a standard deviation > 0 (--delta)' }),
+      draws: z.number().int().min(2, { error: 'expected an integer ≥ 2 (--draws)' }).default(20),
+    })
+    .optional(),
 };
 
 /** A modality's defaults (every setting of an entry, no id/modality/model). */

@@ -27,6 +27,8 @@ export interface DynamicsRunRequest {
   /** The field checkpoint errors name (`--checkpoints`, `--series`). */
   readonly field: string;
   readonly selection: SelectionSpec;
+  /** Candidates given instead of chosen by `selection` (`orderlens mislabeled`'s groups). */
+  readonly candidates?: readonly number[];
   readonly reward: RewardName;
   readonly andOr: {
     readonly preset: 'orderlens' | 'authors';
@@ -84,6 +86,7 @@ export async function runDynamicsToFolder(
           })(),
         }),
       selection: r.selection,
+      ...(r.candidates ? { candidates: r.candidates } : {}),
       reward: r.reward,
       andOr: r.andOr,
       batchSize: r.batchSize,

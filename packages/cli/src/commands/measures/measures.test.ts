@@ -143,6 +143,54 @@ describe('orderlens noise-sensitivity | generalization | transfer (census MLP)',
     );
   });
 
+  it('generalization on an adapter without --split: the two options name each side’s data (vision --dataset)', async () => {
+    const out = join(tmp.dir, 'gen-vision');
+    const cnn = repo('fixtures/cifar-cnn/model.onnx');
+    const args = [
+      'generalization',
+      'vision',
+      '--model',
+      cnn,
+      '--grid',
+      '8',
+      '--central',
+      '6',
+      '--samples',
+      '2',
+    ];
+    const r = await runCli([
+      ...args,
+      '--niter',
+      '20',
+      '--train-split',
+      'cifar10-train',
+      '--test-split',
+      'cifar10',
+      '--out',
+      out,
+      '-q',
+    ]);
+    expect(r.stderr).not.toMatch(/^error/m);
+    expect(r.code).toBe(0);
+    const train = read(join(out, 'train', 'result.json'));
+    const test = read(join(out, 'test', 'result.json'));
+    expect(train.provenance.options).toMatchObject({ dataset: 'cifar10-train' });
+    expect(test.provenance.options).toMatchObject({ dataset: 'cifar10' });
+    const m = read(join(out, 'result.json')).measures!.generalization!;
+    expect(m.orders).toEqual([1, 2, 3, 4, 5, 6]);
+    // Without the two options there is no split to fall back on: refused by name.
+    const bad = await runCli([
+      ...args,
+      '--test-split',
+      'cifar10',
+      '--out',
+      join(tmp.dir, 'gen-vision-bad'),
+      '-q',
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^error: --train-split: .*--dataset/m);
+  });
+
   it('refuses bad input naming the option, before any model is opened', async () => {
     const cases: Array<[string[], string]> = [
       [['noise-sensitivity', 'tabular', '--model', onnx, '--delta', '0'], '--delta'],

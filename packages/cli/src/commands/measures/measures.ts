@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import {
   OrderlensInputError,
   adapters,
+  flagName,
   generalizationMeasure,
   parseDevice,
   parseRewardName,
@@ -40,6 +41,12 @@ function andOrFlags(flags: AnalysisFlags, command: string): AnalysisFlags {
     );
   return { ...flags, estimator: 'and-or' };
 }
+
+/**
+ * Adapter options that name a data source (vision `--dataset`, text `--sentences`, point-cloud
+ * `--clouds`): for an adapter without `--split`, generalization's two options set this one.
+ */
+const DATA_SOURCE_KEYS = ['dataset', 'sentences', 'clouds'];
 
 /** `orderlens noise-sensitivity <modality>`: `V^(s)` of every order under Gaussian input noise. */
 function registerNoise(program: Command, adapter: ModalityAdapter): void {
@@ -110,35 +117,56 @@ function registerGeneralization(program: Command, adapter: ModalityAdapter): voi
       );
   const cmd = group.command(adapter.name).description(adapter.description);
   addAnalysisOptions(cmd, adapter);
-  const split = adapter.options.find((o) => o.key === 'split');
+  // The adapter option the two sides set: its --split, else its data source (DATA_SOURCE_KEYS).
+  const split =
+    adapter.options.find((o) => o.key === 'split') ??
+    adapter.options.find((o) => DATA_SOURCE_KEYS.includes(o.key));
+  const bySource = split !== undefined && split.key !== 'split';
   cmd
     .option(
       '--train-split <name>',
-      `split the training samples come from${split?.choices ? ` (${split.choices.join(', ')})` : ''}`,
-      'train',
+      bySource
+        ? `data the training samples come from (the adapter's ${flagName(split)} value)`
+        : `split the training samples come from${split?.choices ? ` (${split.choices.join(', ')})` : ''}`,
+      ...(bySource ? [] : ['train']),
     )
-    .option('--test-split <name>', 'split the test samples come from', 'test');
-  // The adapter's own --split is what the two options set, once each.
+    .option(
+      '--test-split <name>',
+      bySource
+        ? `data the test samples come from (the adapter's ${flagName(split)} value)`
+        : 'split the test samples come from',
+      ...(bySource ? [] : ['test']),
+    );
+  // The adapter's own --split (or data option) is what the two options set, once each.
   addAdapterOptions(
     cmd,
-    adapter.options.filter((o) => o.key !== 'split'),
+    adapter.options.filter((o) => o.key !== split?.key),
   );
   cmd.action(
     async (
-      flags: AnalysisFlags & { trainSplit: string; testSplit: string } & Record<string, unknown>,
+      flags: AnalysisFlags & { trainSplit?: string; testSplit?: string } & Record<string, unknown>,
       command: Command,
     ) => {
       const io = ioOf(command);
       if (!split)
         throw new OrderlensInputError(
           '--train-split',
-          `the ${adapter.name} adapter has no --split option to choose training and test samples`,
+          `the ${adapter.name} adapter has no --split or data option to choose training and test samples`,
         );
       for (const [field, v] of [
         ['--train-split', flags.trainSplit],
         ['--test-split', flags.testSplit],
       ] as const)
-        if (split.choices && !split.choices.includes(v))
+        if (v === undefined)
+          throw new OrderlensInputError(
+            field,
+            `the ${adapter.name} adapter has no --split: name the data of each side (a ${flagName(split)} value)`,
+          );
+      for (const [field, v] of [
+        ['--train-split', flags.trainSplit],
+        ['--test-split', flags.testSplit],
+      ] as const)
+        if (split.choices && !split.choices.includes(v!))
           throw new OrderlensInputError(field, `expected one of ${split.choices.join(', ')}, got ${v}`);
       if (flags.trainSplit === flags.testSplit)
         throw new OrderlensInputError(
@@ -147,13 +175,13 @@ function registerGeneralization(program: Command, adapter: ModalityAdapter): voi
         );
       const adapterOptions = adapterOptionValues(
         command,
-        adapter.options.filter((o) => o.key !== 'split'),
+        adapter.options.filter((o) => o.key !== split.key),
         flags,
       );
       const f = andOrFlags(flags, 'generalization');
       const plans = {
-        train: planAnalysis(adapter, f, { ...adapterOptions, split: flags.trainSplit }),
-        test: planAnalysis(adapter, f, { ...adapterOptions, split: flags.testSplit }),
+        train: planAnalysis(adapter, f, { ...adapterOptions, [split.key]: flags.trainSplit }),
+        test: planAnalysis(adapter, f, { ...adapterOptions, [split.key]: flags.testSplit }),
       };
       const s = commonSettings(flags);
       const measured: Array<{

@@ -1,0 +1,101 @@
+/**
+ * `orderlens mislabeled` end to end on the committed label-noise series (VGG-11 on Fashion-MNIST,
+ * fixtures/two-phase/fmnist-vgg11): the relabelled training images and clean ones, each group's
+ * dynamics over two checkpoints, and bad input refused naming the option before a model runs.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseDynamicsResult } from '@orderlens/core';
+import { runCli } from '../../program.js';
+import { tempDir } from '../../test-utils/tmp.js';
+
+const repo = (rel: string) => fileURLToPath(new URL(`../../../../../${rel}`, import.meta.url));
+const series = repo('fixtures/two-phase/fmnist-vgg11');
+const noise = join(series, 'label-noise');
+const relabelledFile = join(noise, 'relabelled.json');
+const tmp = tempDir('orderlens-mislabeled-');
+afterAll(() => tmp.cleanup());
+
+const base = (out: string, relabelled = relabelledFile) => [
+  'mislabeled',
+  '--checkpoints',
+  series,
+  '--modality',
+  'vision',
+  '--dataset',
+  `idx:${join(noise, 'images-idx3-ubyte.gz')},${join(noise, 'labels-idx1-ubyte.gz')}`,
+  '--relabelled',
+  relabelled,
+  '--feature-map',
+  'meta',
+  '--grid',
+  '8',
+  '--central-random',
+  '10',
+  '--samples',
+  '2',
+  '--epochs',
+  '12,120',
+  '--niter',
+  '100',
+  '--out',
+  out,
+  '-q',
+];
+
+describe('orderlens mislabeled (VGG-11 with 1 % label noise)', () => {
+  it('measures the relabelled and the clean training images at each checkpoint, with the labels trained on', async () => {
+    const out = join(tmp.dir, 'run');
+    const r = await runCli(base(out));
+    expect(r.stderr).not.toMatch(/^error/m);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(readFileSync(join(out, 'mislabeled.json'), 'utf8'));
+    const file = JSON.parse(readFileSync(relabelledFile, 'utf8'));
+    expect(doc.schema).toBe('orderlens/mislabeled@1');
+    // The first two relabelled positions of the file, and the first two positions not in it.
+    expect(doc.groups.relabelled).toEqual(file.relabelled.slice(0, 2));
+    expect(doc.groups.clean).toEqual([0, 1]);
+    const rel = parseDynamicsResult(
+      JSON.parse(readFileSync(join(out, 'relabelled', 'dynamics.json'), 'utf8')),
+    );
+    const clean = parseDynamicsResult(JSON.parse(readFileSync(join(out, 'clean', 'dynamics.json'), 'utf8')));
+    expect(rel.selection.rule).toBe('given');
+    expect(rel.samples.map((s) => s.index)).toEqual(doc.groups.relabelled);
+    // The reward is for the label trained on: the wrong one for relabelled images.
+    const byPosition = new Map(file.samples.map((s: { position: number }) => [s.position, s]));
+    for (const s of rel.samples) {
+      const row = byPosition.get(s.index) as { trainedLabel: number; originalLabel: number };
+      expect(s.label).toBe(row.trainedLabel);
+      expect(s.label).not.toBe(row.originalLabel);
+    }
+    expect(rel.checkpoints.map((c) => c.epoch)).toEqual([12, 120]);
+    const m = doc.measure;
+    expect(m.n).toBe(10);
+    expect(m.samples).toEqual({ relabelled: 2, clean: 2 });
+    expect(m.checkpoints.map((c: { epoch: number }) => c.epoch)).toEqual([12, 120]);
+    for (const c of m.checkpoints) {
+      expect(c.relabelled.share.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 10);
+      expect(c.meanOrderGap).toBeCloseTo(c.relabelled.meanOrder - c.clean.meanOrder, 12);
+    }
+    expect(doc.modelCalls).toBe(rel.modelCalls + clean.modelCalls);
+    for (const f of ['mislabeled.svg', 'mislabeled.png', 'mislabeled-orders.svg', 'relabelled/dynamics.json'])
+      expect(existsSync(join(out, f))).toBe(true);
+  });
+
+  it('refuses a relabelled file that does not fit the data, an unknown epoch and a bad file, naming the option', async () => {
+    const wrong = join(tmp.dir, 'wrong.json');
+    writeFileSync(wrong, JSON.stringify({ schema: 'orderlens/relabelled-samples@1', relabelled: [3, 500] }));
+    const a = await runCli(base(join(tmp.dir, 'a'), wrong));
+    expect(a.code).toBe(2);
+    expect(a.stderr).toMatch(/--relabelled.*position 500 is outside the data \(60 candidates\)/);
+    const b = await runCli([...base(join(tmp.dir, 'b')), '--epochs', '7']);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/--epochs.*no epoch 7/);
+    const c = await runCli(base(join(tmp.dir, 'c'), join(series, 'index.json')));
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/--relabelled.*orderlens\/relabelled-samples@1/);
+    expect(existsSync(join(tmp.dir, 'b', 'mislabeled.json'))).toBe(false);
+  });
+});

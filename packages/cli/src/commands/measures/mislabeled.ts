@@ -1,0 +1,226 @@
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import {
+  OrderlensInputError,
+  adapters,
+  mislabeledGroups,
+  mislabeledMeasure,
+  openModel,
+  parseDevice,
+  parseRewardName,
+  probeWritableDir,
+  readRelabelledSamples,
+  writeJsonAtomic,
+  type MislabeledMeasure,
+} from '@orderlens/core';
+import { readCheckpointFolder } from '@orderlens/runtime-tfjs';
+import { ioOf } from '../../util/io.js';
+import { parseChoice, parseFloatOption, parseInteger, parseList } from '../../util/options.js';
+import { linePlot, writePlot } from '../../util/plots.js';
+import { adapterOptionValues } from '../analyze/analyze-options.js';
+import { addAllAdapterOptions, refuseOtherModalities } from '../dynamics/dynamics.js';
+import { runDynamicsToFolder } from '../dynamics/run-dynamics.js';
+
+/** Schema tag of `mislabeled.json`. */
+export const MISLABELED_SCHEMA = 'orderlens/mislabeled@1';
+
+interface MislabeledFlags extends Record<string, unknown> {
+  checkpoints: string;
+  modality: string;
+  relabelled: string;
+  out: string;
+  samples: string;
+  epochs?: string;
+  reward: string;
+  preset: string;
+  niter: string;
+  qthres?: string;
+  device: string;
+  batchSize: string;
+  threads?: string;
+}
+
+/** `mislabeled.svg/png` (mean order over epochs) and `mislabeled-orders.svg/png` (shares at the last epoch). */
+async function writeMislabeledPlots(out: string, m: MislabeledMeasure) {
+  const epochs = m.checkpoints.map((c) => c.epoch);
+  const meanOrder = await linePlot({
+    series: [
+      {
+        label: 'relabelled training samples',
+        x: epochs,
+        y: m.checkpoints.map((c) => c.relabelled.meanOrder),
+      },
+      { label: 'clean training samples', x: epochs, y: m.checkpoints.map((c) => c.clean.meanOrder) },
+    ],
+    title: 'Mean order of salient interactions, relabelled vs clean samples',
+    xLabel: 'epoch',
+    yLabel: 'Σ_k k · share of salient strength at order k',
+    yDomain: [1, m.n],
+  });
+  const first = m.checkpoints[0];
+  const last = m.checkpoints[m.checkpoints.length - 1];
+  const orders = await linePlot({
+    series: [
+      { label: `relabelled, epoch ${last.epoch}`, x: m.orders, y: last.relabelled.share },
+      { label: `clean, epoch ${last.epoch}`, x: m.orders, y: last.clean.share },
+      ...(m.checkpoints.length > 1
+        ? [
+            {
+              label: `relabelled, epoch ${first.epoch}`,
+              x: m.orders,
+              y: first.relabelled.share,
+              dashed: true,
+            },
+            { label: `clean, epoch ${first.epoch}`, x: m.orders, y: first.clean.share, dashed: true },
+          ]
+        : []),
+    ],
+    title: 'Salient AND-OR strength over orders, relabelled vs clean samples',
+    xLabel: 'order k = |S|',
+    yLabel: 'share of salient strength',
+  });
+  return {
+    meanOrder: await writePlot(join(out, 'mislabeled'), meanOrder),
+    orders: await writePlot(join(out, 'mislabeled-orders'), orders),
+  };
+}
+
+/**
+ * `orderlens mislabeled`: interactions of a network trained with label noise on the training
+ * samples whose labels were reset, against clean training samples, over its checkpoints
+ * (first-principles paper §3.2, Fig. 5; two-phase paper App. F.1).
+ */
+export function registerMislabeled(program: Command): void {
+  const cmd = program
+    .command('mislabeled')
+    .description(
+      'orders of salient AND-OR interactions on relabelled versus clean training samples, over checkpoints of a network trained with label noise (first-principles paper §3.2)',
+    )
+    .requiredOption('--checkpoints <folder>', 'checkpoints of one model (as for `orderlens dynamics`)')
+    .requiredOption(
+      '--modality <name>',
+      `how inputs become players: ${adapters.names().join(', ') || '(none installed)'}`,
+    )
+    .requiredOption(
+      '--relabelled <file>',
+      'orderlens/relabelled-samples@1 JSON: positions of the relabelled candidates in the data the adapter reads, whose labels are the ones trained on',
+    )
+    .requiredOption(
+      '--out <dir>',
+      'output folder: mislabeled.json, relabelled/ and clean/ (dynamics.json each), figures',
+    )
+    .option(
+      '--samples <k>',
+      'samples per group: the first k relabelled and the first k clean candidates',
+      '10',
+    )
+    .option('--epochs <list>', 'only these epochs of the series (comma-separated; default all)')
+    .option('--reward <name>', 'log-odds | logit | log-prob | prob (of the label trained on)', 'log-odds')
+    .option('--preset <name>', 'AND-OR conventions: orderlens | authors (docs/and-or.md)', 'orderlens')
+    .option('--niter <k>', 'AND-OR optimiser iterations per checkpoint', '10000')
+    .option('--qthres <q>', "AND-OR noise bound (default: the preset's)")
+    .option('--device <name>', 'auto | cpu | cuda | webgpu | wasm', 'auto')
+    .option('--batch-size <k>', 'inputs per model call (never changes the numbers)', '256')
+    .option('--threads <k>', 'intra-op threads of the runtime');
+  addAllAdapterOptions(cmd);
+  cmd.action(async (flags: MislabeledFlags, command: Command) => {
+    const io = ioOf(command);
+    // Everything is checked before the first model is opened or the first file written.
+    const adapter = adapters.get(flags.modality, '--modality');
+    refuseOtherModalities(command, adapter, flags);
+    const adapterOptions = adapterOptionValues(command, adapter.options, flags);
+    const file = readRelabelledSamples(resolve(flags.relabelled), '--relabelled');
+    let folder = readCheckpointFolder(flags.checkpoints);
+    if (flags.epochs !== undefined) {
+      const wanted = parseList(flags.epochs, '--epochs').map((e) => parseInteger(e, '--epochs', { min: 0 }));
+      const missing = wanted.filter((e) => !folder.some((c) => c.epoch === e));
+      if (missing.length > 0)
+        throw new OrderlensInputError(
+          '--epochs',
+          `the series has no epoch ${missing.join(', ')} (it has ${folder.map((c) => c.epoch).join(', ')})`,
+        );
+      folder = folder.filter((c) => wanted.includes(c.epoch));
+    }
+    const samples = parseInteger(flags.samples, '--samples', { min: 1 });
+    const reward = parseRewardName(flags.reward, '--reward');
+    const device = parseDevice(flags.device);
+    const batchSize = parseInteger(flags.batchSize, '--batch-size', { min: 1 });
+    const threads =
+      flags.threads !== undefined ? parseInteger(flags.threads, '--threads', { min: 1 }) : undefined;
+    const preset = parseChoice(flags.preset, '--preset', ['orderlens', 'authors'] as const);
+    const niter = parseInteger(flags.niter, '--niter', { min: 1 });
+    const qthres =
+      flags.qthres !== undefined ? parseFloatOption(flags.qthres, '--qthres', { min: 0 }) : undefined;
+    const out = probeWritableDir(resolve(flags.out), '--out');
+
+    // The data's candidate count, from the last checkpoint's session (the groups are positions in it).
+    const last = folder[folder.length - 1];
+    const model = await openModel({ spec: last.file, device, threads, field: '--checkpoints' });
+    let candidates: number;
+    try {
+      const session = await adapter.open({ options: adapterOptions, model, signal: io.signal });
+      candidates = session.candidates;
+      await session.dispose?.();
+    } finally {
+      await model.runner.dispose();
+    }
+    const groups = mislabeledGroups(file, candidates, samples, '--relabelled');
+
+    const runs = {} as Record<'relabelled' | 'clean', Awaited<ReturnType<typeof runDynamicsToFolder>>>;
+    for (const which of ['relabelled', 'clean'] as const) {
+      io.stderr(`mislabeled: ${which} samples (candidates ${groups[which].join(', ')})\n`);
+      runs[which] = await runDynamicsToFolder({
+        command,
+        adapter,
+        adapterOptions,
+        folder,
+        field: '--checkpoints',
+        selection: { ...adapter.defaultSelection, rule: 'all' },
+        candidates: groups[which],
+        reward,
+        andOr: { preset, niter, ...(qthres !== undefined ? { qthres } : {}) },
+        device,
+        threads,
+        batchSize,
+        out: probeWritableDir(join(out, which), '--out'),
+        curves: Math.min(5, folder.length),
+        options: {
+          checkpoints: resolve(flags.checkpoints),
+          relabelled: resolve(flags.relabelled),
+          group: which,
+          ...adapterOptions,
+          samples,
+          preset,
+          niter,
+          batchSize,
+          device,
+        },
+      });
+    }
+    const measure = mislabeledMeasure(runs.relabelled.result, runs.clean.result, '--relabelled');
+    const figures = await writeMislabeledPlots(out, measure);
+    const path = join(out, 'mislabeled.json');
+    writeJsonAtomic(path, {
+      schema: MISLABELED_SCHEMA,
+      modality: adapter.name,
+      checkpoints: resolve(flags.checkpoints),
+      relabelled: resolve(flags.relabelled),
+      groups,
+      dynamics: { relabelled: runs.relabelled.path, clean: runs.clean.path },
+      modelCalls: runs.relabelled.result.modelCalls + runs.clean.result.modelCalls,
+      measure,
+      outputs: figures,
+    });
+    io.stdout(
+      `mislabeled ${adapter.name}: ${measure.samples.relabelled} relabelled and ${measure.samples.clean} clean samples, ` +
+        `n = ${measure.n}, ${folder.length} checkpoints; wrote ${path}\n` +
+        'epoch  mean order relabelled / clean (gap)   share at orders > n/2 relabelled / clean\n',
+    );
+    for (const c of measure.checkpoints)
+      io.stdout(
+        `${String(c.epoch).padStart(5)}  ${c.relabelled.meanOrder.toFixed(2)} / ${c.clean.meanOrder.toFixed(2)} ` +
+          `(${c.meanOrderGap >= 0 ? '+' : ''}${c.meanOrderGap.toFixed(2)})`.padEnd(33) +
+          `${(100 * c.relabelled.highShare).toFixed(0)} % / ${(100 * c.clean.highShare).toFixed(0)} %\n`,
+      );
+  });
+}

@@ -1,0 +1,196 @@
+import { readFileSync } from 'node:fs';
+import { OrderlensInputError, requireInput } from '../errors/errors.js';
+
+/*
+ * Interactions on mislabeled samples (first-principles paper §3.2, Fig. 5, after Zhang JP et al.
+ * 2024; two-phase paper App. F.1): a network trained with label noise is said to use interactions
+ * of higher orders to classify the training samples whose labels were reset than the clean ones,
+ * and to learn them late (the second phase). The measure compares, checkpoint by checkpoint, the
+ * per-order distribution of salient AND-OR strength of the two groups — each group's dynamics
+ * computed over the same checkpoints, players and extraction, the reward always that of the label
+ * the network was trained on.
+ */
+
+/** Schema tag of the file that says which training samples were relabelled. */
+export const RELABELLED_SCHEMA = 'orderlens/relabelled-samples@1';
+
+/** Which candidates of a data source had their labels reset before training. */
+export interface RelabelledSamples {
+  /** Candidate positions (in the data the adapter reads) whose labels were reset. */
+  readonly relabelled: readonly number[];
+  /** How many candidates the data hold, when the file says (checked against the data). */
+  readonly candidates?: number;
+  readonly description?: string;
+}
+
+/**
+ * Reads an `orderlens/relabelled-samples@1` file (`relabelled`: candidate positions, distinct
+ * non-negative integers, at least one). Errors name `field`.
+ */
+export function readRelabelledSamples(path: string, field: string): RelabelledSamples {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new OrderlensInputError(field, `cannot read ${path} as JSON: ${(e as Error).message}`);
+  }
+  return parseRelabelledSamples(doc, field, path);
+}
+
+/** Checks a parsed relabelled-samples document (see {@link readRelabelledSamples}). */
+export function parseRelabelledSamples(doc: unknown, field: string, source: string): RelabelledSamples {
+  const d = doc as Partial<{
+    schema: unknown;
+    relabelled: unknown;
+    candidates: unknown;
+    description: unknown;
+  }>;
+  requireInput(
+    d !== null && typeof d === 'object' && d.schema === RELABELLED_SCHEMA,
+    field,
+    `${source}: expected a document with "schema": "${RELABELLED_SCHEMA}"`,
+  );
+  const list = d.relabelled;
+  requireInput(
+    Array.isArray(list) && list.length > 0 && list.every((i) => Number.isInteger(i) && (i as number) >= 0),
+    field,
+    `${source}: "relabelled" must be a non-empty list of candidate positions (integers ≥ 0)`,
+  );
+  const positions = list as number[];
+  requireInput(
+    new Set(positions).size === positions.length,
+    field,
+    `${source}: "relabelled" names a position twice`,
+  );
+  requireInput(
+    d.candidates === undefined || (Number.isInteger(d.candidates) && (d.candidates as number) > 0),
+    field,
+    `${source}: "candidates" must be a positive integer`,
+  );
+  return {
+    relabelled: positions,
+    ...(d.candidates !== undefined ? { candidates: d.candidates as number } : {}),
+    ...(typeof d.description === 'string' ? { description: d.description } : {}),
+  };
+}
+
+/**
+ * The two groups of candidates: the first `count` relabelled ones and the first `count` clean ones,
+ * in data order. Refused (naming `field`) when a relabelled position is outside the data, when the
+ * file's candidate count differs from the data's, or when a group would be empty.
+ */
+export function mislabeledGroups(
+  file: RelabelledSamples,
+  candidates: number,
+  count: number,
+  field: string,
+): { relabelled: number[]; clean: number[] } {
+  requireInput(
+    file.candidates === undefined || file.candidates === candidates,
+    field,
+    `the file describes ${file.candidates} candidates but the data hold ${candidates}: it belongs to other data`,
+  );
+  const outside = file.relabelled.find((i) => i >= candidates);
+  requireInput(
+    outside === undefined,
+    field,
+    `relabelled position ${outside} is outside the data (${candidates} candidates)`,
+  );
+  const noisy = new Set(file.relabelled);
+  const clean = Array.from({ length: candidates }, (_, i) => i).filter((i) => !noisy.has(i));
+  requireInput(
+    clean.length > 0,
+    field,
+    'every candidate is relabelled: there is no clean sample to compare with',
+  );
+  return {
+    relabelled: [...file.relabelled].sort((a, b) => a - b).slice(0, count),
+    clean: clean.slice(0, count),
+  };
+}
+
+/** What the measure reads of one group's checkpoint (a `DynamicsCheckpointResult` has it). */
+export interface GroupCheckpoint {
+  readonly epoch: number;
+  readonly andOr: {
+    readonly orders: readonly number[];
+    /** Salient AND+OR strength per order, any positive scale (normalised here). */
+    readonly distribution: readonly number[];
+    /** Mean salient interactions per sample by order `0 … n`. */
+    readonly salientCountByOrder: readonly number[];
+  };
+}
+
+/** One group at one checkpoint. */
+export interface MislabeledGroupSummary {
+  /** Share of the salient strength at each order (sums to 1; zeros when nothing is salient). */
+  readonly share: number[];
+  /** `Σ_k k · share_k`: the strength-weighted mean order of the salient interactions. */
+  readonly meanOrder: number;
+  /** Share of the salient strength at orders `k > n/2`. */
+  readonly highShare: number;
+  /** Mean salient interactions per sample (orders ≥ 1). */
+  readonly salientPerSample: number;
+}
+
+/** `measures.mislabeled`: relabelled versus clean training samples, per checkpoint. */
+export interface MislabeledMeasure {
+  readonly n: number;
+  readonly orders: number[];
+  readonly samples: { readonly relabelled: number; readonly clean: number };
+  readonly checkpoints: Array<{
+    readonly epoch: number;
+    readonly relabelled: MislabeledGroupSummary;
+    readonly clean: MislabeledGroupSummary;
+    /** `meanOrder(relabelled) − meanOrder(clean)`. */
+    readonly meanOrderGap: number;
+  }>;
+}
+
+function summarise(c: GroupCheckpoint, n: number): MislabeledGroupSummary {
+  const total = c.andOr.distribution.reduce((s, v) => s + v, 0);
+  const share = c.andOr.distribution.map((v) => (total > 0 ? v / total : 0));
+  return {
+    share,
+    meanOrder: share.reduce((s, v, j) => s + c.andOr.orders[j] * v, 0),
+    highShare: share.reduce((s, v, j) => s + (c.andOr.orders[j] > n / 2 ? v : 0), 0),
+    salientPerSample: c.andOr.salientCountByOrder.slice(1).reduce((s, v) => s + v, 0),
+  };
+}
+
+/**
+ * Compares the per-order salient strength of relabelled and clean samples at every checkpoint.
+ * Both groups must have been measured at the same epochs with the same number of players.
+ */
+export function mislabeledMeasure(
+  relabelled: {
+    readonly n: number;
+    readonly samples: readonly unknown[];
+    readonly checkpoints: readonly GroupCheckpoint[];
+  },
+  clean: {
+    readonly n: number;
+    readonly samples: readonly unknown[];
+    readonly checkpoints: readonly GroupCheckpoint[];
+  },
+  field: string,
+): MislabeledMeasure {
+  requireInput(relabelled.n === clean.n, field, `the groups have ${relabelled.n} and ${clean.n} players`);
+  const epochs = relabelled.checkpoints.map((c) => c.epoch);
+  requireInput(
+    epochs.length === clean.checkpoints.length && clean.checkpoints.every((c, k) => c.epoch === epochs[k]),
+    field,
+    'the two groups were measured at different checkpoints',
+  );
+  const n = relabelled.n;
+  return {
+    n,
+    orders: Array.from({ length: n }, (_, k) => k + 1),
+    samples: { relabelled: relabelled.samples.length, clean: clean.samples.length },
+    checkpoints: relabelled.checkpoints.map((r, k) => {
+      const a = summarise(r, n);
+      const b = summarise(clean.checkpoints[k], n);
+      return { epoch: r.epoch, relabelled: a, clean: b, meanOrderGap: a.meanOrder - b.meanOrder };
+    }),
+  };
+}
