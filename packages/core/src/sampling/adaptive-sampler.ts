@@ -64,12 +64,15 @@ export interface AdaptiveSampleResult extends MultiOrderSampleResult {
  * Every (pair, order) cell starts with `initialContexts` i.i.d. contexts (context `k` of pair `p`
  * at order `m` is drawn from the stream `fork(p, m, k)`, so a cell's first `k` contexts are the
  * same whatever the allocation). After each round the interval of `J(m)`
- * ({@link strengthInterval}) is computed per order; orders whose relative half-width is above
- * `targetError` get more contexts, cell by cell in the order of the width each added context
- * removes: a cell whose sign is uncertain (`|Î| ≲ τ`) carries the gap between the plain and the
- * cross-fit estimates, which halves with four times the contexts, and every cell carries its share
- * of the variance. A chosen cell doubles its contexts; a round adds at most half of what was
- * spent so far, and the run stops when every order meets the target or the budget is spent.
+ * ({@link strengthInterval}) is computed per order; the orders whose relative half-width is above
+ * `targetError`, worst first, double their contexts while the budget lasts; the run stops when
+ * every order meets the target, no order can grow (`maxContexts`) or the budget is spent.
+ *
+ * Contexts are allocated per order, every pair of an order alike, and never per (pair, order)
+ * cell: a cell's count then depends on all `P` pairs' samples, hardly on its own. Extending the
+ * cells that look ambiguous (small `|Î|`) would keep the cells that look clear by chance at few
+ * samples and push both the plain and the cross-fit estimates up — measured on the closed-form
+ * games, it broke the lower bound of the interval.
  *
  * Decisions depend on the sampled values only, and every coalition is evaluated once (a run-wide
  * table, across rounds), so the same seed gives the same result whatever `batchSize`. Orders with
@@ -236,6 +239,8 @@ export async function sampleMultiOrderAdaptive(
   }
   await flush();
   let spent = initial * sampledCells;
+  /** Contexts per cell of each order (the same for every pair). */
+  const perOrderK = enumerated.map((e, u) => (e ? cells[u].count : initial));
   let rounds = 1;
 
   const deltasOf = () =>
@@ -244,24 +249,31 @@ export async function sampleMultiOrderAdaptive(
   while (spent < budget) {
     const failing = uniqueOrders.map((_, u) => !enumerated[u] && !(interval.relativeError[u] <= target));
     if (!failing.some(Boolean)) break;
-    const plan = allocate(cells, U, P, failing, interval, maxContexts, level);
-    const room = Math.min(budget - spent, Math.max(P, Math.floor(spent / 2)));
+    // Worst order first: each failing order doubles its contexts (every pair alike) while the
+    // budget lasts; the last one may get a partial step.
+    const ranked = uniqueOrders
+      .map((_, u) => u)
+      .filter((u) => failing[u] && perOrderK[u] < maxContexts)
+      .sort((a, b) => interval.relativeError[b] - interval.relativeError[a] || a - b);
     const grants: Array<[number, number]> = [];
     let granted = 0;
-    for (const c of plan) {
-      if (granted >= room) break;
-      const have = cells[c].count;
-      const more = Math.min(have, maxContexts - have, room - granted);
+    for (const u of ranked) {
+      const more = Math.min(
+        perOrderK[u],
+        maxContexts - perOrderK[u],
+        Math.floor((budget - spent - granted) / P),
+      );
       if (more <= 0) continue;
-      grants.push([c, more]);
-      granted += more;
+      grants.push([u, more]);
+      granted += more * P;
     }
     if (granted === 0) break;
-    // Cells are extended in index order, so the coalition stream does not depend on the ranking's ties.
     grants.sort((a, b) => a[0] - b[0]);
     planned = done + granted;
-    // Each cell appears once per round and the previous round was flushed: `count` is current.
-    for (const [c, more] of grants) await extend(c, cells[c].count, cells[c].count + more);
+    for (const [u, more] of grants) {
+      for (let p = 0; p < P; p++) await extend(p * U + u, perOrderK[u], perOrderK[u] + more);
+      perOrderK[u] += more;
+    }
     await flush();
     spent += granted;
     rounds++;
@@ -340,48 +352,4 @@ function variance(x: ArrayLike<number>): number {
   let s = 0;
   for (let k = 0; k < x.length; k++) s += (x[k] - mu) ** 2;
   return x.length > 1 ? s / (x.length - 1) : 0;
-}
-
-/**
- * Cells of the failing orders ranked by the width of their order's interval that doubling their
- * contexts removes, per added context and relative to the order's estimate. With `τ` the cell's
- * standard error (its standard deviation floored at half the order's median, so that a cell whose
- * few samples happen to agree is not taken as exact), the gap between plain and cross-fit of a
- * cell is about `2√(2/π)·τ·exp(−Î²/2τ²)` (it shrinks by `1 − 1/√2` when the contexts double), and
- * its share of the variance term `2t·τ²/(4·√Σ τ²)`.
- */
-function allocate(
-  cells: ReadonlyArray<{ x: Float64Array; count: number }>,
-  U: number,
-  P: number,
-  failing: readonly boolean[],
-  interval: StrengthInterval,
-  maxContexts: number,
-  level: number,
-): number[] {
-  const t = 2 * Math.max(1.96, -Math.log(1 - level));
-  const scored: Array<{ c: number; score: number }> = [];
-  for (let u = 0; u < U; u++) {
-    if (!failing[u]) continue;
-    const sds = Array.from({ length: P }, (_, p) => {
-      const cell = cells[p * U + u];
-      return Math.sqrt(variance(cell.x.subarray(0, cell.count)));
-    });
-    const sorted = [...sds].sort((a, b) => a - b);
-    const floor = 0.5 * sorted[Math.floor(P / 2)];
-    const taus = sds.map((sd, p) => Math.max(sd, floor) / Math.sqrt(cells[p * U + u].count));
-    const total = Math.sqrt(taus.reduce((a, b) => a + b * b, 0)) || 1;
-    const scale = Math.abs(interval.estimate[u]) || 1;
-    for (let p = 0; p < P; p++) {
-      const cell = cells[p * U + u];
-      if (cell.count >= maxContexts) continue;
-      const tau = taus[p];
-      const mu = mean(cell.x.subarray(0, cell.count));
-      const gap = tau > 0 ? 2 * Math.sqrt(2 / Math.PI) * tau * Math.exp(-(mu * mu) / (2 * tau * tau)) : 0;
-      const gain = (1 - Math.SQRT1_2) * gap + (t * tau * tau) / (4 * total);
-      scored.push({ c: p * U + u, score: gain / (P * scale * cell.count) });
-    }
-  }
-  scored.sort((a, b) => b.score - a.score || a.c - b.c);
-  return scored.map((s) => s.c);
 }

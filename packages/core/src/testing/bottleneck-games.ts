@@ -137,3 +137,75 @@ export function bottleneckGame(options: BottleneckGameOptions): ClosedFormGame {
   };
   return game;
 }
+
+/** One game's outcome in {@link bottleneckCoverage}. */
+export interface BottleneckGameOutcome {
+  /** Exact `J(m)` per order. */
+  readonly truth: number[];
+  /** The interval of each order. */
+  readonly lower: number[];
+  readonly upper: number[];
+  /** The point estimate of each order. */
+  readonly estimate: number[];
+  /** Model calls the run made. */
+  readonly calls: number;
+}
+
+/** Options of {@link bottleneckCoverage}. */
+export interface BottleneckCoverageOptions {
+  readonly n: number;
+  /** Pairs per game (random distinct players, drawn per game). */
+  readonly pairs: number;
+  readonly orders: readonly number[];
+  /** Random games (seeds `0 … games−1` under `seed`). */
+  readonly games: number;
+  readonly seed?: string;
+  /** Orders left out of `coverage` (e.g. the enumerated, exact ones: `0` and `n − 2`). */
+  readonly skipOrders?: readonly number[];
+  /** Runs one protocol on one game and returns its interval and estimate per order. */
+  readonly run: (
+    game: ClosedFormGame,
+    pairs: Array<[number, number]>,
+    seed: string,
+  ) => Promise<Omit<BottleneckGameOutcome, 'truth' | 'calls'>>;
+}
+
+/**
+ * Runs a protocol on `games` random {@link bottleneckGame}s and returns, per game, the exact
+ * `J(m)` beside the protocol's interval and estimate, and `coverage`: the fraction of (game,
+ * order) whose interval holds the truth, `skipOrders` aside (a relative tolerance of 1e−9 absorbs the rounding of
+ * enumerated orders).
+ */
+export async function bottleneckCoverage(
+  options: BottleneckCoverageOptions,
+): Promise<{ coverage: number; outcomes: BottleneckGameOutcome[] }> {
+  const { n, orders, games } = options;
+  const base = options.seed ?? 'coverage';
+  const outcomes: BottleneckGameOutcome[] = [];
+  let covered = 0;
+  let total = 0;
+  for (let g = 0; g < games; g++) {
+    const r = Rng.create(base).fork('pairs', g);
+    const pairs: Array<[number, number]> = [];
+    const seen = new Set<string>();
+    while (pairs.length < options.pairs) {
+      const i = r.int(n);
+      const j = r.int(n);
+      if (i === j || seen.has(`${Math.min(i, j)},${Math.max(i, j)}`)) continue;
+      seen.add(`${Math.min(i, j)},${Math.max(i, j)}`);
+      pairs.push([i, j]);
+    }
+    const game = bottleneckGame({ n, pairs, seed: `${base}/${g}` });
+    const truth = game.meanAbs(pairs, orders);
+    const before = game.modelCalls;
+    const out = await options.run(game, pairs, `${base}/run/${g}`);
+    outcomes.push({ ...out, truth, calls: game.modelCalls - before });
+    truth.forEach((t, k) => {
+      if (options.skipOrders?.includes(orders[k])) return;
+      const tol = 1e-9 * Math.abs(t);
+      if (out.lower[k] - tol <= t && t <= out.upper[k] + tol) covered++;
+      total++;
+    });
+  }
+  return { coverage: covered / total, outcomes };
+}
