@@ -9,6 +9,7 @@ import {
   PAPER_RATIOS,
   aggregateSamples,
   estimators,
+  interactionResultSchema,
   ordersFromRatios,
   pairStrategy,
   parseWithSchema,
@@ -200,5 +201,35 @@ describe('unbiased protocol', () => {
         Math.abs(plain.strength[k] - crossFit.strength[k]) / 2 + 1e-12,
       );
     });
+  });
+});
+
+describe('adaptive protocol', () => {
+  it('spends at most 1/6 of the reference calls, records an interval and a target flag per order', async () => {
+    const p = protocol('adaptive');
+    expect(p.estimator).toBe('adaptive');
+    expect(p.pairs).toEqual(protocol('reference').pairs);
+    const o = p.estimatorOptions as { budgetContexts: number; initialContexts: number; targetError: number };
+    expect(o).toMatchObject({ initialContexts: 8, budgetContexts: 16, targetError: 0.05 });
+    const reference = 4 * 200 * (11 * 100 + 2);
+    expect(4 * 200 * (11 * o.budgetContexts + 2)).toBeLessThanOrEqual(reference / 6);
+    expect(() => parseWithSchema(estimators.get('adaptive').options, { contexts: 30 }, 'options')).toThrow(
+      /contexts/,
+    );
+    const game = new RecordingGame(gridGame('a'));
+    const res = await estimate(p, game, 0, { options: { repeats: 1 }, pairs: 12 }, 5);
+    const sampled = res.orders.filter((m) => m > 0 && m < 254).length;
+    expect(game.modelCalls).toBeLessThanOrEqual(4 * 12 * (16 * sampled + 2));
+    expect(res.strengthLower).toHaveLength(PAPER_RATIOS.length);
+    expect(res.strengthTargetMet).toHaveLength(PAPER_RATIOS.length);
+    expect(res.strengthLevel).toBe(0.95);
+    res.strength.forEach((v, k) => {
+      expect(res.strengthLower![k]).toBeLessThanOrEqual(v);
+      expect(res.strengthUpper![k]).toBeGreaterThanOrEqual(v);
+    });
+    // The document schema keeps the new optional fields (it would strip unknown ones).
+    const kept = interactionResultSchema.shape.samples.element.parse(asSample(res, 0));
+    expect(kept.strengthLower).toEqual(res.strengthLower);
+    expect(kept.strengthTargetMet).toEqual(res.strengthTargetMet);
   });
 });
