@@ -61,14 +61,17 @@ const IMAGES = Number(arg('--images') ?? 1);
 const PAIRS = Number(arg('--pairs') ?? (full ? 32 : 16));
 /** `--images-cnn k` / `--images-vit k` override `--images` per model (the CNN's bias is the noisy one). */
 const imagesFor = (model: string) => Number(arg(`--images-${model.replace('cifar-', '')}`) ?? IMAGES);
-const POOL = full ? 240 : 90;
+/** Contexts per (pair, order) in each image's pool (`--pool k`). */
+const POOL = Number(arg('--pool') ?? (full ? 240 : 90));
 const PROTOCOL_PAIRS = 200;
 /** Samples of a default vision analysis (5 per class of CIFAR-10). */
 const ANALYSIS_IMAGES = 50;
-const CONTEXTS = full ? [100, 10, 20, 30] : [10, 20, 30];
+/** Reference-mode block sizes scored from the pool: 100 (the paper's) only where the pool leaves a reference beside it. */
+const CONTEXTS = POOL >= 200 ? [100, 10, 16, 20, 30] : [10, 16, 20, 30];
 const ESTIMATORS: StrengthEstimatorName[] = ['plain', 'cross-fit', 'deconvolution', 'bracket'];
 const FAST_CONTEXTS = 32;
-const FAST_REPEATS = 2;
+/** `--no-fast` skips the `fast` protocol's runs (they cost calls; the table then omits it). */
+const FAST_REPEATS = process.argv.includes('--no-fast') ? 0 : 2;
 /** The `adaptive` protocol (issue 26): 8 contexts per cell to start, 16 on average at most, ±5 % target. */
 const ADAPTIVE = { initialContexts: 8, budgetContexts: 16, targetError: 0.05 } as const;
 /** Closed-form bottleneck games (exact J(m)): how many, and their pairs (`--games k`, `--game-pairs k`). */
@@ -344,6 +347,7 @@ for (const { name, grid: g } of [
   const whole = reference(pools, 0, 0, true);
   const wholeHalf = Math.max(...whole.half.map((h, k) => h / whole.mid[k]));
   ESTIMATORS.forEach((e, ei) => {
+    if (FAST_REPEATS === 0) return;
     const sc = score(
       fastRuns[ei].map(meanOver),
       fastRuns[ei].map(() => whole.mid),
