@@ -13,6 +13,7 @@ import {
   ordersFromRatios,
   pairStrategy,
   parseWithSchema,
+  planAnalysis,
   type AnalysisProtocol,
   type Game,
   type GridPlayers,
@@ -20,7 +21,7 @@ import {
   type SampleResult,
   type UnanimityGame,
 } from '@orderlens/core';
-import { localGridGame } from '@orderlens/core/testing';
+import { expectInputError, localGridGame } from '@orderlens/core/testing';
 import { VISION_ANALYSIS_PROTOCOLS, VISION_OPTIONS, visionAdapter } from './vision-adapter.js';
 
 const gridGame = (seed: string) => localGridGame({ side: 16, seed });
@@ -231,5 +232,24 @@ describe('adaptive protocol', () => {
     const kept = interactionResultSchema.shape.samples.element.parse(asSample(res, 0));
     expect(kept.strengthLower).toEqual(res.strengthLower);
     expect(kept.strengthTargetMet).toEqual(res.strengthTargetMet);
+  });
+
+  it('takes --target-error and --budget-contexts, and only for the adaptive estimator', () => {
+    const plan = planAnalysis(
+      visionAdapter,
+      { protocol: 'adaptive', targetError: '0.1', budgetContexts: '24' },
+      {},
+    );
+    expect(plan.estimatorOptions).toMatchObject({ targetError: 0.1, budgetContexts: 24, initialContexts: 8 });
+    expectInputError(
+      () => planAnalysis(visionAdapter, { protocol: 'unbiased', targetError: '0.1' }, {}),
+      '--target-error',
+      /no such option/,
+    );
+    expectInputError(
+      () => planAnalysis(visionAdapter, { protocol: 'adaptive', targetError: '0' }, {}),
+      '--target-error',
+      /positive number, got "0"/,
+    );
   });
 });

@@ -45,6 +45,8 @@ export interface AnalysisFlags {
   samples?: string;
   perClass?: string;
   allSamples?: boolean;
+  targetError?: string;
+  budgetContexts?: string;
   reward: string;
   seed: string;
   device: string;
