@@ -76,6 +76,7 @@ function sampledEstimator(
       const strengthByRepeat: number[][] = [];
       let first: MultiOrderTable | undefined;
       let firstEstimate: { standardError: number[]; bias: number[] } | undefined;
+      let firstInterval: { lower: number[]; upper: number[]; level: number } | undefined;
       const before = game.modelCalls ?? 0;
       let requested = 0;
       for (let r = 0; r < options.repeats; r++) {
@@ -97,6 +98,7 @@ function sampledEstimator(
         const mo = res.multiOrder!;
         first ??= mo;
         firstEstimate ??= res.strengthEstimate;
+        if (r === 0) firstInterval = res.interval;
         // The estimator's strength (the plain mean of |Î| unless a corrected one was asked for).
         strengthByRepeat.push(
           options.strength === 'plain'
@@ -113,6 +115,14 @@ function sampledEstimator(
         strengthByRepeat,
         strengthError: firstEstimate ? [...firstEstimate.standardError] : strengthStandardError(mo),
         ...(firstEstimate && options.strength !== 'plain' ? { strengthBias: [...firstEstimate.bias] } : {}),
+        // Bracketed and cross-fit runs also record the interval of each order (issue 26).
+        ...(firstInterval
+          ? {
+              strengthLower: [...firstInterval.lower],
+              strengthUpper: [...firstInterval.upper],
+              strengthLevel: firstInterval.level,
+            }
+          : {}),
         multiOrder: mo,
         modelCalls: game.modelCalls !== undefined ? game.modelCalls - before : requested,
         wallTimeMs: performance.now() - t0,

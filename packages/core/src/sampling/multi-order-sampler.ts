@@ -13,6 +13,7 @@ import {
   type StrengthEstimatorName,
 } from './bias-corrected-strength.js';
 import { CoalitionTable } from './coalition-table.js';
+import { strengthInterval, type StrengthInterval } from './strength-interval.js';
 import { allContexts, ContextSampler, drawPermutationPrefix, sharedContext } from './contexts.js';
 
 /**
@@ -87,6 +88,11 @@ export interface MultiOrderSampleResult extends EstimateResult {
    * the contexts and over pairs) and estimated bias; `strength` is its normalised curve.
    */
   readonly strengthEstimate: StrengthEstimate;
+  /**
+   * The heavy-tail-aware 95 % interval of `J(m)` per requested order ({@link strengthInterval}),
+   * where the estimator keeps every `Δv` (`cross-fit`, `bracket`) in reference mode.
+   */
+  readonly interval?: StrengthInterval;
   /** The sampled `Δv` per pair and requested order, in context order (with `keepDeltas`). */
   readonly deltas?: Float64Array[][];
 }
@@ -351,6 +357,15 @@ export async function sampleMultiOrder(
         },
     estimator,
   );
+  // The interval assumes independent cells across pairs: reference mode only (shared permutations
+  // correlate the pairs of an order).
+  const interval =
+    kept && mode === 'reference' && (estimator === 'bracket' || estimator === 'cross-fit')
+      ? strengthInterval({
+          deltas: pairs.map((_, p) => slotOf.map((u) => kept[p * U + u])),
+          exact: exactOrders,
+        })
+      : undefined;
   // The plain strength stays computed from the values themselves, bit-identical to before.
   const meanAbs = estimator === 'plain' ? meanAbsOverPairs(values, orders.length) : strengthEstimate.meanAbs;
 
@@ -385,6 +400,7 @@ export async function sampleMultiOrder(
     },
     strength: strengthCurve([meanAbs], 'mean', [...orders]),
     strengthEstimate,
+    ...(interval ? { interval } : {}),
     ...(kept && options.keepDeltas
       ? { deltas: pairs.map((_, p) => slotOf.map((u) => kept[p * U + u])) }
       : {}),

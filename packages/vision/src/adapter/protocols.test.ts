@@ -192,8 +192,15 @@ describe('unbiased protocol', () => {
     expect(bracket.strength).toHaveLength(PAPER_RATIOS.length);
     expect(bracket.strengthError).toHaveLength(PAPER_RATIOS.length);
     expect(bracket.strengthBias).toHaveLength(PAPER_RATIOS.length);
+    // The heavy-tail-aware interval of each order (issue 26) brackets the estimate.
+    expect(bracket.strengthLevel).toBe(0.95);
+    bracket.strength.forEach((v, k) => {
+      expect(bracket.strengthLower![k]).toBeLessThanOrEqual(v);
+      expect(bracket.strengthUpper![k]).toBeGreaterThanOrEqual(v);
+    });
     // Same contexts: the bracket is the midpoint of plain (biased up) and cross-fit (biased down).
     const plain = await run('plain');
+    expect(plain.strengthLower).toBeUndefined();
     const crossFit = await run('cross-fit');
     expect(plain.multiOrder!.values).toEqual(bracket.multiOrder!.values);
     bracket.strength.forEach((v, k) => {
