@@ -205,10 +205,12 @@ const rows: Row[] = [];
 const adaptiveNotes: string[] = [];
 const imagesUsed: Record<string, number> = {};
 const t0 = performance.now();
+/** `--models cifar-cnn,cifar-vit` (default both; `none` runs the closed-form games only). */
+const MODELS = (arg('--models') ?? 'cifar-cnn,cifar-vit').split(',');
 for (const { name, grid: g } of [
   { name: 'cifar-cnn', grid: 16 },
   { name: 'cifar-vit', grid: 8 },
-]) {
+].filter((m) => MODELS.includes(m.name))) {
   const meta = JSON.parse(readFileSync(new URL(`fixtures/${name}/meta.json`, root), 'utf8')) as {
     normalization: { mean: number[]; std: number[] };
   };
@@ -532,7 +534,7 @@ console.log(perOrder.join('\n'));
 const gameSetup = `${GAMES} random closed-form bottleneck game(s), n = 256, ${GAME_PAIRS} random pairs each`;
 console.log(`\nClosed-form bottleneck games (${gameSetup}; worst error over the sampled orders and games)\n`);
 console.log(gameLines.join('\n'));
-if (full) {
+if (full && rows.length > 0) {
   const doc = readFileSync(new URL('docs/j-accuracy.md', root), 'utf8').split('<!-- results -->')[0];
   writeFileSync(
     new URL('docs/j-accuracy.md', root),
