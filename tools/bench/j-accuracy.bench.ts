@@ -34,8 +34,11 @@ import {
   ordersFromRatios,
   referencePairs,
   sampleMultiOrder,
+  sampleMultiOrderAdaptive,
+  strengthInterval,
   type StrengthEstimatorName,
 } from '@orderlens/core';
+import { bottleneckCoverage } from '@orderlens/core/testing';
 import { OnnxRunner } from '@orderlens/runtime-onnx';
 import {
   PatchGrid,
@@ -58,14 +61,22 @@ const IMAGES = Number(arg('--images') ?? 1);
 const PAIRS = Number(arg('--pairs') ?? (full ? 32 : 16));
 /** `--images-cnn k` / `--images-vit k` override `--images` per model (the CNN's bias is the noisy one). */
 const imagesFor = (model: string) => Number(arg(`--images-${model.replace('cifar-', '')}`) ?? IMAGES);
-const POOL = full ? 240 : 90;
+/** Contexts per (pair, order) in each image's pool (`--pool k`). */
+const POOL = Number(arg('--pool') ?? (full ? 240 : 90));
 const PROTOCOL_PAIRS = 200;
 /** Samples of a default vision analysis (5 per class of CIFAR-10). */
 const ANALYSIS_IMAGES = 50;
-const CONTEXTS = full ? [100, 10, 20, 30] : [10, 20, 30];
+/** Reference-mode block sizes scored from the pool: 100 (the paper's) only where the pool leaves a reference beside it. */
+const CONTEXTS = POOL >= 200 ? [100, 10, 16, 20, 30] : [10, 16, 20, 30];
 const ESTIMATORS: StrengthEstimatorName[] = ['plain', 'cross-fit', 'deconvolution', 'bracket'];
 const FAST_CONTEXTS = 32;
-const FAST_REPEATS = 2;
+/** `--no-fast` skips the `fast` protocol's runs (they cost calls; the table then omits it). */
+const FAST_REPEATS = process.argv.includes('--no-fast') ? 0 : 2;
+/** The `adaptive` protocol (issue 26): 8 contexts per cell to start, 16 on average at most, ±5 % target. */
+const ADAPTIVE = { initialContexts: 8, budgetContexts: 16, targetError: 0.05 } as const;
+/** Closed-form bottleneck games (exact J(m)): how many, and their pairs (`--games k`, `--game-pairs k`). */
+const GAMES = Number(arg('--games') ?? (full ? 3 : 1));
+const GAME_PAIRS = Number(arg('--game-pairs') ?? (full ? PROTOCOL_PAIRS : 32));
 
 const root = new URL('../../', import.meta.url);
 const shape: ImageShape = { channels: 3, height: 32, width: 32, layout: 'NCHW' };
@@ -159,13 +170,47 @@ function score(estimates: Curve[], refs: Curve[], images: number) {
   };
 }
 
+/**
+ * Scores a protocol run once per image: each image's J(m) over the pool's pairs against that
+ * image's own reference (the whole pool). The bias is the mean relative error over images, its
+ * standard error and the RMS at the protocol's size come from the spread over images (context
+ * noise of the PAIRS-pair subset, scaled to 200 pairs as in {@link score}; the reference's own
+ * noise is included, so they are upper bounds).
+ */
+function scorePerImage(perImage: Curve[], refs: Curve[]) {
+  const M = refs[0].length;
+  const I = perImage.length;
+  const rel = perImage.map((c, s) => c.map((v, k) => (refs[s][k] > 0 ? v / refs[s][k] - 1 : 0)));
+  const ratio = perImage.map((c, s) => c.map((v, k) => (c[0] / v / (refs[s][0] / refs[s][k]) || 1) - 1));
+  const bias = Array.from({ length: M }, (_, k) => rel.reduce((a, x) => a + x[k], 0) / I);
+  const variance = bias.map((b, k) => (I > 1 ? rel.reduce((a, x) => a + (x[k] - b) ** 2, 0) / (I - 1) : NaN));
+  const biasSe = variance.map((v) => Math.sqrt(v / I));
+  const worst = (xs: number[]) => xs.reduce((a, x) => (Math.abs(x) > Math.abs(a) ? x : a), 0);
+  const w = bias.indexOf(worst(bias));
+  const rmsAt = (analysed: number) =>
+    Math.max(...bias.map((b, k) => Math.sqrt(b ** 2 + (variance[k] * PAIRS) / (PROTOCOL_PAIRS * analysed))));
+  return {
+    bias,
+    biasSe,
+    worstBias: bias[w],
+    worstBiasSe: biasSe[w],
+    worstRms: Math.max(...bias.map((_, k) => Math.sqrt(rel.reduce((a, x) => a + x[k] ** 2, 0) / I))),
+    worstRatio: worst(Array.from({ length: M }, (_, k) => ratio.reduce((a, x) => a + x[k], 0) / I)),
+    rmsImage: rmsAt(1),
+    rmsAnalysis: rmsAt(ANALYSIS_IMAGES),
+  };
+}
+
 const rows: Row[] = [];
+const adaptiveNotes: string[] = [];
 const imagesUsed: Record<string, number> = {};
 const t0 = performance.now();
+/** `--models cifar-cnn,cifar-vit` (default both; `none` runs the closed-form games only). */
+const MODELS = (arg('--models') ?? 'cifar-cnn,cifar-vit').split(',');
 for (const { name, grid: g } of [
   { name: 'cifar-cnn', grid: 16 },
   { name: 'cifar-vit', grid: 8 },
-]) {
+].filter((m) => MODELS.includes(m.name))) {
   const meta = JSON.parse(readFileSync(new URL(`fixtures/${name}/meta.json`, root), 'utf8')) as {
     normalization: { mean: number[]; std: number[] };
   };
@@ -192,6 +237,10 @@ for (const { name, grid: g } of [
   const pools: ImagePool[] = [];
   const fastRuns: Curve[][][] = ESTIMATORS.map(() => Array.from({ length: FAST_REPEATS }, () => []));
   let fastCalls = 0;
+  let adaptiveCalls = 0;
+  const adaptiveRuns: Curve[] = [];
+  const adaptiveContexts: number[][] = [];
+  const adaptiveMet: boolean[][] = [];
   for (let s = 0; s < images; s++) {
     const idx = sel.indices[s];
     const x = toModelInput(datasetImage(ds, idx), pre);
@@ -205,13 +254,16 @@ for (const { name, grid: g } of [
       playerOfElement: owner,
       batchSize: 512,
     });
-    const pairs = referencePairs({
+    // The adaptive protocol runs at its own size (200 pairs: its allocation depends on the pairs'
+    // noise); the pool, which gives the reference, holds the first PAIRS of them (i.i.d. draws).
+    const protocolPairs = referencePairs({
       rows: g,
       cols: g,
       radius: 2,
-      numPairs: PAIRS,
+      numPairs: PROTOCOL_PAIRS,
       rng: Rng.create('j-acc').fork(name, s),
     });
+    const pairs = protocolPairs.slice(0, PAIRS);
     const res = await sampleMultiOrder(game, {
       pairs,
       orders,
@@ -239,6 +291,21 @@ for (const { name, grid: g } of [
         ),
       );
     }
+    const a = await sampleMultiOrderAdaptive(game, {
+      pairs: protocolPairs,
+      orders,
+      seed: `adaptive/${name}/${s}`,
+      ...ADAPTIVE,
+      keepDeltas: true,
+    });
+    adaptiveCalls += a.modelCalls;
+    adaptiveContexts.push(a.contextsPerOrder);
+    adaptiveMet.push(a.targetMet);
+    const aEnum = new Set((a.details as { enumeratedOrders: number[] }).enumeratedOrders);
+    adaptiveRuns.push(
+      strengthInterval({ deltas: a.deltas!.slice(0, PAIRS), exact: orders.map((m) => aEnum.has(m)) })
+        .estimate,
+    );
     console.log(
       `  ${name} image ${s + 1}/${images}: pool done (${((performance.now() - t0) / 1000).toFixed(0)} s)`,
     );
@@ -282,6 +349,7 @@ for (const { name, grid: g } of [
   const whole = reference(pools, 0, 0, true);
   const wholeHalf = Math.max(...whole.half.map((h, k) => h / whole.mid[k]));
   ESTIMATORS.forEach((e, ei) => {
+    if (FAST_REPEATS === 0) return;
     const sc = score(
       fastRuns[ei].map(meanOver),
       fastRuns[ei].map(() => whole.mid),
@@ -304,15 +372,140 @@ for (const { name, grid: g } of [
       refHalfWidth: wholeHalf,
     });
   });
+  {
+    // One adaptive run per image, its J(m) over the pool's pairs, against the whole pool.
+    const sc = scorePerImage(
+      adaptiveRuns,
+      pools.map((p) => reference([p], 0, 0, true).mid),
+    );
+    const ctx = meanOver(adaptiveContexts);
+    const sampledOrders = orders.map((m) => m > 0 && m < n - 2);
+    const avg =
+      ctx.filter((_, k) => sampledOrders[k]).reduce((x, y) => x + y, 0) /
+      sampledOrders.filter(Boolean).length;
+    const met = adaptiveMet.flat().filter(Boolean).length / adaptiveMet.flat().length;
+    adaptiveNotes.push(
+      `${name}: mean contexts per order ${ctx.map((c) => c.toFixed(1)).join(', ')}; target met at ${(100 * met).toFixed(0)} % of (image, order) on one image's 200 pairs`,
+    );
+    rows.push({
+      model: name,
+      protocol: 'adaptive',
+      contexts: Math.round(avg * 10) / 10,
+      estimator: 'bracket',
+      callsPerImage: Math.round(adaptiveCalls / images),
+      worstBias: sc.worstBias,
+      worstRms: sc.worstRms,
+      worstRatio: sc.worstRatio,
+      worstBiasSe: sc.worstBiasSe,
+      rmsImage: sc.rmsImage,
+      rmsAnalysis: sc.rmsAnalysis,
+      biasByOrder: sc.bias,
+      biasSeByOrder: sc.biasSe,
+      refHalfWidth: wholeHalf,
+    });
+  }
   await runner.dispose();
   console.log(`  ${name}: orders ${orders.join(', ')}`);
 }
+
+// Closed-form bottleneck games (issue 26): 256 players, exact J(m), so the reference is the truth.
+// Each protocol's error bar is the one it records: the plain mean's ±2 standard errors, the
+// bracket's |strengthBias| + 2·strengthError, the adaptive protocol's interval.
+interface GameRow {
+  protocol: string;
+  calls: number;
+  worstError: number;
+  worstMetError: number;
+  coverage: number;
+  met: number;
+}
+const gameRows: GameRow[] = [];
+if (GAMES > 0) {
+  const n = 256;
+  const orders = ordersFromRatios(n, PAPER_RATIOS);
+  const sampled = orders.filter((m) => m > 0 && m < n - 2);
+  const size = { n, pairs: GAME_PAIRS, orders, games: GAMES, seed: 'j-acc-games', skipOrders: [0, n - 2] };
+  const fixed = (contexts: number, estimator: StrengthEstimatorName, bar: 'se' | 'bias' | 'interval') =>
+    bottleneckCoverage({
+      ...size,
+      run: async (game, pairs, seed) => {
+        const r = await sampleMultiOrder(game, {
+          pairs,
+          orders,
+          contexts,
+          seed,
+          mode: 'reference',
+          keepDeltas: true,
+        });
+        const en = new Set((r.details as { enumeratedOrders: number[] }).enumeratedOrders);
+        const exact = orders.map((m) => en.has(m));
+        if (bar === 'interval') return strengthInterval({ deltas: r.deltas!, exact });
+        const e = estimateStrength({ deltas: r.deltas!, exact }, estimator);
+        const half = e.meanAbs.map(
+          (_, k) => (bar === 'bias' ? Math.abs(e.bias[k]) : 0) + 2 * e.standardError[k],
+        );
+        return {
+          estimate: e.meanAbs,
+          lower: e.meanAbs.map((v, k) => v - half[k]),
+          upper: e.meanAbs.map((v, k) => v + half[k]),
+        };
+      },
+    });
+  const mets: boolean[][] = [];
+  const runs: Array<[string, () => ReturnType<typeof bottleneckCoverage>]> = [
+    ['reference (100, plain, ±2 s.e.)', () => fixed(100, 'plain', 'se')],
+    ['unbiased (30, bracket, |bias| + 2 s.e.)', () => fixed(30, 'bracket', 'bias')],
+    ['30 contexts, interval', () => fixed(30, 'bracket', 'interval')],
+    [
+      'adaptive (8→16 on average, interval)',
+      () =>
+        bottleneckCoverage({
+          ...size,
+          run: async (game, pairs, seed) => {
+            const a = await sampleMultiOrderAdaptive(game, { pairs, orders, seed, ...ADAPTIVE });
+            mets.push(a.targetMet);
+            return a.interval;
+          },
+        }),
+    ],
+  ];
+  for (const [protocol, go] of runs) {
+    const r = await go();
+    const errs = r.outcomes.map((o) =>
+      o.truth.map((t, k) => (sampled.includes(orders[k]) ? Math.abs(o.estimate[k] / t - 1) : 0)),
+    );
+    const isAdaptive = protocol.startsWith('adaptive');
+    const metErrs = isAdaptive
+      ? errs.flatMap((e, g) => e.filter((_, k) => mets[g][k] && sampled.includes(orders[k])))
+      : [];
+    gameRows.push({
+      protocol,
+      calls: r.outcomes.reduce((a, o) => a + o.calls, 0) / r.outcomes.length,
+      worstError: Math.max(...errs.flat()),
+      worstMetError: metErrs.length ? Math.max(...metErrs) : NaN,
+      coverage: r.coverage,
+      met: isAdaptive
+        ? mets.flat().filter((x, k) => x && sampled.includes(orders[k % orders.length])).length /
+          (mets.length * sampled.length)
+        : NaN,
+    });
+    console.log(`  games: ${protocol} done (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  }
+}
+const gameLines = [
+  '| protocol | calls / game | worst error of J(m) | coverage of its error bar (95 % nominal) | orders at target | worst error where at target |',
+  '| --- | ---: | ---: | ---: | ---: | ---: |',
+  ...gameRows.map(
+    (r) =>
+      `| ${r.protocol} | ${Math.round(r.calls).toLocaleString('en-US')} | ${(100 * r.worstError).toFixed(0)} % | ${(100 * r.coverage).toFixed(0)} % | ${Number.isNaN(r.met) ? '—' : `${(100 * r.met).toFixed(0)} %`} | ${Number.isNaN(r.worstMetError) ? '—' : `${(100 * r.worstMetError).toFixed(1)} %`} |`,
+  ),
+];
 
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} %`;
 const header =
   '| model | protocol | contexts | estimator | calls / image | worst bias J(m) (± s.e.) | worst RMS J(m), one block | RMS, 1 image × 200 pairs | RMS, 50-image analysis | worst bias J(0)/J(m) | ref ± |';
 const lines = [header, '| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |'];
-const pc = (x: number) => `${(100 * x).toFixed(1)} %`;
+const pc = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(1)} %` : '—');
 for (const r of rows) {
   lines.push(
     `| ${r.model} | ${r.protocol} | ${r.contexts} | ${r.estimator} | ${r.callsPerImage.toLocaleString('en-US')} | ${pct(r.worstBias)} ± ${(100 * r.worstBiasSe).toFixed(1)} | ${pc(r.worstRms)} | ${pc(r.rmsImage)} | ${pc(r.rmsAnalysis)} | ${pct(r.worstRatio)} | ${pc(r.refHalfWidth)} |`,
@@ -336,11 +529,15 @@ const setup = `${Object.entries(imagesUsed)
   )}, ${PAIRS} pairs, pool of ${POOL} contexts per (pair, order); calls per image at ${PROTOCOL_PAIRS} pairs`;
 console.log(`\nJ(m) accuracy (${setup}; ${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
 console.log(lines.join('\n'));
+console.log(adaptiveNotes.map((x) => `- ${x}`).join('\n'));
 console.log(perOrder.join('\n'));
-if (full) {
+const gameSetup = `${GAMES} random closed-form bottleneck game(s), n = 256, ${GAME_PAIRS} random pairs each`;
+console.log(`\nClosed-form bottleneck games (${gameSetup}; worst error over the sampled orders and games)\n`);
+console.log(gameLines.join('\n'));
+if (full && rows.length > 0) {
   const doc = readFileSync(new URL('docs/j-accuracy.md', root), 'utf8').split('<!-- results -->')[0];
   writeFileSync(
     new URL('docs/j-accuracy.md', root),
-    `${doc}<!-- results -->\n\nSetup: ${setup}. Generated by \`node --import tsx tools/bench/j-accuracy.bench.ts ${process.argv.slice(2).join(' ')}\`.\n\n${lines.join('\n')}\n${perOrder.join('\n')}\n`,
+    `${doc}<!-- results -->\n\nSetup: ${setup}. Generated by \`node --import tsx tools/bench/j-accuracy.bench.ts ${process.argv.slice(2).join(' ')}\`.\n\n${lines.join('\n')}\n\n${adaptiveNotes.map((x) => `- ${x}`).join('\n')}\n${perOrder.join('\n')}\n\nClosed-form bottleneck games: ${gameSetup}; worst error over the sampled orders and games.\n\n${gameLines.join('\n')}\n`,
   );
 }

@@ -32,6 +32,10 @@ export interface AnalysisSettings {
   readonly perClass?: string | number;
   /** Take samples whether or not the model classifies them correctly. */
   readonly allSamples?: boolean;
+  /** Adaptive estimator: relative half-width of the J(m) interval at which an order stops growing. */
+  readonly targetError?: string | number;
+  /** Adaptive estimator: average contexts per (pair, order) the run may spend. */
+  readonly budgetContexts?: string | number;
 }
 
 /** The settings keys, for naming fields in messages. */
@@ -64,6 +68,8 @@ export const ANALYSIS_FLAGS: Readonly<Record<AnalysisSettingKey, string>> = {
   samples: '--samples',
   perClass: '--per-class',
   allSamples: '--all-samples',
+  targetError: '--target-error',
+  budgetContexts: '--budget-contexts',
 };
 
 /**
@@ -101,6 +107,14 @@ export function planAnalysis(
     const v = settings[key] as string | number | undefined;
     return v === undefined ? undefined : readInteger(v, fieldOf(key), min);
   };
+  const positive = (key: AnalysisSettingKey) => {
+    const v = settings[key] as string | number | undefined;
+    if (v === undefined) return undefined;
+    const x = Number(String(v).trim());
+    if (String(v).trim() === '' || !Number.isFinite(x) || x <= 0)
+      throw new OrderlensInputError(fieldOf(key), `expected a positive number, got ${JSON.stringify(v)}`);
+    return x;
+  };
   const shape = estimator.options as unknown as { shape?: Record<string, unknown> };
   const accepts = (key: string) => shape.shape === undefined || key in shape.shape;
   const fromSettings = new Set<string>();
@@ -116,6 +130,8 @@ export function planAnalysis(
   put('maxPlayers', int('maxPlayers', 2));
   put('preset', settings.preset);
   put('niter', int('niter', 0));
+  put('targetError', positive('targetError'));
+  put('budgetContexts', positive('budgetContexts'));
   put('ratios', settings.ratios === undefined ? undefined : readRatios(settings.ratios, fieldOf('ratios')));
   let estimatorOptions: Record<string, unknown>;
   try {

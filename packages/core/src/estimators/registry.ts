@@ -2,7 +2,7 @@ import { Registry } from '../registry/registry.js';
 import { andOrEstimator } from './and-or-estimator.js';
 import type { Estimator } from './estimator.js';
 import { exactEstimator } from './exact-estimator.js';
-import { referenceEstimator, sharedEstimator } from './sampled-estimator.js';
+import { adaptiveEstimator, referenceEstimator, sharedEstimator } from './sampled-estimator.js';
 
 /**
  * The estimators every analysis can name (`--estimator`, study files, worker jobs). Packages
@@ -13,4 +13,5 @@ export const estimators = new Registry<Estimator<any>>('estimator', '--estimator
 estimators.register(exactEstimator);
 estimators.register(referenceEstimator);
 estimators.register(sharedEstimator);
+estimators.register(adaptiveEstimator);
 estimators.register(andOrEstimator);

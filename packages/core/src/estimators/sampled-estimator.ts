@@ -4,6 +4,7 @@ import type { Game } from '../game/game.js';
 import { everyPair } from '../pairs/strategies.js';
 import { Rng } from '../random/rng.js';
 import type { MultiOrderTable } from '../result/estimate-result.js';
+import { sampleMultiOrderAdaptive } from '../sampling/adaptive-sampler.js';
 import { sampleMultiOrder, type SamplingMode } from '../sampling/multi-order-sampler.js';
 import { ordersFromRatios, PAPER_RATIOS } from '../sampling/orders.js';
 import { meanAbsOverPairs } from '../strength/mean-abs.js';
@@ -75,6 +76,7 @@ function sampledEstimator(
       const strengthByRepeat: number[][] = [];
       let first: MultiOrderTable | undefined;
       let firstEstimate: { standardError: number[]; bias: number[] } | undefined;
+      let firstInterval: { lower: number[]; upper: number[]; level: number } | undefined;
       const before = game.modelCalls ?? 0;
       let requested = 0;
       for (let r = 0; r < options.repeats; r++) {
@@ -96,6 +98,7 @@ function sampledEstimator(
         const mo = res.multiOrder!;
         first ??= mo;
         firstEstimate ??= res.strengthEstimate;
+        if (r === 0) firstInterval = res.interval;
         // The estimator's strength (the plain mean of |Î| unless a corrected one was asked for).
         strengthByRepeat.push(
           options.strength === 'plain'
@@ -112,6 +115,14 @@ function sampledEstimator(
         strengthByRepeat,
         strengthError: firstEstimate ? [...firstEstimate.standardError] : strengthStandardError(mo),
         ...(firstEstimate && options.strength !== 'plain' ? { strengthBias: [...firstEstimate.bias] } : {}),
+        // Bracketed and cross-fit runs also record the interval of each order (issue 26).
+        ...(firstInterval
+          ? {
+              strengthLower: [...firstInterval.lower],
+              strengthUpper: [...firstInterval.upper],
+              strengthLevel: firstInterval.level,
+            }
+          : {}),
         multiOrder: mo,
         modelCalls: game.modelCalls !== undefined ? game.modelCalls - before : requested,
         wallTimeMs: performance.now() - t0,
@@ -147,3 +158,95 @@ export const sharedEstimator = sampledEstimator(
   'shared',
   'sampled I^(m)(i,j), contexts shared between pairs (fewer model calls)',
 );
+
+/** Options of the `adaptive` estimator. */
+export const adaptiveOptionsSchema = z
+  .object({
+    /** Order ratios `r`, orders `floor((n−2)·r)` (default the 13 paper ratios). */
+    ratios: z
+      .array(z.number().min(0).max(1))
+      .min(1)
+      .default([...PAPER_RATIOS]),
+    /** Contexts every (pair, order) starts with. */
+    initialContexts: z.number().int().min(2).max(100_000).default(8),
+    /** Average contexts per sampled (pair, order) the run may spend (16: about 1/6 of the papers' calls). */
+    budgetContexts: z.number().min(2).max(100_000).default(16),
+    /** Most contexts one (pair, order) may get. */
+    maxContexts: z.number().int().min(2).max(100_000).default(128),
+    /** Relative half-width of the 95 % interval of J(m) at which an order stops growing. */
+    targetError: z.number().positive().max(10).default(0.05),
+    /** Runs with fresh contexts, for the instability (1 skips it). */
+    repeats: z.number().int().min(1).max(100).default(1),
+  })
+  // No cross-field refinements here: the plan reads the option keys from the object schema;
+  // sampleMultiOrderAdaptive checks budgetContexts and maxContexts against initialContexts.
+  .strict();
+
+/** Parsed options of the adaptive estimator. */
+export type AdaptiveEstimatorOptions = z.infer<typeof adaptiveOptionsSchema>;
+
+/**
+ * Sampled `I^(m)(i,j)` with contexts allocated to the orders whose `J(m)` interval is widest
+ * (`sampleMultiOrderAdaptive`): `J(m)` is the bracketed estimate, with a heavy-tail-aware 95 %
+ * interval per order and a flag where the budget did not reach `targetError`. Repeat `r` draws
+ * from `seed/sample/r`, pairs from `seed → pairs → sample`, as the other sampled estimators.
+ */
+export const adaptiveEstimator: Estimator<AdaptiveEstimatorOptions> = {
+  name: 'adaptive',
+  description:
+    'sampled I^(m)(i,j), contexts allocated to the orders whose J(m) interval is widest, 95 % intervals per order',
+  limits: { minPlayers: 2 },
+  options: adaptiveOptionsSchema,
+  usesPairs: true,
+  orders: (n, options) => ({ orders: ordersFromRatios(n, options.ratios), ratios: [...options.ratios] }),
+  async estimate(
+    game: Game,
+    options: AdaptiveEstimatorOptions,
+    context: EstimatorContext,
+  ): Promise<SampleEstimate> {
+    const t0 = performance.now();
+    const { seed, sampleIndex: s } = context;
+    requireInput(game.n >= 2, 'players', `sampled estimators need at least 2 players, got ${game.n}`);
+    const orders = ordersFromRatios(game.n, options.ratios);
+    const ratios = [...options.ratios];
+    const strategy = context.pairs ?? everyPair();
+    const pairs = strategy.pairs({ players: context.players, rng: Rng.create(seed).fork('pairs', s) });
+    const before = game.modelCalls ?? 0;
+    let requested = 0;
+    const runs = [];
+    for (let r = 0; r < options.repeats; r++) {
+      const res = await sampleMultiOrderAdaptive(game, {
+        pairs,
+        orders,
+        ratios,
+        seed: `${String(seed)}/${s}/${r}`,
+        initialContexts: options.initialContexts,
+        budgetContexts: options.budgetContexts,
+        maxContexts: options.maxContexts,
+        targetError: options.targetError,
+        batchSize: context.chunkSize,
+        signal: context.signal,
+        // The total is known only at the end: report rounds as they come.
+        onProgress: (p) => context.onProgress?.(r * p.total + p.done, options.repeats * p.total),
+      });
+      runs.push(res);
+      requested += res.modelCalls;
+    }
+    const first = runs[0];
+    return {
+      orders,
+      ratios,
+      strength: [...first.strengthEstimate.meanAbs],
+      strengthByRepeat: runs.map((r) => [...r.strengthEstimate.meanAbs]),
+      strengthError: [...first.strengthEstimate.standardError],
+      strengthBias: [...first.strengthEstimate.bias],
+      strengthLower: [...first.interval.lower],
+      strengthUpper: [...first.interval.upper],
+      strengthLevel: first.interval.level,
+      strengthTargetMet: [...first.targetMet],
+      multiOrder: first.multiOrder!,
+      modelCalls: game.modelCalls !== undefined ? game.modelCalls - before : requested,
+      wallTimeMs: performance.now() - t0,
+    };
+  },
+};

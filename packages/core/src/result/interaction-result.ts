@@ -179,6 +179,15 @@ const sampleSchema = z.object({
   strengthError: numArray.optional(),
   /** Estimated bias of each `strength` value, when the estimator corrects for it. */
   strengthBias: numArray.optional(),
+  /**
+   * Lower and upper bound of each `strength` value at `strengthLevel` coverage (the `adaptive`
+   * estimator: one-sided bounds from the cross-fit and plain estimates, docs/j-accuracy.md).
+   */
+  strengthLower: numArray.optional(),
+  strengthUpper: numArray.optional(),
+  strengthLevel: num.optional(),
+  /** Per order: whether the interval's relative half-width reached the run's target error. */
+  strengthTargetMet: z.array(z.boolean()).optional(),
   multiOrder: multiOrderSchema.optional(),
   sii: z.array(numArray).optional(),
   shapley: numArray.optional(),

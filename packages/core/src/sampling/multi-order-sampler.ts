@@ -12,6 +12,8 @@ import {
   type StrengthEstimate,
   type StrengthEstimatorName,
 } from './bias-corrected-strength.js';
+import { CoalitionTable } from './coalition-table.js';
+import { strengthInterval, type StrengthInterval } from './strength-interval.js';
 import { allContexts, ContextSampler, drawPermutationPrefix, sharedContext } from './contexts.js';
 
 /**
@@ -86,6 +88,11 @@ export interface MultiOrderSampleResult extends EstimateResult {
    * the contexts and over pairs) and estimated bias; `strength` is its normalised curve.
    */
   readonly strengthEstimate: StrengthEstimate;
+  /**
+   * The heavy-tail-aware 95 % interval of `J(m)` per requested order ({@link strengthInterval}),
+   * where the estimator keeps every `Δv` (`cross-fit`, `bracket`) in reference mode.
+   */
+  readonly interval?: StrengthInterval;
   /** The sampled `Δv` per pair and requested order, in context order (with `keepDeltas`). */
   readonly deltas?: Float64Array[][];
 }
@@ -350,6 +357,15 @@ export async function sampleMultiOrder(
         },
     estimator,
   );
+  // The interval assumes independent cells across pairs: reference mode only (shared permutations
+  // correlate the pairs of an order).
+  const interval =
+    kept && mode === 'reference' && (estimator === 'bracket' || estimator === 'cross-fit')
+      ? strengthInterval({
+          deltas: pairs.map((_, p) => slotOf.map((u) => kept[p * U + u])),
+          exact: exactOrders,
+        })
+      : undefined;
   // The plain strength stays computed from the values themselves, bit-identical to before.
   const meanAbs = estimator === 'plain' ? meanAbsOverPairs(values, orders.length) : strengthEstimate.meanAbs;
 
@@ -384,80 +400,9 @@ export async function sampleMultiOrder(
     },
     strength: strengthCurve([meanAbs], 'mean', [...orders]),
     strengthEstimate,
+    ...(interval ? { interval } : {}),
     ...(kept && options.keepDeltas
       ? { deltas: pairs.map((_, p) => slotOf.map((u) => kept[p * U + u])) }
       : {}),
   };
-}
-
-/**
- * The distinct coalitions of one shared-mode run, with their values once evaluated. Coalitions are
- * keyed by a 53-bit numeric hash of their words (no string per coalition) and hash collisions are
- * resolved by comparing words, so equal coalitions always share an id and different ones never do.
- * Ids are dense and given in first-seen order, so the new coalitions of a request are a contiguous
- * range. Memory grows with the run's distinct coalitions (`W` words + 8 bytes each).
- */
-class CoalitionTable {
-  private readonly W: number;
-  private readonly head = new Map<number, number>();
-  private next = new Int32Array(1024);
-  private words: Uint32Array;
-  values = new Float64Array(1024);
-  size = 0;
-
-  constructor(W: number) {
-    this.W = W;
-    this.words = new Uint32Array(1024 * W);
-  }
-
-  /** The id of coalition `c`; a new id (`size` grows by one) when it was not seen before. */
-  intern(c: Uint32Array): number {
-    const W = this.W;
-    let h1 = 0x9747b28c;
-    let h2 = 0x85ebca6b;
-    for (let w = 0; w < W; w++) {
-      const x = c[w];
-      h1 = Math.imul(h1 ^ x, 0xcc9e2d51);
-      h1 = (h1 << 13) | (h1 >>> 19);
-      h2 = Math.imul(h2 ^ x, 0x1b873593) + w;
-      h2 = (h2 << 17) | (h2 >>> 15);
-    }
-    h1 = Math.imul(h1 ^ (h1 >>> 16), 0x85ebca6b);
-    h2 = Math.imul(h2 ^ (h2 >>> 13), 0xc2b2ae35);
-    const key = (h1 >>> 0) * 2097152 + ((h2 ^ (h2 >>> 16)) >>> 11);
-    const first = this.head.get(key);
-    const d = this.words;
-    for (let s = first ?? -1; s >= 0; s = this.next[s]) {
-      let same = true;
-      for (let w = 0; w < W; w++) {
-        if (d[s * W + w] !== c[w]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return s;
-    }
-    const id = this.size++;
-    if (id >= this.next.length) {
-      const cap = 2 * this.next.length;
-      const next = new Int32Array(cap);
-      next.set(this.next);
-      this.next = next;
-      const words = new Uint32Array(cap * W);
-      words.set(this.words);
-      this.words = words;
-      const values = new Float64Array(cap);
-      values.set(this.values);
-      this.values = values;
-    }
-    this.words.set(c.subarray(0, W), id * W);
-    this.next[id] = first ?? -1;
-    this.head.set(key, id);
-    return id;
-  }
-
-  /** Stores the values of the ids `start, start + 1, …`. */
-  setValues(start: number, v: ArrayLike<number>): void {
-    for (let k = 0; k < v.length; k++) this.values[start + k] = v[k];
-  }
 }

@@ -37,6 +37,9 @@ export const studySettingsShape = {
   samples: count.optional(),
   perClass: count.optional(),
   allSamples: z.boolean().optional(),
+  /** Adaptive estimator: target relative error of J(m), and average contexts per (pair, order). */
+  targetError: z.number().positive().optional(),
+  budgetContexts: z.number().positive().optional(),
   reward: z.string().min(1).optional(),
   /** One analysis per seed; each draws every random choice from it (default: the study seed). */
   seeds: z.array(seed).min(1).optional(),

@@ -8,3 +8,4 @@ export * from './machine-speed.js';
 export * from './requirements.js';
 export * from './file-trace.js';
 export * from './golden-png.js';
+export * from './bottleneck-games.js';

@@ -9,9 +9,11 @@ import {
   PAPER_RATIOS,
   aggregateSamples,
   estimators,
+  interactionResultSchema,
   ordersFromRatios,
   pairStrategy,
   parseWithSchema,
+  planAnalysis,
   type AnalysisProtocol,
   type Game,
   type GridPlayers,
@@ -19,7 +21,7 @@ import {
   type SampleResult,
   type UnanimityGame,
 } from '@orderlens/core';
-import { localGridGame } from '@orderlens/core/testing';
+import { expectInputError, localGridGame } from '@orderlens/core/testing';
 import { VISION_ANALYSIS_PROTOCOLS, VISION_OPTIONS, visionAdapter } from './vision-adapter.js';
 
 const gridGame = (seed: string) => localGridGame({ side: 16, seed });
@@ -190,8 +192,15 @@ describe('unbiased protocol', () => {
     expect(bracket.strength).toHaveLength(PAPER_RATIOS.length);
     expect(bracket.strengthError).toHaveLength(PAPER_RATIOS.length);
     expect(bracket.strengthBias).toHaveLength(PAPER_RATIOS.length);
+    // The heavy-tail-aware interval of each order (issue 26) brackets the estimate.
+    expect(bracket.strengthLevel).toBe(0.95);
+    bracket.strength.forEach((v, k) => {
+      expect(bracket.strengthLower![k]).toBeLessThanOrEqual(v);
+      expect(bracket.strengthUpper![k]).toBeGreaterThanOrEqual(v);
+    });
     // Same contexts: the bracket is the midpoint of plain (biased up) and cross-fit (biased down).
     const plain = await run('plain');
+    expect(plain.strengthLower).toBeUndefined();
     const crossFit = await run('cross-fit');
     expect(plain.multiOrder!.values).toEqual(bracket.multiOrder!.values);
     bracket.strength.forEach((v, k) => {
@@ -200,5 +209,54 @@ describe('unbiased protocol', () => {
         Math.abs(plain.strength[k] - crossFit.strength[k]) / 2 + 1e-12,
       );
     });
+  });
+});
+
+describe('adaptive protocol', () => {
+  it('spends at most 1/6 of the reference calls, records an interval and a target flag per order', async () => {
+    const p = protocol('adaptive');
+    expect(p.estimator).toBe('adaptive');
+    expect(p.pairs).toEqual(protocol('reference').pairs);
+    const o = p.estimatorOptions as { budgetContexts: number; initialContexts: number; targetError: number };
+    expect(o).toMatchObject({ initialContexts: 8, budgetContexts: 16, targetError: 0.05 });
+    const reference = 4 * 200 * (11 * 100 + 2);
+    expect(4 * 200 * (11 * o.budgetContexts + 2)).toBeLessThanOrEqual(reference / 6);
+    expect(() => parseWithSchema(estimators.get('adaptive').options, { contexts: 30 }, 'options')).toThrow(
+      /contexts/,
+    );
+    const game = new RecordingGame(gridGame('a'));
+    const res = await estimate(p, game, 0, { options: { repeats: 1 }, pairs: 12 }, 5);
+    const sampled = res.orders.filter((m) => m > 0 && m < 254).length;
+    expect(game.modelCalls).toBeLessThanOrEqual(4 * 12 * (16 * sampled + 2));
+    expect(res.strengthLower).toHaveLength(PAPER_RATIOS.length);
+    expect(res.strengthTargetMet).toHaveLength(PAPER_RATIOS.length);
+    expect(res.strengthLevel).toBe(0.95);
+    res.strength.forEach((v, k) => {
+      expect(res.strengthLower![k]).toBeLessThanOrEqual(v);
+      expect(res.strengthUpper![k]).toBeGreaterThanOrEqual(v);
+    });
+    // The document schema keeps the new optional fields (it would strip unknown ones).
+    const kept = interactionResultSchema.shape.samples.element.parse(asSample(res, 0));
+    expect(kept.strengthLower).toEqual(res.strengthLower);
+    expect(kept.strengthTargetMet).toEqual(res.strengthTargetMet);
+  });
+
+  it('takes --target-error and --budget-contexts, and only for the adaptive estimator', () => {
+    const plan = planAnalysis(
+      visionAdapter,
+      { protocol: 'adaptive', targetError: '0.1', budgetContexts: '24' },
+      {},
+    );
+    expect(plan.estimatorOptions).toMatchObject({ targetError: 0.1, budgetContexts: 24, initialContexts: 8 });
+    expectInputError(
+      () => planAnalysis(visionAdapter, { protocol: 'unbiased', targetError: '0.1' }, {}),
+      '--target-error',
+      /no such option/,
+    );
+    expectInputError(
+      () => planAnalysis(visionAdapter, { protocol: 'adaptive', targetError: '0' }, {}),
+      '--target-error',
+      /positive number, got "0"/,
+    );
   });
 });

@@ -183,6 +183,21 @@ export const VISION_ANALYSIS_PROTOCOLS: readonly AnalysisProtocol[] = [
     selection,
   },
   {
+    name: 'adaptive',
+    description:
+      'reference-mode contexts allocated per order: 8 per (pair, order) to start, the orders whose 95 % interval of J(m) is wider than ±5 % doubled while the budget (16 on average, about 1/6 of the reference calls) lasts; J(m) bracketed, with its interval and a per-order flag where the target was not reached (docs/j-accuracy.md)',
+    estimator: 'adaptive',
+    estimatorOptions: {
+      ratios: [...PAPER_RATIOS],
+      initialContexts: 8,
+      budgetContexts: 16,
+      targetError: 0.05,
+      repeats: 2,
+    },
+    pairs: grid200,
+    selection,
+  },
+  {
     name: 'lite',
     description:
       'reference estimator, 10 contexts, 200 pairs r ≤ 2, plain mean of |Î| (the default until issue 11: cheapest route below 0.05 instability, but J(m) up to 24 % high at the middle orders of the CIFAR CNN)',

@@ -57,6 +57,14 @@ export function addAnalysisOptions(
       "AND-OR estimator: orderlens (default) or authors (the interaction-concept code's conventions)",
     )
     .option('--niter <k>', 'AND-OR estimator: optimiser iterations (default 20000)')
+    .option(
+      '--target-error <x>',
+      'adaptive estimator: relative half-width of the 95 % interval of J(m) at which an order stops receiving contexts (default 0.05)',
+    )
+    .option(
+      '--budget-contexts <k>',
+      'adaptive estimator: average contexts per pair and order the run may spend (default 16, about 1/6 of the reference calls)',
+    )
     .option('--samples <k>', 'at most this many samples in total')
     .option('--per-class <k>', 'at most this many samples per class')
     .option('--all-samples', 'take samples whether or not the model classifies them correctly')

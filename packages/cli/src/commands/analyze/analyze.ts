@@ -47,6 +47,8 @@ export interface AnalysisFlags {
   samples?: string;
   perClass?: string;
   allSamples?: boolean;
+  targetError?: string;
+  budgetContexts?: string;
   reward: string;
   seed: string;
   device: string;
