@@ -3,10 +3,14 @@ import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   adapters,
+  checkBudget,
+  describeCost,
   estimators,
   openModel,
   pairStrategy,
+  parseBudget,
   parseDevice,
+  planAnalysisCost,
   parseRewardName,
   planAnalysis as planAnalysisSettings,
   probeWritableDir,
@@ -14,6 +18,7 @@ import {
   runAnalysis,
   runNoiseSensitivity,
   writeJsonAtomic,
+  type AnalysisBudget,
   type AnalysisPlan,
   type InteractionResult,
   type ModalityAdapter,
@@ -51,6 +56,10 @@ export interface AnalysisFlags {
   batchSize: string;
   threads?: string;
   keepDenormals?: boolean;
+  /** Refuse a plan above this many model calls (`2e6`) or this long (`10m`). */
+  budget?: string;
+  /** Print the plan (calls, estimated time) and exit. */
+  dryRun?: boolean;
 }
 
 /** What an analysis run is, fully parsed, before any model is opened (built by core). */
@@ -73,6 +82,10 @@ export function registerAnalyze(program: Command): void {
   for (const adapter of adapters.list()) {
     const cmd = group.command(adapter.name).description(adapter.description);
     addAnalysisOptions(cmd, adapter);
+    cmd.option(
+      '--dry-run',
+      'print the plan (model calls per sample and in all, time measured on one warm-up batch) and exit; writes nothing',
+    );
     addAdapterOptions(cmd, adapter.options);
     cmd.action(async (flags: AnalysisFlags & Record<string, unknown>, command: Command) => {
       const io = ioOf(command);
@@ -85,7 +98,10 @@ export function registerAnalyze(program: Command): void {
       const batchSize = parseInteger(flags.batchSize, '--batch-size', { min: 1 });
       const threads =
         flags.threads !== undefined ? parseInteger(flags.threads, '--threads', { min: 1 }) : undefined;
-      const out = probeWritableDir(resolve(flags.out), '--out');
+      const budget = flags.budget !== undefined ? parseBudget(flags.budget) : undefined;
+      const dryRun = flags.dryRun === true;
+      // A dry run writes nothing, so it does not create or probe --out either.
+      const out = dryRun ? resolve(flags.out) : probeWritableDir(resolve(flags.out), '--out');
       const models = flags.model;
       const labels = models.map((m, k) =>
         models.length > 1 ? `${k}-${basename(m).replace(/[^A-Za-z0-9._-]/g, '_')}` : '',
@@ -93,7 +109,7 @@ export function registerAnalyze(program: Command): void {
       const results: Array<{ label: string; result: InteractionResult }> = [];
       for (const [k, spec] of models.entries()) {
         const dir = labels[k] ? join(out, 'models', labels[k]) : out;
-        const result = await analyzeModel({
+        const result = await runOrPlanModel({
           plan,
           spec,
           dir,
@@ -106,12 +122,17 @@ export function registerAnalyze(program: Command): void {
           flags,
           command,
           io,
+          budget,
+          dryRun,
         });
+        if (!result) continue;
         results.push({
           label: models.length > 1 ? basename(spec) : basename(result.provenance.model?.file ?? spec),
           result,
         });
       }
+      if (dryRun) return;
+      if (dryRun) return;
       const plot = await writeStrengthPlot(
         out,
         results,
@@ -122,8 +143,8 @@ export function registerAnalyze(program: Command): void {
   }
 }
 
-/** Analyses one model into `dir` (result.json, plot, pictures) and prints a summary. */
-export async function analyzeModel(args: {
+/** What {@link analyzeModel} takes. */
+export interface AnalyzeModelArgs {
   plan: AnalysisPlan;
   spec: string;
   dir: string;
@@ -134,7 +155,7 @@ export async function analyzeModel(args: {
   threads?: number;
   /** Keep denormal floats (ONNX Runtime flushes them to zero by default). */
   keepDenormals?: boolean;
-  flags: Pick<AnalysisFlags, 'resume'>;
+  flags: Pick<AnalysisFlags, 'resume' | 'budget'>;
   command: Command;
   io: ReturnType<typeof ioOf>;
   /** With it, the noise-sensitivity measure runs beside the estimate (`orderlens noise-sensitivity`). */
@@ -143,8 +164,25 @@ export async function analyzeModel(args: {
   commandName?: string;
   /** Adds pictures of the finished result (the measures' plots) to its `outputs`. */
   extraOutputs?: (result: InteractionResult, dir: string) => Promise<Record<string, unknown>>;
-}): Promise<InteractionResult> {
+  /** Refuse a plan above it (default: `flags.budget`, parsed). */
+  budget?: AnalysisBudget;
+  /** Print the plan and return without computing anything. */
+  dryRun?: boolean;
+}
+
+/**
+ * Analyses one model into `dir` (result.json, plot, pictures) and prints a summary; the plan
+ * (model calls, estimated time) is printed and checked against `--budget` before selection.
+ */
+export async function analyzeModel(args: AnalyzeModelArgs): Promise<InteractionResult> {
+  return (await runOrPlanModel({ ...args, dryRun: false }))!;
+}
+
+/** {@link analyzeModel}, or with `dryRun` only the plan (returns undefined then). */
+async function runOrPlanModel(args: AnalyzeModelArgs): Promise<InteractionResult | undefined> {
   const { plan, io, command } = args;
+  const budget =
+    args.budget ?? (args.flags.budget !== undefined ? parseBudget(args.flags.budget) : undefined);
   const progress = progressFor(command, {
     label: `${args.commandName ?? `analyze ${plan.adapter.name}`} (${plan.protocol})`,
     unit: 'samples',
@@ -208,10 +246,12 @@ export async function analyzeModel(args: {
         return final;
       };
       let samples = 0;
+      let samplesDone = 0;
+      let callsDone = 0;
       const run = args.noise
         ? (o: Parameters<typeof runAnalysis>[0]) => runNoiseSensitivity({ ...o, noise: args.noise! })
         : runAnalysis;
-      const final = await run({
+      const runOptions: Parameters<typeof runAnalysis>[0] = {
         modality: plan.adapter.name,
         session,
         model,
@@ -242,10 +282,48 @@ export async function analyzeModel(args: {
           if (e.type === 'warning') io.stderr(`warning: ${e.message}\n`);
           else if (e.type === 'selected') {
             samples = e.samples;
+            samplesDone = e.resumed;
             if (e.resumed > 0) progress.log(`resuming: ${e.resumed} of ${e.samples} samples already done`);
             progress.update(e.resumed, e.samples);
-          } else if (e.type === 'sample') progress.update(e.sample + 1, samples);
-          else if (e.type === 'log') progress.log(e.message);
+            progress.restartClock();
+          } else if (e.type === 'progress') {
+            // The estimator's own progress inside a sample (coalitions, contexts): a sample of an
+            // image can take many minutes, so the line must not wait for it to finish.
+            const within = e.total > 0 ? e.done / e.total : 0;
+            progress.progress(
+              samplesDone + within,
+              samples,
+              callsDone + e.modelCalls,
+              `sample ${e.sample + 1} at ${(100 * within).toFixed(0)}%`,
+            );
+          } else if (e.type === 'sample') {
+            samplesDone++;
+            callsDone += e.modelCalls;
+            progress.progress(samplesDone, samples, callsDone, `sample ${e.sample + 1} done`);
+          } else if (e.type === 'log') progress.log(e.message);
+        },
+      };
+      const cost = await planAnalysisCost(runOptions);
+      if (args.dryRun) {
+        io.stdout(`${describeCost(cost)}\n`);
+        if (budget) checkBudget(cost, budget);
+        return undefined;
+      }
+      progress.log(describeCost(cost));
+      if (budget) checkBudget(cost, budget);
+      const final = await run({
+        ...runOptions,
+        // The plan and its warm-up rows (not in modelCalls: they never reach a sample) are provenance.
+        options: {
+          ...runOptions.options,
+          plan: {
+            callsPerSample: cost.callsPerSample,
+            plannedCalls: cost.totalCalls,
+            warmupRows: cost.warmupRows,
+            ...(cost.estimatedSeconds !== undefined
+              ? { estimatedSeconds: Math.round(cost.estimatedSeconds) }
+              : {}),
+          },
         },
       });
       progress.finish();
