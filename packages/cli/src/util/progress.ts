@@ -1,4 +1,4 @@
-import type { EvaluationProgress } from '@orderlens/core';
+import type { AnalysisEvent, EvaluationProgress } from '@orderlens/core';
 import type { Command } from 'commander';
 import { globalFlags, ioOf, type CliIo } from './io.js';
 
@@ -218,4 +218,41 @@ export function progressFor(
     ...options,
     quiet: options.quiet ?? globalFlags(command).quiet,
   });
+}
+
+/**
+ * Renders an analysis's events on `progress`: the estimator's own progress inside a sample
+ * (coalitions, contexts) moves the line, so a sample that takes many minutes still gives a line
+ * every interval in a log and a live bar on a terminal, with model calls, calls/s and the ETA of
+ * the whole run. Warnings go to `warn`.
+ */
+export function analysisProgress(
+  progress: ProgressReporter,
+  warn: (message: string) => void,
+): (event: AnalysisEvent) => void {
+  let samples = 0;
+  let samplesDone = 0;
+  let callsDone = 0;
+  return (e) => {
+    if (e.type === 'warning') warn(e.message);
+    else if (e.type === 'selected') {
+      samples = e.samples;
+      samplesDone = e.resumed;
+      if (e.resumed > 0) progress.log(`resuming: ${e.resumed} of ${e.samples} samples already done`);
+      progress.update(e.resumed, e.samples);
+      progress.restartClock();
+    } else if (e.type === 'progress') {
+      const within = e.total > 0 ? e.done / e.total : 0;
+      progress.progress(
+        samplesDone + within,
+        samples,
+        callsDone + e.modelCalls,
+        `sample ${e.sample + 1} at ${(100 * within).toFixed(0)}%`,
+      );
+    } else if (e.type === 'sample') {
+      samplesDone++;
+      callsDone += e.modelCalls;
+      progress.progress(samplesDone, samples, callsDone, `sample ${e.sample + 1} done`);
+    } else if (e.type === 'log') progress.log(e.message);
+  };
 }

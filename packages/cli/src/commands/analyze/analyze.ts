@@ -28,7 +28,7 @@ import { globalFlags, ioOf } from '../../util/io.js';
 import { parseInteger, parseSeed } from '../../util/options.js';
 import { packageVersions } from '../../util/plugins.js';
 import { svgToPng, writeFileAtomic } from '../../util/plots.js';
-import { progressFor } from '../../util/progress.js';
+import { analysisProgress, progressFor } from '../../util/progress.js';
 import { writeStrengthPlot } from '../../util/strength-plots.js';
 import { addAdapterOptions, addAnalysisOptions, adapterOptionValues } from './analyze-options.js';
 
@@ -245,9 +245,6 @@ async function runOrPlanModel(args: AnalyzeModelArgs): Promise<InteractionResult
         writeJsonAtomic(path, final);
         return final;
       };
-      let samples = 0;
-      let samplesDone = 0;
-      let callsDone = 0;
       const run = args.noise
         ? (o: Parameters<typeof runAnalysis>[0]) => runNoiseSensitivity({ ...o, noise: args.noise! })
         : runAnalysis;
@@ -278,30 +275,7 @@ async function runOrPlanModel(args: AnalyzeModelArgs): Promise<InteractionResult
         },
         packages: packageVersions(),
         signal: io.signal,
-        onEvent: (e) => {
-          if (e.type === 'warning') io.stderr(`warning: ${e.message}\n`);
-          else if (e.type === 'selected') {
-            samples = e.samples;
-            samplesDone = e.resumed;
-            if (e.resumed > 0) progress.log(`resuming: ${e.resumed} of ${e.samples} samples already done`);
-            progress.update(e.resumed, e.samples);
-            progress.restartClock();
-          } else if (e.type === 'progress') {
-            // The estimator's own progress inside a sample (coalitions, contexts): a sample of an
-            // image can take many minutes, so the line must not wait for it to finish.
-            const within = e.total > 0 ? e.done / e.total : 0;
-            progress.progress(
-              samplesDone + within,
-              samples,
-              callsDone + e.modelCalls,
-              `sample ${e.sample + 1} at ${(100 * within).toFixed(0)}%`,
-            );
-          } else if (e.type === 'sample') {
-            samplesDone++;
-            callsDone += e.modelCalls;
-            progress.progress(samplesDone, samples, callsDone, `sample ${e.sample + 1} done`);
-          } else if (e.type === 'log') progress.log(e.message);
-        },
+        onEvent: analysisProgress(progress, (m) => io.stderr(`warning: ${m}\n`)),
       };
       const cost = await planAnalysisCost(runOptions);
       if (args.dryRun) {
