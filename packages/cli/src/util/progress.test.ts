@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProgressReporter, analysisProgress, formatDuration } from './progress.js';
+import { ProgressReporter, analysisProgress, deviceNoticesOnce, formatDuration } from './progress.js';
 
 function fakeIo(isTTY: boolean) {
   const io = { text: '', isTTY, stderr: (s: string) => void (io.text += s) };
@@ -107,5 +107,19 @@ describe('analysisProgress', () => {
     on({ type: 'progress', sample: 2, samples: 4, done: 1, total: 2, modelCalls: 100 });
     // Half a sample in 10 s: the 1.5 samples left take 30 s.
     expect(io.text).toContain('a 2.50/4 (63%), sample 3 at 50%, 100 model calls, 10.0 calls/s, ETA 30s\n');
+  });
+});
+
+describe('deviceNoticesOnce', () => {
+  it('says a provider fallback once per run, other lines every time', () => {
+    const lines: string[] = [];
+    const once = deviceNoticesOnce();
+    const cuda = 'onnx: execution provider "cuda" is unavailable (no libraries); falling back to "cpu"';
+    for (let k = 0; k < 6; k++) {
+      once(cuda, (m) => lines.push(m));
+      once('model opened', (m) => lines.push(m));
+    }
+    expect(lines.filter((l) => l.includes('cuda'))).toEqual([`device: ${cuda}`]);
+    expect(lines.filter((l) => l === 'model opened')).toHaveLength(6);
   });
 });

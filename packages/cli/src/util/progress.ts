@@ -256,3 +256,19 @@ export function analysisProgress(
     } else if (e.type === 'log') progress.log(e.message);
   };
 }
+
+/**
+ * Passes log lines through, but a device notice (a runtime falling back from a provider it
+ * cannot load: `onnx: execution provider "cuda" is unavailable …`) only the first time: a study
+ * opens each of its models, and the same missing provider is one fact about the machine, not
+ * one per model. It is said as a device notice.
+ */
+export function deviceNoticesOnce(): (message: string, log: (m: string) => void) => void {
+  const said = new Set<string>();
+  return (message, log) => {
+    if (!/^(onnx: execution provider|tfjs: backend) /.test(message)) return log(message);
+    if (said.has(message)) return;
+    said.add(message);
+    log(`device: ${message}`);
+  };
+}

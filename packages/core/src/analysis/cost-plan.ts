@@ -70,7 +70,9 @@ export async function planAnalysisCost(
       signal: options.signal,
     });
     const estimatorOptions =
-      'niter' in options.estimatorOptions ? { ...options.estimatorOptions, niter: 0 } : options.estimatorOptions;
+      'niter' in options.estimatorOptions
+        ? { ...options.estimatorOptions, niter: 0 }
+        : options.estimatorOptions;
     const t0 = performance.now();
     await estimator.estimate(game, estimatorOptions, {
       seed: options.seed,
@@ -143,8 +145,7 @@ export function plannedSamples(options: Pick<AnalysisOptions, 'selection' | 'ses
  * `--budget` takes it.
  */
 export type AnalysisBudget =
-  | { readonly kind: 'calls'; readonly calls: number }
-  | { readonly kind: 'time'; readonly seconds: number };
+  { readonly kind: 'calls'; readonly calls: number } | { readonly kind: 'time'; readonly seconds: number };
 
 /** Reads `--budget`: a number of model calls (`2e6`) or a duration (`90s`, `10m`, `1.5h`). */
 export function parseBudget(raw: string, field = '--budget'): AnalysisBudget {
