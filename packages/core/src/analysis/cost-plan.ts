@@ -23,6 +23,8 @@ export interface AnalysisCost {
   /** `samples × callsPerSample + selectionCalls`. */
   readonly totalCalls: number;
   readonly batchSize: number;
+  /** Rows per call the runtime actually runs (below `batchSize` when it splits batches itself). */
+  readonly modelBatchRows: number;
   /** Rows the warm-up ran (not counted in the result's `modelCalls`; 0 without a warm-up). */
   readonly warmupRows: number;
   /** Measured seconds per model row at `batchSize` (absent without a warm-up). */
@@ -61,6 +63,7 @@ export async function planAnalysisCost(
   let overhead: number;
   let secondsPerCall: number | undefined;
   let warmupRows = 0;
+  let modelBatchRows = batchSize;
   try {
     const game = new ModelGame(players.masker, gateway.wrap(counter, 'estimation'), {
       // The label only picks which zero logit is read; the count does not depend on it.
@@ -105,6 +108,7 @@ export async function planAnalysisCost(
         if (k > 0 && performance.now() - start > 1000) break;
       }
       secondsPerCall = best / 1000 / counter.sampleRows;
+      modelBatchRows = Math.min(batchSize, runner.maxBatchRows ?? batchSize);
     }
   } finally {
     await players.dispose?.();
@@ -119,6 +123,7 @@ export async function planAnalysisCost(
     selectionCalls,
     totalCalls,
     batchSize,
+    modelBatchRows,
     warmupRows,
     ...(secondsPerCall !== undefined
       ? {
@@ -186,7 +191,7 @@ export function checkBudget(cost: AnalysisCost, budget: AnalysisBudget, field = 
 export function describeCost(cost: AnalysisCost): string {
   const time =
     cost.estimatedSeconds !== undefined
-      ? `, about ${formatSeconds(cost.estimatedSeconds)} (${formatSeconds(1 / cost.secondsPerCall!, 'rate')} model calls/s at batch ${cost.batchSize}, measured on ${cost.warmupRows} warm-up rows)`
+      ? `, about ${formatSeconds(cost.estimatedSeconds)} (${formatSeconds(1 / cost.secondsPerCall!, 'rate')} model calls/s at batch ${cost.batchSize}${cost.modelBatchRows < cost.batchSize ? `, run ${cost.modelBatchRows} rows per call by the runtime` : ''}, measured on ${cost.warmupRows} warm-up rows)`
       : '';
   return (
     `plan: ${formatCount(cost.callsPerSample)} model calls per sample (n = ${cost.players} players on the first candidate) × ` +

@@ -294,6 +294,7 @@ async function runOrPlanModel(args: AnalyzeModelArgs): Promise<InteractionResult
             callsPerSample: cost.callsPerSample,
             plannedCalls: cost.totalCalls,
             warmupRows: cost.warmupRows,
+            modelBatchRows: cost.modelBatchRows,
             ...(cost.estimatedSeconds !== undefined
               ? { estimatedSeconds: Math.round(cost.estimatedSeconds) }
               : {}),
