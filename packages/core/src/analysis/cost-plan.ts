@@ -18,7 +18,7 @@ export interface AnalysisCost {
   readonly callsPerSample: number;
   /** Samples the run takes at most (`--samples`, `--per-class` × classes, or every candidate). */
   readonly samples: number;
-  /** Predictions the selection makes at most (0 when it predicts nothing). */
+  /** Predictions the selection makes at most (0 when it predicts nothing; it stops once it has its samples). */
   readonly selectionCalls: number;
   /** `samples × callsPerSample + selectionCalls`. */
   readonly totalCalls: number;
@@ -195,7 +195,7 @@ export function describeCost(cost: AnalysisCost): string {
       : '';
   return (
     `plan: ${formatCount(cost.callsPerSample)} model calls per sample (n = ${cost.players} players on the first candidate) × ` +
-    `${cost.samples} samples + ${formatCount(cost.selectionCalls)} selection calls = ${formatCount(cost.totalCalls)} model calls${time}`
+    `${cost.samples} samples + at most ${formatCount(cost.selectionCalls)} selection calls = ${formatCount(cost.totalCalls)} model calls at most${time}`
   );
 }
 
