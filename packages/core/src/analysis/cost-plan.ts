@@ -65,6 +65,7 @@ export async function planAnalysisCost(
   let warmupRows = 0;
   let modelBatchRows = batchSize;
   try {
+    checkPlayerLimits(options, players.descriptor.n, session.candidate(0).id);
     const game = new ModelGame(players.masker, gateway.wrap(counter, 'estimation'), {
       // The label only picks which zero logit is read; the count does not depend on it.
       reward: { name: options.reward, label: 0 },
@@ -133,6 +134,28 @@ export async function planAnalysisCost(
         }
       : { overheadSecondsPerSample: overhead }),
   };
+}
+
+/**
+ * The estimator's player limits on the first candidate, said as the flags that change them
+ * (the same check every sample gets later, but before the selection, and naming flags).
+ */
+function checkPlayerLimits(options: AnalysisOptions, n: number, id: string): void {
+  const { estimator } = options;
+  const own = options.estimatorOptions.maxPlayers;
+  const max = typeof own === 'number' ? own : estimator.limits.maxPlayers;
+  if (max !== undefined && n > max)
+    throw new OrderlensInputError(
+      '--estimator',
+      `the first sample (${id}) has ${n} players; the ${estimator.name} estimator handles at most ${max}` +
+        `${typeof own === 'number' ? ' (--max-players)' : ''}: use fewer players (e.g. a smaller --grid) or a sampled estimator (--estimator reference)`,
+    );
+  const min = estimator.limits.minPlayers;
+  if (min !== undefined && n < min)
+    throw new OrderlensInputError(
+      '--estimator',
+      `the first sample (${id}) has ${n} players; the ${estimator.name} estimator needs at least ${min}`,
+    );
 }
 
 /** Samples a selection takes at most, before the model has said which are correct. */
