@@ -208,7 +208,7 @@ describe('orderlens analyze/attack/quickstart on census', () => {
     expect(r.stderr).toBe(warning);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /analyze tabular: 6 samples, n = 12, exact \(exact\), 30609 model calls on tfjs:.*n′ = \d+/,
+      /analyze tabular: 6 samples, n = 12, exact \(exact\), \d+ model calls on tfjs:.*n′ = \d+/,
     );
     expect(r.stdout).toMatch(
       /analyze tabular: 6 samples, n = 12, exact \(exact\), \d+ model calls on onnx:cpu/,
