@@ -82,6 +82,27 @@ describe('the plan before an analysis', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/error: --budget: expected model calls \(e\.g\. 2e6 or 500000\) or a time/);
     expect(existsSync(join(out, 'run'))).toBe(false);
+    // A plan the estimator cannot serve is refused with the flag that changes it, before the
+    // selection (the exact estimator said `n: n = 256 is too large…` after it).
+    const exact = await runCli([
+      'analyze',
+      'vision',
+      '--model',
+      cnn,
+      '--dataset',
+      'cifar10',
+      '--estimator',
+      'exact',
+      '--samples',
+      '1',
+      '--out',
+      out,
+    ]);
+    expect(exact.code).toBe(2);
+    expect(exact.stderr).toMatch(
+      /^error: --estimator: the first sample \(image-0\) has 256 players; the exact estimator handles at most 24/,
+    );
+    expect(existsSync(join(out, 'run'))).toBe(false);
     // Within the budget the run goes ahead.
     const ok = await runCli([...small(out), '--budget', '1h', '-q']);
     expect(ok.code).toBe(0);
