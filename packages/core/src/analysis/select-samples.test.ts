@@ -96,7 +96,7 @@ describe('selectSamples correct: predicts only as many candidates as the choice 
   it('chooses what predicting every candidate chooses, whatever the batch size', async () => {
     // Seeded pseudo-random labels over 3 classes and misclassified candidates; every rule shape.
     let state = 12345;
-    const rand = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let trial = 0; trial < 60; trial++) {
       const N = 20 + Math.floor(rand() * 40);
       const labels = Array.from({ length: N }, () => Math.floor(rand() * 3));
