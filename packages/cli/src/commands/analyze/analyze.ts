@@ -260,6 +260,10 @@ async function runOrPlanModel(args: AnalyzeModelArgs): Promise<InteractionResult
         seed: args.seed,
         batchSize: args.batchSize,
         cacheLimit: 250_000,
+        // Coalitions per request from the estimator: its progress (the bar inside a sample) moves
+        // once per request, so requests of 8,192 move it every few seconds. The numbers and the
+        // model calls do not depend on it (randomness is keyed by pair, order and context).
+        chunkSize: 8192,
         run: {
           out: args.dir,
           resume: args.flags.resume === true,
