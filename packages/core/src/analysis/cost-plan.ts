@@ -55,7 +55,6 @@ export async function planAnalysisCost(
 ): Promise<AnalysisCost> {
   const { session, model, estimator } = options;
   const batchSize = checkBatchSize(options);
-  const gateway = new ModelGateway();
   // Building the players may call the model (a feature-map prefix): not counted, not in the plan.
   const players = await session.players(0, new ModelGateway());
   const counter = new CountingRunner(players.runner ?? model.runner, batchSize);
@@ -66,7 +65,9 @@ export async function planAnalysisCost(
   let modelBatchRows = batchSize;
   try {
     checkPlayerLimits(options, players.descriptor.n, session.candidate(0).id);
-    const game = new ModelGame(players.masker, gateway.wrap(counter, 'estimation'), {
+    // Not through a ModelGateway: these rows never reach the model, and every gateway's count is
+    // a count of real model rows.
+    const game = new ModelGame(players.masker, counter, {
       // The label only picks which zero logit is read; the count does not depend on it.
       reward: { name: options.reward, label: 0 },
       batchSize,
@@ -87,7 +88,7 @@ export async function planAnalysisCost(
       signal: options.signal,
     });
     overhead = (performance.now() - t0) / 1000;
-    callsPerSample = gateway.calls.estimation;
+    callsPerSample = counter.rows;
     if (plan.warmup !== false && counter.sample) {
       const runner = players.runner ?? model.runner;
       // The first runs of a session allocate (arenas, thread pools, wasm memory) and can take
@@ -241,6 +242,8 @@ class CountingRunner implements ModelRunner {
   readonly inputNames: readonly string[];
   sample?: NamedTensors;
   sampleRows = 0;
+  /** Rows asked for in all. */
+  rows = 0;
 
   constructor(
     model: ModelRunner,
@@ -252,6 +255,7 @@ class CountingRunner implements ModelRunner {
   run(inputs: NamedTensors): Promise<ModelOutput> {
     const first = Object.values(inputs)[0] as TensorData | undefined;
     const rows = first?.dims[0] ?? 0;
+    this.rows += rows;
     if (rows > this.sampleRows && this.sampleRows < this.batchSize) {
       this.sample = Object.fromEntries(
         Object.entries(inputs).map(([k, t]) => [k, { ...t, dims: [...t.dims], data: t.data.slice() }]),
