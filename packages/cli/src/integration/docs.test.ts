@@ -145,6 +145,34 @@ describe('docs match the code', () => {
     expect(stale).toEqual([]);
   });
 
+  // Issue 24: `--device cuda` pointed at docs/cli.md, which had no such steps.
+  it('the --device cuda error points at a page with the install steps', () => {
+    const r = spawnSync(
+      process.execPath,
+      [
+        bin,
+        'analyze',
+        'tabular',
+        '--model',
+        'fixtures/census-mlp5/model.onnx',
+        '--device',
+        'cuda',
+        '--dry-run',
+        '--out',
+        join(tmp.dir, 'cuda'),
+      ],
+      { cwd: root, encoding: 'utf8', timeout: 120_000 },
+    );
+    if (r.status === 0) return; // a machine with the CUDA provider installed
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /^error: --device: cuda is not available to onnx on this machine.*docs\/devices\.md/m,
+    );
+    expect(readFileSync(join(root, 'docs/devices.md'), 'utf8')).toContain(
+      'ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node',
+    );
+  });
+
   const runnable = blocks.filter((b) => b.marker === 'run');
   for (const [i, b] of runnable.entries())
     it(`runs the commands of ${b.file}:${b.line} (reduced: ${b.args.join(' ') || 'as written'})`, () => {
