@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CLI_VERSION, runCli } from './program.js';
+import type { Command } from 'commander';
+import { CLI_VERSION, buildProgram, runCli } from './program.js';
 import { lacks } from '@orderlens/core/testing';
 
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
@@ -19,6 +20,24 @@ describe('orderlens program', () => {
     const sub = await runCli(['sample', '--help']);
     expect(sub.code).toBe(0);
     expect(sub.stdout).toContain('--contexts <k>');
+  });
+
+  // Issue 24: `analyze vision --help` said "(the default until issue 11 …)". Help says what a
+  // command does now; the project's history belongs in the changelog.
+  it('carries no project history in any help text', () => {
+    const program = buildProgram({ stdout: () => undefined, stderr: () => undefined } as never);
+    const texts: string[] = [];
+    const walk = (cmd: Command, path: string) => {
+      texts.push(`${path}: ${cmd.description()}`);
+      for (const o of cmd.options) texts.push(`${path} ${o.flags}: ${o.description}`);
+      for (const sub of cmd.commands) walk(sub, `${path} ${sub.name()}`);
+    };
+    walk(program, 'orderlens');
+    expect(texts.length).toBeGreaterThan(200);
+    const history = texts.filter((t) =>
+      /\bissue\s*#?\d+|\buntil (issue|version|v\d)|\bused to\b|\bno longer\b/i.test(t),
+    );
+    expect(history).toEqual([]);
   });
 
   it('rejects unknown commands and options with exit code 2', async () => {

@@ -35,6 +35,11 @@ export type DistributedEvent =
       readonly waiting: number;
       readonly active: number;
       readonly failed: number;
+      /**
+       * Workers connected to the queue at the last check (BullMQ's client list); undefined
+       * before the first check.
+       */
+      readonly workers?: number;
     }
   | { readonly type: 'model-done'; readonly id: string; readonly result: InteractionResult }
   | { readonly type: 'model-failed'; readonly id: string; readonly error: string };
@@ -137,6 +142,7 @@ export async function runStudyDistributed(
     let lastStatus = 0;
     let lastDone = -1;
     let counts: Record<string, number> = {};
+    let workers: number | undefined;
     for (;;) {
       const wanted: Array<{ id: string; model: string; payload: JobPayload }> = [];
       let done = 0;
@@ -201,6 +207,7 @@ export async function runStudyDistributed(
         lastReconcile = now;
         await reconcile(wanted.filter((w) => !freshIds.has(w.id)));
         counts = await queue.getJobCounts('waiting', 'active', 'failed', 'delayed', 'prioritized');
+        workers = (await queue.getWorkers()).length;
       }
       if (done !== lastDone || now === lastReconcile) {
         lastDone = done;
@@ -213,6 +220,7 @@ export async function runStudyDistributed(
           waiting: (counts.waiting ?? 0) + (counts.delayed ?? 0) + (counts.prioritized ?? 0),
           active: counts.active ?? 0,
           failed: counts.failed ?? 0,
+          ...(workers !== undefined ? { workers } : {}),
         });
       }
       if (now - lastStatus > 1000) {

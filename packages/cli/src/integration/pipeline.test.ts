@@ -603,7 +603,7 @@ describe('runAnalysis: a counting runner sees exactly the model calls of the res
     expectCountsMatch(r);
     expect(r.result.samples).toHaveLength(3);
     expect(r.counter.prefixRows + r.counter.suffixRows).toBe(0);
-    expect(r.result.modelCalls.selection).toBe(r.result.selection!.candidates);
+    expect(r.result.modelCalls.selection).toBe(r.result.selection!.predicted);
     expect(r.result.modelCalls.estimation).toBe(3 * 4096);
     expect(r.result.modelCalls['feature-map-prefix']).toBe(0);
   });

@@ -208,7 +208,7 @@ describe('orderlens analyze/attack/quickstart on census', () => {
     expect(r.stderr).toBe(warning);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
-      /analyze tabular: 6 samples, n = 12, exact \(exact\), 30609 model calls on tfjs:.*n′ = \d+/,
+      /analyze tabular: 6 samples, n = 12, exact \(exact\), \d+ model calls on tfjs:.*n′ = \d+/,
     );
     expect(r.stdout).toMatch(
       /analyze tabular: 6 samples, n = 12, exact \(exact\), \d+ model calls on onnx:cpu/,
@@ -231,10 +231,12 @@ describe('orderlens analyze/attack/quickstart on census', () => {
       res.aggregate.theory.values.forEach((v, k) => expect(v).toBeCloseTo(F[k] / F[0], 12));
       expect(res.aggregate.theory.effectiveN).toBeGreaterThanOrEqual(3);
       expect(res.modelCalls.estimation).toBe(6 * 4096);
-      // Selection predicted every census test row once.
+      // Selection predicted census test rows a batch at a time until 6 balanced samples were
+      // certain (issue 24: it predicted all 6,033 rows).
       expect(res.selection!.candidates).toBe(6033);
-      expect(res.modelCalls.selection).toBe(6033);
-      expect(res.modelCalls.total).toBe(6033 + 6 * 4096);
+      expect(res.modelCalls.selection).toBe(res.selection!.predicted);
+      expect(res.modelCalls.selection).toBeLessThan(6033);
+      expect(res.modelCalls.total).toBe(res.modelCalls.selection + 6 * 4096);
       for (const smp of res.samples) {
         expect(smp.players.kind).toBe('attributes');
         expect(smp.modelCalls).toBe(4096);

@@ -1,4 +1,4 @@
-import type { EvaluationProgress } from '@orderlens/core';
+import type { AnalysisEvent, EvaluationProgress } from '@orderlens/core';
 import type { Command } from 'commander';
 import { globalFlags, ioOf, type CliIo } from './io.js';
 
@@ -66,7 +66,12 @@ export class ProgressReporter {
   private readonly ttyInterval: number;
   private readonly lineInterval: number;
   private readonly now: () => number;
-  private readonly start: number;
+  private start: number;
+  /** Units already done when the clock (re)started (resumed samples): not part of the rate. */
+  private base = 0;
+  private baseCalls = 0;
+  /** Extra text after the counts, e.g. `sample 2: 37%`. */
+  private detail?: string;
   private lastDraw = -Infinity;
   private drewInPlace = false;
   private done = 0;
@@ -96,6 +101,26 @@ export class ProgressReporter {
     this.maybeDraw();
   }
 
+  /**
+   * Restarts the rate clock at the current count, so work done before (a resume, a selection)
+   * does not inflate the rate and the ETA.
+   */
+  restartClock(): void {
+    this.start = this.now();
+    this.base = this.done;
+    this.baseCalls = this.modelCalls ?? 0;
+  }
+
+  /**
+   * Sets the count (fractional allowed: `1.37` samples), the total, the model calls so far and a
+   * detail shown after the counts.
+   */
+  progress(done: number, total: number, modelCalls: number, detail?: string): void {
+    this.modelCalls = modelCalls;
+    this.detail = detail;
+    this.update(done, total);
+  }
+
   /** Adds `count` finished units. */
   tick(count = 1): void {
     this.update(this.done + count);
@@ -110,7 +135,7 @@ export class ProgressReporter {
   /** Current reading. */
   snapshot(): ProgressSnapshot {
     const elapsed = Math.max(0, (this.now() - this.start) / 1000);
-    const rate = elapsed > 0 ? this.done / elapsed : 0;
+    const rate = elapsed > 0 ? (this.done - this.base) / elapsed : 0;
     const eta = this.total !== undefined && rate > 0 ? Math.max(0, this.total - this.done) / rate : undefined;
     return {
       done: this.done,
@@ -125,13 +150,22 @@ export class ProgressReporter {
   /** The progress line (without newline). */
   format(): string {
     const s = this.snapshot();
-    let text = `${this.label} ${s.done}`;
+    const done = Number.isInteger(s.done) ? String(s.done) : s.done.toFixed(2);
+    let text = `${this.label} ${done}`;
     if (s.total !== undefined) {
       const pct = s.total > 0 ? Math.min(100, (100 * s.done) / s.total) : 100;
       text += `/${s.total} (${pct.toFixed(pct < 10 ? 1 : 0)}%)`;
     }
-    text += ` ${formatRate(s.rate)} ${this.unit}/s`;
-    if (s.modelCalls !== undefined) text += `, ${s.modelCalls} model calls`;
+    if (this.detail) text += `, ${this.detail}`;
+    if (this.detail !== undefined && s.modelCalls !== undefined) {
+      // Inside a sample the unit rate says little (a sample takes minutes); calls/s does.
+      const calls = s.modelCalls - this.baseCalls;
+      text += `, ${s.modelCalls} model calls`;
+      if (s.elapsedSeconds > 0) text += `, ${formatRate(calls / s.elapsedSeconds)} calls/s`;
+    } else {
+      text += ` ${formatRate(s.rate)} ${this.unit}/s`;
+      if (s.modelCalls !== undefined) text += `, ${s.modelCalls} model calls`;
+    }
     if (!this.finished && s.etaSeconds !== undefined) text += `, ETA ${formatDuration(s.etaSeconds)}`;
     if (this.finished) text += `, ${formatDuration(s.elapsedSeconds)}`;
     return text;
@@ -184,4 +218,57 @@ export function progressFor(
     ...options,
     quiet: options.quiet ?? globalFlags(command).quiet,
   });
+}
+
+/**
+ * Renders an analysis's events on `progress`: the estimator's own progress inside a sample
+ * (coalitions, contexts) moves the line, so a sample that takes many minutes still gives a line
+ * every interval in a log and a live bar on a terminal, with model calls, calls/s and the ETA of
+ * the whole run. Warnings go to `warn`.
+ */
+export function analysisProgress(
+  progress: ProgressReporter,
+  warn: (message: string) => void,
+): (event: AnalysisEvent) => void {
+  let samples = 0;
+  let samplesDone = 0;
+  let callsDone = 0;
+  return (e) => {
+    if (e.type === 'warning') warn(e.message);
+    else if (e.type === 'selected') {
+      samples = e.samples;
+      samplesDone = e.resumed;
+      if (e.resumed > 0) progress.log(`resuming: ${e.resumed} of ${e.samples} samples already done`);
+      progress.update(e.resumed, e.samples);
+      progress.restartClock();
+    } else if (e.type === 'progress') {
+      const within = e.total > 0 ? e.done / e.total : 0;
+      progress.progress(
+        samplesDone + within,
+        samples,
+        callsDone + e.modelCalls,
+        `sample ${e.sample + 1} at ${(100 * within).toFixed(0)}%`,
+      );
+    } else if (e.type === 'sample') {
+      samplesDone++;
+      callsDone += e.modelCalls;
+      progress.progress(samplesDone, samples, callsDone, `sample ${e.sample + 1} done`);
+    } else if (e.type === 'log') progress.log(e.message);
+  };
+}
+
+/**
+ * Passes log lines through, but a device notice (a runtime falling back from a provider it
+ * cannot load: `onnx: execution provider "cuda" is unavailable …`) only the first time: a study
+ * opens each of its models, and the same missing provider is one fact about the machine, not
+ * one per model. It is said as a device notice.
+ */
+export function deviceNoticesOnce(): (message: string, log: (m: string) => void) => void {
+  const said = new Set<string>();
+  return (message, log) => {
+    if (!/^(onnx: execution provider|tfjs: backend) /.test(message)) return log(message);
+    if (said.has(message)) return;
+    said.add(message);
+    log(`device: ${message}`);
+  };
 }

@@ -68,6 +68,7 @@ export function analysisResult(
       rule: selection.rule,
       candidates: selection.candidates,
       ...(selection.correct !== undefined ? { correct: selection.correct } : {}),
+      ...(selection.predicted !== undefined ? { predicted: selection.predicted } : {}),
       ...(selection.accuracy !== undefined ? { accuracy: selection.accuracy } : {}),
       ...(selection.requested !== undefined ? { requested: selection.requested } : {}),
       warnings: selection.warnings,

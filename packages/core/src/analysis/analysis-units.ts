@@ -181,7 +181,15 @@ export async function computeSample(
       pairs: options.pairs,
       chunkSize: options.chunkSize,
       signal: options.signal,
-      onProgress: (d, t) => emit({ type: 'progress', sample: s, samples: S, done: d, total: t }),
+      onProgress: (d, t) =>
+        emit({
+          type: 'progress',
+          sample: s,
+          samples: S,
+          done: d,
+          total: t,
+          modelCalls: gateway.calls.total ?? 0,
+        }),
     });
     const { orders, ratios, ...rest } = est;
     const calls = gateway.calls;

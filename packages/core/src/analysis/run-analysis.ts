@@ -26,8 +26,11 @@ export type AnalysisEvent =
       readonly type: 'progress';
       readonly sample: number;
       readonly samples: number;
+      /** Work done and total within the sample, in the estimator's own unit. */
       readonly done: number;
       readonly total: number;
+      /** Model rows this sample has cost so far. */
+      readonly modelCalls: number;
     }
   | {
       readonly type: 'sample';

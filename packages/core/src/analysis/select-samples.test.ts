@@ -79,3 +79,66 @@ describe('selectSamples first-then-correct (ICLR-2022 sampler.py)', () => {
     );
   });
 });
+
+describe('selectSamples correct: predicts only as many candidates as the choice needs', () => {
+  // Issue 24: census `--samples 5` predicted all 6,033 test rows.
+  it('stops after the batch that completes the choice', async () => {
+    const labels = Array.from({ length: 40 }, (_, k) => k % 2);
+    const { session, runner, seen } = fixture(labels, new Set([0, 3]));
+    const sel = await selectSamples(session, runner, { rule: 'correct', samples: 3 }, 4);
+    expect(sel.indices).toEqual([1, 2, 4]);
+    expect(seen).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(sel.predicted).toBe(8);
+    expect(sel.correct).toBe(6);
+    expect(sel.accuracy).toBeCloseTo(6 / 8);
+  });
+
+  it('chooses what predicting every candidate chooses, whatever the batch size', async () => {
+    // Seeded pseudo-random labels over 3 classes and misclassified candidates; every rule shape.
+    let state = 12345;
+    const rand = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let trial = 0; trial < 60; trial++) {
+      const N = 20 + Math.floor(rand() * 40);
+      const labels = Array.from({ length: N }, () => Math.floor(rand() * 3));
+      const wrong = new Set(Array.from({ length: N }, (_, k) => k).filter(() => rand() < 0.3));
+      const spec = {
+        rule: 'correct' as const,
+        samples: 1 + Math.floor(rand() * 12),
+        ...(rand() < 0.5 ? { perClass: 1 + Math.floor(rand() * 5) } : {}),
+        ...(rand() < 0.5 ? { balance: true } : {}),
+        ...(rand() < 0.5 ? { order: 'class' as const } : {}),
+      };
+      // Labels 0..2 with 2-class logits: the fixture's model predicts `label` or `1 − label`.
+      const twoClass = labels.map((l) => l % 2);
+      const all = fixture(twoClass, wrong);
+      const whole = await selectSamples(
+        { ...all.session, candidate: (k: number) => ({ id: `c${k}`, label: labels[k] }) },
+        { ...all.runner, run: (i) => all.runner.run(i).then((o) => relabel(o, i, labels, wrong)) },
+        spec,
+        N,
+      );
+      const part = fixture(twoClass, wrong);
+      const step = await selectSamples(
+        { ...part.session, candidate: (k: number) => ({ id: `c${k}`, label: labels[k] }) },
+        { ...part.runner, run: (i) => part.runner.run(i).then((o) => relabel(o, i, labels, wrong)) },
+        spec,
+        1 + Math.floor(rand() * 6),
+      );
+      expect(step.indices, JSON.stringify({ spec, labels, wrong: [...wrong] })).toEqual(whole.indices);
+      expect(step.warnings).toEqual(whole.warnings);
+    }
+  });
+});
+
+/** Logits over 3 classes: the label, or the next class for a misclassified candidate. */
+function relabel(
+  _o: { data: Float32Array; rows: number; classes: number },
+  inputs: Parameters<ModelRunner['run']>[0],
+  labels: number[],
+  wrong: Set<number>,
+): { data: Float32Array; rows: number; classes: number } {
+  const ks = Array.from(inputs.x.data as Float32Array);
+  const data = new Float32Array(3 * ks.length);
+  ks.forEach((k, r) => (data[3 * r + (wrong.has(k) ? (labels[k] + 1) % 3 : labels[k])] = 1));
+  return { data, rows: ks.length, classes: 3 };
+}

@@ -9,8 +9,13 @@ export interface SelectedSamples {
   readonly indices: number[];
   readonly rule: SelectionSpec['rule'];
   readonly candidates: number;
-  /** Candidates the model classifies correctly (rule `correct`). */
+  /** Candidates the model classifies correctly among those predicted (rules `correct`, `first-then-correct`). */
   readonly correct?: number;
+  /**
+   * Candidates the model predicted to choose them: rule `correct` predicts in data order and
+   * stops once more candidates could not change the choice; `accuracy` is `correct / predicted`.
+   */
+  readonly predicted?: number;
   readonly accuracy?: number;
   /** Samples asked for (`samples`), when given. */
   readonly requested?: number;
@@ -19,8 +24,9 @@ export interface SelectedSamples {
 }
 
 /**
- * Chooses samples: with rule `correct`, the model predicts every candidate (in batches, through
- * the given — counted — runner) and only correct ones are kept; then at most `perClass` per class
+ * Chooses samples: with rule `correct`, the model predicts candidates in data order (in batches,
+ * through the given — counted — runner), only as many as the choice needs, and only correct
+ * ones are kept; then at most `perClass` per class
  * in data order and at most `samples` in all, alternating classes when `balance` is set (so small
  * counts stay balanced). With `first-then-correct` the first `perClass` per class are taken
  * first and only they are predicted; the misclassified ones are then dropped (the ICLR-2022
@@ -44,16 +50,24 @@ export async function selectSamples(
   let eligible: number[];
   let correct: number | undefined;
   let predicted: number | undefined;
+  let chosen: Chosen;
   if (spec.rule === 'correct') {
-    eligible = await correctOnes(
-      session,
-      runner,
-      Array.from({ length: N }, (_, k) => k),
-      labels,
-      batchSize,
-    );
+    // Candidates are predicted a batch at a time, in data order, and the prediction stops as
+    // soon as more candidates could no longer change the choice (see `choiceIsFinal`): 5
+    // census samples need a few hundred predictions, not the 6,033 test rows.
+    eligible = [];
+    predicted = 0;
+    const classes = [...new Set(labels)].sort((a, b) => a - b);
+    chosen = choose(spec, labels, eligible);
+    while (predicted < N) {
+      const end = Math.min(N, predicted + batchSize);
+      const batch = Array.from({ length: end - predicted }, (_, t) => predicted! + t);
+      eligible.push(...(await correctOnes(session, runner, batch, labels, batchSize)));
+      predicted = end;
+      chosen = choose(spec, labels, eligible);
+      if (spec.samples !== undefined && choiceIsFinal(spec, chosen, classes)) break;
+    }
     correct = eligible.length;
-    predicted = N;
     requireInput(correct > 0, 'data', `the model classifies none of the ${N} samples correctly`);
   } else if (spec.rule === 'first-then-correct') {
     const first = firstPerClass(labels, spec.perClass);
@@ -65,8 +79,41 @@ export async function selectSamples(
       'data',
       `the model classifies none of the ${first.length} samples taken (first ${spec.perClass ?? 'all'} per class) correctly`,
     );
-  } else eligible = Array.from({ length: N }, (_, k) => k);
+    chosen = choose(spec, labels, eligible);
+  } else {
+    eligible = Array.from({ length: N }, (_, k) => k);
+    chosen = choose(spec, labels, eligible);
+  }
+  const { indices } = chosen;
 
+  const warnings: string[] = [];
+  if (spec.samples !== undefined && indices.length < spec.samples)
+    warnings.push(
+      `asked for ${spec.samples} samples but only ${indices.length} qualify (${N} candidates${correct !== undefined ? `, ${correct}${predicted !== N ? ` of ${predicted} taken` : ''} classified correctly` : ''}${spec.perClass !== undefined ? `, at most ${spec.perClass} per class` : ''}); analysing ${indices.length}`,
+    );
+  return {
+    indices,
+    rule: spec.rule,
+    candidates: N,
+    correct,
+    ...(predicted !== undefined ? { predicted } : {}),
+    accuracy: correct !== undefined && predicted ? correct / predicted : undefined,
+    requested: spec.samples,
+    warnings,
+  };
+}
+
+/** The samples chosen from the eligible candidates, with each class's queue and how many it gave. */
+interface Chosen {
+  readonly indices: number[];
+  /** Eligible candidates per class, at most `perClass`, in data order. */
+  readonly queues: Map<number, number[]>;
+  /** Samples taken from each class. */
+  readonly taken: Map<number, number>;
+}
+
+/** At most `perClass` per class in data order, then at most `samples` (balanced or in order). */
+function choose(spec: SelectionSpec, labels: readonly number[], eligible: readonly number[]): Chosen {
   const byClass = new Map<number, number[]>();
   for (const k of eligible) {
     const list = byClass.get(labels[k]) ?? [];
@@ -93,21 +140,34 @@ export async function selectSamples(
     }
     if (spec.order !== 'class') indices.sort((a, b) => a - b);
   } else indices = pool.slice(0, want);
+  const taken = new Map<number, number>();
+  for (const k of indices) taken.set(labels[k], (taken.get(labels[k]) ?? 0) + 1);
+  return { indices, queues: byClass, taken };
+}
 
-  const warnings: string[] = [];
-  if (spec.samples !== undefined && indices.length < spec.samples)
-    warnings.push(
-      `asked for ${spec.samples} samples but only ${indices.length} qualify (${N} candidates${correct !== undefined ? `, ${correct}${predicted !== N ? ` of ${predicted} taken` : ''} classified correctly` : ''}${spec.perClass !== undefined ? `, at most ${spec.perClass} per class` : ''}); analysing ${indices.length}`,
-    );
-  return {
-    indices,
-    rule: spec.rule,
-    candidates: N,
-    correct,
-    accuracy: correct !== undefined && predicted ? correct / predicted : undefined,
-    requested: spec.samples,
-    warnings,
+/**
+ * Whether the choice made from the candidates predicted so far (a prefix in data order) is the
+ * choice all candidates would give. More candidates only append to each class's queue (queues
+ * keep data order and cut at `perClass`), so:
+ * - in data order without balancing, the first `samples` of the merged queues never change once
+ *   there are `samples` of them (later candidates have larger indices);
+ * - otherwise (balanced rounds over the classes, or classes one after another) a class whose
+ *   queue was used up could give more with more candidates: the choice is final when every class
+ *   up to the last one it took from still has unused samples or is full (`perClass` reached).
+ *   Classes with no correct candidate yet count as used up.
+ */
+function choiceIsFinal(spec: SelectionSpec, chosen: Chosen, classes: readonly number[]): boolean {
+  const want = spec.samples!;
+  if (chosen.indices.length < want) return false;
+  if (!spec.balance && spec.order !== 'class') return true;
+  const open = (c: number) => {
+    const len = chosen.queues.get(c)?.length ?? 0;
+    return (chosen.taken.get(c) ?? 0) < len || (spec.perClass !== undefined && len >= spec.perClass);
   };
+  if (spec.balance) return classes.every(open);
+  // Classes one after another: those before the last class taken from were used up entirely.
+  const last = Math.max(...chosen.taken.keys());
+  return classes.filter((c) => c <= last).every(open);
 }
 
 /** The first `perClass` candidates of each class (all when unlimited), ascending. */

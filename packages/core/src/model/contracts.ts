@@ -36,6 +36,12 @@ export interface ModelRunner {
   readonly backend: string;
   /** Names of the inputs the model takes. */
   readonly inputNames: readonly string[];
+  /**
+   * Rows the runtime runs per call at most, when it splits larger batches itself (tfjs on
+   * WebAssembly, whose memory a large batch would exhaust); undefined when it takes any batch.
+   * Recorded in the result's provenance; it never changes the numbers.
+   */
+  readonly maxBatchRows?: number;
   /** Runs one batch. Every input has the same leading (batch) dimension. */
   run(inputs: NamedTensors): Promise<ModelOutput>;
   /** Releases native resources. */

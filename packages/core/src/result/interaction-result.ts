@@ -258,6 +258,8 @@ export const interactionResultSchema = z.object({
       rule: z.string(),
       candidates: z.number().int(),
       correct: z.number().int().optional(),
+      /** Candidates predicted to choose the samples (rule `correct` stops once the choice is made). */
+      predicted: z.number().int().optional(),
       accuracy: num.optional(),
       requested: z.number().int().optional(),
       warnings: z.array(z.string()).optional(),

@@ -41,7 +41,7 @@ export function devicesToTry(
       '--device',
       `${requested} is not available to ${runtime} on this machine; available: ${available.join(', ') || '(none)'}` +
         (requested === 'cuda' && runtime === 'onnx'
-          ? ' (the CUDA provider of onnxruntime-node is a separate download; see docs/cli.md)'
+          ? ' (how to install the CUDA provider of onnxruntime-node: docs/devices.md)'
           : ''),
     );
   return [requested];

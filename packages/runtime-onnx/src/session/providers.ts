@@ -57,7 +57,10 @@ export function providerUnavailableReason(provider: OnnxProvider): string | unde
   if (entry.bundled) return undefined;
   const dir = bindingDir();
   if (dir !== undefined && !existsSync(join(dir, sharedLibraryName('onnxruntime_providers_cuda')))) {
-    return `the CUDA provider libraries are not installed next to onnxruntime-node (${dir})`;
+    return (
+      `the CUDA provider libraries are not installed next to onnxruntime-node (${dir}); ` +
+      `on Linux x64 with CUDA 12 and cuDNN 9: ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node (docs/devices.md)`
+    );
   }
   return undefined;
 }

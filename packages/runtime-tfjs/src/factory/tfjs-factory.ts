@@ -38,7 +38,8 @@ function nativeAvailable(pkg: string): boolean {
 }
 
 /** Weight files a tfjs `model.json` names that lie inside its folder (the model's bytes for hashing). */
-function weightFiles(file: string): string[] {
+/** The weight shards a tfjs `model.json` names, inside its folder (what its hash covers besides the JSON). */
+export function weightFiles(file: string): string[] {
   try {
     const json = JSON.parse(readFileSync(file, 'utf8')) as { weightsManifest?: Array<{ paths?: string[] }> };
     const dir = dirname(file);

@@ -56,6 +56,28 @@ describe('TfjsRunner on a LayersModel', () => {
     model.dispose();
   });
 
+  // Issue 24: nsfwjs on wasm crashed at the default 256 rows (`memory access out of bounds`).
+  // On wasm a batch above the element cap is run in calls that fit it, with the same numbers.
+  it('splits a batch above the wasm element cap into calls that fit it, logits unchanged', async () => {
+    const model = buildMlp({ inputDim: 12, layers: 3, classes: 3, seed: 5 });
+    const whole = TfjsRunner.fromModel(model);
+    const capped = TfjsRunner.fromModel(model, { wasmMaxBatchElements: 5 * 12 });
+    const data = rowsOf(23, 12);
+    const ref = await whole.run(feed(data, 23, 12));
+    const split = await capped.run(feed(data, 23, 12));
+    expect(capped.maxBatchRows).toBe(5);
+    expect(whole.maxBatchRows).toBeGreaterThan(23);
+    expect(split.rows).toBe(23);
+    expect(split.classes).toBe(3);
+    expect(Array.from(split.data)).toEqual(Array.from(ref.data));
+    // The cap counts input elements: a row larger than it still runs, one row per call.
+    const tiny = TfjsRunner.fromModel(model, { wasmMaxBatchElements: 7 });
+    expect(Array.from((await tiny.run(feed(data, 23, 12))).data)).toEqual(Array.from(ref.data));
+    expect(tiny.maxBatchRows).toBe(1);
+    expect(() => TfjsRunner.fromModel(model, { wasmMaxBatchElements: 0 })).toThrow(/wasmMaxBatchElements/);
+    model.dispose();
+  });
+
   it('accepts int32 and int64 inputs by converting them to the model dtype', async () => {
     const model = buildMlp({ inputDim: 4, hidden: 8, layers: 2, classes: 2, seed: 1 });
     const runner = TfjsRunner.fromModel(model);

@@ -8,13 +8,25 @@ import {
   type ModelRunner,
   type NamedTensors,
   type RunnerCapabilities,
+  type TensorData,
 } from '@orderlens/core';
 import { tfjsBackendLabel } from '../backend/init-tfjs.js';
 import { detectModelKind, loadGraphModel, loadLayersModel, type TfjsModelKind } from '../io/model-files.js';
 import { matchInputs, toTfTensor, type InputSpec } from './input-tensors.js';
 
+/**
+ * Input elements one call may hand the WebAssembly backend (2²¹ floats, 8 MiB). Its memory is a
+ * single linear heap of at most 4 GiB, and a convolutional network's activations are tens of
+ * times its input: nsfwjs' MobileNetV2 (224×224×3) at the default 256 rows ran out of it
+ * (`memory access out of bounds`) and worked at 16. Larger batches are split into calls of at
+ * most this many elements (13 rows of 224×224×3, 682 of 32×32×3); the numbers never change.
+ */
+export const WASM_MAX_BATCH_ELEMENTS = 2 ** 21;
+
 /** Options of {@link TfjsRunner.load}. */
 export interface TfjsLoadOptions {
+  /** Input elements per call on the wasm backend (default {@link WASM_MAX_BATCH_ELEMENTS}). */
+  wasmMaxBatchElements?: number;
   /** Model format; `auto` (default) reads `format` / the topology of `model.json`. */
   kind?: TfjsModelKind | 'auto';
   /** Which output holds the logits when the model has several (default: the first). */
@@ -27,6 +39,8 @@ export interface TfjsFromModelOptions {
   outputName?: string;
   /** Whether {@link TfjsRunner.dispose} disposes the model too (default false: the caller owns it). */
   ownsModel?: boolean;
+  /** Input elements per call on the wasm backend (default {@link WASM_MAX_BATCH_ELEMENTS}). */
+  wasmMaxBatchElements?: number;
 }
 
 /**
@@ -49,12 +63,20 @@ export class TfjsRunner implements ModelRunner {
   private readonly ownsModel: boolean;
   private graphNeedsAsync = false;
   private disposed = false;
+  private readonly wasmMaxElements: number;
 
   private constructor(
     model: tf.LayersModel | tf.GraphModel,
     outputName: string | undefined,
     ownsModel: boolean,
+    wasmMaxElements = WASM_MAX_BATCH_ELEMENTS,
   ) {
+    requireInput(
+      Number.isInteger(wasmMaxElements) && wasmMaxElements > 0,
+      'wasmMaxBatchElements',
+      `expected a positive integer, got ${wasmMaxElements}`,
+    );
+    this.wasmMaxElements = wasmMaxElements;
     this.model = model;
     this.ownsModel = ownsModel;
     if (model instanceof tf.LayersModel) {
@@ -102,7 +124,7 @@ export class TfjsRunner implements ModelRunner {
     const model =
       resolved === 'layers' ? await loadLayersModel(modelJsonPath) : await loadGraphModel(modelJsonPath);
     try {
-      return new TfjsRunner(model, options.outputName, true);
+      return new TfjsRunner(model, options.outputName, true, options.wasmMaxBatchElements);
     } catch (e) {
       model.dispose();
       throw e;
@@ -116,7 +138,12 @@ export class TfjsRunner implements ModelRunner {
       'model',
       'expected a tfjs LayersModel or GraphModel',
     );
-    return new TfjsRunner(model, options.outputName, options.ownsModel ?? false);
+    return new TfjsRunner(
+      model,
+      options.outputName,
+      options.ownsModel ?? false,
+      options.wasmMaxBatchElements,
+    );
   }
 
   /** `tfjs:<backend>`, e.g. `tfjs:wasm`, `tfjs:node-gpu`. */
@@ -129,9 +156,48 @@ export class TfjsRunner implements ModelRunner {
     return this.specs.map((s) => s.shape);
   }
 
+  /**
+   * Rows one call runs at most on this backend (undefined: no limit): on wasm, as many rows as
+   * fit {@link WASM_MAX_BATCH_ELEMENTS} input elements, at least one. Set once the model has seen
+   * a batch (the row size of a model with free dimensions is known only then).
+   */
+  maxBatchRows?: number;
+
   async run(inputs: NamedTensors): Promise<ModelOutput> {
     this.checkAlive();
     const { ordered, rows } = matchInputs(this.specs, inputs);
+    if (tfjsBackendLabel() === 'wasm' && rows > 0) {
+      const rowElements = ordered.reduce((sum, t) => sum + t.data.length / rows, 0);
+      const maxRows = Math.max(1, Math.floor(this.wasmMaxElements / rowElements));
+      this.maxBatchRows = maxRows;
+      if (rows > maxRows) return this.runInChunks(ordered, rows, maxRows);
+    }
+    return this.runRows(ordered, rows);
+  }
+
+  /** Runs `rows` rows in calls of at most `maxRows`, logits concatenated in order. */
+  private async runInChunks(ordered: TensorData[], rows: number, maxRows: number): Promise<ModelOutput> {
+    let data: Float32Array | undefined;
+    let classes = 0;
+    for (let start = 0; start < rows; start += maxRows) {
+      const end = Math.min(rows, start + maxRows);
+      const part = ordered.map((t) => {
+        const per = t.data.length / rows;
+        return {
+          ...t,
+          data: t.data.subarray(start * per, end * per),
+          dims: [end - start, ...t.dims.slice(1)],
+        };
+      });
+      const out = await this.runRows(part as TensorData[], end - start);
+      classes = out.classes;
+      data ??= new Float32Array(rows * classes);
+      data.set(out.data, start * classes);
+    }
+    return { data: data!, rows, classes };
+  }
+
+  private async runRows(ordered: TensorData[], rows: number): Promise<ModelOutput> {
     const feeds = ordered.map((t, k) => toTfTensor(t, this.specs[k].dtype, `inputs.${this.specs[k].name}`));
     let out: tf.Tensor | undefined;
     try {

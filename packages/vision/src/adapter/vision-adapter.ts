@@ -200,7 +200,7 @@ export const VISION_ANALYSIS_PROTOCOLS: readonly AnalysisProtocol[] = [
   {
     name: 'lite',
     description:
-      'reference estimator, 10 contexts, 200 pairs r ≤ 2, plain mean of |Î| (the default until issue 11: cheapest route below 0.05 instability, but J(m) up to 24 % high at the middle orders of the CIFAR CNN)',
+      'reference estimator, 10 contexts, 200 pairs r ≤ 2, plain mean of |Î|: the cheapest route below 0.05 instability, but J(m) up to 24 % high at the middle orders of the CIFAR CNN',
     estimator: 'reference',
     estimatorOptions: { contexts: 10, repeats: 2, ratios: [...PAPER_RATIOS] },
     pairs: grid200,

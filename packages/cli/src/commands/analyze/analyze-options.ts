@@ -75,6 +75,10 @@ export function addAnalysisOptions(
       'auto | cpu | cuda | webgpu | wasm (auto: the best available, recorded in the result)',
       'auto',
     )
+    .option(
+      '--budget <calls|time>',
+      'refuse to start when the plan needs more model calls (e.g. 2e6) or time (e.g. 90s, 10m, 2h) than this',
+    )
     .option('--batch-size <k>', 'inputs per model call (never changes the numbers)', '256')
     .option('--threads <k>', 'intra-op threads of the runtime')
     .option('--keep-denormals', KEEP_DENORMALS_HELP);

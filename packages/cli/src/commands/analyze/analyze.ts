@@ -3,10 +3,14 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   adapters,
+  checkBudget,
+  describeCost,
   estimators,
   openModel,
   pairStrategy,
+  parseBudget,
   parseDevice,
+  planAnalysisCost,
   parseRewardName,
   planAnalysis as planAnalysisSettings,
   probeWritableDir,
@@ -14,6 +18,7 @@ import {
   runAnalysis,
   runNoiseSensitivity,
   writeJsonAtomic,
+  type AnalysisBudget,
   type AnalysisPlan,
   type InteractionResult,
   type ModalityAdapter,
@@ -25,7 +30,7 @@ import { packageVersions } from '../../util/plugins.js';
 import { svgToPng, writeFileAtomic } from '../../util/plots.js';
 import { writeAndOrPlot } from '../../util/and-or-plots.js';
 import { modelFolders, modelName } from '../../util/model-name.js';
-import { progressFor } from '../../util/progress.js';
+import { analysisProgress, progressFor } from '../../util/progress.js';
 import { writeStrengthPlot } from '../../util/strength-plots.js';
 import { addAdapterOptions, addAnalysisOptions, adapterOptionValues } from './analyze-options.js';
 
@@ -55,6 +60,10 @@ export interface AnalysisFlags {
   batchSize: string;
   threads?: string;
   keepDenormals?: boolean;
+  /** Refuse a plan above this many model calls (`2e6`) or this long (`10m`). */
+  budget?: string;
+  /** Print the plan (calls, estimated time) and exit. */
+  dryRun?: boolean;
 }
 
 /** What an analysis run is, fully parsed, before any model is opened (built by core). */
@@ -77,6 +86,10 @@ export function registerAnalyze(program: Command): void {
   for (const adapter of adapters.list()) {
     const cmd = group.command(adapter.name).description(adapter.description);
     addAnalysisOptions(cmd, adapter);
+    cmd.option(
+      '--dry-run',
+      'print the plan (model calls per sample and in all, time measured on one warm-up batch) and exit; writes nothing',
+    );
     addAdapterOptions(cmd, adapter.options);
     cmd.action(async (flags: AnalysisFlags & Record<string, unknown>, command: Command) => {
       const io = ioOf(command);
@@ -89,7 +102,10 @@ export function registerAnalyze(program: Command): void {
       const batchSize = parseInteger(flags.batchSize, '--batch-size', { min: 1 });
       const threads =
         flags.threads !== undefined ? parseInteger(flags.threads, '--threads', { min: 1 }) : undefined;
-      const out = probeWritableDir(resolve(flags.out), '--out');
+      const budget = flags.budget !== undefined ? parseBudget(flags.budget) : undefined;
+      const dryRun = flags.dryRun === true;
+      // A dry run writes nothing, so it does not create or probe --out either.
+      const out = dryRun ? resolve(flags.out) : probeWritableDir(resolve(flags.out), '--out');
       const models = flags.model;
       // Sub-folders and legends by model name (meta.json's name or the model's folder), not
       // by file name: every fixture's file is model.onnx.
@@ -98,7 +114,7 @@ export function registerAnalyze(program: Command): void {
       const results: Array<{ label: string; result: InteractionResult }> = [];
       for (const [k, spec] of models.entries()) {
         const dir = labels[k] ? join(out, 'models', labels[k]) : out;
-        const result = await analyzeModel({
+        const result = await runOrPlanModel({
           plan,
           spec,
           dir,
@@ -111,12 +127,17 @@ export function registerAnalyze(program: Command): void {
           flags,
           command,
           io,
+          budget,
+          dryRun,
         });
+        if (!result) continue;
         results.push({
           label: models.length > 1 ? folders[k] : modelName(result.provenance.model?.file ?? spec),
           result,
         });
       }
+      if (dryRun) return;
+      if (dryRun) return;
       const plot = await writeStrengthPlot(
         out,
         results,
@@ -127,8 +148,8 @@ export function registerAnalyze(program: Command): void {
   }
 }
 
-/** Analyses one model into `dir` (result.json, plot, pictures) and prints a summary. */
-export async function analyzeModel(args: {
+/** What {@link analyzeModel} takes. */
+export interface AnalyzeModelArgs {
   plan: AnalysisPlan;
   spec: string;
   dir: string;
@@ -139,7 +160,7 @@ export async function analyzeModel(args: {
   threads?: number;
   /** Keep denormal floats (ONNX Runtime flushes them to zero by default). */
   keepDenormals?: boolean;
-  flags: Pick<AnalysisFlags, 'resume'>;
+  flags: Pick<AnalysisFlags, 'resume' | 'budget'>;
   command: Command;
   io: ReturnType<typeof ioOf>;
   /** With it, the noise-sensitivity measure runs beside the estimate (`orderlens noise-sensitivity`). */
@@ -148,8 +169,25 @@ export async function analyzeModel(args: {
   commandName?: string;
   /** Adds pictures of the finished result (the measures' plots) to its `outputs`. */
   extraOutputs?: (result: InteractionResult, dir: string) => Promise<Record<string, unknown>>;
-}): Promise<InteractionResult> {
+  /** Refuse a plan above it (default: `flags.budget`, parsed). */
+  budget?: AnalysisBudget;
+  /** Print the plan and return without computing anything. */
+  dryRun?: boolean;
+}
+
+/**
+ * Analyses one model into `dir` (result.json, plot, pictures) and prints a summary; the plan
+ * (model calls, estimated time) is printed and checked against `--budget` before selection.
+ */
+export async function analyzeModel(args: AnalyzeModelArgs): Promise<InteractionResult> {
+  return (await runOrPlanModel({ ...args, dryRun: false }))!;
+}
+
+/** {@link analyzeModel}, or with `dryRun` only the plan (returns undefined then). */
+async function runOrPlanModel(args: AnalyzeModelArgs): Promise<InteractionResult | undefined> {
   const { plan, io, command } = args;
+  const budget =
+    args.budget ?? (args.flags.budget !== undefined ? parseBudget(args.flags.budget) : undefined);
   const progress = progressFor(command, {
     label: `${args.commandName ?? `analyze ${plan.adapter.name}`} (${plan.protocol})`,
     unit: 'samples',
@@ -217,11 +255,10 @@ export async function analyzeModel(args: {
         writeJsonAtomic(path, final);
         return final;
       };
-      let samples = 0;
       const run = args.noise
         ? (o: Parameters<typeof runAnalysis>[0]) => runNoiseSensitivity({ ...o, noise: args.noise! })
         : runAnalysis;
-      const final = await run({
+      const runOptions: Parameters<typeof runAnalysis>[0] = {
         modality: plan.adapter.name,
         session,
         model,
@@ -233,6 +270,10 @@ export async function analyzeModel(args: {
         seed: args.seed,
         batchSize: args.batchSize,
         cacheLimit: 250_000,
+        // Coalitions per request from the estimator: its progress (the bar inside a sample) moves
+        // once per request, so requests of 8,192 move it every few seconds. The numbers and the
+        // model calls do not depend on it (randomness is keyed by pair, order and context).
+        chunkSize: 8192,
         run: {
           out: args.dir,
           resume: args.flags.resume === true,
@@ -248,14 +289,30 @@ export async function analyzeModel(args: {
         },
         packages: packageVersions(),
         signal: io.signal,
-        onEvent: (e) => {
-          if (e.type === 'warning') io.stderr(`warning: ${e.message}\n`);
-          else if (e.type === 'selected') {
-            samples = e.samples;
-            if (e.resumed > 0) progress.log(`resuming: ${e.resumed} of ${e.samples} samples already done`);
-            progress.update(e.resumed, e.samples);
-          } else if (e.type === 'sample') progress.update(e.sample + 1, samples);
-          else if (e.type === 'log') progress.log(e.message);
+        onEvent: analysisProgress(progress, (m) => io.stderr(`warning: ${m}\n`)),
+      };
+      const cost = await planAnalysisCost(runOptions);
+      if (args.dryRun) {
+        io.stdout(`${describeCost(cost)}\n`);
+        if (budget) checkBudget(cost, budget);
+        return undefined;
+      }
+      progress.log(describeCost(cost));
+      if (budget) checkBudget(cost, budget);
+      const final = await run({
+        ...runOptions,
+        // The plan and its warm-up rows (not in modelCalls: they never reach a sample) are provenance.
+        options: {
+          ...runOptions.options,
+          plan: {
+            callsPerSample: cost.callsPerSample,
+            plannedCalls: cost.totalCalls,
+            warmupRows: cost.warmupRows,
+            modelBatchRows: cost.modelBatchRows,
+            ...(cost.estimatedSeconds !== undefined
+              ? { estimatedSeconds: Math.round(cost.estimatedSeconds) }
+              : {}),
+          },
         },
       });
       progress.finish();

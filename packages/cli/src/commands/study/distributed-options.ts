@@ -45,6 +45,7 @@ export async function runStudyOnQueue(
     label: `study ${study.name} on ${redactRedisUrl(redis)}`,
     unit: 'samples',
   });
+  const hint = noWorkerHint(redactRedisUrl(redis), flags.queue ?? DEFAULT_QUEUE);
   const summary = await runStudyDistributed(study, {
     out,
     redis,
@@ -57,8 +58,11 @@ export async function runStudyOnQueue(
     onEvent: (e) => {
       if (e.type === 'warning') progress.log(`warning: ${e.message}`);
       else if (e.type === 'log') progress.log(e.message);
-      else if (e.type === 'progress') progress.update(e.done, e.total);
-      else if (e.type === 'model-done') {
+      else if (e.type === 'progress') {
+        const message = hint(e, performance.now());
+        if (message) progress.log(message);
+        progress.update(e.done, e.total);
+      } else if (e.type === 'model-done') {
         const J = e.result.aggregate.strength.J;
         progress.log(
           `${e.id}: ${e.result.samples.length} samples, n = ${e.result.n}, ${e.result.estimator.name}, ${e.result.modelCalls.total} model calls; ` +
@@ -78,6 +82,33 @@ export async function runStudyOnQueue(
     throw new Error(
       `${summary.failed.length} of ${s.models} models failed (${summary.failed.map((f) => `${f.id}: ${f.error}`).join('; ')}); fix them and run again with --resume`,
     );
+}
+
+/**
+ * The line `study run --redis` says while jobs wait and no worker is connected to the queue
+ * (without it the run printed `0/0 (100%)` and waited in silence): at once, then once a minute
+ * while it lasts, and once more when a worker connects.
+ */
+export function noWorkerHint(
+  redis: string,
+  queue: string,
+  everyMs = 60_000,
+): (e: { waiting: number; workers?: number }, now: number) => string | undefined {
+  let saidAt: number | undefined;
+  return (e, now) => {
+    if (e.workers === undefined) return undefined;
+    if (e.workers > 0) {
+      if (saidAt === undefined) return undefined;
+      saidAt = undefined;
+      return `${e.workers} worker${e.workers > 1 ? 's' : ''} connected to queue ${queue}`;
+    }
+    if (e.waiting === 0 || (saidAt !== undefined && now - saidAt < everyMs)) return undefined;
+    saidAt = now;
+    return (
+      `no worker is connected to queue ${queue} on ${redis}; ${e.waiting} job${e.waiting > 1 ? 's' : ''} wait. ` +
+      `Start one on a machine that mounts the study folder: orderlens worker --redis ${redis} --root <folder>`
+    );
+  };
 }
 
 /** The queue lines `study status --redis` prints under the folder's table (or its JSON). */

@@ -13,7 +13,12 @@ import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
 import { KEEP_DENORMALS_HELP, parseInteger } from '../../util/options.js';
 import { runStudyOnQueue, type QueueFlags } from './distributed-options.js';
 import { packageVersions } from '../../util/plugins.js';
-import { formatDuration, progressFor, type ProgressReporter } from '../../util/progress.js';
+import {
+  deviceNoticesOnce,
+  formatDuration,
+  progressFor,
+  type ProgressReporter,
+} from '../../util/progress.js';
 
 interface StudyRunFlags extends QueueFlags {
   out: string;
@@ -97,6 +102,7 @@ export function registerStudyRun(group: Command): void {
           command,
         );
       let progress: ProgressReporter | undefined;
+      const onceDevice = deviceNoticesOnce();
       const summary = await runStudy(study, {
         out,
         resume: flags.resume === true,
@@ -109,7 +115,7 @@ export function registerStudyRun(group: Command): void {
         onEvent: (e) => {
           const log = (m: string) => (progress ? progress.log(m) : io.stderr(`${m}\n`));
           if (e.type === 'warning') log(`warning: ${e.message}`);
-          else if (e.type === 'log') log(e.message);
+          else if (e.type === 'log') onceDevice(e.message, log);
           else if (e.type === 'model-skipped') log(`model ${e.index + 1}/${e.models} ${e.id}: done already`);
           else if (e.type === 'model-started') {
             progress?.finish();

@@ -1,12 +1,13 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { probeWritableDir, requireInput, writeJsonAtomic } from '@orderlens/core';
-import { pgdLinf, TfjsRunner } from '@orderlens/runtime-tfjs';
+import { hashFiles, probeWritableDir, requireInput, writeJsonAtomic } from '@orderlens/core';
+import { pgdLinf, tfjsBackendLabel, TfjsRunner, weightFiles } from '@orderlens/runtime-tfjs';
 import { orderChangeUnderAttack, TabularPreprocessor, type OrderChangeReport } from '@orderlens/tabular';
 import { InterruptedError } from '../../util/errors.js';
 import { interruptPolicy, ioOf } from '../../util/io.js';
 import { parseFloatOption, parseInteger, requireInputPath } from '../../util/options.js';
 import { linePlot, writePlot } from '../../util/plots.js';
+import { packageVersions } from '../../util/plugins.js';
 import { progressFor } from '../../util/progress.js';
 import { baselineFor, loadRows, type DataFlags, type TabularRows } from './data.js';
 import { openLayersModel, preprocessingBeside, tfjsBackends, type LayersModel } from './model-files.js';
@@ -179,12 +180,36 @@ export function registerAttack(program: Command): void {
       progress.finish();
       const { adversarial: _adv, ...summary } = result;
       const json = join(outDir, 'attack.json');
+      // Model rows by purpose, as an analysis counts them: PGD runs the model forward and back
+      // once per row and step, and predicts every row clean and attacked (`attack`); the
+      // interaction change counts its own (`selection`, `estimation`).
+      const attackRows = rows.rows * (steps + 2);
+      const change = result.orderChange?.modelCalls;
+      const modelCalls = {
+        attack: attackRows,
+        selection: change?.selection ?? 0,
+        estimation: change?.estimation ?? 0,
+        total: attackRows + (change?.total ?? 0),
+      };
       writeJsonAtomic(json, {
         schema: 'orderlens/tabular-attack@1',
         model: file,
         data: rows.source,
         baseline: flags.baseline,
         ...summary,
+        modelCalls,
+        provenance: {
+          packages: packageVersions(),
+          model: {
+            file,
+            sha256: hashFiles([file, ...weightFiles(file)]),
+            backend: `tfjs:${tfjsBackendLabel()}`,
+          },
+          data: rows.source,
+          options: { eps, steps, stepSize, rows: rows.rows, samples, baseline: flags.baseline },
+          createdAt: new Date().toISOString(),
+          wallTimeMs: result.wallTimeMs,
+        },
       });
       io.stdout(
         `PGD L∞ ε=${eps}, ${steps} steps of ${stepSize} on ${rows.rows} rows: clean accuracy ${(100 * result.cleanAccuracy).toFixed(2)}%, ` +
