@@ -53,7 +53,14 @@ export function andOrDefaults(
 ): Record<BottleneckNetwork['modality'], Settings> {
   const exact = { protocol: 'exact', estimatorOptions: { keepTables: true }, samples };
   return {
-    vision: { ...exact, options: { dataset: 'cifar10-train', grid: '8', central: 10 } },
+    // Vision has no `exact` protocol; its selection (first correctly classified images) with the
+    // exact estimator is the same thing.
+    vision: {
+      ...exact,
+      protocol: 'fast',
+      estimator: 'exact',
+      options: { dataset: 'cifar10-train', grid: '8', central: 10 },
+    },
     text: {
       ...exact,
       options: {
