@@ -103,6 +103,8 @@ def main():
     ap.add_argument('--qthres', type=float, default=0.04)
     ap.add_argument('--dtype', choices=['float32', 'float64'], default='float32',
                     help='their code runs float32 (model outputs); float64 separates rounding from conventions')
+    ap.add_argument('--perturb', type=float, default=0.0,
+                    help='multiply every v(T) by (1 + perturb·u), u uniform in [-1, 1] (seed 0): how far a rounding-size change moves the result')
     ap.add_argument('--no-permute', action='store_true', help='feed orderlens mask order unchanged')
     ap.add_argument('--out', required=True)
     args = ap.parse_args()
@@ -137,6 +139,8 @@ def main():
         out_samples = []
         for k, s in enumerate(samples):
             v = np.asarray(s['values'], dtype=np.float64)
+            if args.perturb:
+                v = v * (1 + args.perturb * np.random.default_rng(k).uniform(-1, 1, v.shape))
             v = v - v[0]  # their `0-v0` reward
             rewards = torch.tensor(v[perm], dtype=dtype)
             calc = TableCalculator(rewards, Mand, Mor)
