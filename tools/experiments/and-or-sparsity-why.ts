@@ -38,7 +38,11 @@ console.log(
   `Harsanyi (all AND, no optimisation): ${mean(harsanyi.map((h) => over(h, 0.03 * gap))).toFixed(0)} of ${size - 1} terms above 0.03·gap; L1 of non-empty terms ${mean(harsanyi.map((h) => h.reduce((a, x, S) => a + (S ? Math.abs(x) : 0), 0))).toFixed(2)}`,
 );
 
+// ROWS=<regex> runs only the variants whose label matches (the full list takes ~30 min on a loaded machine).
+const only = process.env.ROWS ? new RegExp(process.env.ROWS) : undefined;
+
 function row(label: string, tbl: Float64Array[], options: AndOrBatchOptions): void {
+  if (only && !only.test(label)) return;
   const t0 = performance.now();
   const { decompositions } = extractAndOrBatch(tbl, n, options);
   const { summary: s } = summariseAndOrSparsity(decompositions);
@@ -56,6 +60,9 @@ row('`orderlens` (10k iterations, lr 1e-2·max|v|/2^n, qthres 0.02, τ = 0.03·g
 row('`orderlens`, 50k iterations', tables, { ...base, niter: 50000 });
 row('`orderlens`, lr ×10', tables, { ...base, lr: 10 * lr0 });
 row('`orderlens`, lr ×0.1', tables, { ...base, lr: 0.1 * lr0 });
+row('`orderlens`, lr ×0.01', tables, { ...base, lr: 0.01 * lr0 });
+row('`orderlens`, lr ×0.1, 50k iterations', tables, { ...base, lr: 0.1 * lr0, niter: 50000 });
+row('`authors`, lr ×0.1 of orderlens’ rule', tables, { preset: 'authors', lr: 0.1 * lr0 });
 row('`orderlens`, qthres 0 (no noise term)', tables, { ...base, qthres: 0 });
 row('`orderlens`, qthres 0.1', tables, { ...base, qthres: 0.1 });
 row('`orderlens`, τ = 0.1·gap', tables, { ...base, tau: 0.1 * gap });
