@@ -655,6 +655,13 @@ const CASES: BadInput[] = [
   c('reproduce bottleneck', '--device foo', '--device', repro('--device', 'foo')),
   ...outputCases('reproduce census', () => ['--quick']),
 
+  // ---- reproduce and-or-sparsity ----------------------------------------------------------
+  c('reproduce and-or-sparsity', '--networks foo', '--networks', repro('--networks', 'census-mlp5,foo')),
+  c('reproduce and-or-sparsity', '--samples 0', '--samples', repro('--samples', '0')),
+  c('reproduce and-or-sparsity', '--niter x', '--niter', repro('--niter', 'x')),
+  c('reproduce and-or-sparsity', '--seed x', '--seed', repro('--seed', 'x')),
+  c('reproduce and-or-sparsity', '--device foo', '--device', repro('--device', 'foo')),
+
   // ---- structure ---------------------------------------------------------------------------
   c('structure', '--model that does not exist', '--model', (o) => ['--model', join(o, 'm.onnx'), '--out', o]),
   c('structure', '--grid 0', '--grid', structure('--grid', '0')),
@@ -695,6 +702,7 @@ describe('bad input to every command: exit 2, the option named, no stack, nothin
       'reproduce census',
       'reproduce two-phase',
       'reproduce bottleneck',
+      'reproduce and-or-sparsity',
       'structure',
     ])
       expect(commands, cmd).toContain(cmd);

@@ -7,3 +7,4 @@ export * from './and-or-batch.js';
 export * from './and-or-extraction.js';
 export * from './and-or-game.js';
 export * from './interleaved-transforms.js';
+export * from './and-or-sparsity.js';

@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { OrderlensInputError } from '@orderlens/core';
+import { BOTTLENECK_NETWORKS, type BottleneckNetwork, type MissingNetwork } from './bottleneck-networks.js';
+
+/**
+ * The networks of `reproduce and-or-sparsity`: every network of the project on which an exact
+ * `2^n` table of 10–12 players is affordable. Image networks get the AND-OR papers' players, the
+ * 10 cells of an 8×8 patch grid nearest the centre (the others always present); the ViT and the
+ * Fashion-MNIST CNN are left to `reproduce bottleneck`.
+ */
+const AND_OR_IDS = [
+  'census-mlp5',
+  'census-mlp8',
+  'sst2-bert',
+  'sst2-distilbert',
+  'modelnet10-pointnet',
+  'modelnet10-dgcnn',
+  'cifar-cnn',
+  'cifar-resnet20',
+  'cifar-vgg11',
+  'cifar-alexnet',
+] as const;
+
+export const AND_OR_NETWORKS: readonly BottleneckNetwork[] = AND_OR_IDS.map((id) =>
+  BOTTLENECK_NETWORKS.find((n) => n.id === id)!,
+);
+
+/** Picks the networks named by `--networks` (all by default); an unknown id names the flag. */
+export function selectAndOrNetworks(list: readonly string[] | undefined): BottleneckNetwork[] {
+  if (list === undefined) return [...AND_OR_NETWORKS];
+  const ids = AND_OR_NETWORKS.map((n) => n.id);
+  for (const id of list)
+    if (!ids.includes(id))
+      throw new OrderlensInputError(
+        '--networks',
+        `unknown network "${id}"; expected some of ${ids.join(', ')}`,
+      );
+  return AND_OR_NETWORKS.filter((n) => list.includes(n.id));
+}
+
+type Settings = Record<string, unknown>;
+
+/**
+ * Exact tables per modality (the `exact` estimator with `keepTables`: the Harsanyi table of every
+ * sample is stored, and `v` is its zeta transform). Players: the 12 census attributes, the first
+ * 10 content words of SST-2 dev sentences that have 10, 10 of 30 k-means regions of a ModelNet10
+ * test cloud (DGCNN: 8, a model call costs 10× PointNet's), 10 central cells of an 8×8 grid.
+ */
+export function andOrDefaults(
+  root: string,
+  samples: number,
+): Record<BottleneckNetwork['modality'], Settings> {
+  const exact = { protocol: 'exact', estimatorOptions: { keepTables: true }, samples };
+  return {
+    // Vision has no `exact` protocol; its selection (first correctly classified images) with the
+    // exact estimator is the same thing.
+    vision: {
+      ...exact,
+      protocol: 'fast',
+      estimator: 'exact',
+      options: { dataset: 'cifar10-train', grid: '8', central: 10 },
+    },
+    text: {
+      ...exact,
+      options: {
+        sentences: join(root, 'packages/nlp/data/sst2/dev.tsv'),
+        words: '10',
+        shortSentences: 'skip',
+      },
+    },
+    pointcloud: { ...exact, options: { clouds: 'modelnet10:test', regions: 30, players: 10 } },
+    tabular: { ...exact, options: { dataset: 'census' } },
+  };
+}
+
+/** The study (as JSON) measuring `networks` under `root`, and the networks whose model is absent. */
+export function andOrStudy(
+  networks: readonly BottleneckNetwork[],
+  root: string,
+  samples: number,
+  seed: number,
+): { study: Record<string, unknown>; missing: MissingNetwork[] } {
+  const defaults = andOrDefaults(root, samples);
+  const missing: MissingNetwork[] = [];
+  const models: Settings[] = [];
+  for (const n of networks) {
+    const file = join(root, n.model);
+    if (!existsSync(file)) {
+      missing.push({ id: n.id, reason: `model not found: ${file}` });
+      continue;
+    }
+    const base = defaults[n.modality];
+    const options = { ...(base.options as Settings), ...(n.options ?? {}) };
+    if (n.id === 'modelnet10-dgcnn') options.players = 8;
+    models.push({ id: n.id, modality: n.modality, model: file, ...base, options });
+  }
+  return {
+    study: {
+      name: 'reproduce-and-or-sparsity',
+      description: 'exact 2^n tables of every network of the project, for the AND-OR sparsity check',
+      seed,
+      models,
+    },
+    missing,
+  };
+}
