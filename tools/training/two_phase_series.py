@@ -5,7 +5,7 @@ checkpoint series for `orderlens reproduce two-phase`, in the modalities the Fas
 
     --modality pointcloud   PointNet (narrow) on the ModelNet10 subset of packages/pointcloud/data
     --modality text         a tiny BERT on SST-2 sentences of packages/nlp/data/sst2
-    --modality cifar        the authors' CIFAR AlexNet (narrow) on packages/vision/data/cifar10
+    --modality cifar        VGG-11 with BatchNorm (narrow; cifar_nets.py) on packages/vision/data/cifar10
 
 Run from the repository root with Debian's Python (torch 1.13):
 
@@ -167,11 +167,12 @@ def text_task(a):
         def __init__(self):
             super().__init__()
             self.word = CompactWordEmbedding(remap, len(used), hidden)
-            nn.init.normal_(self.word.table.weight, std=0.02)
-            # torch's default initialisation of the linear layers, not BERT's N(0, 0.02): with weights
-            # that small the classifier's gradient hardly reaches the lower layers under plain SGD.
+            # torch's default initialisation throughout, not BERT's N(0, 0.02): behind the embedding
+            # LayerNorm, 0.02-sized embeddings get ~30× their scale in gradient, and 0.02-sized linear
+            # weights starve the lower layers; under plain SGD (lr 0.01) the network then sat at chance
+            # for 8 epochs (tried).
             for m in self.modules():
-                if isinstance(m, nn.Linear):
+                if isinstance(m, (nn.Linear, nn.Embedding)):
                     m.reset_parameters()
 
     def inputs(X, idx):
@@ -183,7 +184,7 @@ def text_task(a):
         return {
             'model': f'BERT: {c["num_hidden_layers"]} layers, hidden {hidden}, {c["num_attention_heads"]} heads, '
                      f'intermediate {2 * hidden}, GELU, post-LN (tools/fixtures/text/sst2_bert.py TinyBert); the word '
-                     f'embedding stores the {len(used)} ids the training sentences use, every other id reads [UNK]\'s row',
+                     f'embedding stores the {len(used)} ids used at least 3 times in the training sentences, every other id reads [UNK]\'s row',
             'data': {'train': f'{n_train} SST-2 training phrases of >= 8 words (packages/nlp/data/sst2/train.tsv.gz, '
                               f'seeded choice)', 'test': f'the 872 SST-2 dev sentences ({SST2_DEV_COPY} of the series)'},
             'onnx': {'file': 'onnx/model.onnx', 'opset': 14,
@@ -217,8 +218,60 @@ def text_task(a):
         'defaults': {'epochs': 60, 'batch': 32},
     }
 
+# ----------------------------------------------------------------------------- CIFAR-10
 
-TASKS = {'pointcloud': pointcloud_task, 'text': text_task}
+def cifar_task(a):
+    import cifar_nets as cn  # noqa: E402  (the ICLR-2022 CIFAR networks; it puts cifar_data on the path)
+    from cifar_data import CLASSES, normalisation, read_cifar  # noqa: E402
+
+    tr_x, tr_y = read_cifar('train')
+    te_x, te_y = read_cifar('test')
+    n_train = a.train or len(tr_x)
+    tr_x, tr_y = tr_x[:n_train], tr_y[:n_train]
+    mean, std = normalisation(tr_x)
+    mu = np.array(mean, np.float32)[None, :, None, None]
+    sd = np.array(std, np.float32)[None, :, None, None]
+
+    def prep(x):
+        return torch.from_numpy(((x.astype(np.float32) / 255.0 - mu) / sd).astype(np.float32))
+
+    width = float(a.widths) if a.widths else 0.125
+    arch = 'vgg11'
+    cls, description, cut_index, cut_description = cn.ARCHS[arch]
+    cut_name = f'relu{cut_index + 1}'
+
+    def meta(model):
+        return {
+            'model': f'{description}; width x{width} (tools/training/cifar_nets.py)',
+            'data': f'packages/vision/data/cifar10: the first {n_train} training images, the 1,000 test images',
+            'input': {'name': 'x', 'shape': ['batch', 3, 32, 32], 'type': 'float32', 'layout': 'NCHW',
+                      'channelOrder': 'RGB'},
+            'output': {'name': 'logits', 'shape': ['batch', 10]},
+            'classes': CLASSES,
+            'normalization': {'formula': '(pixel / 255 - mean[c]) / std[c]', 'mean': mean, 'std': std,
+                              'source': f'the {n_train} training images, population std'},
+            'cutTensor': {'name': cut_name, 'description': cut_description + ' (F.3)'},
+        }
+
+    def export(model, folder):
+        path = os.path.join(folder, 'model.onnx')
+        torch.onnx.export(model, torch.zeros(1, 3, 32, 32), path, input_names=['x'], output_names=['logits'],
+                          opset_version=13, do_constant_folding=True,
+                          dynamic_axes={'x': {0: 'batch'}, 'logits': {0: 'batch'}})
+        cn.rename_relu(path, cut_index, cut_name)
+
+    return {
+        'classes': CLASSES, 'build': lambda: cls(width), 'meta': meta, 'export': export,
+        'train': (prep(tr_x), tr_y), 'test': (prep(te_x), te_y),
+        'inputs': lambda X, idx: (X[idx],),
+        'series': {'modality': 'vision', 'options': {'dataset': 'cifar10'},
+                   'description': f'VGG-11 with BatchNorm (width x{width}) on the CIFAR-10 subset, 1 % label noise, '
+                                  'SGD lr 0.01 momentum 0.9'},
+        'defaults': {'epochs': 60},
+    }
+
+
+TASKS = {'pointcloud': pointcloud_task, 'text': text_task, 'cifar': cifar_task}
 
 
 # ----------------------------------------------------------------------------- the shared loop
@@ -243,7 +296,8 @@ def main():
     ap.add_argument('--epochs', type=int, default=None, help='default: the modality\'s (see TASKS)')
     ap.add_argument('--saves', type=int, default=13, help='about this many log-spaced epochs, 0 included')
     ap.add_argument('--train', type=int, default=None, help='training samples (default: the modality\'s)')
-    ap.add_argument('--widths', default=None, help='comma-separated layer widths (default: the modality\'s)')
+    ap.add_argument('--widths', default=None,
+                    help="point clouds: comma-separated MLP widths; text: hidden size; cifar: width factor")
     ap.add_argument('--head', default=None, help='comma-separated classifier widths (point clouds)')
     ap.add_argument('--batch', type=int, default=None, help="default: the modality's (the recipe's 128, text 32)")
     ap.add_argument('--noise', type=float, default=0.01)
