@@ -144,6 +144,10 @@ export async function runDynamicsToFolder(
     progress.finish();
   }
   const figures = portableOutputs(await writeDynamicsFigures(result, r.out, r.curves), r.out);
+  // The session's data source is a path when the data came from a file (the text series' sentences).
+  const data = result.fingerprint.data;
+  if (typeof data === 'string' && isAbsolute(data))
+    result = { ...result, fingerprint: { ...result.fingerprint, data: relative(r.out, data) } };
   const path = join(r.out, 'dynamics.json');
   writeJsonAtomic(path, { ...result, outputs: figures });
   return { result: { ...result, outputs: { ...figures } }, path };
