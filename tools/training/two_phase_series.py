@@ -4,7 +4,8 @@ checkpoint series for `orderlens reproduce two-phase`, in the modalities the Fas
 (fmnist_vgg11_series.py) does not cover:
 
     --modality pointcloud   PointNet (narrow) on the ModelNet10 subset of packages/pointcloud/data
-    --modality text         a tiny BERT on SST-2 sentences of packages/nlp/data/sst2
+    --modality text         a tiny BERT on SST-2 sentences of packages/nlp/data/sst2 (trained with
+                            --optimizer adam: under SGD it stayed at chance within the CPU budget)
     --modality cifar        VGG-11 with BatchNorm (narrow; cifar_nets.py) on packages/vision/data/cifar10
 
 Run from the repository root with Debian's Python (torch 1.13):
@@ -12,8 +13,8 @@ Run from the repository root with Debian's Python (torch 1.13):
     nice -n 5 /usr/bin/python3 tools/training/two_phase_series.py --modality pointcloud \
         --out fixtures/two-phase/modelnet10-pointnet
 
-Recipe (two-phase paper, App. F.2): SGD lr 0.01, momentum 0.9, no weight decay, batch 128, no
-augmentation, 1 % of the training labels reset to another class (F.1), about a dozen log-spaced
+Recipe (two-phase paper, App. F.2): SGD lr 0.01, momentum 0.9, no weight decay, batch 128 (text:
+32), no augmentation, 1 % of the training labels reset to another class (F.1), about a dozen log-spaced
 saved epochs from 0 (the initialisation) to over-fitting. What is reduced for the CPU (width, data,
 epochs) is written to every meta.json and to the series' README.md.
 
