@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   OrderlensInputError,
@@ -198,8 +198,14 @@ export function registerReproduceTwoPhase(program: Command): void {
         }
         const result = parseDynamicsResult(raw, '--from-dynamics');
         const out = probeWritableDir(resolve(flags.out), '--out');
-        // Recorded as given (a path relative to where the command ran), so the file can be shipped.
-        writeReport(io, out, result, { series: null, description: null, from: flags.fromDynamics }, {});
+        // Recorded relative to the output folder, so the file can be shipped.
+        writeReport(
+          io,
+          out,
+          result,
+          { series: null, description: null, from: relative(out, resolve(flags.fromDynamics)) },
+          {},
+        );
         return;
       }
       const series = flags.series!;
@@ -280,7 +286,7 @@ export function registerReproduceTwoPhase(program: Command): void {
         io,
         out,
         result,
-        { series, description: info.description ?? null, from: null },
+        { series: relative(out, resolve(series)) || '.', description: info.description ?? null, from: null },
         {
           players: portableOptions(adapterOptions, out),
           samples,
