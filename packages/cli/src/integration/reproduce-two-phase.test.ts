@@ -1,5 +1,5 @@
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseDynamicsResult } from '@orderlens/core';
@@ -9,6 +9,8 @@ import { tempDir } from '../test-utils/tmp.js';
 const repo = (rel: string) => fileURLToPath(new URL(`../../../../${rel}`, import.meta.url));
 /** The committed series: VGG-11 (narrowed) on Fashion-MNIST, 1 % label noise, SGD (tools/training). */
 const SERIES = repo('fixtures/two-phase/fmnist-vgg11');
+/** PointNet (narrow) on the ModelNet10 subset, 1 % label noise, SGD (tools/training/two_phase_series.py). */
+const POINTCLOUD_SERIES = repo('fixtures/two-phase/modelnet10-pointnet');
 const tmp = tempDir('orderlens-two-phase-');
 afterAll(() => tmp.cleanup());
 
@@ -71,6 +73,15 @@ describe('orderlens reproduce two-phase --quick on the committed Fashion-MNIST V
       expect(existsSync(join(out, `${name}.png`))).toBe(true);
     expect(readFileSync(join(out, 'two-phase.md'), 'utf8')).toMatch(/^\| epoch \| train loss/);
     expect(r.stdout).toMatch(/reproduce two-phase: vision, \d+ checkpoints, 3 samples, n = 10/);
+    // The documents are committed beside the notes: no absolute path of the machine that wrote them.
+    for (const file of ['dynamics.json', 'two-phase.json']) {
+      const text = readFileSync(join(out, file), 'utf8');
+      // No JSON string starts with an absolute path (a relative one may climb out of the folder).
+      expect(text).not.toContain(`"${tmp.dir}`);
+      expect(text).not.toContain(`"${repo('')}`);
+    }
+    expect(dyn.outputs?.distribution.png).toBe('distribution.png');
+    expect(dyn.provenance.options.series).toBe(relative(out, SERIES));
   });
 
   it('--from-dynamics recomputes the table and verdicts of an earlier run without running a model', async () => {
@@ -162,6 +173,51 @@ describe('orderlens reproduce two-phase --quick on the committed Fashion-MNIST V
     ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--series: .* does not exist/);
+  });
+});
+
+describe('orderlens reproduce two-phase --quick on the committed ModelNet10 PointNet series', () => {
+  it('reads the modality and the cloud options from index.json and plays 10 of 30 regions', async () => {
+    const out = join(tmp.dir, 'pointcloud');
+    const r = await runCli([
+      '--quiet',
+      'reproduce',
+      'two-phase',
+      '--series',
+      POINTCLOUD_SERIES,
+      '--quick',
+      '--out',
+      out,
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const index = JSON.parse(readFileSync(join(POINTCLOUD_SERIES, 'index.json'), 'utf8')) as {
+      epochs: number[];
+    };
+    const doc = JSON.parse(readFileSync(join(out, 'two-phase.json'), 'utf8')) as Doc;
+    expect(doc.modality).toBe('pointcloud');
+    expect(doc.n).toBe(10);
+    expect(doc.settings.players).toMatchObject({
+      clouds: 'modelnet10:test',
+      subsample: true,
+      regions: 30,
+      players: 10,
+      playerRule: 'random',
+      masking: 'centroid',
+    });
+    expect(doc.table.map((t) => t.epoch)).toEqual(index.epochs);
+    expect(doc.table[0].epoch).toBe(0);
+    // Over-fitting, as the series was trained for: the last checkpoint has a higher test loss and a
+    // larger loss gap than the one with the lowest test loss.
+    const cps = (
+      JSON.parse(readFileSync(join(POINTCLOUD_SERIES, 'index.json'), 'utf8')) as {
+        checkpoints: Array<{ trainLoss: number; testLoss: number }>;
+      }
+    ).checkpoints;
+    const best = cps.reduce((b, c) => (c.testLoss < b.testLoss ? c : b));
+    const last = cps[cps.length - 1];
+    expect(last.testLoss).toBeGreaterThan(best.testLoss);
+    expect(last.testLoss - last.trainLoss).toBeGreaterThan(best.testLoss - best.trainLoss);
   });
 });
 

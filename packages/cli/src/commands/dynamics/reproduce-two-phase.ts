@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   OrderlensInputError,
@@ -21,7 +21,7 @@ import { readCheckpointFolder } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
 import { parseChoice, parseInteger } from '../../util/options.js';
 import { commandGroup } from '../tabular/groups.js';
-import { runDynamicsToFolder } from './run-dynamics.js';
+import { portableOptions, runDynamicsToFolder } from './run-dynamics.js';
 
 /**
  * The players of the two-phase paper (App. F.3) per modality, as adapter options: 10 random cells
@@ -198,8 +198,14 @@ export function registerReproduceTwoPhase(program: Command): void {
         }
         const result = parseDynamicsResult(raw, '--from-dynamics');
         const out = probeWritableDir(resolve(flags.out), '--out');
-        // Recorded as given (a path relative to where the command ran), so the file can be shipped.
-        writeReport(io, out, result, { series: null, description: null, from: flags.fromDynamics }, {});
+        // Recorded relative to the output folder, so the file can be shipped.
+        writeReport(
+          io,
+          out,
+          result,
+          { series: null, description: null, from: relative(out, resolve(flags.fromDynamics)) },
+          {},
+        );
         return;
       }
       const series = flags.series!;
@@ -219,8 +225,22 @@ export function registerReproduceTwoPhase(program: Command): void {
       const niter = flags.niter !== undefined ? parseInteger(flags.niter, '--niter', { min: 1 }) : run.niter;
       const preset = parseChoice(flags.preset, '--preset', ['authors', 'orderlens'] as const);
       const playersSeed = parseInteger(flags.playersSeed, '--players-seed', { min: 0 });
+      // A file the series names (the text series' sentences) is read from the series folder, so
+      // the series works from any directory; a value that is no file there (`modelnet10:test`, a
+      // dataset name) is passed on as written.
+      const seriesOptions = Object.fromEntries(
+        Object.entries(info.options ?? {}).map(([k, v]) => [
+          k,
+          adapter.options.some((o) => o.key === k && o.path) &&
+          typeof v === 'string' &&
+          !isAbsolute(v) &&
+          existsSync(resolve(series, v))
+            ? resolve(series, v)
+            : v,
+        ]),
+      );
       const raw: Record<string, unknown> = {
-        ...(info.options ?? {}),
+        ...seriesOptions,
         ...(TWO_PHASE_PLAYERS[adapter.name] ?? {}),
         ...(adapter.options.some((o) => o.key === 'playersSeed') ? { playersSeed: String(playersSeed) } : {}),
       };
@@ -266,9 +286,9 @@ export function registerReproduceTwoPhase(program: Command): void {
         io,
         out,
         result,
-        { series, description: info.description ?? null, from: null },
+        { series: relative(out, resolve(series)) || '.', description: info.description ?? null, from: null },
         {
-          players: adapterOptions,
+          players: portableOptions(adapterOptions, out),
           samples,
           selection: 'all (random test samples, F.3)',
           reward: 'log-odds',

@@ -1,4 +1,4 @@
-import { basename, join, relative } from 'node:path';
+import { basename, isAbsolute, join, relative } from 'node:path';
 import type { Command } from 'commander';
 import {
   InterruptedError,
@@ -15,7 +15,7 @@ import type { FolderCheckpoint } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
 import { packageVersions } from '../../util/plugins.js';
 import { progressFor } from '../../util/progress.js';
-import { writeDynamicsFigures } from './dynamics-plots.js';
+import { writeDynamicsFigures, type DynamicsFigures } from './dynamics-plots.js';
 
 /** Everything one dynamics run needs, checked by the caller before it is built. */
 export interface DynamicsRunRequest {
@@ -46,6 +46,34 @@ export interface DynamicsRunRequest {
   readonly curves: number;
   /** Recorded in the document's provenance. */
   readonly options: Record<string, unknown>;
+}
+
+/**
+ * The options as recorded in `dynamics.json`: absolute paths (the series or checkpoint folder, a
+ * sentences file) become paths relative to the output folder, so a committed document names no
+ * machine's directories and still leads from where it lies to what it measured.
+ */
+export function portableOptions(options: Record<string, unknown>, out: string): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(options).map(([k, v]) => [
+      k,
+      typeof v === 'string' && isAbsolute(v) ? relative(out, v) || '.' : v,
+    ]),
+  );
+}
+
+/** Figure paths relative to the output folder they are written into (see {@link portableOptions}). */
+function portableOutputs(figures: DynamicsFigures, out: string): DynamicsFigures {
+  const rel = (f: { svg: string; png: string }) => ({
+    svg: isAbsolute(f.svg) ? relative(out, f.svg) : f.svg,
+    png: isAbsolute(f.png) ? relative(out, f.png) : f.png,
+  });
+  return {
+    distribution: rel(figures.distribution),
+    paradigms: rel(figures.paradigms),
+    losses: rel(figures.losses),
+    sigma2: rel(figures.sigma2),
+  };
 }
 
 /**
@@ -92,7 +120,7 @@ export async function runDynamicsToFolder(
       batchSize: r.batchSize,
       signal: io.signal,
       packages: packageVersions(),
-      options: r.options,
+      options: portableOptions(r.options, r.out),
       onEvent: (e) => {
         if (e.type === 'warning') io.stderr(`warning: ${e.message}\n`);
         else if (e.type === 'selected')
@@ -118,7 +146,11 @@ export async function runDynamicsToFolder(
   } finally {
     progress.finish();
   }
-  const figures = await writeDynamicsFigures(result, r.out, r.curves);
+  const figures = portableOutputs(await writeDynamicsFigures(result, r.out, r.curves), r.out);
+  // The session's data source is a path when the data came from a file (the text series' sentences).
+  const data = result.fingerprint.data;
+  if (typeof data === 'string' && isAbsolute(data))
+    result = { ...result, fingerprint: { ...result.fingerprint, data: relative(r.out, data) } };
   const path = join(r.out, 'dynamics.json');
   writeJsonAtomic(path, { ...result, outputs: figures });
   return { result: { ...result, outputs: { ...figures } }, path };
