@@ -28,6 +28,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
+  ModelGateway,
   PAPER_RATIOS,
   Rng,
   estimateStrength,
@@ -182,7 +183,7 @@ for (const { name, grid: g } of [
   const images = imagesFor(name);
   imagesUsed[name] = images;
   const sel = await selectImages({
-    runner,
+    runner: new ModelGateway().wrap(runner, 'selection'),
     dataset: ds,
     preprocess: pre,
     selection: { rule: 'correct', perClass: 1, order: 'class' },

@@ -6,3 +6,4 @@ export * from './analysis-units.js';
 export * from './analysis-result.js';
 export * from './plan.js';
 export * from './run-analysis.js';
+export * from './finish-analysis.js';

@@ -80,7 +80,7 @@ export async function computeNoiseUnit(
   const { session, model, noise } = options;
   const k = selected.selection.indices[s];
   const gateway = new ModelGateway();
-  await session.predictLabels?.(gateway.wrap(model.runner, 'selection'), [k]);
+  await session.predictLabels?.(gateway.wrap(model.runner, 'labels'), [k]);
   const { id, label } = session.candidate(k);
   let acc: InteractionVariance | undefined;
   const vFull: number[] = [];

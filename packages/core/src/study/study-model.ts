@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { ModalitySession } from '../adapter/modality-adapter.js';
 import { analysisResult } from '../analysis/analysis-result.js';
+import { finishAnalysis, type AnalysisRendering } from '../analysis/finish-analysis.js';
 import { markRunComplete, openAnalysisRun } from '../analysis/analysis-run.js';
 import {
   analysisFingerprint,
@@ -17,7 +18,6 @@ import type { AnalysisEvent, AnalysisOptions } from '../analysis/run-analysis.js
 import { OrderlensInputError } from '../errors/errors.js';
 import { estimators } from '../estimators/registry.js';
 import { pairStrategy } from '../pairs/strategies.js';
-import { writeJsonAtomic } from '../result/estimate-result.js';
 import type { InteractionResult } from '../result/interaction-result.js';
 import type { DeviceName } from '../runtime/device-policy.js';
 import { openModel, type OpenedModel } from '../runtime/runner-registry.js';
@@ -236,10 +236,14 @@ export async function pendingStudyUnits(ctx: StudyModelSession): Promise<number[
 
 /**
  * Aggregates a study model's finished units into its `orderlens/interaction-result@3` document
- * (the one `orderlens analyze` writes, without the plot), writes the adapter's pictures and
- * `<out>/models/<id>/result.json`, and marks the run complete. Refused while units are missing.
+ * and finishes it as `orderlens analyze` does ({@link finishAnalysis}: the adapter's pictures,
+ * the rendering's plot, `<out>/models/<id>/result.json`), then marks the run complete. Refused
+ * while units are missing.
  */
-export async function aggregateStudyModel(ctx: StudyModelSession): Promise<InteractionResult> {
+export async function aggregateStudyModel(
+  ctx: StudyModelSession,
+  rendering?: AnalysisRendering,
+): Promise<InteractionResult> {
   const t0 = performance.now();
   ctx.store.refresh();
   const selected = await studySelection(ctx);
@@ -254,19 +258,14 @@ export async function aggregateStudyModel(ctx: StudyModelSession): Promise<Inter
   const finished = units as StoredSample[];
   const wallTimeMs = finished.reduce((a, u) => a + (u.wallTimeMs ?? 0), 0) + (performance.now() - t0);
   const result = analysisResult(ctx.analysis, selected, finished, { wallTimeMs });
-  const withWarnings: InteractionResult = ctx.warnings.length
-    ? {
-        ...result,
-        selection: {
-          ...result.selection!,
-          warnings: [...ctx.warnings, ...(result.selection?.warnings ?? [])],
-        },
-      }
-    : result;
-  const dir = studyPaths(ctx.out).modelDir(ctx.model.id);
-  const pictures = ctx.session.writePictures ? await ctx.session.writePictures(withWarnings, dir) : {};
-  const final: InteractionResult = { ...withWarnings, outputs: { ...pictures } };
-  writeJsonAtomic(studyPaths(ctx.out).result(ctx.model.id), final);
+  const final = await finishAnalysis(result, {
+    dir: studyPaths(ctx.out).modelDir(ctx.model.id),
+    resultPath: studyPaths(ctx.out).result(ctx.model.id),
+    session: ctx.session,
+    warnings: ctx.warnings,
+    modelLabel: basename(ctx.opened.file),
+    rendering,
+  });
   markRunComplete(ctx.store, S);
   return final;
 }

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   adapters,
   estimators,
+  finishAnalysis,
   openModel,
   pairStrategy,
   parseDevice,
@@ -13,16 +13,15 @@ import {
   resultAdapterOptions,
   runAnalysis,
   runNoiseSensitivity,
-  writeJsonAtomic,
   type AnalysisPlan,
   type InteractionResult,
   type ModalityAdapter,
   type NoiseSpec,
 } from '@orderlens/core';
+import { cliAnalysisRendering } from '../../util/analysis-rendering.js';
 import { globalFlags, ioOf } from '../../util/io.js';
 import { parseInteger, parseSeed } from '../../util/options.js';
 import { packageVersions } from '../../util/plugins.js';
-import { svgToPng, writeFileAtomic } from '../../util/plots.js';
 import { progressFor } from '../../util/progress.js';
 import { writeStrengthPlot } from '../../util/strength-plots.js';
 import { addAdapterOptions, addAnalysisOptions, adapterOptionValues } from './analyze-options.js';
@@ -172,41 +171,16 @@ export async function analyzeModel(args: {
       const estimator = estimators.get(plan.estimatorName);
       const path = join(args.dir, 'result.json');
       // Writes result.json (with pictures and the plot) before core marks the run complete.
-      const finish = async (result: InteractionResult): Promise<InteractionResult> => {
-        const withWarnings: InteractionResult = warnings.length
-          ? {
-              ...result,
-              selection: {
-                ...result.selection!,
-                warnings: [...warnings, ...(result.selection?.warnings ?? [])],
-              },
-            }
-          : result;
-        const pictures = session.writePictures ? await session.writePictures(withWarnings, args.dir) : {};
-        // Adapters depend on core only and write SVG; the CLI adds the PNG beside each.
-        for (const [k, paths] of Object.entries(pictures)) {
-          const pngs = paths
-            .filter((p) => p.endsWith('.svg'))
-            .map((p) => {
-              const png = p.replace(/\.svg$/, '.png');
-              writeFileAtomic(png, svgToPng(readFileSync(p, 'utf8')));
-              return png;
-            });
-          if (pngs.length) pictures[k] = [...paths, ...pngs];
-        }
-        const plot = await writeStrengthPlot(
-          args.dir,
-          [{ label: basename(model.file), result: withWarnings }],
-          `Interaction strength over orders — ${basename(model.file)}`,
-        );
-        const extra = args.extraOutputs ? await args.extraOutputs(withWarnings, args.dir) : {};
-        const final: InteractionResult = {
-          ...withWarnings,
-          outputs: { strength: plot, ...pictures, ...extra },
-        };
-        writeJsonAtomic(path, final);
-        return final;
-      };
+      const finish = (result: InteractionResult): Promise<InteractionResult> =>
+        finishAnalysis(result, {
+          dir: args.dir,
+          resultPath: path,
+          session,
+          warnings,
+          modelLabel: basename(model.file),
+          rendering: cliAnalysisRendering,
+          extraOutputs: args.extraOutputs,
+        });
       let samples = 0;
       const run = args.noise
         ? (o: Parameters<typeof runAnalysis>[0]) => runNoiseSensitivity({ ...o, noise: args.noise! })

@@ -29,6 +29,7 @@ import {
   verdictText,
   type BottleneckRow,
 } from './bottleneck-report.js';
+import { cliAnalysisRendering } from '../../util/analysis-rendering.js';
 
 interface BottleneckFlags {
   size?: string;
@@ -149,6 +150,7 @@ export function registerReproduceBottleneck(program: Command): void {
           ...(options.threads ? { threads: options.threads } : {}),
           packages: packageVersions(),
           signal: io.signal,
+          rendering: cliAnalysisRendering,
           onEvent: (e) => {
             if (e.type === 'warning') io.stderr(`warning: ${e.message}\n`);
             else if (e.type === 'model-started' && !quiet) io.stderr(`${e.id}: ${e.samples} samples\n`);

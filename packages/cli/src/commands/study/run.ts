@@ -14,6 +14,7 @@ import { KEEP_DENORMALS_HELP, parseInteger } from '../../util/options.js';
 import { runStudyOnQueue, type QueueFlags } from './distributed-options.js';
 import { packageVersions } from '../../util/plugins.js';
 import { formatDuration, progressFor, type ProgressReporter } from '../../util/progress.js';
+import { cliAnalysisRendering } from '../../util/analysis-rendering.js';
 
 interface StudyRunFlags extends QueueFlags {
   out: string;
@@ -106,6 +107,7 @@ export function registerStudyRun(group: Command): void {
         keepDenormals: flags.keepDenormals === true,
         packages: packageVersions(),
         signal: io.signal,
+        rendering: cliAnalysisRendering,
         onEvent: (e) => {
           const log = (m: string) => (progress ? progress.log(m) : io.stderr(`${m}\n`));
           if (e.type === 'warning') log(`warning: ${e.message}`);
