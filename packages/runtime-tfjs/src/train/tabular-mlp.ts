@@ -177,9 +177,9 @@ export async function evaluateCrossEntropy(
   return sum / Math.max(1, n);
 }
 
-/** Parses `--loss`: a preset or a term list; `normal` has no terms. */
+/** Parses the order-loss spec (`--order-loss` in the CLI): a preset or a term list; `normal` has no terms. */
 function lossTerms(spec: string): OrderLossTerm[] {
-  return parseOrderLossSpec(spec, '--loss');
+  return parseOrderLossSpec(spec, 'loss');
 }
 
 /** Options of {@link trainTabularModel}. */
