@@ -27,16 +27,15 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ModelGateway, Rng } from '@orderlens/core';
 import {
-  ModelGateway,
   PAPER_RATIOS,
-  Rng,
   estimateStrength,
   ordersFromRatios,
   referencePairs,
   sampleMultiOrder,
   type StrengthEstimatorName,
-} from '@orderlens/core';
+} from '@orderlens/core/math';
 import { OnnxRunner } from '@orderlens/runtime-onnx';
 import {
   PatchGrid,

@@ -10,12 +10,12 @@ import {
   openModel,
   parseAdapterOptions,
   parseResult,
-  sampleMultiOrder,
-  theoryStrength,
   type AnalysisOptions,
   type OpenedModel,
   type StoredSelection,
 } from '@orderlens/core';
+import { sampleMultiOrder } from '@orderlens/core/math';
+import { theoryStrength } from '@orderlens/core/theory';
 import '@orderlens/runtime-onnx'; // registers the onnx runner factory
 import { initTfjs, loadLayersModel } from '@orderlens/runtime-tfjs';
 import {

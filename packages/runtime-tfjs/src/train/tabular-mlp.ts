@@ -1,14 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import {
-  parseOrderLossSpec,
-  requireInput,
-  Rng,
-  writeJsonAtomic,
-  type OrderLossConventions,
-  type OrderLossTerm,
-} from '@orderlens/core';
+import { requireInput, Rng, writeJsonAtomic } from '@orderlens/core';
+import { parseOrderLossSpec, type OrderLossConventions, type OrderLossTerm } from '@orderlens/core/math';
 import { tfjsBackendLabel } from '../backend/init-tfjs.js';
 import { saveLayersModel } from '../io/model-files.js';
 import { buildMlp } from '../models/build-mlp.js';

@@ -5,18 +5,14 @@
  */
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Rng, parseResult, estimators, CoalitionBatch, type OpenedModel } from '@orderlens/core';
 import {
-  Rng,
   binomial,
-  parseResult,
   bitCount,
-  estimators,
   mobiusTransform,
-  CoalitionBatch,
   runNoiseSensitivity,
   type NoiseSensitivityOptions,
-  type OpenedModel,
-} from '@orderlens/core';
+} from '@orderlens/core/math';
 import { tempDir } from '@orderlens/core/testing';
 import { loadCensus } from '../census/census.js';
 import { TabularMasker } from '../masker/tabular-masker.js';

@@ -8,8 +8,8 @@ import {
   writeJsonAtomic,
   type InteractionResult,
   type OpenedModel,
-  type OrderLossConventions,
 } from '@orderlens/core';
+import { type OrderLossConventions } from '@orderlens/core/math';
 import { tabularAdapter } from '../adapter/tabular-adapter.js';
 import { loadCensus } from '../census/census.js';
 import { baselineFor, loadRows, type TabularRows } from '../adapter/tabular-data.js';

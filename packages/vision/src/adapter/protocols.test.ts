@@ -6,10 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   CoalitionBatch,
-  PAPER_RATIOS,
   aggregateSamples,
   estimators,
-  ordersFromRatios,
   pairStrategy,
   parseWithSchema,
   type AnalysisProtocol,
@@ -17,8 +15,8 @@ import {
   type GridPlayers,
   type SampleEstimate,
   type SampleResult,
-  type UnanimityGame,
 } from '@orderlens/core';
+import { PAPER_RATIOS, ordersFromRatios, type UnanimityGame } from '@orderlens/core/math';
 import { localGridGame } from '@orderlens/core/testing';
 import { VISION_ANALYSIS_PROTOCOLS, VISION_OPTIONS, visionAdapter } from './vision-adapter.js';
 

@@ -1,10 +1,7 @@
 import { join } from 'node:path';
 import {
   OrderlensInputError,
-  PAPER_RATIOS,
-  PlayerSubsetMasker,
   adapters,
-  countNeighbourPairs,
   float32Tensor,
   writeFileAtomic,
   type AdapterOpenRequest,
@@ -18,6 +15,7 @@ import {
   type OptionDescriptor,
   type SamplePlayers,
 } from '@orderlens/core';
+import { PAPER_RATIOS, PlayerSubsetMasker, countNeighbourPairs } from '@orderlens/core/math';
 import { datasetImage, type ImageDataset } from '../data/dataset.js';
 import { PatchGrid, parseGridSize } from '../grid/patch-grid.js';
 import { heatmapPanels } from '../heatmap/heatmap-image.js';

@@ -12,12 +12,11 @@ import {
   probeWritableDir,
   resultAdapterOptions,
   runAnalysis,
-  runNoiseSensitivity,
   type AnalysisPlan,
   type InteractionResult,
   type ModalityAdapter,
-  type NoiseSpec,
 } from '@orderlens/core';
+import { runNoiseSensitivity, type NoiseSpec } from '@orderlens/core/math';
 import { cliAnalysisRendering } from '../../util/analysis-rendering.js';
 import { globalFlags, ioOf } from '../../util/io.js';
 import { parseInteger, parseSeed } from '../../util/options.js';

@@ -3,15 +3,14 @@ import type { Command } from 'commander';
 import {
   OrderlensInputError,
   adapters,
-  generalizationMeasure,
   parseDevice,
   parseRewardName,
   probeWritableDir,
-  transferMeasure,
   writeJsonAtomic,
   type InteractionResult,
   type ModalityAdapter,
 } from '@orderlens/core';
+import { generalizationMeasure, transferMeasure } from '@orderlens/core/math';
 import { ioOf } from '../../util/io.js';
 import { parseFloatOption, parseInteger, parseList, parseSeed } from '../../util/options.js';
 import { analyzeModel, planAnalysis, type AnalysisFlags } from '../analyze/analyze.js';

@@ -2,7 +2,6 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import {
-  bottleneckVerdict,
   loadStudy,
   OrderlensInputError,
   parseDevice,
@@ -11,6 +10,7 @@ import {
   runStudy,
   writeJsonAtomic,
 } from '@orderlens/core';
+import { bottleneckVerdict } from '@orderlens/core/theory';
 import { globalFlags, interruptPolicy, INTERRUPT_POLICIES, ioOf } from '../../util/io.js';
 import { parseChoice, parseInteger, parseList } from '../../util/options.js';
 import { writeFileAtomic, strengthPlot, writePlot } from '../../util/plots.js';

@@ -1,13 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import {
-  ICLR2022_LOSS_CONVENTIONS,
-  OrderlensInputError,
-  openModel,
-  probeWritableDir,
-  writeJsonAtomic,
-  type OrderLossConventions,
-} from '@orderlens/core';
+import { OrderlensInputError, openModel, probeWritableDir, writeJsonAtomic } from '@orderlens/core';
+import { ICLR2022_LOSS_CONVENTIONS, type OrderLossConventions } from '@orderlens/core/math';
 import {
   hasCheckpoint,
   initTfjs,

@@ -1,12 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import {
-  OrderlensInputError,
-  Rng,
-  parseOrderLossSpec,
-  probeWritableDir,
-  writeJsonAtomic,
-} from '@orderlens/core';
+import { OrderlensInputError, Rng, probeWritableDir, writeJsonAtomic } from '@orderlens/core';
+import { parseOrderLossSpec } from '@orderlens/core/math';
 import {
   buildPatchCnn,
   initTfjs,
