@@ -25,7 +25,7 @@ import type { Study, StudyModel } from './load-study.js';
 import { studyPaths } from './study-folder.js';
 import { locateError } from './study-source.js';
 import { flagName } from '../adapter/option-values.js';
-import { ANALYSIS_FLAGS } from '../analysis/plan.js';
+import { ANALYSIS_SETTING_KEYS } from '../analysis/plan.js';
 
 /** Options of {@link openStudyModel}. */
 export interface OpenStudyModelOptions {
@@ -178,7 +178,8 @@ export async function openStudyModel(
 function asStudyField(e: unknown, m: StudyModel, study: Study): unknown {
   if (!(e instanceof OrderlensInputError)) return e;
   const d = m.plan.adapter.options.find((o) => flagName(o) === e.field);
-  const setting = Object.entries(ANALYSIS_FLAGS).find(([, f]) => f === e.field)?.[0];
+  // An adapter option that is also a shared setting (`maxPlayers`) is set at the entry's level.
+  const setting = ANALYSIS_SETTING_KEYS.find((k) => k === d?.key || k === e.field);
   const key = d?.key ?? setting;
   if (!key) return e;
   const entry = study.file.models[m.index];

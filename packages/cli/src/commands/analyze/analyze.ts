@@ -18,6 +18,7 @@ import {
 } from '@orderlens/core';
 import { runNoiseSensitivity, type NoiseSpec } from '@orderlens/core/math';
 import { cliAnalysisRendering } from '../../util/analysis-rendering.js';
+import { ANALYSIS_FLAGS } from './analysis-flags.js';
 import { globalFlags, ioOf } from '../../util/io.js';
 import { parseInteger, parseSeed } from '../../util/options.js';
 import { packageVersions } from '../../util/plugins.js';
@@ -61,7 +62,7 @@ export function planAnalysis(
   adapterOptions: Record<string, unknown>,
 ): AnalysisPlan {
   // The same plan a study entry gets (core's planAnalysis), with the fields named by their flags.
-  return planAnalysisSettings(adapter, flags, adapterOptions);
+  return planAnalysisSettings(adapter, flags, adapterOptions, (key) => ANALYSIS_FLAGS[key]);
 }
 
 /** `orderlens analyze <modality>`, one subcommand per registered adapter. */
