@@ -829,6 +829,6 @@ describe('resume counts model calls and reproduces the uninterrupted run', () =>
         { dataset: 'cifar10', grid: '4', limit: 30, heatmaps: 0 },
         { out, resume: true },
       ),
-    ).rejects.toThrow(/--model: .* is not the model the run in .* was started with/);
+    ).rejects.toThrow(/model: .* is not the model the run in .* was started with/);
   });
 });

@@ -44,7 +44,7 @@ export function checkBatchSize(options: Pick<AnalysisOptions, 'batchSize'>): num
   const batchSize = options.batchSize ?? 256;
   requireInput(
     Number.isInteger(batchSize) && batchSize > 0,
-    '--batch-size',
+    'batchSize',
     `expected a positive integer, got ${batchSize}`,
   );
   return batchSize;
@@ -112,7 +112,7 @@ export function storedSample(
   const k = selected.selection.indices[s];
   requireInput(
     done.sample.index === k,
-    '--resume',
+    'resume',
     `sample ${s} of the run is candidate ${done.sample.index}, but the selection now gives ${k}; rerun without --resume into another --out`,
   );
   return done;

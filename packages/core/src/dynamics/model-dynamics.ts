@@ -71,7 +71,7 @@ async function fingerprintOf(
   session: ModalitySession,
   gateway: ModelGateway,
 ) {
-  requireInput(session.candidates > 0, '--checkpoints', `the data hold no samples (epoch ${cp.epoch})`);
+  requireInput(session.candidates > 0, 'checkpoints', `the data hold no samples (epoch ${cp.epoch})`);
   const out = await gateway.wrap(model.runner, 'dynamics').run(await session.inputs(0, 1));
   const players = await session.players(0, gateway);
   try {
@@ -136,7 +136,7 @@ export async function runModelDynamics(options: ModelDynamicsOptions): Promise<D
           );
         fingerprints.push(fp);
         if (k === checkpoints.length - 1) {
-          checkDynamicsPlayers((fp.players as { n: number }).n, '--checkpoints');
+          checkDynamicsPlayers((fp.players as { n: number }).n, 'checkpoints');
           names = (fp.players as { names: string[] | null }).names ?? undefined;
           const gateway = new ModelGateway();
           const runner = gateway.wrap(model.runner, 'selection');

@@ -197,7 +197,7 @@ export async function runStudy(study: Study, options: RunStudyOptions): Promise<
 
 /** A changed run or model on resume: the whole study is refused, not one model failed. */
 function isStudyRefusal(e: Error): boolean {
-  return e instanceof OrderlensInputError && (e.field === '--resume' || e.field === '--out');
+  return e instanceof OrderlensInputError && (e.field === 'resume' || e.field === 'out');
 }
 
 function interrupted(out: string, status: StudyStatus): InterruptedError {
