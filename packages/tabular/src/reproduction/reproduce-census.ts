@@ -6,6 +6,7 @@ import {
   RunStore,
   runAnalysis,
   writeJsonAtomic,
+  type CallCounts,
   type InteractionResult,
   type OpenedModel,
 } from '@orderlens/core';
@@ -113,6 +114,8 @@ export interface CensusAttackResult {
   readonly adversarialAccuracy: number;
   readonly maxPerturbation: number;
   readonly relativeChange?: number[];
+  /** Model rows the attack ran, by purpose (PGD's as `attack`; absent in units stored before). */
+  readonly modelCalls?: CallCounts;
 }
 
 /**

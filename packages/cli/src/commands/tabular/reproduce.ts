@@ -175,6 +175,7 @@ function tfjsTools(
             adversarialAccuracy: r.adversarialAccuracy,
             maxPerturbation: r.maxPerturbation,
             ...(r.orderChange ? { relativeChange: r.orderChange.relativeChange } : {}),
+            modelCalls: r.modelCalls,
           };
         }
         const { rows } = job;
@@ -195,6 +196,7 @@ function tfjsTools(
           cleanAccuracy: r.cleanAccuracy,
           adversarialAccuracy: r.adversarialAccuracy,
           maxPerturbation,
+          modelCalls: r.modelCalls,
         };
       } finally {
         model.dispose();
