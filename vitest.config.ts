@@ -18,8 +18,20 @@ const pkgs = [
   'cli',
 ];
 // Tests import workspace packages from source, so `npm test` needs no build first.
-// The `/testing` subpaths come first: an alias matches by prefix.
+// The subpaths (`/math`, `/theory`, `/dynamics`, `/testing`) come first: an alias matches by prefix.
 const alias = [
+  {
+    find: '@orderlens/core/math',
+    replacement: fileURLToPath(new URL('./packages/core/src/public/math.ts', import.meta.url)),
+  },
+  {
+    find: '@orderlens/core/theory',
+    replacement: fileURLToPath(new URL('./packages/core/src/public/theory.ts', import.meta.url)),
+  },
+  {
+    find: '@orderlens/core/dynamics',
+    replacement: fileURLToPath(new URL('./packages/core/src/public/dynamics.ts', import.meta.url)),
+  },
   {
     find: '@orderlens/core/testing',
     replacement: fileURLToPath(new URL('./packages/core/src/testing/index.ts', import.meta.url)),

@@ -2,7 +2,8 @@
 // library API: a masker (tabular adapter) + a runner (ONNX runtime) make a ModelGame (core),
 // and the exact engine reads every quantity off the 2^12 coalition values.
 // Run: npm run build && node --import tsx examples/library/census-exact.ts
-import { ModelGame, exactInteractions, strengthCurve } from '@orderlens/core';
+import { ModelGame } from '@orderlens/core';
+import { exactInteractions, strengthCurve } from '@orderlens/core/math';
 import { OnnxRunner } from '@orderlens/runtime-onnx';
 import { TabularMasker, loadCensus } from '@orderlens/tabular';
 
@@ -10,7 +11,10 @@ const census = loadCensus(); // UCI Adult, the papers' 12-variable recipe
 const runner = await OnnxRunner.create('fixtures/census-mlp5/model.onnx', { providers: ['cpu'] });
 const row = census.test.x.subarray(0, 12);
 const masker = new TabularMasker(row, { baseline: census.baseline });
-const game = new ModelGame(masker, runner, { reward: { name: 'log-odds', label: census.test.y[0] }, batchSize: 1024 });
+const game = new ModelGame(masker, runner, {
+  reward: { name: 'log-odds', label: census.test.y[0] },
+  batchSize: 1024,
+});
 
 const result = await exactInteractions(game);
 const { orders, values } = result.multiOrder!;

@@ -4,7 +4,8 @@
 // Mᵀ sign(I); implemented here in plain JS) at n = 8 and 10. The default run is short (2,000
 // iterations, scaled to 20,000; the dense method always runs a few hundred iterations and is
 // scaled); `--full` runs the 20,000 iterations of the fast method. Prints times; asserts nothing.
-import { Rng, extractAndOrBatch } from '@orderlens/core';
+import { Rng } from '@orderlens/core';
+import { extractAndOrBatch } from '@orderlens/core/math';
 
 const full = process.argv.includes('--full');
 const TARGET_ITERATIONS = 20000;

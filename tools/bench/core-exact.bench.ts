@@ -1,13 +1,12 @@
 // Exact engine: time to compute every interaction quantity from a full table at n = 12, 16, 20,
 // and its speed-up over the direct definition of I^(m)(i,j) (average Δv over every context).
+import { CoalitionBatch, Rng } from '@orderlens/core';
 import {
-  CoalitionBatch,
-  Rng,
   exactInteractions,
   mobiusTransform,
   multiOrderDirect,
   multiOrderFromHarsanyi,
-} from '@orderlens/core';
+} from '@orderlens/core/math';
 
 // Warm the JIT so the first row is not charged for compilation.
 {

@@ -2,19 +2,15 @@
 // pairs, the 13 paper ratios, 100 contexts per (pair, order). Compares the reference protocol with
 // shared contexts at equal contexts per pair: coalitions requested, model calls behind an Evaluator,
 // wall time, and the median standard error (the precision each buys). Prints ratios; asserts nothing.
+import { CoalitionBatch, Evaluator, Rng, type Game, type EstimateResult } from '@orderlens/core';
 import {
-  CoalitionBatch,
-  Evaluator,
   PAPER_RATIOS,
-  Rng,
   UnanimityGame,
   ordersFromRatios,
   referencePairs,
   sampleMultiOrder,
-  type Game,
-  type EstimateResult,
   type SamplingMode,
-} from '@orderlens/core';
+} from '@orderlens/core/math';
 
 const n = 256;
 const contexts = 100;

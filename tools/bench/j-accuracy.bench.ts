@@ -27,9 +27,9 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { ModelGateway, Rng } from '@orderlens/core';
 import {
   PAPER_RATIOS,
-  Rng,
   estimateStrength,
   ordersFromRatios,
   referencePairs,
@@ -37,7 +37,7 @@ import {
   sampleMultiOrderAdaptive,
   strengthInterval,
   type StrengthEstimatorName,
-} from '@orderlens/core';
+} from '@orderlens/core/math';
 import { bottleneckCoverage } from '@orderlens/core/testing';
 import { OnnxRunner } from '@orderlens/runtime-onnx';
 import {
@@ -227,7 +227,7 @@ for (const { name, grid: g } of [
   const images = imagesFor(name);
   imagesUsed[name] = images;
   const sel = await selectImages({
-    runner,
+    runner: new ModelGateway().wrap(runner, 'selection'),
     dataset: ds,
     preprocess: pre,
     selection: { rule: 'correct', perClass: 1, order: 'class' },

@@ -10,7 +10,7 @@ import {
   mobiusTransform,
   summariseAndOrSparsity,
   type AndOrBatchOptions,
-} from '@orderlens/core';
+} from '@orderlens/core/math';
 
 const file = process.argv[2];
 const k = process.argv.indexOf('--samples');

@@ -1,34 +1,238 @@
-export * from './errors/errors.js';
-export * from './files/index.js';
-export * from './math/combinatorics.js';
-export * from './coalition/coalition-batch.js';
-export * from './random/rng.js';
-export * from './game/game.js';
-export * from './game/table-game.js';
-export * from './game/unanimity-game.js';
-export * from './game/model-game.js';
-export * from './model/tensor.js';
-export * from './model/contracts.js';
-export * from './reward/reward.js';
-export * from './evaluator/evaluator.js';
-export * from './result/estimate-result.js';
-export * from './losses/index.js';
-export * from './exact/index.js';
-export * from './and-or/index.js';
-export * from './measures/index.js';
-export * from './sampling/index.js';
-export * from './strength/index.js';
-export * from './theory/index.js';
-export * from './result/interaction-result.js';
-export * from './options/parse-options.js';
-export * from './registry/registry.js';
-export * from './pairs/index.js';
-export * from './estimators/index.js';
-export * from './adapter/index.js';
-export * from './runtime/index.js';
-export * from './analysis/index.js';
-export * from './result/game-document.js';
-export * from './dynamics/index.js';
-export * from './study/index.js';
-export * from './masking/buffer-pool.js';
-export * from './masking/player-subset-masker.js';
+// The front door of @orderlens/core: the contracts (games, maskers, runners, adapters,
+// estimators, pair strategies), their registries, the Evaluator and the model gateway, the
+// analysis runner and its run store, studies, and the result schema — each by name. The
+// mathematics are in '@orderlens/core/math', the theory curves in '@orderlens/core/theory',
+// training dynamics in '@orderlens/core/dynamics', closed-form games and conformance suites in
+// '@orderlens/core/testing'.
+export {
+  BudgetExceededError,
+  InterruptedError,
+  OrderlensInputError,
+  requireInput,
+  requirePositiveInt,
+} from './errors/errors.js';
+export { isWithin, optionPaths, probeWritableDir, probeWritableFile, resolveInside } from './files/index.js';
+export type { ConfineOptions, OptionPath, PathSpec } from './files/index.js';
+export { CoalitionBatch, MAX_PLAYERS } from './coalition/coalition-batch.js';
+export { Rng } from './random/rng.js';
+export type { Game } from './game/game.js';
+export { ModelGame } from './game/model-game.js';
+export type { ModelGameOptions } from './game/model-game.js';
+export { float32Tensor, tensorSize } from './model/tensor.js';
+export type { NamedTensors, TensorData, TensorStorage, TensorType } from './model/tensor.js';
+export { hasCapability } from './model/contracts.js';
+export type {
+  FeatureRunner,
+  GraphCut,
+  GraphCutCapability,
+  InputGradientCapability,
+  Masker,
+  ModelOutput,
+  ModelRunner,
+  PositionTable,
+  RunnerCapabilities,
+  SequenceLimitsCapability,
+} from './model/contracts.js';
+export { REWARD_NAMES, computeReward, parseRewardName, predictedClass } from './reward/reward.js';
+export type { RewardName, RewardSpec } from './reward/reward.js';
+export { Evaluator } from './evaluator/evaluator.js';
+export type {
+  BatchValueFunction,
+  EvaluationProgress,
+  EvaluatorOptions,
+  PipelinedValueFunction,
+} from './evaluator/evaluator.js';
+export {
+  CORE_VERSION,
+  ESTIMATE_SCHEMA,
+  resultMeta,
+  toJsonText,
+  writeFileAtomic,
+  writeJsonAtomic,
+} from './result/estimate-result.js';
+export type {
+  EstimateResult,
+  MultiOrderTable,
+  ResultMeta,
+  StrengthCurve,
+  StrengthNormalization,
+} from './result/estimate-result.js';
+export {
+  RESULT_SCHEMA,
+  interactionResultSchema,
+  parseResult,
+  readResultFile,
+  resultJsonSchema,
+} from './result/interaction-result.js';
+export type {
+  InteractionResult,
+  ModelCallsByPurpose,
+  ResultMeasures,
+  SampleResult,
+} from './result/interaction-result.js';
+export { parseWithSchema } from './options/parse-options.js';
+export { Registry } from './registry/registry.js';
+export type { Named } from './registry/registry.js';
+export {
+  everyPair,
+  explicitPairs,
+  gridNeighbourPairs,
+  offsetPairs,
+  pairStrategy,
+  sequencePairs,
+  spatialPairs,
+} from './pairs/index.js';
+export type {
+  GridPartnerRule,
+  OffsetPairsOptions,
+  PairStrategy,
+  PairStrategyContext,
+  PairStrategySpec,
+  PlayerPair,
+} from './pairs/index.js';
+export {
+  AND_OR_MAX_PLAYERS,
+  adaptiveEstimator,
+  adaptiveOptionsSchema,
+  andOrEstimator,
+  andOrOptionsSchema,
+  estimators,
+  exactEstimator,
+  exactOptionsSchema,
+  referenceEstimator,
+  sampledOptionsSchema,
+  sharedEstimator,
+} from './estimators/index.js';
+export type {
+  AdaptiveEstimatorOptions,
+  AndOrEstimatorOptions,
+  Estimator,
+  EstimatorContext,
+  EstimatorLimits,
+  ExactEstimatorOptions,
+  SampleEstimate,
+  SampledEstimatorOptions,
+} from './estimators/index.js';
+export { adapters, flagName, parseAdapterOptions } from './adapter/index.js';
+export type {
+  AdapterOpenRequest,
+  AdapterPlanCheck,
+  AnalysisProtocol,
+  AttributePlayers,
+  FeatureMapPlayers,
+  GenericPlayers,
+  GridPlayers,
+  ModalityAdapter,
+  ModalitySession,
+  OptionDescriptor,
+  PlayersDescriptor,
+  RegionPlayers,
+  SamplePlayers,
+  SelectionSpec,
+  WordPlayers,
+} from './adapter/index.js';
+export {
+  CALL_PURPOSES,
+  DEVICE_NAMES,
+  ModelGateway,
+  addCallCounts,
+  devicesToTry,
+  emptyCallCounts,
+  hashFiles,
+  modelFile,
+  openModel,
+  parseDevice,
+  runners,
+} from './runtime/index.js';
+export type {
+  CallCounts,
+  CallPurpose,
+  CountedFeatureRunner,
+  CountedRunner,
+  DeviceName,
+  ModelInputInfo,
+  OpenModelRequest,
+  OpenedModel,
+  RunnerFactory,
+} from './runtime/index.js';
+export {
+  RunStore,
+  SELECTION_UNIT,
+  aggregateSamples,
+  analysisResult,
+  computeSample,
+  computeSelection,
+  finishAnalysis,
+  markRunComplete,
+  openAnalysisRun,
+  planAnalysis,
+  resultAdapterOptions,
+  runAnalysis,
+  sampleUnitId,
+  selectSamples,
+  storedSample,
+} from './analysis/index.js';
+export type {
+  AnalysisEvent,
+  AnalysisOptions,
+  AnalysisPlan,
+  AnalysisRendering,
+  AnalysisSettingKey,
+  AnalysisSettings,
+  FinishAnalysisOptions,
+  RunManifest,
+  RunModelIdentity,
+  RunStoreOptions,
+  SelectedSamples,
+  StoredSample,
+  StoredSelection,
+} from './analysis/index.js';
+export { gameResultDocument } from './result/game-document.js';
+export {
+  STUDY_ID,
+  StudyFileError,
+  aggregateStudyModel,
+  computeStudyUnit,
+  loadStudy,
+  openStudyFolder,
+  openStudyModel,
+  pendingStudyUnits,
+  readStudyManifest,
+  readStudyResult,
+  readStudyStatus,
+  runStudy,
+  studyModel,
+  studyPaths,
+  studySelection,
+  writeStudyStatus,
+} from './study/index.js';
+export type {
+  OpenStudyModelOptions,
+  RunStudyOptions,
+  Study,
+  StudyDefaults,
+  StudyEntry,
+  StudyEvent,
+  StudyFile,
+  StudyLiveState,
+  StudyManifest,
+  StudyManifestModel,
+  StudyModel,
+  StudyModelSession,
+  StudyModelState,
+  StudyModelStatus,
+  StudyPath,
+  StudyReadRoots,
+  StudyRunSummary,
+  StudySource,
+  StudyStatus,
+  StudyUnitOutcome,
+} from './study/index.js';
+export {
+  checkBudget,
+  describeCost,
+  parseBudget,
+  planAnalysisCost,
+  plannedSamples,
+} from './analysis/index.js';
+export type { AnalysisBudget, AnalysisCost, CostPlanOptions } from './analysis/index.js';

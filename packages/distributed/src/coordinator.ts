@@ -5,6 +5,7 @@ import {
   InterruptedError,
   SELECTION_UNIT,
   aggregateStudyModel,
+  type AnalysisRendering,
   openStudyFolder,
   openStudyModel,
   sampleUnitId,
@@ -51,6 +52,8 @@ export interface DistributedRunOptions {
   readonly redis: string;
   readonly queue?: string;
   readonly resume?: boolean;
+  /** Plot and picture rendering of each aggregated model (the CLI's, so results match `analyze`'s). */
+  readonly rendering?: AnalysisRendering;
   /** Device, threads and batch size of the final aggregation (workers choose their own). */
   readonly device?: DeviceName;
   readonly threads?: number;
@@ -302,7 +305,7 @@ export async function runStudyDistributed(
         log: (message) => emit({ type: 'log', message }),
       });
       try {
-        const result = await aggregateStudyModel(ctx);
+        const result = await aggregateStudyModel(ctx, options.rendering);
         states.get(id)!.phase = 'done';
         finished.push(id);
         status();

@@ -3,23 +3,93 @@
  * disk without tfjs-node, MLP builders, resumable training with the order losses (tabular MLPs
  * with snapshots included), checkpoint folders, and PGD attacks.
  */
-export * from './backend/init-tfjs.js';
-export * from './io/file-io-handler.js';
-export * from './io/model-files.js';
-export * from './io/checkpoint-folder.js';
-export * from './runner/input-tensors.js';
-export * from './runner/tfjs-runner.js';
-export * from './models/build-mlp.js';
-export * from './models/build-patch-cnn.js';
-export * from './train/dataset.js';
-export * from './train/order-loss-batch.js';
-export * from './train/train-classifier.js';
-export * from './train/checkpoint.js';
-export * from './train/optimizer-state.js';
-export * from './attack/pgd-linf.js';
-export * from './train/evaluate-order-losses.js';
-export * from './train/two-class-logits.js';
-export * from './train/training-interruption.js';
-export * from './train/snapshot-index.js';
-export * from './train/tabular-mlp.js';
-export * from './factory/tfjs-factory.js';
+export {
+  DEFAULT_TFJS_BACKENDS,
+  TFJS_BACKEND_NAMES,
+  activeTfjsBackend,
+  initTfjs,
+  tfjsBackendLabel,
+} from './backend/init-tfjs.js';
+export type { InitTfjsOptions, TfjsBackendName } from './backend/init-tfjs.js';
+export {
+  MODEL_JSON_FILE,
+  WEIGHTS_FILE,
+  fileLoadHandler,
+  fileSaveHandler,
+  readModelJson,
+} from './io/file-io-handler.js';
+export { detectModelKind, loadGraphModel, loadLayersModel, saveLayersModel } from './io/model-files.js';
+export type { TfjsModelKind } from './io/model-files.js';
+export { readCheckpointFolder, tfjsArchitecture } from './io/checkpoint-folder.js';
+export type { FolderCheckpoint } from './io/checkpoint-folder.js';
+export { matchInputs, toTfTensor } from './runner/input-tensors.js';
+export type { InputSpec } from './runner/input-tensors.js';
+export { TfjsRunner, sumCrossEntropy } from './runner/tfjs-runner.js';
+export type { TfjsFromModelOptions, TfjsLoadOptions } from './runner/tfjs-runner.js';
+export { buildMlp } from './models/build-mlp.js';
+export type { BuildMlpOptions } from './models/build-mlp.js';
+export { buildPatchCnn } from './models/build-patch-cnn.js';
+export {
+  accuracyOf,
+  checkDataset,
+  classCount,
+  evaluateAccuracy,
+  inputShapeFor,
+  predictClasses,
+} from './train/dataset.js';
+export {
+  buildOrderLossInputs,
+  meanCrossEntropy,
+  orderLossObjective,
+  validateOrderLossConfig,
+} from './train/order-loss-batch.js';
+export type { OrderLossConfig } from './train/order-loss-batch.js';
+export { trainClassifier } from './train/train-classifier.js';
+export type { EpochStats, TrainClassifierOptions, TrainResult } from './train/train-classifier.js';
+export {
+  CHECKPOINT_MANIFEST,
+  CHECKPOINT_SCHEMA,
+  OPTIMIZER_FILE,
+  checkFingerprint,
+  hasCheckpoint,
+  loadCheckpoint,
+  readCheckpointManifest,
+  trainingFingerprint,
+  writeCheckpoint,
+} from './train/checkpoint.js';
+export type {
+  CheckpointContent,
+  CheckpointFile,
+  CheckpointManifest,
+  TrainingFingerprint,
+} from './train/checkpoint.js';
+export { readOptimizerState, restoreOptimizerState } from './train/optimizer-state.js';
+export type { OptimizerSlot, OptimizerState, TrainOptimizerKind } from './train/optimizer-state.js';
+export { pgdLinf } from './attack/pgd-linf.js';
+export type { PgdLinfOptions, PgdLinfResult } from './attack/pgd-linf.js';
+export { evaluateOrderLosses } from './train/evaluate-order-losses.js';
+export type { EvaluateOrderLossesOptions } from './train/evaluate-order-losses.js';
+export { twoClassLogits } from './train/two-class-logits.js';
+export { trainingInterrupted, withTrainingOptionNames } from './train/training-interruption.js';
+export {
+  SNAPSHOT_INDEX,
+  SNAPSHOT_INDEX_SCHEMA,
+  SNAPSHOT_SUBDIR,
+  readSnapshotIndex,
+} from './train/snapshot-index.js';
+export type { SnapshotEntry, SnapshotIndex } from './train/snapshot-index.js';
+export {
+  MLP_ARCHITECTURES,
+  TABULAR_PREPROCESSING_FILE,
+  addLabelNoise,
+  evaluateCrossEntropy,
+  trainTabularModel,
+} from './train/tabular-mlp.js';
+export type {
+  TabularTrainSpec,
+  TabularTrainSummary,
+  TabularTrainingPreprocessor,
+  TabularTrainingRows,
+  TrainTabularModelOptions,
+} from './train/tabular-mlp.js';
+export { tfjsRunnerFactory, weightFiles } from './factory/tfjs-factory.js';

@@ -3,15 +3,98 @@
  * preprocessing saved with a model, a masker where every attribute is a player, and the UCI
  * census preset (the 12-variable recipe of the representation-bottleneck experiments).
  */
-export * from './csv/read-csv.js';
-export * from './schema/schema.js';
-export * from './preprocess/preprocessor.js';
-export * from './masker/baseline.js';
-export * from './masker/tabular-masker.js';
-export * from './random/numpy-random-state.js';
-export * from './census/census.js';
-export * from './adapter/tabular-data.js';
-export * from './adapter/tabular-session.js';
-export * from './adapter/tabular-adapter.js';
-export * from './adapter/attack-change.js';
-export * from './reproduction/index.js';
+export { parseCsv, readCsv } from './csv/read-csv.js';
+export type { CsvTable, ReadCsvOptions } from './csv/read-csv.js';
+export { DEFAULT_MISSING_VALUES, inferSchema, isNumericCell, validateTable } from './schema/schema.js';
+export type {
+  ColumnKind,
+  ColumnSpec,
+  InferSchemaOptions,
+  TabularSchema,
+  TargetSpec,
+  ValidateTableOptions,
+} from './schema/schema.js';
+export {
+  PREPROCESSOR_FORMAT,
+  TabularPreprocessor,
+  unknownCategoryWarning,
+} from './preprocess/preprocessor.js';
+export type {
+  CategoricalEncoding,
+  FittedColumn,
+  OutputFeature,
+  PreprocessorFitOptions,
+  PreprocessorJSON,
+  Standardization,
+  TabularData,
+  TransformOptions,
+} from './preprocess/preprocessor.js';
+export { parseBaselineSpec, tabularBaseline } from './masker/baseline.js';
+export type { BaselineKind, BaselineOptions } from './masker/baseline.js';
+export { TabularMasker } from './masker/tabular-masker.js';
+export type { TabularMaskerOptions } from './masker/tabular-masker.js';
+export { NumpyRandomState } from './random/numpy-random-state.js';
+export {
+  CENSUS_CLASSES,
+  CENSUS_FEATURES,
+  CENSUS_RAW_COLUMNS,
+  CENSUS_RELATIONSHIP_CODES,
+  censusDataDir,
+  censusSchema,
+  loadCensus,
+  readCensusTable,
+} from './census/census.js';
+export type { CensusData, CensusSplit, LoadCensusOptions } from './census/census.js';
+export {
+  PREPROCESSING_FILE,
+  baselineFor,
+  census,
+  loadRows,
+  loadTrainingCsv,
+  preprocessingBeside,
+} from './adapter/tabular-data.js';
+export type { DataFlags, TabularRows } from './adapter/tabular-data.js';
+export { tabularSession } from './adapter/tabular-session.js';
+export type { TabularSessionOptions, TabularSessionRows } from './adapter/tabular-session.js';
+export { TABULAR_OPTIONS, tabularAdapter } from './adapter/tabular-adapter.js';
+export { orderChangeUnderAttack } from './adapter/attack-change.js';
+export type { OrderChangeOptions, OrderChangeReport } from './adapter/attack-change.js';
+export {
+  CENSUS_ARCHITECTURES,
+  CENSUS_OPTIMIZERS,
+  CENSUS_PROTOCOLS,
+  CENSUS_SAMPLERS,
+  PAPER_ADVERSARIAL_ACCURACY,
+  PAPER_ORDERING,
+  PAPER_PGD,
+  PAPER_SHAPE,
+  PGD_EPS_UNITS,
+  TABLE2_CONFIGS,
+  analyzeCensusModel,
+  censusModelConfig,
+  featureRange,
+  firstRows,
+  formatReproductionTable,
+  formatSpread,
+  paperOrdering,
+  pgdInZSpace,
+  reproduceCensus,
+  seedSpread,
+  summariseSeeds,
+} from './reproduction/index.js';
+export type {
+  CensusAttackResult,
+  CensusModelConfig,
+  CensusOptimizer,
+  CensusProtocol,
+  CensusReproduction,
+  CensusReproductionOptions,
+  CensusReproductionRow,
+  CensusReproductionTools,
+  CensusSampler,
+  CensusSeedSummary,
+  CensusTrainJob,
+  CensusTrainResult,
+  PgdEpsUnits,
+  SeedSpread,
+} from './reproduction/index.js';

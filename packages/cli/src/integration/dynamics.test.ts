@@ -1,7 +1,8 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseDynamicsResult, Rng } from '@orderlens/core';
+import { Rng } from '@orderlens/core';
+import { parseDynamicsResult } from '@orderlens/core/dynamics';
 import { runCli } from '../program.js';
 import { tempDir } from '../test-utils/tmp.js';
 

@@ -15,7 +15,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  CALL_PURPOSES,
   InterruptedError,
+  adapters,
   estimators,
   openModel,
   pairStrategy,
@@ -38,6 +40,7 @@ import {
   type Float32NetworkShape,
 } from '@orderlens/core/testing';
 import { availableOnnxProviders, loadableOnnxProviders } from '@orderlens/runtime-onnx'; // registers the onnx factory
+import '@orderlens/nlp'; // registers the text adapter
 import { tabularAdapter } from '@orderlens/tabular';
 import {
   byteMeanToModel,
@@ -56,6 +59,7 @@ const censusTfjs = repo('fixtures/census-mlp5/tfjs/model.json');
 const cnn = repo('fixtures/cifar-cnn/model.onnx');
 const vit = repo('fixtures/cifar-vit/model.onnx');
 const fmnist = repo('packages/vision/models/fmnist-cnn/model.onnx');
+const distilbert = repo('fixtures/sst2-distilbert');
 const tmp = tempDir('orderlens-pipeline-');
 afterAll(() => tmp.cleanup());
 
@@ -587,12 +591,13 @@ function expectCountsMatch(r: Awaited<ReturnType<typeof analyse>>): void {
   const { result, counter, selectionRows, perSample } = r;
   const calls = result.modelCalls;
   expect(selectionRows).toBeGreaterThan(0);
-  expect(calls.selection).toBe(selectionRows);
-  expect(calls.attack).toBe(0);
-  expect(calls.total).toBe(calls.selection + calls.estimation + calls['feature-map-prefix'] + calls.attack);
+  // The selection unit: sample choice and (unlabelled data) label predictions.
+  expect(calls.selection + calls.labels).toBe(selectionRows);
+  expect(calls.attack + calls.dynamics + calls.noise).toBe(0);
+  expect(calls.total).toBe(CALL_PURPOSES.reduce((a, p) => a + calls[p], 0));
   expect(calls.total).toBe(seen(counter));
   expect(perSample).toEqual(result.samples.map((s) => s.modelCalls));
-  expect(calls.estimation + calls['feature-map-prefix']).toBe(
+  expect(calls.estimation + calls['feature-map-prefix'] + calls['word-effects']).toBe(
     result.samples.reduce((a, s) => a + s.modelCalls, 0),
   );
 }
@@ -620,6 +625,31 @@ describe('runAnalysis: a counting runner sees exactly the model calls of the res
     expect(r.result.modelCalls.selection).toBe(40);
     expect(r.result.modelCalls['feature-map-prefix']).toBe(0);
     expect(r.result.modelCalls.estimation).toBe(r.counter.rows - 40);
+  });
+
+  it('text, unlabelled, players by effect: label predictions, word effects and coalitions, each counted', async () => {
+    const sentences = [
+      'a gorgeous , witty , seductive movie about love',
+      'the plot is dull and the acting is even worse',
+      'an unflinchingly bleak and desperate , often funny story',
+    ];
+    const r = await analyse(
+      adapters.get('text'),
+      distilbert,
+      { samples: 3 },
+      { sentence: sentences, words: '4', wordChoice: 'effect' },
+    );
+    expectCountsMatch(r);
+    const calls = r.result.modelCalls;
+    // Selection rule `correct` on predicted labels: each sentence predicted once for its label,
+    // once to be selected (it is then correct by definition).
+    expect(calls.labels).toBe(3);
+    expect(calls.selection).toBe(3);
+    // n + 1 rows per sentence over its eligible words, and 2^4 coalitions each.
+    const eligible = r.result.samples.map((s) => (s.players as { words?: string[] }).words?.length);
+    expect(eligible).toEqual([4, 4, 4]);
+    expect(calls['word-effects']).toBeGreaterThanOrEqual(3 * (4 + 1));
+    expect(calls.estimation).toBe(3 * 16);
   });
 
   it('vision feature maps: one prefix run per image, every coalition through the suffix', async () => {
@@ -799,6 +829,6 @@ describe('resume counts model calls and reproduces the uninterrupted run', () =>
         { dataset: 'cifar10', grid: '4', limit: 30, heatmaps: 0 },
         { out, resume: true },
       ),
-    ).rejects.toThrow(/--model: .* is not the model the run in .* was started with/);
+    ).rejects.toThrow(/model: .* is not the model the run in .* was started with/);
   });
 });

@@ -2,7 +2,7 @@ import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseDynamicsResult } from '@orderlens/core';
+import { parseDynamicsResult } from '@orderlens/core/dynamics';
 import { runCli } from '../program.js';
 import { tempDir } from '../test-utils/tmp.js';
 

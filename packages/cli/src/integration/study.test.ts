@@ -165,7 +165,7 @@ describe('orderlens study run', () => {
     expect(table.stdout).toMatch(/^ {2}census +tabular +done +3\/3 samples/m);
   });
 
-  it('gives the numbers `orderlens analyze` gives with the same settings', async () => {
+  it('gives the numbers and the outputs `orderlens analyze` gives with the same settings', async () => {
     const out = join(tmp.dir, 'analyze');
     const run = await runCli([
       '--quiet',
@@ -185,6 +185,13 @@ describe('orderlens study run', () => {
     expect(run.code).toBe(0);
     const a = parseResult(JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')));
     expect(numbers(resultOf(straight, 'census'))).toEqual(numbers(a));
+    // One finish step: the same outputs, each beside its own result (the strength plot included).
+    const named = (r: InteractionResult, dir: string) =>
+      JSON.parse(JSON.stringify(r.outputs ?? {}).replaceAll(dir, '<dir>')) as unknown;
+    const studied = resultOf(straight, 'census');
+    expect(named(studied, join(straight, 'models', 'census'))).toEqual(named(a, out));
+    expect(Object.keys(studied.outputs ?? {})).toContain('strength');
+    expect(existsSync(join(straight, 'models', 'census', 'strength.png'))).toBe(true);
   });
 
   const bin = fileURLToPath(new URL('../../dist/bin.js', import.meta.url));

@@ -61,7 +61,7 @@ describe('train tabular --optimizer sgd --momentum (the two-phase paper recipe)'
     expect(sgd.spec).toMatchObject({ optimizer: 'sgd', momentum: 0.9, learningRate: 0.01 });
     expect(sgd.fingerprint).toMatchObject({ optimizer: 'sgd', momentum: 0.9, learningRate: 0.01 });
 
-    const plain = await train('sgd-m0', ['--optimizer', 'sgd', '--momentum', '0', '--lr', '0.01']);
+    const plain = await train('sgd-m0', ['--optimizer', 'sgd', '--momentum', '0', '--learning-rate', '0.01']);
     expect(plain.fingerprint).toMatchObject({ optimizer: 'sgd', momentum: 0, learningRate: 0.01 });
     // Same seed, data and rate: only the momentum differs, and it changes the weights.
     expect(plain.weights.equals(sgd.weights)).toBe(false);

@@ -42,7 +42,7 @@ describe('order losses steer census MLPs (short training, same seed)', () => {
         'tabular',
         '--arch',
         'mlp5',
-        '--loss',
+        '--order-loss',
         loss,
         '--epochs',
         '4',

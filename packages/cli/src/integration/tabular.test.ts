@@ -10,12 +10,12 @@ import {
   openModel,
   parseAdapterOptions,
   parseResult,
-  sampleMultiOrder,
-  theoryStrength,
   type AnalysisOptions,
   type OpenedModel,
   type StoredSelection,
 } from '@orderlens/core';
+import { sampleMultiOrder } from '@orderlens/core/math';
+import { theoryStrength } from '@orderlens/core/theory';
 import '@orderlens/runtime-onnx'; // registers the onnx runner factory
 import { initTfjs, loadLayersModel } from '@orderlens/runtime-tfjs';
 import {
@@ -164,6 +164,11 @@ describe('census with real runtimes', () => {
     expect(r.maxPerturbation).toBeGreaterThan(0.5);
     expect(r.adversarialAccuracy).toBeLessThan(r.cleanAccuracy);
     expect(r.orderChange!.change.some((c) => c > 0)).toBe(true);
+    // Every model row is counted: PGD's 30 gradient rows per row and both accuracies as `attack`,
+    // then the interaction change as in `analyze` (selection, and 2^12 coalitions per row and side).
+    expect(r.modelCalls.attack).toBe(200 * (30 + 2));
+    expect(r.modelCalls.estimation).toBe(2 * 2 * 4096);
+    expect(r.modelCalls.total).toBe(200 * 32 + r.orderChange!.modelCalls.total);
     model.dispose();
   });
 

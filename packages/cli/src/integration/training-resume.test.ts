@@ -21,7 +21,7 @@ const args = (out: string, epochs: number, ...more: string[]) => [
   'mlp2',
   '--hidden',
   '16',
-  '--loss',
+  '--order-loss',
   'high',
   '--train-rows',
   '500',
@@ -117,7 +117,7 @@ describe('train tabular: checkpoints, Ctrl-C and --resume', () => {
     const none = await runCli(['--quiet', ...args(join(tmp.dir, 'empty'), 2, '--resume')]);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/--resume: no checkpoint in .*empty\/checkpoint/);
-    const lr = await runCli(['--quiet', ...args(straight, 3, '--resume', '--lr', '0.01')]);
+    const lr = await runCli(['--quiet', ...args(straight, 3, '--resume', '--learning-rate', '0.01')]);
     expect(lr.code).toBe(2);
     expect(lr.stderr).toMatch(
       /--resume: the checkpoint in .* different learning rate: checkpoint 0.001, now 0.01/,

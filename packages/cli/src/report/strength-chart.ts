@@ -1,4 +1,4 @@
-import { theoryStrength } from '@orderlens/core';
+import { theoryStrength } from '@orderlens/core/theory';
 import type { ReportEntry } from './collect-results.js';
 import { agreementCaveat, clipPolyline, theoryAgreement } from '../util/theory-fit.js';
 import { CHART_FONT, HIDDEN_SIGNAL, VISIBLE_FILTER, modelColour } from './palette.js';

@@ -5,6 +5,7 @@ import {
   EXIT_INPUT,
   EXIT_INTERRUPTED,
   InterruptedError,
+  optionForField,
   reportError,
   withOptionNames,
 } from './errors.js';
@@ -42,6 +43,26 @@ describe('reportError', () => {
       code: EXIT_INTERRUPTED,
       err: 'interrupted: stopped before the result was complete; nothing was written\n',
     });
+  });
+
+  it("maps a library path to the running command's flag through one table", () => {
+    const opts = ['--model', '--learning-rate', '--contexts', '--batch-size', '--csv'];
+    expect(optionForField('modelPath', opts)).toBe('--model');
+    expect(optionForField('learningRate', opts)).toBe('--learning-rate');
+    expect(optionForField('learningRate', ['--lr'])).toBe('--lr');
+    expect(optionForField('options.contexts', opts)).toBe('--contexts');
+    expect(optionForField('batchSize', opts)).toBe('--batch-size');
+    expect(optionForField('csv[3]', opts)).toBe('--csv');
+    expect(optionForField('values[5]', opts)).toBeUndefined();
+    expect(optionForField('--model', opts)).toBeUndefined();
+    let err = '';
+    reportError(
+      new OrderlensInputError('options.contexts', 'expected a positive integer'),
+      { stderr: (s) => void (err += s) },
+      false,
+      { options: opts },
+    );
+    expect(err).toBe('error: --contexts: expected a positive integer\n');
   });
 
   it('renames library fields to option names', () => {

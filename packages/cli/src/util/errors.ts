@@ -11,30 +11,47 @@ export const EXIT_INTERRUPTED = 130;
 export { InterruptedError };
 
 /**
- * Library field names whose option is not simply the field in kebab case (`batchSize` →
- * `--batch-size` needs no entry). The first of the candidates the running command has wins.
+ * The one table from the logical path of a library option (what an `OrderlensInputError` names:
+ * `modelPath`, `learningRate`, `options.contexts`) to the flags that set it, in order of
+ * preference; the running command's first one wins. A path not listed names the option that
+ * commander declares for the same attribute (`batchSize` is `--batch-size`'s attribute), so only
+ * paths whose flag says something else need a row.
  */
-const FIELD_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+export const OPTION_PATH_FLAGS: Readonly<Record<string, readonly string[]>> = {
   modelPath: ['--model'],
   preprocessor: ['--preprocessing'],
   preference: ['--tfjs-backend', '--device'],
   classNames: ['--images'],
-  learningRate: ['--lr', '--learning-rate'],
+  learningRate: ['--learning-rate', '--lr'],
+  losses: ['--order-loss'],
+  loss: ['--order-loss'],
+  resumeFrom: ['--resume'],
   // Pair counts and player counts of the samplers (`numPairs: a 5×5 grid has only 168 …`).
   numPairs: ['--pairs', '--num-pairs'],
   n: ['--players'],
 };
 
+/** Groups whose keys are flags of their own: `options.contexts` is the option `contexts`. */
+const OPTION_GROUPS = ['options.', 'estimatorOptions.', 'adapterOptions.'];
+
+/** Commander's attribute name of a long flag (`--batch-size` → `batchSize`). */
+function attributeOf(flag: string): string {
+  return flag.replace(/^--/, '').replace(/-([a-z])/g, (_m, ch: string) => ch.toUpperCase());
+}
+
 /**
- * The option of the running command that a library field stands for (`baseline` → `--baseline`,
- * `modelPath` → `--model`, `csv[3]` → `--csv`), or undefined: a field that is already an option,
- * a key of an input file (`values[5]`, `terms[0].players`), or one the command has no option for.
+ * The option of the running command that a library path stands for (`baseline` → `--baseline`,
+ * `modelPath` → `--model`, `csv[3]` → `--csv`, `options.contexts` → `--contexts`), or undefined:
+ * a path that is already an option, a key of an input file (`values[5]`, `terms[0].players`), or
+ * one the command has no option for.
  */
 export function optionForField(field: string, options: readonly string[]): string | undefined {
   if (field.startsWith('-')) return undefined;
-  const base = field.replace(/[[.].*$/, '');
-  const kebab = `--${base.replace(/[A-Z]/g, (ch) => `-${ch.toLowerCase()}`)}`;
-  return [...(FIELD_OPTIONS[base] ?? []), kebab].find((o) => options.includes(o));
+  const group = OPTION_GROUPS.find((g) => field.startsWith(g));
+  const path = group ? field.slice(group.length) : field;
+  const base = path.replace(/[[.].*$/, '');
+  const listed = (OPTION_PATH_FLAGS[base] ?? []).find((o) => options.includes(o));
+  return listed ?? options.find((o) => attributeOf(o) === base);
 }
 
 /** What {@link reportError} knows about the command that failed. */
@@ -50,7 +67,8 @@ export interface ErrorContext {
 function withOptionField(e: OrderlensInputError, options: readonly string[]): OrderlensInputError {
   const option = optionForField(e.field, options);
   if (option === undefined) return e;
-  const base = e.field.replace(/[[.].*$/, '');
+  const group = OPTION_GROUPS.find((g) => e.field.startsWith(g)) ?? '';
+  const base = group + e.field.slice(group.length).replace(/[[.].*$/, '');
   const renamed = new OrderlensInputError(
     option + e.field.slice(base.length),
     e.message.startsWith(`${e.field}: `) ? e.message.slice(e.field.length + 2) : e.message,

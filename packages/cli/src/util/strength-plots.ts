@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { theoryStrength, type InteractionResult } from '@orderlens/core';
+import { type InteractionResult } from '@orderlens/core';
+import { theoryStrength } from '@orderlens/core/theory';
 import { strengthPlot, writePlot, type TheoryCurve } from './plots.js';
 
 function normMean(xs: readonly number[]): number[] {

@@ -3,7 +3,7 @@ import type { Masker, ModelRunner } from '../model/contracts.js';
 import type { NamedTensors } from '../model/tensor.js';
 import type { PairStrategySpec } from '../pairs/strategies.js';
 import type { InteractionResult } from '../result/interaction-result.js';
-import type { ModelGateway } from '../runtime/model-gateway.js';
+import type { CountedRunner, ModelGateway } from '../runtime/model-gateway.js';
 import type { OpenedModel } from '../runtime/runner-registry.js';
 import type { PlayersDescriptor } from './players-descriptor.js';
 
@@ -96,11 +96,11 @@ export interface ModalitySession {
   /**
    * Predicts the labels the data does not give (unlabelled text is explained for the class the
    * model predicts) for `indices`, or every candidate when omitted, through `runner`, which the
-   * caller counts (as `selection`). Labels already known are not predicted again. The selection
+   * caller's gateway counts (as `labels`). Labels already known are not predicted again. The selection
    * calls it before it reads any label, and {@link computeSample} for its own sample, so a resumed
    * process predicts only the samples it computes. Until then such a candidate's label is −1.
    */
-  predictLabels?(runner: ModelRunner, indices?: readonly number[]): Promise<void>;
+  predictLabels?(runner: CountedRunner, indices?: readonly number[]): Promise<void>;
   /** Unmasked model inputs of candidates `[start, end)`, for sample selection. */
   inputs(start: number, end: number): NamedTensors | Promise<NamedTensors>;
   /**

@@ -47,13 +47,13 @@ export function openAnalysisRun(options: {
     const was = previous?.options?.model;
     if (was && was.sha256 !== options.model.sha256)
       throw new OrderlensInputError(
-        '--model',
+        'model',
         `${options.model.file} is not the model the run in ${dir} was started with (sha256 ${was.sha256.slice(0, 12)}… then, ${options.model.sha256.slice(0, 12)}… now); rerun without --resume into another --out`,
       );
   }
   if (options.resume && !existsSync(manifestPath))
     throw new OrderlensInputError(
-      '--resume',
+      'resume',
       `there is no run to resume in ${options.out} (no ${manifestPath})`,
     );
   const store = RunStore.open({
@@ -61,7 +61,7 @@ export function openAnalysisRun(options: {
     command: options.command,
     options: { ...options.fingerprint, ...(options.model ? { model: options.model } : {}) },
     resume: options.resume,
-    dirField: '--out',
+    dirField: 'out',
     // A run that failed after selecting its samples but before its first sample (a bad option
     // met late) can be rerun with corrected options: the selection is recomputed.
     restartableUnits: [SELECTION_UNIT],

@@ -44,7 +44,7 @@ export function checkBatchSize(options: Pick<AnalysisOptions, 'batchSize'>): num
   const batchSize = options.batchSize ?? 256;
   requireInput(
     Number.isInteger(batchSize) && batchSize > 0,
-    '--batch-size',
+    'batchSize',
     `expected a positive integer, got ${batchSize}`,
   );
   return batchSize;
@@ -90,8 +90,8 @@ export async function computeSelection(options: AnalysisOptions, store?: RunStor
   if (stored) return stored;
   const gateway = new ModelGateway();
   const runner = gateway.wrap(options.model.runner, 'selection');
-  // Labels the data does not give are the model's predictions: selection calls too.
-  await options.session.predictLabels?.(runner);
+  // Labels the data does not give are the model's predictions, counted as `labels`.
+  await options.session.predictLabels?.(gateway.wrap(options.model.runner, 'labels'));
   const sel = await selectSamples(options.session, runner, options.selection, checkBatchSize(options));
   const unit: StoredSelection = { selection: sel, calls: gateway.calls };
   store?.put(SELECTION_UNIT, unit);
@@ -112,7 +112,7 @@ export function storedSample(
   const k = selected.selection.indices[s];
   requireInput(
     done.sample.index === k,
-    '--resume',
+    'resume',
     `sample ${s} of the run is candidate ${done.sample.index}, but the selection now gives ${k}; rerun without --resume into another --out`,
   );
   return done;
@@ -147,7 +147,7 @@ export async function computeSample(
   const k = selected.selection.indices[s];
   const gateway = new ModelGateway();
   // A no-op when the selection ran in this process; after a resume, this sample's label only.
-  await session.predictLabels?.(gateway.wrap(model.runner, 'selection'), [k]);
+  await session.predictLabels?.(gateway.wrap(model.runner, 'labels'), [k]);
   const { id, label } = session.candidate(k);
   let players;
   try {

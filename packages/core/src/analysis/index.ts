@@ -7,3 +7,4 @@ export * from './analysis-result.js';
 export * from './plan.js';
 export * from './run-analysis.js';
 export * from './cost-plan.js';
+export * from './finish-analysis.js';

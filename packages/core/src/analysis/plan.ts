@@ -52,38 +52,42 @@ export interface AnalysisPlan {
   readonly adapterOptions: Record<string, unknown>;
 }
 
-/** The CLI flag of each setting (the default field names of {@link planAnalysis}). */
-export const ANALYSIS_FLAGS: Readonly<Record<AnalysisSettingKey, string>> = {
-  protocol: '--protocol',
-  estimator: '--estimator',
-  estimatorOptions: '--estimator options',
-  contexts: '--contexts',
-  repeats: '--repeats',
-  ratios: '--ratios',
-  pairs: '--pairs',
-  radius: '--radius',
-  maxPlayers: '--max-players',
-  preset: '--preset',
-  niter: '--niter',
-  samples: '--samples',
-  perClass: '--per-class',
-  allSamples: '--all-samples',
-  targetError: '--target-error',
-  budgetContexts: '--budget-contexts',
-};
+/**
+ * The settings' keys: the logical paths that errors of {@link planAnalysis} name by default. A
+ * front end names them its own way (the CLI maps each to its flag, a study to its file path).
+ */
+export const ANALYSIS_SETTING_KEYS: readonly AnalysisSettingKey[] = [
+  'protocol',
+  'estimator',
+  'estimatorOptions',
+  'contexts',
+  'repeats',
+  'ratios',
+  'pairs',
+  'radius',
+  'maxPlayers',
+  'preset',
+  'niter',
+  'samples',
+  'perClass',
+  'allSamples',
+  'targetError',
+  'budgetContexts',
+];
 
 /**
  * Turns the shared settings into a plan: the protocol's estimator and options with the
  * settings on top (an option the estimator lacks is refused, not ignored), its pair strategy
  * with count and radius applied, and the sample selection (adapter default, then protocol, then
- * settings). Errors name the field through `fieldOf` — CLI flags by default, study-file paths
- * such as `models[2].contexts` for studies.
+ * settings). Errors name the field through `fieldOf` — the setting's key by default (a logical
+ * path: `contexts`), CLI flags for the CLI, study-file paths such as `models[2].contexts` for
+ * studies.
  */
 export function planAnalysis(
   adapter: ModalityAdapter,
   settings: AnalysisSettings,
   adapterOptions: Record<string, unknown>,
-  fieldOf: (key: AnalysisSettingKey) => string = (key) => ANALYSIS_FLAGS[key],
+  fieldOf: (key: AnalysisSettingKey) => string = (key) => key,
   optionField: (key: string) => string = (key) => {
     const d = adapter.options.find((o) => o.key === key);
     return d ? flagName(d) : key;

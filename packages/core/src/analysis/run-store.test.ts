@@ -52,7 +52,7 @@ describe('RunStore', () => {
 
     // Without --resume the directory is refused.
     expect(() => RunStore.open({ dir, command: 'test run', options })).toThrow(
-      /--run-dir: .*already holds 2 finished unit\(s\).*--resume/,
+      /runDir: .*already holds 2 finished unit\(s\).*--resume/,
     );
 
     // Resume: only the missing units are computed; results of all units come back in order.
@@ -80,7 +80,7 @@ describe('RunStore', () => {
     store.put('u0', { x: 1 });
     expect(() =>
       RunStore.open({ dir, command: 'a', options: { samples: 5, seed: 0 }, resume: true }),
-    ).toThrow(/--resume: options differ from the run in .* \(changed: samples\)/);
+    ).toThrow(/resume: options differ from the run in .* \(changed: samples\)/);
     expect(() =>
       RunStore.open({ dir, command: 'b', options: { samples: 4, seed: 0 }, resume: true }),
     ).toThrow(/holds a run of "a", not "b"/);

@@ -90,7 +90,7 @@ export class RunStore {
 
   /** Opens (or creates) a run directory; see {@link RunStoreOptions} for the refusal rules. */
   static open(options: RunStoreOptions): RunStore {
-    const field = options.dirField ?? '--run-dir';
+    const field = options.dirField ?? 'runDir';
     const dir = resolve(options.dir);
     const manifestPath = join(dir, 'manifest.json');
     const optionsHash = hashOptions(options.options);
@@ -132,7 +132,7 @@ export class RunStore {
         if (previous.optionsHash !== optionsHash) {
           const changed = diffKeys(previous.options ?? {}, options.options);
           throw new OrderlensInputError(
-            '--resume',
+            'resume',
             `options differ from the run in ${dir} (changed: ${changed.join(', ') || 'unknown'}); rerun with the same options or use another directory`,
           );
         }

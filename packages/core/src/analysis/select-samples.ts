@@ -1,6 +1,6 @@
 import { requireInput } from '../errors/errors.js';
 import type { ModalitySession, SelectionSpec } from '../adapter/modality-adapter.js';
-import type { ModelRunner } from '../model/contracts.js';
+import type { CountedRunner } from '../runtime/model-gateway.js';
 import { predictedClass } from '../reward/reward.js';
 
 /** The samples an analysis takes, and how they were chosen. */
@@ -35,7 +35,7 @@ export interface SelectedSamples {
  */
 export async function selectSamples(
   session: ModalitySession,
-  runner: ModelRunner,
+  runner: CountedRunner,
   spec: SelectionSpec,
   batchSize: number,
 ): Promise<SelectedSamples> {
@@ -186,7 +186,7 @@ function firstPerClass(labels: readonly number[], perClass: number | undefined):
 /** The candidates among `indices` (ascending) the model classifies correctly, in batches. */
 async function correctOnes(
   session: ModalitySession,
-  runner: ModelRunner,
+  runner: CountedRunner,
   indices: readonly number[],
   labels: readonly number[],
   batchSize: number,

@@ -100,6 +100,9 @@ describe('runModelDynamics', () => {
     expect(result.samples.map((s) => s.id)).toEqual(['row-0', 'row-1', 'row-2']);
     expect(result.checkpoints[1].losses.lossGap).toBeCloseTo(0.1, 12);
     for (const c of result.checkpoints) expect(c.modelCalls).toBe(3 * 2 ** N);
+    // Every row is counted: the selection predicts the 3 rows at the last checkpoint, and the
+    // same-model check runs one row through each of the 3 checkpoints.
+    expect(result.modelCalls).toBe(3 * 3 * 2 ** N + 3 + 3);
     // The cross term of order 3 is only in the later models.
     expect(result.checkpoints[0].andOr.strengthByOrder.and[3]).toBe(0);
     expect(result.checkpoints[2].andOr.strengthByOrder.and[3]).toBeGreaterThan(0);

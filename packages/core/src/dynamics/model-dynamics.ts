@@ -74,10 +74,15 @@ function sessionDetails(session: ModalitySession): Record<string, unknown> {
  * inputs (names, shapes, types), the architecture the format states, the output width on one
  * real input, the player count and names of the first candidate, and the session's settings.
  */
-async function fingerprintOf(cp: ModelCheckpoint, model: OpenedModel, session: ModalitySession) {
-  requireInput(session.candidates > 0, '--checkpoints', `the data hold no samples (epoch ${cp.epoch})`);
-  const out = await model.runner.run(await session.inputs(0, 1));
-  const players = await session.players(0, new ModelGateway());
+async function fingerprintOf(
+  cp: ModelCheckpoint,
+  model: OpenedModel,
+  session: ModalitySession,
+  gateway: ModelGateway,
+) {
+  requireInput(session.candidates > 0, 'checkpoints', `the data hold no samples (epoch ${cp.epoch})`);
+  const out = await gateway.wrap(model.runner, 'dynamics').run(await session.inputs(0, 1));
+  const players = await session.players(0, gateway);
   try {
     const d = players.descriptor as { n: number; names?: string[] };
     return {
@@ -121,6 +126,8 @@ export async function runModelDynamics(options: ModelDynamicsOptions): Promise<D
   const fingerprints: Array<Record<string, unknown>> = [];
   let chosen: ChosenSamples | undefined;
   let selectionCalls = 0;
+  // The same-model check runs every checkpoint once (and whatever building players costs).
+  const checkGateway = new ModelGateway();
   let names: string[] | undefined;
   let candidateInfo: Array<{ id: string; index: number; label: number }> = [];
   for (let k = checkpoints.length - 1; k >= 0; k--) {
@@ -130,7 +137,7 @@ export async function runModelDynamics(options: ModelDynamicsOptions): Promise<D
     try {
       const session = await options.openSession(model);
       try {
-        const fp = await fingerprintOf(cp, model, session);
+        const fp = await fingerprintOf(cp, model, session, checkGateway);
         if (k < checkpoints.length - 1)
           checkSameModel(
             { epoch: lastCp.epoch, fingerprint: fingerprints[0] },
@@ -138,11 +145,11 @@ export async function runModelDynamics(options: ModelDynamicsOptions): Promise<D
           );
         fingerprints.push(fp);
         if (k === checkpoints.length - 1) {
-          checkDynamicsPlayers((fp.players as { n: number }).n, '--checkpoints');
+          checkDynamicsPlayers((fp.players as { n: number }).n, 'checkpoints');
           names = (fp.players as { names: string[] | null }).names ?? undefined;
           const gateway = new ModelGateway();
           const runner = gateway.wrap(model.runner, 'selection');
-          await session.predictLabels?.(runner);
+          await session.predictLabels?.(gateway.wrap(model.runner, 'labels'));
           chosen = options.candidates
             ? givenCandidates(options.candidates, session.candidates)
             : await selectSamples(session, runner, options.selection, batchSize);
@@ -177,7 +184,7 @@ export async function runModelDynamics(options: ModelDynamicsOptions): Promise<D
       const games: ModelGame[] = [];
       try {
         // Nothing of a session may read a label still to be predicted (e.g. a word choice by effect).
-        await session.predictLabels?.(gateway.wrap(model.runner, 'selection'), selection.indices);
+        await session.predictLabels?.(gateway.wrap(model.runner, 'labels'), selection.indices);
         for (const [j, k] of selection.indices.entries()) {
           const players = await session.players(k, gateway);
           if (players.dispose) disposers.push(() => players.dispose!());
@@ -227,7 +234,7 @@ export async function runModelDynamics(options: ModelDynamicsOptions): Promise<D
     packages: options.packages,
     options: options.options,
   });
-  return { ...result, modelCalls: result.modelCalls + selectionCalls };
+  return { ...result, modelCalls: result.modelCalls + selectionCalls + checkGateway.calls.total };
 }
 
 /** The caller's candidates as a selection (rule `given`), each checked to exist, none twice. */

@@ -8,7 +8,7 @@ import { adaptiveEstimator, referenceEstimator, sharedEstimator } from './sample
  * The estimators every analysis can name (`--estimator`, study files, worker jobs). Packages
  * register more with `estimators.register(myEstimator)`.
  */
-export const estimators = new Registry<Estimator<any>>('estimator', '--estimator'); // eslint-disable-line @typescript-eslint/no-explicit-any
+export const estimators = new Registry<Estimator<any>>('estimator', 'estimator'); // eslint-disable-line @typescript-eslint/no-explicit-any
 
 estimators.register(exactEstimator);
 estimators.register(referenceEstimator);

@@ -50,12 +50,12 @@ export function checkNoiseOptions(
   const { delta, draws } = options.noise;
   requireInput(
     Number.isFinite(delta) && delta > 0,
-    '--delta',
+    'delta',
     `expected a standard deviation > 0, got ${delta}`,
   );
   requireInput(
     Number.isInteger(draws) && draws >= 2,
-    '--draws',
+    'draws',
     `expected an integer ≥ 2 (the variance needs two draws), got ${draws}`,
   );
   if (!options.session.perturbedPlayers)
@@ -80,7 +80,7 @@ export async function computeNoiseUnit(
   const { session, model, noise } = options;
   const k = selected.selection.indices[s];
   const gateway = new ModelGateway();
-  await session.predictLabels?.(gateway.wrap(model.runner, 'selection'), [k]);
+  await session.predictLabels?.(gateway.wrap(model.runner, 'labels'), [k]);
   const { id, label } = session.candidate(k);
   let acc: InteractionVariance | undefined;
   const vFull: number[] = [];
@@ -164,7 +164,7 @@ export async function runNoiseSensitivity(options: NoiseSensitivityOptions): Pro
     const done = store?.get<StoredNoiseUnit>(noiseUnitId(s));
     requireInput(
       !done || done.index === units[s].sample.index,
-      '--resume',
+      'resume',
       `noise unit ${s} of the run is candidate ${done?.index}, but the selection gives ${units[s].sample.index}; rerun without --resume into another --out`,
     );
     try {

@@ -333,7 +333,7 @@ export function parseResult(value: unknown, source = 'result'): InteractionResul
 }
 
 /** Reads and validates a result file. */
-export function readResultFile(path: string, field = '--result'): InteractionResult {
+export function readResultFile(path: string, field = 'result'): InteractionResult {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

@@ -12,8 +12,8 @@ export type DeviceName = (typeof DEVICE_NAMES)[number];
  */
 export const AUTO_DEVICE_ORDER: readonly Exclude<DeviceName, 'auto'>[] = ['cuda', 'webgpu', 'cpu', 'wasm'];
 
-/** Parses `--device`, naming the option and the valid values on error. */
-export function parseDevice(raw: string | undefined, field = '--device'): DeviceName {
+/** Parses a device name (`--device` in the CLI), naming `field` and the valid values on error. */
+export function parseDevice(raw: string | undefined, field = 'device'): DeviceName {
   const v = (raw ?? 'auto').trim().toLowerCase();
   if (!(DEVICE_NAMES as readonly string[]).includes(v))
     throw new OrderlensInputError(
@@ -38,7 +38,7 @@ export function devicesToTry(
   if (requested === 'auto') return AUTO_DEVICE_ORDER.filter((d) => supported.includes(d));
   if (!supported.includes(requested) || !available.includes(requested))
     throw new OrderlensInputError(
-      '--device',
+      'device',
       `${requested} is not available to ${runtime} on this machine; available: ${available.join(', ') || '(none)'}` +
         (requested === 'cuda' && runtime === 'onnx'
           ? ' (how to install the CUDA provider of onnxruntime-node: docs/devices.md)'

@@ -1,33 +1,78 @@
-import type { ModelOutput, ModelRunner } from '../model/contracts.js';
-import type { NamedTensors } from '../model/tensor.js';
+import type { FeatureRunner, ModelOutput, ModelRunner } from '../model/contracts.js';
+import type { NamedTensors, TensorData } from '../model/tensor.js';
 
 /**
- * Why a model was called: every call of an analysis is counted under one of these (`noise`: the
- * coalitions of perturbed inputs of the noise-sensitivity measure).
+ * Why a model was called. Every model row of an analysis, a dynamics run or an attack is counted
+ * under one of these:
+ * - `selection`: predictions that choose the samples (correctly classified ones);
+ * - `labels`: predictions that give unlabelled data its label (the class the model decides);
+ * - `word-effects`: single-word masking that chooses a sentence's players by effect;
+ * - `estimation`: the masked coalitions of the games;
+ * - `feature-map-prefix`: the model up to a cut tensor, once per image;
+ * - `dynamics`: the one-row check that checkpoints are the same model;
+ * - `attack`: forward-and-gradient rows of an adversarial attack (PGD) and its accuracies;
+ * - `noise`: the coalitions of perturbed inputs of the noise-sensitivity measure.
  */
-export type CallPurpose = 'selection' | 'estimation' | 'feature-map-prefix' | 'attack' | 'noise';
+export const CALL_PURPOSES = [
+  'selection',
+  'labels',
+  'word-effects',
+  'estimation',
+  'feature-map-prefix',
+  'dynamics',
+  'attack',
+  'noise',
+] as const;
+
+/** Why a model was called (see {@link CALL_PURPOSES}). */
+export type CallPurpose = (typeof CALL_PURPOSES)[number];
 
 /** Model input rows run per purpose (a row is one input: an image, a sentence, a masked coalition). */
 export type CallCounts = Record<CallPurpose, number> & { total: number };
 
 /** Zero counts. */
 export function emptyCallCounts(): CallCounts {
-  return { selection: 0, estimation: 0, 'feature-map-prefix': 0, attack: 0, noise: 0, total: 0 };
+  const c = { total: 0 } as CallCounts;
+  for (const p of CALL_PURPOSES) c[p] = 0;
+  return c;
 }
 
-/** Adds `b` into `a` (in place) and returns `a`. */
+/**
+ * Adds `b` into `a` (in place) and returns `a`. A purpose `b` lacks counts 0 (results stored
+ * before the purpose existed).
+ */
 export function addCallCounts(a: CallCounts, b: Partial<Record<string, number>>): CallCounts {
-  for (const k of ['selection', 'estimation', 'feature-map-prefix', 'attack', 'noise'] as const)
-    a[k] += b[k] ?? 0;
-  a.total = a.selection + a.estimation + a['feature-map-prefix'] + a.attack + a.noise;
+  let total = 0;
+  for (const p of CALL_PURPOSES) {
+    a[p] += b[p] ?? 0;
+    total += a[p];
+  }
+  a.total = total;
   return a;
 }
 
 /**
- * Counts the rows every model call runs, by purpose. An analysis wraps its runner once
- * (`gateway.runner('estimation')`) and hands the wrapped runners to the games, so the counts in a
- * result are what the runtime really ran, whoever asked (the Evaluator for coalitions, sample
- * selection, feature-map prefixes).
+ * A runner whose every row is counted by a {@link ModelGateway} under `purpose`. Library code that
+ * runs a model outside a game's Evaluator (sample selection, label prediction, word effects,
+ * image classification) takes this type, not a bare `ModelRunner`, so that an uncounted call
+ * does not compile.
+ */
+export interface CountedRunner extends ModelRunner {
+  /** What the rows are counted as. */
+  readonly purpose: CallPurpose;
+}
+
+/** A {@link FeatureRunner} (a graph-cut prefix) whose rows a {@link ModelGateway} counts. */
+export interface CountedFeatureRunner extends FeatureRunner {
+  readonly purpose: CallPurpose;
+}
+
+/**
+ * The one door every model call goes through: it counts the rows each call runs, by purpose. An
+ * analysis wraps its runner once per purpose (`gateway.wrap(runner, 'estimation')`) and hands the
+ * wrapped runners to the games, so the counts in a result are what the runtime really ran,
+ * whoever asked (the Evaluator for coalitions, sample selection, label prediction, word effects,
+ * feature-map prefixes, attacks).
  */
 export class ModelGateway {
   private readonly counts = emptyCallCounts();
@@ -37,16 +82,20 @@ export class ModelGateway {
     return { ...this.counts };
   }
 
-  /** Records `rows` model rows run for `purpose`. */
+  /**
+   * Records `rows` model rows run for `purpose`. For work that runs a model outside a
+   * `ModelRunner` (a tfjs gradient step of PGD); a runner's calls are counted by {@link wrap}.
+   */
   record(purpose: CallPurpose, rows: number): void {
     this.counts[purpose] += rows;
     this.counts.total += rows;
   }
 
   /** `runner`, with every batch it runs counted under `purpose`. */
-  wrap(runner: ModelRunner, purpose: CallPurpose): ModelRunner {
+  wrap(runner: ModelRunner, purpose: CallPurpose): CountedRunner {
     const record = (rows: number) => this.record(purpose, rows);
     return {
+      purpose,
       get backend() {
         return runner.backend;
       },
@@ -58,6 +107,20 @@ export class ModelGateway {
         return out;
       },
       dispose: () => runner.dispose(),
+    };
+  }
+
+  /** A graph-cut prefix, with every batch it runs counted under `purpose` (rows: the leading dimension). */
+  wrapFeature(prefix: FeatureRunner, purpose: CallPurpose): CountedFeatureRunner {
+    const record = (rows: number) => this.record(purpose, rows);
+    return {
+      purpose,
+      async run(inputs: NamedTensors): Promise<TensorData> {
+        const out = await prefix.run(inputs);
+        record(out.dims[0] ?? 1);
+        return out;
+      },
+      dispose: () => prefix.dispose(),
     };
   }
 }

@@ -70,11 +70,11 @@ export interface RunnerFactory {
 }
 
 /** Runner factories by format. */
-export const runners = new Registry<RunnerFactory>('model format', '--model');
+export const runners = new Registry<RunnerFactory>('model format', 'model');
 
 /** Opens `spec` with the first registered factory that accepts it. */
 export async function openModel(request: OpenModelRequest): Promise<OpenedModel> {
-  const field = request.field ?? '--model';
+  const field = request.field ?? 'model';
   const factory = runners.list().find((f) => f.accepts(request.spec));
   if (!factory) {
     const exists = existsSync(request.spec);
@@ -99,7 +99,7 @@ export function hashFiles(paths: readonly string[]): string {
 }
 
 /** Absolute path and folder of a model file that must exist. */
-export function modelFile(spec: string, field = '--model'): { file: string; dir: string } {
+export function modelFile(spec: string, field = 'model'): { file: string; dir: string } {
   const file = resolve(spec);
   if (!existsSync(file)) throw new OrderlensInputError(field, `${spec} does not exist`);
   if (statSync(file).isDirectory()) return { file, dir: file };

@@ -6,7 +6,7 @@ import { adapters } from '../adapter/registry.js';
 import { flagName, parseAdapterOptions } from '../adapter/option-values.js';
 import type { ModalityAdapter, OptionDescriptor } from '../adapter/modality-adapter.js';
 import {
-  ANALYSIS_FLAGS,
+  ANALYSIS_SETTING_KEYS,
   planAnalysis,
   resultAdapterOptions,
   type AnalysisPlan,
@@ -219,7 +219,7 @@ function shapeAt(path: StudyPath): string[] | undefined {
 }
 
 /** Settings that the CLI has as single flags (everything of an entry but options and seeds). */
-const SETTING_KEYS: readonly AnalysisSettingKey[] = Object.keys(ANALYSIS_FLAGS) as AnalysisSettingKey[];
+const SETTING_KEYS: readonly AnalysisSettingKey[] = ANALYSIS_SETTING_KEYS;
 
 /** One entry (with its modality's defaults under it) → one model per seed. */
 function planEntry(
@@ -343,12 +343,11 @@ function planEntry(
   });
 }
 
-/** Adapter options whose flag is a shared analysis flag (`--max-players`) → the setting key. */
+/** Adapter options that are also a shared analysis setting (`maxPlayers`) → the setting key. */
 function sharedDescriptors(adapter: ModalityAdapter): Map<string, AnalysisSettingKey> {
-  const byFlag = new Map(Object.entries(ANALYSIS_FLAGS).map(([k, f]) => [f, k as AnalysisSettingKey]));
   const out = new Map<string, AnalysisSettingKey>();
   for (const d of adapter.options) {
-    const setting = byFlag.get(flagName(d));
+    const setting = SETTING_KEYS.find((k) => k === d.key);
     if (setting) out.set(d.key, setting);
   }
   return out;

@@ -151,16 +151,16 @@ describe('runStudy', () => {
     const { file, out, dir } = setup();
     await runStudy(loadStudy(file), { out });
     await expect(runStudy(loadStudy(file), { out })).rejects.toThrow(
-      /--out: .* already holds the study "toy-study" .*pass --resume/,
+      /out: .* already holds the study "toy-study" .*pass --resume/,
     );
     writeFileSync(file, STUDY.replace('samples: 3', 'samples: 2').replace('seeds: [1, 2]', 'seeds: [1, 3]'));
     await expect(runStudy(loadStudy(file), { out, resume: true })).rejects.toThrow(
-      /--resume: .*study\.yaml is not the study the run in .* was started with \(models added: sampled\.seed-3; models removed: sampled\.seed-2; model "sampled\.seed-1" changed: selection\.samples: 3 → 2\)/,
+      /resume: .*study\.yaml is not the study the run in .* was started with \(models added: sampled\.seed-3; models removed: sampled\.seed-2; model "sampled\.seed-1" changed: selection\.samples: 3 → 2\)/,
     );
     writeFileSync(file, STUDY);
     writeToyModel(join(dir, 'models', 'a.toy.json'), [9, 9, 9, 9, 9]);
     await expect(runStudy(loadStudy(file), { out, resume: true })).rejects.toThrow(
-      /--resume: model "exact": models\/a\.toy\.json is not the model the run .* was started with \(sha256 [0-9a-f]{12}… then, [0-9a-f]{12}… now\)/,
+      /resume: model "exact": models\/a\.toy\.json is not the model the run .* was started with \(sha256 [0-9a-f]{12}… then, [0-9a-f]{12}… now\)/,
     );
   });
 

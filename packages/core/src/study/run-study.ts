@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { AnalysisRendering } from '../analysis/finish-analysis.js';
 import { InterruptedError, OrderlensInputError } from '../errors/errors.js';
 import type { InteractionResult } from '../result/interaction-result.js';
 import type { DeviceName } from '../runtime/device-policy.js';
@@ -63,6 +64,8 @@ export interface RunStudyOptions {
   /** Aborting stops after the unit under way (SIGINT); everything finished is kept. */
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: StudyEvent) => void;
+  /** Plot and picture rendering of each finished model (the CLI's, so its results match `analyze`'s). */
+  readonly rendering?: AnalysisRendering;
 }
 
 /** What one {@link runStudy} call did. */
@@ -161,7 +164,7 @@ export async function runStudy(study: Study, options: RunStudyOptions): Promise<
           status: status(),
         });
       }
-      const result = await aggregateStudyModel(ctx);
+      const result = await aggregateStudyModel(ctx, options.rendering);
       finished.push(m.id);
       running = undefined;
       status();
@@ -194,7 +197,7 @@ export async function runStudy(study: Study, options: RunStudyOptions): Promise<
 
 /** A changed run or model on resume: the whole study is refused, not one model failed. */
 function isStudyRefusal(e: Error): boolean {
-  return e instanceof OrderlensInputError && (e.field === '--resume' || e.field === '--out');
+  return e instanceof OrderlensInputError && (e.field === 'resume' || e.field === 'out');
 }
 
 function interrupted(out: string, status: StudyStatus): InterruptedError {

@@ -56,7 +56,7 @@ export function studyPaths(out: string) {
 }
 
 /** Reads `<out>/study.json`; an input error naming `field` when it is missing or unreadable. */
-export function readStudyManifest(out: string, field = '--out'): StudyManifest {
+export function readStudyManifest(out: string, field = 'out'): StudyManifest {
   // study.json symlinked out of the folder (a worker reads folders others wrote) is refused.
   const path = resolveInside(out, basename(studyPaths(out).manifest), field, {
     rootLabel: 'the study folder',
@@ -104,7 +104,7 @@ export function openStudyFolder(
   out: string,
   options: { resume?: boolean; packages?: Record<string, string>; field?: string } = {},
 ): { manifest: StudyManifest; resumed: boolean; warnings: string[] } {
-  const field = options.field ?? '--out';
+  const field = options.field ?? 'out';
   const paths = studyPaths(out);
   const packages = options.packages ?? {};
   if (!existsSync(paths.manifest)) {
@@ -121,14 +121,14 @@ export function openStudyFolder(
     );
   if (previous.studyHash !== study.hash)
     throw new OrderlensInputError(
-      '--resume',
+      'resume',
       `${study.source.display} is not the study the run in ${out} was started with (${describeChange(previous, study)}); restore it, or run it into another --out`,
     );
   for (const m of study.models) {
     const was = previous.models.find((p) => p.id === m.id);
     if (was && was.model.sha256 !== m.model.sha256)
       throw new OrderlensInputError(
-        '--resume',
+        'resume',
         `model "${m.id}": ${m.model.path} is not the model the run in ${out} was started with (sha256 ${was.model.sha256.slice(0, 12)}… then, ${m.model.sha256.slice(0, 12)}… now); restore it, or run the study into another --out`,
       );
   }

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { ModalitySession } from '../adapter/modality-adapter.js';
 import { analysisResult } from '../analysis/analysis-result.js';
+import { finishAnalysis, type AnalysisRendering } from '../analysis/finish-analysis.js';
 import { markRunComplete, openAnalysisRun } from '../analysis/analysis-run.js';
 import {
   analysisFingerprint,
@@ -24,7 +25,6 @@ import type { AnalysisEvent, AnalysisOptions } from '../analysis/run-analysis.js
 import { OrderlensInputError } from '../errors/errors.js';
 import { estimators } from '../estimators/registry.js';
 import { pairStrategy } from '../pairs/strategies.js';
-import { writeJsonAtomic } from '../result/estimate-result.js';
 import type { InteractionResult } from '../result/interaction-result.js';
 import type { DeviceName } from '../runtime/device-policy.js';
 import { openModel, type OpenedModel } from '../runtime/runner-registry.js';
@@ -32,7 +32,7 @@ import type { Study, StudyModel } from './load-study.js';
 import { studyPaths } from './study-folder.js';
 import { locateError } from './study-source.js';
 import { flagName } from '../adapter/option-values.js';
-import { ANALYSIS_FLAGS } from '../analysis/plan.js';
+import { ANALYSIS_SETTING_KEYS } from '../analysis/plan.js';
 
 /** Options of {@link openStudyModel}. */
 export interface OpenStudyModelOptions {
@@ -200,7 +200,8 @@ export async function openStudyModel(
 function asStudyField(e: unknown, m: StudyModel, study: Study): unknown {
   if (!(e instanceof OrderlensInputError)) return e;
   const d = m.plan.adapter.options.find((o) => flagName(o) === e.field);
-  const setting = Object.entries(ANALYSIS_FLAGS).find(([, f]) => f === e.field)?.[0];
+  // An adapter option that is also a shared setting (`maxPlayers`) is set at the entry's level.
+  const setting = ANALYSIS_SETTING_KEYS.find((k) => k === d?.key || k === e.field);
   const key = d?.key ?? setting;
   if (!key) return e;
   const entry = study.file.models[m.index];
@@ -258,10 +259,14 @@ export async function pendingStudyUnits(ctx: StudyModelSession): Promise<number[
 
 /**
  * Aggregates a study model's finished units into its `orderlens/interaction-result@3` document
- * (the one `orderlens analyze` writes, without the plot), writes the adapter's pictures and
- * `<out>/models/<id>/result.json`, and marks the run complete. Refused while units are missing.
+ * and finishes it as `orderlens analyze` does ({@link finishAnalysis}: the adapter's pictures,
+ * the rendering's plot, `<out>/models/<id>/result.json`), then marks the run complete. Refused
+ * while units are missing.
  */
-export async function aggregateStudyModel(ctx: StudyModelSession): Promise<InteractionResult> {
+export async function aggregateStudyModel(
+  ctx: StudyModelSession,
+  rendering?: AnalysisRendering,
+): Promise<InteractionResult> {
   const t0 = performance.now();
   ctx.store.refresh();
   const selected = await studySelection(ctx);
@@ -292,19 +297,14 @@ export async function aggregateStudyModel(ctx: StudyModelSession): Promise<Inter
       );
     result = withNoiseMeasure(analysed, units, noise, wallTimeMs + (performance.now() - tNoise));
   }
-  const withWarnings: InteractionResult = ctx.warnings.length
-    ? {
-        ...result,
-        selection: {
-          ...result.selection!,
-          warnings: [...ctx.warnings, ...(result.selection?.warnings ?? [])],
-        },
-      }
-    : result;
-  const dir = studyPaths(ctx.out).modelDir(ctx.model.id);
-  const pictures = ctx.session.writePictures ? await ctx.session.writePictures(withWarnings, dir) : {};
-  const final: InteractionResult = { ...withWarnings, outputs: { ...pictures } };
-  writeJsonAtomic(studyPaths(ctx.out).result(ctx.model.id), final);
+  const final = await finishAnalysis(result, {
+    dir: studyPaths(ctx.out).modelDir(ctx.model.id),
+    resultPath: studyPaths(ctx.out).result(ctx.model.id),
+    session: ctx.session,
+    warnings: ctx.warnings,
+    modelLabel: basename(ctx.opened.file),
+    rendering,
+  });
   markRunComplete(ctx.store, S);
   return final;
 }

@@ -6,11 +6,11 @@ import {
   computeReward,
   estimators,
   ModelGateway,
-  multiOrderDirect,
   parseAdapterOptions,
   runAnalysis,
   type OpenedModel,
 } from '@orderlens/core';
+import { multiOrderDirect } from '@orderlens/core/math';
 import { OnnxRunner } from '@orderlens/runtime-onnx';
 import { expectInputErrorAsync, tempDir } from '@orderlens/core/testing';
 import { BERT_DIR, copyTokenizer, DEV_TSV, DISTILBERT_DIR, openedModel } from '../test-utils/index.js';

@@ -198,7 +198,7 @@ describe('the text adapter', () => {
     expect((descriptor as WordPlayers).words).toEqual(t.playerWords!.map((w) => t.sentence.words[w]));
   });
 
-  it('--word-choice effect takes the words whose masking alone moves the log-odds most, counted as selection', async () => {
+  it('--word-choice effect takes the words whose masking alone moves the log-odds most, counted as word effects', async () => {
     const runner = new BagOfWordsRunner();
     const text = 'bleak desperate charming journey affecting story film';
     const session = await open(
@@ -208,7 +208,7 @@ describe('the text adapter', () => {
     expect(session.texts[0].playerWords).toBeUndefined();
     const gateway = new ModelGateway();
     const { descriptor } = await session.players(0, gateway);
-    expect(gateway.calls.selection).toBe(8);
+    expect(gateway.calls).toMatchObject({ 'word-effects': 8, selection: 0, total: 8 });
     // Additive model: the effect of a word is the sum of w(piece) − w([MASK]) over its pieces.
     const t = session.texts[0];
     const effect = t.sentence.wordSpans.map(([a, e]) => {

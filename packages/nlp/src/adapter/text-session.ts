@@ -11,7 +11,7 @@ import {
   type InteractionResult,
   type ModalitySession,
   type Masker,
-  type ModelRunner,
+  type CountedRunner,
 } from '@orderlens/core';
 import { readSentences, type SentenceRecord } from '../data/sentences.js';
 import { resolveBaselineToken } from '../masking/baseline-token.js';
@@ -189,7 +189,7 @@ export async function openTextSession(
         o.sentences !== undefined ? `--sentences (${t.record.where})` : '--label',
         `label ${t.label} is not one of the model's ${classes} classes`,
       );
-  const predictLabels = async (runner: ModelRunner, indices?: readonly number[]): Promise<void> => {
+  const predictLabels = async (runner: CountedRunner, indices?: readonly number[]): Promise<void> => {
     if (!unlabelled) return;
     const todo = (indices ?? texts.map((_, k) => k)).filter((k) => texts[k].label < 0);
     for (let start = 0; start < todo.length; start += PREDICT_BATCH) {
@@ -246,12 +246,12 @@ export async function openTextSession(
           : new AttentionMasker(common);
       };
       if (!t.playerWords) {
-        // Counted as selection: these calls choose what is analysed, they estimate nothing.
+        // Counted as word effects: these calls choose the players, they estimate nothing.
         const chosen = await chooseByEffect({
           eligible: t.eligible,
           count: o.words as number,
           masker: maskerOf(t.eligible),
-          runner: gateway.wrap(request.model.runner, 'selection'),
+          runner: gateway.wrap(request.model.runner, 'word-effects'),
           label: t.label,
         });
         t.playerWords = chosen.words;

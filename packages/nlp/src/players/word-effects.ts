@@ -1,4 +1,10 @@
-import { CoalitionBatch, computeReward, requireInput, type Masker, type ModelRunner } from '@orderlens/core';
+import {
+  CoalitionBatch,
+  computeReward,
+  requireInput,
+  type CountedRunner,
+  type Masker,
+} from '@orderlens/core';
 
 /** Which `count` of the eligible words become players (`--word-choice`). */
 export type WordChoice = 'first' | 'effect' | 'random';
@@ -10,8 +16,8 @@ export interface EffectChoiceOptions {
   readonly count: number;
   /** A masker whose players are the eligible words, in the order of `eligible`. */
   readonly masker: Masker;
-  /** The runner (counted by the caller's gateway). */
-  readonly runner: ModelRunner;
+  /** The runner, counted by the caller's gateway (as `word-effects`). */
+  readonly runner: CountedRunner;
   /** Class whose log-odds measure the effect. */
   readonly label: number;
 }

@@ -5,11 +5,11 @@ import {
   computeReward,
   exactEstimator,
   exactOptionsSchema,
-  multiOrderDirect,
   OrderlensInputError,
   runAnalysis,
   type OpenedModel,
 } from '@orderlens/core';
+import { multiOrderDirect } from '@orderlens/core/math';
 import { tempDir } from '@orderlens/core/testing';
 import { onnxRunnerFactory } from '@orderlens/runtime-onnx';
 import { afterAll, describe, expect, it } from 'vitest';

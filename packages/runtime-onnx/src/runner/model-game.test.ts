@@ -1,13 +1,5 @@
-import {
-  binomial,
-  CoalitionBatch,
-  computeReward,
-  exactInteractions,
-  gameTable,
-  ModelGame,
-  sampleMultiOrder,
-  type EstimateResult,
-} from '@orderlens/core';
+import { CoalitionBatch, computeReward, ModelGame, type EstimateResult } from '@orderlens/core';
+import { binomial, exactInteractions, gameTable, sampleMultiOrder } from '@orderlens/core/math';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OnnxRunner } from './onnx-runner.js';
 import { CensusMasker, censusMeta, censusModel } from '../test-utils/index.js';

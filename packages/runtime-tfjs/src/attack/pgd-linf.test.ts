@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ModelGateway } from '@orderlens/core';
 import { initTfjs } from '../backend/init-tfjs.js';
 import { buildMlp } from '../models/build-mlp.js';
 import { censusSlice } from '../test-utils/census-slice.js';
@@ -114,6 +115,18 @@ describe('pgdLinf', () => {
     // Sign steps agree except where a gradient component is ~0 and batch-dependent rounding flips it.
     expect(same / xt.length).toBeGreaterThan(0.99);
     expect(Math.abs(a.adversarialAccuracy - b.adversarialAccuracy)).toBeLessThan(0.01);
+    // Every model row is counted as `attack`, whatever the batching: 5 gradient rows per row
+    // attacked (the last batch of 7 is partial) and one prediction each for both accuracies.
+    const N = yt.length;
+    for (const r of [a, b]) expect(r.modelCalls).toMatchObject({ attack: N * (5 + 2), total: N * (5 + 2) });
+  });
+
+  it('counts into the gateway it is given, beside what it already counted', async () => {
+    const gateway = new ModelGateway();
+    gateway.record('selection', 11);
+    const r = await pgdLinf({ model, x: xt, y: yt, featureCount: F, steps: 3, gateway });
+    expect(r.modelCalls.attack).toBe(yt.length * 5);
+    expect(gateway.calls).toMatchObject({ selection: 11, attack: yt.length * 5, total: 11 + yt.length * 5 });
   });
 
   it('rejects bad options naming them', async () => {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { requireInput, requirePositiveInt } from '@orderlens/core';
+import { ModelGateway, requireInput, requirePositiveInt, type CallCounts } from '@orderlens/core';
 import { accuracyOf, checkDataset, inputShapeFor, predictClasses } from '../train/dataset.js';
 import { sumCrossEntropy } from '../runner/tfjs-runner.js';
 
@@ -30,6 +30,12 @@ export interface PgdLinfOptions {
    * Default: no clipping, only the ε-ball projection.
    */
   clip?: { min: Float32Array; max: Float32Array };
+  /**
+   * Counts the model rows PGD runs, as `attack`: each step one forward-and-gradient row per
+   * attacked row, and one prediction per row for each of the clean and adversarial accuracies
+   * (default: a gateway of its own; its counts are returned as `modelCalls` either way).
+   */
+  gateway?: ModelGateway;
 }
 
 /** What {@link pgdLinf} returns. */
@@ -40,6 +46,8 @@ export interface PgdLinfResult {
   cleanAccuracy: number;
   /** Accuracy on `adversarial`. */
   adversarialAccuracy: number;
+  /** Model rows this attack ran, by purpose (all `attack`): `N·(steps + 2)`. */
+  modelCalls: CallCounts;
 }
 
 /**
@@ -54,6 +62,8 @@ export async function pgdLinf(options: PgdLinfOptions): Promise<PgdLinfResult> {
   const steps = options.steps ?? 100;
   const stepSize = options.stepSize ?? 0.01;
   const batchSize = options.batchSize ?? 1024;
+  const gateway = options.gateway ?? new ModelGateway();
+  const before = gateway.calls;
   requireInput(model instanceof tf.LayersModel, 'model', 'expected a tfjs LayersModel');
   checkRadius(eps, 'eps', featureCount, (v) => v >= 0, 'a finite number ≥ 0');
   requireInput(Number.isInteger(steps) && steps >= 0, 'steps', `expected an integer ≥ 0, got ${steps}`);
@@ -107,16 +117,21 @@ export async function pgdLinf(options: PgdLinfOptions): Promise<PgdLinfResult> {
       );
       xa.dispose();
       xa = next;
+      // The model ran forward and backward on the B rows of the batch: B attack rows.
+      gateway.record('attack', B);
     }
     adversarial.set((await xa.data()) as Float32Array, start * featureCount);
     tf.dispose([x0, labels, lo, hi, xa]);
   }
   for (const t of [epsT, stepT]) if (typeof t !== 'number') t.dispose();
-  return {
-    adversarial,
-    cleanAccuracy: accuracyOf(await predictClasses(model, x, featureCount), y),
-    adversarialAccuracy: accuracyOf(await predictClasses(model, adversarial, featureCount), y),
-  };
+  const cleanAccuracy = accuracyOf(await predictClasses(model, x, featureCount), y);
+  gateway.record('attack', n);
+  const adversarialAccuracy = accuracyOf(await predictClasses(model, adversarial, featureCount), y);
+  gateway.record('attack', n);
+  const after = gateway.calls;
+  const modelCalls = { ...after };
+  for (const k of Object.keys(modelCalls) as Array<keyof CallCounts>) modelCalls[k] = after[k] - before[k];
+  return { adversarial, cleanAccuracy, adversarialAccuracy, modelCalls };
 }
 
 /** A radius or step: one finite number, or one per feature (length `featureCount`). */

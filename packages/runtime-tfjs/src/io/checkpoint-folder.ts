@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { OrderlensInputError, checkEpochs, resolveInside, type CheckpointLosses } from '@orderlens/core';
+import { OrderlensInputError, resolveInside } from '@orderlens/core';
+import { checkEpochs, type CheckpointLosses } from '@orderlens/core/dynamics';
 import { readModelJson } from './file-io-handler.js';
 import { SNAPSHOT_INDEX, SNAPSHOT_INDEX_SCHEMA } from '../train/snapshot-index.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseOrderLossSpec } from '@orderlens/core';
+import { parseOrderLossSpec } from '@orderlens/core/math';
 import { initTfjs } from '../backend/init-tfjs.js';
 import { buildMlp } from '../models/build-mlp.js';
 import { censusSlice } from '../test-utils/census-slice.js';

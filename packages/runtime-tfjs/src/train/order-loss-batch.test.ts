@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ICLR2022_LOSS_CONVENTIONS, Rng, sampleNestedCoalitions } from '@orderlens/core';
+import { Rng } from '@orderlens/core';
+import { ICLR2022_LOSS_CONVENTIONS, sampleNestedCoalitions } from '@orderlens/core/math';
 import { initTfjs } from '../backend/init-tfjs.js';
 import { buildOrderLossInputs, orderLossObjective, type OrderLossConfig } from './order-loss-batch.js';
 

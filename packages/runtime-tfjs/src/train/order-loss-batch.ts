@@ -1,15 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { twoClassLogits } from './two-class-logits.js';
+import { requireInput, type Rng } from '@orderlens/core';
 import {
   nestedCoefficient,
-  requireInput,
   sampleNestedCoalitions,
   validateOrderLossConventions,
   validateOrderLossTerm,
   type OrderLossConventions,
   type OrderLossTerm,
-  type Rng,
-} from '@orderlens/core';
+} from '@orderlens/core/math';
 
 /** The order losses of MATH.md ("Losses that steer orders") as a training option. */
 export interface OrderLossConfig {

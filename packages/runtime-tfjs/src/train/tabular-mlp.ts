@@ -1,14 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import {
-  parseOrderLossSpec,
-  requireInput,
-  Rng,
-  writeJsonAtomic,
-  type OrderLossConventions,
-  type OrderLossTerm,
-} from '@orderlens/core';
+import { requireInput, Rng, writeJsonAtomic } from '@orderlens/core';
+import { parseOrderLossSpec, type OrderLossConventions, type OrderLossTerm } from '@orderlens/core/math';
 import { tfjsBackendLabel } from '../backend/init-tfjs.js';
 import { saveLayersModel } from '../io/model-files.js';
 import { buildMlp } from '../models/build-mlp.js';
@@ -177,9 +171,9 @@ export async function evaluateCrossEntropy(
   return sum / Math.max(1, n);
 }
 
-/** Parses `--loss`: a preset or a term list; `normal` has no terms. */
+/** Parses the order-loss spec (`--order-loss` in the CLI): a preset or a term list; `normal` has no terms. */
 function lossTerms(spec: string): OrderLossTerm[] {
-  return parseOrderLossSpec(spec, '--loss');
+  return parseOrderLossSpec(spec, 'loss');
 }
 
 /** Options of {@link trainTabularModel}. */

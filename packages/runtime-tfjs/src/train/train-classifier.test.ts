@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nestedSizes, parseOrderLossSpec, Rng, sampleNestedCoalitions } from '@orderlens/core';
+import { Rng } from '@orderlens/core';
+import { nestedSizes, parseOrderLossSpec, sampleNestedCoalitions } from '@orderlens/core/math';
 import { initTfjs } from '../backend/init-tfjs.js';
 import { buildMlp } from '../models/build-mlp.js';
 import { censusSlice } from '../test-utils/census-slice.js';

@@ -4,7 +4,6 @@ import {
   computeSelection,
   emptyCallCounts,
   estimators,
-  meanAbsOverPairs,
   requireInput,
   type AnalysisOptions,
   type CallCounts,
@@ -12,6 +11,7 @@ import {
   type RewardName,
   type StoredSelection,
 } from '@orderlens/core';
+import { meanAbsOverPairs } from '@orderlens/core/math';
 import { tabularAdapter } from './tabular-adapter.js';
 import { tabularSession, type TabularSessionRows } from './tabular-session.js';
 

@@ -5,18 +5,14 @@
  */
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Rng, parseResult, estimators, CoalitionBatch, type OpenedModel } from '@orderlens/core';
 import {
-  Rng,
   binomial,
-  parseResult,
   bitCount,
-  estimators,
   mobiusTransform,
-  CoalitionBatch,
   runNoiseSensitivity,
   type NoiseSensitivityOptions,
-  type OpenedModel,
-} from '@orderlens/core';
+} from '@orderlens/core/math';
 import { tempDir } from '@orderlens/core/testing';
 import { loadCensus } from '../census/census.js';
 import { TabularMasker } from '../masker/tabular-masker.js';
@@ -157,10 +153,10 @@ describe('noise sensitivity on census rows', () => {
     const before = model.calls;
     for (const delta of [0, -1, Number.NaN])
       await expect(runNoiseSensitivity(options(2, { delta, draws: 3 }))).rejects.toMatchObject({
-        field: '--delta',
+        field: 'delta',
       });
     await expect(runNoiseSensitivity(options(2, { delta: 0.1, draws: 1 }))).rejects.toMatchObject({
-      field: '--draws',
+      field: 'draws',
     });
     const { perturbedPlayers: _, ...plain } = session;
     await expect(runNoiseSensitivity({ ...options(2), session: plain })).rejects.toMatchObject({

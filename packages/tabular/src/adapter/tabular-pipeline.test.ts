@@ -14,11 +14,11 @@ import {
   estimators,
   float32Tensor,
   runAnalysis,
-  sampleMultiOrder,
   selectSamples,
   type AnalysisOptions,
   type OpenedModel,
 } from '@orderlens/core';
+import { sampleMultiOrder } from '@orderlens/core/math';
 import { tempDir } from '@orderlens/core/testing';
 import { loadCensus } from '../census/census.js';
 import { TabularMasker } from '../masker/tabular-masker.js';

@@ -1,4 +1,5 @@
-import { OrderlensInputError, parseOrderLossSpec } from '@orderlens/core';
+import { OrderlensInputError } from '@orderlens/core';
+import { parseOrderLossSpec } from '@orderlens/core/math';
 
 /** Adversarial accuracy (%) published for census MLPs (MATH.md, paper Table 2): [MLP-5, MLP-8]. */
 export const PAPER_ADVERSARIAL_ACCURACY: Readonly<Record<string, readonly [number, number]>> = {

@@ -6,10 +6,11 @@ import {
   RunStore,
   runAnalysis,
   writeJsonAtomic,
+  type CallCounts,
   type InteractionResult,
   type OpenedModel,
-  type OrderLossConventions,
 } from '@orderlens/core';
+import { type OrderLossConventions } from '@orderlens/core/math';
 import { tabularAdapter } from '../adapter/tabular-adapter.js';
 import { loadCensus } from '../census/census.js';
 import { baselineFor, loadRows, type TabularRows } from '../adapter/tabular-data.js';
@@ -113,6 +114,8 @@ export interface CensusAttackResult {
   readonly adversarialAccuracy: number;
   readonly maxPerturbation: number;
   readonly relativeChange?: number[];
+  /** Model rows the attack ran, by purpose (PGD's as `attack`; absent in units stored before). */
+  readonly modelCalls?: CallCounts;
 }
 
 /**

@@ -1,4 +1,5 @@
-import { CoalitionBatch, PlayerSubsetMasker } from '@orderlens/core';
+import { CoalitionBatch } from '@orderlens/core';
+import { PlayerSubsetMasker } from '@orderlens/core/math';
 import { describe, expect, it } from 'vitest';
 import { PatchGrid } from '../grid/patch-grid.js';
 import { PatchMasker } from '../masking/patch-masker.js';

@@ -1,7 +1,7 @@
 import {
   selectSamples,
   type ModalitySession,
-  type ModelRunner,
+  type CountedRunner,
   type SelectedSamples,
   type SelectionSpec,
 } from '@orderlens/core';
@@ -34,8 +34,8 @@ export function imageCandidates(
 
 /** Options of {@link selectImages}. */
 export interface SelectImagesOptions {
-  /** The model; wrap it in a `ModelGateway` (purpose `selection`) to count its predictions. */
-  readonly runner: ModelRunner;
+  /** The model, counted by the caller's gateway: `gateway.wrap(runner, 'selection')`. */
+  readonly runner: CountedRunner;
   readonly dataset: ImageDataset;
   readonly preprocess: PreprocessOptions;
   /** Model input name (default the runner's first input). */

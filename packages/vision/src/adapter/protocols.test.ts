@@ -6,11 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   CoalitionBatch,
-  PAPER_RATIOS,
   aggregateSamples,
   estimators,
   interactionResultSchema,
-  ordersFromRatios,
   pairStrategy,
   parseWithSchema,
   planAnalysis,
@@ -19,8 +17,8 @@ import {
   type GridPlayers,
   type SampleEstimate,
   type SampleResult,
-  type UnanimityGame,
 } from '@orderlens/core';
+import { PAPER_RATIOS, ordersFromRatios, type UnanimityGame } from '@orderlens/core/math';
 import { expectInputError, localGridGame } from '@orderlens/core/testing';
 import { VISION_ANALYSIS_PROTOCOLS, VISION_OPTIONS, visionAdapter } from './vision-adapter.js';
 

@@ -1,10 +1,7 @@
 import { join } from 'node:path';
 import {
   OrderlensInputError,
-  PAPER_RATIOS,
-  PlayerSubsetMasker,
   adapters,
-  countNeighbourPairs,
   float32Tensor,
   writeFileAtomic,
   type AdapterOpenRequest,
@@ -18,6 +15,7 @@ import {
   type OptionDescriptor,
   type SamplePlayers,
 } from '@orderlens/core';
+import { PAPER_RATIOS, PlayerSubsetMasker, countNeighbourPairs } from '@orderlens/core/math';
 import { datasetImage, type ImageDataset } from '../data/dataset.js';
 import { PatchGrid, parseGridSize } from '../grid/patch-grid.js';
 import { heatmapFigure } from '../heatmap/heatmap-image.js';
@@ -404,13 +402,16 @@ export const visionAdapter: ModalityAdapter = {
     /** Players of one model-input image (unmasked values `x`): patches, central cells or feature-map cells. */
     const playersOf = async (k: number, x: Float32Array, gateway: ModelGateway): Promise<SamplePlayers> => {
       if (cut) {
+        // The prefix runs once for this image, through the gateway like every other model call.
         const masker = await FeatureMapMasker.create({
-          cut,
+          cut: {
+            tensorName: cut.tensorName,
+            prefix: gateway.wrapFeature(cut.prefix, 'feature-map-prefix'),
+            suffix: cut.suffix,
+          },
           inputs: { [spec.inputName]: float32Tensor(x, batchDims(shape, 1)) },
           grid: { rows, cols },
         });
-        // The prefix ran once for this image: count it like every other model call.
-        gateway.record('feature-map-prefix', 1);
         const map = {
           kind: 'feature-map' as const,
           rows,

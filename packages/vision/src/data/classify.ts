@@ -1,10 +1,11 @@
-import { OrderlensInputError, predictedClass, requireInput, type ModelRunner } from '@orderlens/core';
+import { OrderlensInputError, predictedClass, requireInput, type CountedRunner } from '@orderlens/core';
 import { datasetImage, type ImageDataset } from './dataset.js';
 import { toModelBatch, type PreprocessOptions } from '../image/preprocess.js';
 
 /** Options of {@link classifyDataset}. */
 export interface ClassifyOptions {
-  readonly runner: ModelRunner;
+  /** The model, counted by the caller's gateway (`gateway.wrap(runner, 'selection')`). */
+  readonly runner: CountedRunner;
   readonly dataset: ImageDataset;
   readonly preprocess: PreprocessOptions;
   /** Model input name (default the runner's first input). */

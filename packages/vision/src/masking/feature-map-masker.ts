@@ -3,6 +3,7 @@ import {
   hasCapability,
   requireInput,
   type CoalitionBatch,
+  type CountedFeatureRunner,
   type GraphCut,
   type Masker,
   type ModelRunner,
@@ -38,8 +39,11 @@ export async function cutModelAt(runner: ModelRunner, tensorName: string): Promi
 
 /** Options of {@link FeatureMapMasker.create}. */
 export interface FeatureMapMaskerOptions {
-  /** The model cut at the feature map (see {@link cutModelAt}). */
-  readonly cut: GraphCut;
+  /**
+   * The model cut at the feature map (see {@link cutModelAt}), its prefix counted by the
+   * caller's gateway (`gateway.wrapFeature(cut.prefix, 'feature-map-prefix')`).
+   */
+  readonly cut: Omit<GraphCut, 'prefix'> & { readonly prefix: CountedFeatureRunner };
   /** Inputs of one image (batch dimension 1), as the full model takes them. */
   readonly inputs: NamedTensors;
   /** Grid over the feature map's spatial size (cells as in {@link PatchGrid}). */

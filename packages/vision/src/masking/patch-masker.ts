@@ -1,11 +1,11 @@
 import {
-  Float32BufferPools,
   float32Tensor,
   requireInput,
   type CoalitionBatch,
   type Masker,
   type NamedTensors,
 } from '@orderlens/core';
+import { Float32BufferPools } from '@orderlens/core/math';
 import { batchDims, imageSize, type ImageShape } from '../image/raw-image.js';
 import type { PatchGrid } from '../grid/patch-grid.js';
 

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -6,6 +5,7 @@ import {
   checkBudget,
   describeCost,
   estimators,
+  finishAnalysis,
   openModel,
   pairStrategy,
   parseBudget,
@@ -16,19 +16,17 @@ import {
   probeWritableDir,
   resultAdapterOptions,
   runAnalysis,
-  runNoiseSensitivity,
-  writeJsonAtomic,
   type AnalysisBudget,
   type AnalysisPlan,
   type InteractionResult,
   type ModalityAdapter,
-  type NoiseSpec,
 } from '@orderlens/core';
+import { runNoiseSensitivity, type NoiseSpec } from '@orderlens/core/math';
+import { cliAnalysisRendering } from '../../util/analysis-rendering.js';
+import { ANALYSIS_FLAGS } from './analysis-flags.js';
 import { globalFlags, ioOf } from '../../util/io.js';
 import { parseInteger, parseSeed } from '../../util/options.js';
 import { packageVersions } from '../../util/plugins.js';
-import { svgToPng, writeFileAtomic } from '../../util/plots.js';
-import { writeAndOrPlot } from '../../util/and-or-plots.js';
 import { modelFolders, modelName } from '../../util/model-name.js';
 import { analysisProgress, progressFor } from '../../util/progress.js';
 import { writeStrengthPlot } from '../../util/strength-plots.js';
@@ -76,7 +74,7 @@ export function planAnalysis(
   adapterOptions: Record<string, unknown>,
 ): AnalysisPlan {
   // The same plan a study entry gets (core's planAnalysis), with the fields named by their flags.
-  return planAnalysisSettings(adapter, flags, adapterOptions);
+  return planAnalysisSettings(adapter, flags, adapterOptions, (key) => ANALYSIS_FLAGS[key]);
 }
 
 /** `orderlens analyze <modality>`, one subcommand per registered adapter. */
@@ -215,46 +213,16 @@ async function runOrPlanModel(args: AnalyzeModelArgs): Promise<InteractionResult
       const estimator = estimators.get(plan.estimatorName);
       const path = join(args.dir, 'result.json');
       // Writes result.json (with pictures and the plot) before core marks the run complete.
-      const finish = async (result: InteractionResult): Promise<InteractionResult> => {
-        const withWarnings: InteractionResult = warnings.length
-          ? {
-              ...result,
-              selection: {
-                ...result.selection!,
-                warnings: [...warnings, ...(result.selection?.warnings ?? [])],
-              },
-            }
-          : result;
-        const pictures = session.writePictures ? await session.writePictures(withWarnings, args.dir) : {};
-        // Adapters depend on core only and write SVG; the CLI adds the PNG beside each.
-        for (const [k, paths] of Object.entries(pictures)) {
-          const pngs = paths
-            .filter((p) => p.endsWith('.svg'))
-            .map((p) => {
-              const png = p.replace(/\.svg$/, '.png');
-              writeFileAtomic(png, svgToPng(readFileSync(p, 'utf8')));
-              return png;
-            });
-          if (pngs.length) pictures[k] = [...paths, ...pngs];
-        }
-        const plot = await writeStrengthPlot(
-          args.dir,
-          [{ label: modelName(model.file), result: withWarnings }],
-          `Interaction strength over orders — ${modelName(model.file)}`,
-        );
-        const andOr = await writeAndOrPlot(
-          args.dir,
-          withWarnings,
-          `AND-OR interactions — ${modelName(model.file)}`,
-        );
-        const extra = args.extraOutputs ? await args.extraOutputs(withWarnings, args.dir) : {};
-        const final: InteractionResult = {
-          ...withWarnings,
-          outputs: { strength: plot, ...(andOr ? { 'and-or': andOr } : {}), ...pictures, ...extra },
-        };
-        writeJsonAtomic(path, final);
-        return final;
-      };
+      const finish = (result: InteractionResult): Promise<InteractionResult> =>
+        finishAnalysis(result, {
+          dir: args.dir,
+          resultPath: path,
+          session,
+          warnings,
+          modelLabel: modelName(model.file),
+          rendering: cliAnalysisRendering,
+          extraOutputs: args.extraOutputs,
+        });
       const run = args.noise
         ? (o: Parameters<typeof runAnalysis>[0]) => runNoiseSensitivity({ ...o, noise: args.noise! })
         : runAnalysis;

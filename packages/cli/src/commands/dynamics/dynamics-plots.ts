@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { DynamicsResult } from '@orderlens/core';
+import type { DynamicsResult } from '@orderlens/core/dynamics';
 import { linePlot, renderVegaLite, writePlot, type LineSeries } from '../../util/plots.js';
 
 /** Paths of the figures `orderlens dynamics` writes (SVG and PNG each). */

@@ -6,17 +6,19 @@ import {
   adapters,
   parseAdapterOptions,
   parseDevice,
-  parseDynamicsResult,
   probeWritableDir,
-  twoPhaseTable,
-  twoPhaseVerdicts,
   writeFileAtomic,
   writeJsonAtomic,
-  type DynamicsResult,
   type SelectionSpec,
+} from '@orderlens/core';
+import {
+  parseDynamicsResult,
+  twoPhaseTable,
+  twoPhaseVerdicts,
+  type DynamicsResult,
   type TwoPhaseRow,
   type TwoPhaseVerdict,
-} from '@orderlens/core';
+} from '@orderlens/core/dynamics';
 import { readCheckpointFolder } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
 import { parseChoice, parseInteger } from '../../util/options.js';

@@ -3,14 +3,13 @@ import type { Command } from 'commander';
 import {
   InterruptedError,
   openModel,
-  runModelDynamics,
   writeJsonAtomic,
   type DeviceName,
-  type DynamicsResult,
   type ModalityAdapter,
   type RewardName,
   type SelectionSpec,
 } from '@orderlens/core';
+import { runModelDynamics, type DynamicsResult } from '@orderlens/core/dynamics';
 import type { FolderCheckpoint } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
 import { packageVersions } from '../../util/plugins.js';

@@ -1,17 +1,15 @@
 import type { Command } from 'commander';
+import { OrderlensInputError, gameResultDocument, resultMeta } from '@orderlens/core';
 import {
   MAX_TABLE_PLAYERS,
-  OrderlensInputError,
   extractAndOr,
   resolveAndOrSettings,
   gameTable,
-  gameResultDocument,
-  resultMeta,
   salientInteractions,
   salientOrderDistribution,
   salientStrengthByOrder,
   type AndOrPreset,
-} from '@orderlens/core';
+} from '@orderlens/core/math';
 import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
 import { parseFloatOption, parseInteger } from '../../util/options.js';
 import { progressFor } from '../../util/progress.js';

@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UnanimityGame, parseResult, theoryStrength } from '@orderlens/core';
+import { parseResult } from '@orderlens/core';
+import { UnanimityGame } from '@orderlens/core/math';
+import { theoryStrength } from '@orderlens/core/theory';
 import { runCli } from '../../program.js';
 import { examplePath, tempDir } from '../../test-utils/tmp.js';
 

@@ -1,11 +1,6 @@
 import type { Command } from 'commander';
-import {
-  MAX_TABLE_PLAYERS,
-  exactInteractions,
-  gameResultDocument,
-  parseOrderList,
-  type EstimateResult,
-} from '@orderlens/core';
+import { gameResultDocument, type EstimateResult } from '@orderlens/core';
+import { MAX_TABLE_PLAYERS, exactInteractions, parseOrderList } from '@orderlens/core/math';
 import { packageVersions } from '../../util/plugins.js';
 import { withOptionNames } from '../../util/errors.js';
 import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';

@@ -1,14 +1,6 @@
 import { readFileSync } from 'node:fs';
-import {
-  MAX_PLAYERS,
-  MAX_TABLE_PLAYERS,
-  OrderlensInputError,
-  TableGame,
-  UnanimityGame,
-  type CoalitionBatch,
-  type Game,
-  type UnanimityTerm,
-} from '@orderlens/core';
+import { MAX_PLAYERS, OrderlensInputError, type CoalitionBatch, type Game } from '@orderlens/core';
+import { MAX_TABLE_PLAYERS, TableGame, UnanimityGame, type UnanimityTerm } from '@orderlens/core/math';
 
 /**
  * A game given by its full table: `values[mask] = v(S)`, bit `i` of `mask` set ⇔ player `i ∈ S`

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseResult, theoryStrength, type InteractionResult } from '@orderlens/core';
+import { parseResult, type InteractionResult } from '@orderlens/core';
+import { theoryStrength } from '@orderlens/core/theory';
 import { runCli } from '../../program.js';
 import { examplePath, tempDir } from '../../test-utils/tmp.js';
 import { PNG_SIGNATURE, pngSize } from '../../util/png.js';

@@ -2,13 +2,12 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import {
   OrderlensInputError,
-  fitEffectiveN,
   probeWritableFile,
-  strengthCurve,
-  theoryStrength,
   type InteractionResult,
   type StrengthNormalization,
 } from '@orderlens/core';
+import { strengthCurve } from '@orderlens/core/math';
+import { fitEffectiveN, theoryStrength } from '@orderlens/core/theory';
 import { ioOf } from '../../util/io.js';
 import { parseChoice, parseInteger } from '../../util/options.js';
 import { strengthPlot, writePlot, type StrengthPlotCurve, type TheoryCurve } from '../../util/plots.js';

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UnanimityGame, parseResult } from '@orderlens/core';
+import { parseResult } from '@orderlens/core';
+import { UnanimityGame } from '@orderlens/core/math';
 import { runCli } from '../../program.js';
 import { examplePath, tempDir } from '../../test-utils/tmp.js';
 import { parseGrid } from './sample.js';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { OrderlensInputError, Rng, parseOrderList, referencePairs, sampleMultiOrder } from '@orderlens/core';
+import { OrderlensInputError, Rng } from '@orderlens/core';
+import { parseOrderList, referencePairs, sampleMultiOrder } from '@orderlens/core/math';
 import { withOptionNames } from '../../util/errors.js';
 import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
 import { parseChoice, parseInteger, parsePairList, parseSeed } from '../../util/options.js';

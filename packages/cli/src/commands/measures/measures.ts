@@ -4,15 +4,14 @@ import {
   OrderlensInputError,
   adapters,
   flagName,
-  generalizationMeasure,
   parseDevice,
   parseRewardName,
   probeWritableDir,
-  transferMeasure,
   writeJsonAtomic,
   type InteractionResult,
   type ModalityAdapter,
 } from '@orderlens/core';
+import { generalizationMeasure, transferMeasure } from '@orderlens/core/math';
 import { ioOf } from '../../util/io.js';
 import { parseFloatOption, parseInteger, parseList, parseSeed } from '../../util/options.js';
 import { modelFolders } from '../../util/model-name.js';

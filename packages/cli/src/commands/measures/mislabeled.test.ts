@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseDynamicsResult } from '@orderlens/core';
+import { parseDynamicsResult } from '@orderlens/core/dynamics';
 import { runCli } from '../../program.js';
 import { tempDir } from '../../test-utils/tmp.js';
 

@@ -3,16 +3,18 @@ import type { Command } from 'commander';
 import {
   OrderlensInputError,
   adapters,
-  mislabeledGroups,
-  mislabeledMeasure,
   openModel,
   parseDevice,
   parseRewardName,
   probeWritableDir,
-  readRelabelledSamples,
   writeJsonAtomic,
-  type MislabeledMeasure,
 } from '@orderlens/core';
+import {
+  mislabeledGroups,
+  mislabeledMeasure,
+  readRelabelledSamples,
+  type MislabeledMeasure,
+} from '@orderlens/core/math';
 import { readCheckpointFolder } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
 import { parseChoice, parseFloatOption, parseInteger, parseList } from '../../util/options.js';

@@ -4,7 +4,7 @@ import {
   type AndOrPreset,
   type AndOrSparsitySummary,
   type AndOrSparsityVerdict,
-} from '@orderlens/core';
+} from '@orderlens/core/math';
 import type { BottleneckNetwork } from './bottleneck-networks.js';
 
 /** One preset's outcome on one network. */

@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mobiusTransform } from '@orderlens/core';
+import { mobiusTransform } from '@orderlens/core/math';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../program.js';
 import { tempDir } from '../../test-utils/tmp.js';

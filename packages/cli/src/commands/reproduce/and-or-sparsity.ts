@@ -1,20 +1,22 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
-  andOrSparsityVerdict,
-  extractAndOrBatch,
   loadStudy,
   OrderlensInputError,
   parseDevice,
   probeWritableDir,
   readStudyResult,
   runStudy,
-  summariseAndOrSparsity,
   writeJsonAtomic,
-  zetaInPlace,
-  type AndOrPreset,
   type InteractionResult,
 } from '@orderlens/core';
+import {
+  andOrSparsityVerdict,
+  extractAndOrBatch,
+  summariseAndOrSparsity,
+  zetaInPlace,
+  type AndOrPreset,
+} from '@orderlens/core/math';
 import { globalFlags, interruptPolicy, INTERRUPT_POLICIES, ioOf } from '../../util/io.js';
 import { parseInteger, parseList } from '../../util/options.js';
 import { writeFileAtomic } from '../../util/plots.js';

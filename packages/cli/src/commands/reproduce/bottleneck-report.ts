@@ -1,6 +1,6 @@
 import type { InteractionResult } from '@orderlens/core';
 import type { BottleneckNetwork } from './bottleneck-networks.js';
-import type { BottleneckVerdict } from '@orderlens/core';
+import type { BottleneckVerdict } from '@orderlens/core/theory';
 
 /** One network's outcome: a measured curve with its verdict, or the reason it has none. */
 export type BottleneckRow =

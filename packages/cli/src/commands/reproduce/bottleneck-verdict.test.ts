@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { PAPER_RATIOS } from '@orderlens/core';
+import { PAPER_RATIOS } from '@orderlens/core/math';
 import { verdictText } from './bottleneck-report.js';
-import { bottleneckVerdict } from '@orderlens/core';
+import { bottleneckVerdict } from '@orderlens/core/theory';
 
 const ratios = [...PAPER_RATIOS];
 // A curve by band: the value at each of the 13 paper ratios from its band.

@@ -2,7 +2,6 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import {
-  bottleneckVerdict,
   loadStudy,
   OrderlensInputError,
   parseDevice,
@@ -11,6 +10,7 @@ import {
   runStudy,
   writeJsonAtomic,
 } from '@orderlens/core';
+import { bottleneckVerdict } from '@orderlens/core/theory';
 import { globalFlags, interruptPolicy, INTERRUPT_POLICIES, ioOf } from '../../util/io.js';
 import { parseChoice, parseInteger, parseList } from '../../util/options.js';
 import { writeFileAtomic, strengthPlot, writePlot } from '../../util/plots.js';
@@ -29,6 +29,7 @@ import {
   verdictText,
   type BottleneckRow,
 } from './bottleneck-report.js';
+import { cliAnalysisRendering } from '../../util/analysis-rendering.js';
 
 interface BottleneckFlags {
   size?: string;
@@ -149,6 +150,7 @@ export function registerReproduceBottleneck(program: Command): void {
           ...(options.threads ? { threads: options.threads } : {}),
           packages: packageVersions(),
           signal: io.signal,
+          rendering: cliAnalysisRendering,
           onEvent: (e) => {
             if (e.type === 'warning') io.stderr(`warning: ${e.message}\n`);
             else if (e.type === 'model-started' && !quiet) io.stderr(`${e.id}: ${e.samples} samples\n`);

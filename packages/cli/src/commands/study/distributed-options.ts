@@ -17,6 +17,7 @@ import { ioOf } from '../../util/io.js';
 import { parseInteger } from '../../util/options.js';
 import { packageVersions } from '../../util/plugins.js';
 import { formatDuration, progressFor, type ProgressReporter } from '../../util/progress.js';
+import { cliAnalysisRendering } from '../../util/analysis-rendering.js';
 
 /** The flags `study run` and `study status` have for a queue (`--redis`, `--queue`, `--attempts`). */
 export interface QueueFlags {
@@ -55,6 +56,7 @@ export async function runStudyOnQueue(
     ...local,
     packages: packageVersions(),
     signal: io.signal,
+    rendering: cliAnalysisRendering,
     onEvent: (e) => {
       if (e.type === 'warning') progress.log(`warning: ${e.message}`);
       else if (e.type === 'log') progress.log(e.message);

@@ -19,6 +19,7 @@ import {
   progressFor,
   type ProgressReporter,
 } from '../../util/progress.js';
+import { cliAnalysisRendering } from '../../util/analysis-rendering.js';
 
 interface StudyRunFlags extends QueueFlags {
   out: string;
@@ -112,6 +113,7 @@ export function registerStudyRun(group: Command): void {
         keepDenormals: flags.keepDenormals === true,
         packages: packageVersions(),
         signal: io.signal,
+        rendering: cliAnalysisRendering,
         onEvent: (e) => {
           const log = (m: string) => (progress ? progress.log(m) : io.stderr(`${m}\n`));
           if (e.type === 'warning') log(`warning: ${e.message}`);

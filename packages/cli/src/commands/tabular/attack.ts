@@ -1,6 +1,13 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { hashFiles, probeWritableDir, requireInput, writeJsonAtomic } from '@orderlens/core';
+import {
+  addCallCounts,
+  hashFiles,
+  probeWritableDir,
+  requireInput,
+  writeJsonAtomic,
+  type CallCounts,
+} from '@orderlens/core';
 import { pgdLinf, tfjsBackendLabel, TfjsRunner, weightFiles } from '@orderlens/runtime-tfjs';
 import { orderChangeUnderAttack, TabularPreprocessor, type OrderChangeReport } from '@orderlens/tabular';
 import { InterruptedError } from '../../util/errors.js';
@@ -41,6 +48,8 @@ export interface TabularAttackResult {
   readonly maxPerturbation: number;
   /** Per-order change `E|I^(m)(x) − I^(m)(x')|` (absent when `samples` is 0). */
   readonly orderChange?: OrderChangeReport;
+  /** Model rows run, by purpose: PGD's as `attack`, the interaction change's as in `analyze`. */
+  readonly modelCalls: CallCounts;
   readonly wallTimeMs: number;
 }
 
@@ -106,6 +115,7 @@ export async function attackTabular(options: {
     adversarialAccuracy: pgd.adversarialAccuracy,
     maxPerturbation,
     orderChange,
+    modelCalls: orderChange ? addCallCounts({ ...pgd.modelCalls }, orderChange.modelCalls) : pgd.modelCalls,
     wallTimeMs: performance.now() - t0,
     adversarial: pgd.adversarial,
   };

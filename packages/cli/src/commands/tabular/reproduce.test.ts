@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ICLR2022_LOSS_CONVENTIONS } from '@orderlens/core';
+import { ICLR2022_LOSS_CONVENTIONS } from '@orderlens/core/math';
 import { reproductionOptions } from './reproduce.js';
 
 const defaults = {

@@ -1,13 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import {
-  ICLR2022_LOSS_CONVENTIONS,
-  OrderlensInputError,
-  openModel,
-  probeWritableDir,
-  writeJsonAtomic,
-  type OrderLossConventions,
-} from '@orderlens/core';
+import { OrderlensInputError, openModel, probeWritableDir, writeJsonAtomic } from '@orderlens/core';
+import { ICLR2022_LOSS_CONVENTIONS, type OrderLossConventions } from '@orderlens/core/math';
 import {
   hasCheckpoint,
   initTfjs,
@@ -181,6 +175,7 @@ function tfjsTools(
             adversarialAccuracy: r.adversarialAccuracy,
             maxPerturbation: r.maxPerturbation,
             ...(r.orderChange ? { relativeChange: r.orderChange.relativeChange } : {}),
+            modelCalls: r.modelCalls,
           };
         }
         const { rows } = job;
@@ -201,6 +196,7 @@ function tfjsTools(
           cleanAccuracy: r.cleanAccuracy,
           adversarialAccuracy: r.adversarialAccuracy,
           maxPerturbation,
+          modelCalls: r.modelCalls,
         };
       } finally {
         model.dispose();

@@ -21,8 +21,9 @@ import { CHECKPOINT_SUBDIR, planTrainingCheckpoint } from '../../util/training-c
 import { baselineFor, loadRows, loadTrainingCsv, type TabularRows } from './data.js';
 import { commandGroup } from './groups.js';
 import { PREPROCESSING_FILE, tfjsBackends } from './model-files.js';
+import { addTrainingOptions, applyDeprecatedTrainingFlags, type TrainingFlags } from '../training-options.js';
 
-interface TrainFlags {
+interface TrainFlags extends TrainingFlags {
   dataset?: string;
   csv?: string;
   target?: string;
@@ -33,19 +34,11 @@ interface TrainFlags {
   arch: string;
   layers?: string;
   hidden: string;
-  loss: string;
-  lambdaPlus: string;
-  lambdaMinus: string;
-  epochs: string;
-  batchSize: string;
-  lr?: string;
   optimizer?: string;
   momentum?: string;
-  seed: string;
   balance: boolean;
   trainRows?: string;
   baseline?: string;
-  tfjsBackend?: string;
   out: string;
   resume: boolean;
   saveEpochs?: string;
@@ -98,7 +91,7 @@ export const TABULAR_OPTIMIZERS = { adam: { lr: 0.001 }, sgd: { lr: 0.01, moment
  * given with Adam it would be silently ignored, so it is refused.
  */
 export function optimizerFromFlags(
-  flags: Pick<TrainFlags, 'optimizer' | 'momentum' | 'lr'>,
+  flags: Pick<TrainFlags, 'optimizer' | 'momentum' | 'learningRate'>,
 ): Pick<TabularTrainSpec, 'optimizer' | 'momentum' | 'learningRate'> {
   const optimizer = parseChoice(flags.optimizer ?? 'adam', '--optimizer', Object.keys(TABULAR_OPTIMIZERS)) as
     'adam' | 'sgd';
@@ -109,8 +102,8 @@ export function optimizerFromFlags(
     );
   // Adam and SGD diverge long before 10 (a loss of 1e35 is no model), so larger rates are refused.
   const learningRate =
-    flags.lr !== undefined
-      ? parseFloatOption(flags.lr, '--lr', { greaterThan: 0, max: MAX_LEARNING_RATE })
+    flags.learningRate !== undefined
+      ? parseFloatOption(flags.learningRate, '--learning-rate', { greaterThan: 0, max: MAX_LEARNING_RATE })
       : TABULAR_OPTIMIZERS[optimizer].lr;
   if (optimizer === 'adam') return { learningRate };
   const momentum =
@@ -129,12 +122,12 @@ export function trainSpecFromFlags(
     | 'arch'
     | 'layers'
     | 'hidden'
-    | 'loss'
+    | 'orderLoss'
     | 'lambdaPlus'
     | 'lambdaMinus'
     | 'epochs'
     | 'batchSize'
-    | 'lr'
+    | 'learningRate'
     | 'optimizer'
     | 'momentum'
     | 'seed'
@@ -148,7 +141,7 @@ export function trainSpecFromFlags(
         ? parseInteger(flags.layers, '--layers', { min: 1, max: 64 })
         : MLP_ARCHITECTURES[arch],
     hidden: parseInteger(flags.hidden, '--hidden', { min: 1 }),
-    loss: flags.loss,
+    loss: flags.orderLoss,
     lambdaPlus: parseFloatOption(flags.lambdaPlus, '--lambda-plus', { min: 0 }),
     lambdaMinus: parseFloatOption(flags.lambdaMinus, '--lambda-minus', { min: 0 }),
     epochs: parseInteger(flags.epochs, '--epochs', { min: 1 }),
@@ -168,7 +161,7 @@ export function firstRows(rows: TabularRows, k: number | undefined): TabularRows
 
 /** `orderlens train tabular`: trains an MLP on census or a CSV, optionally with order losses. */
 export function registerTrain(program: Command): void {
-  commandGroup(program, 'train', 'train models (with order losses) for analysis')
+  const command = commandGroup(program, 'train', 'train models (with order losses) for analysis')
     .command('tabular')
     .description(
       'train an MLP on tabular data with TensorFlow.js; order losses steer which interaction orders it learns',
@@ -186,24 +179,20 @@ export function registerTrain(program: Command): void {
       'mlp5',
     )
     .option('--layers <k>', 'Dense layers in total (overrides --arch)')
-    .option('--hidden <units>', 'units per hidden layer', '100')
-    .option(
-      '--loss <spec>',
-      'order losses: normal, low, mid, high, boost-high, or terms like "plus:0.3,0.7;minus:0,0.5"',
-      'normal',
-    )
-    .option('--lambda-plus <λ1>', 'weight of every plus term', '1')
-    .option('--lambda-minus <λ2>', 'weight of every minus term', '1')
-    .option('--epochs <k>', 'training epochs', '20')
-    .option('--batch-size <k>', 'rows per step', '128')
+    .option('--hidden <units>', 'units per hidden layer', '100');
+  addTrainingOptions(command, {
+    epochs: '20',
+    batchSize: '128',
+    batchOf: 'rows',
+    learningRateHelp: 'learning rate (default: adam 0.001, sgd 0.01)',
+    tfjsBackend: 'wasm,cpu',
+  });
+  command
     .option('--optimizer <name>', "adam or sgd (SGD with momentum: the two-phase paper's recipe)", 'adam')
-    .option('--lr <rate>', 'learning rate (default: adam 0.001, sgd 0.01)')
     .option('--momentum <m>', 'momentum of --optimizer sgd, in [0, 1) (default 0.9)')
-    .option('--seed <k>', 'seed of initialisation, sampling and coalitions', '0')
     .option('--no-balance', 'plain shuffling instead of class-balanced sampling')
     .option('--train-rows <k>', 'train on the first k training rows only (quick runs)')
     .option('--baseline <spec>', 'absent value in order losses: mean, zero, median, custom:v1,…', 'mean')
-    .option('--tfjs-backend <list>', 'tfjs backends to try in order', 'wasm,cpu')
     .option(
       '--save-epochs <list>',
       `also save the model after these epochs (0 = before training) into <out>/${SNAPSHOT_SUBDIR}/epoch-<e>/, listed with train/test loss in <out>/${SNAPSHOT_SUBDIR}/index.json (for orderlens dynamics)`,
@@ -224,6 +213,7 @@ export function registerTrain(program: Command): void {
     )
     .action(async (flags: TrainFlags, cmd: Command) => {
       const io = ioOf(cmd);
+      applyDeprecatedTrainingFlags(flags as unknown as Record<string, unknown>, cmd, io.stderr);
       interruptPolicy(cmd, INTERRUPT_POLICIES.finishEpoch);
       checkDataSourceFlags(flags, (name) => cmd.getOptionValueSource(name) === 'cli');
       const spec = trainSpecFromFlags(flags);

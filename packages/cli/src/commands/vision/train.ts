@@ -1,12 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import {
-  OrderlensInputError,
-  Rng,
-  parseOrderLossSpec,
-  probeWritableDir,
-  writeJsonAtomic,
-} from '@orderlens/core';
+import { OrderlensInputError, Rng, probeWritableDir, writeJsonAtomic } from '@orderlens/core';
+import { parseOrderLossSpec } from '@orderlens/core/math';
 import {
   buildPatchCnn,
   initTfjs,
@@ -36,24 +31,18 @@ import { MAX_LEARNING_RATE } from '../tabular/train.js';
 import { tfjsBackends } from '../tabular/model-files.js';
 import { loadVisionData, DATASET_HELP, type VisionDataFlags } from './data.js';
 import { visionCommandGroup } from './groups.js';
+import { addTrainingOptions, applyDeprecatedTrainingFlags, type TrainingFlags } from '../training-options.js';
 
-interface TrainFlags extends VisionDataFlags {
+interface TrainFlags extends VisionDataFlags, TrainingFlags {
   out: string;
   grid: string;
-  orderLoss: string;
-  lambdaPlus: string;
-  lambdaMinus: string;
-  epochs: string;
-  batchSize: string;
   learningRate: string;
-  seed: string;
-  tfjsBackend?: string;
   resume: boolean;
 }
 
 /** `orderlens train vision`: a small CNN trained with grid-mask order losses (tfjs). */
 export function registerTrainVision(program: Command): void {
-  visionCommandGroup(program, 'train', 'train models (with order losses)')
+  const command = visionCommandGroup(program, 'train', 'train models (with order losses)')
     .command('vision')
     .description(
       'train a small patch CNN (tfjs) on images, optionally with the order losses L+/L− over its patch grid',
@@ -62,19 +51,15 @@ export function registerTrainVision(program: Command): void {
     .option('--images <dir>', 'folder with one subfolder of images per class')
     .option('--resize <WxH>', 'with --images: resize every image')
     .option('--limit <k>', 'use the first k images')
-    .option('--grid <side|RxC>', 'players of the order losses: patch grid', '8')
-    .option(
-      '--order-loss <spec>',
-      'normal | low | mid | high | boost-high | plus:r1,r2;minus:r1,r2',
-      'normal',
-    )
-    .option('--lambda-plus <x>', 'weight λ1 of the L+ terms', '1')
-    .option('--lambda-minus <x>', 'weight λ2 of the L− terms', '1')
-    .option('--epochs <k>', 'epochs', '10')
-    .option('--batch-size <k>', 'batch size', '64')
-    .option('--learning-rate <x>', 'Adam learning rate', '0.002')
-    .option('--seed <s>', 'seed (weights, shuffling, coalitions)', '0')
-    .option('--tfjs-backend <list>', 'tfjs backends in order of preference (e.g. wasm,cpu)')
+    .option('--grid <side|RxC>', 'players of the order losses: patch grid', '8');
+  addTrainingOptions(command, {
+    epochs: '10',
+    batchSize: '64',
+    batchOf: 'images',
+    learningRate: '0.002',
+    learningRateHelp: 'Adam learning rate',
+  });
+  command
     .requiredOption(
       '--out <dir>',
       `output folder: model.json, weights.bin, meta.json; ${CHECKPOINT_SUBDIR}/ after every epoch`,
@@ -86,6 +71,7 @@ export function registerTrainVision(program: Command): void {
     )
     .action(async (flags: TrainFlags, cmd: Command) => {
       const io = ioOf(cmd);
+      applyDeprecatedTrainingFlags(flags as unknown as Record<string, unknown>, cmd, io.stderr);
       interruptPolicy(cmd, INTERRUPT_POLICIES.finishEpoch);
       // Options that need no data are checked first, before anything is read or written.
       const epochs = parseInteger(flags.epochs, '--epochs', { min: 1 });

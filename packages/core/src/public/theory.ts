@@ -1,0 +1,32 @@
+// @orderlens/core/theory: the theory curves and verdicts (by name).
+export {
+  BOTTLENECK_BANDS,
+  TWO_PHASE_DENSE_MAX_PLAYERS,
+  TWO_PHASE_FAST_MAX_PLAYERS,
+  TWO_PHASE_MAX_PLAYERS,
+  bottleneckVerdict,
+  fitEffectiveN,
+  fitTwoPhaseSigma2,
+  normaliseOrderDistribution,
+  theoryStrength,
+  twoPhaseAnalyse,
+  twoPhaseApply,
+  twoPhaseApplyTranspose,
+  twoPhaseClassTable,
+  twoPhaseMatrix,
+  twoPhaseOrderDistribution,
+  twoPhasePencilEigenvalues,
+  twoPhaseRowNorms,
+  twoPhaseSpectrum,
+  twoPhaseSynthesise,
+} from '../theory/index.js';
+export type {
+  BottleneckShape,
+  BottleneckVerdict,
+  EffectiveNFit,
+  FitEffectiveNOptions,
+  FitTwoPhaseOptions,
+  TwoPhaseClassTable,
+  TwoPhaseFit,
+  TwoPhaseSpectrum,
+} from '../theory/index.js';
