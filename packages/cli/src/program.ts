@@ -13,9 +13,6 @@ import { register as registerWorker } from './commands/worker/register.js';
 import { reportError } from './util/errors.js';
 import { attachIo, type CliIo } from './util/io.js';
 import { loadPlugins } from './util/plugins.js';
-import './util/nsfwjs-factory.js';
-// tfjs models yield to the event loop between batches, so SIGINT is seen during an analysis.
-import './util/yielding-runner.js';
 
 /** The CLI package version (read at run time so `src` and `dist` agree). */
 export const CLI_VERSION: string = (() => {

@@ -1,11 +1,13 @@
 /**
  * @orderlens/runtime-tfjs — a TensorFlow.js {@link ModelRunner} for orderlens, model files on
  * disk without tfjs-node, MLP builders, resumable training with the order losses (tabular MLPs
- * with snapshots included), checkpoint folders, and PGD attacks.
+ * with snapshots included), checkpoint folders, PGD attacks, and the pretrained nsfwjs MobileNetV2
+ * (`--model nsfwjs`).
  */
 export * from './backend/init-tfjs.js';
 export * from './io/file-io-handler.js';
 export * from './io/model-files.js';
+export * from './io/open-layers-model.js';
 export * from './io/checkpoint-folder.js';
 export * from './runner/input-tensors.js';
 export * from './runner/tfjs-runner.js';
@@ -22,4 +24,7 @@ export * from './train/two-class-logits.js';
 export * from './train/training-interruption.js';
 export * from './train/snapshot-index.js';
 export * from './train/tabular-mlp.js';
+export * from './runner/yielding-runner.js';
+export * from './pretrained/nsfwjs.js';
 export * from './factory/tfjs-factory.js';
+export * from './factory/nsfwjs-factory.js';

@@ -21,7 +21,6 @@ export * from './structure/blocks.js';
 export * from './structure/structure-curves.js';
 export * from './heatmap/patch-strength.js';
 export * from './heatmap/heatmap-image.js';
-export * from './pretrained/nsfwjs.js';
 export * from './adapter/model-meta.js';
 export * from './adapter/vision-data.js';
 export * from './adapter/image-candidates.js';

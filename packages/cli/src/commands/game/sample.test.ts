@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UnanimityGame, parseResult } from '@orderlens/core';
 import { runCli } from '../../program.js';
 import { examplePath, tempDir } from '../../test-utils/tmp.js';
-import { parseGrid } from './sample.js';
+import { parseGrid } from '../../util/options.js';
 import { scaledTimeout } from '@orderlens/core/testing';
 
 let tmp: ReturnType<typeof tempDir>;

@@ -1,17 +1,28 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { probeWritableDir, requireInput, writeJsonAtomic } from '@orderlens/core';
-import { pgdLinf, TfjsRunner } from '@orderlens/runtime-tfjs';
-import { orderChangeUnderAttack, TabularPreprocessor, type OrderChangeReport } from '@orderlens/tabular';
+import {
+  openLayersModel,
+  parseTfjsBackends,
+  pgdLinf,
+  TfjsRunner,
+  yieldingRunner,
+  type LayersModel,
+} from '@orderlens/runtime-tfjs';
+import {
+  firstRows,
+  orderChangeUnderAttack,
+  PAPER_PGD,
+  preprocessingBeside,
+  TabularPreprocessor,
+  type OrderChangeReport,
+} from '@orderlens/tabular';
 import { InterruptedError } from '../../util/errors.js';
 import { interruptPolicy, ioOf } from '../../util/io.js';
 import { parseFloatOption, parseInteger, requireInputPath } from '../../util/options.js';
 import { linePlot, writePlot } from '../../util/plots.js';
 import { progressFor } from '../../util/progress.js';
 import { baselineFor, loadRows, type DataFlags, type TabularRows } from './data.js';
-import { openLayersModel, preprocessingBeside, tfjsBackends, type LayersModel } from './model-files.js';
-import { firstRows } from './train.js';
-import { yieldingRunner } from '../../util/yielding-runner.js';
 
 interface AttackFlags extends DataFlags {
   model: string;
@@ -24,9 +35,6 @@ interface AttackFlags extends DataFlags {
   tfjsBackend?: string;
   out: string;
 }
-
-/** PGD settings of the papers' census experiments. */
-export const PAPER_PGD = { eps: 0.6, steps: 100, stepSize: 0.01 } as const;
 
 /** Result of {@link attackTabular}. */
 export interface TabularAttackResult {
@@ -153,7 +161,7 @@ export function registerAttack(program: Command): void {
       const stepSize = parseFloatOption(flags.stepSize, '--step-size', { greaterThan: 0 });
       const samples = parseInteger(flags.samples, '--samples', { min: 0 });
       const rowLimit = flags.rows !== undefined ? parseInteger(flags.rows, '--rows', { min: 1 }) : undefined;
-      const backends = tfjsBackends(flags.tfjsBackend);
+      const backends = parseTfjsBackends(flags.tfjsBackend);
       if (flags.csv !== undefined) requireInputPath(flags.csv, '--csv');
       if (flags.preprocessing !== undefined) requireInputPath(flags.preprocessing, '--preprocessing');
       const outDir = probeWritableDir(resolve(flags.out), '--out');

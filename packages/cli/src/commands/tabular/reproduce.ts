@@ -11,6 +11,8 @@ import {
 import {
   hasCheckpoint,
   initTfjs,
+  openLayersModel,
+  parseTfjsBackends,
   pgdLinf,
   trainTabularModel,
   type TfjsBackendName,
@@ -22,6 +24,7 @@ import {
   CENSUS_SAMPLERS,
   PAPER_PGD,
   PGD_EPS_UNITS,
+  PREPROCESSING_FILE,
   formatReproductionTable,
   reproduceCensus,
   type CensusReproductionOptions,
@@ -35,7 +38,6 @@ import { progressFor } from '../../util/progress.js';
 import { writeFileAtomic } from '../../util/plots.js';
 import { writeStrengthPlot } from '../../util/strength-plots.js';
 import { attackTabular } from './attack.js';
-import { PREPROCESSING_FILE, openLayersModel, tfjsBackends } from './model-files.js';
 
 // The protocol tables moved to @orderlens/tabular; re-exported for existing imports.
 export {
@@ -271,7 +273,7 @@ export function registerReproduce(program: Command): void {
       );
       const options = reproductionOptions(flags);
       const attackSamples = parseInteger(flags.attackSamples, '--attack-samples', { min: 0 });
-      const backends = tfjsBackends(flags.tfjsBackend);
+      const backends = parseTfjsBackends(flags.tfjsBackend);
       // Before any model is trained: /proc, a path under a file, a read-only place.
       const outDir = probeWritableDir(resolve(flags.out), '--out');
       await initTfjs(backends);

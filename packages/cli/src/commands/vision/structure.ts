@@ -17,10 +17,9 @@ import {
 } from '@orderlens/vision';
 import { InterruptedError } from '../../util/errors.js';
 import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
-import { parseInteger, parseIntegerList, parseList } from '../../util/options.js';
+import { parseGrid, parseInteger, parseIntegerList, parseList } from '../../util/options.js';
 import { linePlot, writePlot } from '../../util/plots.js';
 import { progressFor } from '../../util/progress.js';
-import { parseGrid } from '../game/sample.js';
 import { DATASET_HELP, loadVisionData, type VisionDataFlags } from './data.js';
 import { checkInputShape, openVisionModel, type PreprocessFlags } from './model.js';
 

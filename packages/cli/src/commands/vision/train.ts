@@ -10,6 +10,8 @@ import {
 import {
   buildPatchCnn,
   initTfjs,
+  MAX_LEARNING_RATE,
+  parseTfjsBackends,
   saveLayersModel,
   trainClassifier,
   type EpochStats,
@@ -24,16 +26,13 @@ import {
 } from '@orderlens/vision';
 import { withOptionNames } from '../../util/errors.js';
 import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
-import { parseFloatOption, parseInteger, parseSeed } from '../../util/options.js';
+import { parseFloatOption, parseGrid, parseInteger, parseSeed } from '../../util/options.js';
 import {
   CHECKPOINT_SUBDIR,
   planTrainingCheckpoint,
   trainingInterrupted,
   withTrainingOptionNames,
 } from '../../util/training-checkpoint.js';
-import { parseGrid } from '../game/sample.js';
-import { MAX_LEARNING_RATE } from '../tabular/train.js';
-import { tfjsBackends } from '../tabular/model-files.js';
 import { loadVisionData, DATASET_HELP, type VisionDataFlags } from './data.js';
 import { visionCommandGroup } from './groups.js';
 
@@ -100,7 +99,7 @@ export function registerTrainVision(program: Command): void {
       // One parse for every use: "0" and 0 are the same seed, "0x10" is a string seed.
       const seedText = parseSeed(flags.seed);
       const { rows, cols } = parseGrid(flags.grid);
-      const backends = flags.tfjsBackend !== undefined ? tfjsBackends(flags.tfjsBackend) : undefined;
+      const backends = flags.tfjsBackend !== undefined ? parseTfjsBackends(flags.tfjsBackend) : undefined;
       const out = probeWritableDir(resolve(flags.out), '--out');
       const checkpoint = planTrainingCheckpoint(out, flags.resume);
       const backend = await initTfjs(backends);
