@@ -9,4 +9,3 @@ export * from './util/options.js';
 export * from './util/progress.js';
 
 export * from './util/plots.js';
-export * from './util/png.js';

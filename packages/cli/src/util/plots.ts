@@ -3,11 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
-import { OrderlensInputError, writeFileAtomic } from '@orderlens/core';
+import { encodePng, OrderlensInputError, writeFileAtomic } from '@orderlens/core';
 
 /** Kept here for callers that import it with the plot helpers. */
 export { writeFileAtomic };
-import { encodePng } from './png.js';
 
 /** A rendered chart. */
 export interface Plot {

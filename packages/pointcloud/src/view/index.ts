@@ -1,4 +1,3 @@
 export * from './scene.js';
-export * from './png-encode.js';
 export * from './render-png.js';
 export * from './html-view.js';

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseResult, theoryStrength, type InteractionResult } from '@orderlens/core';
 import { runCli } from '../../program.js';
 import { examplePath, tempDir } from '../../test-utils/tmp.js';
-import { PNG_SIGNATURE, pngSize } from '../../util/png.js';
+import { PNG_SIGNATURE, pngSize } from '@orderlens/core';
 import { curveFromResult } from './plot.js';
 
 let tmp: ReturnType<typeof tempDir>;
