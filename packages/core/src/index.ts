@@ -20,6 +20,7 @@ export * from './sampling/index.js';
 export * from './strength/index.js';
 export * from './theory/index.js';
 export * from './result/interaction-result.js';
+export * from './result/sample-pairs.js';
 export * from './options/parse-options.js';
 export * from './registry/registry.js';
 export * from './pairs/index.js';

@@ -13,5 +13,6 @@ export * from './census/census.js';
 export * from './adapter/tabular-data.js';
 export * from './adapter/tabular-session.js';
 export * from './adapter/tabular-adapter.js';
+export * from './adapter/tabular-views.js';
 export * from './adapter/attack-change.js';
 export * from './reproduction/index.js';

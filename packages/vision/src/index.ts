@@ -25,3 +25,4 @@ export * from './adapter/model-meta.js';
 export * from './adapter/vision-data.js';
 export * from './adapter/image-candidates.js';
 export * from './adapter/vision-adapter.js';
+export * from './adapter/vision-views.js';

@@ -8,6 +8,7 @@ import {
 import { parseArcSource } from '../pictures/word-arcs.js';
 import { DEFAULT_MAX_PLAYERS, parseTextOptions, TEXT_OPTIONS } from './text-options.js';
 import { openTextSession } from './text-session.js';
+import { textViews } from './text-views.js';
 
 /**
  * The `text` adapter's protocols: `exact` (default; every coalition of the sentence's players,
@@ -46,6 +47,7 @@ export const textAdapter: ModalityAdapter = {
     'sentences through a Hugging Face text classifier (ONNX); players are words, absent words become [MASK]',
   options: TEXT_OPTIONS,
   protocols: TEXT_PROTOCOLS,
+  views: textViews,
   defaultProtocol: 'exact',
   // The papers analyse sentences the model classifies correctly.
   defaultSelection: { rule: 'correct' },

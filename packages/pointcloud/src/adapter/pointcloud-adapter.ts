@@ -21,6 +21,7 @@ import { CLOUD_SOURCES, readCloudSet } from './data-spec.js';
 import { pointModelInfo } from './model-meta.js';
 import { POINTCLOUD_OPTIONS, pointcloudOptions, type PointcloudOptions } from './options.js';
 import { EXACT_PROTOCOL, SAMPLED_PROTOCOL } from './protocols.js';
+import { pointcloudViews, pointViewBase } from './pointcloud-views.js';
 
 /** Settings that determine the numbers of a point-cloud analysis (recorded and fingerprinted). */
 function detailsOf(o: PointcloudOptions, numPoints: number, normalization: unknown): Record<string, unknown> {
@@ -151,7 +152,7 @@ async function openPointcloud(request: AdapterOpenRequest): Promise<ModalitySess
         edgeMeasure: measure,
       };
       mkdirSync(outDir, { recursive: true });
-      const base = `cloud-${sample.id.replace(/[^A-Za-z0-9_.-]+/g, '_')}`;
+      const base = pointViewBase(sample.id);
       const png = join(outDir, `${base}.png`);
       const html = join(outDir, `${base}.html`);
       writeFileSync(png, renderCloudPng(scene));
@@ -173,6 +174,7 @@ export const pointcloudAdapter: ModalityAdapter = {
     'point clouds: n of k seeded k-means regions as players, absent regions moved to their centroids',
   options: POINTCLOUD_OPTIONS,
   protocols: [EXACT_PROTOCOL, SAMPLED_PROTOCOL],
+  views: pointcloudViews,
   defaultProtocol: 'exact',
   // The papers: 50 test samples the model classifies correctly; balanced over the ten classes.
   defaultSelection: { rule: 'correct', samples: 50, balance: true },

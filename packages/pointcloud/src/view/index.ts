@@ -1,3 +1,4 @@
 export * from './scene.js';
 export * from './render-png.js';
 export * from './html-view.js';
+export * from './cloud-scene-script.js';

@@ -10,6 +10,7 @@ import {
 import { TabularPreprocessor } from '../preprocess/preprocessor.js';
 import { baselineFor, loadRows, preprocessingBeside } from './tabular-data.js';
 import { tabularSession } from './tabular-session.js';
+import { tabularViews } from './tabular-views.js';
 
 /** The tabular adapter's options. */
 export const TABULAR_OPTIONS: readonly OptionDescriptor[] = [
@@ -58,6 +59,7 @@ export const tabularAdapter: ModalityAdapter = {
   name: 'tabular',
   description: 'tabular classifiers: one player per attribute, mean baseline',
   options: TABULAR_OPTIONS,
+  views: tabularViews,
   protocols: [
     {
       name: 'exact',

@@ -31,6 +31,7 @@ import { imageCandidates } from './image-candidates.js';
 import { RandomCentralCells } from './random-central-cells.js';
 import { visionModelSpec } from './model-meta.js';
 import { VISION_DATASETS, loadVisionData, trainingChannelMean } from './vision-data.js';
+import { visionViews } from './vision-views.js';
 
 /** The vision adapter's options (the generic `orderlens analyze vision` adds model, estimator and run options). */
 export const VISION_OPTIONS: readonly OptionDescriptor[] = [
@@ -281,6 +282,7 @@ export const visionAdapter: ModalityAdapter = {
   description: 'image classifiers: patch-grid, ViT-aligned or feature-map players',
   options: VISION_OPTIONS,
   protocols: VISION_ANALYSIS_PROTOCOLS,
+  views: visionViews,
   defaultProtocol: 'unbiased',
   defaultSelection: { rule: 'correct', perClass: 5, order: 'class' },
   dataSources: [
