@@ -7,3 +7,4 @@ export * from './float32-tolerance.js';
 export * from './machine-speed.js';
 export * from './requirements.js';
 export * from './file-trace.js';
+export * from './adapter-conformance.js';
