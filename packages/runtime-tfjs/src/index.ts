@@ -17,6 +17,7 @@ export * from './train/dataset.js';
 export * from './train/order-loss-batch.js';
 export * from './train/train-classifier.js';
 export * from './train/checkpoint.js';
+export * from './train/checkpoint-plan.js';
 export * from './train/optimizer-state.js';
 export * from './attack/pgd-linf.js';
 export * from './train/evaluate-order-losses.js';

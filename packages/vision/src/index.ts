@@ -2,8 +2,11 @@
  * @orderlens/vision — images as games: readers, preprocessing, patch-grid and feature-map
  * maskers, the vision adapter (with the protocols of the representation-bottleneck papers) and
  * structure experiments.
- * Runtime-free: models arrive as core `ModelRunner`s.
+ * Runtime-free: models arrive as core `ModelRunner`s. Importing the package registers the adapter.
  */
+import { adapters } from '@orderlens/core';
+import { visionAdapter } from './adapter/vision-adapter.js';
+
 export * from './image/raw-image.js';
 export * from './image/preprocess.js';
 export * from './image/decode.js';
@@ -24,5 +27,10 @@ export * from './heatmap/heatmap-image.js';
 export * from './adapter/model-meta.js';
 export * from './adapter/vision-data.js';
 export * from './adapter/image-candidates.js';
+export * from './adapter/vision-options.js';
+export * from './adapter/vision-protocols.js';
+export * from './adapter/vision-session.js';
 export * from './adapter/vision-adapter.js';
 export * from './adapter/vision-views.js';
+
+adapters.register(visionAdapter);

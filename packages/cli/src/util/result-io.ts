@@ -1,4 +1,4 @@
-import { probeWritableFile, toJsonText, writeJsonAtomic, type InteractionResult } from '@orderlens/core';
+import { probeWritableFile, toJsonText, writeJsonAtomic } from '@orderlens/core';
 import type { CliIo } from './io.js';
 
 /**

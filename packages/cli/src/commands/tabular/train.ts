@@ -5,7 +5,9 @@ import {
   MLP_ARCHITECTURES,
   SNAPSHOT_SUBDIR,
   initTfjs,
+  CHECKPOINT_SUBDIR,
   MAX_LEARNING_RATE,
+  planTrainingCheckpoint,
   parseTfjsBackends,
   trainTabularModel,
   type TabularTrainSpec,
@@ -20,7 +22,6 @@ import {
   parseList,
 } from '../../util/options.js';
 import { progressFor } from '../../util/progress.js';
-import { CHECKPOINT_SUBDIR, planTrainingCheckpoint } from '../../util/training-checkpoint.js';
 import { baselineFor, loadRows, loadTrainingCsv, type TabularRows } from './data.js';
 import { commandGroup } from './groups.js';
 

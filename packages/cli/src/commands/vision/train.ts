@@ -10,7 +10,11 @@ import {
 import {
   buildPatchCnn,
   initTfjs,
+  CHECKPOINT_SUBDIR,
   MAX_LEARNING_RATE,
+  planTrainingCheckpoint,
+  trainingInterrupted,
+  withTrainingOptionNames,
   parseTfjsBackends,
   saveLayersModel,
   trainClassifier,
@@ -27,12 +31,6 @@ import {
 import { withOptionNames } from '../../util/errors.js';
 import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
 import { parseFloatOption, parseGrid, parseInteger, parseSeed } from '../../util/options.js';
-import {
-  CHECKPOINT_SUBDIR,
-  planTrainingCheckpoint,
-  trainingInterrupted,
-  withTrainingOptionNames,
-} from '../../util/training-checkpoint.js';
 import { loadVisionData, DATASET_HELP, type VisionDataFlags } from './data.js';
 import { visionCommandGroup } from './groups.js';
 
