@@ -21,6 +21,7 @@ export * from './adapter/tabular-session.js';
 export * from './adapter/tabular-adapter.js';
 export * from './adapter/tabular-views.js';
 export * from './adapter/attack-change.js';
+export * from './attack/attack-tabular.js';
 export * from './reproduction/index.js';
 
 adapters.register(tabularAdapter);

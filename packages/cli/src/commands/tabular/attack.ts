@@ -10,19 +10,17 @@ import {
   type LayersModel,
 } from '@orderlens/runtime-tfjs';
 import {
+  attackTabular,
   firstRows,
-  orderChangeUnderAttack,
   PAPER_PGD,
   preprocessingBeside,
   TabularPreprocessor,
-  type OrderChangeReport,
 } from '@orderlens/tabular';
-import { InterruptedError } from '../../util/errors.js';
 import { interruptPolicy, ioOf } from '../../util/io.js';
 import { parseFloatOption, parseInteger, requireInputPath } from '../../util/options.js';
 import { linePlot, writePlot } from '../../util/plots.js';
 import { progressFor } from '../../util/progress.js';
-import { baselineFor, loadRows, type DataFlags, type TabularRows } from './data.js';
+import { baselineFor, loadRows, type DataFlags } from './data.js';
 
 interface AttackFlags extends DataFlags {
   model: string;
@@ -36,91 +34,19 @@ interface AttackFlags extends DataFlags {
   out: string;
 }
 
-/** Result of {@link attackTabular}. */
-export interface TabularAttackResult {
-  readonly eps: number;
-  readonly steps: number;
-  readonly stepSize: number;
-  readonly rows: number;
-  readonly cleanAccuracy: number;
-  readonly adversarialAccuracy: number;
-  /** Largest `|x' − x|` over all attacked rows (≤ eps). */
-  readonly maxPerturbation: number;
-  /** Per-order change `E|I^(m)(x) − I^(m)(x')|` (absent when `samples` is 0). */
-  readonly orderChange?: OrderChangeReport;
-  readonly wallTimeMs: number;
-}
-
 /**
- * L∞ PGD on tabular rows with a tfjs model, then the per-order change of exact interactions on
- * up to `samples` rows the model classifies correctly when clean.
+ * The gradient side of a tabular attack, bound to a tfjs LayersModel: PGD L∞ with the model's
+ * gradients, and the same model as a runner that yields between batches (so Ctrl-C is seen
+ * during the interaction change).
  */
-export async function attackTabular(options: {
-  model: LayersModel;
-  rows: TabularRows;
-  baseline: Float32Array;
-  eps: number;
-  steps: number;
-  stepSize: number;
-  samples: number;
-  /**
-   * Checked after PGD (which cannot stop inside a batch) and between the model batches of the
-   * interaction change.
-   */
-  signal?: AbortSignal;
-}): Promise<TabularAttackResult & { adversarial: Float32Array }> {
-  const t0 = performance.now();
-  const { model, rows } = options;
-  const pgd = await pgdLinf({
-    model,
-    x: rows.x,
-    y: rows.y,
-    featureCount: rows.featureCount,
-    eps: options.eps,
-    steps: options.steps,
-    stepSize: options.stepSize,
-  });
-  let maxPerturbation = 0;
-  for (let k = 0; k < rows.x.length; k++)
-    maxPerturbation = Math.max(maxPerturbation, Math.abs(pgd.adversarial[k] - rows.x[k]));
-  let orderChange: OrderChangeReport | undefined;
-  if (options.signal?.aborted) throw attackInterrupted();
-  if (options.samples > 0) {
-    // Yields between model calls, so a Ctrl-C during the interaction change is seen. The clean
-    // rows are predicted to select the samples through the pipeline (counted as `selection`).
-    const runner = yieldingRunner(TfjsRunner.fromModel(model));
-    try {
-      orderChange = await orderChangeUnderAttack({
-        runner,
-        rows,
-        xAdv: pgd.adversarial,
-        baseline: options.baseline,
-        samples: options.samples,
-        signal: options.signal,
-      });
-    } catch (e) {
-      if (options.signal?.aborted) throw attackInterrupted();
-      throw e;
-    }
-    if (options.signal?.aborted) throw attackInterrupted();
-  }
+export function tfjsAttackTools(
+  model: LayersModel,
+): Pick<Parameters<typeof attackTabular>[0], 'pgd' | 'runner'> {
   return {
-    eps: options.eps,
-    steps: options.steps,
-    stepSize: options.stepSize,
-    rows: rows.rows,
-    cleanAccuracy: pgd.cleanAccuracy,
-    adversarialAccuracy: pgd.adversarialAccuracy,
-    maxPerturbation,
-    orderChange,
-    wallTimeMs: performance.now() - t0,
-    adversarial: pgd.adversarial,
+    pgd: (rows, settings) =>
+      pgdLinf({ model, x: rows.x, y: rows.y, featureCount: rows.featureCount, ...settings }),
+    runner: () => yieldingRunner(TfjsRunner.fromModel(model)),
   };
-}
-
-/** The exit-130 error of an interrupted attack: it keeps nothing partial. */
-function attackInterrupted(): InterruptedError {
-  return new InterruptedError('interrupted: the attack was stopped before it finished; nothing was written');
 }
 
 /** `orderlens attack`: PGD L∞ robustness and the per-order change of interactions. */
@@ -175,7 +101,7 @@ export function registerAttack(program: Command): void {
       const baseline = baselineFor(flags.baseline, rows, flags.csv === undefined);
       const progress = progressFor(cmd, { label: 'attack', unit: 'steps' });
       const result = await attackTabular({
-        model,
+        ...tfjsAttackTools(model),
         rows,
         baseline,
         eps,

@@ -24,6 +24,8 @@ import {
   CENSUS_SAMPLERS,
   PAPER_PGD,
   PGD_EPS_UNITS,
+  attackTabular,
+  maxPerturbation,
   PREPROCESSING_FILE,
   formatReproductionTable,
   reproduceCensus,
@@ -37,7 +39,7 @@ import { packageVersions } from '../../util/plugins.js';
 import { progressFor } from '../../util/progress.js';
 import { writeFileAtomic } from '../../util/plots.js';
 import { writeStrengthPlot } from '../../util/strength-plots.js';
-import { attackTabular } from './attack.js';
+import { tfjsAttackTools } from './attack.js';
 
 // The protocol tables moved to @orderlens/tabular; re-exported for existing imports.
 export {
@@ -177,7 +179,13 @@ function tfjsTools(
         // The per-order change runs on the z-unit, unclipped attack only (flags refuse the rest).
         const { eps, stepSize } = job;
         if (attackSamples > 0 && !job.clip && typeof eps === 'number' && typeof stepSize === 'number') {
-          const r = await attackTabular({ model, ...job, eps, stepSize, samples: attackSamples });
+          const r = await attackTabular({
+            ...tfjsAttackTools(model),
+            ...job,
+            eps,
+            stepSize,
+            samples: attackSamples,
+          });
           return {
             cleanAccuracy: r.cleanAccuracy,
             adversarialAccuracy: r.adversarialAccuracy,
@@ -196,13 +204,10 @@ function tfjsTools(
           stepSize: job.stepSize,
           ...(job.clip ? { clip: job.clip } : {}),
         });
-        let maxPerturbation = 0;
-        for (let k = 0; k < rows.x.length; k++)
-          maxPerturbation = Math.max(maxPerturbation, Math.abs(r.adversarial[k] - rows.x[k]));
         return {
           cleanAccuracy: r.cleanAccuracy,
           adversarialAccuracy: r.adversarialAccuracy,
-          maxPerturbation,
+          maxPerturbation: maxPerturbation(rows.x, r.adversarial),
         };
       } finally {
         model.dispose();
