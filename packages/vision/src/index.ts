@@ -15,6 +15,7 @@ export * from './data/idx.js';
 export * from './data/cifar.js';
 export * from './data/folder.js';
 export * from './data/classify.js';
+export * from './data/training-set.js';
 export * from './grid/patch-grid.js';
 export * from './masking/baseline.js';
 export * from './masking/patch-masker.js';

@@ -1,12 +1,6 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import {
-  OrderlensInputError,
-  Rng,
-  parseOrderLossSpec,
-  probeWritableDir,
-  writeJsonAtomic,
-} from '@orderlens/core';
+import { Rng, parseOrderLossSpec, probeWritableDir, writeJsonAtomic } from '@orderlens/core';
 import {
   buildPatchCnn,
   initTfjs,
@@ -20,14 +14,7 @@ import {
   trainClassifier,
   type EpochStats,
 } from '@orderlens/runtime-tfjs';
-import {
-  PatchGrid,
-  datasetChannelStats,
-  datasetImage,
-  loadCifar10Subset,
-  toModelInput,
-  type ImageShape,
-} from '@orderlens/vision';
+import { patchTrainingSet, loadCifar10Subset } from '@orderlens/vision';
 import { withOptionNames } from '../../util/errors.js';
 import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
 import { parseFloatOption, parseGrid, parseInteger, parseSeed } from '../../util/options.js';
@@ -111,30 +98,9 @@ export function registerTrainVision(program: Command): void {
               source: 'cifar10 train subset',
             }
           : await loadVisionData(flags);
-      const shape: ImageShape = {
-        channels: dataset.channels,
-        height: dataset.height,
-        width: dataset.width,
-        layout: 'NHWC',
-      };
-      const { mean, std } = datasetChannelStats(dataset);
-      const pre = { layout: 'NHWC' as const, mean, std };
-      const size = shape.channels * shape.height * shape.width;
-      const x = new Float32Array(dataset.count * size);
-      for (let k = 0; k < dataset.count; k++) toModelInput(datasetImage(dataset, k), pre, x, k * size);
-      const grid = new PatchGrid(rows, cols, shape.height, shape.width);
+      const { shape, x, size, mean, std, grid, patch } = patchTrainingSet(dataset, { rows, cols });
       const seedNum = typeof seedText === 'number' ? seedText : Rng.create(seedText).int(1 << 30);
-      if (
-        shape.height % rows !== 0 ||
-        shape.width % cols !== 0 ||
-        shape.height / rows !== shape.width / cols
-      ) {
-        throw new OrderlensInputError(
-          '--grid',
-          `the patch network needs square cells: a ${rows}×${cols} grid does not tile ${shape.height}×${shape.width} images evenly`,
-        );
-      }
-      const model = buildPatchCnn(shape, shape.height / rows, dataset.classNames.length, seedNum);
+      const model = buildPatchCnn(shape, patch, dataset.classNames.length, seedNum);
       const result = await withTrainingOptionNames(() =>
         trainClassifier({
           model,
