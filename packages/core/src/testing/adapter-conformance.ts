@@ -23,6 +23,35 @@ export interface AdapterCase {
   readonly open?: () => AdapterOpenRequest | Promise<AdapterOpenRequest>;
 }
 
+/**
+ * A finished sample for `players` as an exact estimator writes it, for {@link AdapterCase.sample}:
+ * an SII matrix and a multi-order table over every pair at orders 0 and n − 2, with values of
+ * both signs that differ by pair, so pictures have something to draw.
+ */
+export function finishedSample(players: SampleResult['players'], id = 'sample-0'): SampleResult {
+  const n = players.n;
+  const value = (i: number, j: number) => ((i + 1) * (j + 2) * ((i + j) % 2 === 0 ? 1 : -1)) / (10 * n);
+  const sii = Array.from({ length: n }, (_, i) =>
+    Array.from({ length: n }, (_, j) => (i === j ? 0 : value(Math.min(i, j), Math.max(i, j)))),
+  );
+  const pairs: Array<[number, number]> = [];
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) pairs.push([i, j]);
+  return {
+    id,
+    index: 0,
+    label: 0,
+    players,
+    strength: [0.5, 0.25],
+    sii,
+    multiOrder: {
+      orders: [0, Math.max(0, n - 2)],
+      pairs,
+      values: pairs.map(([i, j]) => [value(i, j), -value(i, j) / 2]),
+    },
+    modelCalls: 2 ** n,
+  };
+}
+
 /** Views are drawn with no recorded outputs and a painter that returns a bare PNG signature. */
 const TEST_CONTEXT: SampleViewContext = {
   index: 0,

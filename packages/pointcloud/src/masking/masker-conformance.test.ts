@@ -1,21 +1,10 @@
-import { join } from 'node:path';
 import { float32Tensor } from '@orderlens/core';
 import { describeMasker } from '@orderlens/core/testing';
-import { normalizeCloud } from '../cloud/point-cloud.js';
-import { buildRegionPlayers } from '../players/region-players.js';
-import { readCloudFile } from '../readers/read-cloud.js';
-import { PCD_DIR } from '../test-utils/paths.js';
+import { monitorRegions } from '../test-utils/monitor-regions.js';
 import { RegionMasker } from './region-masker.js';
 
 describeMasker('pointcloud RegionMasker (10 of 30 regions, absent at the centroid)', () => {
-  const cloud = normalizeCloud(readCloudFile(join(PCD_DIR, 'monitor_0466.pcd'))).cloud;
-  const players = buildRegionPlayers(cloud, {
-    regions: 30,
-    players: 10,
-    rule: 'random',
-    seed: 5,
-    key: 'monitor',
-  });
+  const { cloud, players } = monitorRegions();
   const n = cloud.positions.length / 3;
   // The baseline written out independently of the masker: every player's points at its centroid.
   const empty = Float32Array.from(cloud.positions);
