@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
+  OrderlensInputError,
   adapters,
   estimators,
   openModel,
@@ -70,6 +71,14 @@ export function planAnalysis(
 export function registerAnalyze(program: Command): void {
   const group = program.commands.find((c) => c.name() === 'analyze') ?? program.command('analyze');
   group.description('multi-order interaction strength J(m) of a model on one modality');
+  // A modality comes with its adapter package: name the installed ones rather than commander's
+  // bare "unknown command".
+  group.on('command:*', (operands: string[]) => {
+    throw new OrderlensInputError(
+      '<modality>',
+      `no modality "${operands[0]}" is installed; installed: ${adapters.names().join(', ') || '(none)'} (a modality comes with its adapter package, e.g. @orderlens/vision)`,
+    );
+  });
   for (const adapter of adapters.list()) {
     const cmd = group.command(adapter.name).description(adapter.description);
     addAnalysisOptions(cmd, adapter);
