@@ -14,8 +14,12 @@ import {
 } from '@orderlens/core';
 import { ioOf } from '../../util/io.js';
 import { parseFloatOption, parseInteger, parseList, parseSeed } from '../../util/options.js';
-import { analyzeModel, planAnalysis, type AnalysisFlags } from '../analyze/analyze.js';
-import { addAdapterOptions, addAnalysisOptions, adapterOptionValues } from '../analyze/analyze-options.js';
+import { analyzeModel, planAnalysis, type AnalysisFlags } from '../../analysis/analyze-model.js';
+import {
+  addAdapterOptions,
+  addAnalysisOptions,
+  adapterOptionValues,
+} from '../../analysis/analysis-options.js';
 import { writeGeneralizationPlot, writeNoisePlot, writeTransferPlot } from './measure-plots.js';
 
 /** The run settings every measure command parses the same way, before any model is opened. */

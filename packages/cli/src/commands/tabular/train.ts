@@ -23,7 +23,7 @@ import {
 } from '../../util/options.js';
 import { progressFor } from '../../util/progress.js';
 import { baselineFor, loadRows, loadTrainingCsv, type TabularRows } from './data.js';
-import { commandGroup } from './groups.js';
+import { commandGroup } from '../../util/command-group.js';
 
 interface TrainFlags {
   dataset?: string;

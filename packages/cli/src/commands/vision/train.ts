@@ -19,7 +19,7 @@ import { withOptionNames } from '../../util/errors.js';
 import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
 import { parseFloatOption, parseGrid, parseInteger, parseSeed } from '../../util/options.js';
 import { loadVisionData, DATASET_HELP, type VisionDataFlags } from './data.js';
-import { visionCommandGroup } from './groups.js';
+import { commandGroup } from '../../util/command-group.js';
 
 interface TrainFlags extends VisionDataFlags {
   out: string;
@@ -37,7 +37,7 @@ interface TrainFlags extends VisionDataFlags {
 
 /** `orderlens train vision`: a small CNN trained with grid-mask order losses (tfjs). */
 export function registerTrainVision(program: Command): void {
-  visionCommandGroup(program, 'train', 'train models (with order losses)')
+  commandGroup(program, 'train', 'train models (with order losses)')
     .command('vision')
     .description(
       'train a small patch CNN (tfjs) on images, optionally with the order losses L+/L− over its patch grid',
