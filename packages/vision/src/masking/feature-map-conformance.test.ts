@@ -13,7 +13,7 @@ afterAll(async () => {
 
 // The real Fashion-MNIST CNN cut at relu2 (its prefix runs once): 7×7 cells of the 32×14×14 map.
 describeMasker('vision FeatureMapMasker (Fashion-MNIST CNN at relu2, 7×7 cells)', async () => {
-  const runner = await OnnxRunner.create(MODEL, { intraOpNumThreads: 1 });
+  const runner = await OnnxRunner.create(MODEL, { providers: ['cpu'], intraOpNumThreads: 1 });
   const cut = await cutModelAt(runner, 'relu2');
   disposers.push(() => runner.dispose());
   const image = Float32Array.from({ length: 28 * 28 }, (_, k) => ((k * 37) % 101) / 101);
