@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Packed-install test (issue 8): `npm pack` the workspace packages, install them into an empty
 # folder outside the repository, and run the analyses on models shipped inside the packages —
-# proving that no published code reads a path outside its own package.
+# proving that no published code reads a path outside its own package. Then one adapter package
+# (vision) is removed from the install: every other command must still work, the vision commands
+# must be gone, and a report over a vision result falls back to the pair matrix.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 WORK="$(mktemp -d /tmp/orderlens-packed-XXXXXX)"
@@ -32,3 +34,18 @@ for (const m of ["tabular", "vision"]) {
       throw new Error(k + " resolved outside the install folder");
   console.log("packed install: " + m + " ok, " + r.samples.length + " samples, " + r.modelCalls.total + " model calls, packages " + Object.keys(r.provenance.packages).join(" "));
 }' "$WORK"
+
+# Leave one adapter out: the CLI reaches adapter packages only through its plugin loader.
+rm -rf "$WORK/app/node_modules/@orderlens/vision"
+"$BIN" -q analyze tabular --model "$CLI_ASSETS/quickstart/model.json" --samples 2 --out "$WORK/out/tabular-alone"
+"$BIN" -q report "$WORK/out" --out "$WORK/report.html"
+test -s "$WORK/report.html"
+"$BIN" --help > "$WORK/help.txt"
+if grep -qE "^  structure" "$WORK/help.txt"; then echo "vision absent, yet its commands are listed" >&2; exit 1; fi
+grep -qE "^  (attack|quickstart)" "$WORK/help.txt"
+set +e
+"$BIN" -q analyze vision --model "$CLI_ASSETS/quickstart/model.json" --out "$WORK/out/v2" 2> "$WORK/vision-err.txt"
+status=$?
+set -e
+if [ "$status" -eq 0 ]; then echo "analyze vision ran without @orderlens/vision" >&2; exit 1; fi
+echo "packed install without @orderlens/vision: analyze tabular, report and help ok; analyze vision exits $status: $(head -c 200 "$WORK/vision-err.txt")"

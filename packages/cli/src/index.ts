@@ -51,4 +51,3 @@ export type {
   StrengthPlotOptions,
   TheoryCurve,
 } from './util/plots.js';
-export { PNG_SIGNATURE, encodePng, pngSize } from './util/png.js';

@@ -44,6 +44,11 @@ describe('orderlens program', () => {
     const cmd = await runCli(['exacct']);
     expect(cmd.code).toBe(2);
     expect(cmd.stderr).toMatch(/error: unknown command 'exacct'/);
+    const modality = await runCli(['analyze', 'audio', '--model', 'm.onnx']);
+    expect(modality.code).toBe(2);
+    expect(modality.stderr).toMatch(
+      /^error: <modality>: no modality "audio" is installed; installed: tabular, vision, text, pointcloud /,
+    );
     const opt = await runCli(['--frobnicate']);
     expect(opt.code).toBe(2);
     expect(opt.stderr).toMatch(/error: unknown option '--frobnicate'/);

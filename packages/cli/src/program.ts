@@ -1,21 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { register as registerAnalyze } from './commands/analyze/register.js';
-import { register as registerDynamics } from './commands/dynamics/register.js';
 import { register as registerGame } from './commands/game/register.js';
 import { register as registerMeasures } from './commands/measures/register.js';
 import { register as registerReport } from './commands/report/register.js';
 import { register as registerReproduce } from './commands/reproduce/register.js';
 import { register as registerStudy } from './commands/study/register.js';
-import { register as registerTabular } from './commands/tabular/register.js';
-import { register as registerVision } from './commands/vision/register.js';
 import { register as registerWorker } from './commands/worker/register.js';
 import { reportError } from './util/errors.js';
 import { attachIo, type CliIo } from './util/io.js';
-import { loadPlugins } from './util/plugins.js';
-import './util/nsfwjs-factory.js';
-// tfjs models yield to the event loop between batches, so SIGINT is seen during an analysis.
-import './util/yielding-runner.js';
+import { loadPlugins, type LoadedPlugins } from './util/plugins.js';
 
 /** The CLI package version (read at run time so `src` and `dist` agree). */
 export const CLI_VERSION: string = (() => {
@@ -30,9 +24,11 @@ export const CLI_VERSION: string = (() => {
 
 /**
  * Builds the `orderlens` program with every command group registered. Each area registers its
- * commands from `src/commands/<area>/register.ts`.
+ * commands from `src/commands/<area>/register.ts`; the groups that need a plugin (tabular, vision,
+ * dynamics) come from `plugins` (see {@link loadPlugins}) and are left out when it is not installed.
  */
-export function buildProgram(io: CliIo): Command {
+export function buildProgram(io: CliIo, plugins: LoadedPlugins): Command {
+  const pluginGroup = (name: string) => plugins.commandGroups.get(name)?.(program);
   const program = new Command('orderlens')
     .description('Measure the order of game-theoretic interactions that deep networks encode.')
     .version(CLI_VERSION, '-V, --version')
@@ -43,12 +39,12 @@ export function buildProgram(io: CliIo): Command {
   registerGame(program);
   registerAnalyze(program);
   registerMeasures(program);
-  registerTabular(program);
-  registerVision(program);
+  pluginGroup('tabular');
+  pluginGroup('vision');
   registerReproduce(program);
   registerReport(program);
   registerStudy(program);
-  registerDynamics(program);
+  pluginGroup('dynamics');
   registerWorker(program);
   // Applied after registration so that commands built with `new Command()` + addCommand get it too.
   configureTree(program, io);
@@ -131,8 +127,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
   let code = 0;
   let active: Command | undefined;
   try {
-    await loadPlugins();
-    const program = buildProgram(io);
+    const program = buildProgram(io, await loadPlugins());
     // The command whose action runs: its options name the fields of errors from libraries.
     program.hook('preAction', (_root, action) => {
       active = action;

@@ -11,7 +11,16 @@ export {
   requireInput,
   requirePositiveInt,
 } from './errors/errors.js';
-export { isWithin, optionPaths, probeWritableDir, probeWritableFile, resolveInside } from './files/index.js';
+export {
+  PNG_SIGNATURE,
+  encodePng,
+  isWithin,
+  optionPaths,
+  pngSize,
+  probeWritableDir,
+  probeWritableFile,
+  resolveInside,
+} from './files/index.js';
 export type { ConfineOptions, OptionPath, PathSpec } from './files/index.js';
 export { CoalitionBatch, MAX_PLAYERS } from './coalition/coalition-batch.js';
 export { Rng } from './random/rng.js';
@@ -236,3 +245,13 @@ export {
   plannedSamples,
 } from './analysis/index.js';
 export type { AnalysisBudget, AnalysisCost, CostPlanOptions } from './analysis/index.js';
+export { pairMatrixView } from './adapter/index.js';
+export type {
+  AdapterViews,
+  RecordedOutput,
+  SampleView,
+  SampleViewContext,
+  ViewHeatmapOptions,
+  ViewPainter,
+} from './adapter/index.js';
+export { maskMembers, pairValues, playerNames } from './result/sample-pairs.js';

@@ -42,8 +42,8 @@ export type { MaskingRule, RegionMaskerOptions } from './masking/index.js';
 export {
   CAMERA,
   OTHER_REGION_RGB,
+  cloudFigurePng,
   cloudHtmlView,
-  encodePng,
   playerColour,
   renderCloudPng,
   strongestPairs,

@@ -1,7 +1,8 @@
 /**
  * @orderlens/runtime-tfjs — a TensorFlow.js {@link ModelRunner} for orderlens, model files on
  * disk without tfjs-node, MLP builders, resumable training with the order losses (tabular MLPs
- * with snapshots included), checkpoint folders, and PGD attacks.
+ * with snapshots included), checkpoint folders, PGD attacks, and the pretrained nsfwjs MobileNetV2
+ * (`--model nsfwjs`).
  */
 export {
   DEFAULT_TFJS_BACKENDS,
@@ -20,11 +21,13 @@ export {
 } from './io/file-io-handler.js';
 export { detectModelKind, loadGraphModel, loadLayersModel, saveLayersModel } from './io/model-files.js';
 export type { TfjsModelKind } from './io/model-files.js';
+export { MAX_LEARNING_RATE, openLayersModel, parseTfjsBackends } from './io/open-layers-model.js';
+export type { LayersModel } from './io/open-layers-model.js';
 export { readCheckpointFolder, tfjsArchitecture } from './io/checkpoint-folder.js';
 export type { FolderCheckpoint } from './io/checkpoint-folder.js';
 export { matchInputs, toTfTensor } from './runner/input-tensors.js';
 export type { InputSpec } from './runner/input-tensors.js';
-export { TfjsRunner, sumCrossEntropy } from './runner/tfjs-runner.js';
+export { TfjsRunner, WASM_MAX_BATCH_ELEMENTS, sumCrossEntropy } from './runner/tfjs-runner.js';
 export type { TfjsFromModelOptions, TfjsLoadOptions } from './runner/tfjs-runner.js';
 export { buildMlp } from './models/build-mlp.js';
 export type { BuildMlpOptions } from './models/build-mlp.js';
@@ -63,6 +66,8 @@ export type {
   CheckpointManifest,
   TrainingFingerprint,
 } from './train/checkpoint.js';
+export { CHECKPOINT_SUBDIR, planTrainingCheckpoint } from './train/checkpoint-plan.js';
+export type { TrainingCheckpointPlan } from './train/checkpoint-plan.js';
 export { readOptimizerState, restoreOptimizerState } from './train/optimizer-state.js';
 export type { OptimizerSlot, OptimizerState, TrainOptimizerKind } from './train/optimizer-state.js';
 export { pgdLinf } from './attack/pgd-linf.js';
@@ -92,4 +97,8 @@ export type {
   TabularTrainingRows,
   TrainTabularModelOptions,
 } from './train/tabular-mlp.js';
+export { yieldToEventLoop, yieldingModel, yieldingRunner } from './runner/yielding-runner.js';
+export { NSFWJS_CLASSES, materializeNsfwjs } from './pretrained/nsfwjs.js';
+export type { NsfwjsVariant, PretrainedModelFiles } from './pretrained/nsfwjs.js';
 export { tfjsRunnerFactory, weightFiles } from './factory/tfjs-factory.js';
+export { nsfwjsRunnerFactory } from './factory/nsfwjs-factory.js';

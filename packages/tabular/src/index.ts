@@ -2,7 +2,11 @@
  * @orderlens/tabular — tabular data for interaction analysis: CSV reading and schemas,
  * preprocessing saved with a model, a masker where every attribute is a player, and the UCI
  * census preset (the 12-variable recipe of the representation-bottleneck experiments).
+ * Importing the package registers the adapter.
  */
+import { adapters } from '@orderlens/core';
+import { tabularAdapter } from './adapter/tabular-adapter.js';
+
 export { parseCsv, readCsv } from './csv/read-csv.js';
 export type { CsvTable, ReadCsvOptions } from './csv/read-csv.js';
 export { DEFAULT_MISSING_VALUES, inferSchema, isNumericCell, validateTable } from './schema/schema.js';
@@ -54,11 +58,16 @@ export {
   preprocessingBeside,
 } from './adapter/tabular-data.js';
 export type { DataFlags, TabularRows } from './adapter/tabular-data.js';
-export { tabularSession } from './adapter/tabular-session.js';
+export { TABULAR_OPTIONS } from './adapter/tabular-options.js';
+export { TABULAR_PROTOCOLS } from './adapter/tabular-protocols.js';
+export { openTabularSession, tabularSession } from './adapter/tabular-session.js';
 export type { TabularSessionOptions, TabularSessionRows } from './adapter/tabular-session.js';
-export { TABULAR_OPTIONS, tabularAdapter } from './adapter/tabular-adapter.js';
+export { tabularAdapter } from './adapter/tabular-adapter.js';
+export { tabularViews } from './adapter/tabular-views.js';
 export { orderChangeUnderAttack } from './adapter/attack-change.js';
 export type { OrderChangeOptions, OrderChangeReport } from './adapter/attack-change.js';
+export { attackTabular, maxPerturbation } from './attack/attack-tabular.js';
+export type { TabularAttackResult, TabularPgd, TabularPgdOutcome } from './attack/attack-tabular.js';
 export {
   CENSUS_ARCHITECTURES,
   CENSUS_OPTIMIZERS,
@@ -98,3 +107,5 @@ export type {
   PgdEpsUnits,
   SeedSpread,
 } from './reproduction/index.js';
+
+adapters.register(tabularAdapter);

@@ -2,8 +2,11 @@
  * @orderlens/vision — images as games: readers, preprocessing, patch-grid and feature-map
  * maskers, the vision adapter (with the protocols of the representation-bottleneck papers) and
  * structure experiments.
- * Runtime-free: models arrive as core `ModelRunner`s.
+ * Runtime-free: models arrive as core `ModelRunner`s. Importing the package registers the adapter.
  */
+import { adapters } from '@orderlens/core';
+import { visionAdapter } from './adapter/vision-adapter.js';
+
 export { batchDims, checkRawImage, elementIndex, imageSize, parseLayout } from './image/raw-image.js';
 export type { ImageLayout, ImageShape, RawImage } from './image/raw-image.js';
 export {
@@ -45,6 +48,8 @@ export { IMAGE_EXTENSIONS, readImageFolder } from './data/folder.js';
 export type { ImageFolderOptions } from './data/folder.js';
 export { classifyDataset } from './data/classify.js';
 export type { ClassifyOptions } from './data/classify.js';
+export { patchTrainingSet } from './data/training-set.js';
+export type { PatchTrainingSet } from './data/training-set.js';
 export { PatchGrid, parseGridSize } from './grid/patch-grid.js';
 export type { CellRect } from './grid/patch-grid.js';
 export { BASELINE_KINDS, buildBaseline, gaussianBlur, parseBaseline } from './masking/baseline.js';
@@ -57,13 +62,16 @@ export { patchGame } from './masking/patch-game.js';
 export type { PatchGameOptions } from './masking/patch-game.js';
 export { STRUCTURE_MODES, blockCells, blockShape, keptPlayers } from './structure/blocks.js';
 export type { BlockShape, StructureMode } from './structure/blocks.js';
-export { areaBetween, defaultMaskedCounts, structureCurves } from './structure/structure-curves.js';
+export {
+  areaBetween,
+  defaultMaskedCounts,
+  structureCurves,
+  structureSamples,
+} from './structure/structure-curves.js';
 export type { StructureOptions, StructureResult, StructureSample } from './structure/structure-curves.js';
 export { orderBand, patchStrength } from './heatmap/patch-strength.js';
-export { heatmapPanels, viridis } from './heatmap/heatmap-image.js';
-export type { HeatmapOptions } from './heatmap/heatmap-image.js';
-export { NSFWJS_CLASSES, materializeNsfwjs } from './pretrained/nsfwjs.js';
-export type { NsfwjsVariant, PretrainedModelFiles } from './pretrained/nsfwjs.js';
+export { heatmapFigure, heatmapPanels, viridis } from './heatmap/heatmap-image.js';
+export type { HeatmapFigureOptions, HeatmapOptions } from './heatmap/heatmap-image.js';
 export { visionModelSpec } from './adapter/model-meta.js';
 export type { PreprocessOverrides, VisionModelMeta, VisionModelSpec } from './adapter/model-meta.js';
 export {
@@ -75,9 +83,10 @@ export {
 export type { VisionDataSpec } from './adapter/vision-data.js';
 export { imageCandidates, selectImages } from './adapter/image-candidates.js';
 export type { ImageCandidates, SelectImagesOptions } from './adapter/image-candidates.js';
-export {
-  VISION_ANALYSIS_PROTOCOLS,
-  VISION_OPTIONS,
-  centralCells,
-  visionAdapter,
-} from './adapter/vision-adapter.js';
+export { VISION_OPTIONS } from './adapter/vision-options.js';
+export { VISION_ANALYSIS_PROTOCOLS, checkPairsFitTheGrid } from './adapter/vision-protocols.js';
+export { centralCells, openVisionSession } from './adapter/vision-session.js';
+export { visionAdapter } from './adapter/vision-adapter.js';
+export { visionViews } from './adapter/vision-views.js';
+
+adapters.register(visionAdapter);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../program.js';
-import { encodePng } from '../util/png.js';
+import { encodePng } from '@orderlens/core';
 import { examplePath, tempDir } from '../test-utils/tmp.js';
 
 /*

@@ -51,7 +51,7 @@ import {
 } from '@orderlens/vision';
 import { runCli } from '../program.js';
 import { tempDir } from '../test-utils/tmp.js';
-import { PNG_SIGNATURE } from '../util/png.js';
+import { PNG_SIGNATURE } from '@orderlens/core';
 
 const repo = (rel: string) => fileURLToPath(new URL(`../../../../${rel}`, import.meta.url));
 const census = repo('fixtures/census-mlp5/model.onnx');

@@ -19,6 +19,7 @@ import { theoryStrength } from '@orderlens/core/theory';
 import '@orderlens/runtime-onnx'; // registers the onnx runner factory
 import { initTfjs, loadLayersModel } from '@orderlens/runtime-tfjs';
 import {
+  attackTabular,
   loadCensus,
   readCensusTable,
   tabularAdapter,
@@ -27,7 +28,7 @@ import {
 } from '@orderlens/tabular';
 import { runCli } from '../program.js';
 import { tempDir } from '../test-utils/tmp.js';
-import { attackTabular } from '../commands/tabular/attack.js';
+import { tfjsAttackTools } from '../commands/tabular/attack.js';
 import { loadRows } from '../commands/tabular/data.js';
 
 const fixture = (rel: string) =>
@@ -151,7 +152,7 @@ describe('census with real runtimes', () => {
     const rows = loadRows({ split: 'test' }, undefined);
     const small = { ...rows, rows: 200, x: rows.x.subarray(0, 200 * d), y: rows.y.subarray(0, 200) };
     const r = await attackTabular({
-      model,
+      ...tfjsAttackTools(model),
       rows: small,
       baseline: census.baseline,
       eps: 0.6,

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readCheckpointManifest, type EpochStats } from '@orderlens/runtime-tfjs';
 import { buildProgram, runCli } from '../program.js';
+import { loadPlugins } from '../util/plugins.js';
 import { reportError } from '../util/errors.js';
 import type { CliIo } from '../util/io.js';
 import { tempDir } from '../test-utils/tmp.js';
@@ -54,7 +55,7 @@ async function runInterrupted(argv: string[], abortAfter: number) {
   };
   let code = 0;
   try {
-    await buildProgram(io).parseAsync(argv, { from: 'user' });
+    await buildProgram(io, await loadPlugins()).parseAsync(argv, { from: 'user' });
   } catch (e) {
     code = reportError(e, io, false);
   }

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseResult } from '@orderlens/core';
 import { runCli } from '../program.js';
-import { PNG_SIGNATURE, pngSize } from '../util/png.js';
+import { PNG_SIGNATURE, pngSize } from '@orderlens/core';
 import { tempDir } from '../test-utils/tmp.js';
 
 const repo = (rel: string) => fileURLToPath(new URL(`../../../../${rel}`, import.meta.url));

@@ -2,12 +2,12 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { NSFWJS_CLASSES, materializeNsfwjs } from '@orderlens/vision';
+import { NSFWJS_CLASSES, materializeNsfwjs } from '@orderlens/runtime-tfjs';
 
 describe('nsfwjs pretrained weights (shipped in the npm package)', () => {
   it('writes a tfjs layers model that outputs logits, with weights matching the manifest', () => {
     const dir = mkdtempSync(join(tmpdir(), 'orderlens-nsfwjs-'));
-    const files = materializeNsfwjs(dir, 'mobilenet_v2', import.meta.url);
+    const files = materializeNsfwjs(dir, 'mobilenet_v2');
     const json = JSON.parse(readFileSync(files.modelJson, 'utf8'));
     const layers = json.modelTopology.model_config.config.layers;
     expect(layers[0].config.batch_input_shape).toEqual([null, 224, 224, 3]);

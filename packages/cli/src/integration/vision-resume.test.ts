@@ -11,6 +11,7 @@ import {
   type InteractionResult,
 } from '@orderlens/core';
 import { buildProgram, runCli } from '../program.js';
+import { loadPlugins } from '../util/plugins.js';
 import { reportError } from '../util/errors.js';
 import type { CliIo } from '../util/io.js';
 import { tempDir } from '../test-utils/tmp.js';
@@ -82,7 +83,7 @@ async function runWithIo(argv: string[], when?: RegExp, isTTY = false, afterUnit
   }
   let code = 0;
   try {
-    await buildProgram(io).parseAsync(argv, { from: 'user' });
+    await buildProgram(io, await loadPlugins()).parseAsync(argv, { from: 'user' });
   } catch (e) {
     code = reportError(e, io, false);
   } finally {

@@ -2,7 +2,7 @@ import { lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { OrderlensInputError, resolveInside, type InteractionResult } from '@orderlens/core';
 import { modelNameOfPath } from '../util/model-name.js';
-import { readResultFile } from '../util/result-io.js';
+import { readResultFile } from '@orderlens/core';
 
 /** One analysed model found under a report folder. */
 export interface ReportEntry {

@@ -1,13 +1,18 @@
-import { CAMERA } from '@orderlens/pointcloud';
+import { adapters } from '@orderlens/core';
 import * as vl from 'vega-lite';
-import { threeImportMap, vegaScript } from './page-assets.js';
-import { CHARTS_SCRIPT, CLOUDS_SCRIPT } from './page-scripts.js';
+import { vegaScript } from './page-assets.js';
+import { CHARTS_SCRIPT } from './page-scripts.js';
 import type { ReportChart, ReportContent } from './report-content.js';
 import type { SampleView } from './sample-views.js';
 import { SETTINGS_COLUMNS } from './settings-table.js';
 
 /** WebGL contexts a page may hold before Chromium drops the oldest (16); keep well under it. */
-export const MAX_CLOUD_VIEWS = 12;
+export const MAX_SCENE_VIEWS = 12;
+
+/** The browser side of a modality's scene views, when its adapter is installed and has one. */
+function sceneDrawer(modality: string) {
+  return adapters.has(modality) ? adapters.get(modality).views?.scenes : undefined;
+}
 
 const esc = (s: string) =>
   s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
@@ -35,7 +40,7 @@ tr.off, .off { opacity: 0.3; } div.off { display: none; }
 figure img { display: block; image-rendering: pixelated; max-width: 600px; }
 /* The caption wraps to the picture's width instead of widening the figure. */
 figcaption { color: #555; font-size: 12px; margin-top: 4px; width: 0; min-width: 100%; }
-canvas.cloud { width: 380px; height: 320px; display: block; }
+canvas.scene { width: 380px; height: 320px; display: block; }
 ul.salient { margin: 4px 0 0; padding-left: 18px; font-size: 12px; font-family: ui-monospace, monospace; }
 .note { color: #8a5300; font-size: 12px; }
 #tooltip { position: fixed; display: none; pointer-events: none; background: rgba(255,255,255,0.97); border: 1px solid #999; border-radius: 3px; padding: 4px 6px; font-size: 12px; z-index: 10; box-shadow: 0 1px 4px rgba(0,0,0,0.2); }
@@ -50,26 +55,28 @@ function viewHtml(view: SampleView, id: string): string {
   const cap = `<figcaption>${esc(view.caption)}</figcaption>`;
   switch (view.kind) {
     case 'image':
-      return `<img alt="${esc(view.caption)}" src="data:image/png;base64,${view.png.toString('base64')}">${cap}`;
+      return `<img alt="${esc(view.caption)}" src="data:image/png;base64,${Buffer.from(view.png).toString('base64')}">${cap}`;
     case 'svg':
       // Our own SVG (word arcs): its text is escaped where it was drawn; the XML prolog is dropped.
       return `<div class="arcs">${view.svg.replace(/^<\?xml[^>]*>\s*/, '')}</div>${cap}`;
     case 'chart':
       return `<div class="chart" id="${id}" data-chart="${esc(view.caption)}"></div>${cap}`;
-    case 'cloud':
-      return `<canvas class="cloud" id="${id}"></canvas>${cap}`;
+    case 'scene':
+      return `<canvas class="scene" id="${id}"></canvas>${cap}`;
   }
 }
 
 /**
- * The report as one self-contained HTML page: Vega and (when a point cloud is shown) three.js are
- * inlined, pictures are data: URLs, and a Content-Security-Policy forbids every request, so the
+ * The report as one self-contained HTML page: Vega and (when a sample view is a scene) the scene
+ * script and import map of the adapter that drew it (three.js for point clouds) are inlined, pictures are data: URLs, and a Content-Security-Policy forbids every request, so the
  * page opens the same offline, from a mail attachment or years later. `unsafe-eval` is allowed
  * because Vega compiles its expressions with `Function`.
  */
 export function reportHtml(content: ReportContent): string {
   const charts: Array<{ id: string; spec: unknown; toggles: boolean }> = [];
-  const clouds: Array<{ id: string; cloud: unknown }> = [];
+  // Scene views by the modality whose adapter draws them on the page.
+  const scenes = new Map<string, Array<{ id: string; scene: unknown }>>();
+  let sceneCount = 0;
   for (const c of [content.strength, content.byModality, content.andOr, ...content.measures])
     if (c) charts.push({ id: c.id, spec: compile(c.spec), toggles: c.toggles });
   const notes: string[] = [];
@@ -80,12 +87,13 @@ export function reportHtml(content: ReportContent): string {
         .map((v, j) => {
           const id = `sample-${content.models.indexOf(m)}-${k}-${j}`;
           if (v.kind === 'chart') charts.push({ id, spec: compile(v.spec), toggles: false });
-          if (v.kind === 'cloud') {
-            if (clouds.length >= MAX_CLOUD_VIEWS) {
+          if (v.kind === 'scene') {
+            if (sceneCount >= MAX_SCENE_VIEWS || !sceneDrawer(s.modality)) {
               notes.push(`${m.label} ${s.sampleId}`);
               return '';
             }
-            clouds.push({ id, cloud: v.cloud });
+            sceneCount++;
+            scenes.set(s.modality, [...(scenes.get(s.modality) ?? []), { id, scene: v.scene }]);
           }
           return `<figure>${viewHtml(v, id)}</figure>`;
         })
@@ -100,7 +108,7 @@ export function reportHtml(content: ReportContent): string {
   });
   if (notes.length)
     bySample.push(
-      `<p class="note">Point-cloud views past the first ${MAX_CLOUD_VIEWS} are not drawn (browsers hold few WebGL contexts): ${esc(notes.join(', '))}.</p>`,
+      `<p class="note">Scene views (point clouds) past the first ${MAX_SCENE_VIEWS} are not drawn (browsers hold few WebGL contexts): ${esc(notes.join(', '))}.</p>`,
     );
   const toggles = content.models
     .map(
@@ -115,7 +123,14 @@ export function reportHtml(content: ReportContent): string {
         `<tr data-model-section="${esc(r.model)}">${SETTINGS_COLUMNS.map(([k]) => (k === 'settings' ? `<td class="settings-cell"><details><summary>${esc(r.settings.split('; ').length.toString())} settings</summary>${esc(r.settings).replaceAll('; ', '<br>')}</details></td>` : `<td>${esc(r[k])}</td>`)).join('')}</tr>`,
     )
     .join('');
-  const payload = { charts, clouds, camera: CAMERA };
+  const payload = { charts };
+  // Each adapter's scene script reads its own JSON block and marks itself ready; the page is
+  // ready (`__orderlensCloudsReady`, for tests and screenshots) when every one of them is.
+  const sceneScripts = [...scenes.keys()].map((name) => ({ name, ...sceneDrawer(name)! }));
+  const importMaps = sceneScripts.map(
+    (s) => JSON.parse(s.importMap()) as { imports: Record<string, string> },
+  );
+  const importMap = JSON.stringify({ imports: Object.assign({}, ...importMaps.map((m) => m.imports)) });
   const csp =
     "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval' data:; style-src 'unsafe-inline'; img-src data:";
   return `<!doctype html>
@@ -127,7 +142,7 @@ export function reportHtml(content: ReportContent): string {
 <title>${esc(content.title)}</title>
 <style>${STYLE}</style>
 <script>${vegaScript()}</script>
-${clouds.length ? `<script type="importmap">${threeImportMap()}</script>` : ''}
+${sceneScripts.length ? `<script type="importmap">${importMap}</script>` : ''}
 </head>
 <body>
 <header><h1>${esc(content.title)}</h1>
@@ -142,9 +157,9 @@ ${content.measures.length ? `<section id="measures"><h2>Measures of interactions
 <section id="samples"><h2>Per-sample views</h2>${bySample.join('\n')}</section>
 <div id="tooltip"></div>
 <script id="report-data" type="application/json">${scriptJson(payload)}</script>
-<script>window.__orderlensCloudsReady = ${clouds.length === 0};</script>
+<script>window.__orderlensScenesReady = {}; Object.defineProperty(window, '__orderlensCloudsReady', { get: () => ${JSON.stringify(sceneScripts.map((s) => s.name))}.every((n) => window.__orderlensScenesReady[n] === true) });</script>
 <script>${CHARTS_SCRIPT}</script>
-${clouds.length ? `<script type="module">${CLOUDS_SCRIPT}</script>` : ''}
+${sceneScripts.map((s) => `<script id="scene-data-${esc(s.name)}" type="application/json">${scriptJson(scenes.get(s.name))}</script>\n<script type="module">${s.script}</script>`).join('\n')}
 </body>
 </html>
 `;

@@ -3,7 +3,6 @@ import { basename, dirname, join } from 'node:path';
 import { writeFileAtomic } from '@orderlens/core';
 import { renderVegaLite, svgToPng, writePlot } from '../util/plots.js';
 import type { ReportEntry } from './collect-results.js';
-import { outputPaths, readOutput } from './outputs.js';
 import type { ReportContent } from './report-content.js';
 import { SETTINGS_COLUMNS } from './settings-table.js';
 
@@ -11,18 +10,10 @@ import { SETTINGS_COLUMNS } from './settings-table.js';
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 const slug = (s: string) => s.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^_+|_+$/g, '') || 'x';
 
-/** The point-view PNG the pointcloud adapter wrote for a sample (`cloud-<id>.png`), if any. */
-function cloudPng(entry: ReportEntry | undefined, sampleId: string): Buffer | undefined {
-  if (!entry) return undefined;
-  const want = `cloud-${slug(sampleId)}.png`;
-  const recorded = outputPaths(entry.result, 'point-view').find((p) => basename(p) === want);
-  return recorded ? readOutput(recorded, entry.dir, (w) => entry.refused.push(w)) : undefined;
-}
-
 /**
  * A README-ready summary: `report.md` and PNGs beside it (`report-*.png`; the strength charts
  * also as SVG) — the same charts as the HTML page, rendered headless, the settings table, and one
- * picture per sample view (point clouds: the adapter's PNG from its fixed camera). Returns the
+ * picture per sample view (scenes: the still the adapter gives, e.g. a point cloud's PNG from its fixed camera). Returns the
  * paths written, `report.md` first.
  */
 export async function writeMarkdownReport(
@@ -63,14 +54,10 @@ export async function writeMarkdownReport(
     for (const [j, v] of s.views.entries()) {
       const base = join(dir, `report-${slug(s.model)}-${slug(s.sampleId)}-${j}`);
       let png: Buffer | undefined;
-      if (v.kind === 'image') png = v.png;
+      if (v.kind === 'image') png = Buffer.from(v.png);
       else if (v.kind === 'svg') png = svgToPng(v.svg);
       else if (v.kind === 'chart') png = (await renderVegaLite(v.spec)).png;
-      else
-        png = cloudPng(
-          entries.find((e) => e.label === s.model),
-          s.sampleId,
-        );
+      else if (v.still) png = Buffer.from(v.still);
       if (!png) {
         lines.push(`_${v.caption}: no PNG (open report.html for the 3-D view)_`, '');
         continue;

@@ -1,7 +1,6 @@
 /**
  * The scripts of the report page, as source text. They run in the browser, not in Node, so they
- * are plain ES2020 with no imports but `three` (through the page's import map); the data they
- * draw is the page's `<script id="report-data">` JSON block.
+ * are plain ES2020 with no imports; the data they draw is the page's `<script id="report-data">` JSON block.
  */
 
 /**
@@ -60,60 +59,4 @@ export const CHARTS_SCRIPT = String.raw`
     (e) => console.error('chart failed: ' + e),
   );
 })();
-`;
-
-/**
- * three.js views of point clouds: points coloured by region (or, without the points, one sphere
- * per region sized by its point count), a dot per centroid, the strongest pairs as cylinders
- * (WebGL lines are one pixel wide) — red positive, blue negative, radius ∝ |value| — and orbit
- * controls. Each canvas renders on demand, not in a loop, so a page of clouds stays idle.
- * Sets `window.__orderlensCloudsReady` after every cloud drew its first frame.
- */
-export const CLOUDS_SCRIPT = String.raw`
-import * as THREE from 'three';
-import { OrbitControls } from 'three/addons/orbit';
-const data = JSON.parse(document.getElementById('report-data').textContent);
-for (const { id, cloud } of data.clouds) {
-  const canvas = document.getElementById(id);
-  const renderer = new THREE.WebGLRenderer({ canvas, antialias: true, preserveDrawingBuffer: true });
-  renderer.setPixelRatio(window.devicePixelRatio || 1);
-  renderer.setSize(canvas.clientWidth, canvas.clientHeight, false);
-  renderer.setClearColor(0xffffff, 1);
-  const scene = new THREE.Scene();
-  const cam = data.camera;
-  const camera = new THREE.PerspectiveCamera(cam.fov, canvas.clientWidth / canvas.clientHeight, 0.01, 100);
-  camera.up.set(0, 0, 1);
-  const a = cam.azimuth * Math.PI / 180, e = cam.elevation * Math.PI / 180;
-  camera.position.set(cam.distance * Math.cos(e) * Math.cos(a), cam.distance * Math.cos(e) * Math.sin(a), cam.distance * Math.sin(e));
-  camera.lookAt(0, 0, 0);
-  if (cloud.points) {
-    const g = new THREE.BufferGeometry();
-    g.setAttribute('position', new THREE.Float32BufferAttribute(cloud.points.positions, 3));
-    g.setAttribute('color', new THREE.Float32BufferAttribute(cloud.points.colours, 3));
-    scene.add(new THREE.Points(g, new THREE.PointsMaterial({ size: 0.035, vertexColors: true })));
-  }
-  const maxCount = Math.max(1, ...cloud.counts);
-  cloud.centroids.forEach((c, j) => {
-    const r = cloud.points ? 0.03 : 0.04 + 0.08 * Math.sqrt(cloud.counts[j] / maxCount);
-    const m = new THREE.Mesh(new THREE.SphereGeometry(r, 16, 10),
-      new THREE.MeshBasicMaterial({ color: new THREE.Color(...cloud.playerColours[j]), transparent: !cloud.points, opacity: cloud.points ? 1 : 0.75 }));
-    m.position.set(...c);
-    scene.add(m);
-  });
-  for (const edge of cloud.edges) {
-    const p = new THREE.Vector3(...cloud.centroids[edge.i]), q = new THREE.Vector3(...cloud.centroids[edge.j]);
-    const radius = 0.004 + 0.014 * edge.weight;
-    const tube = new THREE.Mesh(new THREE.CylinderGeometry(radius, radius, p.distanceTo(q), 8),
-      new THREE.MeshBasicMaterial({ color: edge.value >= 0 ? 0xc81e1e : 0x1e3cc8, transparent: true, opacity: 0.85 }));
-    tube.position.copy(p).add(q).multiplyScalar(0.5);
-    tube.quaternion.setFromUnitVectors(new THREE.Vector3(0, 1, 0), q.clone().sub(p).normalize());
-    scene.add(tube);
-  }
-  const controls = new OrbitControls(camera, canvas);
-  controls.target.set(0, 0, 0);
-  const render = () => renderer.render(scene, camera);
-  controls.addEventListener('change', render);
-  render();
-}
-window.__orderlensCloudsReady = true;
 `;

@@ -10,7 +10,7 @@ import {
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readResultFile } from '../util/result-io.js';
+import { readResultFile } from '@orderlens/core';
 import { runCli } from '../program.js';
 import { tempDir } from '../test-utils/tmp.js';
 import { findResultFiles, loadReportEntries } from './collect-results.js';

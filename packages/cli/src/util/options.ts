@@ -133,6 +133,21 @@ export function parseSeed(raw: string | number, field = '--seed'): number | stri
 }
 
 /**
+ * Parses `--grid`: `16` (16×16) or `28x28` / `4x64` (rows × cols).
+ */
+export function parseGrid(raw: string, field = '--grid'): { rows: number; cols: number } {
+  const m = /^\s*(\d+)\s*(?:[x×]\s*(\d+))?\s*$/i.exec(raw);
+  if (!m)
+    throw new OrderlensInputError(
+      field,
+      `expected a side like 16 or rows×cols like 4x64, got ${JSON.stringify(raw)}`,
+    );
+  const rows = parseInteger(m[1], field, { min: 1 });
+  const cols = m[2] === undefined ? rows : parseInteger(m[2], field, { min: 1 });
+  return { rows, cols };
+}
+
+/**
  * Checks that an input path given with `field` exists (a file, or a folder with `kind: 'dir'`),
  * before any work, so a missing `--csv` is reported as `--csv` and not as whatever the reader
  * needs next (e.g. the preprocessing that goes with a CSV).

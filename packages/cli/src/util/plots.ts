@@ -3,12 +3,11 @@ import { fileURLToPath } from 'node:url';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import * as vl from 'vega-lite';
-import { OrderlensInputError, writeFileAtomic } from '@orderlens/core';
+import { encodePng, OrderlensInputError, writeFileAtomic } from '@orderlens/core';
 
 /** Kept here for callers that import it with the plot helpers. */
 export { writeFileAtomic };
 import { modelColour } from '../report/palette.js';
-import { encodePng } from './png.js';
 import { agreementCaveat, clipPolyline, theoryAgreement } from './theory-fit.js';
 
 /** A rendered chart. */

@@ -1,12 +1,4 @@
-import { readFileSync } from 'node:fs';
-import {
-  OrderlensInputError,
-  parseResult,
-  probeWritableFile,
-  toJsonText,
-  writeJsonAtomic,
-  type InteractionResult,
-} from '@orderlens/core';
+import { probeWritableFile, toJsonText, writeJsonAtomic } from '@orderlens/core';
 import type { CliIo } from './io.js';
 
 /**
@@ -30,27 +22,4 @@ export function writeResult(path: string | undefined, result: unknown, io: Pick<
   }
   writeJsonAtomic(path, result);
   return path;
-}
-
-/** Reads and validates an `orderlens/interaction-result@3` file; errors name `field` or the file and field. */
-export function readResultFile(path: string, field = '--result'): InteractionResult {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new OrderlensInputError(
-      field,
-      code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${(e as Error).message}`,
-    );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new OrderlensInputError(field, `${path} is not valid JSON: ${(e as Error).message}`);
-  }
-  if (json === null || typeof json !== 'object' || Array.isArray(json))
-    throw new OrderlensInputError(field, `${path}: expected a JSON object (an orderlens result)`);
-  return parseResult(json, path);
 }

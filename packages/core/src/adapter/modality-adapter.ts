@@ -6,6 +6,7 @@ import type { InteractionResult } from '../result/interaction-result.js';
 import type { CountedRunner, ModelGateway } from '../runtime/model-gateway.js';
 import type { OpenedModel } from '../runtime/runner-registry.js';
 import type { PlayersDescriptor } from './players-descriptor.js';
+import type { AdapterViews } from './sample-views.js';
 
 /**
  * One option of an adapter, described once so that the CLI (`orderlens analyze <modality>`),
@@ -163,6 +164,12 @@ export interface ModalityAdapter {
    * `planAnalysis` calls it last.
    */
   checkPlan?(plan: AdapterPlanCheck): void;
+  /**
+   * Pictures of a finished result's samples for the report (heat maps, word arcs, point-cloud
+   * scenes, pair matrices), drawn in the adapter's package; the report finds them through the
+   * registry by the result's `modality`. Optional: without it the report draws a pair matrix.
+   */
+  readonly views?: AdapterViews;
 }
 
 /** What {@link ModalityAdapter.checkPlan} sees of a plan. */

@@ -9,3 +9,4 @@ export {
   type OptionPath,
 } from './confine.js';
 export { probeWritableDir, probeWritableFile } from './probe-writable.js';
+export { encodePng, pngSize, PNG_SIGNATURE } from './png.js';

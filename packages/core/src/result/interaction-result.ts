@@ -332,19 +332,29 @@ export function parseResult(value: unknown, source = 'result'): InteractionResul
   return parsed.data;
 }
 
-/** Reads and validates a result file. */
+/**
+ * Reads and validates an `orderlens/interaction-result@3` file (the one reader: the CLI, reports,
+ * studies use it). Errors name `field` (a missing file, bad JSON, not an object) or the file and
+ * the offending field.
+ */
 export function readResultFile(path: string, field = 'result'): InteractionResult {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new OrderlensInputError(field, `cannot read ${path}: ${(e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new OrderlensInputError(
+      field,
+      code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${(e as Error).message}`,
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new OrderlensInputError(field, `${path} is not JSON: ${(e as Error).message}`);
+    throw new OrderlensInputError(field, `${path} is not valid JSON: ${(e as Error).message}`);
   }
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new OrderlensInputError(field, `${path}: expected a JSON object (an orderlens result)`);
   return parseResult(json, path);
 }

@@ -32,6 +32,8 @@ export { SKIP_LOG_ENV, TEST_REQUIREMENTS, lacks } from './requirements.js';
 export type { TestRequirement } from './requirements.js';
 export { callsInto, parseTrace, straceAvailable, traceCommand, warnTraceSkipped } from './file-trace.js';
 export type { TracedCall, TracedRun } from './file-trace.js';
+export { describeAdapter, finishedSample } from './adapter-conformance.js';
+export type { AdapterCase } from './adapter-conformance.js';
 export { checkGoldenPng, comparePictures, decodePng, inkIn, systemFontIs } from './golden-png.js';
 export type { DecodedPng, GoldenOptions, PictureDifference } from './golden-png.js';
 export { bottleneckCoverage, bottleneckGame } from './bottleneck-games.js';

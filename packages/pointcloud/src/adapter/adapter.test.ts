@@ -17,7 +17,7 @@ import '../index.js';
 import { FIXTURES, PCD_DIR, ROOT } from '../test-utils/paths.js';
 import { writeTinyPointNet } from '@orderlens/runtime-onnx/testing';
 import { pointcloudAdapter } from './pointcloud-adapter.js';
-import { pointcloudProtocol } from './protocols.js';
+import { pointcloudProtocol } from './pointcloud-protocols.js';
 
 const tmp = tempDir('orderlens-pc-adapter-');
 afterAll(() => tmp.cleanup());

@@ -1,165 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import {
-  float32Tensor,
-  requireInput,
-  Rng,
-  type AdapterOpenRequest,
-  type InteractionResult,
-  type ModalityAdapter,
-  type ModalitySession,
-  type NamedTensors,
-  type SamplePlayers,
-} from '@orderlens/core';
-import { normalizeCloud, subsampleCloud, type PointCloud } from '../cloud/point-cloud.js';
-import { checkMasking, RegionMasker } from '../masking/region-masker.js';
-import { buildRegionPlayers, type CloudPlayers } from '../players/region-players.js';
-import { cloudHtmlView } from '../view/html-view.js';
-import { cloudFigurePng } from '../view/cloud-figure.js';
-import { strongestPairs, type CloudScene } from '../view/scene.js';
-import { CLOUD_SOURCES, readCloudSet } from './data-spec.js';
-import { pointModelInfo } from './model-meta.js';
-import { POINTCLOUD_OPTIONS, pointcloudOptions, type PointcloudOptions } from './options.js';
-import { EXACT_PROTOCOL, SAMPLED_PROTOCOL } from './protocols.js';
-
-/** Settings that determine the numbers of a point-cloud analysis (recorded and fingerprinted). */
-function detailsOf(o: PointcloudOptions, numPoints: number, normalization: unknown): Record<string, unknown> {
-  return {
-    points: numPoints,
-    normalization: o.normalize
-      ? (normalization ?? 'centre at the mean, scale to max point norm 1 (float64, cast to float32)')
-      : 'none',
-    regions: o.regions,
-    players: o.players,
-    playerRule: o.playerRule,
-    masking: o.masking,
-    regionSeed: o.regionSeed,
-    clustering:
-      'k-means++ centres from the seeded stream seed→regions→<sample id>, then ml-kmeans Lloyd (≤100 iterations)',
-    ...(o.points !== undefined ? { surfacePoints: o.points } : {}),
-    ...(o.subsample
-      ? { subsample: 'N distinct points from seed→subsample→<sample id>, file order kept' }
-      : {}),
-  };
-}
-
-/**
- * Opens a point-cloud analysis: reads and checks every cloud, normalises it, checks its point
- * count against the model's, and returns a session whose players are seeded k-means regions
- * masked by {@link RegionMasker}. Everything is validated before the first model call.
- */
-async function openPointcloud(request: AdapterOpenRequest): Promise<ModalitySession> {
-  const o = pointcloudOptions(request.options);
-  requireInput(
-    o.players <= o.regions,
-    '--players',
-    `asks for ${o.players} players but --regions is ${o.regions}`,
-  );
-  const info = pointModelInfo(request.model);
-  checkMasking(o.masking, info.numPoints);
-  const set = readCloudSet(o.clouds, info.classes, {
-    surfacePoints: o.points ?? info.numPoints ?? 1024,
-    seed: o.regionSeed,
-  });
-  const N = info.numPoints ?? set.clouds[0].count;
-  // Subsample before normalising, as pointnet.pytorch's loader does (choice, then centre and scale).
-  const clouds: PointCloud[] = set.clouds
-    .map((c, k) =>
-      o.subsample && c.count > N
-        ? subsampleCloud(c, N, Rng.create(o.regionSeed).fork('subsample', set.ids[k]))
-        : c,
-    )
-    .map((c) => (o.normalize ? normalizeCloud(c).cloud : c));
-  clouds.forEach((c) =>
-    requireInput(
-      c.count === N,
-      c.source,
-      info.numPoints !== undefined
-        ? `has ${c.count} points but the model takes exactly ${N} (${info.pointsFrom}); ${c.count > N ? 'add --subsample to draw' : 'resample the cloud to'} ${N} points, or give OFF meshes --points ${N}`
-        : `has ${c.count} points but cloud ${set.ids[0]} has ${N}; one batch needs one point count`,
-    ),
-  );
-  for (const c of clouds)
-    requireInput(
-      c.count >= o.regions,
-      c.source,
-      `has ${c.count} points, fewer than the ${o.regions} regions asked for (--regions)`,
-    );
-  const cache = new Map<number, CloudPlayers>();
-  const playersOf = (k: number): CloudPlayers => {
-    let p = cache.get(k);
-    if (!p) {
-      p = buildRegionPlayers(clouds[k], {
-        regions: o.regions,
-        players: o.players,
-        rule: o.playerRule,
-        seed: o.regionSeed,
-        key: set.ids[k],
-      });
-      // Keep a few: pictures need the first sample's regions again after the analysis.
-      if (cache.size < 4) cache.set(k, p);
-    }
-    return p;
-  };
-  return {
-    data: set.data,
-    candidates: clouds.length,
-    classes: set.classes.length,
-    details: detailsOf(o, N, info.normalization),
-    candidate: (k) => ({ id: set.ids[k], label: set.labels[k] }),
-    inputs(start: number, end: number): NamedTensors {
-      const out = new Float32Array((end - start) * N * 3);
-      for (let k = start; k < end; k++) out.set(clouds[k].positions, (k - start) * N * 3);
-      return { [info.inputName]: float32Tensor(out, [end - start, N, 3]) };
-    },
-    async players(k: number): Promise<SamplePlayers> {
-      const p = playersOf(k);
-      return {
-        descriptor: p.descriptor,
-        masker: new RegionMasker(clouds[k].positions, p.descriptor, {
-          absent: o.masking,
-          inputName: info.inputName,
-        }),
-      };
-    },
-    // The noise moves every point (model-input coordinates) before masking. The regions stay the
-    // clean cloud's, so every draw has the same players; an absent region's points collapse to
-    // its clean centroid, as in the clean game.
-    async perturbedPlayers(k, perturb): Promise<SamplePlayers> {
-      const p = playersOf(k);
-      const positions = Float32Array.from(clouds[k].positions);
-      perturb(positions);
-      return {
-        descriptor: p.descriptor,
-        masker: new RegionMasker(positions, p.descriptor, { absent: o.masking, inputName: info.inputName }),
-      };
-    },
-    async writePictures(result: InteractionResult, outDir: string): Promise<Record<string, string[]>> {
-      const sample = result.samples[0];
-      if (!sample) return {};
-      const k = sample.index;
-      const p = playersOf(k);
-      const playerOfPoint = new Int32Array(clouds[k].count).fill(-1);
-      p.descriptor.pointIndices.forEach((idx, j) => idx.forEach((i) => (playerOfPoint[i] = j)));
-      const { edges, measure } = strongestPairs(sample, 5);
-      const scene: CloudScene = {
-        title: `${sample.id} (class ${set.classes[sample.label] ?? sample.label})`,
-        positions: clouds[k].positions,
-        playerOfPoint,
-        centroids: p.descriptor.centroids,
-        edges,
-        edgeMeasure: measure,
-      };
-      mkdirSync(outDir, { recursive: true });
-      const base = `cloud-${sample.id.replace(/[^A-Za-z0-9_.-]+/g, '_')}`;
-      const png = join(outDir, `${base}.png`);
-      const html = join(outDir, `${base}.html`);
-      writeFileSync(png, await cloudFigurePng(scene));
-      writeFileSync(html, cloudHtmlView(scene));
-      return { 'point-view': [png, html] };
-    },
-  };
-}
+import type { ModalityAdapter } from '@orderlens/core';
+import { CLOUD_SOURCES } from './data-spec.js';
+import { POINTCLOUD_OPTIONS } from './pointcloud-options.js';
+import { EXACT_PROTOCOL, SAMPLED_PROTOCOL } from './pointcloud-protocols.js';
+import { openPointcloud } from './pointcloud-session.js';
+import { pointcloudViews } from './pointcloud-views.js';
 
 /**
  * The `pointcloud` modality: clouds from PCD/PLY/OFF/XYZ files, the bundled ModelNet10 subset or
@@ -173,6 +17,7 @@ export const pointcloudAdapter: ModalityAdapter = {
     'point clouds: n of k seeded k-means regions as players, absent regions moved to their centroids',
   options: POINTCLOUD_OPTIONS,
   protocols: [EXACT_PROTOCOL, SAMPLED_PROTOCOL],
+  views: pointcloudViews,
   defaultProtocol: 'exact',
   // The papers: 50 test samples the model classifies correctly; balanced over the ten classes.
   defaultSelection: { rule: 'correct', samples: 50, balance: true },

@@ -1,20 +1,10 @@
-import { join } from 'node:path';
 import { CoalitionBatch } from '@orderlens/core';
 import { describe, expect, it } from 'vitest';
-import { normalizeCloud } from '../cloud/point-cloud.js';
 import { buildRegionPlayers } from '../players/region-players.js';
-import { readCloudFile } from '../readers/read-cloud.js';
-import { PCD_DIR } from '../test-utils/paths.js';
+import { monitorRegions } from '../test-utils/monitor-regions.js';
 import { checkMasking, RegionMasker } from './region-masker.js';
 
-const cloud = normalizeCloud(readCloudFile(join(PCD_DIR, 'monitor_0466.pcd'))).cloud;
-const players = buildRegionPlayers(cloud, {
-  regions: 30,
-  players: 10,
-  rule: 'random',
-  seed: 5,
-  key: 'monitor',
-});
+const { cloud, players } = monitorRegions();
 
 describe('RegionMasker', () => {
   it('absent regions hold their centroid exactly; everything else the original points', () => {

@@ -1,5 +1,5 @@
 export * from './scene.js';
-export * from './png-encode.js';
 export * from './render-png.js';
 export * from './html-view.js';
 export * from './cloud-figure.js';
+export * from './cloud-scene-script.js';

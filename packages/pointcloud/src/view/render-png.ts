@@ -1,4 +1,4 @@
-import { encodePng } from './png-encode.js';
+import { encodePng } from '@orderlens/core';
 import { OTHER_REGION_RGB, playerColour, type CloudScene } from './scene.js';
 
 /** The fixed camera of the PNG and of the HTML view's initial position. */

@@ -12,6 +12,7 @@ import {
 } from '@orderlens/core';
 import { activeTfjsBackend, initTfjs, type TfjsBackendName } from '../backend/init-tfjs.js';
 import { TfjsRunner } from '../runner/tfjs-runner.js';
+import { yieldingRunner } from '../runner/yielding-runner.js';
 
 /** tfjs backends behind each device of the one device policy. */
 const BACKENDS_OF: Record<string, TfjsBackendName[]> = {
@@ -62,7 +63,9 @@ export function weightFiles(file: string): string[] {
 /**
  * Opens TensorFlow.js `model.json` files (Layers or Graph models). Devices: `cuda` is
  * tfjs-node-gpu, `cpu` tfjs-node when installed (else wasm), `wasm` the wasm backend; `auto`
- * tries them in the policy's order and records the backend that started.
+ * tries them in the policy's order and records the backend that started. The runner it returns
+ * yields to the event loop between batches (see {@link yieldingRunner}), so Ctrl-C is seen during
+ * an analysis as with ONNX.
  */
 export const tfjsRunnerFactory: RunnerFactory = {
   name: 'tfjs',
@@ -86,7 +89,7 @@ export const tfjsRunnerFactory: RunnerFactory = {
     const runner = await TfjsRunner.load(file);
     const shapes = runner.inputShapes;
     return {
-      runner,
+      runner: yieldingRunner(runner),
       file,
       dir,
       format: 'tfjs',

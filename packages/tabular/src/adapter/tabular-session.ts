@@ -1,6 +1,13 @@
-import { float32Tensor, type ModalitySession } from '@orderlens/core';
+import {
+  OrderlensInputError,
+  float32Tensor,
+  requireInput,
+  type AdapterOpenRequest,
+  type ModalitySession,
+} from '@orderlens/core';
 import { TabularMasker } from '../masker/tabular-masker.js';
-import type { TabularRows } from './tabular-data.js';
+import { TabularPreprocessor } from '../preprocess/preprocessor.js';
+import { baselineFor, loadRows, preprocessingBeside, type TabularRows } from './tabular-data.js';
 
 /** What a tabular session reads of its rows. */
 export type TabularSessionRows = Pick<
@@ -62,4 +69,56 @@ export function tabularSession(rows: TabularSessionRows, options: TabularSession
     },
     details: options.details ?? {},
   };
+}
+
+/**
+ * Opens the tabular modality for one analysis: reads census or a CSV with the preprocessing
+ * beside the model (or given), checks the model's input width, and binds the baseline.
+ */
+export async function openTabularSession(request: AdapterOpenRequest): Promise<ModalitySession> {
+  const o = request.options as {
+    dataset?: string;
+    csv?: string;
+    split?: string;
+    preprocessing?: string;
+    baseline: string;
+  };
+  const model = request.model;
+  if (
+    o.csv === undefined &&
+    o.preprocessing === undefined &&
+    o.dataset === undefined &&
+    preprocessingBeside(model.file) === undefined
+  )
+    request.warn?.(`no preprocessing.json beside ${model.file}: assuming the census preset's preprocessing`);
+  if (o.csv !== undefined && o.dataset !== undefined)
+    throw new OrderlensInputError('--csv', 'give either --csv or --dataset, not both');
+  if (o.csv !== undefined && o.split !== undefined)
+    throw new OrderlensInputError('--split', 'applies to the built-in census dataset, not to --csv');
+  const pre = o.preprocessing ? TabularPreprocessor.load(o.preprocessing) : preprocessingBeside(model.file);
+  const rows = loadRows(
+    { dataset: o.dataset, csv: o.csv, split: o.split, baseline: o.baseline },
+    pre,
+    request.warn,
+  );
+  const baseline = baselineFor(o.baseline, rows, o.csv === undefined);
+  const d = rows.featureCount;
+  const inputName = model.runner.inputNames[0] ?? 'x';
+  const declared = model.inputs[0]?.shape;
+  const width =
+    declared && declared.length === 2 && typeof declared[1] === 'number' ? declared[1] : undefined;
+  requireInput(
+    width === undefined || width === d,
+    '--model',
+    `${model.file} takes ${width} inputs per row, but the data have ${d} (${rows.featureNames.join(', ')})`,
+  );
+  return tabularSession(rows, {
+    baseline,
+    inputName,
+    details: {
+      features: rows.featureNames,
+      baseline: { spec: o.baseline, values: Array.from(baseline) },
+      preprocessing: o.preprocessing ?? (pre ? 'beside the model' : 'census preset'),
+    },
+  });
 }

@@ -3,7 +3,7 @@ import { PlayerSubsetMasker } from '@orderlens/core/math';
 import { describe, expect, it } from 'vitest';
 import { PatchGrid } from '../grid/patch-grid.js';
 import { PatchMasker } from '../masking/patch-masker.js';
-import { centralCells } from './vision-adapter.js';
+import { centralCells } from '../index.js';
 
 describe('central players (AND-OR papers: 10 central patches of an 8×8 grid)', () => {
   it('are the cells nearest the centre', () => {

@@ -20,7 +20,7 @@ import {
 } from '@orderlens/core';
 import { PAPER_RATIOS, ordersFromRatios, type UnanimityGame } from '@orderlens/core/math';
 import { expectInputError, localGridGame } from '@orderlens/core/testing';
-import { VISION_ANALYSIS_PROTOCOLS, VISION_OPTIONS, visionAdapter } from './vision-adapter.js';
+import { VISION_ANALYSIS_PROTOCOLS, VISION_OPTIONS, visionAdapter } from '../index.js';
 
 const gridGame = (seed: string) => localGridGame({ side: 16, seed });
 const players: GridPlayers = { kind: 'grid', n: 256, rows: 16, cols: 16, height: 32, width: 32 };

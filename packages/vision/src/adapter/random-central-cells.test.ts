@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CoalitionBatch, OrderlensInputError, type ModelGateway, type OpenedModel } from '@orderlens/core';
 import { RandomCentralCells, centralWindow, windowCells } from './random-central-cells.js';
-import { visionAdapter } from './vision-adapter.js';
+import { visionAdapter } from '../index.js';
 
 const inWindow = (cell: number) => {
   const r = Math.floor(cell / 8);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { OpenedModel } from '@orderlens/core';
-import { VISION_ANALYSIS_PROTOCOLS, visionAdapter } from './vision-adapter.js';
+import { VISION_ANALYSIS_PROTOCOLS, visionAdapter } from '../index.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'orderlens-vision-adapter-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

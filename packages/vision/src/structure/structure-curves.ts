@@ -9,6 +9,14 @@ import {
 } from '@orderlens/core';
 import type { PatchGrid } from '../grid/patch-grid.js';
 import type { ImageShape } from '../image/raw-image.js';
+import { datasetChannelMean, datasetImage, type ImageDataset } from '../data/dataset.js';
+import {
+  byteMeanToModel,
+  resolvePreprocessing,
+  toModelInput,
+  type PreprocessOptions,
+} from '../image/preprocess.js';
+import { buildBaseline, type BaselineSpec } from '../masking/baseline.js';
 import { PatchMasker } from '../masking/patch-masker.js';
 import { STRUCTURE_MODES, keptPlayers, type StructureMode } from './blocks.js';
 
@@ -68,6 +76,25 @@ export interface StructureResult {
 /** Evenly spaced masked counts `round(t·n/(steps−1))`, `t = 0 … steps−1`, deduplicated. */
 export function defaultMaskedCounts(n: number, steps = 11): number[] {
   return [...new Set(Array.from({ length: steps }, (_, t) => Math.round((t * n) / (steps - 1))))];
+}
+
+/**
+ * The first `count` images of `dataset` as structure samples: each preprocessed for the model, its
+ * baseline built by `baseline` (`mean`: the dataset's channel mean in model space), its label.
+ */
+export function structureSamples(
+  dataset: ImageDataset,
+  count: number,
+  preprocess: PreprocessOptions,
+  baseline: BaselineSpec,
+  shape: ImageShape,
+): StructureSample[] {
+  const pre = resolvePreprocessing(preprocess, dataset.channels);
+  const datasetMean = byteMeanToModel(datasetChannelMean(dataset), pre);
+  return Array.from({ length: Math.min(count, dataset.count) }, (_, k) => {
+    const x = toModelInput(datasetImage(dataset, k), preprocess);
+    return { x, baseline: buildBaseline(baseline, x, shape, datasetMean), label: dataset.labels[k] };
+  });
 }
 
 /**

@@ -13,7 +13,7 @@ import {
 import { readCheckpointFolder } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
 import { parseChoice, parseFloatOption, parseInteger } from '../../util/options.js';
-import { adapterOptionValues } from '../analyze/analyze-options.js';
+import { adapterOptionValues } from '../../analysis/analysis-options.js';
 import { runDynamicsToFolder } from './run-dynamics.js';
 
 interface DynamicsFlags extends Record<string, unknown> {

@@ -22,7 +22,7 @@ import {
 import { readCheckpointFolder } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
 import { parseChoice, parseInteger } from '../../util/options.js';
-import { commandGroup } from '../tabular/groups.js';
+import { commandGroup } from '../../util/command-group.js';
 import { portableOptions, runDynamicsToFolder } from './run-dynamics.js';
 
 /**

@@ -4,7 +4,7 @@ import { parseResult, type InteractionResult } from '@orderlens/core';
 import { theoryStrength } from '@orderlens/core/theory';
 import { runCli } from '../../program.js';
 import { examplePath, tempDir } from '../../test-utils/tmp.js';
-import { PNG_SIGNATURE, pngSize } from '../../util/png.js';
+import { PNG_SIGNATURE, pngSize } from '@orderlens/core';
 import { curveFromResult } from './plot.js';
 
 let tmp: ReturnType<typeof tempDir>;

@@ -11,7 +11,7 @@ import { fitEffectiveN, theoryStrength } from '@orderlens/core/theory';
 import { ioOf } from '../../util/io.js';
 import { parseChoice, parseInteger } from '../../util/options.js';
 import { strengthPlot, writePlot, type StrengthPlotCurve, type TheoryCurve } from '../../util/plots.js';
-import { readResultFile } from '../../util/result-io.js';
+import { readResultFile } from '@orderlens/core';
 
 interface PlotFlags {
   result?: string[];

@@ -4,7 +4,7 @@ import { parseResult } from '@orderlens/core';
 import { UnanimityGame } from '@orderlens/core/math';
 import { runCli } from '../../program.js';
 import { examplePath, tempDir } from '../../test-utils/tmp.js';
-import { parseGrid } from './sample.js';
+import { parseGrid } from '../../util/options.js';
 import { scaledTimeout } from '@orderlens/core/testing';
 
 let tmp: ReturnType<typeof tempDir>;

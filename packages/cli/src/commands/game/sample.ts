@@ -3,7 +3,7 @@ import { OrderlensInputError, Rng } from '@orderlens/core';
 import { parseOrderList, referencePairs, sampleMultiOrder } from '@orderlens/core/math';
 import { withOptionNames } from '../../util/errors.js';
 import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
-import { parseChoice, parseInteger, parsePairList, parseSeed } from '../../util/options.js';
+import { parseChoice, parseGrid, parseInteger, parsePairList, parseSeed } from '../../util/options.js';
 import { progressFor } from '../../util/progress.js';
 import { probeResultPath, writeResult } from '../../util/result-io.js';
 import { gameResultDocument } from '@orderlens/core';
@@ -21,21 +21,6 @@ interface SampleFlags {
   seed: string;
   mode: string;
   batchSize?: string;
-}
-
-/**
- * Parses `--grid`: `16` (16×16) or `28x28` / `4x64` (rows × cols).
- */
-export function parseGrid(raw: string, field = '--grid'): { rows: number; cols: number } {
-  const m = /^\s*(\d+)\s*(?:[x×]\s*(\d+))?\s*$/i.exec(raw);
-  if (!m)
-    throw new OrderlensInputError(
-      field,
-      `expected a side like 16 or rows×cols like 4x64, got ${JSON.stringify(raw)}`,
-    );
-  const rows = parseInteger(m[1], field, { min: 1 });
-  const cols = m[2] === undefined ? rows : parseInteger(m[2], field, { min: 1 });
-  return { rows, cols };
 }
 
 /** `orderlens sample`: Monte-Carlo multi-order interactions of chosen pairs of a game. */

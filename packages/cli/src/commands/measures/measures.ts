@@ -15,8 +15,12 @@ import { generalizationMeasure, transferMeasure } from '@orderlens/core/math';
 import { ioOf } from '../../util/io.js';
 import { parseFloatOption, parseInteger, parseList, parseSeed } from '../../util/options.js';
 import { modelFolders } from '../../util/model-name.js';
-import { analyzeModel, planAnalysis, type AnalysisFlags } from '../analyze/analyze.js';
-import { addAdapterOptions, addAnalysisOptions, adapterOptionValues } from '../analyze/analyze-options.js';
+import { analyzeModel, planAnalysis, type AnalysisFlags } from '../../analysis/analyze-model.js';
+import {
+  addAdapterOptions,
+  addAnalysisOptions,
+  adapterOptionValues,
+} from '../../analysis/analysis-options.js';
 import { writeGeneralizationPlot, writeNoisePlot, writeTransferPlot } from './measure-plots.js';
 
 /** The run settings every measure command parses the same way, before any model is opened. */

@@ -1,25 +1,29 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { hashFiles, probeWritableDir, requireInput, writeJsonAtomic } from '@orderlens/core';
 import {
-  addCallCounts,
-  hashFiles,
-  probeWritableDir,
-  requireInput,
-  writeJsonAtomic,
-  type CallCounts,
-} from '@orderlens/core';
-import { pgdLinf, tfjsBackendLabel, TfjsRunner, weightFiles } from '@orderlens/runtime-tfjs';
-import { orderChangeUnderAttack, TabularPreprocessor, type OrderChangeReport } from '@orderlens/tabular';
-import { InterruptedError } from '../../util/errors.js';
+  openLayersModel,
+  parseTfjsBackends,
+  pgdLinf,
+  tfjsBackendLabel,
+  TfjsRunner,
+  weightFiles,
+  yieldingRunner,
+  type LayersModel,
+} from '@orderlens/runtime-tfjs';
+import {
+  attackTabular,
+  firstRows,
+  PAPER_PGD,
+  preprocessingBeside,
+  TabularPreprocessor,
+} from '@orderlens/tabular';
 import { interruptPolicy, ioOf } from '../../util/io.js';
 import { parseFloatOption, parseInteger, requireInputPath } from '../../util/options.js';
 import { linePlot, writePlot } from '../../util/plots.js';
 import { packageVersions } from '../../util/plugins.js';
 import { progressFor } from '../../util/progress.js';
-import { baselineFor, loadRows, type DataFlags, type TabularRows } from './data.js';
-import { openLayersModel, preprocessingBeside, tfjsBackends, type LayersModel } from './model-files.js';
-import { firstRows } from './train.js';
-import { yieldingRunner } from '../../util/yielding-runner.js';
+import { baselineFor, loadRows, type DataFlags } from './data.js';
 
 interface AttackFlags extends DataFlags {
   model: string;
@@ -33,97 +37,19 @@ interface AttackFlags extends DataFlags {
   out: string;
 }
 
-/** PGD settings of the papers' census experiments. */
-export const PAPER_PGD = { eps: 0.6, steps: 100, stepSize: 0.01 } as const;
-
-/** Result of {@link attackTabular}. */
-export interface TabularAttackResult {
-  readonly eps: number;
-  readonly steps: number;
-  readonly stepSize: number;
-  readonly rows: number;
-  readonly cleanAccuracy: number;
-  readonly adversarialAccuracy: number;
-  /** Largest `|x' − x|` over all attacked rows (≤ eps). */
-  readonly maxPerturbation: number;
-  /** Per-order change `E|I^(m)(x) − I^(m)(x')|` (absent when `samples` is 0). */
-  readonly orderChange?: OrderChangeReport;
-  /** Model rows run, by purpose: PGD's as `attack`, the interaction change's as in `analyze`. */
-  readonly modelCalls: CallCounts;
-  readonly wallTimeMs: number;
-}
-
 /**
- * L∞ PGD on tabular rows with a tfjs model, then the per-order change of exact interactions on
- * up to `samples` rows the model classifies correctly when clean.
+ * The gradient side of a tabular attack, bound to a tfjs LayersModel: PGD L∞ with the model's
+ * gradients, and the same model as a runner that yields between batches (so Ctrl-C is seen
+ * during the interaction change).
  */
-export async function attackTabular(options: {
-  model: LayersModel;
-  rows: TabularRows;
-  baseline: Float32Array;
-  eps: number;
-  steps: number;
-  stepSize: number;
-  samples: number;
-  /**
-   * Checked after PGD (which cannot stop inside a batch) and between the model batches of the
-   * interaction change.
-   */
-  signal?: AbortSignal;
-}): Promise<TabularAttackResult & { adversarial: Float32Array }> {
-  const t0 = performance.now();
-  const { model, rows } = options;
-  const pgd = await pgdLinf({
-    model,
-    x: rows.x,
-    y: rows.y,
-    featureCount: rows.featureCount,
-    eps: options.eps,
-    steps: options.steps,
-    stepSize: options.stepSize,
-  });
-  let maxPerturbation = 0;
-  for (let k = 0; k < rows.x.length; k++)
-    maxPerturbation = Math.max(maxPerturbation, Math.abs(pgd.adversarial[k] - rows.x[k]));
-  let orderChange: OrderChangeReport | undefined;
-  if (options.signal?.aborted) throw attackInterrupted();
-  if (options.samples > 0) {
-    // Yields between model calls, so a Ctrl-C during the interaction change is seen. The clean
-    // rows are predicted to select the samples through the pipeline (counted as `selection`).
-    const runner = yieldingRunner(TfjsRunner.fromModel(model));
-    try {
-      orderChange = await orderChangeUnderAttack({
-        runner,
-        rows,
-        xAdv: pgd.adversarial,
-        baseline: options.baseline,
-        samples: options.samples,
-        signal: options.signal,
-      });
-    } catch (e) {
-      if (options.signal?.aborted) throw attackInterrupted();
-      throw e;
-    }
-    if (options.signal?.aborted) throw attackInterrupted();
-  }
+export function tfjsAttackTools(
+  model: LayersModel,
+): Pick<Parameters<typeof attackTabular>[0], 'pgd' | 'runner'> {
   return {
-    eps: options.eps,
-    steps: options.steps,
-    stepSize: options.stepSize,
-    rows: rows.rows,
-    cleanAccuracy: pgd.cleanAccuracy,
-    adversarialAccuracy: pgd.adversarialAccuracy,
-    maxPerturbation,
-    orderChange,
-    modelCalls: orderChange ? addCallCounts({ ...pgd.modelCalls }, orderChange.modelCalls) : pgd.modelCalls,
-    wallTimeMs: performance.now() - t0,
-    adversarial: pgd.adversarial,
+    pgd: (rows, settings) =>
+      pgdLinf({ model, x: rows.x, y: rows.y, featureCount: rows.featureCount, ...settings }),
+    runner: () => yieldingRunner(TfjsRunner.fromModel(model)),
   };
-}
-
-/** The exit-130 error of an interrupted attack: it keeps nothing partial. */
-function attackInterrupted(): InterruptedError {
-  return new InterruptedError('interrupted: the attack was stopped before it finished; nothing was written');
 }
 
 /** `orderlens attack`: PGD L∞ robustness and the per-order change of interactions. */
@@ -164,7 +90,7 @@ export function registerAttack(program: Command): void {
       const stepSize = parseFloatOption(flags.stepSize, '--step-size', { greaterThan: 0 });
       const samples = parseInteger(flags.samples, '--samples', { min: 0 });
       const rowLimit = flags.rows !== undefined ? parseInteger(flags.rows, '--rows', { min: 1 }) : undefined;
-      const backends = tfjsBackends(flags.tfjsBackend);
+      const backends = parseTfjsBackends(flags.tfjsBackend);
       if (flags.csv !== undefined) requireInputPath(flags.csv, '--csv');
       if (flags.preprocessing !== undefined) requireInputPath(flags.preprocessing, '--preprocessing');
       const outDir = probeWritableDir(resolve(flags.out), '--out');
@@ -178,7 +104,7 @@ export function registerAttack(program: Command): void {
       const baseline = baselineFor(flags.baseline, rows, flags.csv === undefined);
       const progress = progressFor(cmd, { label: 'attack', unit: 'steps' });
       const result = await attackTabular({
-        model,
+        ...tfjsAttackTools(model),
         rows,
         baseline,
         eps,
@@ -190,24 +116,12 @@ export function registerAttack(program: Command): void {
       progress.finish();
       const { adversarial: _adv, ...summary } = result;
       const json = join(outDir, 'attack.json');
-      // Model rows by purpose, as an analysis counts them: PGD runs the model forward and back
-      // once per row and step, and predicts every row clean and attacked (`attack`); the
-      // interaction change counts its own (`selection`, `estimation`).
-      const attackRows = rows.rows * (steps + 2);
-      const change = result.orderChange?.modelCalls;
-      const modelCalls = {
-        attack: attackRows,
-        selection: change?.selection ?? 0,
-        estimation: change?.estimation ?? 0,
-        total: attackRows + (change?.total ?? 0),
-      };
       writeJsonAtomic(json, {
         schema: 'orderlens/tabular-attack@1',
         model: file,
         data: rows.source,
         baseline: flags.baseline,
         ...summary,
-        modelCalls,
         provenance: {
           packages: packageVersions(),
           model: {

@@ -6,7 +6,7 @@ import { OrderlensInputError, parseAdapterOptions, parseDevice, probeWritableDir
 import { tabularAdapter } from '@orderlens/tabular';
 import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
 import { parseInteger } from '../../util/options.js';
-import { analyzeModel, planAnalysis } from '../analyze/analyze.js';
+import { analyzeModel, planAnalysis } from '../../analysis/analyze-model.js';
 
 /** The census MLP-5 shipped for the quickstart (tfjs files + preprocessing.json + training.json). */
 export function quickstartModelDir(): string {

@@ -5,6 +5,8 @@ import { ICLR2022_LOSS_CONVENTIONS, type OrderLossConventions } from '@orderlens
 import {
   hasCheckpoint,
   initTfjs,
+  openLayersModel,
+  parseTfjsBackends,
   pgdLinf,
   trainTabularModel,
   type TfjsBackendName,
@@ -16,6 +18,9 @@ import {
   CENSUS_SAMPLERS,
   PAPER_PGD,
   PGD_EPS_UNITS,
+  attackTabular,
+  maxPerturbation,
+  PREPROCESSING_FILE,
   formatReproductionTable,
   reproduceCensus,
   type CensusReproductionOptions,
@@ -28,8 +33,7 @@ import { packageVersions } from '../../util/plugins.js';
 import { progressFor } from '../../util/progress.js';
 import { writeFileAtomic } from '../../util/plots.js';
 import { writeStrengthPlot } from '../../util/strength-plots.js';
-import { attackTabular } from './attack.js';
-import { PREPROCESSING_FILE, openLayersModel, tfjsBackends } from './model-files.js';
+import { tfjsAttackTools } from './attack.js';
 
 // The protocol tables moved to @orderlens/tabular; re-exported for existing imports.
 export {
@@ -169,7 +173,13 @@ function tfjsTools(
         // The per-order change runs on the z-unit, unclipped attack only (flags refuse the rest).
         const { eps, stepSize } = job;
         if (attackSamples > 0 && !job.clip && typeof eps === 'number' && typeof stepSize === 'number') {
-          const r = await attackTabular({ model, ...job, eps, stepSize, samples: attackSamples });
+          const r = await attackTabular({
+            ...tfjsAttackTools(model),
+            ...job,
+            eps,
+            stepSize,
+            samples: attackSamples,
+          });
           return {
             cleanAccuracy: r.cleanAccuracy,
             adversarialAccuracy: r.adversarialAccuracy,
@@ -189,13 +199,10 @@ function tfjsTools(
           stepSize: job.stepSize,
           ...(job.clip ? { clip: job.clip } : {}),
         });
-        let maxPerturbation = 0;
-        for (let k = 0; k < rows.x.length; k++)
-          maxPerturbation = Math.max(maxPerturbation, Math.abs(r.adversarial[k] - rows.x[k]));
         return {
           cleanAccuracy: r.cleanAccuracy,
           adversarialAccuracy: r.adversarialAccuracy,
-          maxPerturbation,
+          maxPerturbation: maxPerturbation(rows.x, r.adversarial),
           modelCalls: r.modelCalls,
         };
       } finally {
@@ -267,7 +274,7 @@ export function registerReproduce(program: Command): void {
       );
       const options = reproductionOptions(flags);
       const attackSamples = parseInteger(flags.attackSamples, '--attack-samples', { min: 0 });
-      const backends = tfjsBackends(flags.tfjsBackend);
+      const backends = parseTfjsBackends(flags.tfjsBackend);
       // Before any model is trained: /proc, a path under a file, a read-only place.
       const outDir = probeWritableDir(resolve(flags.out), '--out');
       await initTfjs(backends);

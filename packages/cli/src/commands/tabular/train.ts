@@ -5,9 +5,14 @@ import {
   MLP_ARCHITECTURES,
   SNAPSHOT_SUBDIR,
   initTfjs,
+  CHECKPOINT_SUBDIR,
+  MAX_LEARNING_RATE,
+  planTrainingCheckpoint,
+  parseTfjsBackends,
   trainTabularModel,
   type TabularTrainSpec,
 } from '@orderlens/runtime-tfjs';
+import { firstRows, PREPROCESSING_FILE } from '@orderlens/tabular';
 import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
 import {
   parseChoice,
@@ -17,10 +22,8 @@ import {
   parseList,
 } from '../../util/options.js';
 import { progressFor } from '../../util/progress.js';
-import { CHECKPOINT_SUBDIR, planTrainingCheckpoint } from '../../util/training-checkpoint.js';
 import { baselineFor, loadRows, loadTrainingCsv, type TabularRows } from './data.js';
-import { commandGroup } from './groups.js';
-import { PREPROCESSING_FILE, tfjsBackends } from './model-files.js';
+import { commandGroup } from '../../util/command-group.js';
 import { addTrainingOptions, applyDeprecatedTrainingFlags, type TrainingFlags } from '../training-options.js';
 
 interface TrainFlags extends TrainingFlags {
@@ -75,9 +78,6 @@ export function snapshotEpochs(
   }
   return undefined;
 }
-
-/** The largest learning rate the training commands take. */
-export const MAX_LEARNING_RATE = 10;
 
 /**
  * The optimizers `train tabular --optimizer` offers and their default learning rates: Adam as
@@ -153,12 +153,6 @@ export function trainSpecFromFlags(
   };
 }
 
-/** The first `k` rows of a split (a quick subset for short runs). */
-export function firstRows(rows: TabularRows, k: number | undefined): TabularRows {
-  if (k === undefined || k >= rows.rows) return rows;
-  return { ...rows, rows: k, x: rows.x.subarray(0, k * rows.featureCount), y: rows.y.subarray(0, k) };
-}
-
 /** `orderlens train tabular`: trains an MLP on census or a CSV, optionally with order losses. */
 export function registerTrain(program: Command): void {
   const command = commandGroup(program, 'train', 'train models (with order losses) for analysis')
@@ -217,7 +211,7 @@ export function registerTrain(program: Command): void {
       interruptPolicy(cmd, INTERRUPT_POLICIES.finishEpoch);
       checkDataSourceFlags(flags, (name) => cmd.getOptionValueSource(name) === 'cli');
       const spec = trainSpecFromFlags(flags);
-      const backends = tfjsBackends(flags.tfjsBackend);
+      const backends = parseTfjsBackends(flags.tfjsBackend);
       const out = probeWritableDir(resolve(flags.out), '--out');
       const saveEpochs = snapshotEpochs(flags, spec.epochs);
       const labelNoise =

@@ -4,23 +4,18 @@ import { OrderlensInputError, probeWritableDir, writeJsonAtomic } from '@orderle
 import {
   PatchGrid,
   STRUCTURE_MODES,
-  buildBaseline,
-  byteMeanToModel,
-  datasetChannelMean,
-  datasetImage,
+  defaultMaskedCounts,
   parseBaseline,
-  resolvePreprocessing,
   structureCurves,
-  toModelInput,
+  structureSamples,
   type ImageShape,
   type StructureMode,
 } from '@orderlens/vision';
 import { InterruptedError } from '../../util/errors.js';
 import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
-import { parseInteger, parseIntegerList, parseList } from '../../util/options.js';
+import { parseGrid, parseInteger, parseIntegerList, parseList } from '../../util/options.js';
 import { linePlot, writePlot } from '../../util/plots.js';
 import { progressFor } from '../../util/progress.js';
-import { parseGrid } from '../game/sample.js';
 import { DATASET_HELP, loadVisionData, type VisionDataFlags } from './data.js';
 import { checkInputShape, openVisionModel, type PreprocessFlags } from './model.js';
 
@@ -112,7 +107,7 @@ export function registerStructure(program: Command): void {
         const masked =
           flags.masked !== undefined
             ? parseIntegerList(flags.masked, '--masked', { min: 0, max: n })
-            : [...new Set(Array.from({ length: steps }, (_, t) => Math.round((t * n) / (steps - 1))))];
+            : defaultMaskedCounts(n, steps);
         // More images than the data holds: clamped, and said so (stderr and structure.json).
         const warnings: string[] = [];
         if (samplesWanted > dataset.count) {
@@ -121,12 +116,7 @@ export function registerStructure(program: Command): void {
           );
           io.stderr(`warning: ${warnings[warnings.length - 1]}\n`);
         }
-        const pre = resolvePreprocessing(model.preprocess, dataset.channels);
-        const datasetMean = byteMeanToModel(datasetChannelMean(dataset), pre);
-        const samples = Array.from({ length: Math.min(samplesWanted, dataset.count) }, (_, k) => {
-          const x = toModelInput(datasetImage(dataset, k), model.preprocess);
-          return { x, baseline: buildBaseline(spec, x, shape, datasetMean), label: dataset.labels[k] };
-        });
+        const samples = structureSamples(dataset, samplesWanted, model.preprocess, spec, shape);
         const progress = progressFor(cmd, { label: 'structure', total: samples.length, unit: 'images' });
         // A few hundred masked images per image: quick, so Ctrl-C simply stops (within one model
         // batch, the Evaluator checks the signal) and writes nothing; a rerun costs little.

@@ -1,36 +1,26 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { OrderlensInputError, Rng, probeWritableDir, writeJsonAtomic } from '@orderlens/core';
+import { Rng, probeWritableDir, writeJsonAtomic } from '@orderlens/core';
 import { parseOrderLossSpec } from '@orderlens/core/math';
 import {
   buildPatchCnn,
   initTfjs,
+  CHECKPOINT_SUBDIR,
+  MAX_LEARNING_RATE,
+  planTrainingCheckpoint,
+  trainingInterrupted,
+  withTrainingOptionNames,
+  parseTfjsBackends,
   saveLayersModel,
   trainClassifier,
   type EpochStats,
 } from '@orderlens/runtime-tfjs';
-import {
-  PatchGrid,
-  datasetChannelStats,
-  datasetImage,
-  loadCifar10Subset,
-  toModelInput,
-  type ImageShape,
-} from '@orderlens/vision';
+import { patchTrainingSet, loadCifar10Subset } from '@orderlens/vision';
 import { withOptionNames } from '../../util/errors.js';
 import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
-import { parseFloatOption, parseInteger, parseSeed } from '../../util/options.js';
-import {
-  CHECKPOINT_SUBDIR,
-  planTrainingCheckpoint,
-  trainingInterrupted,
-  withTrainingOptionNames,
-} from '../../util/training-checkpoint.js';
-import { parseGrid } from '../game/sample.js';
-import { MAX_LEARNING_RATE } from '../tabular/train.js';
-import { tfjsBackends } from '../tabular/model-files.js';
+import { parseFloatOption, parseGrid, parseInteger, parseSeed } from '../../util/options.js';
 import { loadVisionData, DATASET_HELP, type VisionDataFlags } from './data.js';
-import { visionCommandGroup } from './groups.js';
+import { commandGroup } from '../../util/command-group.js';
 import { addTrainingOptions, applyDeprecatedTrainingFlags, type TrainingFlags } from '../training-options.js';
 
 interface TrainFlags extends VisionDataFlags, TrainingFlags {
@@ -42,7 +32,7 @@ interface TrainFlags extends VisionDataFlags, TrainingFlags {
 
 /** `orderlens train vision`: a small CNN trained with grid-mask order losses (tfjs). */
 export function registerTrainVision(program: Command): void {
-  const command = visionCommandGroup(program, 'train', 'train models (with order losses)')
+  const command = commandGroup(program, 'train', 'train models (with order losses)')
     .command('vision')
     .description(
       'train a small patch CNN (tfjs) on images, optionally with the order losses L+/L− over its patch grid',
@@ -86,7 +76,7 @@ export function registerTrainVision(program: Command): void {
       // One parse for every use: "0" and 0 are the same seed, "0x10" is a string seed.
       const seedText = parseSeed(flags.seed);
       const { rows, cols } = parseGrid(flags.grid);
-      const backends = flags.tfjsBackend !== undefined ? tfjsBackends(flags.tfjsBackend) : undefined;
+      const backends = flags.tfjsBackend !== undefined ? parseTfjsBackends(flags.tfjsBackend) : undefined;
       const out = probeWritableDir(resolve(flags.out), '--out');
       const checkpoint = planTrainingCheckpoint(out, flags.resume);
       const backend = await initTfjs(backends);
@@ -100,30 +90,9 @@ export function registerTrainVision(program: Command): void {
               source: 'cifar10 train subset',
             }
           : await loadVisionData(flags);
-      const shape: ImageShape = {
-        channels: dataset.channels,
-        height: dataset.height,
-        width: dataset.width,
-        layout: 'NHWC',
-      };
-      const { mean, std } = datasetChannelStats(dataset);
-      const pre = { layout: 'NHWC' as const, mean, std };
-      const size = shape.channels * shape.height * shape.width;
-      const x = new Float32Array(dataset.count * size);
-      for (let k = 0; k < dataset.count; k++) toModelInput(datasetImage(dataset, k), pre, x, k * size);
-      const grid = new PatchGrid(rows, cols, shape.height, shape.width);
+      const { shape, x, size, mean, std, grid, patch } = patchTrainingSet(dataset, { rows, cols });
       const seedNum = typeof seedText === 'number' ? seedText : Rng.create(seedText).int(1 << 30);
-      if (
-        shape.height % rows !== 0 ||
-        shape.width % cols !== 0 ||
-        shape.height / rows !== shape.width / cols
-      ) {
-        throw new OrderlensInputError(
-          '--grid',
-          `the patch network needs square cells: a ${rows}×${cols} grid does not tile ${shape.height}×${shape.width} images evenly`,
-        );
-      }
-      const model = buildPatchCnn(shape, shape.height / rows, dataset.classNames.length, seedNum);
+      const model = buildPatchCnn(shape, patch, dataset.classNames.length, seedNum);
       const result = await withTrainingOptionNames(() =>
         trainClassifier({
           model,

@@ -1,5 +1,5 @@
 import type { AnalysisProtocol } from '@orderlens/core';
-import { POINTCLOUD_DEFAULTS, type PointcloudOptions } from './options.js';
+import { POINTCLOUD_DEFAULTS, type PointcloudOptions } from './pointcloud-options.js';
 
 /** Exact protocol: every coalition of the players (2^n model calls per cloud). */
 export const EXACT_PROTOCOL: AnalysisProtocol = {

@@ -47,9 +47,8 @@ export function materializeNsfwjs(
   dir: string,
   variant: NsfwjsVariant = 'mobilenet_v2',
   /**
-   * Where to resolve `nsfwjs` from (a file or folder URL/path of the caller). nsfwjs is an
-   * optional peer of this package, installed by whoever uses it (the CLI does), so it is found
-   * from the caller's location; default: this module's.
+   * Where to resolve `nsfwjs` from (a file or folder URL/path); default: this module's (nsfwjs
+   * is a dependency of this package). Tests point it at a stand-in package.
    */
   resolveFrom: string = import.meta.url,
 ): PretrainedModelFiles {

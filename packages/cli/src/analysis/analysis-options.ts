@@ -6,8 +6,8 @@ import {
   type ModalityAdapter,
   type OptionDescriptor,
 } from '@orderlens/core';
-import { INTERRUPT_POLICIES, interruptPolicy } from '../../util/io.js';
-import { KEEP_DENORMALS_HELP, requireInputPath } from '../../util/options.js';
+import { INTERRUPT_POLICIES, interruptPolicy } from '../util/io.js';
+import { KEEP_DENORMALS_HELP, requireInputPath } from '../util/options.js';
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];

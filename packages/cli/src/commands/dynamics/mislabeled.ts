@@ -19,9 +19,9 @@ import { readCheckpointFolder } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
 import { parseChoice, parseFloatOption, parseInteger, parseList } from '../../util/options.js';
 import { linePlot, writePlot } from '../../util/plots.js';
-import { adapterOptionValues } from '../analyze/analyze-options.js';
-import { addAllAdapterOptions, refuseOtherModalities } from '../dynamics/dynamics.js';
-import { runDynamicsToFolder } from '../dynamics/run-dynamics.js';
+import { adapterOptionValues } from '../../analysis/analysis-options.js';
+import { addAllAdapterOptions, refuseOtherModalities } from './dynamics.js';
+import { runDynamicsToFolder } from './run-dynamics.js';
 
 /** Schema tag of `mislabeled.json`. */
 export const MISLABELED_SCHEMA = 'orderlens/mislabeled@1';

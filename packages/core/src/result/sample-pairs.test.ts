@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { playerNames } from './player-names.js';
+import { playerNames } from './sample-pairs.js';
 
 describe('playerNames', () => {
   it('names random central feature-map cells by their place in the grid', () => {

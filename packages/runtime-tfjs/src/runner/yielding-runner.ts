@@ -1,5 +1,4 @@
-import { runners, type ModelRunner, type OpenedModel, type RunnerFactory } from '@orderlens/core';
-import { tfjsRunnerFactory } from '@orderlens/runtime-tfjs';
+import type { ModelRunner, OpenedModel } from '@orderlens/core';
 
 /** Gives the event loop one turn (timers, I/O, signal handlers), then resolves. */
 export function yieldToEventLoop(): Promise<void> {
@@ -39,18 +38,3 @@ export function yieldingRunner<R extends ModelRunner>(runner: R, intervalMs = 50
 export function yieldingModel(model: OpenedModel): OpenedModel {
   return { ...model, runner: yieldingRunner(model.runner) };
 }
-
-/**
- * The tfjs runner factory as the CLI uses it: the runtime's own, with a runner that yields (so
- * Ctrl-C is seen between model batches, as with ONNX). It replaces the registered `tfjs` factory
- * in place, so the lookup order of the formats is unchanged.
- */
-export const yieldingTfjsRunnerFactory: RunnerFactory = {
-  name: tfjsRunnerFactory.name,
-  description: tfjsRunnerFactory.description,
-  devices: tfjsRunnerFactory.devices,
-  accepts: (spec) => tfjsRunnerFactory.accepts(spec),
-  open: async (request) => yieldingModel(await tfjsRunnerFactory.open(request)),
-};
-
-runners.register(yieldingTfjsRunnerFactory, { replace: true });

@@ -1,8 +1,9 @@
 import { deflateSync } from 'node:zlib';
 
 /*
- * A minimal PNG encoder (8-bit RGBA, no interlace) for heatmaps: drawing a 224×224 map as SVG
- * rectangles would be slow, and the pixels are already known.
+ * The project's one PNG encoder (8-bit RGBA, no interlace), synchronous, for pictures whose pixels
+ * are already known (heat maps, point-cloud renders): drawing a 224×224 map as SVG rectangles
+ * would be slow. Decoding and resizing images is vision's (sharp); this only writes pixels out.
  */
 
 const CRC_TABLE = (() => {

@@ -7,14 +7,13 @@ import {
   type OpenedModel,
   type RunnerFactory,
 } from '@orderlens/core';
-import { tfjsRunnerFactory } from '@orderlens/runtime-tfjs';
-import { materializeNsfwjs, type NsfwjsVariant } from '@orderlens/vision';
-import { yieldingModel } from './yielding-runner.js';
+import { materializeNsfwjs, type NsfwjsVariant } from '../pretrained/nsfwjs.js';
+import { tfjsRunnerFactory } from './tfjs-factory.js';
 
 /**
  * `nsfwjs[:mobilenet_v2|mobilenet_v2_mid]`: the pretrained MobileNetV2 whose weights ship inside
  * the nsfwjs npm package, written out once as a tfjs model (with its meta.json) and opened by the
- * tfjs factory. It lives in the CLI because it joins the vision adapter and the tfjs runtime.
+ * tfjs factory (whose runner yields between batches, so Ctrl-C is seen).
  */
 export const nsfwjsRunnerFactory: RunnerFactory = {
   name: 'nsfwjs',
@@ -30,8 +29,7 @@ export const nsfwjsRunnerFactory: RunnerFactory = {
       );
     const files = materializeNsfwjs(join(tmpdir(), `orderlens-nsfwjs-${variant}`), variant, import.meta.url);
     const opened = await tfjsRunnerFactory.open({ ...request, spec: files.modelJson });
-    // Yields between batches like every tfjs model the CLI opens, so Ctrl-C is seen.
-    return { ...yieldingModel(opened), format: 'nsfwjs' };
+    return { ...opened, format: 'nsfwjs' };
   },
 };
 

@@ -1,9 +1,6 @@
 import { join, resolve } from 'node:path';
 import { OrderlensInputError } from '@orderlens/core';
-import { hasCheckpoint, readCheckpointManifest } from '@orderlens/runtime-tfjs';
-
-// The option renaming and the Ctrl-C error of training runs live with the training code.
-export { trainingInterrupted, withTrainingOptionNames } from '@orderlens/runtime-tfjs';
+import { hasCheckpoint, readCheckpointManifest } from './checkpoint.js';
 
 /** Sub-folder of a training command's `--out` that holds its checkpoint. */
 export const CHECKPOINT_SUBDIR = 'checkpoint';

@@ -1,4 +1,4 @@
-import type { SampleResult } from '@orderlens/core';
+import type { SampleResult } from './interaction-result.js';
 
 /** A short name for every player of a sample, for axes, tooltips and salient-set lists. */
 export function playerNames(players: SampleResult['players']): string[] {

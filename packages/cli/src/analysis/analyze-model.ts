@@ -1,0 +1,229 @@
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import {
+  checkBudget,
+  describeCost,
+  estimators,
+  finishAnalysis,
+  openModel,
+  pairStrategy,
+  parseBudget,
+  parseDevice,
+  planAnalysisCost,
+  parseRewardName,
+  planAnalysis as planAnalysisSettings,
+  resultAdapterOptions,
+  runAnalysis,
+  type AnalysisBudget,
+  type AnalysisPlan,
+  type InteractionResult,
+  type ModalityAdapter,
+} from '@orderlens/core';
+import { runNoiseSensitivity, type NoiseSpec } from '@orderlens/core/math';
+import { cliAnalysisRendering } from '../util/analysis-rendering.js';
+import { ANALYSIS_FLAGS } from './analysis-flags.js';
+import { globalFlags, ioOf } from '../util/io.js';
+import { packageVersions } from '../util/plugins.js';
+import { modelName } from '../util/model-name.js';
+import { analysisProgress, progressFor } from '../util/progress.js';
+
+/** Flags every `analyze <modality>` command has (adapter flags come on top). */
+export interface AnalysisFlags {
+  model: string[];
+  out: string;
+  resume?: boolean;
+  protocol: string;
+  estimator?: string;
+  contexts?: string;
+  repeats?: string;
+  ratios?: string;
+  pairs?: string;
+  radius?: string;
+  maxPlayers?: string;
+  preset?: string;
+  niter?: string;
+  samples?: string;
+  perClass?: string;
+  allSamples?: boolean;
+  targetError?: string;
+  budgetContexts?: string;
+  reward: string;
+  seed: string;
+  device: string;
+  batchSize: string;
+  threads?: string;
+  keepDenormals?: boolean;
+  /** Refuse a plan above this many model calls (`2e6`) or this long (`10m`). */
+  budget?: string;
+  /** Print the plan (calls, estimated time) and exit. */
+  dryRun?: boolean;
+}
+
+/** What an analysis run is, fully parsed, before any model is opened (built by core). */
+export type { AnalysisPlan };
+
+/** Parses the shared flags into a plan (estimator, pairs, selection); errors name the flag. */
+export function planAnalysis(
+  adapter: ModalityAdapter,
+  flags: AnalysisFlags,
+  adapterOptions: Record<string, unknown>,
+): AnalysisPlan {
+  // The same plan a study entry gets (core's planAnalysis), with the fields named by their flags.
+  return planAnalysisSettings(adapter, flags, adapterOptions, (key) => ANALYSIS_FLAGS[key]);
+}
+
+/** What {@link analyzeModel} takes. */
+export interface AnalyzeModelArgs {
+  plan: AnalysisPlan;
+  spec: string;
+  dir: string;
+  reward: ReturnType<typeof parseRewardName>;
+  seed: number | string;
+  device: ReturnType<typeof parseDevice>;
+  batchSize: number;
+  threads?: number;
+  /** Keep denormal floats (ONNX Runtime flushes them to zero by default). */
+  keepDenormals?: boolean;
+  flags: Pick<AnalysisFlags, 'resume' | 'budget'>;
+  command: Command;
+  io: ReturnType<typeof ioOf>;
+  /** With it, the noise-sensitivity measure runs beside the estimate (`orderlens noise-sensitivity`). */
+  noise?: NoiseSpec;
+  /** Name of the command, for the run store and the progress line (default `analyze <modality>`). */
+  commandName?: string;
+  /** Adds pictures of the finished result (the measures' plots) to its `outputs`. */
+  extraOutputs?: (result: InteractionResult, dir: string) => Promise<Record<string, unknown>>;
+  /** Refuse a plan above it (default: `flags.budget`, parsed). */
+  budget?: AnalysisBudget;
+  /** Print the plan and return without computing anything. */
+  dryRun?: boolean;
+}
+
+/**
+ * Analyses one model into `dir` (result.json, plot, pictures) and prints a summary; the plan
+ * (model calls, estimated time) is printed and checked against `--budget` before selection.
+ */
+export async function analyzeModel(args: AnalyzeModelArgs): Promise<InteractionResult> {
+  return (await runOrPlanModel({ ...args, dryRun: false }))!;
+}
+
+/** {@link analyzeModel}, or with `dryRun` only the plan (returns undefined then). */
+export async function runOrPlanModel(args: AnalyzeModelArgs): Promise<InteractionResult | undefined> {
+  const { plan, io, command } = args;
+  const budget =
+    args.budget ?? (args.flags.budget !== undefined ? parseBudget(args.flags.budget) : undefined);
+  const progress = progressFor(command, {
+    label: `${args.commandName ?? `analyze ${plan.adapter.name}`} (${plan.protocol})`,
+    unit: 'samples',
+  });
+  const warnings: string[] = [];
+  const model = await openModel({
+    spec: args.spec,
+    device: args.device,
+    threads: args.threads,
+    keepDenormals: args.keepDenormals,
+    // Which devices were tried and skipped is noise on every run; the one used is in the result.
+    log: (m) => (globalFlags(command).debug ? progress.log(m) : undefined),
+  });
+  try {
+    const session = await plan.adapter.open({
+      options: plan.adapterOptions,
+      model,
+      signal: io.signal,
+      warn: (m) => {
+        warnings.push(m);
+        io.stderr(`warning: ${m}\n`);
+      },
+    });
+    try {
+      const estimator = estimators.get(plan.estimatorName);
+      const path = join(args.dir, 'result.json');
+      // Writes result.json (with pictures and the plot) before core marks the run complete.
+      const finish = (result: InteractionResult): Promise<InteractionResult> =>
+        finishAnalysis(result, {
+          dir: args.dir,
+          resultPath: path,
+          session,
+          warnings,
+          modelLabel: modelName(model.file),
+          rendering: cliAnalysisRendering,
+          extraOutputs: args.extraOutputs,
+        });
+      const run = args.noise
+        ? (o: Parameters<typeof runAnalysis>[0]) => runNoiseSensitivity({ ...o, noise: args.noise! })
+        : runAnalysis;
+      const runOptions: Parameters<typeof runAnalysis>[0] = {
+        modality: plan.adapter.name,
+        session,
+        model,
+        estimator,
+        estimatorOptions: plan.estimatorOptions,
+        pairs: plan.pairs ? pairStrategy(plan.pairs) : undefined,
+        selection: plan.selection,
+        reward: args.reward,
+        seed: args.seed,
+        batchSize: args.batchSize,
+        cacheLimit: 250_000,
+        // Coalitions per request from the estimator: its progress (the bar inside a sample) moves
+        // once per request, so requests of 8,192 move it every few seconds. The numbers and the
+        // model calls do not depend on it (randomness is keyed by pair, order and context).
+        chunkSize: 8192,
+        run: {
+          out: args.dir,
+          resume: args.flags.resume === true,
+          finish,
+          ...(args.commandName ? { command: args.commandName } : {}),
+        },
+        fingerprint: { protocol: plan.protocol, adapterOptions: resultAdapterOptions(plan) },
+        options: {
+          protocol: plan.protocol,
+          ...plan.adapterOptions,
+          batchSize: args.batchSize,
+          device: args.device,
+        },
+        packages: packageVersions(),
+        signal: io.signal,
+        onEvent: analysisProgress(progress, (m) => io.stderr(`warning: ${m}\n`)),
+      };
+      const cost = await planAnalysisCost(runOptions);
+      if (args.dryRun) {
+        io.stdout(`${describeCost(cost)}\n`);
+        if (budget) checkBudget(cost, budget);
+        return undefined;
+      }
+      progress.log(describeCost(cost));
+      if (budget) checkBudget(cost, budget);
+      const final = await run({
+        ...runOptions,
+        // The plan and its warm-up rows (not in modelCalls: they never reach a sample) are provenance.
+        options: {
+          ...runOptions.options,
+          plan: {
+            callsPerSample: cost.callsPerSample,
+            plannedCalls: cost.totalCalls,
+            warmupRows: cost.warmupRows,
+            modelBatchRows: cost.modelBatchRows,
+            ...(cost.estimatedSeconds !== undefined
+              ? { estimatedSeconds: Math.round(cost.estimatedSeconds) }
+              : {}),
+          },
+        },
+      });
+      progress.finish();
+      const J = final.aggregate.strength.J;
+      io.stdout(
+        `${args.commandName ?? `analyze ${plan.adapter.name}`}: ${final.samples.length} samples, n = ${final.n}, ${plan.estimatorName} (${plan.protocol}), ` +
+          `${final.modelCalls.total} model calls on ${model.format}:${model.device}, instability ${final.aggregate.instability === null ? 'n/a' : final.aggregate.instability.toFixed(4)}` +
+          `${final.aggregate.theory.effectiveN !== undefined ? `, n′ = ${final.aggregate.theory.effectiveN}` : ''}; wrote ${path}\n`,
+      );
+      io.stdout(
+        `J(m) by ratio: ${final.ratios.map((r, k) => `${+r.toFixed(3)}:${J[k].toFixed(3)}`).join(' ')}\n`,
+      );
+      return final;
+    } finally {
+      await session.dispose?.();
+    }
+  } finally {
+    await model.runner.dispose();
+  }
+}
