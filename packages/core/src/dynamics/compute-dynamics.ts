@@ -1,4 +1,3 @@
-import { salientVectors } from '../and-or/and-or-salient.js';
 import { resolveAndOrSettings, type AndOrPreset } from '../and-or/and-or-presets.js';
 import { requireInput } from '../errors/errors.js';
 import { gameTable } from '../exact/exact-interactions.js';
@@ -13,7 +12,13 @@ import {
   type DynamicsLosses,
   type DynamicsResult,
 } from './dynamics-result.js';
-import { measureCheckpoint, type CheckpointMeasurement } from './measure-checkpoint.js';
+import {
+  checkpointUnit,
+  unitSalientVectors,
+  type DynamicsCheckpointStore,
+  type StoredDynamicsCheckpoint,
+} from './checkpoint-units.js';
+import { measureCheckpoint } from './measure-checkpoint.js';
 
 /** Train/test numbers a checkpoint's source may know (any may be missing). */
 export interface CheckpointLosses {
@@ -68,6 +73,8 @@ export type DynamicsEvent =
       readonly count: number;
       readonly epoch: number;
       readonly result: Omit<DynamicsCheckpointResult, 'fit'>;
+      /** True when the checkpoint was read from the store (a resume), not measured. */
+      readonly resumed?: boolean;
     };
 
 /** Options of {@link computeDynamics}. */
@@ -92,6 +99,12 @@ export interface ComputeDynamicsOptions {
   readonly onEvent?: (event: DynamicsEvent) => void;
   readonly packages?: Record<string, string>;
   readonly options?: Record<string, unknown>;
+  /**
+   * Finished checkpoints kept between runs: a checkpoint found there is read instead of
+   * measured (its model is never opened), and each one measured is stored as soon as it is, so
+   * a killed run resumes from its last finished checkpoint with the same numbers.
+   */
+  readonly store?: DynamicsCheckpointStore;
 }
 
 function lossesOf(l: CheckpointLosses | undefined): DynamicsLosses {
@@ -163,10 +176,24 @@ export async function computeDynamics(options: ComputeDynamicsOptions): Promise<
   const K = checkpoints.length;
   let n: number | undefined;
   let sampleCount: number | undefined;
-  const measured: Array<{ block: Omit<DynamicsCheckpointResult, 'fit'>; m: CheckpointMeasurement }> = [];
+  const measured: StoredDynamicsCheckpoint[] = [];
   let totalCalls = 0;
   for (const [k, cp] of checkpoints.entries()) {
     throwIfAborted(options.signal);
+    const stored = options.store?.get(k, cp.epoch);
+    if (stored) {
+      sampleCount ??= stored.salient.length;
+      n ??= stored.n;
+      requireInput(
+        stored.salient.length === sampleCount && stored.n === n,
+        'resume',
+        `the stored checkpoint of epoch ${cp.epoch} has ${stored.salient.length} samples of ${stored.n} players, the series ${sampleCount} of ${n}`,
+      );
+      totalCalls += stored.block.modelCalls;
+      measured.push(stored);
+      emit({ type: 'checkpoint', index: k, count: K, epoch: cp.epoch, result: stored.block, resumed: true });
+      continue;
+    }
     const t1 = performance.now();
     emit({ type: 'checkpoint-start', index: k, count: K, epoch: cp.epoch });
     const opened = await cp.games();
@@ -226,16 +253,16 @@ export async function computeDynamics(options: ComputeDynamicsOptions): Promise<
       modelCalls: calls,
       wallTimeMs: performance.now() - t1,
     };
-    measured.push({ block, m });
-    emit({ type: 'checkpoint', index: k, count: K, epoch: cp.epoch, result: block });
+    const unit = checkpointUnit(block, m, n!);
+    // With a store, go on with the unit as stored: a resumed run reads exactly these numbers.
+    const kept = options.store ? options.store.put(k, cp.epoch, unit) : unit;
+    measured.push(kept);
+    emit({ type: 'checkpoint', index: k, count: K, epoch: cp.epoch, result: kept.block });
   }
 
   // The converged interactions w*: every sample's salient AND and OR vectors at the last checkpoint.
   const last = measured[measured.length - 1];
-  const truths = last.m.decompositions.flatMap((d) => {
-    const v = salientVectors(d);
-    return [v.and, v.or];
-  });
+  const truths = unitSalientVectors(last);
   const usable = truths.filter((w) => w.some((x) => x !== 0));
   requireInput(
     usable.length > 0,

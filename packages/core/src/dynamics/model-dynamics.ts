@@ -5,6 +5,7 @@ import { ModelGame } from '../game/model-game.js';
 import type { RewardName } from '../reward/reward.js';
 import { ModelGateway } from '../runtime/model-gateway.js';
 import type { OpenedModel } from '../runtime/runner-registry.js';
+import type { DynamicsCheckpointStore } from './checkpoint-units.js';
 import { checkDynamicsPlayers, checkEpochs, checkSameModel } from './dynamics-checks.js';
 import {
   computeDynamics,
@@ -58,6 +59,12 @@ export interface ModelDynamicsOptions {
   readonly onEvent?: (event: ModelDynamicsEvent) => void;
   readonly packages?: Record<string, string>;
   readonly options?: Record<string, unknown>;
+  /**
+   * Finished checkpoints kept between runs (`dynamicsRunUnits`): those found are read, not
+   * measured; the rest are stored one by one (see `computeDynamics`). The same-model check and the
+   * selection still run on every checkpoint, so a resume checks the files it continues with.
+   */
+  readonly store?: DynamicsCheckpointStore;
 }
 
 /** The samples of a run: a selection's, or the caller's (rule `given`). */
@@ -233,6 +240,7 @@ export async function runModelDynamics(options: ModelDynamicsOptions): Promise<D
     onEvent: emit,
     packages: options.packages,
     options: options.options,
+    ...(options.store ? { store: options.store } : {}),
   });
   return { ...result, modelCalls: result.modelCalls + selectionCalls + checkGateway.calls.total };
 }

@@ -14,7 +14,7 @@ import { readCheckpointFolder } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
 import { parseChoice, parseFloatOption, parseInteger } from '../../util/options.js';
 import { adapterOptionValues } from '../../analysis/analysis-options.js';
-import { runDynamicsToFolder } from './run-dynamics.js';
+import { openDynamicsRunStore, runDynamicsToFolder } from './run-dynamics.js';
 
 interface DynamicsFlags extends Record<string, unknown> {
   checkpoints: string;
@@ -33,6 +33,7 @@ interface DynamicsFlags extends Record<string, unknown> {
   device: string;
   batchSize: string;
   threads?: string;
+  resume?: boolean;
 }
 
 /**
@@ -102,7 +103,11 @@ export function registerDynamics(program: Command): void {
     .option('--curves <k>', 'epochs drawn in the distribution figure', '5')
     .option('--device <name>', 'auto | cpu | cuda | webgpu | wasm', 'auto')
     .option('--batch-size <k>', 'inputs per model call (never changes the numbers)', '256')
-    .option('--threads <k>', 'intra-op threads of the runtime');
+    .option('--threads <k>', 'intra-op threads of the runtime')
+    .option(
+      '--resume',
+      'continue a killed or interrupted run in --out (same options), measuring only the checkpoints it had not finished',
+    );
   addAllAdapterOptions(cmd);
   cmd.action(async (flags: DynamicsFlags, command: Command) => {
     const io = ioOf(command);
@@ -131,6 +136,29 @@ export function registerDynamics(program: Command): void {
         : {}),
     };
     const out = probeWritableDir(resolve(flags.out), '--out');
+    const andOr = {
+      preset,
+      niter,
+      ...(qthres !== undefined ? { qthres } : {}),
+      ...(lr !== undefined ? { lr } : {}),
+      ...(flags.shiftEmpty !== undefined ? { shiftEmpty: flags.shiftEmpty } : {}),
+    };
+    // One unit per checkpoint in <out>/run/; a resume must ask for the same numbers.
+    const store = openDynamicsRunStore(
+      'dynamics',
+      out,
+      {
+        checkpoints: resolve(flags.checkpoints),
+        epochs: folder.map((c) => c.epoch),
+        modality: adapter.name,
+        adapterOptions,
+        selection,
+        reward,
+        andOr,
+        device,
+      },
+      flags.resume === true,
+    );
 
     const K = folder.length;
     const { result, path } = await runDynamicsToFolder({
@@ -141,18 +169,13 @@ export function registerDynamics(program: Command): void {
       field: '--checkpoints',
       selection,
       reward,
-      andOr: {
-        preset,
-        niter,
-        ...(qthres !== undefined ? { qthres } : {}),
-        ...(lr !== undefined ? { lr } : {}),
-        ...(flags.shiftEmpty !== undefined ? { shiftEmpty: flags.shiftEmpty } : {}),
-      },
+      andOr,
       device,
       threads,
       batchSize,
       out,
       curves,
+      store: { run: store },
       options: {
         checkpoints: resolve(flags.checkpoints),
         ...adapterOptions,

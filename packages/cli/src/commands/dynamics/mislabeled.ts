@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
@@ -21,7 +23,7 @@ import { parseChoice, parseFloatOption, parseInteger, parseList } from '../../ut
 import { linePlot, writePlot } from '../../util/plots.js';
 import { adapterOptionValues } from '../../analysis/analysis-options.js';
 import { addAllAdapterOptions, refuseOtherModalities } from './dynamics.js';
-import { runDynamicsToFolder } from './run-dynamics.js';
+import { openDynamicsRunStore, runDynamicsToFolder } from './run-dynamics.js';
 
 /** Schema tag of `mislabeled.json`. */
 export const MISLABELED_SCHEMA = 'orderlens/mislabeled@1';
@@ -40,6 +42,7 @@ interface MislabeledFlags extends Record<string, unknown> {
   device: string;
   batchSize: string;
   threads?: string;
+  resume?: boolean;
 }
 
 /** `mislabeled.svg/png` (mean order over epochs) and `mislabeled-orders.svg/png` (shares at the last epoch). */
@@ -123,7 +126,11 @@ export function registerMislabeled(program: Command): void {
     .option('--qthres <q>', "AND-OR noise bound (default: the preset's)")
     .option('--device <name>', 'auto | cpu | cuda | webgpu | wasm', 'auto')
     .option('--batch-size <k>', 'inputs per model call (never changes the numbers)', '256')
-    .option('--threads <k>', 'intra-op threads of the runtime');
+    .option('--threads <k>', 'intra-op threads of the runtime')
+    .option(
+      '--resume',
+      'continue a killed or interrupted run in --out (same options), measuring only the checkpoints it had not finished',
+    );
   addAllAdapterOptions(cmd);
   cmd.action(async (flags: MislabeledFlags, command: Command) => {
     const io = ioOf(command);
@@ -154,6 +161,28 @@ export function registerMislabeled(program: Command): void {
     const qthres =
       flags.qthres !== undefined ? parseFloatOption(flags.qthres, '--qthres', { min: 0 }) : undefined;
     const out = probeWritableDir(resolve(flags.out), '--out');
+    // One unit per (group, checkpoint) in <out>/run/; a resume must ask for the same numbers.
+    const store = openDynamicsRunStore(
+      'mislabeled',
+      out,
+      {
+        checkpoints: resolve(flags.checkpoints),
+        epochs: folder.map((c) => c.epoch),
+        modality: adapter.name,
+        adapterOptions,
+        // The file's content, not only its path: the groups come from it.
+        relabelled: createHash('sha256')
+          .update(readFileSync(resolve(flags.relabelled)))
+          .digest('hex'),
+        samples,
+        reward,
+        preset,
+        niter,
+        qthres: qthres ?? null,
+        device,
+      },
+      flags.resume === true,
+    );
 
     // The data's candidate count, from the last checkpoint's session (the groups are positions in it).
     const last = folder[folder.length - 1];
@@ -186,6 +215,7 @@ export function registerMislabeled(program: Command): void {
         batchSize,
         out: probeWritableDir(join(out, which), '--out'),
         curves: Math.min(5, folder.length),
+        store: { run: store, prefix: `${which}-` },
         options: {
           checkpoints: resolve(flags.checkpoints),
           relabelled: resolve(flags.relabelled),

@@ -2,6 +2,7 @@ import { basename, isAbsolute, join, relative } from 'node:path';
 import type { Command } from 'commander';
 import {
   InterruptedError,
+  RunStore,
   openModel,
   writeJsonAtomic,
   type DeviceName,
@@ -9,7 +10,7 @@ import {
   type RewardName,
   type SelectionSpec,
 } from '@orderlens/core';
-import { runModelDynamics, type DynamicsResult } from '@orderlens/core/dynamics';
+import { dynamicsRunUnits, runModelDynamics, type DynamicsResult } from '@orderlens/core/dynamics';
 import type { FolderCheckpoint } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
 import { packageVersions } from '../../util/plugins.js';
@@ -45,6 +46,26 @@ export interface DynamicsRunRequest {
   readonly curves: number;
   /** Recorded in the document's provenance. */
   readonly options: Record<string, unknown>;
+  /**
+   * Where finished checkpoints are kept ({@link openDynamicsRunStore}), and the prefix of this
+   * run's unit names in it (two groups of `orderlens mislabeled` share one store).
+   */
+  readonly store?: { readonly run: RunStore; readonly prefix?: string };
+}
+
+/**
+ * The run store of a dynamics command, `<out>/run/`: one unit per measured checkpoint, written
+ * atomically as it is finished. Opened before any model, so that a fresh run in a folder with
+ * finished units, or a `--resume` with other options (`fingerprint`: everything that changes the
+ * numbers, not `--batch-size` or `--threads`), is refused before work starts.
+ */
+export function openDynamicsRunStore(
+  command: string,
+  out: string,
+  fingerprint: Record<string, unknown>,
+  resume: boolean,
+): RunStore {
+  return RunStore.open({ dir: join(out, 'run'), command, options: fingerprint, resume, dirField: '--out' });
 }
 
 /**
@@ -120,6 +141,7 @@ export async function runDynamicsToFolder(
       signal: io.signal,
       packages: packageVersions(),
       options: portableOptions(r.options, r.out),
+      ...(r.store ? { store: dynamicsRunUnits(r.store.run, r.store.prefix) } : {}),
       onEvent: (e) => {
         if (e.type === 'warning') io.stderr(`warning: ${e.message}\n`);
         else if (e.type === 'selected')
@@ -127,11 +149,13 @@ export async function runDynamicsToFolder(
         else if (e.type === 'checkpoint') {
           const c = e.result;
           const gap = c.losses.lossGap;
-          progress.log(
-            `epoch ${c.epoch}: ${c.andOr.salientCount} salient interactions, ${c.modelCalls} model calls` +
-              (gap !== null ? `, loss gap ${gap.toFixed(4)}` : '') +
-              ` (${(c.wallTimeMs / 1000).toFixed(1)}s)`,
-          );
+          if (e.resumed) progress.log(`epoch ${c.epoch}: read from ${r.store!.run.dir} (--resume)`);
+          else
+            progress.log(
+              `epoch ${c.epoch}: ${c.andOr.salientCount} salient interactions, ${c.modelCalls} model calls` +
+                (gap !== null ? `, loss gap ${gap.toFixed(4)}` : '') +
+                ` (${(c.wallTimeMs / 1000).toFixed(1)}s)`,
+            );
           progress.update(e.index + 1);
         }
       },
@@ -139,7 +163,9 @@ export async function runDynamicsToFolder(
   } catch (e) {
     if (io.signal.aborted)
       throw new InterruptedError(
-        'interrupted: dynamics stopped before every checkpoint was measured; nothing was written',
+        r.store
+          ? `interrupted: dynamics stopped before every checkpoint was measured; the finished ones are in ${r.store.run.dir}, rerun with --resume to continue`
+          : 'interrupted: dynamics stopped before every checkpoint was measured; nothing was written',
       );
     throw e;
   } finally {
