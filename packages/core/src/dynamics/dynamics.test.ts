@@ -1,10 +1,15 @@
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { RunStore } from '../analysis/run-store.js';
 import { OrderlensInputError } from '../errors/errors.js';
 import { zetaInPlace } from '../exact/mobius.js';
 import { TableGame } from '../game/table-game.js';
 import { Rng } from '../random/rng.js';
 import { twoPhaseApply } from '../theory/two-phase-operator.js';
 import { twoPhaseOrderDistribution } from '../theory/two-phase-fit.js';
+import { dynamicsRunUnits } from './checkpoint-units.js';
 import { computeDynamics, fitCheckpointSeries, type DynamicsCheckpoint } from './compute-dynamics.js';
 import { checkDynamicsPlayers, checkEpochs, checkSameModel } from './dynamics-checks.js';
 import { DYNAMICS_SCHEMA, parseDynamicsResult } from './dynamics-result.js';
@@ -189,5 +194,67 @@ describe('computeDynamics', () => {
     await expect(
       computeDynamics({ checkpoints: [checkpoint(0, [gameOf(w)])], signal: controller.signal }),
     ).rejects.toThrow('stop now');
+  });
+});
+
+describe('computeDynamics with a run store', () => {
+  const n = 6;
+  const finals = [plantedHarsanyi('r1', n, 6), plantedHarsanyi('r2', n, 6)];
+  const sigma2 = [1e-2, 1e-3, 0];
+  /** The series; `opened[k]` counts the times checkpoint k's games were built. */
+  const series = (opened: number[], failAt = -1): DynamicsCheckpoint[] =>
+    sigma2.map((s2, k) => ({
+      epoch: k * 5,
+      source: `epoch-${k * 5}`,
+      games: async () => {
+        opened[k]++;
+        if (k === failAt) throw new Error('killed');
+        return { games: finals.map((w) => gameOf(s2 > 0 ? twoPhaseApply(n, s2, w) : w)) };
+      },
+    }));
+  const withoutTimes = (r: Awaited<ReturnType<typeof computeDynamics>>) => ({
+    ...r,
+    checkpoints: r.checkpoints.map(({ wallTimeMs: _w, ...c }) => c),
+    provenance: null,
+  });
+
+  it('reads finished checkpoints instead of measuring them, with the numbers of a run that never stopped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'orderlens-dynamics-store-'));
+    try {
+      const open = (name: string, resume: boolean) =>
+        dynamicsRunUnits(
+          RunStore.open({ dir: join(dir, name), command: 'dynamics', options: { n }, resume }),
+          'g-',
+        );
+      const straight = await computeDynamics({
+        checkpoints: series([0, 0, 0]),
+        andOr: { niter: 200 },
+        store: open('straight', false),
+      });
+      // A run that dies at the third checkpoint keeps the first two.
+      const first = [0, 0, 0];
+      await expect(
+        computeDynamics({
+          checkpoints: series(first, 2),
+          andOr: { niter: 200 },
+          store: open('killed', false),
+        }),
+      ).rejects.toThrow('killed');
+      expect(readdirSync(join(dir, 'killed', 'units')).sort()).toEqual(['g-epoch-0.json', 'g-epoch-5.json']);
+      const again = [0, 0, 0];
+      const resumed = await computeDynamics({
+        checkpoints: series(again),
+        andOr: { niter: 200 },
+        store: open('killed', true),
+      });
+      expect(again).toEqual([0, 0, 1]);
+      expect(withoutTimes(resumed)).toEqual(withoutTimes(straight));
+      // A unit file that holds another epoch (a run folder edited by hand) is refused.
+      const units = join(dir, 'killed', 'units');
+      copyFileSync(join(units, 'g-epoch-0.json'), join(units, 'g-epoch-7.json'));
+      expect(() => open('killed', true).get(0, 7)).toThrow(/is not the stored checkpoint of epoch 7/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
