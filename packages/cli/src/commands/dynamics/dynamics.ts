@@ -14,7 +14,7 @@ import { readCheckpointFolder } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
 import { parseChoice, parseFloatOption, parseInteger } from '../../util/options.js';
 import { adapterOptionValues } from '../../analysis/analysis-options.js';
-import { openDynamicsRunStore, runDynamicsToFolder } from './run-dynamics.js';
+import { finishDynamicsRunStore, openDynamicsRunStore, runDynamicsToFolder } from './run-dynamics.js';
 
 interface DynamicsFlags extends Record<string, unknown> {
   checkpoints: string;
@@ -186,6 +186,7 @@ export function registerDynamics(program: Command): void {
         device,
       },
     });
+    finishDynamicsRunStore(store);
     io.stdout(
       `dynamics ${adapter.name}: ${K} checkpoints, ${result.samples.length} samples, n = ${result.n}, ` +
         `${result.modelCalls} model calls; wrote ${path}\n`,

@@ -122,6 +122,12 @@ describe('orderlens mislabeled resumes after a kill', () => {
       for (const [f, mtime] of finished) expect(statSync(join(unitDir(out), f)).mtimeMs, f).toBe(mtime);
       expect(units(out)).toHaveLength(UNITS);
       expect(numbersOf(out)).toEqual(numbersOf(straight));
+
+      // A finished run is replaced by a run without --resume (as `analyze` does), with the same numbers.
+      const replaced = await runCli([...args(out), '-q']);
+      expect(replaced.code, replaced.stderr).toBe(0);
+      for (const [f, mtime] of finished) expect(statSync(join(unitDir(out), f)).mtimeMs, f).not.toBe(mtime);
+      expect(numbersOf(out)).toEqual(numbersOf(straight));
     },
     120_000,
   );

@@ -23,7 +23,7 @@ import { parseChoice, parseFloatOption, parseInteger, parseList } from '../../ut
 import { linePlot, writePlot } from '../../util/plots.js';
 import { adapterOptionValues } from '../../analysis/analysis-options.js';
 import { addAllAdapterOptions, refuseOtherModalities } from './dynamics.js';
-import { openDynamicsRunStore, runDynamicsToFolder } from './run-dynamics.js';
+import { finishDynamicsRunStore, openDynamicsRunStore, runDynamicsToFolder } from './run-dynamics.js';
 
 /** Schema tag of `mislabeled.json`. */
 export const MISLABELED_SCHEMA = 'orderlens/mislabeled@1';
@@ -243,6 +243,7 @@ export function registerMislabeled(program: Command): void {
       measure,
       outputs: figures,
     });
+    finishDynamicsRunStore(store);
     io.stdout(
       `mislabeled ${adapter.name}: ${measure.samples.relabelled} relabelled and ${measure.samples.clean} clean samples, ` +
         `n = ${measure.n}, ${folder.length} checkpoints; wrote ${path}\n` +

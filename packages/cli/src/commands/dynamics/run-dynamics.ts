@@ -2,8 +2,10 @@ import { basename, isAbsolute, join, relative } from 'node:path';
 import type { Command } from 'commander';
 import {
   InterruptedError,
-  RunStore,
+  markRunComplete,
+  openAnalysisRun,
   openModel,
+  type RunStore,
   writeJsonAtomic,
   type DeviceName,
   type ModalityAdapter,
@@ -55,9 +57,11 @@ export interface DynamicsRunRequest {
 
 /**
  * The run store of a dynamics command, `<out>/run/`: one unit per measured checkpoint, written
- * atomically as it is finished. Opened before any model, so that a fresh run in a folder with
- * finished units, or a `--resume` with other options (`fingerprint`: everything that changes the
- * numbers, not `--batch-size` or `--threads`), is refused before work starts.
+ * atomically as it is finished. Opened before any model, so that a fresh run into an unfinished
+ * run, or a `--resume` with other options (`fingerprint`: everything that changes the numbers,
+ * not `--batch-size` or `--threads`), is refused before work starts. As for `analyze`
+ * (`openAnalysisRun`), a finished run (marked by {@link finishDynamicsRunStore}) is replaced by a
+ * run without `--resume`.
  */
 export function openDynamicsRunStore(
   command: string,
@@ -65,7 +69,12 @@ export function openDynamicsRunStore(
   fingerprint: Record<string, unknown>,
   resume: boolean,
 ): RunStore {
-  return RunStore.open({ dir: join(out, 'run'), command, options: fingerprint, resume, dirField: '--out' });
+  return openAnalysisRun({ out, command, resume, fingerprint });
+}
+
+/** Marks the run finished, after its documents were written. */
+export function finishDynamicsRunStore(store: RunStore): void {
+  markRunComplete(store, store.size);
 }
 
 /**
