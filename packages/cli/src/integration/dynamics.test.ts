@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '@orderlens/core';
@@ -117,6 +117,35 @@ describe('orderlens dynamics on a tiny trained model', () => {
     expect(result.fingerprint.architecture).not.toBeNull();
     for (const name of ['distribution', 'paradigms', 'loss-gap', 'sigma2'])
       for (const ext of ['svg', 'png']) expect(existsSync(join(tmp.dir, 'dyn', `${name}.${ext}`))).toBe(true);
+  });
+
+  it('--resume measures only the checkpoints missing from <out>/run, with the numbers of a run that never stopped', async () => {
+    // The finished run of the test above, as a kill after its first two checkpoints leaves it.
+    const out = join(tmp.dir, 'dyn-cut');
+    cpSync(join(tmp.dir, 'dyn'), out, { recursive: true });
+    for (const f of ['run/complete.json', 'run/units/epoch-3.json', 'dynamics.json']) rmSync(join(out, f));
+    const kept = ['epoch-0.json', 'epoch-1.json'].map((f) => join(out, 'run', 'units', f));
+    const mtimes = kept.map((f) => statSync(f).mtimeMs);
+
+    const refused = await runCli(dynamicsArgs(checkpoints, 'dyn-cut'));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/error: --out: .*already holds 2 finished unit\(s\).*pass --resume/);
+    const changed = await runCli(dynamicsArgs(checkpoints, 'dyn-cut', ['--resume', '--niter', '300']));
+    expect(changed.code).toBe(2);
+    expect(changed.stderr).toMatch(/error: --resume: options differ .*\(changed: andOr\)/);
+
+    const r = await runCli(dynamicsArgs(checkpoints, 'dyn-cut', ['--resume']));
+    expect(r.code, r.stderr).toBe(0);
+    expect(kept.map((f) => statSync(f).mtimeMs)).toEqual(mtimes);
+    const numbers = (dir: string) => {
+      const d = parseDynamicsResult(JSON.parse(readFileSync(join(tmp.dir, dir, 'dynamics.json'), 'utf8')));
+      return {
+        ...d,
+        checkpoints: d.checkpoints.map(({ wallTimeMs: _t, ...c }) => c),
+        provenance: d.provenance.options,
+      };
+    };
+    expect(numbers('dyn-cut')).toEqual(numbers('dyn'));
   });
 
   it('refuses an empty folder and a non-monotonic epoch list', async () => {
