@@ -146,6 +146,19 @@ describe('orderlens dynamics on a tiny trained model', () => {
       };
     };
     expect(numbers('dyn-cut')).toEqual(numbers('dyn'));
+
+    // A series retrained in place (here: one weight byte of epoch 1 changed) is refused on resume.
+    const series = join(tmp.dir, 'tiny-copy');
+    cpSync(checkpoints, series, { recursive: true });
+    expect((await runCli(dynamicsArgs(series, 'dyn-copy'))).code).toBe(0);
+    rmSync(join(tmp.dir, 'dyn-copy', 'run', 'complete.json'));
+    const weights = join(series, 'epoch-1', 'weights.bin');
+    const bytes = readFileSync(weights);
+    bytes[0] ^= 1;
+    writeFileSync(weights, bytes);
+    const retrained = await runCli(dynamicsArgs(series, 'dyn-copy', ['--resume']));
+    expect(retrained.code).toBe(2);
+    expect(retrained.stderr).toMatch(/error: --resume: options differ .*\(changed: series\)/);
   });
 
   it('refuses an empty folder and a non-monotonic epoch list', async () => {

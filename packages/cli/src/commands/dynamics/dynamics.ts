@@ -14,7 +14,12 @@ import { readCheckpointFolder } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
 import { parseChoice, parseFloatOption, parseInteger } from '../../util/options.js';
 import { adapterOptionValues } from '../../analysis/analysis-options.js';
-import { finishDynamicsRunStore, openDynamicsRunStore, runDynamicsToFolder } from './run-dynamics.js';
+import {
+  checkpointSeriesIdentity,
+  finishDynamicsRunStore,
+  openDynamicsRunStore,
+  runDynamicsToFolder,
+} from './run-dynamics.js';
 
 interface DynamicsFlags extends Record<string, unknown> {
   checkpoints: string;
@@ -149,7 +154,7 @@ export function registerDynamics(program: Command): void {
       out,
       {
         checkpoints: resolve(flags.checkpoints),
-        epochs: folder.map((c) => c.epoch),
+        series: checkpointSeriesIdentity(folder),
         modality: adapter.name,
         adapterOptions,
         selection,

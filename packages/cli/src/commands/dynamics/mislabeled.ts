@@ -23,7 +23,12 @@ import { parseChoice, parseFloatOption, parseInteger, parseList } from '../../ut
 import { linePlot, writePlot } from '../../util/plots.js';
 import { adapterOptionValues } from '../../analysis/analysis-options.js';
 import { addAllAdapterOptions, refuseOtherModalities } from './dynamics.js';
-import { finishDynamicsRunStore, openDynamicsRunStore, runDynamicsToFolder } from './run-dynamics.js';
+import {
+  checkpointSeriesIdentity,
+  finishDynamicsRunStore,
+  openDynamicsRunStore,
+  runDynamicsToFolder,
+} from './run-dynamics.js';
 
 /** Schema tag of `mislabeled.json`. */
 export const MISLABELED_SCHEMA = 'orderlens/mislabeled@1';
@@ -167,7 +172,7 @@ export function registerMislabeled(program: Command): void {
       out,
       {
         checkpoints: resolve(flags.checkpoints),
-        epochs: folder.map((c) => c.epoch),
+        series: checkpointSeriesIdentity(folder),
         modality: adapter.name,
         adapterOptions,
         // The file's content, not only its path: the groups come from it.
