@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Command } from 'commander';
 import { CLI_VERSION, buildProgram, runCli } from './program.js';
+import { loadPlugins } from './util/plugins.js';
 import { lacks } from '@orderlens/core/testing';
 
 const bin = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
@@ -24,8 +25,11 @@ describe('orderlens program', () => {
 
   // Issue 24: `analyze vision --help` said "(the default until issue 11 …)". Help says what a
   // command does now; the project's history belongs in the changelog.
-  it('carries no project history in any help text', () => {
-    const program = buildProgram({ stdout: () => undefined, stderr: () => undefined } as never);
+  it('carries no project history in any help text', async () => {
+    const program = buildProgram(
+      { stdout: () => undefined, stderr: () => undefined } as never,
+      await loadPlugins(),
+    );
     const texts: string[] = [];
     const walk = (cmd: Command, path: string) => {
       texts.push(`${path}: ${cmd.description()}`);

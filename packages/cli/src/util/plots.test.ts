@@ -4,7 +4,7 @@ import { inflateSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { tempDir } from '../test-utils/tmp.js';
 import { heatmapPng, linePlot, strengthPlot, writePlot } from './plots.js';
-import { PNG_SIGNATURE, encodePng, pngSize } from './png.js';
+import { PNG_SIGNATURE, encodePng, pngSize } from '@orderlens/core';
 
 let tmp: ReturnType<typeof tempDir> | undefined;
 afterEach(() => {

@@ -12,7 +12,7 @@ const packagesDir = fileURLToPath(new URL('../../../', import.meta.url));
 const ALLOWED: Record<string, string> = {
   'core/src/runtime/model-gateway.ts': 'the gateway itself',
   'core/src/game/model-game.ts': "the Evaluator's batch call, on the runner the analysis wrapped",
-  'cli/src/util/yielding-runner.ts': 'a pass-through wrapper (yields to the event loop)',
+  'runtime-tfjs/src/runner/yielding-runner.ts': 'a pass-through wrapper (yields to the event loop)',
   'vision/src/structure/structure-curves.ts': 'the structure experiment counts its own Evaluator calls',
   'distributed/src/worker.ts': 'a queue job runner, not a model',
 };

@@ -239,7 +239,8 @@ describe('adaptive protocol', () => {
     expect(kept.strengthTargetMet).toEqual(res.strengthTargetMet);
   });
 
-  it('takes --target-error and --budget-contexts, and only for the adaptive estimator', () => {
+  // Core names the setting by its key (the CLI maps it to --target-error).
+  it('takes targetError and budgetContexts, and only for the adaptive estimator', () => {
     const plan = planAnalysis(
       visionAdapter,
       { protocol: 'adaptive', targetError: '0.1', budgetContexts: '24' },
@@ -248,12 +249,12 @@ describe('adaptive protocol', () => {
     expect(plan.estimatorOptions).toMatchObject({ targetError: 0.1, budgetContexts: 24, initialContexts: 8 });
     expectInputError(
       () => planAnalysis(visionAdapter, { protocol: 'unbiased', targetError: '0.1' }, {}),
-      '--target-error',
+      'targetError',
       /no such option/,
     );
     expectInputError(
       () => planAnalysis(visionAdapter, { protocol: 'adaptive', targetError: '0' }, {}),
-      '--target-error',
+      'targetError',
       /positive number, got "0"/,
     );
   });

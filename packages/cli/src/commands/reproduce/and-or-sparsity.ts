@@ -1,12 +1,10 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
-  loadStudy,
   OrderlensInputError,
   parseDevice,
   probeWritableDir,
   readStudyResult,
-  runStudy,
   writeJsonAtomic,
   type InteractionResult,
 } from '@orderlens/core';
@@ -20,8 +18,8 @@ import {
 import { globalFlags, interruptPolicy, INTERRUPT_POLICIES, ioOf } from '../../util/io.js';
 import { parseInteger, parseList } from '../../util/options.js';
 import { writeFileAtomic } from '../../util/plots.js';
-import { packageVersions } from '../../util/plugins.js';
 import { defaultRepositoryRoot } from './bottleneck.js';
+import { runNetworkStudy } from './run-network-study.js';
 import type { BottleneckNetwork } from './bottleneck-networks.js';
 import { andOrStudy, selectAndOrNetworks } from './and-or-sparsity-networks.js';
 import {
@@ -139,29 +137,18 @@ export function registerReproduceAndOrSparsity(program: Command): void {
         options.samples,
         options.seed,
       );
-      const failures = new Map(missing.map((m) => [m.id, m.reason]));
-      const studyOut = join(out, 'study');
-      if ((studyFile.models as unknown[]).length > 0) {
-        const file = join(out, 'and-or-study.json');
-        writeJsonAtomic(file, studyFile);
-        const study = loadStudy(file, {
-          roots: [...new Set([options.root, resolve(defaultRepositoryRoot())])],
-        });
-        const summary = await runStudy(study, {
-          out: studyOut,
-          resume: flags.resume === true,
-          ...(options.device ? { device: options.device } : {}),
-          ...(options.threads ? { threads: options.threads } : {}),
-          packages: packageVersions(),
-          signal: io.signal,
-          onEvent: (e) => {
-            if (e.type === 'warning') io.stderr(`warning: ${e.message}\n`);
-            else if (e.type === 'model-started' && !quiet) io.stderr(`${e.id}: ${e.samples} samples\n`);
-            else if (e.type === 'model-failed') io.stderr(`error: ${e.id} failed: ${e.error.message}\n`);
-          },
-        });
-        for (const f of summary.failed) failures.set(f.id, f.error);
-      }
+      const { studyOut, failures } = await runNetworkStudy({
+        study: studyFile,
+        missing,
+        fileName: 'and-or-study.json',
+        out,
+        root: options.root,
+        resume: flags.resume === true,
+        device: options.device,
+        threads: options.threads,
+        quiet,
+        io,
+      });
       const tablesDir = probeWritableDir(join(out, 'tables'), '--out');
       const perSample: Record<string, unknown> = {};
       const rows: AndOrSparsityRow[] = options.networks.map((network) => {

@@ -2,19 +2,16 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import {
-  loadStudy,
   OrderlensInputError,
   parseDevice,
   probeWritableDir,
   readStudyResult,
-  runStudy,
   writeJsonAtomic,
 } from '@orderlens/core';
 import { bottleneckVerdict } from '@orderlens/core/theory';
 import { globalFlags, interruptPolicy, INTERRUPT_POLICIES, ioOf } from '../../util/io.js';
 import { parseChoice, parseInteger, parseList } from '../../util/options.js';
 import { writeFileAtomic, strengthPlot, writePlot } from '../../util/plots.js';
-import { packageVersions } from '../../util/plugins.js';
 import {
   BOTTLENECK_SIZES,
   bottleneckStudy,
@@ -30,6 +27,7 @@ import {
   type BottleneckRow,
 } from './bottleneck-report.js';
 import { cliAnalysisRendering } from '../../util/analysis-rendering.js';
+import { runNetworkStudy } from './run-network-study.js';
 
 interface BottleneckFlags {
   size?: string;
@@ -133,32 +131,19 @@ export function registerReproduceBottleneck(program: Command): void {
         options.seed,
         options.vision,
       );
-      const failures = new Map(missing.map((m) => [m.id, m.reason]));
-      const studyOut = join(out, 'study');
-      if ((studyFile.models as unknown[]).length > 0) {
-        const file = join(out, 'bottleneck-study.json');
-        writeJsonAtomic(file, studyFile);
-        // The study names the networks under --root (the checkout); its files may lie there or in
-        // this installation's own checkout (fixtures linked from it).
-        const study = loadStudy(file, {
-          roots: [...new Set([options.root, resolve(defaultRepositoryRoot())])],
-        });
-        const summary = await runStudy(study, {
-          out: studyOut,
-          resume: flags.resume === true,
-          ...(options.device ? { device: options.device } : {}),
-          ...(options.threads ? { threads: options.threads } : {}),
-          packages: packageVersions(),
-          signal: io.signal,
-          rendering: cliAnalysisRendering,
-          onEvent: (e) => {
-            if (e.type === 'warning') io.stderr(`warning: ${e.message}\n`);
-            else if (e.type === 'model-started' && !quiet) io.stderr(`${e.id}: ${e.samples} samples\n`);
-            else if (e.type === 'model-failed') io.stderr(`error: ${e.id} failed: ${e.error.message}\n`);
-          },
-        });
-        for (const f of summary.failed) failures.set(f.id, f.error);
-      }
+      const { studyOut, failures } = await runNetworkStudy({
+        study: studyFile,
+        missing,
+        fileName: 'bottleneck-study.json',
+        out,
+        root: options.root,
+        resume: flags.resume === true,
+        device: options.device,
+        threads: options.threads,
+        quiet,
+        io,
+        rendering: cliAnalysisRendering,
+      });
       const rows: BottleneckRow[] = options.networks.map((network) => {
         const result = failures.has(network.id) ? undefined : readStudyResult(studyOut, network.id);
         if (!result)

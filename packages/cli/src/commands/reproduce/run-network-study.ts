@@ -1,0 +1,67 @@
+import { join, resolve } from 'node:path';
+import {
+  loadStudy,
+  runStudy,
+  writeJsonAtomic,
+  type AnalysisRendering,
+  type DeviceName,
+} from '@orderlens/core';
+import type { ioOf } from '../../util/io.js';
+import { packageVersions } from '../../util/plugins.js';
+import { defaultRepositoryRoot } from './bottleneck.js';
+
+/** What {@link runNetworkStudy} takes: a reproduction's study of the project's networks. */
+export interface NetworkStudyRun {
+  /** The study document built from the network list (models under `root`). */
+  readonly study: Record<string, unknown>;
+  /** Networks that could not enter the study (missing files), each with the reason. */
+  readonly missing: ReadonlyArray<{ readonly id: string; readonly reason: string }>;
+  /** File name of the study document written into `out` (e.g. `bottleneck-study.json`). */
+  readonly fileName: string;
+  readonly out: string;
+  /** The repository checkout the study names its models under (`--root`). */
+  readonly root: string;
+  readonly resume: boolean;
+  readonly device?: DeviceName;
+  readonly threads?: number;
+  readonly quiet: boolean;
+  readonly io: ReturnType<typeof ioOf>;
+  /** Pictures and plots of each finished model (the CLI's, so its results match `analyze`'s). */
+  readonly rendering?: AnalysisRendering;
+}
+
+/**
+ * Writes the study of a reproduction and runs it into `<out>/study`, reporting progress and
+ * failures on stderr. Returns that folder and every network that failed, with its reason (a
+ * network that could not enter the study or whose model failed): the reproduction names each in
+ * its report rather than skipping it.
+ */
+export async function runNetworkStudy(
+  run: NetworkStudyRun,
+): Promise<{ studyOut: string; failures: Map<string, string> }> {
+  const { io } = run;
+  const failures = new Map(run.missing.map((m) => [m.id, m.reason]));
+  const studyOut = join(run.out, 'study');
+  if ((run.study.models as unknown[]).length === 0) return { studyOut, failures };
+  const file = join(run.out, run.fileName);
+  writeJsonAtomic(file, run.study);
+  // The study names the networks under --root (the checkout); its files may lie there or in this
+  // installation's own checkout (fixtures linked from it).
+  const study = loadStudy(file, { roots: [...new Set([run.root, resolve(defaultRepositoryRoot())])] });
+  const summary = await runStudy(study, {
+    out: studyOut,
+    resume: run.resume,
+    ...(run.device ? { device: run.device } : {}),
+    ...(run.threads ? { threads: run.threads } : {}),
+    packages: packageVersions(),
+    signal: io.signal,
+    ...(run.rendering ? { rendering: run.rendering } : {}),
+    onEvent: (e) => {
+      if (e.type === 'warning') io.stderr(`warning: ${e.message}\n`);
+      else if (e.type === 'model-started' && !run.quiet) io.stderr(`${e.id}: ${e.samples} samples\n`);
+      else if (e.type === 'model-failed') io.stderr(`error: ${e.id} failed: ${e.error.message}\n`);
+    },
+  });
+  for (const f of summary.failed) failures.set(f.id, f.error);
+  return { studyOut, failures };
+}
