@@ -91,10 +91,8 @@ export async function planAnalysisCost(
     callsPerSample = counter.rows;
     if (plan.warmup !== false && counter.sample) {
       const runner = players.runner ?? model.runner;
-      // Through the gateway like every model row, on a gateway of its own: the warm-up rows are
-      // the plan's (provenance), not the analysis's `modelCalls`.
-      const warmGateway = new ModelGateway();
-      const counted = warmGateway.wrap(runner, 'estimation');
+      // The warm-up rows are the plan's: counted here and kept in its provenance, not in the
+      // analysis's `modelCalls` (no gateway sees them, so a resume's counts stay the samples').
       // The first runs of a session allocate (arenas, thread pools, wasm memory) and can take
       // several times a steady run (ONNX Runtime's first two on the CIFAR CNN: 850 ms, then
       // 150 ms): run at least four times, until two agree within 20 % (or 5 s have passed, or
@@ -104,9 +102,9 @@ export async function planAnalysisCost(
       const start = performance.now();
       for (let k = 0; k < 8; k++) {
         const t1 = performance.now();
-        await counted.run(counter.sample);
+        await runner.run(counter.sample);
         const t = performance.now() - t1;
-        warmupRows = warmGateway.calls.total;
+        warmupRows += counter.sampleRows;
         if (k > 0) best = Math.min(best, t);
         const steady = k >= 3 && Math.abs(t - last) <= 0.2 * Math.min(t, last);
         last = t;

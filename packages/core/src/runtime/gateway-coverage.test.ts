@@ -15,6 +15,8 @@ const ALLOWED: Record<string, string> = {
   'runtime-tfjs/src/runner/yielding-runner.ts': 'a pass-through wrapper (yields to the event loop)',
   'vision/src/structure/structure-curves.ts': 'the structure experiment counts its own Evaluator calls',
   'distributed/src/worker.ts': 'a queue job runner, not a model',
+  'core/src/analysis/cost-plan.ts':
+    "the plan's timed warm-up: its rows are counted as the plan's warmupRows (provenance), not as the analysis's calls",
 };
 
 /** A file that runs a runner it was given typed as counted: the gateway wrapped it. */
