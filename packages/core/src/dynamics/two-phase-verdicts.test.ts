@@ -138,6 +138,16 @@ describe('two-phase verdicts', () => {
     expect(twoPhaseVerdicts(series(rising))[3].verdict).toBe('fails');
   });
 
+  // Every fit at the lower boundary (the PointNet series): no trend, and the evidence says why
+  // instead of printing "NaN".
+  it('σ² fails without a trend when every fitted σ² is the same, saying so', () => {
+    const flat = paper.map((s) => ({ ...s, sigma2: 2.5e-13 }));
+    const v = twoPhaseVerdicts(series(flat))[3];
+    expect(v.verdict).toBe('fails');
+    expect(v.evidence).not.toMatch(/NaN/);
+    expect(v.evidence).toMatch(/undefined \(no spread: all values equal\)/);
+  });
+
   it('is undecided without epoch 0 or with too short a phase 2', () => {
     const late = twoPhaseVerdicts(series(paper.slice(1)));
     expect(late[0].verdict).toBe('undecided');

@@ -103,7 +103,8 @@ export interface TwoPhaseVerdict {
  */
 export const TWO_PHASE_CRITERIA = { minShareChange: 0.05, minOrderChange: 0.1, minCorrelation: 0.5 } as const;
 
-const f2 = (v: number) => v.toFixed(2);
+/** A correlation for the evidence: NaN (no spread, e.g. every fitted σ² equal) said in words. */
+const f2 = (v: number) => (Number.isFinite(v) ? v.toFixed(2) : 'undefined (no spread: all values equal)');
 const pct = (v: number) => `${(100 * v).toFixed(0)} %`;
 
 /**
