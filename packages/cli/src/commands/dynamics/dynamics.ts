@@ -105,14 +105,8 @@ export function registerDynamics(program: Command): void {
     .option('--lr <rate>', "AND-OR learning rate (default: the preset's)")
     .option('--shift-empty', "extract from v − v(∅) (the authors' 0-v0; default: authors yes, orderlens no)")
     .option('--no-shift-empty', 'extract from v itself')
-    .option('--curves <k>', 'epochs drawn in the distribution figure', '5')
-    .option('--device <name>', 'auto | cpu | cuda | webgpu | wasm', 'auto')
-    .option('--batch-size <k>', 'inputs per model call (never changes the numbers)', '256')
-    .option('--threads <k>', 'intra-op threads of the runtime')
-    .option(
-      '--resume',
-      'continue a killed or interrupted run in --out (same options), measuring only the checkpoints it had not finished',
-    );
+    .option('--curves <k>', 'epochs drawn in the distribution figure', '5');
+  addCheckpointRunOptions(cmd);
   addAllAdapterOptions(cmd);
   cmd.action(async (flags: DynamicsFlags, command: Command) => {
     const io = ioOf(command);
@@ -213,4 +207,19 @@ export function registerDynamics(program: Command): void {
       );
     }
   });
+}
+
+/**
+ * The run options of every command over a checkpoint series (`dynamics`, `mislabeled`): device,
+ * batch size and threads (which never change the numbers) and resuming a killed run.
+ */
+export function addCheckpointRunOptions(cmd: Command): Command {
+  return cmd
+    .option('--device <name>', 'auto | cpu | cuda | webgpu | wasm', 'auto')
+    .option('--batch-size <k>', 'inputs per model call (never changes the numbers)', '256')
+    .option('--threads <k>', 'intra-op threads of the runtime')
+    .option(
+      '--resume',
+      'continue a killed or interrupted run in --out (same options), measuring only the checkpoints it had not finished',
+    );
 }

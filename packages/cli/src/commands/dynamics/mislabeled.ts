@@ -22,7 +22,7 @@ import { ioOf } from '../../util/io.js';
 import { parseChoice, parseFloatOption, parseInteger, parseList } from '../../util/options.js';
 import { linePlot, writePlot } from '../../util/plots.js';
 import { adapterOptionValues } from '../../analysis/analysis-options.js';
-import { addAllAdapterOptions, refuseOtherModalities } from './dynamics.js';
+import { addAllAdapterOptions, addCheckpointRunOptions, refuseOtherModalities } from './dynamics.js';
 import {
   checkpointSeriesIdentity,
   finishDynamicsRunStore,
@@ -128,14 +128,8 @@ export function registerMislabeled(program: Command): void {
     .option('--reward <name>', 'log-odds | logit | log-prob | prob (of the label trained on)', 'log-odds')
     .option('--preset <name>', 'AND-OR conventions: orderlens | authors (docs/and-or.md)', 'orderlens')
     .option('--niter <k>', 'AND-OR optimiser iterations per checkpoint', '10000')
-    .option('--qthres <q>', "AND-OR noise bound (default: the preset's)")
-    .option('--device <name>', 'auto | cpu | cuda | webgpu | wasm', 'auto')
-    .option('--batch-size <k>', 'inputs per model call (never changes the numbers)', '256')
-    .option('--threads <k>', 'intra-op threads of the runtime')
-    .option(
-      '--resume',
-      'continue a killed or interrupted run in --out (same options), measuring only the checkpoints it had not finished',
-    );
+    .option('--qthres <q>', "AND-OR noise bound (default: the preset's)");
+  addCheckpointRunOptions(cmd);
   addAllAdapterOptions(cmd);
   cmd.action(async (flags: MislabeledFlags, command: Command) => {
     const io = ioOf(command);

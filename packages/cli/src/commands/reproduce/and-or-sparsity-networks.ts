@@ -1,7 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { OrderlensInputError } from '@orderlens/core';
-import { BOTTLENECK_NETWORKS, type BottleneckNetwork, type MissingNetwork } from './bottleneck-networks.js';
+import {
+  BOTTLENECK_NETWORKS,
+  selectNetworks,
+  type BottleneckNetwork,
+  type MissingNetwork,
+} from './bottleneck-networks.js';
 
 /**
  * The networks of `reproduce and-or-sparsity`: every network of the project on which an exact
@@ -28,15 +32,7 @@ export const AND_OR_NETWORKS: readonly BottleneckNetwork[] = AND_OR_IDS.map((id)
 
 /** Picks the networks named by `--networks` (all by default); an unknown id names the flag. */
 export function selectAndOrNetworks(list: readonly string[] | undefined): BottleneckNetwork[] {
-  if (list === undefined) return [...AND_OR_NETWORKS];
-  const ids = AND_OR_NETWORKS.map((n) => n.id);
-  for (const id of list)
-    if (!ids.includes(id))
-      throw new OrderlensInputError(
-        '--networks',
-        `unknown network "${id}"; expected some of ${ids.join(', ')}`,
-      );
-  return AND_OR_NETWORKS.filter((n) => list.includes(n.id));
+  return selectNetworks(list, AND_OR_NETWORKS);
 }
 
 type Settings = Record<string, unknown>;

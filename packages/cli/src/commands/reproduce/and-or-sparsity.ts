@@ -19,7 +19,7 @@ import { globalFlags, interruptPolicy, INTERRUPT_POLICIES, ioOf } from '../../ut
 import { parseInteger, parseList } from '../../util/options.js';
 import { writeFileAtomic } from '../../util/plots.js';
 import { defaultRepositoryRoot } from './bottleneck.js';
-import { runNetworkStudy } from './run-network-study.js';
+import { addNetworkStudyOptions, runNetworkStudy } from './run-network-study.js';
 import type { BottleneckNetwork } from './bottleneck-networks.js';
 import { andOrStudy, selectAndOrNetworks } from './and-or-sparsity-networks.js';
 import {
@@ -106,7 +106,7 @@ export function registerReproduceAndOrSparsity(program: Command): void {
   const group =
     program.commands.find((c) => c.name() === 'reproduce') ??
     program.command('reproduce').description('reproduce experiments of the papers');
-  group
+  const cmd = group
     .command('and-or-sparsity')
     .description(
       'sparsity of AND-OR interactions on every network of the project (census MLP-5/8, SST-2 BERT/DistilBERT, PointNet/DGCNN, CIFAR nets with 10 central patches), exact 2^n tables, both presets: salient count, their share of the L1 mass, the error of the output rebuilt from them; a verdict per network and a report page',
@@ -114,17 +114,9 @@ export function registerReproduceAndOrSparsity(program: Command): void {
     .option('--quick', '2 samples per network and 1,000 iterations (a test’s size)')
     .option('--networks <list>', 'measure only these networks (ids as in the report; default all)')
     .option('--samples <k>', 'samples per network (default 5; --quick 2)')
-    .option('--niter <k>', 'SGD iterations of both presets (default 10,000; --quick 1,000)')
-    .option(
-      '--root <dir>',
-      'repository checkout holding fixtures/ and packages/ (default: the one this CLI runs from)',
-    )
-    .option('--seed <k>', 'seed of every random choice', '0')
-    .option('--device <name>', 'auto | cpu | cuda | webgpu | wasm')
-    .option('--threads <k>', 'intra-op threads of the runtime')
-    .option('--out <dir>', 'output directory', 'orderlens-out/reproduce-and-or-sparsity')
-    .option('--resume', 'continue an interrupted run in --out (finished samples are kept)')
-    .action(async (flags: AndOrSparsityFlags, cmd: Command) => {
+    .option('--niter <k>', 'SGD iterations of both presets (default 10,000; --quick 1,000)');
+  addNetworkStudyOptions(cmd, 'orderlens-out/reproduce-and-or-sparsity').action(
+    async (flags: AndOrSparsityFlags, cmd: Command) => {
       const io = ioOf(cmd);
       const { quiet } = globalFlags(cmd);
       interruptPolicy(cmd, INTERRUPT_POLICIES.dropSample);
@@ -247,5 +239,6 @@ export function registerReproduceAndOrSparsity(program: Command): void {
         throw new Error(
           `${failed.length} of ${rows.length} networks failed: ${failed.map((f) => `${f.network.id} (${f.status === 'failed' ? f.reason : ''})`).join('; ')}; the report lists them`,
         );
-    });
+    },
+  );
 }

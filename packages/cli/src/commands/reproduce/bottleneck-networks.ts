@@ -169,16 +169,19 @@ export interface MissingNetwork {
 }
 
 /** Picks the networks named by `--networks` (all by default); an unknown id names the flag. */
-export function selectNetworks(list: readonly string[] | undefined): BottleneckNetwork[] {
-  if (list === undefined) return [...BOTTLENECK_NETWORKS];
-  const ids = BOTTLENECK_NETWORKS.map((n) => n.id);
+export function selectNetworks(
+  list: readonly string[] | undefined,
+  from: readonly BottleneckNetwork[] = BOTTLENECK_NETWORKS,
+): BottleneckNetwork[] {
+  if (list === undefined) return [...from];
+  const ids = from.map((n) => n.id);
   for (const id of list)
     if (!ids.includes(id))
       throw new OrderlensInputError(
         '--networks',
         `unknown network "${id}"; expected some of ${ids.join(', ')}`,
       );
-  return BOTTLENECK_NETWORKS.filter((n) => list.includes(n.id));
+  return from.filter((n) => list.includes(n.id));
 }
 
 /**

@@ -27,7 +27,7 @@ import {
   type BottleneckRow,
 } from './bottleneck-report.js';
 import { cliAnalysisRendering } from '../../util/analysis-rendering.js';
-import { runNetworkStudy } from './run-network-study.js';
+import { addNetworkStudyOptions, runNetworkStudy } from './run-network-study.js';
 
 interface BottleneckFlags {
   size?: string;
@@ -93,7 +93,7 @@ export function registerReproduceBottleneck(program: Command): void {
   const group =
     program.commands.find((c) => c.name() === 'reproduce') ??
     program.command('reproduce').description('reproduce experiments of the papers');
-  group
+  const cmd = group
     .command('bottleneck')
     .description(
       "J(m) of every network of the project (CIFAR AlexNet/VGG-11/ResNet-20/CNN/ViT, Fashion-MNIST CNN, SST-2 BERT/DistilBERT, PointNet/DGCNN, census MLP-5/8) under the papers' protocols; fitted n′, one figure on the ratio axis, a U-shape verdict per network and a report page",
@@ -107,17 +107,9 @@ export function registerReproduceBottleneck(program: Command): void {
     .option('--images <k>', 'image networks: the first k training images per class (overrides the size)')
     .option('--pairs <k>', 'image networks: pairs (i, j) per image (overrides the size)')
     .option('--contexts <k>', 'image networks: contexts per pair and order (overrides the size)')
-    .option('--samples <k>', 'text, point-cloud and tabular networks: samples each (overrides the size)')
-    .option(
-      '--root <dir>',
-      'repository checkout holding fixtures/ and packages/ (default: the one this CLI runs from)',
-    )
-    .option('--seed <k>', 'seed of every random choice', '0')
-    .option('--device <name>', 'auto | cpu | cuda | webgpu | wasm')
-    .option('--threads <k>', 'intra-op threads of the runtime')
-    .option('--out <dir>', 'output directory', 'orderlens-out/reproduce-bottleneck')
-    .option('--resume', 'continue an interrupted run in --out (finished samples are kept)')
-    .action(async (flags: BottleneckFlags, cmd: Command) => {
+    .option('--samples <k>', 'text, point-cloud and tabular networks: samples each (overrides the size)');
+  addNetworkStudyOptions(cmd, 'orderlens-out/reproduce-bottleneck').action(
+    async (flags: BottleneckFlags, cmd: Command) => {
       const io = ioOf(cmd);
       const { quiet } = globalFlags(cmd);
       interruptPolicy(cmd, INTERRUPT_POLICIES.dropSample);
@@ -221,5 +213,6 @@ export function registerReproduceBottleneck(program: Command): void {
         throw new Error(
           `${failed.length} of ${rows.length} networks failed: ${failed.map((f) => `${f.network.id} (${f.status === 'failed' ? f.reason : ''})`).join('; ')}; the report lists them`,
         );
-    });
+    },
+  );
 }

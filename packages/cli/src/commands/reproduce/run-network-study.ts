@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
 import {
   loadStudy,
   runStudy,
@@ -64,4 +65,21 @@ export async function runNetworkStudy(
   });
   for (const f of summary.failed) failures.set(f.id, f.error);
   return { studyOut, failures };
+}
+
+/**
+ * The options every reproduction over the project's networks shares: where the checkout is, the
+ * seed, the device, the output folder and resuming it.
+ */
+export function addNetworkStudyOptions(cmd: Command, defaultOut: string): Command {
+  return cmd
+    .option(
+      '--root <dir>',
+      'repository checkout holding fixtures/ and packages/ (default: the one this CLI runs from)',
+    )
+    .option('--seed <k>', 'seed of every random choice', '0')
+    .option('--device <name>', 'auto | cpu | cuda | webgpu | wasm')
+    .option('--threads <k>', 'intra-op threads of the runtime')
+    .option('--out <dir>', 'output directory', defaultOut)
+    .option('--resume', 'continue an interrupted run in --out (finished samples are kept)');
 }
