@@ -97,11 +97,13 @@ describe.skipIf(lacks('built CLI', 'real SIGINTs to the built executable'))(
         expect(stopped.stderr).toMatch(
           /^interrupted: dropping the sample under way; the finished samples stay saved for --resume; Ctrl-C again to abort at once$/m,
         );
-        // … and the last one what happened, with the resume hint.
+        // … and the last one what happened, with the resume hint. The signal can land inside a
+        // sample (named as dropped) or between two samples (nothing under way to drop): on a busy
+        // machine either happens, and both are right.
         const saved = units(join(out, 'run')).filter((u) => u.startsWith('sample-'));
         expect(stopped.stderr).toMatch(
           new RegExp(
-            `interrupted: sample \\d+ \\(row-\\d+\\), which was under way, was dropped; ${saved.length} of 12 samples saved in .*; run the same command with --resume to continue\\n$`,
+            `interrupted: (sample \\d+ \\(row-\\d+\\), which was under way, was dropped; )?${saved.length} of 12 samples saved in .*; run the same command with --resume to continue\\n$`,
           ),
         );
         expect({ code: stopped.code, signal: stopped.signal }).toEqual({ code: 130, signal: null });
