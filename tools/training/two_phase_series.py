@@ -29,6 +29,7 @@ modelnet10.py, tools/training/cifar_nets.py, tools/fixtures/vision/cifar_data.py
 spacing and the JSON writer from fmnist_vgg11_series.py.
 """
 import argparse
+import copy
 import json
 import os
 import sys
@@ -225,7 +226,7 @@ def cifar_task(a):
     import cifar_nets as cn  # noqa: E402  (the ICLR-2022 CIFAR networks; it puts cifar_data on the path)
     from cifar_data import CLASSES, normalisation, read_cifar  # noqa: E402
 
-    tr_x, tr_y = read_cifar('train')
+    tr_x, tr_y = read_cifar('train', a.train_files.split(',') if a.train_files else None)
     te_x, te_y = read_cifar('test')
     n_train = a.train or len(tr_x)
     tr_x, tr_y = tr_x[:n_train], tr_y[:n_train]
@@ -244,7 +245,9 @@ def cifar_task(a):
     def meta(model):
         return {
             'model': f'{description}; width x{width} (tools/training/cifar_nets.py)',
-            'data': f'packages/vision/data/cifar10: the first {n_train} training images, the 1,000 test images',
+            'data': (f'{a.train_files}: the first {n_train} training images' if a.train_files else
+                     f'packages/vision/data/cifar10: the first {n_train} training images') +
+                    '; packages/vision/data/cifar10: the 1,000 test images',
             'input': {'name': 'x', 'shape': ['batch', 3, 32, 32], 'type': 'float32', 'layout': 'NCHW',
                       'channelOrder': 'RGB'},
             'output': {'name': 'logits', 'shape': ['batch', 10]},
@@ -256,9 +259,12 @@ def cifar_task(a):
 
     def export(model, folder):
         path = os.path.join(folder, 'model.onnx')
+        # dynamo=False: the TorchScript exporter, which newer torch (2.9+) no longer picks by default;
+        # it writes the same graph as Debian's torch 1.13 does, so the cut tensor is found by name.
+        extra = {'dynamo': False} if 'dynamo' in torch.onnx.export.__code__.co_varnames else {}
         torch.onnx.export(model, torch.zeros(1, 3, 32, 32), path, input_names=['x'], output_names=['logits'],
                           opset_version=13, do_constant_folding=True,
-                          dynamic_axes={'x': {0: 'batch'}, 'logits': {0: 'batch'}})
+                          dynamic_axes={'x': {0: 'batch'}, 'logits': {0: 'batch'}}, **extra)
         cn.rename_relu(path, cut_index, cut_name)
 
     return {
@@ -277,14 +283,19 @@ TASKS = {'pointcloud': pointcloud_task, 'text': text_task, 'cifar': cifar_task}
 
 # ----------------------------------------------------------------------------- the shared loop
 
-def evaluate(model, task, X, y, batch=200):
+def on(device, tensors):
+    """The batch's input tensors on the training device (the data stay on the CPU)."""
+    return [t.to(device) for t in tensors]
+
+
+def evaluate(model, task, X, y, batch=200, device='cpu'):
     model.eval()
     loss, correct = 0.0, 0
     yt = torch.from_numpy(y)
     with torch.no_grad():
         for s in range(0, len(y), batch):
             idx = torch.arange(s, min(s + batch, len(y)))
-            out = model(*task['inputs'](X, idx))
+            out = model(*on(device, task['inputs'](X, idx))).cpu()
             loss += float(F.cross_entropy(out, yt[idx], reduction='sum'))
             correct += int((out.argmax(1) == yt[idx]).sum())
     return loss / len(y), correct / len(y)
@@ -307,6 +318,11 @@ def main():
     ap.add_argument('--noise', type=float, default=0.01)
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--threads', type=int, default=1)
+    ap.add_argument('--device', default='cpu',
+                    help='torch device for training, e.g. cuda (the paper-size series); models are exported on the CPU')
+    ap.add_argument('--train-files', default=None,
+                    help='cifar: comma-separated CIFAR-10 binary files to train on instead of the shipped 2,000 images '
+                         '(e.g. the original data_batch_1.bin … data_batch_5.bin)')
     a = ap.parse_args()
     if a.saves < 2:
         sys.exit(f'--saves: expected an integer >= 2, got {a.saves}')
@@ -325,7 +341,7 @@ def main():
     n_classes = len(task['classes'])
     ytr, noisy = noisy_labels(ytr_clean, a.noise, n_classes, rng)
     torch.manual_seed(a.seed)
-    model = task['build']()
+    model = task['build']().to(a.device)
     if a.optimizer == 'sgd':
         opt = torch.optim.SGD(model.parameters(), lr=RECIPE['learningRate'], momentum=RECIPE['momentum'])
         recipe = RECIPE
@@ -337,7 +353,7 @@ def main():
     saves = log_spaced_epochs(epochs, a.saves)
     batch = a.batch or task['defaults'].get('batch', RECIPE['batchSize'])
     n_train = len(ytr)
-    training = {**recipe, 'batchSize': batch, 'epochs': epochs, 'savedEpochs': saves, 'trainSamples': n_train, 'testSamples': len(yte),
+    training = {**recipe, 'device': a.device, 'batchSize': batch, 'epochs': epochs, 'savedEpochs': saves, 'trainSamples': n_train, 'testSamples': len(yte),
                 'labelNoise': a.noise, 'noisyLabels': int(len(noisy)), 'seed': a.seed, 'threads': a.threads,
                 'lossesInEvalMode': True}
     base_meta = {**task['meta'](model), 'generatedBy': 'tools/training/two_phase_series.py', 'torch': torch.__version__,
@@ -358,10 +374,10 @@ def main():
                 if len(idx) < 2:  # BatchNorm needs two samples
                     continue
                 opt.zero_grad()
-                F.cross_entropy(model(*task['inputs'](Xtr, idx)), yt[idx]).backward()
+                F.cross_entropy(model(*on(a.device, task['inputs'](Xtr, idx))), yt[idx].to(a.device)).backward()
                 opt.step()
-        tr_loss, tr_acc = evaluate(model, task, Xtr, ytr)
-        te_loss, te_acc = evaluate(model, task, Xte, yte)
+        tr_loss, tr_acc = evaluate(model, task, Xtr, ytr, device=a.device)
+        te_loss, te_acc = evaluate(model, task, Xte, yte, device=a.device)
         row = {'epoch': epoch, 'trainLoss': tr_loss, 'testLoss': te_loss, 'trainAccuracy': tr_acc,
                'testAccuracy': te_acc}
         history.append(row)
@@ -371,7 +387,9 @@ def main():
             folder = os.path.join(a.out, f'epoch-{epoch}')
             os.makedirs(folder, exist_ok=True)
             model.eval()
-            model_file = task['export'](model, folder) or 'model.onnx'
+            # Exported from a CPU copy: the ONNX graph does not depend on where it was trained.
+            exported = copy.deepcopy(model).cpu().eval() if a.device != 'cpu' else model
+            model_file = task['export'](exported, folder) or 'model.onnx'
             with open(os.path.join(folder, 'meta.json'), 'w') as f:
                 json.dump({**base_meta, 'epoch': epoch, **row}, f, indent=1)
                 f.write('\n')
