@@ -220,8 +220,10 @@ describe('analyze vision: a real SIGINT', () => {
       }, 5);
       const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
       clearInterval(poll);
+      // Sample 2 is nearly always under way when the signal lands; on a loaded machine it can land
+      // before sample 2 starts, and the run then stops there: either way sample 2 is not finished.
       expect(stderr).toMatch(
-        /interrupted: sample 2 \(image-\d+\), which was under way, was dropped; 1 of 2 samples saved in .*; run the same command with --resume/,
+        /interrupted: (sample 2 \(image-\d+\), which was under way, was dropped; )?1 of 2 samples saved in .*; run the same command with --resume/,
       );
       expect(code).toBe(130);
       expect(units(out)).toEqual(['sample-0.json', 'selection.json']);
