@@ -67,6 +67,24 @@ describe('the plan before an analysis', () => {
     });
   });
 
+  it('counts exactly when only the first batches are masked for real (batch 32: 128 rows masked)', async () => {
+    // The plan masks 4 batches for real and counts the rest with placeholders; the count must
+    // not depend on that, and the warm-up must have run real rows.
+    const out = join(tmp.dir, 'small-batch');
+    const args = [...small(out), '--batch-size', '32'];
+    const dry = await runCli([...args, '--dry-run']);
+    expect(dry.code).toBe(0);
+    const m = /^plan: ([\d,]+) model calls per sample .* measured on (\d+) warm-up rows/.exec(dry.stdout);
+    expect(m, dry.stdout).not.toBeNull();
+    const perSample = num(m![1]);
+    expect(perSample).toBeGreaterThan(4 * 32);
+    expect(num(m![2])).toBeGreaterThanOrEqual(2 * 16);
+    const run = await runCli([...args, '-q']);
+    expect(run.code).toBe(0);
+    const res = parseResult(JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')));
+    expect(res.samples[0].modelCalls).toBe(perSample);
+  });
+
   it('--budget refuses a plan above it before the selection, writing nothing', async () => {
     const out = join(tmp.dir, 'budget');
     const calls = await runCli([...small(out), '--budget', '2000']);
