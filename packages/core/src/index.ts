@@ -240,6 +240,7 @@ export type {
 export {
   checkBudget,
   describeCost,
+  pacedBatchSize,
   parseBudget,
   planAnalysisCost,
   plannedSamples,

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import {
   checkBudget,
   describeCost,
+  pacedBatchSize,
   estimators,
   finishAnalysis,
   openModel,
@@ -186,18 +187,28 @@ export async function runOrPlanModel(args: AnalyzeModelArgs): Promise<Interactio
         onEvent: analysisProgress(progress, (m) => io.stderr(`warning: ${m}\n`)),
       };
       const cost = await planAnalysisCost(runOptions);
+      // A batch size the user left at its default is lowered for a slow model (see pacedBatchSize).
+      const chosen =
+        command.getOptionValueSource('batchSize') === 'default' ? pacedBatchSize(cost) : args.batchSize;
+      const pacing =
+        chosen < args.batchSize
+          ? `batch size ${chosen}: a batch of ${args.batchSize} rows would take about ${Math.round(args.batchSize * cost.secondsPerCall!)} s on this model; smaller batches keep progress and Ctrl-C within seconds (same numbers; --batch-size sets it)`
+          : undefined;
       if (args.dryRun) {
-        io.stdout(`${describeCost(cost)}\n`);
+        io.stdout(`${describeCost(cost)}\n${pacing ? `${pacing}\n` : ''}`);
         if (budget) checkBudget(cost, budget);
         return undefined;
       }
       progress.log(describeCost(cost));
+      if (pacing) progress.log(pacing);
       if (budget) checkBudget(cost, budget);
       const final = await run({
         ...runOptions,
+        batchSize: chosen,
         // The plan and its warm-up rows (not in modelCalls: they never reach a sample) are provenance.
         options: {
           ...runOptions.options,
+          batchSize: chosen,
           plan: {
             callsPerSample: cost.callsPerSample,
             plannedCalls: cost.totalCalls,

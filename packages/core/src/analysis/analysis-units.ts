@@ -168,11 +168,22 @@ export async function computeSample(
       'players',
       `sample ${id} has ${nn} players; the ${estimator.name} estimator needs at least ${lim.minPlayers}`,
     );
+    // The estimator reports per request (thousands of coalitions); a slow model (a 224×224
+    // MobileNet on WebAssembly) can spend minutes on one. Each finished model batch re-sends the
+    // last fraction with the fresh call count, at most once a second, so the line keeps moving.
+    let last = { done: 0, total: 0, at: performance.now() };
+    const progress = (done: number, total: number) => {
+      last = { done, total, at: performance.now() };
+      emit({ type: 'progress', sample: s, samples: S, done, total, modelCalls: gateway.calls.total ?? 0 });
+    };
     const game = new ModelGame(players.masker, gateway.wrap(players.runner ?? model.runner, 'estimation'), {
       reward: { name: options.reward, label },
       batchSize,
       cacheLimit: options.cacheLimit,
       signal: options.signal,
+      onLogits: () => {
+        if (performance.now() - last.at >= 1000) progress(last.done, Math.max(last.total, 1));
+      },
     });
     const est = await estimator.estimate(game, options.estimatorOptions, {
       seed: options.seed,
@@ -181,15 +192,7 @@ export async function computeSample(
       pairs: options.pairs,
       chunkSize: options.chunkSize,
       signal: options.signal,
-      onProgress: (d, t) =>
-        emit({
-          type: 'progress',
-          sample: s,
-          samples: S,
-          done: d,
-          total: t,
-          modelCalls: gateway.calls.total ?? 0,
-        }),
+      onProgress: progress,
     });
     const { orders, ratios, ...rest } = est;
     const calls = gateway.calls;

@@ -257,6 +257,24 @@ function formatSeconds(s: number, as: 'time' | 'rate' = 'time'): string {
   return `${(s / 3600).toFixed(1)} h`;
 }
 
+/** Seconds one model call may take when orderlens picks the batch size (see {@link pacedBatchSize}). */
+export const PACED_BATCH_SECONDS = 3;
+
+/**
+ * The batch size for a run whose user left `--batch-size` at its default: the planned one, or
+ * fewer rows (a multiple of the rows the runtime runs at once) when one batch would take more
+ * than `seconds` at the measured speed — a 256-row batch of nsfwjs takes about a minute here, and
+ * progress, Ctrl-C and the resume units all wait for the batch. The numbers and the model calls
+ * do not depend on the batch size.
+ */
+export function pacedBatchSize(cost: AnalysisCost, seconds = PACED_BATCH_SECONDS): number {
+  if (cost.secondsPerCall === undefined || cost.secondsPerCall * cost.batchSize <= seconds)
+    return cost.batchSize;
+  // A runtime that splits batches itself (tfjs on WebAssembly) runs `modelBatchRows` at a time.
+  const unit = cost.modelBatchRows < cost.batchSize ? Math.max(1, cost.modelBatchRows) : 1;
+  return Math.max(unit, Math.floor(seconds / cost.secondsPerCall / unit) * unit);
+}
+
 /** Rows of the first warm-up run, which decides whether a full batch is affordable. */
 const WARMUP_SLICE_ROWS = 16;
 

@@ -15,7 +15,9 @@ import {
   float32Tensor,
   runAnalysis,
   selectSamples,
+  type AnalysisEvent,
   type AnalysisOptions,
+  type ModelRunner,
   type OpenedModel,
 } from '@orderlens/core';
 import { sampleMultiOrder } from '@orderlens/core/math';
@@ -246,5 +248,32 @@ describe('exact tabular analysis through the pipeline, on census with a trained 
     await expect(orderChangeUnderAttack({ ...setup, xAdv, indices: [400] })).rejects.toThrow(
       /indices: row 400 out of range \[0, 400\)/,
     );
+  });
+
+  it('a slow model moves the progress inside a sample with every model batch, at most once a second', async () => {
+    // 4,096 coalitions in batches of 256, each held back 150 ms: the exact estimator reports
+    // once per request, so only the model batches can move the line in between.
+    const slow: ModelRunner = {
+      backend: model.backend,
+      inputNames: model.inputNames,
+      run: async (inputs) => {
+        await new Promise((r) => setTimeout(r, 150));
+        return model.run(inputs);
+      },
+      dispose: () => Promise.resolve(),
+    };
+    const events: AnalysisEvent[] = [];
+    await runAnalysis({
+      ...analysis(1),
+      model: { ...opened, runner: slow },
+      batchSize: 256,
+      onEvent: (e) => events.push(e),
+    });
+    const calls = events.flatMap((e) => (e.type === 'progress' ? [e.modelCalls] : []));
+    const within = calls.filter((c) => c > 0 && c < 4096);
+    expect(within.length, String(calls)).toBeGreaterThanOrEqual(1);
+    // Throttled: 16 batches over about 2.4 s give a few such events, not one per batch.
+    expect(within.length).toBeLessThanOrEqual(4);
+    expect([...within].sort((a, b) => a - b)).toEqual(within);
   });
 });
