@@ -1,5 +1,4 @@
 import { meanAbsOverPairs } from '../strength/mean-abs.js';
-import { CoalitionBatch } from '../coalition/coalition-batch.js';
 import { requireInput, requirePositiveInt } from '../errors/errors.js';
 import type { Game } from '../game/game.js';
 import { binomial } from '../math/combinatorics.js';
@@ -12,7 +11,7 @@ import {
   type StrengthEstimate,
   type StrengthEstimatorName,
 } from './bias-corrected-strength.js';
-import { CoalitionTable } from './coalition-table.js';
+import { DeltaEvaluator } from './delta-evaluator.js';
 import { strengthInterval, type StrengthInterval } from './strength-interval.js';
 import { allContexts, ContextSampler, drawPermutationPrefix, sharedContext } from './contexts.js';
 
@@ -252,79 +251,32 @@ export async function sampleMultiOrder(
     : undefined;
 
   const maxContexts = Math.max(1, Math.floor(batchSize / 4));
-  const batch = new CoalitionBatch(n, Math.min(4 * maxContexts, 4 * total));
-  const unitOf = new Int32Array(maxContexts);
-  const slots = new Int32Array(4 * maxContexts);
+  const callsBefore = game.modelCalls;
   // Shared mode remembers every coalition of the run (not only of one request), so that no
   // coalition is evaluated twice and the number of model calls does not depend on `batchSize`
-  // (issue 12). Slots then index the run-wide table; in reference mode they index the request.
-  const table = mode === 'shared' ? new CoalitionTable(W) : undefined;
-  let chunkStart = 0;
-  let pending = 0;
-  let done = 0;
-  let requested = 0;
-  const callsBefore = game.modelCalls;
-
-  const push = (words: Uint32Array): number => {
-    if (!table) return batch.pushWords(words);
-    const before = table.size;
-    const id = table.intern(words);
-    if (table.size > before) batch.pushWords(words);
-    return id;
-  };
-
-  const flush = async (): Promise<void> => {
-    if (pending === 0) return;
-    if (options.signal?.aborted) {
-      const reason = options.signal.reason;
-      throw reason instanceof Error ? reason : new Error('sampling aborted');
-    }
-    const evaluated = batch.count > 0 ? await game.evaluate(batch) : new Float64Array(0);
-    requireInput(
-      evaluated.length === batch.count,
-      'game.evaluate',
-      `returned ${evaluated.length} values for ${batch.count} coalitions`,
-    );
-    requested += batch.count;
-    let v: ArrayLike<number> = evaluated;
-    if (table) {
-      table.setValues(chunkStart, evaluated);
-      v = table.values;
-    }
-    for (let c = 0; c < pending; c++) {
-      const s = 4 * c;
-      const x = v[slots[s + 3]] - v[slots[s + 1]] - v[slots[s + 2]] + v[slots[s]];
-      const unit = unitOf[c];
+  // (issue 12); reference mode sends each request as built.
+  const evaluator: DeltaEvaluator = new DeltaEvaluator(game, W, {
+    contextsPerRequest: maxContexts,
+    capacity: Math.min(4 * maxContexts, 4 * total),
+    dedupe: mode === 'shared',
+    signal: options.signal,
+    onDelta: (unit, x) => {
       if (kept) kept[unit][count[unit]] = x;
       const cnt = ++count[unit];
       const delta = x - mean[unit];
       mean[unit] += delta / cnt;
       m2[unit] += delta * (x - mean[unit]);
-    }
-    done += pending;
-    pending = 0;
-    chunkStart += batch.count;
-    batch.count = 0;
-    options.onProgress?.({ done, total, coalitionsRequested: requested });
-  };
+    },
+    onFlushed: () =>
+      options.onProgress?.({ done: evaluator.done, total, coalitionsRequested: evaluator.requested }),
+  });
 
   for (const unit of stream) {
     const p = Math.floor(unit / U);
-    const i = pairs[p][0];
-    const j = pairs[p][1];
-    const s = 4 * pending;
-    slots[s] = push(ctx);
-    ctx[i >>> 5] |= 1 << (i & 31);
-    slots[s + 1] = push(ctx);
-    ctx[j >>> 5] |= 1 << (j & 31);
-    slots[s + 3] = push(ctx);
-    ctx[i >>> 5] &= ~(1 << (i & 31));
-    slots[s + 2] = push(ctx);
-    ctx[j >>> 5] &= ~(1 << (j & 31));
-    unitOf[pending++] = unit;
-    if (pending === maxContexts) await flush();
+    await evaluator.add(ctx, pairs[p][0], pairs[p][1], unit);
   }
-  await flush();
+  await evaluator.flush();
+  const requested = evaluator.requested;
 
   const slotOf = orders.map((m) => uniqueOrders.indexOf(m));
   const values: number[][] = [];
