@@ -9,8 +9,10 @@
 # <bottleneck git dir>: a clone (or bare mirror) of Nebularaid2000/bottleneck; it is exported to
 # <out>/authors and never copied into this repository. Environment: IMAGES (5), PAIRS (20),
 # CONTEXTS (20, the authors' side and orderlens' `reference`), BEST (10: contexts of orderlens'
-# bracketed run), REF (200: contexts of the reference), THREADS (1, both sides). Needs
-# `npm run build` first and /usr/bin/python3 with torch and onnx.
+# bracketed run), REF (200: contexts of the reference), THREADS (1, both sides), KEEP_REF (1:
+# reuse <out>/ref from an earlier run with the same settings). Needs `npm run build` first and
+# /usr/bin/python3 with torch and onnx. Each run records wall and CPU seconds (user + system of
+# the process and its threads): on a shared machine the CPU seconds are the fairer comparison.
 set -euo pipefail
 AUTHORS_GIT=${1:?usage: authors-speed-compare.sh <Nebularaid2000/bottleneck git dir> [out dir]}
 OUT=${2:-/tmp/orderlens-authors-compare}
@@ -30,33 +32,41 @@ mkdir -p "$OUT"
 rm -rf "$OUT/authors" && mkdir -p "$OUT/authors"
 git --git-dir="$AUTHORS_GIT" archive HEAD | tar x -C "$OUT/authors"
 
-# orderlens: one run, wall seconds of the whole command (start-up and image selection included)
+# timed NAME CMD…: runs CMD, writes <out>/NAME.time.json with its wall and CPU seconds
+timed() {
+  local name=$1
+  shift
+  local TIMEFORMAT='%3R %3U %3S'
+  local t
+  t=$({ time "$@" >"$OUT/$name.log" 2>&1; } 2>&1)
+  read -r wall user sys <<<"$t"
+  echo "{\"seconds\": $wall, \"cpuSeconds\": $(echo "$user + $sys" | bc)}" >"$OUT/$name.time.json"
+}
+
+# orderlens: one run (start-up and image selection included)
 orderlens() { # name protocol contexts [extra flags]
   local name=$1 protocol=$2 k=$3
   shift 3
-  local t0 t1
-  t0=$(date +%s.%N)
-  $CLI analyze vision --model "$MODEL" --dataset cifar10 --samples "$IMAGES" --pairs "$PAIRS" \
+  timed "$name" $CLI analyze vision --model "$MODEL" --dataset cifar10 --samples "$IMAGES" --pairs "$PAIRS" \
     --contexts "$k" --repeats 1 --protocol "$protocol" --threads "$THREADS" --heatmaps 0 \
-    --out "$OUT/$name" "$@" >"$OUT/$name.log" 2>&1
-  t1=$(date +%s.%N)
-  echo "{\"seconds\": $(echo "$t1 - $t0" | bc)}" >"$OUT/$name.time.json"
-  echo "$name: $(tail -n 2 "$OUT/$name.log" | head -n 1)"
+    --out "$OUT/$name" "$@"
+  echo "$name: $(cat "$OUT/$name.time.json") $(tail -n 2 "$OUT/$name.log" | head -n 1)"
 }
 
 # back to back: orderlens' best, the authors' code, orderlens with the authors' protocol
 orderlens best unbiased "$BEST"
-t0=$(date +%s.%N)
-/usr/bin/python3 "$ROOT/tools/experiments/bottleneck_authors_jm.py" --authors "$OUT/authors" \
+timed authors /usr/bin/python3 "$ROOT/tools/experiments/bottleneck_authors_jm.py" --authors "$OUT/authors" \
   --samples-from "$OUT/best/result.json" --pairs "$PAIRS" --contexts "$CONTEXTS" --threads "$THREADS" \
-  --out "$OUT/authors.json" >"$OUT/authors.log" 2>&1
-t1=$(date +%s.%N)
-echo "{\"seconds\": $(echo "$t1 - $t0" | bc)}" >"$OUT/authors.time.json"
-echo "authors: $(tail -n 1 "$OUT/authors.log")"
+  --out "$OUT/authors.json"
+echo "authors: $(cat "$OUT/authors.time.json") $(tail -n 1 "$OUT/authors.log")"
 orderlens paper reference "$CONTEXTS"
 orderlens best-denormals unbiased "$BEST" --keep-denormals
 # the reference: many contexts on orderlens' pairs, bracketed (its bias bound is half the gap
 # between the plain and cross-fit means); not part of the timing comparison
-orderlens ref unbiased "$REF"
+if [ "${KEEP_REF:-0}" = 1 ] && [ -f "$OUT/ref/result.json" ]; then
+  echo "ref: kept from an earlier run"
+else
+  orderlens ref unbiased "$REF"
+fi
 
 /usr/bin/python3 "$ROOT/tools/experiments/bottleneck_authors_report.py" "$OUT" | tee "$OUT/report.md"

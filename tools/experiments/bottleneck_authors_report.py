@@ -23,7 +23,8 @@ def load(out, name):
     with open(os.path.join(out, name, 'result.json')) as f:
         r = json.load(f)
     with open(os.path.join(out, name + '.time.json')) as f:
-        r['seconds'] = json.load(f)['seconds']
+        t = json.load(f)
+    r['seconds'], r['cpuSeconds'] = t['seconds'], t.get('cpuSeconds', math.nan)
     return r
 
 
@@ -49,7 +50,8 @@ def main():
     with open(os.path.join(out, 'authors.json')) as f:
         authors = json.load(f)
     with open(os.path.join(out, 'authors.time.json')) as f:
-        authors['wall'] = json.load(f)['seconds']
+        t = json.load(f)
+    authors['wall'], authors['cpu'] = t['seconds'], t.get('cpuSeconds', math.nan)
     ref = runs['ref']
     orders = ref['orders']
     if orders != authors['orders']:
@@ -69,11 +71,11 @@ def main():
     lines = [f"# The authors' ICLR-2022 code against orderlens, CIFAR AlexNet (fixtures/cifar-alexnet)", '',
              f"{len(ids)} images ({', '.join(ids)}), {authors['pairs']} pairs, 13 ratios; "
              f"threads: {authors['torchThreads']} (torch), the same for ONNX Runtime.", '',
-             '| run | contexts | J(m) from | model calls | seconds | calls/s | × the authors (time) | worst error vs reference (sampled orders) |',
-             '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |']
-    a_sec = authors['wall']
+             '| run | contexts | J(m) from | model calls | wall s | CPU s | × the authors (wall) | × the authors (CPU) | worst error vs reference (sampled orders) |',
+             '| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |']
+    a_sec, a_cpu = authors['wall'], authors['cpu']
     lines.append(f"| authors' code (PyTorch {authors['torch']}) | {authors['contexts']} | plain | "
-                 f"{authors['modelCalls']:,} | {a_sec:.1f} | {authors['modelCalls'] / authors['seconds']:.0f} | 1.00 | "
+                 f"{authors['modelCalls']:,} | {a_sec:.1f} | {a_cpu:.1f} | 1.00 | 1.00 | "
                  "(other pairs: see agreement) |")
     rows = [('paper', "orderlens `reference` (the authors' protocol)"), ('best', 'orderlens `unbiased`'),
             ('best-denormals', 'orderlens `unbiased --keep-denormals`'), ('ref', 'orderlens reference run')]
@@ -83,7 +85,7 @@ def main():
         worst = max(sampled, key=lambda k: abs(err[k]))
         calls = r['modelCalls']['total']
         lines.append(f"| {label} | {r['estimator']['options']['contexts']} | {r['estimator']['options']['strength']} | "
-                     f"{calls:,} | {r['seconds']:.1f} | {calls / r['seconds']:.0f} | {a_sec / r['seconds']:.2f} | "
+                     f"{calls:,} | {r['seconds']:.1f} | {r['cpuSeconds']:.1f} | {a_sec / r['seconds']:.2f} | {a_cpu / r['cpuSeconds']:.2f} | "
                      + ('—' if name == 'ref' else f"{100 * err[worst]:+.1f} % (m = {orders[worst]})") + ' |')
     lines += ['', 'Per order (J(m) unnormalised, mean over images of the mean |I| over pairs):', '',
               '| m | reference (± s.e., bias bound) | `reference` 20 plain: error | `unbiased` bracket: error | '

@@ -78,6 +78,15 @@ export interface SampleMultiOrderOptions {
    * is the one context there), sampled ones where `C(n−2, m)` is small but above 1.
    */
   readonly enumerateSmallOrders?: boolean;
+  /**
+   * Reference mode: draw the contexts of a (pair, order) in antithetic pairs — the first and the
+   * last `m` players of one random order of `N ∖ {i, j}` ({@link ContextSampler.drawAntithetic}) —
+   * and treat each pair's mean `Δv` as one sample (so `contexts` must be even; the standard error,
+   * the kept `Δv` and the strength estimators see `contexts / 2` independent pair means). Each
+   * context is still uniform, so every estimate keeps its expectation; the variance falls where
+   * `Δv` of nearly disjoint contexts are negatively correlated. Default false.
+   */
+  readonly antithetic?: boolean;
 }
 
 /** What {@link sampleMultiOrder} returns: an {@link EstimateResult} with the strength estimate. */
@@ -188,13 +197,34 @@ export async function sampleMultiOrder(
     'enumerateSmallOrders',
     `expected true or false, got ${String(enumerateSmall)}`,
   );
+  const antithetic = options.antithetic ?? false;
+  requireInput(
+    typeof antithetic === 'boolean',
+    'antithetic',
+    `expected true or false, got ${String(antithetic)}`,
+  );
+  if (antithetic) {
+    requireInput(
+      mode === 'reference',
+      'antithetic',
+      `antithetic contexts need mode 'reference', got '${mode}'`,
+    );
+    requireInput(
+      contexts % 2 === 0,
+      'contexts',
+      `antithetic contexts come in pairs: expected an even number of contexts, got ${contexts}`,
+    );
+  }
   const enumerated = uniqueOrders.map((m) => enumerateSmall && Math.round(binomial(n - 2, m)) <= contexts);
   const perUnit = uniqueOrders.map((m, u) => (enumerated[u] ? Math.round(binomial(n - 2, m)) : contexts));
   const total = P * perUnit.reduce((a, b) => a + b, 0);
+  /** Samples per (pair, order): contexts, or antithetic pair means. */
+  const samplesPerUnit = perUnit.map((k, u) => (antithetic && !enumerated[u] ? k / 2 : k));
 
   const root = Rng.create(seed);
   const W = Math.max(1, Math.ceil(n / 32));
   const ctx = new Uint32Array(W);
+  const anti = new Uint32Array(W);
   const stream = mode === 'reference' ? referenceStream() : sharedStream();
 
   function* referenceStream(): Generator<number> {
@@ -210,6 +240,15 @@ export async function sampleMultiOrder(
         }
         const rng = root.fork(p, m);
         sampler.reset(i, j);
+        if (antithetic) {
+          for (let k = 0; k < contexts; k += 2) {
+            sampler.drawAntithetic(rng, m, ctx, anti);
+            yield unit;
+            ctx.set(anti);
+            yield unit;
+          }
+          continue;
+        }
         for (let k = 0; k < contexts; k++) {
           sampler.draw(rng, m, ctx);
           yield unit;
@@ -247,8 +286,11 @@ export async function sampleMultiOrder(
   // Every Δv is kept only where an estimator (or the caller) needs more than mean and variance.
   const keep = options.keepDeltas === true || estimator === 'cross-fit' || estimator === 'bracket';
   const kept = keep
-    ? Array.from({ length: P * U }, (_, unit) => new Float64Array(perUnit[unit % U]))
+    ? Array.from({ length: P * U }, (_, unit) => new Float64Array(samplesPerUnit[unit % U]))
     : undefined;
+  // Antithetic mode: the first Δv of a pair waits here for the second.
+  const firstOfPair = antithetic ? new Float64Array(P * U) : undefined;
+  const waiting = antithetic ? new Uint8Array(P * U) : undefined;
 
   const maxContexts = Math.max(1, Math.floor(batchSize / 4));
   const callsBefore = game.modelCalls;
@@ -260,7 +302,17 @@ export async function sampleMultiOrder(
     capacity: Math.min(4 * maxContexts, 4 * total),
     dedupe: mode === 'shared',
     signal: options.signal,
-    onDelta: (unit, x) => {
+    onDelta: (unit, delta0) => {
+      let x = delta0;
+      if (firstOfPair && waiting && !enumerated[unit % U]) {
+        if (!waiting[unit]) {
+          firstOfPair[unit] = x;
+          waiting[unit] = 1;
+          return;
+        }
+        waiting[unit] = 0;
+        x = (firstOfPair[unit] + x) / 2;
+      }
       if (kept) kept[unit][count[unit]] = x;
       const cnt = ++count[unit];
       const delta = x - mean[unit];
@@ -341,6 +393,7 @@ export async function sampleMultiOrder(
         contextsEvaluated: total,
         enumeratedOrders: uniqueOrders.filter((_, u) => enumerated[u]),
         strengthEstimator: estimator,
+        ...(antithetic ? { antithetic: true } : {}),
       },
     }),
     multiOrder: {
