@@ -9,7 +9,7 @@
 # <bottleneck git dir>: a clone (or bare mirror) of Nebularaid2000/bottleneck; it is exported to
 # <out>/authors and never copied into this repository. Environment: IMAGES (5), PAIRS (20),
 # CONTEXTS (20, the authors' side and orderlens' `reference`), BEST (10: contexts of orderlens'
-# bracketed run), REF (200: contexts of the reference), THREADS (1, both sides), KEEP_REF (1:
+# bracketed run), REF (100: contexts of the reference), THREADS (1, both sides), KEEP_REF (1:
 # reuse <out>/ref from an earlier run with the same settings). Needs `npm run build` first and
 # /usr/bin/python3 with torch and onnx. Each run records wall and CPU seconds (user + system of
 # the process and its threads): on a shared machine the CPU seconds are the fairer comparison.
@@ -20,7 +20,7 @@ IMAGES=${IMAGES:-5}
 PAIRS=${PAIRS:-20}
 CONTEXTS=${CONTEXTS:-20}
 BEST=${BEST:-10}
-REF=${REF:-200}
+REF=${REF:-100}
 THREADS=${THREADS:-1}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CLI="node $ROOT/packages/cli/dist/bin.js"
@@ -44,11 +44,13 @@ timed() {
 }
 
 # orderlens: one run (start-up and image selection included)
-orderlens() { # name protocol contexts [extra flags]
+orderlens() { # name protocol contexts|- [extra flags]
   local name=$1 protocol=$2 k=$3
   shift 3
+  local contexts=(--contexts "$k")
+  [ "$k" = - ] && contexts=() # the adaptive protocol allocates its own
   timed "$name" $CLI analyze vision --model "$MODEL" --dataset cifar10 --samples "$IMAGES" --pairs "$PAIRS" \
-    --contexts "$k" --repeats 1 --protocol "$protocol" --threads "$THREADS" --heatmaps 0 \
+    "${contexts[@]}" --repeats 1 --protocol "$protocol" --threads "$THREADS" --heatmaps 0 \
     --out "$OUT/$name" "$@"
   echo "$name: $(cat "$OUT/$name.time.json") $(tail -n 2 "$OUT/$name.log" | head -n 1)"
 }
@@ -61,6 +63,7 @@ timed authors /usr/bin/python3 "$ROOT/tools/experiments/bottleneck_authors_jm.py
 echo "authors: $(cat "$OUT/authors.time.json") $(tail -n 1 "$OUT/authors.log")"
 orderlens paper reference "$CONTEXTS"
 orderlens best-denormals unbiased "$BEST" --keep-denormals
+orderlens adaptive adaptive -
 # the reference: many contexts on orderlens' pairs, bracketed (its bias bound is half the gap
 # between the plain and cross-fit means); not part of the timing comparison
 if [ "${KEEP_REF:-0}" = 1 ] && [ -f "$OUT/ref/result.json" ]; then

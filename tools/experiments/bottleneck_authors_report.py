@@ -46,7 +46,8 @@ def main():
     if len(sys.argv) != 2:
         raise SystemExit('usage: bottleneck_authors_report.py <out dir of authors-speed-compare.sh>')
     out = sys.argv[1]
-    runs = {name: load(out, name) for name in ['best', 'paper', 'best-denormals', 'ref']}
+    names = ['best', 'paper', 'best-denormals', 'ref'] + (['adaptive'] if os.path.isdir(os.path.join(out, 'adaptive')) else [])
+    runs = {name: load(out, name) for name in names}
     with open(os.path.join(out, 'authors.json')) as f:
         authors = json.load(f)
     with open(os.path.join(out, 'authors.time.json')) as f:
@@ -78,13 +79,15 @@ def main():
                  f"{authors['modelCalls']:,} | {a_sec:.1f} | {a_cpu:.1f} | 1.00 | 1.00 | "
                  "(other pairs: see agreement) |")
     rows = [('paper', "orderlens `reference` (the authors' protocol)"), ('best', 'orderlens `unbiased`'),
-            ('best-denormals', 'orderlens `unbiased --keep-denormals`'), ('ref', 'orderlens reference run')]
-    for name, label in rows:
+            ('best-denormals', 'orderlens `unbiased --keep-denormals`'), ('adaptive', 'orderlens `adaptive`'),
+            ('ref', 'orderlens reference run')]
+    for name, label in [row for row in rows if row[0] in runs]:
         r = runs[name]
         err = strength(r) / j_ref - 1
         worst = max(sampled, key=lambda k: abs(err[k]))
         calls = r['modelCalls']['total']
-        lines.append(f"| {label} | {r['estimator']['options']['contexts']} | {r['estimator']['options']['strength']} | "
+        opts = r['estimator']['options']
+        lines.append(f"| {label} | {opts.get('contexts', 'adaptive')} | {opts.get('strength', 'bracket')} | "
                      f"{calls:,} | {r['seconds']:.1f} | {r['cpuSeconds']:.1f} | {a_sec / r['seconds']:.2f} | {a_cpu / r['cpuSeconds']:.2f} | "
                      + ('—' if name == 'ref' else f"{100 * err[worst]:+.1f} % (m = {orders[worst]})") + ' |')
     lines += ['', 'Per order (J(m) unnormalised, mean over images of the mean |I| over pairs):', '',
