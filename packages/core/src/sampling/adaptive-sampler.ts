@@ -1,4 +1,3 @@
-import { CoalitionBatch } from '../coalition/coalition-batch.js';
 import { requireInput, requirePositiveInt } from '../errors/errors.js';
 import type { Game } from '../game/game.js';
 import { binomial } from '../math/combinatorics.js';
@@ -6,7 +5,7 @@ import { Rng } from '../random/rng.js';
 import { resultMeta } from '../result/estimate-result.js';
 import { strengthCurve } from '../strength/strength-curve.js';
 import { estimateStrength } from './bias-corrected-strength.js';
-import { CoalitionTable } from './coalition-table.js';
+import { DeltaEvaluator } from './delta-evaluator.js';
 import { allContexts, ContextSampler } from './contexts.js';
 import {
   DEFAULT_SAMPLING_BATCH,
@@ -154,68 +153,32 @@ export async function sampleMultiOrderAdaptive(
   const W = Math.max(1, Math.ceil(n / 32));
   const ctx = new Uint32Array(W);
   const sampler = new ContextSampler(n);
-  const table = new CoalitionTable(W);
   const cells = Array.from({ length: P * U }, (_, c) => ({
     x: new Float64Array(enumerated[c % U] ? Math.round(binomial(n - 2, uniqueOrders[c % U])) : maxContexts),
     count: 0,
   }));
 
-  const perRequest = Math.max(1, Math.floor(batchSize / 4));
-  const batch = new CoalitionBatch(n, 4 * perRequest);
-  const cellOf = new Int32Array(perRequest);
-  const slots = new Int32Array(4 * perRequest);
-  let pending = 0;
-  let chunkStart = 0;
-  let requested = 0;
-  let done = 0;
   let planned = 0;
   const callsBefore = game.modelCalls;
-
-  const push = (words: Uint32Array): number => {
-    const before = table.size;
-    const id = table.intern(words);
-    if (table.size > before) batch.pushWords(words);
-    return id;
-  };
-  const flush = async (): Promise<void> => {
-    if (pending === 0) return;
-    if (options.signal?.aborted) {
-      const reason = options.signal.reason;
-      throw reason instanceof Error ? reason : new Error('sampling aborted');
-    }
-    const evaluated = batch.count > 0 ? await game.evaluate(batch) : new Float64Array(0);
-    requireInput(
-      evaluated.length === batch.count,
-      'game.evaluate',
-      `returned ${evaluated.length} values for ${batch.count} coalitions`,
-    );
-    requested += batch.count;
-    table.setValues(chunkStart, evaluated);
-    const v = table.values;
-    for (let c = 0; c < pending; c++) {
-      const s = 4 * c;
-      const cell = cells[cellOf[c]];
-      cell.x[cell.count++] = v[slots[s + 3]] - v[slots[s + 1]] - v[slots[s + 2]] + v[slots[s]];
-    }
-    done += pending;
-    pending = 0;
-    chunkStart += batch.count;
-    batch.count = 0;
-    options.onProgress?.({ done, total: planned, coalitionsRequested: requested });
-  };
-  const add = async (c: number): Promise<void> => {
+  // Every coalition of the run, across rounds, is evaluated once (a run-wide table).
+  const evaluator: DeltaEvaluator = new DeltaEvaluator(game, W, {
+    contextsPerRequest: Math.max(1, Math.floor(batchSize / 4)),
+    dedupe: true,
+    signal: options.signal,
+    onDelta: (c, x) => {
+      const cell = cells[c];
+      cell.x[cell.count++] = x;
+    },
+    onFlushed: () =>
+      options.onProgress?.({
+        done: evaluator.done,
+        total: planned,
+        coalitionsRequested: evaluator.requested,
+      }),
+  });
+  const add = (c: number): Promise<void> => {
     const [i, j] = pairs[Math.floor(c / U)];
-    const s = 4 * pending;
-    slots[s] = push(ctx);
-    ctx[i >>> 5] |= 1 << (i & 31);
-    slots[s + 1] = push(ctx);
-    ctx[j >>> 5] |= 1 << (j & 31);
-    slots[s + 3] = push(ctx);
-    ctx[i >>> 5] &= ~(1 << (i & 31));
-    slots[s + 2] = push(ctx);
-    ctx[j >>> 5] &= ~(1 << (j & 31));
-    cellOf[pending++] = c;
-    if (pending === perRequest) await flush();
+    return evaluator.add(ctx, i, j, c);
   };
   /** Draws contexts `from … to−1` of cell `c`, in that order. */
   const extend = async (c: number, from: number, to: number): Promise<void> => {
@@ -237,7 +200,7 @@ export async function sampleMultiOrderAdaptive(
       for (const _ of allContexts(n, uniqueOrders[c % U], i, j, ctx)) await add(c);
     } else await extend(c, 0, initial);
   }
-  await flush();
+  await evaluator.flush();
   let spent = initial * sampledCells;
   /** Contexts per cell of each order (the same for every pair). */
   const perOrderK = enumerated.map((e, u) => (e ? cells[u].count : initial));
@@ -269,12 +232,12 @@ export async function sampleMultiOrderAdaptive(
     }
     if (granted === 0) break;
     grants.sort((a, b) => a[0] - b[0]);
-    planned = done + granted;
+    planned = evaluator.done + granted;
     for (const [u, more] of grants) {
       for (let p = 0; p < P; p++) await extend(p * U + u, perOrderK[u], perOrderK[u] + more);
       perOrderK[u] += more;
     }
-    await flush();
+    await evaluator.flush();
     spent += granted;
     rounds++;
     interval = strengthInterval({ deltas: deltasOf(), exact: enumerated }, level);
@@ -296,7 +259,9 @@ export async function sampleMultiOrderAdaptive(
   };
   const callsAfter = game.modelCalls;
   const modelCalls =
-    typeof callsBefore === 'number' && typeof callsAfter === 'number' ? callsAfter - callsBefore : requested;
+    typeof callsBefore === 'number' && typeof callsAfter === 'number'
+      ? callsAfter - callsBefore
+      : evaluator.requested;
   const contextsPerOrder = slotOf.map((u) => {
     let s = 0;
     for (let p = 0; p < P; p++) s += cells[p * U + u].count;
@@ -311,13 +276,13 @@ export async function sampleMultiOrderAdaptive(
       seed,
       details: {
         mode: 'adaptive',
-        coalitionsRequested: requested,
+        coalitionsRequested: evaluator.requested,
         initialContexts: initial,
         budgetContexts: budgetPerCell,
         maxContexts,
         targetError: target,
         level,
-        contextsEvaluated: done,
+        contextsEvaluated: evaluator.done,
         enumeratedOrders: uniqueOrders.filter((_, u) => enumerated[u]),
         strengthEstimator: 'bracket',
       },

@@ -16,6 +16,61 @@ function subsets(pool: number[], m: number): number[][] {
   return [...subsets(t, m - 1).map((s) => [h, ...s]), ...subsets(t, m)];
 }
 
+describe('antithetic contexts', () => {
+  it('are the first and last m players of one uniform order: uniform, of size m, overlapping in max(0, 2m − L)', () => {
+    const n = 12;
+    const [i, j] = [3, 7];
+    const L = n - 2;
+    const sampler = new ContextSampler(n);
+    sampler.reset(i, j);
+    const rng = Rng.create('anti');
+    const a = new Uint32Array(1);
+    const b = new Uint32Array(1);
+    const draws = 6000;
+    for (const m of [1, 3, 5, 6, 9]) {
+      const inFirst = new Array<number>(n).fill(0);
+      const inSecond = new Array<number>(n).fill(0);
+      const pairCounts = new Map<string, number>();
+      let wrongShape = 0;
+      for (let d = 0; d < draws; d++) {
+        sampler.drawAntithetic(rng, m, a, b);
+        const s = bits(a, n);
+        const t = bits(b, n);
+        if (
+          s.length !== m ||
+          t.length !== m ||
+          s.filter((p) => t.includes(p)).length !== Math.max(0, 2 * m - L)
+        )
+          wrongShape++;
+        for (const p of s) inFirst[p]++;
+        for (const p of t) inSecond[p]++;
+        const key = t.join(',');
+        pairCounts.set(key, (pairCounts.get(key) ?? 0) + 1);
+      }
+      expect(wrongShape, `m = ${m}: draws with a wrong size or overlap`).toBe(0);
+      // Every player of the pool is in each context with probability m / L (±5 s.e.), i and j never.
+      const pr = m / L;
+      const tol = 5 * Math.sqrt((pr * (1 - pr)) / draws);
+      for (let p = 0; p < n; p++) {
+        const want = p === i || p === j ? 0 : pr;
+        expect(Math.abs(inFirst[p] / draws - want), `first, m = ${m}, player ${p}`).toBeLessThanOrEqual(tol);
+        expect(Math.abs(inSecond[p] / draws - want), `second, m = ${m}, player ${p}`).toBeLessThanOrEqual(
+          tol,
+        );
+      }
+      // The second context takes every m-subset about equally often (χ² over C(L, m) cells).
+      const cells = binomial(L, m);
+      const expected = draws / cells;
+      if (expected >= 5) {
+        let chi2 = 0;
+        for (const c of pairCounts.values()) chi2 += (c - expected) ** 2 / expected;
+        chi2 += (cells - pairCounts.size) * expected;
+        expect(chi2 / (cells - 1), `m = ${m}`).toBeLessThan(1.6);
+      }
+    }
+  });
+});
+
 describe('shared contexts', () => {
   it('give every pair an exactly uniform context (exhaustive over all permutation summaries)', () => {
     // Every (a, b, prefix) is equally likely; count the contexts they induce for each pair.

@@ -54,6 +54,40 @@ export class ContextSampler {
       for (let t = 0; t < k; t++) out[pool[t] >>> 5] |= 1 << (pool[t] & 31);
     }
   }
+  /**
+   * Writes an antithetic pair of contexts: `first` and `second` are the first and the last `m`
+   * players of one uniform random order of the pool. Each is a uniform size-`m` subset (so a mean
+   * over both is unbiased), and they overlap as little as possible: disjoint when `2m ≤ L`, else
+   * sharing exactly `2m − L` players. For a unanimity term `T`, `1(T ⊆ S)` of the two is then
+   * never positively correlated (`P(T ⊆ both) ≤ P(T ⊆ S)²`), which is what an antithetic draw
+   * needs to lower the variance of `Δv`'s mean. Costs `O(m + words)`.
+   */
+  drawAntithetic(rng: Rng, m: number, first: Uint32Array, second: Uint32Array): void {
+    const L = this.pool.length;
+    const pool = this.pool;
+    const swapFrom = (t: number, lo: number, hi: number): void => {
+      const s = lo + rng.int(hi - lo);
+      const x = pool[s];
+      pool[s] = pool[t];
+      pool[t] = x;
+    };
+    // The first m positions of the order: a uniform m-subset of the pool.
+    for (let t = 0; t < m; t++) swapFrom(t, t, L);
+    first.fill(0);
+    for (let t = 0; t < m; t++) first[pool[t] >>> 5] |= 1 << (pool[t] & 31);
+    second.fill(0);
+    if (2 * m <= L) {
+      // The last m positions: a uniform m-subset of the L − m players after the first m.
+      for (let t = m; t < 2 * m; t++) swapFrom(t, t, L);
+      for (let t = m; t < 2 * m; t++) second[pool[t] >>> 5] |= 1 << (pool[t] & 31);
+    } else {
+      // The last m positions hold every player after the first m, and the 2m − L of the first m
+      // that sit in positions L − m … m − 1: a uniform subset of them.
+      for (let t = 0; t < 2 * m - L; t++) swapFrom(t, t, m);
+      for (let t = 0; t < 2 * m - L; t++) second[pool[t] >>> 5] |= 1 << (pool[t] & 31);
+      for (let t = m; t < L; t++) second[pool[t] >>> 5] |= 1 << (pool[t] & 31);
+    }
+  }
 }
 
 /**

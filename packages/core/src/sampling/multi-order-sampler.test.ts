@@ -103,6 +103,36 @@ describe('sampleMultiOrder is unbiased against closed forms', () => {
     }
   });
 
+  it('antithetic contexts (reference mode): unbiased at n = 64, standard errors from the pair means', async () => {
+    const pairs = n64Pairs.slice(0, 4);
+    const opts = { pairs, orders: orders64, contexts: 48, mode: 'reference' as const, antithetic: true };
+    const { mean, se } = await overSeeds(game64, opts, 24);
+    expectWithin3Se(game64, pairs, orders64, mean, se);
+    const res = await sampleMultiOrder(game64, {
+      ...opts,
+      seed: 's0',
+      keepDeltas: true,
+      strengthEstimator: 'bracket',
+    });
+    // 24 pair means per sampled cell; every context was evaluated (4 coalitions each).
+    expect(res.deltas![0][1]).toHaveLength(24);
+    expect(res.modelCalls).toBe(4 * 4 * 5 * 48);
+    expect(res.details).toMatchObject({ antithetic: true });
+    let ratioSum = 0;
+    let cnt = 0;
+    pairs.forEach((_, p) =>
+      orders64.forEach((__, k) => {
+        const sd = se[p][k] * Math.sqrt(24);
+        if (sd > 1e-6) {
+          ratioSum += res.multiOrder!.standardErrors![p][k] / sd;
+          cnt++;
+        }
+      }),
+    );
+    expect(ratioSum / cnt).toBeGreaterThan(0.7);
+    expect(ratioSum / cnt).toBeLessThan(1.4);
+  });
+
   it('squared error falls like 1/K as contexts K grow (log-log slope ≈ −1)', async () => {
     const pairs = n64Pairs.slice(0, 4);
     const orders = [20, 40];
@@ -409,6 +439,8 @@ describe('result and options', () => {
       [{ ratios: [0, 1] }, /^ratios:/],
       [{ batchSize: 0 }, /^batchSize:/],
       [{ seed: NaN }, /^seed:/],
+      [{ antithetic: true, contexts: 5 }, /^contexts: .*even/],
+      [{ antithetic: true, mode: 'shared' }, /^antithetic: .*reference/],
     ];
     for (const [patch, re] of cases) {
       const err = await sampleMultiOrder(game64, { ...ok, ...patch }).catch((e: unknown) => e);

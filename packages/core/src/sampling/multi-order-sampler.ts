@@ -1,5 +1,4 @@
 import { meanAbsOverPairs } from '../strength/mean-abs.js';
-import { CoalitionBatch } from '../coalition/coalition-batch.js';
 import { requireInput, requirePositiveInt } from '../errors/errors.js';
 import type { Game } from '../game/game.js';
 import { binomial } from '../math/combinatorics.js';
@@ -12,7 +11,7 @@ import {
   type StrengthEstimate,
   type StrengthEstimatorName,
 } from './bias-corrected-strength.js';
-import { CoalitionTable } from './coalition-table.js';
+import { DeltaEvaluator } from './delta-evaluator.js';
 import { strengthInterval, type StrengthInterval } from './strength-interval.js';
 import { allContexts, ContextSampler, drawPermutationPrefix, sharedContext } from './contexts.js';
 
@@ -79,6 +78,15 @@ export interface SampleMultiOrderOptions {
    * is the one context there), sampled ones where `C(n−2, m)` is small but above 1.
    */
   readonly enumerateSmallOrders?: boolean;
+  /**
+   * Reference mode: draw the contexts of a (pair, order) in antithetic pairs — the first and the
+   * last `m` players of one random order of `N ∖ {i, j}` ({@link ContextSampler.drawAntithetic}) —
+   * and treat each pair's mean `Δv` as one sample (so `contexts` must be even; the standard error,
+   * the kept `Δv` and the strength estimators see `contexts / 2` independent pair means). Each
+   * context is still uniform, so every estimate keeps its expectation; the variance falls where
+   * `Δv` of nearly disjoint contexts are negatively correlated. Default false.
+   */
+  readonly antithetic?: boolean;
 }
 
 /** What {@link sampleMultiOrder} returns: an {@link EstimateResult} with the strength estimate. */
@@ -189,13 +197,34 @@ export async function sampleMultiOrder(
     'enumerateSmallOrders',
     `expected true or false, got ${String(enumerateSmall)}`,
   );
+  const antithetic = options.antithetic ?? false;
+  requireInput(
+    typeof antithetic === 'boolean',
+    'antithetic',
+    `expected true or false, got ${String(antithetic)}`,
+  );
+  if (antithetic) {
+    requireInput(
+      mode === 'reference',
+      'antithetic',
+      `antithetic contexts need mode 'reference', got '${mode}'`,
+    );
+    requireInput(
+      contexts % 2 === 0,
+      'contexts',
+      `antithetic contexts come in pairs: expected an even number of contexts, got ${contexts}`,
+    );
+  }
   const enumerated = uniqueOrders.map((m) => enumerateSmall && Math.round(binomial(n - 2, m)) <= contexts);
   const perUnit = uniqueOrders.map((m, u) => (enumerated[u] ? Math.round(binomial(n - 2, m)) : contexts));
   const total = P * perUnit.reduce((a, b) => a + b, 0);
+  /** Samples per (pair, order): contexts, or antithetic pair means. */
+  const samplesPerUnit = perUnit.map((k, u) => (antithetic && !enumerated[u] ? k / 2 : k));
 
   const root = Rng.create(seed);
   const W = Math.max(1, Math.ceil(n / 32));
   const ctx = new Uint32Array(W);
+  const anti = new Uint32Array(W);
   const stream = mode === 'reference' ? referenceStream() : sharedStream();
 
   function* referenceStream(): Generator<number> {
@@ -211,6 +240,15 @@ export async function sampleMultiOrder(
         }
         const rng = root.fork(p, m);
         sampler.reset(i, j);
+        if (antithetic) {
+          for (let k = 0; k < contexts; k += 2) {
+            sampler.drawAntithetic(rng, m, ctx, anti);
+            yield unit;
+            ctx.set(anti);
+            yield unit;
+          }
+          continue;
+        }
         for (let k = 0; k < contexts; k++) {
           sampler.draw(rng, m, ctx);
           yield unit;
@@ -248,83 +286,49 @@ export async function sampleMultiOrder(
   // Every Δv is kept only where an estimator (or the caller) needs more than mean and variance.
   const keep = options.keepDeltas === true || estimator === 'cross-fit' || estimator === 'bracket';
   const kept = keep
-    ? Array.from({ length: P * U }, (_, unit) => new Float64Array(perUnit[unit % U]))
+    ? Array.from({ length: P * U }, (_, unit) => new Float64Array(samplesPerUnit[unit % U]))
     : undefined;
+  // Antithetic mode: the first Δv of a pair waits here for the second.
+  const firstOfPair = antithetic ? new Float64Array(P * U) : undefined;
+  const waiting = antithetic ? new Uint8Array(P * U) : undefined;
 
   const maxContexts = Math.max(1, Math.floor(batchSize / 4));
-  const batch = new CoalitionBatch(n, Math.min(4 * maxContexts, 4 * total));
-  const unitOf = new Int32Array(maxContexts);
-  const slots = new Int32Array(4 * maxContexts);
+  const callsBefore = game.modelCalls;
   // Shared mode remembers every coalition of the run (not only of one request), so that no
   // coalition is evaluated twice and the number of model calls does not depend on `batchSize`
-  // (issue 12). Slots then index the run-wide table; in reference mode they index the request.
-  const table = mode === 'shared' ? new CoalitionTable(W) : undefined;
-  let chunkStart = 0;
-  let pending = 0;
-  let done = 0;
-  let requested = 0;
-  const callsBefore = game.modelCalls;
-
-  const push = (words: Uint32Array): number => {
-    if (!table) return batch.pushWords(words);
-    const before = table.size;
-    const id = table.intern(words);
-    if (table.size > before) batch.pushWords(words);
-    return id;
-  };
-
-  const flush = async (): Promise<void> => {
-    if (pending === 0) return;
-    if (options.signal?.aborted) {
-      const reason = options.signal.reason;
-      throw reason instanceof Error ? reason : new Error('sampling aborted');
-    }
-    const evaluated = batch.count > 0 ? await game.evaluate(batch) : new Float64Array(0);
-    requireInput(
-      evaluated.length === batch.count,
-      'game.evaluate',
-      `returned ${evaluated.length} values for ${batch.count} coalitions`,
-    );
-    requested += batch.count;
-    let v: ArrayLike<number> = evaluated;
-    if (table) {
-      table.setValues(chunkStart, evaluated);
-      v = table.values;
-    }
-    for (let c = 0; c < pending; c++) {
-      const s = 4 * c;
-      const x = v[slots[s + 3]] - v[slots[s + 1]] - v[slots[s + 2]] + v[slots[s]];
-      const unit = unitOf[c];
+  // (issue 12); reference mode sends each request as built.
+  const evaluator: DeltaEvaluator = new DeltaEvaluator(game, W, {
+    contextsPerRequest: maxContexts,
+    capacity: Math.min(4 * maxContexts, 4 * total),
+    dedupe: mode === 'shared',
+    signal: options.signal,
+    onDelta: (unit, delta0) => {
+      let x = delta0;
+      if (firstOfPair && waiting && !enumerated[unit % U]) {
+        if (!waiting[unit]) {
+          firstOfPair[unit] = x;
+          waiting[unit] = 1;
+          return;
+        }
+        waiting[unit] = 0;
+        x = (firstOfPair[unit] + x) / 2;
+      }
       if (kept) kept[unit][count[unit]] = x;
       const cnt = ++count[unit];
       const delta = x - mean[unit];
       mean[unit] += delta / cnt;
       m2[unit] += delta * (x - mean[unit]);
-    }
-    done += pending;
-    pending = 0;
-    chunkStart += batch.count;
-    batch.count = 0;
-    options.onProgress?.({ done, total, coalitionsRequested: requested });
-  };
+    },
+    onFlushed: () =>
+      options.onProgress?.({ done: evaluator.done, total, coalitionsRequested: evaluator.requested }),
+  });
 
   for (const unit of stream) {
     const p = Math.floor(unit / U);
-    const i = pairs[p][0];
-    const j = pairs[p][1];
-    const s = 4 * pending;
-    slots[s] = push(ctx);
-    ctx[i >>> 5] |= 1 << (i & 31);
-    slots[s + 1] = push(ctx);
-    ctx[j >>> 5] |= 1 << (j & 31);
-    slots[s + 3] = push(ctx);
-    ctx[i >>> 5] &= ~(1 << (i & 31));
-    slots[s + 2] = push(ctx);
-    ctx[j >>> 5] &= ~(1 << (j & 31));
-    unitOf[pending++] = unit;
-    if (pending === maxContexts) await flush();
+    await evaluator.add(ctx, pairs[p][0], pairs[p][1], unit);
   }
-  await flush();
+  await evaluator.flush();
+  const requested = evaluator.requested;
 
   const slotOf = orders.map((m) => uniqueOrders.indexOf(m));
   const values: number[][] = [];
@@ -389,6 +393,7 @@ export async function sampleMultiOrder(
         contextsEvaluated: total,
         enumeratedOrders: uniqueOrders.filter((_, u) => enumerated[u]),
         strengthEstimator: estimator,
+        ...(antithetic ? { antithetic: true } : {}),
       },
     }),
     multiOrder: {
