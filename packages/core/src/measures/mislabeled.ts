@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { AdapterOpenRequest, ModalityAdapter, ModalitySession } from '../adapter/modality-adapter.js';
 import { OrderlensInputError, requireInput } from '../errors/errors.js';
 
 /*
@@ -21,6 +22,12 @@ export interface RelabelledSamples {
   /** How many candidates the data hold, when the file says (checked against the data). */
   readonly candidates?: number;
   readonly description?: string;
+  /**
+   * The label each relabelled position was trained on, where the file's `samples` say
+   * (`{ position, trainedLabel }`): the reward's label for it, whatever the data's label is — so a
+   * file can point into data that hold the original labels (the census training split).
+   */
+  readonly trainedLabels?: ReadonlyMap<number, number>;
 }
 
 /**
@@ -44,6 +51,7 @@ export function parseRelabelledSamples(doc: unknown, field: string, source: stri
     relabelled: unknown;
     candidates: unknown;
     description: unknown;
+    samples: unknown;
   }>;
   requireInput(
     d !== null && typeof d === 'object' && d.schema === RELABELLED_SCHEMA,
@@ -67,8 +75,34 @@ export function parseRelabelledSamples(doc: unknown, field: string, source: stri
     field,
     `${source}: "candidates" must be a positive integer`,
   );
+  let trainedLabels: Map<number, number> | undefined;
+  if (d.samples !== undefined) {
+    requireInput(Array.isArray(d.samples), field, `${source}: "samples" must be a list`);
+    trainedLabels = new Map();
+    for (const [k, row] of (d.samples as unknown[]).entries()) {
+      const r = row as Partial<{ position: unknown; trainedLabel: unknown }>;
+      requireInput(
+        r !== null && typeof r === 'object' && Number.isInteger(r.position),
+        field,
+        `${source}: samples[${k}] has no integer "position"`,
+      );
+      if (r.trainedLabel === undefined) continue;
+      requireInput(
+        Number.isInteger(r.trainedLabel) && (r.trainedLabel as number) >= 0,
+        field,
+        `${source}: samples[${k}].trainedLabel must be a class index (integer ≥ 0)`,
+      );
+      requireInput(
+        positions.includes(r.position as number),
+        field,
+        `${source}: samples[${k}] gives a trained label for position ${String(r.position)}, which "relabelled" does not list`,
+      );
+      trainedLabels.set(r.position as number, r.trainedLabel as number);
+    }
+  }
   return {
     relabelled: positions,
+    ...(trainedLabels !== undefined && trainedLabels.size > 0 ? { trainedLabels } : {}),
     ...(d.candidates !== undefined ? { candidates: d.candidates as number } : {}),
     ...(typeof d.description === 'string' ? { description: d.description } : {}),
   };
@@ -193,4 +227,39 @@ export function mislabeledMeasure(
       return { epoch: r.epoch, relabelled: a, clean: b, meanOrderGap: a.meanOrder - b.meanOrder };
     }),
   };
+}
+
+/**
+ * `adapter` whose sessions give the trained label of every position in `trainedLabels` (a
+ * {@link RelabelledSamples.trainedLabels}) instead of the data's: the sample is then explained for
+ * the label the network was trained on. Everything else is the adapter's session, untouched.
+ */
+export function withTrainedLabels(
+  adapter: ModalityAdapter,
+  trainedLabels: ReadonlyMap<number, number> | undefined,
+): ModalityAdapter {
+  if (trainedLabels === undefined || trainedLabels.size === 0) return adapter;
+  const open = async (request: AdapterOpenRequest): Promise<ModalitySession> => {
+    const session = await adapter.open(request);
+    const candidate = (k: number) => {
+      const c = session.candidate(k);
+      const label = trainedLabels.get(k);
+      return label === undefined ? c : { ...c, label };
+    };
+    // A proxy rather than a copy: sessions may be class instances whose methods need `this`.
+    return new Proxy(session, {
+      get(target, key) {
+        if (key === 'candidate') return candidate;
+        const v: unknown = Reflect.get(target, key, target);
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+  };
+  return new Proxy(adapter, {
+    get(target, key) {
+      if (key === 'open') return open;
+      const v: unknown = Reflect.get(target, key, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
 }

@@ -174,6 +174,7 @@ export {
   mislabeledMeasure,
   parseRelabelledSamples,
   readRelabelledSamples,
+  withTrainedLabels,
 } from '../measures/index.js';
 export type {
   GroupCheckpoint,

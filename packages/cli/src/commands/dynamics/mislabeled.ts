@@ -15,6 +15,7 @@ import {
   mislabeledGroups,
   mislabeledMeasure,
   readRelabelledSamples,
+  withTrainedLabels,
   type MislabeledMeasure,
 } from '@orderlens/core/math';
 import { readCheckpointFolder } from '@orderlens/runtime-tfjs';
@@ -196,12 +197,14 @@ export function registerMislabeled(program: Command): void {
     }
     const groups = mislabeledGroups(file, candidates, samples, '--relabelled');
 
+    // Explained for the label trained on: the file's where it says (data with the original labels), else the data's.
+    const labelled = withTrainedLabels(adapter, file.trainedLabels);
     const runs = {} as Record<'relabelled' | 'clean', Awaited<ReturnType<typeof runDynamicsToFolder>>>;
     for (const which of ['relabelled', 'clean'] as const) {
       io.stderr(`mislabeled: ${which} samples (candidates ${groups[which].join(', ')})\n`);
       runs[which] = await runDynamicsToFolder({
         command,
-        adapter,
+        adapter: labelled,
         adapterOptions,
         folder,
         field: '--checkpoints',
