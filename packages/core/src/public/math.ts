@@ -171,6 +171,8 @@ export type { AndOrSparsity, AndOrSparsitySummary, AndOrSparsityVerdict } from '
 export {
   RELABELLED_SCHEMA,
   mislabeledGroups,
+  ratioStandardError,
+  sampleSalientStrength,
   mislabeledMeasure,
   parseRelabelledSamples,
   readRelabelledSamples,

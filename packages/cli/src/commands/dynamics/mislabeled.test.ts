@@ -53,7 +53,7 @@ describe('orderlens mislabeled (VGG-11 with 1 % label noise)', () => {
     expect(r.code).toBe(0);
     const doc = JSON.parse(readFileSync(join(out, 'mislabeled.json'), 'utf8'));
     const file = JSON.parse(readFileSync(relabelledFile, 'utf8'));
-    expect(doc.schema).toBe('orderlens/mislabeled@1');
+    expect(doc.schema).toBe('orderlens/mislabeled@2');
     // The first two relabelled positions of the file, and the first two positions not in it.
     expect(doc.groups.relabelled).toEqual(file.relabelled.slice(0, 2));
     expect(doc.groups.clean).toEqual([0, 1]);
