@@ -92,7 +92,12 @@ async function writeMislabeledPlots(out: string, m: MislabeledMeasure) {
         y: last.relabelled.share,
         error: last.relabelled.standardError?.share,
       },
-      { label: `clean, epoch ${last.epoch}`, x: m.orders, y: last.clean.share, error: last.clean.standardError?.share },
+      {
+        label: `clean, epoch ${last.epoch}`,
+        x: m.orders,
+        y: last.clean.share,
+        error: last.clean.standardError?.share,
+      },
       ...(m.checkpoints.length > 1
         ? [
             {

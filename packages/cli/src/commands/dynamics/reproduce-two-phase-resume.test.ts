@@ -1,8 +1,9 @@
 /**
- * `orderlens reproduce two-phase` killed with SIGKILL after its first checkpoint unit is on disk,
- * then `--resume`d: only the missing checkpoints are measured, and the table, the verdicts and the
- * dynamics document equal an uninterrupted run's. The committed tiny-BERT series
- * (fixtures/two-phase/sst2-bert, ten checkpoints) with 2 samples and 100 AND-OR iterations.
+ * `orderlens reproduce two-phase` killed with SIGKILL in the middle of a checkpoint — once the game
+ * table of one (checkpoint, sample) unit is on disk — then `--resume`d: the stored tables and
+ * checkpoints are read, not evaluated again, and the table, the verdicts and the dynamics document
+ * equal an uninterrupted run's. The committed tiny-BERT series (fixtures/two-phase/sst2-bert, ten
+ * checkpoints) with 3 samples and 100 AND-OR iterations.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -25,7 +26,7 @@ const args = (out: string, niter = '100') => [
   '--series',
   series,
   '--samples',
-  '2',
+  '3',
   '--niter',
   niter,
   '--out',
@@ -33,8 +34,11 @@ const args = (out: string, niter = '100') => [
 ];
 
 const unitDir = (out: string) => join(out, 'run', 'units');
-const units = (out: string) =>
+const files = (out: string) =>
   existsSync(unitDir(out)) ? readdirSync(unitDir(out)).filter((f) => f.endsWith('.json')) : [];
+/** Checkpoint units, and the sample tables of a checkpoint in progress. */
+const units = (out: string) => files(out).filter((f) => !f.includes('-sample-'));
+const tables = (out: string) => files(out).filter((f) => f.includes('-sample-'));
 const json = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
 
 /** What a run computed: everything but times. */
@@ -48,19 +52,20 @@ function numbersOf(out: string) {
 
 describe('orderlens reproduce two-phase resumes after a kill', () => {
   it.skipIf(lacks('built CLI', 'reproduce two-phase through the built executable'))(
-    'SIGKILL after the first checkpoint, --resume measures only the missing ones, same numbers as a run without kill',
+    'SIGKILL in the middle of a checkpoint, --resume evaluates only the missing samples and checkpoints, same numbers as a run without kill',
     async () => {
       const straight = join(tmp.dir, 'straight');
       const plain = await runCli([...args(straight), '-q']);
       expect(plain.code, plain.stderr).toBe(0);
-      expect(units(straight).sort()).toEqual(EPOCHS.map((e) => `epoch-${e}.json`).sort());
+      // The sample tables are dropped once their checkpoint's unit is written.
+      expect(files(straight).sort()).toEqual(EPOCHS.map((e) => `epoch-${e}.json`).sort());
 
       const out = join(tmp.dir, 'killed');
       const child = spawn(process.execPath, [bin, ...args(out)], { stdio: ['ignore', 'ignore', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      // SIGKILL as soon as the first unit is on disk: no handler runs, nothing is flushed.
-      const first = join(unitDir(out), `epoch-${EPOCHS[0]}.json`);
+      // SIGKILL as soon as the first sample's table is on disk: no handler runs, nothing is flushed.
+      const first = join(unitDir(out), `epoch-${EPOCHS[0]}-sample-0.json`);
       const poll = setInterval(() => {
         if (existsSync(first)) {
           clearInterval(poll);
@@ -71,7 +76,8 @@ describe('orderlens reproduce two-phase resumes after a kill', () => {
       clearInterval(poll);
       expect(exit, stderr).toBe('SIGKILL');
       const finished = new Map(units(out).map((f) => [f, statSync(join(unitDir(out), f)).mtimeMs]));
-      expect(finished.size).toBeGreaterThanOrEqual(1);
+      const partial = tables(out);
+      expect(partial.length, 'sample tables at the kill').toBeGreaterThanOrEqual(1);
       expect(finished.size).toBeLessThan(EPOCHS.length);
       expect(existsSync(join(out, 'two-phase.json'))).toBe(false);
 
@@ -87,10 +93,14 @@ describe('orderlens reproduce two-phase resumes after a kill', () => {
 
       const resumed = await runCli([...args(out), '--resume']);
       expect(resumed.code, resumed.stderr).toBe(0);
-      // The finished checkpoints were read, not measured again (nor rewritten); the rest were measured.
-      expect(resumed.stderr.match(/read from .* \(--resume\)/g) ?? []).toHaveLength(finished.size);
+      // The finished checkpoints and the stored sample tables were read, not evaluated again (nor
+      // rewritten); the rest were measured, and the tables dropped once in their checkpoint.
+      expect(resumed.stderr.match(/: read from .* \(--resume\)/g) ?? []).toHaveLength(finished.size);
+      expect(resumed.stderr.match(/the table of sample \d+ reused from .* \(--resume\)/g) ?? []).toHaveLength(
+        partial.length,
+      );
       for (const [f, mtime] of finished) expect(statSync(join(unitDir(out), f)).mtimeMs, f).toBe(mtime);
-      expect(units(out)).toHaveLength(EPOCHS.length);
+      expect(files(out).sort()).toEqual(EPOCHS.map((e) => `epoch-${e}.json`).sort());
       expect(numbersOf(out)).toEqual(numbersOf(straight));
     },
     240_000,
