@@ -112,7 +112,9 @@ export async function linePlot(options: LinePlotOptions): Promise<Plot> {
       if (!Number.isFinite(x) || !Number.isFinite(y) || (options.logY && y <= 0)) continue;
       const e = s.error?.[i];
       const bar =
-        e !== undefined && Number.isFinite(e) && e > 0 && !(options.logY && y - e <= 0) ? { lo: y - e, hi: y + e } : {};
+        e !== undefined && Number.isFinite(e) && e > 0 && !(options.logY && y - e <= 0)
+          ? { lo: y - e, hi: y + e }
+          : {};
       rows.push({ x, y, series: label, dashed: s.dashed === true, ...bar });
     }
   }

@@ -252,7 +252,9 @@ function summarise(c: GroupCheckpoint, n: number): MislabeledGroupSummary {
     meanOrder: share.reduce((s, v, j) => s + c.andOr.orders[j] * v, 0),
     highShare: share.reduce((s, v, j) => s + (c.andOr.orders[j] > n / 2 ? v : 0), 0),
     salientPerSample: c.andOr.salientCountByOrder.slice(1).reduce((s, v) => s + v, 0),
-    ...(c.perSample !== undefined ? { standardError: standardErrors(c.perSample, c.salientPerSample, n) } : {}),
+    ...(c.perSample !== undefined
+      ? { standardError: standardErrors(c.perSample, c.salientPerSample, n) }
+      : {}),
   };
 }
 
@@ -263,7 +265,8 @@ function standardErrors(
   n: number,
 ): NonNullable<MislabeledGroupSummary['standardError']> {
   const total = perSample.map((s) => s.reduce((a, v) => a + v, 0));
-  const weighted = (w: (k: number) => number) => perSample.map((s) => s.reduce((a, v, j) => a + w(j + 1) * v, 0));
+  const weighted = (w: (k: number) => number) =>
+    perSample.map((s) => s.reduce((a, v, j) => a + w(j + 1) * v, 0));
   const N = counts?.length ?? 0;
   const mean = N > 0 ? counts!.reduce((a, v) => a + v, 0) / N : NaN;
   return {
@@ -318,7 +321,10 @@ export function mislabeledMeasure(
     checkpoints: relabelled.checkpoints.map((r, k) => {
       const a = summarise(r, n);
       const b = summarise(clean.checkpoints[k], n);
-      const se = a.standardError && b.standardError && Math.hypot(a.standardError.meanOrder, b.standardError.meanOrder);
+      const se =
+        a.standardError &&
+        b.standardError &&
+        Math.hypot(a.standardError.meanOrder, b.standardError.meanOrder);
       return {
         epoch: r.epoch,
         relabelled: a,

@@ -31,8 +31,13 @@ describe('noise on the input embeddings of a text model', () => {
       }),
       model,
     });
-  const table = async (players: { masker: import('@orderlens/core').Masker; runner?: import('@orderlens/core').ModelRunner }) =>
-    gameTable(new ModelGame(players.masker, players.runner ?? runner, { reward: { name: 'logit', label: 1 } }));
+  const table = async (players: {
+    masker: import('@orderlens/core').Masker;
+    runner?: import('@orderlens/core').ModelRunner;
+  }) =>
+    gameTable(
+      new ModelGame(players.masker, players.runner ?? runner, { reward: { name: 'logit', label: 1 } }),
+    );
 
   it('zero noise is the clean game; noise on one word changes exactly the coalitions that hold it', async () => {
     const session = await open();

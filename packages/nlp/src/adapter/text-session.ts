@@ -290,7 +290,11 @@ export async function openTextSession(
       : {}),
     async dispose() {
       // A build that failed has nothing to release (its error went to the analysis).
-      if (noisy !== undefined) await noisy.then((m) => m.runner.dispose(), () => undefined);
+      if (noisy !== undefined)
+        await noisy.then(
+          (m) => m.runner.dispose(),
+          () => undefined,
+        );
     },
     details,
     async writePictures(result: InteractionResult, outDir: string): Promise<Record<string, string[]>> {

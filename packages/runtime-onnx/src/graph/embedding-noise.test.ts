@@ -29,7 +29,9 @@ const tokens = (rows: number[][]): NamedTensors => {
 
 /** Row `id` of the float32 table `name` of the model file. */
 function tableRow(file: string, name: string, id: number, width: number): Float32Array {
-  const t = decodeModel(readFileSync(file), file).graph!.initializer.find((i) => i.name === name) as unknown as {
+  const t = decodeModel(readFileSync(file), file).graph!.initializer.find(
+    (i) => i.name === name,
+  ) as unknown as {
     rawData: Uint8Array;
   };
   const bytes = t.rawData.subarray(id * width * 4, (id + 1) * width * 4);

@@ -57,8 +57,7 @@ export function findWordEmbedding(graph: GraphProto): WordEmbeddingLookup | unde
     if (node.opType !== 'Gather' || node.input.length < 2) continue;
     if ((int64(node.attribute.find((a) => a.name === 'axis')?.i) ?? 0) !== 0) continue;
     const t = init.get(node.input[0]) as
-      | { dims?: Array<number | { toNumber(): number }>; dataType?: number }
-      | undefined;
+      { dims?: Array<number | { toNumber(): number }>; dataType?: number } | undefined;
     const dims = (t?.dims ?? []).map((d) => int64(d) ?? -1);
     if (t === undefined || dims.length !== 2 || t.dataType !== FLOAT) continue;
     const from = sources(node.input[1]);
@@ -108,8 +107,7 @@ export function noisyEmbeddingGraph(graph: GraphProto, lookup: WordEmbeddingLook
 /** Root mean square of a float32 initializer's values (raw little-endian bytes or `floatData`). */
 function tableRms(graph: GraphProto, name: string): number {
   const t = graph.initializer.find((i) => i.name === name) as
-    | { rawData?: Uint8Array | null; floatData?: number[] }
-    | undefined;
+    { rawData?: Uint8Array | null; floatData?: number[] } | undefined;
   let sum = 0;
   let count = 0;
   const raw = t?.rawData;
