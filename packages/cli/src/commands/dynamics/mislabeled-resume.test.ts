@@ -132,6 +132,6 @@ describe('orderlens mislabeled resumes after a kill', () => {
       for (const [f, mtime] of finished) expect(statSync(join(unitDir(out), f)).mtimeMs, f).not.toBe(mtime);
       expect(numbersOf(out)).toEqual(numbersOf(straight));
     },
-    120_000,
+    240_000,
   );
 });
