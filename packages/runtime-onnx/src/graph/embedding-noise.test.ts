@@ -83,4 +83,15 @@ describe('word-embedding noise of an ONNX token model', () => {
     // And the swap changes the logits, so the comparison above could fail.
     expect(Math.abs(ref.data[0] - ref.data[2])).toBeGreaterThan(1e-3);
   });
+
+  it('refuses a model without a word table gathered by input_ids, naming --model', async () => {
+    const census = await OnnxRunner.create(fixturePath('census-mlp5', 'model.onnx'));
+    try {
+      await expect(census.capabilities.embeddingNoise.noisyEmbeddings()).rejects.toThrow(
+        /--model: .*has no word-embedding table gathered by input_ids/,
+      );
+    } finally {
+      await census.dispose();
+    }
+  });
 });
