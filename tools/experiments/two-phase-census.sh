@@ -30,3 +30,10 @@ $CLI train tabular --dataset census --arch mlp5 --hidden 100 --epochs 100 --trai
   --save-epochs 0,1,2,3,5,8,12,18,27,40,60,80,100 --out "$OUT/sgd-model"
 $CLI reproduce two-phase --series "$OUT/sgd-model/checkpoints" --modality tabular --samples 10 \
   --out "$OUT/sgd-two-phase"
+
+# Issue 25: relabelled against clean training rows of the SGD model over its checkpoints. The
+# training wrote which rows it flipped (sgd-model/checkpoints/relabelled.json, with the labels
+# trained on, which the census training split does not hold).
+$CLI mislabeled --checkpoints "$OUT/sgd-model/checkpoints" --modality tabular --dataset census --split train \
+  --relabelled "$OUT/sgd-model/checkpoints/relabelled.json" --samples 10 --epochs 0,3,12,40,100 --niter 5000 \
+  --out "$OUT/sgd-mislabeled"

@@ -23,6 +23,9 @@ Layout, as fmnist_vgg11_series.py writes it (the layout `dynamics` and `reproduc
     <out>/epoch-<e>/model.onnx + meta.json   one per saved epoch (text: the nlp adapter's folder)
     <out>/index.json                          orderlens/checkpoint-index@1 with the `series` block
     <out>/history.json                        train/test loss and accuracy after every epoch
+    <out>/label-noise/                        which training samples were relabelled (relabelled.json)
+                                              and those samples with clean ones, for `orderlens
+                                              mislabeled` (text and point clouds; two_phase_relabelled.py)
 
 The networks and data readers are imported from their builders (tools/fixtures/pointcloud/
 modelnet10.py, tools/training/cifar_nets.py, tools/fixtures/vision/cifar_data.py); the epoch
@@ -340,6 +343,17 @@ def main():
     Xte, yte = task['test']
     n_classes = len(task['classes'])
     ytr, noisy = noisy_labels(ytr_clean, a.noise, n_classes, rng)
+    if a.modality in ('text', 'pointcloud') and len(noisy) > 0:
+        # Recorded before training, from the draw itself (two_phase_relabelled.py repeats it for
+        # series trained before this was written).
+        import two_phase_relabelled as relabel  # noqa: E402
+        # The raw training samples (phrases; clouds before normalising, which the adapter repeats).
+        samples = (relabel.text_training_set(len(ytr), a.seed)[0] if a.modality == 'text'
+                   else relabel.pointcloud_training_set(len(ytr))[0])
+        relabel.write_label_noise(a.out, a.modality, samples, ytr_clean, ytr, noisy, task['classes'],
+                                  30 if a.modality == 'text' else 10,
+                                  f'training samples relabelled by tools/training/two_phase_series.py (--modality '
+                                  f'{a.modality} --train {len(ytr)} --noise {a.noise} --seed {a.seed})')
     torch.manual_seed(a.seed)
     model = task['build']().to(a.device)
     if a.optimizer == 'sgd':

@@ -41,6 +41,8 @@ export type {
   PositionTable,
   RunnerCapabilities,
   SequenceLimitsCapability,
+  EmbeddingNoiseCapability,
+  NoisyEmbeddingModel,
 } from './model/contracts.js';
 export { REWARD_NAMES, computeReward, parseRewardName, predictedClass } from './reward/reward.js';
 export type { RewardName, RewardSpec } from './reward/reward.js';

@@ -19,3 +19,10 @@ export {
   onnxFileIn,
 } from './factory/onnx-factory.js';
 export { OnnxSequenceLimits, positionTables, smallestPositionTable } from './graph/position-table.js';
+export {
+  EMBEDDING_NOISE_INPUT,
+  OnnxEmbeddingNoise,
+  findWordEmbedding,
+  noisyEmbeddingGraph,
+  type WordEmbeddingLookup,
+} from './graph/embedding-noise.js';

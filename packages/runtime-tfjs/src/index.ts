@@ -87,6 +87,8 @@ export {
   MLP_ARCHITECTURES,
   TABULAR_PREPROCESSING_FILE,
   addLabelNoise,
+  relabelledRowsDocument,
+  RELABELLED_FILE,
   evaluateCrossEntropy,
   trainTabularModel,
 } from './train/tabular-mlp.js';

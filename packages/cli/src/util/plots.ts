@@ -27,6 +27,8 @@ export interface LineSeries {
   readonly y: readonly number[];
   /** Draw dashed without point markers (theory / reference curves). */
   readonly dashed?: boolean;
+  /** Error bars: `y ± error[i]` drawn as a vertical bar at each point (e.g. one standard error). */
+  readonly error?: readonly number[];
 }
 
 /** Options of {@link linePlot}. */
@@ -91,7 +93,7 @@ export function svgToPng(svg: string, scale = 2): Buffer {
 export async function linePlot(options: LinePlotOptions): Promise<Plot> {
   if (options.series.length === 0)
     throw new OrderlensInputError('series', 'expected at least one series to plot');
-  const rows: Array<{ x: number; y: number; series: string; dashed: boolean }> = [];
+  const rows: Array<{ x: number; y: number; series: string; dashed: boolean; lo?: number; hi?: number }> = [];
   const labels: string[] = [];
   for (const [k, s] of options.series.entries()) {
     if (s.x.length !== s.y.length) {
@@ -108,7 +110,12 @@ export async function linePlot(options: LinePlotOptions): Promise<Plot> {
       const x = s.x[i];
       const y = s.y[i];
       if (!Number.isFinite(x) || !Number.isFinite(y) || (options.logY && y <= 0)) continue;
-      rows.push({ x, y, series: label, dashed: s.dashed === true });
+      const e = s.error?.[i];
+      const bar =
+        e !== undefined && Number.isFinite(e) && e > 0 && !(options.logY && y - e <= 0)
+          ? { lo: y - e, hi: y + e }
+          : {};
+      rows.push({ x, y, series: label, dashed: s.dashed === true, ...bar });
     }
   }
   const single = options.series.length === 1;
@@ -157,6 +164,16 @@ export async function linePlot(options: LinePlotOptions): Promise<Plot> {
       },
       // Reference / theory series: dashed, no markers.
       { transform: [{ filter: 'datum.dashed' }], mark: { type: 'line', strokeDash: [6, 4], strokeWidth: 2 } },
+      // Error bars of the series that have them.
+      ...(rows.some((r) => r.lo !== undefined)
+        ? [
+            {
+              transform: [{ filter: 'isValid(datum.lo)' }],
+              mark: { type: 'rule', strokeWidth: 1.5 },
+              encoding: { y: { ...encoding.y, field: 'lo' }, y2: { field: 'hi' } },
+            },
+          ]
+        : []),
     ],
     config: { font: FONT, legend: LEGEND },
   };

@@ -119,4 +119,18 @@ describe('RunStore', () => {
     expect(existsSync(join(dir, 'manifest.json'))).toBe(true);
     expect(() => store.put('../evil', 1)).toThrow(/unit: invalid unit id/);
   });
+
+  it('removes a unit: its file goes, a reopened store does not list it, the others stay', () => {
+    tmp = tempDir();
+    const dir = join(tmp.dir, 'run');
+    const store = RunStore.open({ dir, command: 'a', options: {}, resume: false });
+    store.put('epoch-0-sample-0', { table: [1, 2] });
+    store.put('epoch-0', { block: 1 });
+    store.remove('epoch-0-sample-0');
+    store.remove('never-written');
+    expect(store.ids()).toEqual(['epoch-0']);
+    expect(store.get('epoch-0-sample-0')).toBeUndefined();
+    expect(readdirSync(join(dir, 'units'))).toEqual(['epoch-0.json']);
+    expect(RunStore.open({ dir, command: 'a', options: {}, resume: true }).ids()).toEqual(['epoch-0']);
+  });
 });

@@ -190,6 +190,12 @@ export class RunStore {
     this.finished.add(id);
   }
 
+  /** Forgets unit `id` and deletes its file (a partial unit superseded by a larger one). */
+  remove(id: string): void {
+    rmSync(this.unitPath(id), { force: true });
+    this.finished.delete(id);
+  }
+
   /** Path of the file of unit `id`. */
   unitPath(id: string): string {
     if (!UNIT_ID.test(id))

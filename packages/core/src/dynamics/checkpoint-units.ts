@@ -32,6 +32,23 @@ export interface StoredDynamicsCheckpoint {
 export interface DynamicsCheckpointStore {
   get(index: number, epoch: number): StoredDynamicsCheckpoint | undefined;
   put(index: number, epoch: number, unit: StoredDynamicsCheckpoint): StoredDynamicsCheckpoint;
+  /**
+   * A sample's game table at a checkpoint not finished yet: what a kill in the middle of a
+   * checkpoint leaves, so a resume evaluates only the samples without one (units per
+   * (checkpoint, sample), as `analyze` keeps per sample). Optional: without it a checkpoint is
+   * measured whole.
+   */
+  getTable?(epoch: number, sample: number): StoredSampleTable | undefined;
+  /** Stores a sample's table; returns it as a resume will read it. */
+  putTable?(epoch: number, sample: number, unit: StoredSampleTable): StoredSampleTable;
+  /** Drops the sample tables of a checkpoint once its own unit is stored (they are in it). */
+  dropTables?(epoch: number, samples: number): void;
+}
+
+/** One sample's `2^n` coalition values at one checkpoint, and the model calls they took. */
+export interface StoredSampleTable {
+  readonly table: readonly number[];
+  readonly calls: number;
 }
 
 function sparse(v: Float64Array): SparseVector {
@@ -74,11 +91,14 @@ export function unitSalientVectors(unit: StoredDynamicsCheckpoint): Float64Array
 
 /**
  * A {@link DynamicsCheckpointStore} over units of a {@link RunStore}, one per checkpoint, named
- * `<prefix>epoch-<epoch>` (e.g. `relabelled-epoch-12`: two groups of one run share a store). A
- * unit whose epoch is not the one asked for is refused (a run folder edited by hand).
+ * `<prefix>epoch-<epoch>` (e.g. `relabelled-epoch-12`: two groups of one run share a store), and,
+ * while a checkpoint is in progress, one per sample's game table, `<prefix>epoch-<epoch>-sample-<s>`
+ * (dropped once the checkpoint's unit is written). A unit whose epoch is not the one asked for is
+ * refused (a run folder edited by hand).
  */
 export function dynamicsRunUnits(store: RunStore, prefix = ''): DynamicsCheckpointStore {
   const id = (epoch: number) => `${prefix}epoch-${epoch}`;
+  const tableId = (epoch: number, sample: number) => `${prefix}epoch-${epoch}-sample-${sample}`;
   return {
     get(_index, epoch) {
       const unit = store.get<StoredDynamicsCheckpoint>(id(epoch));
@@ -94,6 +114,23 @@ export function dynamicsRunUnits(store: RunStore, prefix = ''): DynamicsCheckpoi
       store.put(id(epoch), unit);
       // Read back, so a fresh run continues with the numbers a resume would read.
       return store.get<StoredDynamicsCheckpoint>(id(epoch))!;
+    },
+    getTable(epoch, sample) {
+      const unit = store.get<StoredSampleTable>(tableId(epoch, sample));
+      if (unit)
+        requireInput(
+          Array.isArray(unit.table) && Number.isFinite(unit.calls),
+          'resume',
+          `${store.unitPath(tableId(epoch, sample))} is not a stored game table`,
+        );
+      return unit;
+    },
+    putTable(epoch, sample, unit) {
+      store.put(tableId(epoch, sample), unit);
+      return store.get<StoredSampleTable>(tableId(epoch, sample))!;
+    },
+    dropTables(epoch, samples) {
+      for (let s = 0; s < samples; s++) if (store.has(tableId(epoch, s))) store.remove(tableId(epoch, s));
     },
   };
 }

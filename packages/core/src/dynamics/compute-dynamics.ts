@@ -65,7 +65,14 @@ export type DynamicsEvent =
       readonly count: number;
       readonly epoch: number;
     }
-  | { readonly type: 'tables'; readonly index: number; readonly sample: number; readonly samples: number }
+  | {
+      readonly type: 'tables';
+      readonly index: number;
+      readonly sample: number;
+      readonly samples: number;
+      /** The table was read from the store (a killed run had evaluated it), not evaluated. */
+      readonly resumed?: boolean;
+    }
   | { readonly type: 'extracting'; readonly index: number; readonly epoch: number }
   | {
       readonly type: 'checkpoint';
@@ -209,6 +216,8 @@ export async function computeDynamics(options: ComputeDynamicsOptions): Promise<
         `the checkpoint of epoch ${cp.epoch} gives ${games.length} samples, the first gave ${sampleCount}: the samples must be the same at every checkpoint`,
       );
       tables = [];
+      let fresh = 0;
+      let resumedCalls = 0;
       for (const [s, game] of games.entries()) {
         n ??= game.n;
         checkDynamicsPlayers(game.n, `checkpoints[${k}].games[${s}].n`);
@@ -217,18 +226,34 @@ export async function computeDynamics(options: ComputeDynamicsOptions): Promise<
           `checkpoints[${k}].games[${s}].n`,
           `sample ${s} has ${game.n} players at epoch ${cp.epoch}, ${n} before: the players must be the same at every checkpoint`,
         );
+        // A sample whose table a killed run stored is read, not evaluated again.
+        const kept = options.store?.getTable?.(cp.epoch, s);
+        if (kept) {
+          requireInput(
+            kept.table.length === 2 ** game.n,
+            'resume',
+            `the stored table of sample ${s} at epoch ${cp.epoch} has ${kept.table.length} values, the game 2^${game.n}`,
+          );
+          tables.push(Float64Array.from(kept.table));
+          resumedCalls += kept.calls;
+          emit({ type: 'tables', index: k, sample: s, samples: games.length, resumed: true });
+          continue;
+        }
         const before = game.modelCalls ?? 0;
-        tables.push(
-          await gameTable(game, {
-            maxPlayers: DYNAMICS_MAX_PLAYERS,
-            chunkSize: options.chunkSize,
-            signal: options.signal,
-          }),
-        );
-        calls += game.modelCalls !== undefined ? game.modelCalls - before : 2 ** game.n;
+        const table = await gameTable(game, {
+          maxPlayers: DYNAMICS_MAX_PLAYERS,
+          chunkSize: options.chunkSize,
+          signal: options.signal,
+        });
+        const used = game.modelCalls !== undefined ? game.modelCalls - before : 2 ** game.n;
+        fresh += used;
+        const stored = options.store?.putTable?.(cp.epoch, s, { table: Array.from(table), calls: used });
+        tables.push(stored ? Float64Array.from(stored.table) : table);
         emit({ type: 'tables', index: k, sample: s, samples: games.length });
       }
-      if (opened.modelCalls) calls = opened.modelCalls();
+      // The calls this process made (the gateway's count, player building included when the
+      // adapter counts it) plus those of the tables a killed run had stored.
+      calls = (opened.modelCalls ? opened.modelCalls() : fresh) + resumedCalls;
     } finally {
       await opened.dispose?.();
     }
@@ -256,6 +281,7 @@ export async function computeDynamics(options: ComputeDynamicsOptions): Promise<
     const unit = checkpointUnit(block, m, n!);
     // With a store, go on with the unit as stored: a resumed run reads exactly these numbers.
     const kept = options.store ? options.store.put(k, cp.epoch, unit) : unit;
+    options.store?.dropTables?.(cp.epoch, tables.length);
     measured.push(kept);
     emit({ type: 'checkpoint', index: k, count: K, epoch: cp.epoch, result: kept.block });
   }

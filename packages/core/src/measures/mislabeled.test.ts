@@ -4,6 +4,8 @@ import {
   mislabeledGroups,
   mislabeledMeasure,
   parseRelabelledSamples,
+  ratioStandardError,
+  sampleSalientStrength,
   type GroupCheckpoint,
 } from './mislabeled.js';
 
@@ -74,6 +76,64 @@ describe('mislabeledMeasure', () => {
       '--checkpoints',
       /2 and 3 players/,
     );
+  });
+});
+
+describe('standard errors of the mislabeled measure', () => {
+  it('is the standard error of the mean for equal weights, and weighs samples by their strength otherwise', () => {
+    // a = 1, 2, 3 over b = 1: R = 2, the sample standard deviation 1, so 1/√3.
+    expect(ratioStandardError([1, 2, 3], [1, 1, 1])).toBeCloseTo(1 / Math.sqrt(3), 12);
+    // a = 1, 6 over b = 1, 3: R = 7/4, residuals ∓3/4, √(9/8 / 2) / 2 = 3/8.
+    expect(ratioStandardError([1, 6], [1, 3])).toBeCloseTo(0.375, 12);
+    expect(ratioStandardError([1], [1])).toBeNaN();
+    expect(ratioStandardError([0, 0], [0, 0])).toBeNaN();
+  });
+
+  it('reads the salient strength by order from its sparse AND and OR interactions, without the empty set', () => {
+    // n = 3: AND on {0} (mask 1) −2 and {0,1,2} (mask 7) 0.5; OR on ∅ 9 (left out) and {1,2} (mask 6) 1.
+    const r = sampleSalientStrength(
+      { and: { masks: [1, 7], values: [-2, 0.5] }, or: { masks: [0, 6], values: [9, 1] } },
+      3,
+    );
+    expect(r).toEqual({ strength: [2, 1, 0.5], count: 3 });
+  });
+
+  it('gives each group and the gap standard errors over samples when the per-sample strengths are known', () => {
+    // Relabelled: one sample all at order 1, one with three times the strength all at order 2 →
+    // pooled mean order 7/4 with s.e. 3/8 (above); shares ¼, ¾ with the same s.e. Clean: two
+    // identical samples → s.e. 0. The gap's s.e. is the relabelled one's.
+    const rel: GroupCheckpoint = {
+      ...cp(5, [1, 3], [0, 1, 1]),
+      perSample: [
+        [1, 0],
+        [0, 3],
+      ],
+      salientPerSample: [1, 3],
+    };
+    const clean: GroupCheckpoint = {
+      ...cp(5, [2, 2], [0, 1, 1]),
+      perSample: [
+        [1, 1],
+        [1, 1],
+      ],
+      salientPerSample: [2, 2],
+    };
+    const [c] = mislabeledMeasure(group([rel]), group([clean]), 'f').checkpoints;
+    expect(c.relabelled.meanOrder).toBeCloseTo(1.75, 12);
+    expect(c.relabelled.standardError!.meanOrder).toBeCloseTo(0.375, 12);
+    expect(c.relabelled.standardError!.share[0]).toBeCloseTo(0.375, 12);
+    expect(c.relabelled.standardError!.share[1]).toBeCloseTo(0.375, 12);
+    // n = 2: order 2 > n/2 is the high share, ¾ ± 3/8.
+    expect(c.relabelled.highShare).toBeCloseTo(0.75, 12);
+    expect(c.relabelled.standardError!.highShare).toBeCloseTo(0.375, 12);
+    // Salient counts 1 and 3: s.e. of the mean √2/√2 = 1.
+    expect(c.relabelled.standardError!.salientPerSample).toBeCloseTo(1, 12);
+    expect(c.clean.standardError!.meanOrder).toBe(0);
+    expect(c.meanOrderGapSE).toBeCloseTo(0.375, 12);
+    // Without per-sample strengths there is no standard error (older inputs).
+    const bare = mislabeledMeasure(group([cp(5, [1, 3], [0, 1, 1])]), group([cp(5, [2, 2], [0, 1, 1])]), 'f');
+    expect(bare.checkpoints[0].relabelled.standardError).toBeUndefined();
+    expect(bare.checkpoints[0].meanOrderGapSE).toBeUndefined();
   });
 });
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { AdapterOpenRequest, ModalityAdapter, ModalitySession } from '../adapter/modality-adapter.js';
 import { OrderlensInputError, requireInput } from '../errors/errors.js';
 
 /*
@@ -21,6 +22,12 @@ export interface RelabelledSamples {
   /** How many candidates the data hold, when the file says (checked against the data). */
   readonly candidates?: number;
   readonly description?: string;
+  /**
+   * The label each relabelled position was trained on, where the file's `samples` say
+   * (`{ position, trainedLabel }`): the reward's label for it, whatever the data's label is — so a
+   * file can point into data that hold the original labels (the census training split).
+   */
+  readonly trainedLabels?: ReadonlyMap<number, number>;
 }
 
 /**
@@ -44,6 +51,7 @@ export function parseRelabelledSamples(doc: unknown, field: string, source: stri
     relabelled: unknown;
     candidates: unknown;
     description: unknown;
+    samples: unknown;
   }>;
   requireInput(
     d !== null && typeof d === 'object' && d.schema === RELABELLED_SCHEMA,
@@ -67,8 +75,34 @@ export function parseRelabelledSamples(doc: unknown, field: string, source: stri
     field,
     `${source}: "candidates" must be a positive integer`,
   );
+  let trainedLabels: Map<number, number> | undefined;
+  if (d.samples !== undefined) {
+    requireInput(Array.isArray(d.samples), field, `${source}: "samples" must be a list`);
+    trainedLabels = new Map();
+    for (const [k, row] of (d.samples as unknown[]).entries()) {
+      const r = row as Partial<{ position: unknown; trainedLabel: unknown }>;
+      requireInput(
+        r !== null && typeof r === 'object' && Number.isInteger(r.position),
+        field,
+        `${source}: samples[${k}] has no integer "position"`,
+      );
+      if (r.trainedLabel === undefined) continue;
+      requireInput(
+        Number.isInteger(r.trainedLabel) && (r.trainedLabel as number) >= 0,
+        field,
+        `${source}: samples[${k}].trainedLabel must be a class index (integer ≥ 0)`,
+      );
+      requireInput(
+        positions.includes(r.position as number),
+        field,
+        `${source}: samples[${k}] gives a trained label for position ${String(r.position)}, which "relabelled" does not list`,
+      );
+      trainedLabels.set(r.position as number, r.trainedLabel as number);
+    }
+  }
   return {
     relabelled: positions,
+    ...(trainedLabels !== undefined && trainedLabels.size > 0 ? { trainedLabels } : {}),
     ...(d.candidates !== undefined ? { candidates: d.candidates as number } : {}),
     ...(typeof d.description === 'string' ? { description: d.description } : {}),
   };
@@ -119,6 +153,55 @@ export interface GroupCheckpoint {
     /** Mean salient interactions per sample by order `0 … n`. */
     readonly salientCountByOrder: readonly number[];
   };
+  /**
+   * Each sample's salient strength by order `1 … n` (`Σ_{S salient, |S| = k} |I(S)|`, AND and OR),
+   * in sample order; with it the summary gets standard errors over samples.
+   */
+  readonly perSample?: ReadonlyArray<readonly number[]>;
+  /** Each sample's number of salient interactions (orders ≥ 1), in sample order. */
+  readonly salientPerSample?: readonly number[];
+}
+
+/**
+ * One sample's salient strength by order `1 … n` and its salient count, from its salient AND and OR
+ * interactions (sparse: coalition masks and values, the stored form of a dynamics checkpoint).
+ */
+export function sampleSalientStrength(
+  salient: {
+    readonly and: { readonly masks: readonly number[]; readonly values: readonly number[] };
+    readonly or: { readonly masks: readonly number[]; readonly values: readonly number[] };
+  },
+  n: number,
+): { strength: number[]; count: number } {
+  const strength = new Array<number>(n).fill(0);
+  let count = 0;
+  for (const v of [salient.and, salient.or])
+    v.masks.forEach((S, i) => {
+      const k = popcount(S);
+      if (k === 0) return;
+      strength[k - 1] += Math.abs(v.values[i]);
+      count++;
+    });
+  return { strength, count };
+}
+
+function popcount(S: number): number {
+  let c = 0;
+  for (let x = S; x; x &= x - 1) c++;
+  return c;
+}
+
+/**
+ * Standard error of the pooled ratio `R = Σ_x a_x / Σ_x b_x` over `N` samples (delta method:
+ * `sqrt(Σ_x (a_x − R b_x)² / (N (N − 1))) / mean(b)`); NaN below two samples or without strength.
+ */
+export function ratioStandardError(a: readonly number[], b: readonly number[]): number {
+  const N = a.length;
+  const B = b.reduce((s, v) => s + v, 0);
+  if (N < 2 || !(B > 0)) return NaN;
+  const R = a.reduce((s, v) => s + v, 0) / B;
+  const ss = a.reduce((s, v, x) => s + (v - R * b[x]) ** 2, 0);
+  return Math.sqrt(ss / (N * (N - 1))) / (B / N);
 }
 
 /** One group at one checkpoint. */
@@ -131,6 +214,18 @@ export interface MislabeledGroupSummary {
   readonly highShare: number;
   /** Mean salient interactions per sample (orders ≥ 1). */
   readonly salientPerSample: number;
+  /**
+   * Standard errors over samples, when the per-sample strengths were given: of {@link share} per
+   * order, {@link meanOrder} and {@link highShare} (delta method on the pooled ratios — the
+   * summaries pool the samples' strength, so a sample with more strength weighs more), and of
+   * {@link salientPerSample} (of a mean).
+   */
+  readonly standardError?: {
+    readonly share: number[];
+    readonly meanOrder: number;
+    readonly highShare: number;
+    readonly salientPerSample: number;
+  };
 }
 
 /** `measures.mislabeled`: relabelled versus clean training samples, per checkpoint. */
@@ -144,6 +239,8 @@ export interface MislabeledMeasure {
     readonly clean: MislabeledGroupSummary;
     /** `meanOrder(relabelled) − meanOrder(clean)`. */
     readonly meanOrderGap: number;
+    /** Its standard error: the two groups' errors added in quadrature (independent samples). */
+    readonly meanOrderGapSE?: number;
   }>;
 }
 
@@ -155,6 +252,40 @@ function summarise(c: GroupCheckpoint, n: number): MislabeledGroupSummary {
     meanOrder: share.reduce((s, v, j) => s + c.andOr.orders[j] * v, 0),
     highShare: share.reduce((s, v, j) => s + (c.andOr.orders[j] > n / 2 ? v : 0), 0),
     salientPerSample: c.andOr.salientCountByOrder.slice(1).reduce((s, v) => s + v, 0),
+    ...(c.perSample !== undefined
+      ? { standardError: standardErrors(c.perSample, c.salientPerSample, n) }
+      : {}),
+  };
+}
+
+/** {@link MislabeledGroupSummary.standardError} from the samples' strengths by order `1 … n`. */
+function standardErrors(
+  perSample: ReadonlyArray<readonly number[]>,
+  counts: readonly number[] | undefined,
+  n: number,
+): NonNullable<MislabeledGroupSummary['standardError']> {
+  const total = perSample.map((s) => s.reduce((a, v) => a + v, 0));
+  const weighted = (w: (k: number) => number) =>
+    perSample.map((s) => s.reduce((a, v, j) => a + w(j + 1) * v, 0));
+  const N = counts?.length ?? 0;
+  const mean = N > 0 ? counts!.reduce((a, v) => a + v, 0) / N : NaN;
+  return {
+    share: Array.from({ length: n }, (_, j) =>
+      ratioStandardError(
+        perSample.map((s) => s[j]),
+        total,
+      ),
+    ),
+    meanOrder: ratioStandardError(
+      weighted((k) => k),
+      total,
+    ),
+    highShare: ratioStandardError(
+      weighted((k) => (k > n / 2 ? 1 : 0)),
+      total,
+    ),
+    salientPerSample:
+      N >= 2 ? Math.sqrt(counts!.reduce((a, v) => a + (v - mean) ** 2, 0) / (N - 1) / N) : NaN,
   };
 }
 
@@ -190,7 +321,52 @@ export function mislabeledMeasure(
     checkpoints: relabelled.checkpoints.map((r, k) => {
       const a = summarise(r, n);
       const b = summarise(clean.checkpoints[k], n);
-      return { epoch: r.epoch, relabelled: a, clean: b, meanOrderGap: a.meanOrder - b.meanOrder };
+      const se =
+        a.standardError &&
+        b.standardError &&
+        Math.hypot(a.standardError.meanOrder, b.standardError.meanOrder);
+      return {
+        epoch: r.epoch,
+        relabelled: a,
+        clean: b,
+        meanOrderGap: a.meanOrder - b.meanOrder,
+        ...(se !== undefined ? { meanOrderGapSE: se } : {}),
+      };
     }),
   };
+}
+
+/**
+ * `adapter` whose sessions give the trained label of every position in `trainedLabels` (a
+ * {@link RelabelledSamples.trainedLabels}) instead of the data's: the sample is then explained for
+ * the label the network was trained on. Everything else is the adapter's session, untouched.
+ */
+export function withTrainedLabels(
+  adapter: ModalityAdapter,
+  trainedLabels: ReadonlyMap<number, number> | undefined,
+): ModalityAdapter {
+  if (trainedLabels === undefined || trainedLabels.size === 0) return adapter;
+  const open = async (request: AdapterOpenRequest): Promise<ModalitySession> => {
+    const session = await adapter.open(request);
+    const candidate = (k: number) => {
+      const c = session.candidate(k);
+      const label = trainedLabels.get(k);
+      return label === undefined ? c : { ...c, label };
+    };
+    // A proxy rather than a copy: sessions may be class instances whose methods need `this`.
+    return new Proxy(session, {
+      get(target, key) {
+        if (key === 'candidate') return candidate;
+        const v: unknown = Reflect.get(target, key, target);
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+  };
+  return new Proxy(adapter, {
+    get(target, key) {
+      if (key === 'open') return open;
+      const v: unknown = Reflect.get(target, key, target);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
 }

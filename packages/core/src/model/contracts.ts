@@ -61,6 +61,34 @@ export interface RunnerCapabilities {
   inputGradients?: InputGradientCapability;
   /** What the model's graph fixes about token sequences (the longest one it can read). */
   sequenceLimits?: SequenceLimitsCapability;
+  /** Noise added to a token model's word embeddings (noise sensitivity on text). */
+  embeddingNoise?: EmbeddingNoiseCapability;
+}
+
+/**
+ * A token model that takes one more input: a float32 tensor `[batch, tokens, width]` added to the
+ * word embeddings it looks up for `input_ids`, before anything else reads them.
+ */
+export interface NoisyEmbeddingModel {
+  /** Runs the model on its usual inputs plus {@link noiseInput}. */
+  readonly runner: ModelRunner;
+  /** Name of the noise input. */
+  readonly noiseInput: string;
+  /** The word-embedding table's name in the graph. */
+  readonly table: string;
+  /** Its width (the embedding size). */
+  readonly width: number;
+  /** Root mean square of the table's entries: the scale `δ` is measured against. */
+  readonly tableRms: number;
+}
+
+/** Builds the {@link NoisyEmbeddingModel} of a token model (ONNX graph edit). */
+export interface EmbeddingNoiseCapability {
+  /**
+   * The noisy-embedding variant of the model; throws an input error naming the model when its
+   * graph has no word-embedding table gathered by `input_ids`.
+   */
+  noisyEmbeddings(): Promise<NoisyEmbeddingModel>;
 }
 
 /** A position-embedding table of a model graph. */

@@ -38,6 +38,7 @@ export type {
   ModelDynamicsOptions,
   SparseVector,
   StoredDynamicsCheckpoint,
+  StoredSampleTable,
   TwoPhaseClaim,
   TwoPhaseRow,
   TwoPhaseVerdict,

@@ -171,9 +171,12 @@ export type { AndOrSparsity, AndOrSparsitySummary, AndOrSparsityVerdict } from '
 export {
   RELABELLED_SCHEMA,
   mislabeledGroups,
+  ratioStandardError,
+  sampleSalientStrength,
   mislabeledMeasure,
   parseRelabelledSamples,
   readRelabelledSamples,
+  withTrainedLabels,
 } from '../measures/index.js';
 export type {
   GroupCheckpoint,

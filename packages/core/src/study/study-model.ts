@@ -156,7 +156,8 @@ export async function openStudyModel(
       try {
         checkNoiseOptions({ ...analysis, noise: m.noise });
       } catch (e) {
-        // The schema checked δ and the draws: what is left is the adapter (text cannot perturb).
+        // The schema checked δ and the draws: what is left is the adapter (a text model on a
+        // runtime that cannot edit its graph cannot perturb its embeddings).
         const where = `${study.file.models[m.index]?.noise ? `models[${m.index}]` : `defaults.${m.modality}`}.noise`;
         throw e instanceof OrderlensInputError
           ? new OrderlensInputError(where, `${e.message.slice(e.field.length + 2)} (model "${m.id}")`)

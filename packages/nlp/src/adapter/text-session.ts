@@ -12,9 +12,13 @@ import {
   type ModalitySession,
   type Masker,
   type CountedRunner,
+  type ModelGateway,
+  type NoisyEmbeddingModel,
+  type SamplePlayers,
 } from '@orderlens/core';
 import { readSentences, type SentenceRecord } from '../data/sentences.js';
 import { resolveBaselineToken } from '../masking/baseline-token.js';
+import { EmbeddingNoiseRunner } from '../masking/embedding-noise-runner.js';
 import { textInputLayout } from '../masking/model-inputs.js';
 import { batchInputs } from '../masking/unmasked-inputs.js';
 import { AttentionMasker, TokenMasker } from '../masking/word-piece-masker.js';
@@ -229,6 +233,38 @@ export async function openTextSession(
     ...(skipped > 0 ? { skipped } : {}),
   };
 
+  const players = async (k: number, gateway: ModelGateway): Promise<SamplePlayers> => {
+    const t = texts[k];
+    const maskerOf = (words: readonly number[]): Masker => {
+      const common = { ids: t.sentence.ids, spans: words.map((w) => t.sentence.wordSpans[w]), layout };
+      return o.masking === 'token'
+        ? new TokenMasker({ ...common, baseline: baselineId! })
+        : new AttentionMasker(common);
+    };
+    if (!t.playerWords) {
+      // Counted as word effects: these calls choose the players, they estimate nothing.
+      const chosen = await chooseByEffect({
+        eligible: t.eligible,
+        count: o.words as number,
+        masker: maskerOf(t.eligible),
+        runner: gateway.wrap(request.model.runner, 'word-effects'),
+        label: t.label,
+      });
+      t.playerWords = chosen.words;
+    }
+    return {
+      descriptor: wordPlayersDescriptor(t.sentence, t.playerWords),
+      masker: maskerOf(t.playerWords),
+    };
+  };
+
+  // Built on the first noise draw (a graph edit and a second session), shared by every draw.
+  const capability = hasCapability(request.model.runner, 'embeddingNoise')
+    ? request.model.runner.capabilities.embeddingNoise
+    : undefined;
+  let noisy: Promise<NoisyEmbeddingModel> | undefined;
+  const noisyModel = capability && (() => (noisy ??= capability.noisyEmbeddings()));
+
   return {
     data: source.data,
     candidates: texts.length,
@@ -237,29 +273,28 @@ export async function openTextSession(
     candidate: (k) => ({ id: texts[k].record.id, label: texts[k].label }),
     predictLabels,
     inputs,
-    async players(k, gateway) {
-      const t = texts[k];
-      const maskerOf = (words: readonly number[]): Masker => {
-        const common = { ids: t.sentence.ids, spans: words.map((w) => t.sentence.wordSpans[w]), layout };
-        return o.masking === 'token'
-          ? new TokenMasker({ ...common, baseline: baselineId! })
-          : new AttentionMasker(common);
-      };
-      if (!t.playerWords) {
-        // Counted as word effects: these calls choose the players, they estimate nothing.
-        const chosen = await chooseByEffect({
-          eligible: t.eligible,
-          count: o.words as number,
-          masker: maskerOf(t.eligible),
-          runner: gateway.wrap(request.model.runner, 'word-effects'),
-          label: t.label,
-        });
-        t.playerWords = chosen.words;
-      }
-      return {
-        descriptor: wordPlayersDescriptor(t.sentence, t.playerWords),
-        masker: maskerOf(t.playerWords),
-      };
+    players,
+    // Noise on the input embeddings (ε added to every token's word embedding, absent words taking
+    // the unperturbed baseline token): only a runtime that can edit the graph offers it.
+    ...(noisyModel !== undefined
+      ? {
+          async perturbedPlayers(k: number, perturb: (input: Float32Array) => void, gateway: ModelGateway) {
+            const model = await noisyModel();
+            const base = await players(k, gateway);
+            const ids = texts[k].sentence.ids;
+            const noise = new Float32Array(ids.length * model.width);
+            perturb(noise);
+            return { ...base, runner: new EmbeddingNoiseRunner(model, ids, noise) };
+          },
+        }
+      : {}),
+    async dispose() {
+      // A build that failed has nothing to release (its error went to the analysis).
+      if (noisy !== undefined)
+        await noisy.then(
+          (m) => m.runner.dispose(),
+          () => undefined,
+        );
     },
     details,
     async writePictures(result: InteractionResult, outDir: string): Promise<Record<string, string[]>> {

@@ -12,6 +12,7 @@ import {
 } from '@orderlens/core';
 import { OnnxGraphCutter } from '../graph/onnx-graph-cut.js';
 import { OnnxSequenceLimits } from '../graph/position-table.js';
+import { OnnxEmbeddingNoise } from '../graph/embedding-noise.js';
 import { asFloat32 } from '../session/feeds.js';
 import type { DenormalMode } from '../session/denormals.js';
 import { OnnxSession } from '../session/onnx-session.js';
@@ -106,6 +107,7 @@ function checkOptions(options: OnnxRunnerOptions): {
  * - The runner takes the batch tensors as given and allocates nothing per coalition.
  * - `capabilities.graphCut` splits the model at an intermediate tensor (feature-map masking).
  * - `capabilities.sequenceLimits` reads the position-embedding table's size from the graph.
+ * - `capabilities.embeddingNoise` builds the model with noise added to its word embeddings.
  */
 export class OnnxRunner implements ModelRunner {
   /** `onnx:<provider>`, e.g. `onnx:cpu`. */
@@ -121,6 +123,7 @@ export class OnnxRunner implements ModelRunner {
   readonly capabilities: {
     readonly graphCut: OnnxGraphCutter;
     readonly sequenceLimits: OnnxSequenceLimits;
+    readonly embeddingNoise: OnnxEmbeddingNoise;
   } & RunnerCapabilities;
   private readonly cutter: OnnxGraphCutter;
 
@@ -137,18 +140,20 @@ export class OnnxRunner implements ModelRunner {
     this.inputNames = core.inputNames;
     this.outputName = outputName ?? core.outputs[0]?.name ?? '';
     core.requireOutput(this.outputName);
-    this.cutter = new OnnxGraphCutter({
+    const context = {
       source: core.source,
       loadBytes,
       provider: core.provider,
       settings,
       log,
-      makeRunner: (suffixCore, bytes) =>
-        new OnnxRunner(suffixCore, this.outputName, settings, log, async () => bytes),
-    });
+      makeRunner: (derived: OnnxSession, bytes: Uint8Array) =>
+        new OnnxRunner(derived, this.outputName, settings, log, async () => bytes),
+    };
+    this.cutter = new OnnxGraphCutter(context);
     this.capabilities = {
       graphCut: this.cutter,
       sequenceLimits: new OnnxSequenceLimits(core.source, loadBytes),
+      embeddingNoise: new OnnxEmbeddingNoise(context),
     };
     if (core.batch.kind === 'fixed' && core.batch.perItemLoop) {
       log(

@@ -9,6 +9,8 @@ import { interactionData } from '../test-utils/synthetic.js';
 import { SNAPSHOT_INDEX, SNAPSHOT_INDEX_SCHEMA, readSnapshotIndex } from './snapshot-index.js';
 import {
   addLabelNoise,
+  relabelledRowsDocument,
+  RELABELLED_FILE,
   trainTabularModel,
   type TabularTrainSpec,
   type TabularTrainingRows,
@@ -66,6 +68,26 @@ describe('addLabelNoise', () => {
     expect(addLabelNoise(y, 0, 2, 7).flipped).toBe(0);
     expect(() => addLabelNoise(y, 1, 2, 7)).toThrow(/--label-noise: expected a fraction in \[0, 1\)/);
   });
+
+  it('says which rows it flipped, ascending, and the relabelled-samples document records them with both labels', () => {
+    const y = Int32Array.from({ length: 40 }, (_, i) => i % 3);
+    const a = addLabelNoise(y, 0.2, 3, 11);
+    expect(a.rows).toHaveLength(8);
+    expect([...a.rows].sort((p, q) => p - q)).toEqual(a.rows);
+    // Exactly the listed rows differ from the original labels.
+    expect(Array.from(y.keys()).filter((i) => a.y[i] !== y[i])).toEqual(a.rows);
+    const doc = relabelledRowsDocument({ y, rows: 40 } as never, a, 0.2, 11, 'census') as {
+      schema: string;
+      relabelled: number[];
+      samples: Array<{ position: number; originalLabel: number; trainedLabel: number }>;
+    };
+    expect(doc.schema).toBe('orderlens/relabelled-samples@1');
+    expect(doc.relabelled).toEqual(a.rows);
+    for (const s of doc.samples) {
+      expect(s.originalLabel).toBe(y[s.position]);
+      expect(s.trainedLabel).toBe(a.y[s.position]);
+    }
+  });
 });
 
 describe('trainTabularModel', () => {
@@ -104,6 +126,11 @@ describe('trainTabularModel', () => {
     expect(index?.labelNoise).toBe(0.1);
     expect(index?.checkpoints.map((c) => c.model)).toEqual(['epoch-0/model.json', 'epoch-2/model.json']);
     expect(existsSync(join(out, 'checkpoints', 'epoch-2', 'preprocessing.json'))).toBe(true);
+    // Which rows were flipped, beside the snapshots (what `orderlens mislabeled --relabelled` reads).
+    const relabelled = JSON.parse(readFileSync(join(out, 'checkpoints', RELABELLED_FILE), 'utf8'));
+    expect(relabelled.schema).toBe('orderlens/relabelled-samples@1');
+    expect(relabelled.relabelled).toHaveLength(20);
+    expect(relabelled.trainingRows).toBe(200);
 
     const folder = readCheckpointFolder(join(out, 'checkpoints'));
     expect(folder.map((c) => c.epoch)).toEqual([0, 2]);

@@ -120,14 +120,15 @@ export interface TabularTrainSummary {
  * Flips a seeded fraction of labels (the two-phase paper adds label noise so that over-fitting
  * shows): `round(fraction · N)` rows drawn without replacement from `Rng(seed).fork('label-noise')`
  * get another class (the other one for two classes, a uniformly drawn other one otherwise).
- * Returns a copy; `y` is not changed.
+ * Returns a copy (`y` is not changed) and the flipped rows, ascending, so a run can record which
+ * rows were relabelled (`orderlens mislabeled` compares them with clean ones).
  */
 export function addLabelNoise(
   y: Int32Array,
   fraction: number,
   classes: number,
   seed: number | string,
-): { y: Int32Array; flipped: number } {
+): { y: Int32Array; flipped: number; rows: number[] } {
   requireInput(
     Number.isFinite(fraction) && fraction >= 0 && fraction < 1,
     '--label-noise',
@@ -135,14 +136,46 @@ export function addLabelNoise(
   );
   const out = Int32Array.from(y);
   const count = Math.round(fraction * y.length);
-  if (count === 0 || classes < 2) return { y: out, flipped: 0 };
+  if (count === 0 || classes < 2) return { y: out, flipped: 0, rows: [] };
   const rng = Rng.create(seed).fork('label-noise');
   const rows = rng.sample(
     Array.from({ length: y.length }, (_, i) => i),
     count,
   );
   for (const r of rows) out[r] = (y[r] + 1 + rng.int(classes - 1)) % classes;
-  return { y: out, flipped: count };
+  return { y: out, flipped: count, rows: [...rows].sort((a, b) => a - b) };
+}
+
+/** File beside the snapshots (or the model, without snapshots) naming the rows whose labels were flipped. */
+export const RELABELLED_FILE = 'relabelled.json';
+
+/**
+ * The `orderlens/relabelled-samples@1` document of a label-noise run: the flipped rows as positions
+ * among the training rows the trainer was given (with `--dataset census --train-rows N`, the first
+ * N rows of the census training split, so the positions are those of `--dataset census --split
+ * train`), with each row's original and trained label — `orderlens mislabeled` explains a
+ * relabelled row for its trained label, as the data there hold the original one.
+ */
+export function relabelledRowsDocument(
+  train: TabularTrainingRows,
+  noisy: { readonly y: Int32Array; readonly rows: readonly number[] },
+  fraction: number,
+  seed: number | string,
+  dataset: string,
+): Record<string, unknown> {
+  return {
+    schema: 'orderlens/relabelled-samples@1',
+    description: `training rows whose labels orderlens train tabular flipped (--label-noise ${fraction}, --seed ${seed}); positions among the ${train.rows} training rows of ${dataset}, in their order`,
+    generatedBy: 'orderlens train tabular',
+    trainingRows: train.rows,
+    relabelled: [...noisy.rows],
+    samples: noisy.rows.map((r) => ({
+      position: r,
+      trainingIndex: r,
+      originalLabel: train.y[r],
+      trainedLabel: noisy.y[r],
+    })),
+  };
 }
 
 /** Mean cross-entropy of `model` (eval mode) on (`x`, `y`), binary sigmoid outputs as two classes. */
@@ -236,6 +269,12 @@ export async function trainTabularModel(options: TrainTabularModelOptions): Prom
   let noise: { fraction: number; flipped: number } | undefined;
   if (options.labelNoise !== undefined && options.labelNoise > 0) {
     const noisy = addLabelNoise(train.y, options.labelNoise, classes, spec.seed);
+    const dir = options.snapshots?.dir ?? options.outDir;
+    mkdirSync(dir, { recursive: true });
+    writeJsonAtomic(
+      join(dir, RELABELLED_FILE),
+      relabelledRowsDocument(train, noisy, options.labelNoise, spec.seed, options.dataset),
+    );
     train = { ...train, y: noisy.y };
     noise = { fraction: options.labelNoise, flipped: noisy.flipped };
   }
@@ -260,7 +299,7 @@ export async function trainTabularModel(options: TrainTabularModelOptions): Prom
     } else if (existsSync(snap.dir)) {
       // A fresh run: snapshots of an earlier run in this folder would mix two runs.
       for (const f of readdirSync(snap.dir))
-        if (/^epoch-\d+(\.tmp)?$/.test(f) || f === SNAPSHOT_INDEX)
+        if (/^epoch-\d+(\.tmp)?$/.test(f) || f === SNAPSHOT_INDEX || (f === RELABELLED_FILE && !noise))
           rmSync(join(snap.dir, f), { recursive: true, force: true });
     }
     saveSnapshot = async (epoch: number) => {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseDynamicsResult } from '@orderlens/core/dynamics';
+import { sampleSalientStrength } from '@orderlens/core/math';
 import { runCli } from '../../program.js';
 import { tempDir } from '../../test-utils/tmp.js';
 
@@ -53,7 +54,7 @@ describe('orderlens mislabeled (VGG-11 with 1 % label noise)', () => {
     expect(r.code).toBe(0);
     const doc = JSON.parse(readFileSync(join(out, 'mislabeled.json'), 'utf8'));
     const file = JSON.parse(readFileSync(relabelledFile, 'utf8'));
-    expect(doc.schema).toBe('orderlens/mislabeled@1');
+    expect(doc.schema).toBe('orderlens/mislabeled@2');
     // The first two relabelled positions of the file, and the first two positions not in it.
     expect(doc.groups.relabelled).toEqual(file.relabelled.slice(0, 2));
     expect(doc.groups.clean).toEqual([0, 1]);
@@ -78,10 +79,59 @@ describe('orderlens mislabeled (VGG-11 with 1 % label noise)', () => {
     for (const c of m.checkpoints) {
       expect(c.relabelled.share.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 10);
       expect(c.meanOrderGap).toBeCloseTo(c.relabelled.meanOrder - c.clean.meanOrder, 12);
+      // Standard errors over the two samples of each group, the gap's in quadrature.
+      for (const g of [c.relabelled, c.clean]) {
+        expect(g.standardError.share).toHaveLength(10);
+        expect(g.standardError.meanOrder).toBeGreaterThanOrEqual(0);
+      }
+      expect(c.meanOrderGapSE).toBeCloseTo(
+        Math.hypot(c.relabelled.standardError.meanOrder, c.clean.standardError.meanOrder),
+        12,
+      );
+      // They are errors of the very estimate reported: the samples' strengths in the run's units
+      // pool to the group's mean order.
+      for (const which of ['relabelled', 'clean'] as const) {
+        const unit = JSON.parse(
+          readFileSync(join(out, 'run', 'units', `${which}-epoch-${c.epoch}.json`), 'utf8'),
+        );
+        const each = unit.salient.map((x: Parameters<typeof sampleSalientStrength>[0]) =>
+          sampleSalientStrength(x, unit.n),
+        );
+        const total = each.reduce(
+          (a: number, e: { strength: number[] }) => a + e.strength.reduce((p, v) => p + v, 0),
+          0,
+        );
+        const weighted = each.reduce(
+          (a: number, e: { strength: number[] }) => a + e.strength.reduce((p, v, j) => p + (j + 1) * v, 0),
+          0,
+        );
+        expect(weighted / total).toBeCloseTo(c[which].meanOrder, 9);
+      }
     }
     expect(doc.modelCalls).toBe(rel.modelCalls + clean.modelCalls);
     for (const f of ['mislabeled.svg', 'mislabeled.png', 'mislabeled-orders.svg', 'relabelled/dynamics.json'])
       expect(existsSync(join(out, f))).toBe(true);
+  });
+
+  it('explains a relabelled sample for the trained label the file gives, when the data hold another', async () => {
+    // As for census, whose training split holds the original labels: the file's trainedLabel wins.
+    const file = JSON.parse(readFileSync(relabelledFile, 'utf8'));
+    const first = file.samples[0];
+    const other = (first.trainedLabel + 3) % 10;
+    const edited = join(tmp.dir, 'trained-labels.json');
+    writeFileSync(
+      edited,
+      JSON.stringify({ ...file, samples: [{ ...first, trainedLabel: other }, ...file.samples.slice(1)] }),
+    );
+    const out = join(tmp.dir, 'trained');
+    const r = await runCli([...base(out, edited), '--epochs', '120', '--samples', '1']);
+    expect(r.code).toBe(0);
+    const rel = parseDynamicsResult(
+      JSON.parse(readFileSync(join(out, 'relabelled', 'dynamics.json'), 'utf8')),
+    );
+    expect(rel.samples.map((s) => [s.index, s.label])).toEqual([[first.position, other]]);
+    const clean = parseDynamicsResult(JSON.parse(readFileSync(join(out, 'clean', 'dynamics.json'), 'utf8')));
+    expect(clean.samples[0].label).not.toBe(-1);
   });
 
   it('refuses a relabelled file that does not fit the data, an unknown epoch and a bad file, naming the option', async () => {

@@ -15,8 +15,12 @@ import {
   mislabeledGroups,
   mislabeledMeasure,
   readRelabelledSamples,
+  sampleSalientStrength,
+  withTrainedLabels,
+  type GroupCheckpoint,
   type MislabeledMeasure,
 } from '@orderlens/core/math';
+import { dynamicsRunUnits } from '@orderlens/core/dynamics';
 import { readCheckpointFolder } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
 import { parseChoice, parseFloatOption, parseInteger, parseList } from '../../util/options.js';
@@ -31,7 +35,8 @@ import {
 } from './run-dynamics.js';
 
 /** Schema tag of `mislabeled.json`. */
-export const MISLABELED_SCHEMA = 'orderlens/mislabeled@1';
+/** @2: standard errors over samples (`standardError`, `meanOrderGapSE`) in the measure. */
+export const MISLABELED_SCHEMA = 'orderlens/mislabeled@2';
 
 interface MislabeledFlags extends Record<string, unknown> {
   checkpoints: string;
@@ -53,16 +58,26 @@ interface MislabeledFlags extends Record<string, unknown> {
 /** `mislabeled.svg/png` (mean order over epochs) and `mislabeled-orders.svg/png` (shares at the last epoch). */
 async function writeMislabeledPlots(out: string, m: MislabeledMeasure) {
   const epochs = m.checkpoints.map((c) => c.epoch);
+  type Summary = MislabeledMeasure['checkpoints'][number]['clean'];
+  const se = (group: (c: MislabeledMeasure['checkpoints'][number]) => Summary) =>
+    m.checkpoints.map((c) => group(c).standardError?.meanOrder ?? NaN);
+  const bars = m.checkpoints.some((c) => c.clean.standardError !== undefined);
   const meanOrder = await linePlot({
     series: [
       {
         label: 'relabelled training samples',
         x: epochs,
         y: m.checkpoints.map((c) => c.relabelled.meanOrder),
+        error: se((c) => c.relabelled),
       },
-      { label: 'clean training samples', x: epochs, y: m.checkpoints.map((c) => c.clean.meanOrder) },
+      {
+        label: 'clean training samples',
+        x: epochs,
+        y: m.checkpoints.map((c) => c.clean.meanOrder),
+        error: se((c) => c.clean),
+      },
     ],
-    title: 'Mean order of salient interactions, relabelled vs clean samples',
+    title: `Mean order of salient interactions, relabelled vs clean samples${bars ? ' (± 1 s.e. over samples)' : ''}`,
     xLabel: 'epoch',
     yLabel: 'Σ_k k · share of salient strength at order k',
     yDomain: [1, m.n],
@@ -71,8 +86,18 @@ async function writeMislabeledPlots(out: string, m: MislabeledMeasure) {
   const last = m.checkpoints[m.checkpoints.length - 1];
   const orders = await linePlot({
     series: [
-      { label: `relabelled, epoch ${last.epoch}`, x: m.orders, y: last.relabelled.share },
-      { label: `clean, epoch ${last.epoch}`, x: m.orders, y: last.clean.share },
+      {
+        label: `relabelled, epoch ${last.epoch}`,
+        x: m.orders,
+        y: last.relabelled.share,
+        error: last.relabelled.standardError?.share,
+      },
+      {
+        label: `clean, epoch ${last.epoch}`,
+        x: m.orders,
+        y: last.clean.share,
+        error: last.clean.standardError?.share,
+      },
       ...(m.checkpoints.length > 1
         ? [
             {
@@ -85,7 +110,7 @@ async function writeMislabeledPlots(out: string, m: MislabeledMeasure) {
           ]
         : []),
     ],
-    title: 'Salient AND-OR strength over orders, relabelled vs clean samples',
+    title: `Salient AND-OR strength over orders, relabelled vs clean samples${bars ? ' (± 1 s.e.)' : ''}`,
     xLabel: 'order k = |S|',
     yLabel: 'share of salient strength',
   });
@@ -196,12 +221,14 @@ export function registerMislabeled(program: Command): void {
     }
     const groups = mislabeledGroups(file, candidates, samples, '--relabelled');
 
+    // Explained for the label trained on: the file's where it says (data with the original labels), else the data's.
+    const labelled = withTrainedLabels(adapter, file.trainedLabels);
     const runs = {} as Record<'relabelled' | 'clean', Awaited<ReturnType<typeof runDynamicsToFolder>>>;
     for (const which of ['relabelled', 'clean'] as const) {
       io.stderr(`mislabeled: ${which} samples (candidates ${groups[which].join(', ')})\n`);
       runs[which] = await runDynamicsToFolder({
         command,
-        adapter,
+        adapter: labelled,
         adapterOptions,
         folder,
         field: '--checkpoints',
@@ -228,7 +255,21 @@ export function registerMislabeled(program: Command): void {
         },
       });
     }
-    const measure = mislabeledMeasure(runs.relabelled.result, runs.clean.result, '--relabelled');
+    // Each sample's salient strength by order, from the stored units: the standard errors over samples.
+    const withSamples = (which: 'relabelled' | 'clean') => {
+      const units = dynamicsRunUnits(store, `${which}-`);
+      const r = runs[which].result;
+      return {
+        ...r,
+        checkpoints: r.checkpoints.map((c): GroupCheckpoint => {
+          const unit = units.get(0, c.epoch);
+          if (unit === undefined) return c;
+          const each = unit.salient.map((s) => sampleSalientStrength(s, unit.n));
+          return { ...c, perSample: each.map((e) => e.strength), salientPerSample: each.map((e) => e.count) };
+        }),
+      };
+    };
+    const measure = mislabeledMeasure(withSamples('relabelled'), withSamples('clean'), '--relabelled');
     const figures = await writeMislabeledPlots(out, measure);
     const path = join(out, 'mislabeled.json');
     writeJsonAtomic(path, {
@@ -246,13 +287,17 @@ export function registerMislabeled(program: Command): void {
     io.stdout(
       `mislabeled ${adapter.name}: ${measure.samples.relabelled} relabelled and ${measure.samples.clean} clean samples, ` +
         `n = ${measure.n}, ${folder.length} checkpoints; wrote ${path}\n` +
-        'epoch  mean order relabelled / clean (gap)   share at orders > n/2 relabelled / clean\n',
+        'epoch  mean order relabelled / clean (gap ± s.e.)          share at orders > n/2 relabelled / clean\n',
     );
-    for (const c of measure.checkpoints)
+    const pm = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? ` ± ${v.toFixed(2)}` : '');
+    for (const c of measure.checkpoints) {
+      const orders =
+        `${String(c.epoch).padStart(5)}  ${c.relabelled.meanOrder.toFixed(2)}${pm(c.relabelled.standardError?.meanOrder)} / ` +
+        `${c.clean.meanOrder.toFixed(2)}${pm(c.clean.standardError?.meanOrder)} ` +
+        `(${c.meanOrderGap >= 0 ? '+' : ''}${c.meanOrderGap.toFixed(2)}${pm(c.meanOrderGapSE)})`;
       io.stdout(
-        `${String(c.epoch).padStart(5)}  ${c.relabelled.meanOrder.toFixed(2)} / ${c.clean.meanOrder.toFixed(2)} ` +
-          `(${c.meanOrderGap >= 0 ? '+' : ''}${c.meanOrderGap.toFixed(2)})`.padEnd(33) +
-          `${(100 * c.relabelled.highShare).toFixed(0)} % / ${(100 * c.clean.highShare).toFixed(0)} %\n`,
+        `${orders.padEnd(59)}${(100 * c.relabelled.highShare).toFixed(0)} % / ${(100 * c.clean.highShare).toFixed(0)} %\n`,
       );
+    }
   });
 }

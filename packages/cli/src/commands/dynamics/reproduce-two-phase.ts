@@ -23,7 +23,13 @@ import { readCheckpointFolder } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
 import { parseChoice, parseInteger } from '../../util/options.js';
 import { commandGroup } from '../../util/command-group.js';
-import { portableOptions, runDynamicsToFolder } from './run-dynamics.js';
+import {
+  checkpointSeriesIdentity,
+  finishDynamicsRunStore,
+  openDynamicsRunStore,
+  portableOptions,
+  runDynamicsToFolder,
+} from './run-dynamics.js';
 
 /**
  * The players of the two-phase paper (App. F.3) per modality, as adapter options: 10 random cells
@@ -84,6 +90,7 @@ interface ReproduceTwoPhaseFlags {
   device: string;
   batchSize: string;
   curves: string;
+  resume?: boolean;
 }
 
 const fmt = (v: number | null, digits = 3) => (v === null ? 'n/a' : v.toFixed(digits));
@@ -181,6 +188,10 @@ export function registerReproduceTwoPhase(program: Command): void {
     .option('--device <name>', 'auto | cpu | cuda | webgpu | wasm', 'auto')
     .option('--batch-size <k>', 'inputs per model call (never changes the numbers)', '256')
     .option('--curves <k>', 'epochs drawn in the distribution figure', '6')
+    .option(
+      '--resume',
+      'continue a killed or interrupted run in --out (same options), measuring only the checkpoints it had not finished',
+    )
     .action(async (flags: ReproduceTwoPhaseFlags, command: Command) => {
       const io = ioOf(command);
       if ((flags.series === undefined) === (flags.fromDynamics === undefined))
@@ -253,6 +264,23 @@ export function registerReproduceTwoPhase(program: Command): void {
       // F.3: random test samples, not only correctly classified ones.
       const selection: SelectionSpec = { ...adapter.defaultSelection, samples, rule: 'all' };
       const out = probeWritableDir(resolve(flags.out), '--out');
+      // One unit per checkpoint in <out>/run/, as `dynamics` keeps them: a kill loses at most the
+      // checkpoint in progress, and a --resume must ask for the same numbers (not --batch-size).
+      const store = openDynamicsRunStore(
+        'reproduce two-phase',
+        out,
+        {
+          series: resolve(series),
+          checkpoints: checkpointSeriesIdentity(folder),
+          modality: adapter.name,
+          adapterOptions,
+          selection,
+          reward: 'log-odds',
+          andOr: { preset, niter },
+          device,
+        },
+        flags.resume === true,
+      );
 
       let result: DynamicsResult;
       try {
@@ -269,6 +297,7 @@ export function registerReproduceTwoPhase(program: Command): void {
           batchSize,
           out,
           curves,
+          store: { run: store },
           options: {
             series: resolve(series),
             ...adapterOptions,
@@ -299,5 +328,6 @@ export function registerReproduceTwoPhase(program: Command): void {
           quick: !!flags.quick,
         },
       );
+      finishDynamicsRunStore(store);
     });
 }

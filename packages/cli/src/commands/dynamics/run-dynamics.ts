@@ -177,6 +177,10 @@ export async function runDynamicsToFolder(
         if (e.type === 'warning') io.stderr(`warning: ${e.message}\n`);
         else if (e.type === 'selected')
           progress.log(`chose ${e.samples} samples with the checkpoint of epoch ${e.epoch}`);
+        else if (e.type === 'tables' && e.resumed)
+          progress.log(
+            `checkpoint ${e.index + 1}: the table of sample ${e.sample + 1} reused from ${r.store!.run.dir} (--resume)`,
+          );
         else if (e.type === 'checkpoint') {
           const c = e.result;
           const gap = c.losses.lossGap;

@@ -58,6 +58,45 @@ describe('orderlens noise-sensitivity | generalization | transfer (census MLP)',
     expect(resumed.modelCalls).toEqual(res.modelCalls);
   });
 
+  it('noise-sensitivity on text perturbs the word embeddings (SST-2 BERT): noise counted, same seed same numbers', async () => {
+    const out = (name: string) => join(tmp.dir, name);
+    const args = (dir: string, delta = '0.01') => [
+      'noise-sensitivity',
+      'text',
+      '--model',
+      repo('fixtures/sst2-bert'),
+      '--sentence',
+      'an unflinchingly bleak and desperate , often-funny story',
+      '--label',
+      '1',
+      '--words',
+      '4',
+      '--estimator',
+      'exact',
+      '--delta',
+      delta,
+      '--draws',
+      '3',
+      '--out',
+      dir,
+      '-q',
+    ];
+    const r = await runCli(args(out('text-a')));
+    expect(r.stderr).not.toMatch(/^error/m);
+    expect(r.code).toBe(0);
+    const a = read(join(out('text-a'), 'result.json'));
+    const m = a.measures!.noiseSensitivity!;
+    expect(m.orders).toEqual([1, 2, 3, 4]);
+    expect(m.variance.every((v) => v > 0)).toBe(true);
+    expect(a.modelCalls.noise).toBe(3 * 16);
+    // The same seed draws the same noise; a larger δ moves the single words' interactions more.
+    expect((await runCli(args(out('text-b')))).code).toBe(0);
+    expect(read(join(out('text-b'), 'result.json')).measures).toEqual(a.measures);
+    expect((await runCli(args(out('text-c'), '0.05'))).code).toBe(0);
+    const big = read(join(out('text-c'), 'result.json')).measures!.noiseSensitivity!;
+    expect(big.variance[0]).toBeGreaterThan(m.variance[0]);
+  });
+
   it('generalization analyses both splits with the and-or estimator and writes the Jaccard per order', async () => {
     const out = join(tmp.dir, 'gen');
     const r = await runCli([
