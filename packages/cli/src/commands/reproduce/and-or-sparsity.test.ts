@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../program.js';
 import { tempDir } from '../../test-utils/tmp.js';
 import { andOrSparsityOptions } from './and-or-sparsity.js';
-import { AND_OR_NETWORKS } from './and-or-sparsity-networks.js';
+import { AND_OR_NETWORKS } from '@orderlens/core/reproductions';
 
 const repo = (rel: string) => fileURLToPath(new URL(`../../../../../${rel}`, import.meta.url));
 const tmp = tempDir('orderlens-and-or-sparsity-');

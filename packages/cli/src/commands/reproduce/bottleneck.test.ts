@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../program.js';
 import { tempDir } from '../../test-utils/tmp.js';
 import { bottleneckOptions } from './bottleneck.js';
-import { BOTTLENECK_NETWORKS } from './bottleneck-networks.js';
+import { BOTTLENECK_NETWORKS } from '@orderlens/core/reproductions';
 
 const repo = (rel: string) => fileURLToPath(new URL(`../../../../../${rel}`, import.meta.url));
 const tmp = tempDir('orderlens-bottleneck-');

@@ -1,15 +1,120 @@
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import {
   loadStudy,
+  parseDevice,
+  readStudyResult,
   runStudy,
   writeJsonAtomic,
   type AnalysisRendering,
   type DeviceName,
+  type InteractionResult,
 } from '@orderlens/core';
+import { selectNetworks, type BottleneckNetwork } from '@orderlens/core/reproductions';
 import type { ioOf } from '../../util/io.js';
+import { parseInteger, parseList } from '../../util/options.js';
 import { packageVersions } from '../../util/plugins.js';
-import { defaultRepositoryRoot } from './bottleneck.js';
+
+/** The checkout this CLI runs from (src/ and dist/ are both four levels below it). */
+export function defaultRepositoryRoot(): string {
+  return fileURLToPath(new URL('../../../../../', import.meta.url));
+}
+
+/** The flags {@link addNetworkStudyOptions} adds, with `--networks`, as commander reads them. */
+export interface NetworkStudyFlags {
+  networks?: string;
+  root?: string;
+  seed: string;
+  device?: string;
+  threads?: string;
+  out: string;
+  resume?: boolean;
+}
+
+/** The settings every reproduction over the project's networks reads the same way. */
+export interface NetworkStudySettings {
+  readonly networks: BottleneckNetwork[];
+  readonly root: string;
+  readonly seed: number;
+  readonly device?: DeviceName;
+  readonly threads?: number;
+}
+
+/** Reads `--networks` (among `from`), `--root`, `--seed`, `--device` and `--threads` (each error names its flag). */
+export function networkStudySettings(
+  flags: NetworkStudyFlags,
+  from: readonly BottleneckNetwork[],
+): NetworkStudySettings {
+  return {
+    networks: selectNetworks(
+      flags.networks !== undefined ? parseList(flags.networks, '--networks') : undefined,
+      from,
+      '--networks',
+    ),
+    root: resolve(flags.root ?? defaultRepositoryRoot()),
+    seed: parseInteger(flags.seed, '--seed', { min: 0 }),
+    ...(flags.device !== undefined ? { device: parseDevice(flags.device, '--device') } : {}),
+    ...(flags.threads !== undefined ? { threads: parseInteger(flags.threads, '--threads', { min: 1 }) } : {}),
+  };
+}
+
+/** A network the reproduction could not measure, and why. */
+export interface FailedNetworkRow {
+  readonly network: BottleneckNetwork;
+  readonly status: 'failed';
+  readonly reason: string;
+}
+
+/**
+ * One row per network, in order: the study result of each that finished, made into the
+ * reproduction's row by `done`, or the reason it failed.
+ */
+export function networkRows<Row>(
+  networks: readonly BottleneckNetwork[],
+  studyOut: string,
+  failures: ReadonlyMap<string, string>,
+  done: (network: BottleneckNetwork, result: InteractionResult) => Row,
+): Array<Row | FailedNetworkRow> {
+  return networks.map((network) => {
+    const result = failures.has(network.id) ? undefined : readStudyResult(studyOut, network.id);
+    if (!result)
+      return { network, status: 'failed', reason: failures.get(network.id) ?? 'no result was written' };
+    return done(network, result);
+  });
+}
+
+/** A failed network as the reproduction's JSON summary lists it. */
+export const failedNetworkEntry = (r: FailedNetworkRow) => ({
+  id: r.network.id,
+  modality: r.network.modality,
+  status: 'failed',
+  reason: r.reason,
+});
+
+/** Named and exit 1: a network that could not be measured is never left out silently. */
+export function refuseFailedNetworks(rows: ReadonlyArray<{ readonly status: string }>): void {
+  const failed = rows.filter((r): r is FailedNetworkRow => r.status === 'failed');
+  if (failed.length)
+    throw new Error(
+      `${failed.length} of ${rows.length} networks failed: ${failed.map((f) => `${f.network.id} (${f.reason})`).join('; ')}; the report lists them`,
+    );
+}
+
+/** The command line a report names: `base`, then the given flags among `keys` as typed. */
+export function reproductionCommand<K extends string>(
+  base: string,
+  flags: Partial<Record<K, string>>,
+  keys: readonly K[],
+): string {
+  return (
+    base +
+    keys
+      .filter((k) => flags[k] !== undefined)
+      .map((k) => ` --${k} ${flags[k]}`)
+      .join('')
+  );
+}
 
 /** What {@link runNetworkStudy} takes: a reproduction's study of the project's networks. */
 export interface NetworkStudyRun {
