@@ -19,6 +19,7 @@ export {
   pngSize,
   probeWritableDir,
   probeWritableFile,
+  readInputText,
   resolveInside,
 } from './files/index.js';
 export type { ConfineOptions, OptionPath, PathSpec } from './files/index.js';

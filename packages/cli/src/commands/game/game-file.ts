@@ -1,5 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { MAX_PLAYERS, OrderlensInputError, type CoalitionBatch, type Game } from '@orderlens/core';
+import {
+  MAX_PLAYERS,
+  OrderlensInputError,
+  readInputText,
+  type CoalitionBatch,
+  type Game,
+} from '@orderlens/core';
 import { MAX_TABLE_PLAYERS, TableGame, UnanimityGame, type UnanimityTerm } from '@orderlens/core/math';
 
 /**
@@ -40,17 +45,7 @@ const TERM_KEYS = ['players', 'value'];
 
 /** Reads and validates a game file; errors name the field and the file. */
 export function loadGameFile(path: string, field = '--game'): LoadedGame {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new OrderlensInputError(
-      field,
-      code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${(e as Error).message}`,
-    );
-  }
-  return parseGameFile(text, path, field);
+  return parseGameFile(readInputText(path, field), path, field);
 }
 
 /** Parses and validates the JSON text of a game file (`source` names it in messages). */
