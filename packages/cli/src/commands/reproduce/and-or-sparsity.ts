@@ -8,7 +8,7 @@ import {
   measureAndOrSparsity,
   type AndOrSampleSparsity,
 } from '@orderlens/core/reproductions';
-import { globalFlags, interruptPolicy, INTERRUPT_POLICIES, ioOf } from '../../util/io.js';
+import { interruptPolicy, INTERRUPT_POLICIES, ioOf } from '../../util/io.js';
 import { parseInteger } from '../../util/options.js';
 import { writeFileAtomic } from '../../util/plots.js';
 import {
@@ -45,9 +45,8 @@ export interface AndOrSparsityOptions extends NetworkStudySettings {
  * (a test's size); otherwise 5 samples and 10,000 iterations (both presets' default).
  */
 export function andOrSparsityOptions(flags: AndOrSparsityFlags): AndOrSparsityOptions {
-  const settings = networkStudySettings(flags, AND_OR_NETWORKS);
   return {
-    networks: settings.networks,
+    ...networkStudySettings(flags, AND_OR_NETWORKS),
     samples:
       flags.samples !== undefined
         ? parseInteger(flags.samples, '--samples', { min: 1 })
@@ -60,10 +59,6 @@ export function andOrSparsityOptions(flags: AndOrSparsityFlags): AndOrSparsityOp
         : flags.quick
           ? 1000
           : 10000,
-    root: settings.root,
-    seed: settings.seed,
-    ...(settings.device !== undefined ? { device: settings.device } : {}),
-    ...(settings.threads !== undefined ? { threads: settings.threads } : {}),
   };
 }
 
@@ -78,13 +73,11 @@ export function registerReproduceAndOrSparsity(program: Command): void {
       'sparsity of AND-OR interactions on every network of the project (census MLP-5/8, SST-2 BERT/DistilBERT, PointNet/DGCNN, CIFAR nets with 10 central patches), exact 2^n tables, both presets: salient count, their share of the L1 mass, the error of the output rebuilt from them; a verdict per network and a report page',
     )
     .option('--quick', '2 samples per network and 1,000 iterations (a test’s size)')
-    .option('--networks <list>', 'measure only these networks (ids as in the report; default all)')
     .option('--samples <k>', 'samples per network (default 5; --quick 2)')
     .option('--niter <k>', 'SGD iterations of both presets (default 10,000; --quick 1,000)');
   addNetworkStudyOptions(cmd, 'orderlens-out/reproduce-and-or-sparsity').action(
     async (flags: AndOrSparsityFlags, cmd: Command) => {
       const io = ioOf(cmd);
-      const { quiet } = globalFlags(cmd);
       interruptPolicy(cmd, INTERRUPT_POLICIES.dropSample);
       const t0 = performance.now();
       const options = andOrSparsityOptions(flags);
@@ -95,17 +88,13 @@ export function registerReproduceAndOrSparsity(program: Command): void {
         options.samples,
         options.seed,
       );
-      const { studyOut, failures } = await runNetworkStudy({
+      const { studyOut, failures } = await runNetworkStudy(cmd, {
         study: studyFile,
         missing,
         fileName: 'and-or-study.json',
         out,
-        root: options.root,
+        settings: options,
         resume: flags.resume === true,
-        device: options.device,
-        threads: options.threads,
-        quiet,
-        io,
       });
       const tablesDir = probeWritableDir(join(out, 'tables'), '--out');
       const perSample: Record<string, readonly AndOrSampleSparsity[] | undefined> = {};

@@ -9,7 +9,7 @@ import {
   type BottleneckSize,
   type VisionSizeOverrides,
 } from '@orderlens/core/reproductions';
-import { globalFlags, interruptPolicy, INTERRUPT_POLICIES, ioOf } from '../../util/io.js';
+import { interruptPolicy, INTERRUPT_POLICIES, ioOf } from '../../util/io.js';
 import { parseChoice, parseInteger } from '../../util/options.js';
 import { writeFileAtomic, strengthPlot, writePlot } from '../../util/plots.js';
 import {
@@ -51,12 +51,9 @@ export function bottleneckOptions(flags: BottleneckFlags): BottleneckOptions {
   if (flags.quick && flags.size !== undefined && flags.size !== 'quick')
     throw new OrderlensInputError('--quick', `--quick is --size quick; it contradicts --size ${flags.size}`);
   const size = flags.quick ? 'quick' : parseChoice(flags.size ?? 'hour', '--size', BOTTLENECK_SIZES);
-  const settings = networkStudySettings(flags, BOTTLENECK_NETWORKS);
   return {
     size,
-    networks: settings.networks,
-    root: settings.root,
-    seed: settings.seed,
+    ...networkStudySettings(flags, BOTTLENECK_NETWORKS),
     vision: {
       ...(flags.images !== undefined ? { perClass: parseInteger(flags.images, '--images', { min: 1 }) } : {}),
       ...(flags.pairs !== undefined ? { pairs: parseInteger(flags.pairs, '--pairs', { min: 1 }) } : {}),
@@ -67,8 +64,6 @@ export function bottleneckOptions(flags: BottleneckFlags): BottleneckOptions {
         ? { samples: parseInteger(flags.samples, '--samples', { min: 1 }) }
         : {}),
     },
-    ...(settings.device !== undefined ? { device: settings.device } : {}),
-    ...(settings.threads !== undefined ? { threads: settings.threads } : {}),
   };
 }
 
@@ -87,7 +82,6 @@ export function registerReproduceBottleneck(program: Command): void {
       'quick (CI: 3 images × 4 pairs × 4 contexts on an 8×8 grid; 2 sentences, 4 census rows, exact; the first point cloud over 8 regions), hour (default: 10 images × 50 pairs × 20 contexts on 16×16, 100 sentences/rows, 50 clouds), paper (50 images × 200 pairs × 100 contexts)',
     )
     .option('--quick', 'the same as --size quick')
-    .option('--networks <list>', 'measure only these networks (ids as in the report; default all)')
     .option('--images <k>', 'image networks: the first k training images per class (overrides the size)')
     .option('--pairs <k>', 'image networks: pairs (i, j) per image (overrides the size)')
     .option('--contexts <k>', 'image networks: contexts per pair and order (overrides the size)')
@@ -95,7 +89,6 @@ export function registerReproduceBottleneck(program: Command): void {
   addNetworkStudyOptions(cmd, 'orderlens-out/reproduce-bottleneck').action(
     async (flags: BottleneckFlags, cmd: Command) => {
       const io = ioOf(cmd);
-      const { quiet } = globalFlags(cmd);
       interruptPolicy(cmd, INTERRUPT_POLICIES.dropSample);
       const t0 = performance.now();
       const options = bottleneckOptions(flags);
@@ -107,17 +100,13 @@ export function registerReproduceBottleneck(program: Command): void {
         options.seed,
         options.vision,
       );
-      const { studyOut, failures } = await runNetworkStudy({
+      const { studyOut, failures } = await runNetworkStudy(cmd, {
         study: studyFile,
         missing,
         fileName: 'bottleneck-study.json',
         out,
-        root: options.root,
+        settings: options,
         resume: flags.resume === true,
-        device: options.device,
-        threads: options.threads,
-        quiet,
-        io,
         rendering: cliAnalysisRendering,
       });
       const rows: BottleneckRow[] = networkRows(options.networks, studyOut, failures, (network, result) => {

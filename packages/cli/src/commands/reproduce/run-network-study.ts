@@ -12,7 +12,7 @@ import {
   type InteractionResult,
 } from '@orderlens/core';
 import { selectNetworks, type BottleneckNetwork } from '@orderlens/core/reproductions';
-import type { ioOf } from '../../util/io.js';
+import { globalFlags, ioOf } from '../../util/io.js';
 import { parseInteger, parseList } from '../../util/options.js';
 import { packageVersions } from '../../util/plugins.js';
 
@@ -125,13 +125,9 @@ export interface NetworkStudyRun {
   /** File name of the study document written into `out` (e.g. `bottleneck-study.json`). */
   readonly fileName: string;
   readonly out: string;
-  /** The repository checkout the study names its models under (`--root`). */
-  readonly root: string;
+  /** The checkout (`root`), device and threads the reproduction's flags gave. */
+  readonly settings: NetworkStudySettings;
   readonly resume: boolean;
-  readonly device?: DeviceName;
-  readonly threads?: number;
-  readonly quiet: boolean;
-  readonly io: ReturnType<typeof ioOf>;
   /** Pictures and plots of each finished model (the CLI's, so its results match `analyze`'s). */
   readonly rendering?: AnalysisRendering;
 }
@@ -143,9 +139,12 @@ export interface NetworkStudyRun {
  * its report rather than skipping it.
  */
 export async function runNetworkStudy(
+  cmd: Command,
   run: NetworkStudyRun,
 ): Promise<{ studyOut: string; failures: Map<string, string> }> {
-  const { io } = run;
+  const io = ioOf(cmd);
+  const { quiet } = globalFlags(cmd);
+  const { root, device, threads } = run.settings;
   const failures = new Map(run.missing.map((m) => [m.id, m.reason]));
   const studyOut = join(run.out, 'study');
   if ((run.study.models as unknown[]).length === 0) return { studyOut, failures };
@@ -153,18 +152,18 @@ export async function runNetworkStudy(
   writeJsonAtomic(file, run.study);
   // The study names the networks under --root (the checkout); its files may lie there or in this
   // installation's own checkout (fixtures linked from it).
-  const study = loadStudy(file, { roots: [...new Set([run.root, resolve(defaultRepositoryRoot())])] });
+  const study = loadStudy(file, { roots: [...new Set([root, resolve(defaultRepositoryRoot())])] });
   const summary = await runStudy(study, {
     out: studyOut,
     resume: run.resume,
-    ...(run.device ? { device: run.device } : {}),
-    ...(run.threads ? { threads: run.threads } : {}),
+    ...(device ? { device } : {}),
+    ...(threads ? { threads } : {}),
     packages: packageVersions(),
     signal: io.signal,
     ...(run.rendering ? { rendering: run.rendering } : {}),
     onEvent: (e) => {
       if (e.type === 'warning') io.stderr(`warning: ${e.message}\n`);
-      else if (e.type === 'model-started' && !run.quiet) io.stderr(`${e.id}: ${e.samples} samples\n`);
+      else if (e.type === 'model-started' && !quiet) io.stderr(`${e.id}: ${e.samples} samples\n`);
       else if (e.type === 'model-failed') io.stderr(`error: ${e.id} failed: ${e.error.message}\n`);
     },
   });
@@ -173,8 +172,8 @@ export async function runNetworkStudy(
 }
 
 /**
- * The options every reproduction over the project's networks shares: where the checkout is, the
- * seed, the device, the output folder and resuming it.
+ * The options every reproduction over the project's networks shares: which networks, where the
+ * checkout is, the seed, the device, the output folder and resuming it.
  */
 export function addNetworkStudyOptions(cmd: Command, defaultOut: string): Command {
   return cmd
@@ -182,6 +181,7 @@ export function addNetworkStudyOptions(cmd: Command, defaultOut: string): Comman
       '--root <dir>',
       'repository checkout holding fixtures/ and packages/ (default: the one this CLI runs from)',
     )
+    .option('--networks <list>', 'measure only these networks (ids as in the report; default all)')
     .option('--seed <k>', 'seed of every random choice', '0')
     .option('--device <name>', 'auto | cpu | cuda | webgpu | wasm')
     .option('--threads <k>', 'intra-op threads of the runtime')
