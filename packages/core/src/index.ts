@@ -218,6 +218,7 @@ export {
 } from './study/index.js';
 export type {
   OpenStudyModelOptions,
+  StudyRunSettings,
   RunStudyOptions,
   Study,
   StudyDefaults,
