@@ -49,6 +49,8 @@ export {
 export type { OrderLossConfig } from './train/order-loss-batch.js';
 export { trainClassifier } from './train/train-classifier.js';
 export type { EpochStats, TrainClassifierOptions, TrainResult } from './train/train-classifier.js';
+export { trainPatchCnn } from './train/train-patch-cnn.js';
+export type { PatchCnnTrainingSet, TrainPatchCnnOptions } from './train/train-patch-cnn.js';
 export {
   CHECKPOINT_MANIFEST,
   CHECKPOINT_SCHEMA,
