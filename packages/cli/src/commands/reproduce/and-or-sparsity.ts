@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { probeWritableDir, writeJsonAtomic } from '@orderlens/core';
 import {
@@ -8,7 +8,7 @@ import {
   measureAndOrSparsity,
   type AndOrSampleSparsity,
 } from '@orderlens/core/reproductions';
-import { interruptPolicy, INTERRUPT_POLICIES, ioOf } from '../../util/io.js';
+import { commandGroup } from '../../util/command-group.js';
 import { parseInteger } from '../../util/options.js';
 import { writeFileAtomic } from '../../util/plots.js';
 import {
@@ -19,6 +19,7 @@ import {
   refuseFailedNetworks,
   reproductionCommand,
   runNetworkStudy,
+  startReproduction,
   type NetworkStudyFlags,
   type NetworkStudySettings,
 } from './run-network-study.js';
@@ -64,10 +65,7 @@ export function andOrSparsityOptions(flags: AndOrSparsityFlags): AndOrSparsityOp
 
 /** `orderlens reproduce and-or-sparsity`: salient count, L1 share and rebuild error per network and preset. */
 export function registerReproduceAndOrSparsity(program: Command): void {
-  const group =
-    program.commands.find((c) => c.name() === 'reproduce') ??
-    program.command('reproduce').description('reproduce experiments of the papers');
-  const cmd = group
+  const cmd = commandGroup(program, 'reproduce', 'reproduce experiments of the papers')
     .command('and-or-sparsity')
     .description(
       'sparsity of AND-OR interactions on every network of the project (census MLP-5/8, SST-2 BERT/DistilBERT, PointNet/DGCNN, CIFAR nets with 10 central patches), exact 2^n tables, both presets: salient count, their share of the L1 mass, the error of the output rebuilt from them; a verdict per network and a report page',
@@ -77,11 +75,8 @@ export function registerReproduceAndOrSparsity(program: Command): void {
     .option('--niter <k>', 'SGD iterations of both presets (default 10,000; --quick 1,000)');
   addNetworkStudyOptions(cmd, 'orderlens-out/reproduce-and-or-sparsity').action(
     async (flags: AndOrSparsityFlags, cmd: Command) => {
-      const io = ioOf(cmd);
-      interruptPolicy(cmd, INTERRUPT_POLICIES.dropSample);
-      const t0 = performance.now();
       const options = andOrSparsityOptions(flags);
-      const out = probeWritableDir(resolve(flags.out), '--out');
+      const { io, t0, out } = startReproduction(cmd, flags.out);
       const { study: studyFile, missing } = andOrStudy(
         options.networks,
         options.root,

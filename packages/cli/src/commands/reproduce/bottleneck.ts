@@ -1,6 +1,6 @@
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import { OrderlensInputError, probeWritableDir, writeJsonAtomic } from '@orderlens/core';
+import { OrderlensInputError, writeJsonAtomic } from '@orderlens/core';
 import { bottleneckVerdict } from '@orderlens/core/theory';
 import {
   BOTTLENECK_NETWORKS,
@@ -9,7 +9,7 @@ import {
   type BottleneckSize,
   type VisionSizeOverrides,
 } from '@orderlens/core/reproductions';
-import { interruptPolicy, INTERRUPT_POLICIES, ioOf } from '../../util/io.js';
+import { commandGroup } from '../../util/command-group.js';
 import { parseChoice, parseInteger } from '../../util/options.js';
 import { writeFileAtomic, strengthPlot, writePlot } from '../../util/plots.js';
 import {
@@ -27,6 +27,7 @@ import {
   refuseFailedNetworks,
   reproductionCommand,
   runNetworkStudy,
+  startReproduction,
   type NetworkStudyFlags,
   type NetworkStudySettings,
 } from './run-network-study.js';
@@ -69,10 +70,7 @@ export function bottleneckOptions(flags: BottleneckFlags): BottleneckOptions {
 
 /** `orderlens reproduce bottleneck`: J(m) of every network, one figure, a verdict each. */
 export function registerReproduceBottleneck(program: Command): void {
-  const group =
-    program.commands.find((c) => c.name() === 'reproduce') ??
-    program.command('reproduce').description('reproduce experiments of the papers');
-  const cmd = group
+  const cmd = commandGroup(program, 'reproduce', 'reproduce experiments of the papers')
     .command('bottleneck')
     .description(
       "J(m) of every network of the project (CIFAR AlexNet/VGG-11/ResNet-20/CNN/ViT, Fashion-MNIST CNN, SST-2 BERT/DistilBERT, PointNet/DGCNN, census MLP-5/8) under the papers' protocols; fitted n′, one figure on the ratio axis, a U-shape verdict per network and a report page",
@@ -88,11 +86,8 @@ export function registerReproduceBottleneck(program: Command): void {
     .option('--samples <k>', 'text, point-cloud and tabular networks: samples each (overrides the size)');
   addNetworkStudyOptions(cmd, 'orderlens-out/reproduce-bottleneck').action(
     async (flags: BottleneckFlags, cmd: Command) => {
-      const io = ioOf(cmd);
-      interruptPolicy(cmd, INTERRUPT_POLICIES.dropSample);
-      const t0 = performance.now();
       const options = bottleneckOptions(flags);
-      const out = probeWritableDir(resolve(flags.out), '--out');
+      const { io, t0, out } = startReproduction(cmd, flags.out);
       const { study: studyFile, missing } = bottleneckStudy(
         options.networks,
         options.root,

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import {
   loadStudy,
   parseDevice,
+  probeWritableDir,
   readStudyResult,
   runStudy,
   writeJsonAtomic,
@@ -12,13 +13,23 @@ import {
   type InteractionResult,
 } from '@orderlens/core';
 import { selectNetworks, type BottleneckNetwork } from '@orderlens/core/reproductions';
-import { globalFlags, ioOf } from '../../util/io.js';
+import { globalFlags, interruptPolicy, INTERRUPT_POLICIES, ioOf } from '../../util/io.js';
 import { parseInteger, parseList } from '../../util/options.js';
 import { packageVersions } from '../../util/plugins.js';
 
 /** The checkout this CLI runs from (src/ and dist/ are both four levels below it). */
 export function defaultRepositoryRoot(): string {
   return fileURLToPath(new URL('../../../../../', import.meta.url));
+}
+
+/**
+ * The start of a reproduction's action, after its flags are read: Ctrl-C drops the sample under
+ * way (finished ones stay for `--resume`), the clock of the report starts, and `--out` is checked
+ * writable before any model runs.
+ */
+export function startReproduction(cmd: Command, outFlag: string) {
+  interruptPolicy(cmd, INTERRUPT_POLICIES.dropSample);
+  return { io: ioOf(cmd), t0: performance.now(), out: probeWritableDir(resolve(outFlag), '--out') };
 }
 
 /** The flags {@link addNetworkStudyOptions} adds, with `--networks`, as commander reads them. */
