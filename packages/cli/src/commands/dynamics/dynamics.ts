@@ -10,16 +10,11 @@ import {
   type ModalityAdapter,
   type SelectionSpec,
 } from '@orderlens/core';
-import { readCheckpointFolder } from '@orderlens/runtime-tfjs';
+import { checkpointSeriesIdentity, readCheckpointFolder } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
 import { parseChoice, parseFloatOption, parseInteger } from '../../util/options.js';
 import { adapterOptionValues } from '../../analysis/analysis-options.js';
-import {
-  checkpointSeriesIdentity,
-  finishDynamicsRunStore,
-  openDynamicsRunStore,
-  runDynamicsToFolder,
-} from './run-dynamics.js';
+import { finishDynamicsRunStore, openDynamicsRunStore, runDynamicsToFolder } from './run-dynamics.js';
 
 /** The flags `dynamics` and `mislabeled` share: the reward, the AND-OR extraction and the run. */
 export interface CheckpointRunFlags extends Record<string, unknown> {

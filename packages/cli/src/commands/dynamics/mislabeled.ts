@@ -10,7 +10,7 @@ import {
   readRelabelledSamples,
   type MislabeledMeasure,
 } from '@orderlens/core/math';
-import { readCheckpointFolder } from '@orderlens/runtime-tfjs';
+import { checkpointSeriesIdentity, readCheckpointFolder } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
 import { parseInteger, parseList } from '../../util/options.js';
 import { linePlot, writePlot } from '../../util/plots.js';
@@ -22,12 +22,7 @@ import {
   refuseOtherModalities,
   type CheckpointRunFlags,
 } from './dynamics.js';
-import {
-  checkpointSeriesIdentity,
-  finishDynamicsRunStore,
-  openDynamicsRunStore,
-  runDynamicsToFolder,
-} from './run-dynamics.js';
+import { finishDynamicsRunStore, openDynamicsRunStore, runDynamicsToFolder } from './run-dynamics.js';
 
 /** Schema tag of `mislabeled.json`. */
 export const MISLABELED_SCHEMA = 'orderlens/mislabeled@1';

@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative } from 'node:path';
+import { basename, isAbsolute, join, relative } from 'node:path';
 import type { Command } from 'commander';
 import {
   InterruptedError,
@@ -72,26 +70,6 @@ export function openDynamicsRunStore(
   resume: boolean,
 ): RunStore {
   return openAnalysisRun({ out, command, resume, fingerprint });
-}
-
-/**
- * What a resume must find unchanged in a checkpoint series: each checkpoint's epoch, the SHA-256
- * of its model file (and, for a tfjs `model.json`, of the weight files its manifest names) and the
- * losses its index lists (they are in the result). A series retrained in place between a kill and
- * its `--resume` is then refused instead of mixed into one result.
- */
-export function checkpointSeriesIdentity(folder: readonly FolderCheckpoint[]): unknown[] {
-  return folder.map((c) => {
-    const hash = createHash('sha256').update(readFileSync(c.file));
-    if (c.file.endsWith('.json')) {
-      const manifest = (
-        JSON.parse(readFileSync(c.file, 'utf8')) as { weightsManifest?: Array<{ paths?: string[] }> }
-      ).weightsManifest;
-      for (const group of manifest ?? [])
-        for (const p of group.paths ?? []) hash.update(readFileSync(join(dirname(c.file), p)));
-    }
-    return { epoch: c.epoch, sha256: hash.digest('hex'), losses: c.losses ?? null };
-  });
 }
 
 /** Marks the run finished, after its documents were written. */
