@@ -1,10 +1,7 @@
 import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { runCli } from '../program.js';
-
-/** A path in this repository's checkout. */
-export const repoPath = (rel: string) => fileURLToPath(new URL(`../../../../${rel}`, import.meta.url));
+import { repoPath } from './repo-path.js';
 
 /**
  * A checkout for a reproduction over the project's networks: the `linked` fixtures of this

@@ -11,43 +11,17 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lacks, scaledTimeout } from '@orderlens/core/testing';
 import { runCli } from '../../program.js';
+import { mislabeledArgs } from '../../test-utils/mislabeled-run.js';
 import { tempDir } from '../../test-utils/tmp.js';
 
-const repo = (rel: string) => fileURLToPath(new URL(`../../../../../${rel}`, import.meta.url));
 const bin = fileURLToPath(new URL('../../../dist/bin.js', import.meta.url));
-const series = repo('fixtures/two-phase/fmnist-vgg11');
-const noise = join(series, 'label-noise');
 const tmp = tempDir('orderlens-mislabeled-resume-');
 afterAll(() => tmp.cleanup());
 
 const EPOCHS = [12, 27, 57, 120];
 const UNITS = 2 * EPOCHS.length;
 
-const args = (out: string, niter = '100') => [
-  'mislabeled',
-  '--checkpoints',
-  series,
-  '--modality',
-  'vision',
-  '--dataset',
-  `idx:${join(noise, 'images-idx3-ubyte.gz')},${join(noise, 'labels-idx1-ubyte.gz')}`,
-  '--relabelled',
-  join(noise, 'relabelled.json'),
-  '--feature-map',
-  'meta',
-  '--grid',
-  '8',
-  '--central-random',
-  '10',
-  '--samples',
-  '2',
-  '--epochs',
-  EPOCHS.join(','),
-  '--niter',
-  niter,
-  '--out',
-  out,
-];
+const args = (out: string, niter = '100') => mislabeledArgs(out, { epochs: EPOCHS, niter });
 
 const unitDir = (out: string) => join(out, 'run', 'units');
 const units = (out: string) =>
