@@ -10,7 +10,7 @@ import {
   type ModalityAdapter,
   type SelectionSpec,
 } from '@orderlens/core';
-import { checkpointSeriesIdentity, readCheckpointFolder } from '@orderlens/runtime-tfjs';
+import { readCheckpointFolder } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
 import { parseChoice, parseFloatOption, parseInteger } from '../../util/options.js';
 import { adapterOptionValues } from '../../analysis/analysis-options.js';
@@ -150,11 +150,8 @@ export function registerDynamics(program: Command): void {
     const store = openDynamicsRunStore(
       'dynamics',
       out,
+      { checkpoints: flags.checkpoints, folder, adapter, adapterOptions },
       {
-        checkpoints: resolve(flags.checkpoints),
-        series: checkpointSeriesIdentity(folder),
-        modality: adapter.name,
-        adapterOptions,
         selection,
         reward,
         andOr,

@@ -10,7 +10,7 @@ import {
   readRelabelledSamples,
   type MislabeledMeasure,
 } from '@orderlens/core/math';
-import { checkpointSeriesIdentity, readCheckpointFolder } from '@orderlens/runtime-tfjs';
+import { readCheckpointFolder } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
 import { parseInteger, parseList } from '../../util/options.js';
 import { linePlot, writePlot } from '../../util/plots.js';
@@ -138,11 +138,8 @@ export function registerMislabeled(program: Command): void {
     const store = openDynamicsRunStore(
       'mislabeled',
       out,
+      { checkpoints: flags.checkpoints, folder, adapter, adapterOptions },
       {
-        checkpoints: resolve(flags.checkpoints),
-        series: checkpointSeriesIdentity(folder),
-        modality: adapter.name,
-        adapterOptions,
         // The file's content, not only its path: the groups come from it.
         relabelled: createHash('sha256')
           .update(readFileSync(resolve(flags.relabelled)))
