@@ -20,7 +20,6 @@ export {
   pngSize,
   probeWritableDir,
   probeWritableFile,
-  readInputText,
   resolveInside,
 } from './files/index.js';
 export type { ConfineOptions, OptionPath, PathSpec } from './files/index.js';
