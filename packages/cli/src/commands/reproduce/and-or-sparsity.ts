@@ -77,15 +77,8 @@ export function registerReproduceAndOrSparsity(program: Command): void {
     async (flags: AndOrSparsityFlags, cmd: Command) => {
       const options = andOrSparsityOptions(flags);
       const { io, t0, out } = startReproduction(cmd, flags.out);
-      const { study: studyFile, missing } = andOrStudy(
-        options.networks,
-        options.root,
-        options.samples,
-        options.seed,
-      );
       const { studyOut, failures } = await runNetworkStudy(cmd, {
-        study: studyFile,
-        missing,
+        ...andOrStudy(options.networks, options.root, options.samples, options.seed),
         fileName: 'and-or-study.json',
         out,
         settings: options,

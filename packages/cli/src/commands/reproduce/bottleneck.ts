@@ -88,16 +88,8 @@ export function registerReproduceBottleneck(program: Command): void {
     async (flags: BottleneckFlags, cmd: Command) => {
       const options = bottleneckOptions(flags);
       const { io, t0, out } = startReproduction(cmd, flags.out);
-      const { study: studyFile, missing } = bottleneckStudy(
-        options.networks,
-        options.root,
-        options.size,
-        options.seed,
-        options.vision,
-      );
       const { studyOut, failures } = await runNetworkStudy(cmd, {
-        study: studyFile,
-        missing,
+        ...bottleneckStudy(options.networks, options.root, options.size, options.seed, options.vision),
         fileName: 'bottleneck-study.json',
         out,
         settings: options,
