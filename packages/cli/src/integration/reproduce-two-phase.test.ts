@@ -32,6 +32,10 @@ async function quickRun(series: string, out: string) {
   return { r, index, doc };
 }
 
+/** `reproduce two-phase --quick` on a series, as the CLI answers it. */
+const quickOn = (series: string, out: string) =>
+  runCli(['reproduce', 'two-phase', '--series', series, '--quick', '--out', out]);
+
 const copySeries = (name: string) => {
   const dir = join(tmp.dir, name);
   cpSync(SERIES, dir, { recursive: true });
@@ -116,15 +120,7 @@ describe('orderlens reproduce two-phase --quick on the committed Fashion-MNIST V
   it('refuses a series with a missing epoch file, naming --series and the file', async () => {
     const dir = copySeries('missing');
     rmSync(join(dir, 'epoch-1', 'model.onnx'));
-    const r = await runCli([
-      'reproduce',
-      'two-phase',
-      '--series',
-      dir,
-      '--quick',
-      '--out',
-      join(tmp.dir, 'x'),
-    ]);
+    const r = await quickOn(dir, join(tmp.dir, 'x'));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
       /--series: index\.json names epoch-1\/model\.onnx \(epoch 1\), which does not exist/,
@@ -137,15 +133,7 @@ describe('orderlens reproduce two-phase --quick on the committed Fashion-MNIST V
     // Another Fashion-MNIST network (same input and classes) in the place of epoch 1.
     cpSync(repo('packages/vision/models/fmnist-cnn/model.onnx'), join(dir, 'epoch-1', 'model.onnx'));
     cpSync(repo('packages/vision/models/fmnist-cnn/meta.json'), join(dir, 'epoch-1', 'meta.json'));
-    const r = await runCli([
-      'reproduce',
-      'two-phase',
-      '--series',
-      dir,
-      '--quick',
-      '--out',
-      join(tmp.dir, 'y'),
-    ]);
+    const r = await quickOn(dir, join(tmp.dir, 'y'));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
       /--series: the checkpoint of epoch 1 is not the same model as that of epoch \d+: they differ in/,
