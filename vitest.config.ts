@@ -18,7 +18,7 @@ const pkgs = [
   'cli',
 ];
 // Tests import workspace packages from source, so `npm test` needs no build first.
-// The subpaths (`/math`, `/theory`, `/dynamics`, `/testing`) come first: an alias matches by prefix.
+// The subpaths (`/math`, `/theory`, `/dynamics`, `/reproductions`, `/testing`) come first: an alias matches by prefix.
 const alias = [
   {
     find: '@orderlens/core/math',
@@ -31,6 +31,10 @@ const alias = [
   {
     find: '@orderlens/core/dynamics',
     replacement: fileURLToPath(new URL('./packages/core/src/public/dynamics.ts', import.meta.url)),
+  },
+  {
+    find: '@orderlens/core/reproductions',
+    replacement: fileURLToPath(new URL('./packages/core/src/public/reproductions.ts', import.meta.url)),
   },
   {
     find: '@orderlens/core/testing',

@@ -2,7 +2,8 @@
 // estimators, pair strategies), their registries, the Evaluator and the model gateway, the
 // analysis runner and its run store, studies, and the result schema — each by name. The
 // mathematics are in '@orderlens/core/math', the theory curves in '@orderlens/core/theory',
-// training dynamics in '@orderlens/core/dynamics', closed-form games and conformance suites in
+// training dynamics in '@orderlens/core/dynamics', the project's networks and the reproductions'
+// study plans in '@orderlens/core/reproductions', closed-form games and conformance suites in
 // '@orderlens/core/testing'.
 export {
   BudgetExceededError,
@@ -219,6 +220,7 @@ export {
 } from './study/index.js';
 export type {
   OpenStudyModelOptions,
+  StudyRunSettings,
   RunStudyOptions,
   Study,
   StudyDefaults,

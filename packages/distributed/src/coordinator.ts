@@ -11,10 +11,10 @@ import {
   sampleUnitId,
   studyPaths,
   writeStudyStatus,
-  type DeviceName,
   type InteractionResult,
   type StoredSelection,
   type Study,
+  type StudyRunSettings,
   type StudyRunSummary,
   type StudyStatus,
 } from '@orderlens/core';
@@ -46,7 +46,7 @@ export type DistributedEvent =
   | { readonly type: 'model-failed'; readonly id: string; readonly error: string };
 
 /** Options of {@link runStudyDistributed}. */
-export interface DistributedRunOptions {
+export interface DistributedRunOptions extends StudyRunSettings {
   /** The study folder, on a file system every worker shares (same path on every machine). */
   readonly out: string;
   readonly redis: string;
@@ -54,13 +54,8 @@ export interface DistributedRunOptions {
   readonly resume?: boolean;
   /** Plot and picture rendering of each aggregated model (the CLI's, so results match `analyze`'s). */
   readonly rendering?: AnalysisRendering;
-  /** Device, threads and batch size of the final aggregation (workers choose their own). */
-  readonly device?: DeviceName;
-  readonly threads?: number;
-  /** Keep denormal floats in the aggregation's model (workers: `keepDenormals` of each worker). */
-  readonly keepDenormals?: boolean;
-  readonly batchSize?: number;
-  readonly packages?: Record<string, string>;
+  // Device, threads, denormals and batch size (StudyRunSettings) are the final aggregation's:
+  // workers choose their own.
   /** Aborting stops waiting; the jobs stay queued and a `--resume` collects them. */
   readonly signal?: AbortSignal;
   /** Tries per job (default 3), with exponential backoff from `backoffMs` (default 1000). */

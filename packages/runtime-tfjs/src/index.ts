@@ -23,7 +23,7 @@ export { detectModelKind, loadGraphModel, loadLayersModel, saveLayersModel } fro
 export type { TfjsModelKind } from './io/model-files.js';
 export { MAX_LEARNING_RATE, openLayersModel, parseTfjsBackends } from './io/open-layers-model.js';
 export type { LayersModel } from './io/open-layers-model.js';
-export { readCheckpointFolder, tfjsArchitecture } from './io/checkpoint-folder.js';
+export { checkpointSeriesIdentity, readCheckpointFolder, tfjsArchitecture } from './io/checkpoint-folder.js';
 export type { FolderCheckpoint } from './io/checkpoint-folder.js';
 export { matchInputs, toTfTensor } from './runner/input-tensors.js';
 export type { InputSpec } from './runner/input-tensors.js';
@@ -49,6 +49,8 @@ export {
 export type { OrderLossConfig } from './train/order-loss-batch.js';
 export { trainClassifier } from './train/train-classifier.js';
 export type { EpochStats, TrainClassifierOptions, TrainResult } from './train/train-classifier.js';
+export { trainPatchCnn } from './train/train-patch-cnn.js';
+export type { PatchCnnTrainingSet, TrainPatchCnnOptions } from './train/train-patch-cnn.js';
 export {
   CHECKPOINT_MANIFEST,
   CHECKPOINT_SCHEMA,

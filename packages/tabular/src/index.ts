@@ -53,11 +53,13 @@ export {
   PREPROCESSING_FILE,
   baselineFor,
   census,
+  firstRows,
   loadRows,
   loadTrainingCsv,
+  loadTrainingData,
   preprocessingBeside,
 } from './adapter/tabular-data.js';
-export type { DataFlags, TabularRows } from './adapter/tabular-data.js';
+export type { DataFlags, TabularRows, TabularTrainingSource } from './adapter/tabular-data.js';
 export { TABULAR_OPTIONS } from './adapter/tabular-options.js';
 export { TABULAR_PROTOCOLS } from './adapter/tabular-protocols.js';
 export { openTabularSession, tabularSession } from './adapter/tabular-session.js';
@@ -82,7 +84,6 @@ export {
   analyzeCensusModel,
   censusModelConfig,
   featureRange,
-  firstRows,
   formatReproductionTable,
   formatSpread,
   paperOrdering,

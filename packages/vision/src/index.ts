@@ -72,7 +72,7 @@ export type { StructureOptions, StructureResult, StructureSample } from './struc
 export { orderBand, patchStrength } from './heatmap/patch-strength.js';
 export { heatmapFigure, heatmapPanels, viridis } from './heatmap/heatmap-image.js';
 export type { HeatmapFigureOptions, HeatmapOptions } from './heatmap/heatmap-image.js';
-export { visionModelSpec } from './adapter/model-meta.js';
+export { modelImageShape, visionModelSpec } from './adapter/model-meta.js';
 export type { PreprocessOverrides, VisionModelMeta, VisionModelSpec } from './adapter/model-meta.js';
 export {
   VISION_DATASETS,

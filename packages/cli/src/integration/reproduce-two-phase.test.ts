@@ -22,6 +22,20 @@ interface Doc {
   verdicts: Array<{ claim: string; verdict: string; evidence: string }>;
 }
 
+/** `reproduce two-phase --quick` on a series, which must succeed silently; its index and report. */
+async function quickRun(series: string, out: string) {
+  const r = await runCli(['--quiet', 'reproduce', 'two-phase', '--series', series, '--quick', '--out', out]);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  const index = JSON.parse(readFileSync(join(series, 'index.json'), 'utf8')) as { epochs: number[] };
+  const doc = JSON.parse(readFileSync(join(out, 'two-phase.json'), 'utf8')) as Doc;
+  return { r, index, doc };
+}
+
+/** `reproduce two-phase --quick` on a series, as the CLI answers it. */
+const quickOn = (series: string, out: string) =>
+  runCli(['reproduce', 'two-phase', '--series', series, '--quick', '--out', out]);
+
 const copySeries = (name: string) => {
   const dir = join(tmp.dir, name);
   cpSync(SERIES, dir, { recursive: true });
@@ -31,21 +45,8 @@ const copySeries = (name: string) => {
 describe('orderlens reproduce two-phase --quick on the committed Fashion-MNIST VGG-11 series', () => {
   it("runs the paper's players and writes the table, the verdicts, dynamics.json and the figures", async () => {
     const out = join(tmp.dir, 'quick');
-    const r = await runCli([
-      '--quiet',
-      'reproduce',
-      'two-phase',
-      '--series',
-      SERIES,
-      '--quick',
-      '--out',
-      out,
-    ]);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    const index = JSON.parse(readFileSync(join(SERIES, 'index.json'), 'utf8')) as { epochs: number[] };
+    const { r, index, doc } = await quickRun(SERIES, out);
     expect(index.epochs[0]).toBe(0);
-    const doc = JSON.parse(readFileSync(join(out, 'two-phase.json'), 'utf8')) as Doc;
     expect(doc.modality).toBe('vision');
     expect(doc.n).toBe(10);
     expect(doc.settings.players).toMatchObject({
@@ -119,15 +120,7 @@ describe('orderlens reproduce two-phase --quick on the committed Fashion-MNIST V
   it('refuses a series with a missing epoch file, naming --series and the file', async () => {
     const dir = copySeries('missing');
     rmSync(join(dir, 'epoch-1', 'model.onnx'));
-    const r = await runCli([
-      'reproduce',
-      'two-phase',
-      '--series',
-      dir,
-      '--quick',
-      '--out',
-      join(tmp.dir, 'x'),
-    ]);
+    const r = await quickOn(dir, join(tmp.dir, 'x'));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
       /--series: index\.json names epoch-1\/model\.onnx \(epoch 1\), which does not exist/,
@@ -140,15 +133,7 @@ describe('orderlens reproduce two-phase --quick on the committed Fashion-MNIST V
     // Another Fashion-MNIST network (same input and classes) in the place of epoch 1.
     cpSync(repo('packages/vision/models/fmnist-cnn/model.onnx'), join(dir, 'epoch-1', 'model.onnx'));
     cpSync(repo('packages/vision/models/fmnist-cnn/meta.json'), join(dir, 'epoch-1', 'meta.json'));
-    const r = await runCli([
-      'reproduce',
-      'two-phase',
-      '--series',
-      dir,
-      '--quick',
-      '--out',
-      join(tmp.dir, 'y'),
-    ]);
+    const r = await quickOn(dir, join(tmp.dir, 'y'));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
       /--series: the checkpoint of epoch 1 is not the same model as that of epoch \d+: they differ in/,
@@ -179,22 +164,7 @@ describe('orderlens reproduce two-phase --quick on the committed Fashion-MNIST V
 describe('orderlens reproduce two-phase --quick on the committed ModelNet10 PointNet series', () => {
   it('reads the modality and the cloud options from index.json and plays 10 of 30 regions', async () => {
     const out = join(tmp.dir, 'pointcloud');
-    const r = await runCli([
-      '--quiet',
-      'reproduce',
-      'two-phase',
-      '--series',
-      POINTCLOUD_SERIES,
-      '--quick',
-      '--out',
-      out,
-    ]);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    const index = JSON.parse(readFileSync(join(POINTCLOUD_SERIES, 'index.json'), 'utf8')) as {
-      epochs: number[];
-    };
-    const doc = JSON.parse(readFileSync(join(out, 'two-phase.json'), 'utf8')) as Doc;
+    const { index, doc } = await quickRun(POINTCLOUD_SERIES, out);
     expect(doc.modality).toBe('pointcloud');
     expect(doc.n).toBe(10);
     expect(doc.settings.players).toMatchObject({

@@ -1,6 +1,7 @@
 import { theoryStrength } from '@orderlens/core/theory';
 import type { ReportEntry } from './collect-results.js';
-import { agreementCaveat, clipPolyline, theoryAgreement } from '../util/theory-fit.js';
+import { clipPolyline } from '../util/theory-fit.js';
+import { agreementCaveat, theoryAgreement } from '@orderlens/core/theory';
 import { CHART_FONT, HIDDEN_SIGNAL, VISIBLE_FILTER, modelColour } from './palette.js';
 
 /** One point of a strength chart. */

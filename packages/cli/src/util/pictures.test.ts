@@ -13,7 +13,7 @@ import { tempDir } from '../test-utils/tmp.js';
 import { andOrPlot } from './and-or-plots.js';
 import { modelFolders, modelName, modelNameOfPath } from './model-name.js';
 import { linePlot, renderVegaLite, strengthPlot, svgToPng } from './plots.js';
-import { agreementCaveat, clipPolyline, theoryAgreement } from './theory-fit.js';
+import { clipPolyline } from './theory-fit.js';
 
 /*
  * Pictures that explain themselves (issue 24): each finding has a check on the chart's spec, and
@@ -174,21 +174,6 @@ describe('clipping a theory curve to the axis', () => {
       { x: 0.5, y: 0 },
     ]);
     expect(parts[1].map((p) => p.x)).toEqual([1 + 5 / 6, 2, 3]);
-  });
-});
-
-describe('theory agreement', () => {
-  it('tells a rising curve from a falling theory, and a poor fit from a good one', () => {
-    const ratios = [0, 0.25, 0.5, 0.75, 1];
-    const falling = { ratios, values: [4, 2, 1, 0.5, 0.25] };
-    expect(agreementCaveat(theoryAgreement({ ratios, values: [1, 2, 3, 4, 5] }, falling))).toMatch(
-      /shapes disagree: J rises with m, F̂ falls/,
-    );
-    expect(agreementCaveat(theoryAgreement({ ratios, values: [8, 4, 2, 1, 0.5] }, falling))).toBeUndefined();
-    expect(agreementCaveat(theoryAgreement({ ratios, values: [4, 0.3, 3, 0.2, 2] }, falling))).toMatch(
-      /poor fit/,
-    );
-    expect(theoryAgreement({ ratios: [0, 1], values: [1, 2] }, falling)).toBeUndefined();
   });
 });
 

@@ -8,7 +8,8 @@ import { encodePng, OrderlensInputError, writeFileAtomic } from '@orderlens/core
 /** Kept here for callers that import it with the plot helpers. */
 export { writeFileAtomic };
 import { modelColour } from '../report/palette.js';
-import { agreementCaveat, clipPolyline, theoryAgreement } from './theory-fit.js';
+import { clipPolyline } from './theory-fit.js';
+import { agreementCaveat, theoryAgreement } from '@orderlens/core/theory';
 
 /** A rendered chart. */
 export interface Plot {

@@ -31,6 +31,25 @@ export function checkEpochs(epochs: readonly number[], field = 'checkpoints'): v
 }
 
 /**
+ * The checkpoints of `series` at the `wanted` epochs (all of them when undefined), in series
+ * order; an epoch the series lacks is refused naming `field` and the epochs it has.
+ */
+export function checkpointsAtEpochs<C extends { readonly epoch: number }>(
+  series: readonly C[],
+  wanted: readonly number[] | undefined,
+  field: string,
+): C[] {
+  if (wanted === undefined) return [...series];
+  const missing = wanted.filter((e) => !series.some((c) => c.epoch === e));
+  if (missing.length > 0)
+    throw new OrderlensInputError(
+      field,
+      `the series has no epoch ${missing.join(', ')} (it has ${series.map((c) => c.epoch).join(', ')})`,
+    );
+  return series.filter((c) => wanted.includes(c.epoch));
+}
+
+/**
  * Refuses more than {@link DYNAMICS_MAX_PLAYERS} players, naming the `2^n` cost per sample and
  * checkpoint.
  */

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { OrderlensInputError } from '../errors/errors.js';
+import { readInputText } from '../files/read-input.js';
 import { parseWithSchema } from '../options/parse-options.js';
 
 /** Version tag of the document `computeDynamics` returns (`dynamics.json`). */
@@ -149,4 +151,16 @@ export type DynamicsLosses = z.infer<typeof lossesSchema>;
 /** Validates a parsed `dynamics.json`; problems become input errors naming the field. */
 export function parseDynamicsResult(value: unknown, source = 'dynamics'): DynamicsResult {
   return parseWithSchema(dynamicsResultSchema, value, source);
+}
+
+/** Reads and validates a `dynamics.json` file; a missing, unreadable or invalid file names `field`. */
+export function readDynamicsResult(path: string, field: string): DynamicsResult {
+  const text = readInputText(path, field);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new OrderlensInputError(field, `${path} is not valid JSON: ${(e as Error).message}`);
+  }
+  return parseDynamicsResult(raw, field);
 }

@@ -10,3 +10,4 @@ export {
 } from './confine.js';
 export { probeWritableDir, probeWritableFile } from './probe-writable.js';
 export { encodePng, pngSize, PNG_SIGNATURE } from './png.js';
+export { readInputText } from './read-input.js';

@@ -3,6 +3,8 @@
 export { binomial, binomialRatio, bitCount, logFactorial } from '../math/combinatorics.js';
 export { MAX_TABLE_PLAYERS, TableGame } from '../game/table-game.js';
 export { UnanimityGame } from '../game/unanimity-game.js';
+export { loadGameFile, parseGameFile, yieldingGame } from '../game/game-file.js';
+export type { GameFile, LoadedGame, TableGameFile, UnanimityGameFile } from '../game/game-file.js';
 export type { UnanimityTerm } from '../game/unanimity-game.js';
 export {
   ICLR2022_LOSS_CONVENTIONS,

@@ -1,6 +1,8 @@
 // @orderlens/core/theory: the theory curves and verdicts (by name).
 export {
   BOTTLENECK_BANDS,
+  POOR_FIT_R2,
+  agreementCaveat,
   TWO_PHASE_DENSE_MAX_PLAYERS,
   TWO_PHASE_FAST_MAX_PLAYERS,
   TWO_PHASE_MAX_PLAYERS,
@@ -8,6 +10,7 @@ export {
   fitEffectiveN,
   fitTwoPhaseSigma2,
   normaliseOrderDistribution,
+  theoryAgreement,
   theoryStrength,
   twoPhaseAnalyse,
   twoPhaseApply,
@@ -26,6 +29,7 @@ export type {
   EffectiveNFit,
   FitEffectiveNOptions,
   FitTwoPhaseOptions,
+  TheoryAgreement,
   TwoPhaseClassTable,
   TwoPhaseFit,
   TwoPhaseSpectrum,

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { OrderlensInputError } from '../errors/errors.js';
+import { readInputText } from '../files/read-input.js';
 import { checkResultSizes } from './result-sizes.js';
 
 /**
@@ -338,16 +338,7 @@ export function parseResult(value: unknown, source = 'result'): InteractionResul
  * the offending field.
  */
 export function readResultFile(path: string, field = 'result'): InteractionResult {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new OrderlensInputError(
-      field,
-      code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${(e as Error).message}`,
-    );
-  }
+  const text = readInputText(path, field);
   let json: unknown;
   try {
     json = JSON.parse(text);

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import type { AnalysisRendering } from '../analysis/finish-analysis.js';
 import { InterruptedError, OrderlensInputError } from '../errors/errors.js';
 import type { InteractionResult } from '../result/interaction-result.js';
-import type { DeviceName } from '../runtime/device-policy.js';
 import type { Study } from './load-study.js';
 import { openStudyFolder, studyPaths } from './study-folder.js';
 import {
@@ -11,6 +10,7 @@ import {
   openStudyModel,
   studySelection,
   type StudyModelSession,
+  type StudyRunSettings,
 } from './study-model.js';
 import { writeStudyStatus, type StudyStatus } from './study-status.js';
 
@@ -47,20 +47,11 @@ export type StudyEvent =
   | { readonly type: 'model-failed'; readonly id: string; readonly error: Error };
 
 /** Options of {@link runStudy}. */
-export interface RunStudyOptions {
+export interface RunStudyOptions extends StudyRunSettings {
   /** The study folder. */
   readonly out: string;
   /** Continue the study already in `out` (same study and model files), skipping finished units. */
   readonly resume?: boolean;
-  /** Overrides the study's device. */
-  readonly device?: DeviceName;
-  readonly threads?: number;
-  /** Keep denormal floats (ONNX Runtime flushes them by default; see OpenModelRequest). */
-  readonly keepDenormals?: boolean;
-  /** Coalitions per model call where a model names none (never changes the numbers). */
-  readonly batchSize?: number;
-  /** Package versions, for the manifest and the results' provenance. */
-  readonly packages?: Record<string, string>;
   /** Aborting stops after the unit under way (SIGINT); everything finished is kept. */
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: StudyEvent) => void;

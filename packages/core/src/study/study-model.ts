@@ -34,15 +34,24 @@ import { locateError } from './study-source.js';
 import { flagName } from '../adapter/option-values.js';
 import { ANALYSIS_SETTING_KEYS } from '../analysis/plan.js';
 
-/** Options of {@link openStudyModel}. */
-export interface OpenStudyModelOptions {
+/**
+ * How a study's models are opened and run, shared by a local run, its models and a distributed
+ * run's aggregation; none of it changes the numbers.
+ */
+export interface StudyRunSettings {
+  /** Overrides the study's device. */
   readonly device?: DeviceName;
   readonly threads?: number;
   /** Keep denormal floats (ONNX Runtime flushes them by default; see OpenModelRequest). */
   readonly keepDenormals?: boolean;
   /** Coalitions per model call (the model's own `batchSize`, else this, else 256). */
   readonly batchSize?: number;
+  /** Package versions, for the manifest and the results' provenance. */
   readonly packages?: Record<string, string>;
+}
+
+/** Options of {@link openStudyModel}. */
+export interface OpenStudyModelOptions extends StudyRunSettings {
   readonly signal?: AbortSignal;
   readonly onEvent?: (event: AnalysisEvent) => void;
   /** Fallback messages of the runtime, adapter warnings. */

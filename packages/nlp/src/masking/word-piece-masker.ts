@@ -82,17 +82,29 @@ abstract class WordPieceMasker implements Masker {
     return out;
   }
 
-  /** Writes `rows` coalitions from `start` into the (zeroed) `ids` and `att` arrays. */
-  protected abstract fill(
+  /**
+   * Writes `rows` coalitions from `start` into the (zeroed) `ids` and `att` arrays: every row is
+   * the sentence with the attention mask all ones, then each token of an absent word is hidden
+   * ({@link hide}).
+   */
+  private fill(
     batch: CoalitionBatch,
     start: number,
     rows: number,
     ids: BigInt64Array,
     att: BigInt64Array,
-  ): void;
+  ): void {
+    const L = this.length;
+    for (let k = 0; k < rows; k++) ids.set(this.template, k * L);
+    att.fill(1n);
+    this.forAbsent(batch, start, rows, (o, p) => this.hide(ids, att, o + p));
+  }
+
+  /** Hides the token at flat position `at` of the `ids` and `att` arrays (how is the subclass's). */
+  protected abstract hide(ids: BigInt64Array, att: BigInt64Array, at: number): void;
 
   /** Calls `absent(k, p)` for every token position `p` of every player absent from row `k`. */
-  protected forAbsent(
+  private forAbsent(
     batch: CoalitionBatch,
     start: number,
     rows: number,
@@ -133,20 +145,8 @@ export class TokenMasker extends WordPieceMasker {
     this.baselineBig = BigInt(options.baseline);
   }
 
-  protected fill(
-    batch: CoalitionBatch,
-    start: number,
-    rows: number,
-    ids: BigInt64Array,
-    att: BigInt64Array,
-  ): void {
-    const L = this.length;
-    for (let k = 0; k < rows; k++) ids.set(this.template, k * L);
-    att.fill(1n);
-    const b = this.baselineBig;
-    this.forAbsent(batch, start, rows, (o, p) => {
-      ids[o + p] = b;
-    });
+  protected hide(ids: BigInt64Array, _att: BigInt64Array, at: number): void {
+    ids[at] = this.baselineBig;
   }
 }
 
@@ -166,18 +166,7 @@ export class AttentionMasker extends WordPieceMasker {
     );
   }
 
-  protected fill(
-    batch: CoalitionBatch,
-    start: number,
-    rows: number,
-    ids: BigInt64Array,
-    att: BigInt64Array,
-  ): void {
-    const L = this.length;
-    for (let k = 0; k < rows; k++) ids.set(this.template, k * L);
-    att.fill(1n);
-    this.forAbsent(batch, start, rows, (o, p) => {
-      att[o + p] = 0n;
-    });
+  protected hide(_ids: BigInt64Array, att: BigInt64Array, at: number): void {
+    att[at] = 0n;
   }
 }

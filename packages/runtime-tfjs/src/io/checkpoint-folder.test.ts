@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectInputError } from '@orderlens/core/testing';
-import { readCheckpointFolder, tfjsArchitecture } from './checkpoint-folder.js';
+import { checkpointSeriesIdentity, readCheckpointFolder, tfjsArchitecture } from './checkpoint-folder.js';
 
 let dir: string;
 beforeAll(() => {
@@ -109,5 +109,23 @@ describe('readCheckpointFolder', () => {
     modelJson(join(ok, 'epoch-0', 'model.json'), 'a');
     writeFileSync(join(ok, 'epochs.csv'), '');
     expect(readCheckpointFolder(ok).map((c) => c.epoch)).toEqual([0]);
+  });
+});
+
+describe('checkpointSeriesIdentity', () => {
+  it('changes with a weight file the manifest names, not only with model.json', () => {
+    const d = folder('identity');
+    for (const e of [0, 1]) {
+      mkdirSync(join(d, `epoch-${e}`));
+      modelJson(join(d, `epoch-${e}`, 'model.json'), 'dense');
+      writeFileSync(join(d, `epoch-${e}`, 'weights.bin'), Buffer.alloc(24, e));
+    }
+    const before = checkpointSeriesIdentity(readCheckpointFolder(d));
+    expect(before).toHaveLength(2);
+    expect(before).toEqual(checkpointSeriesIdentity(readCheckpointFolder(d)));
+    writeFileSync(join(d, 'epoch-1', 'weights.bin'), Buffer.alloc(24, 7));
+    const after = checkpointSeriesIdentity(readCheckpointFolder(d));
+    expect(after[0]).toEqual(before[0]);
+    expect(after[1]).not.toEqual(before[1]);
   });
 });

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { OrderlensInputError, resolveInside } from '@orderlens/core';
 import { checkEpochs, type CheckpointLosses } from '@orderlens/core/dynamics';
 import { readModelJson } from './file-io-handler.js';
@@ -207,4 +208,24 @@ export function readCheckpointFolder(folder: string, field = '--checkpoints'): F
         'or entries named epoch-<e> (folders with model.json or model.onnx, or epoch-<e>.onnx files)',
     );
   return list;
+}
+
+/**
+ * What a resume must find unchanged in a checkpoint series: each checkpoint's epoch, the SHA-256
+ * of its model file (and, for a tfjs `model.json`, of the weight files its manifest names) and the
+ * losses its index lists (they are in the result). A series retrained in place between a kill and
+ * its `--resume` is then refused instead of mixed into one result.
+ */
+export function checkpointSeriesIdentity(folder: readonly FolderCheckpoint[]): unknown[] {
+  return folder.map((c) => {
+    const hash = createHash('sha256').update(readFileSync(c.file));
+    if (c.file.endsWith('.json')) {
+      const manifest = (
+        JSON.parse(readFileSync(c.file, 'utf8')) as { weightsManifest?: Array<{ paths?: string[] }> }
+      ).weightsManifest;
+      for (const group of manifest ?? [])
+        for (const p of group.paths ?? []) hash.update(readFileSync(join(dirname(c.file), p)));
+    }
+    return { epoch: c.epoch, sha256: hash.digest('hex'), losses: c.losses ?? null };
+  });
 }

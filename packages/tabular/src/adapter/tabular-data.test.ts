@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '@orderlens/core/testing';
-import { loadRows, loadTrainingCsv } from './tabular-data.js';
+import { loadRows, loadTrainingCsv, loadTrainingData } from './tabular-data.js';
 
 const TRAIN = 'age,color,label\n20,red,yes\n30,blue,no\n40,red,yes\n50,blue,no\n';
 
@@ -38,6 +38,31 @@ describe('categories unseen when the preprocessing was fitted', () => {
         quiet.push(m),
       );
       expect(quiet).toEqual([]);
+    } finally {
+      t.cleanup();
+    }
+  });
+});
+
+describe('loadTrainingData', () => {
+  it('census: the first train rows, the test split, the data named without its split, the train mean as baseline', () => {
+    const d = loadTrainingData({}, { trainRows: 100 });
+    expect(d.train.rows).toBe(100);
+    expect(d.test.rows).toBeGreaterThan(1000);
+    expect(d.dataset).toMatch(/^census \(.*recipe\)$/);
+    expect(d.baseline).toHaveLength(12);
+    expect(Array.from(loadTrainingData({}, { baseline: 'zero' }).baseline)).toEqual(new Array(12).fill(0));
+    expect(() => loadTrainingData({ dataset: 'iris' })).toThrow(/^--dataset: unknown dataset "iris"/);
+  });
+
+  it('a CSV: seeded split, named by its path, the mean baseline from its preprocessing', () => {
+    const t = tempDir('tabular-training-data-');
+    try {
+      const csv = t.file('train.csv', TRAIN);
+      const d = loadTrainingData({ csv: { csv, target: 'label', testFraction: 0.25, seed: 0 } });
+      expect([d.train.rows, d.test.rows]).toEqual([3, 1]);
+      expect(d.dataset).toBe(csv);
+      expect(d.baseline).toEqual(d.train.preprocessor.inputMeans);
     } finally {
       t.cleanup();
     }

@@ -76,16 +76,7 @@ export function loadRows(
       `${flags.csv} has no label column "${preprocessor.schema.target?.name ?? '?'}"`,
     );
     requireInput(data.rows > 0, '--csv', `${flags.csv} has no complete rows`);
-    return {
-      x: data.x,
-      y: data.y,
-      rows: data.rows,
-      featureCount: data.featureCount,
-      featureNames: preprocessor.featureNames,
-      playerOfFeature: preprocessor.playerOfFeature,
-      preprocessor,
-      source: flags.csv,
-    };
+    return transformedRows(data, data.y, preprocessor, flags.csv);
   }
   const dataset = flags.dataset ?? 'census';
   requireInput(
@@ -112,6 +103,25 @@ export function loadRows(
     playerOfFeature: c.preprocessor.playerOfFeature,
     preprocessor: c.preprocessor,
     source: `census (${c.split} recipe, ${split} split)`,
+  };
+}
+
+/** Rows of a CSV transformed by `preprocessor` (labels checked present by the caller). */
+function transformedRows(
+  data: { readonly x: Float32Array; readonly rows: number; readonly featureCount: number },
+  y: Int32Array,
+  preprocessor: TabularPreprocessor,
+  source: string,
+): TabularRows {
+  return {
+    x: data.x,
+    y,
+    rows: data.rows,
+    featureCount: data.featureCount,
+    featureNames: preprocessor.featureNames,
+    playerOfFeature: preprocessor.playerOfFeature,
+    preprocessor,
+    source,
   };
 }
 
@@ -190,20 +200,46 @@ export function loadTrainingCsv(options: {
     requireInput(data.y !== undefined && data.rows > 0, source, 'has no complete labelled rows');
     const unknown = unknownCategoryWarning(data, source);
     if (unknown) options.warn?.(unknown);
-    return {
-      x: data.x,
-      y: data.y,
-      rows: data.rows,
-      featureCount: data.featureCount,
-      featureNames: preprocessor.featureNames,
-      playerOfFeature: preprocessor.playerOfFeature,
-      preprocessor,
-      source,
-    };
+    return transformedRows(data, data.y, preprocessor, source);
   };
   return {
     train: make(table, trainRows, options.csv),
     test: make(testTable, testRows, options.testCsv ?? options.csv),
     preprocessor,
   };
+}
+
+/** The first `k` rows (all when `k` is undefined or too large). */
+export function firstRows(rows: TabularRows, k: number | undefined): TabularRows {
+  if (k === undefined || k >= rows.rows) return rows;
+  return { ...rows, rows: k, x: rows.x.subarray(0, k * rows.featureCount), y: rows.y.subarray(0, k) };
+}
+
+/** What a training run learns from: a built-in dataset, or a CSV with its label column and split. */
+export type TabularTrainingSource =
+  { readonly dataset?: string } | { readonly csv: Parameters<typeof loadTrainingCsv>[0] };
+
+/**
+ * The training and test rows of a training run, the first `trainRows` training rows only when
+ * given, the name of the data for the model's record, and the baseline of its order losses
+ * ({@link baselineFor}: a built-in dataset's from its training split, a CSV's from its
+ * preprocessing).
+ */
+export function loadTrainingData(
+  source: TabularTrainingSource,
+  options: { readonly trainRows?: number; readonly baseline?: string } = {},
+): { train: TabularRows; test: TabularRows; dataset: string; baseline: Float32Array } {
+  let train: TabularRows;
+  let test: TabularRows;
+  let dataset: string;
+  if ('csv' in source) {
+    ({ train, test } = loadTrainingCsv(source.csv));
+    dataset = source.csv.csv;
+  } else {
+    train = loadRows({ dataset: source.dataset, split: 'train' }, undefined);
+    test = loadRows({ dataset: source.dataset, split: 'test' }, undefined);
+    dataset = train.source.replace(', train split', '');
+  }
+  train = firstRows(train, options.trainRows);
+  return { train, test, dataset, baseline: baselineFor(options.baseline, train, !('csv' in source)) };
 }

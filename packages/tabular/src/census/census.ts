@@ -26,21 +26,13 @@ export const CENSUS_RAW_COLUMNS: readonly string[] = [
   'Target',
 ];
 
-/** The 12 input attributes (players) of the census preset, in model-input order. */
-export const CENSUS_FEATURES: readonly string[] = [
-  'Age',
-  'Workclass',
-  'Education-Num',
-  'Marital Status',
-  'Occupation',
-  'Relationship',
-  'Race',
-  'Sex',
-  'Capital Gain',
-  'Capital Loss',
-  'Hours per week',
-  'Country',
-];
+/**
+ * The 12 input attributes (players) of the census preset, in model-input order: the raw columns
+ * less the sampling weight `fnlwgt`, `Education` (its number `Education-Num` stays) and the label.
+ */
+export const CENSUS_FEATURES: readonly string[] = CENSUS_RAW_COLUMNS.filter(
+  (c) => c !== 'fnlwgt' && c !== 'Education' && c !== 'Target',
+);
 
 /** Relationship codes fixed by hand in the Learn recipe (and `shap.datasets.adult`), not alphabetical. */
 export const CENSUS_RELATIONSHIP_CODES: readonly string[] = [

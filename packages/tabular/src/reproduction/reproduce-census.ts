@@ -13,7 +13,7 @@ import {
 import { type OrderLossConventions } from '@orderlens/core/math';
 import { tabularAdapter } from '../adapter/tabular-adapter.js';
 import { loadCensus } from '../census/census.js';
-import { baselineFor, loadRows, type TabularRows } from '../adapter/tabular-data.js';
+import { baselineFor, firstRows, loadRows, type TabularRows } from '../adapter/tabular-data.js';
 import {
   CENSUS_ARCHITECTURES,
   CENSUS_OPTIMIZERS,
@@ -185,12 +185,6 @@ export interface CensusReproduction {
   /** Per model, in row order: the trainer's spec and accuracies. */
   readonly training: CensusTrainResult[];
   readonly attacks: CensusAttackResult[];
-}
-
-/** The first `k` rows (all when `k` is undefined or too large). */
-export function firstRows(rows: TabularRows, k: number | undefined): TabularRows {
-  if (k === undefined || k >= rows.rows) return rows;
-  return { ...rows, rows: k, x: rows.x.subarray(0, k * rows.featureCount), y: rows.y.subarray(0, k) };
 }
 
 /** Each feature's minimum and maximum over all `sets` (the data range PGD is clipped to). */

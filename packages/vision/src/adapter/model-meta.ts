@@ -122,3 +122,28 @@ export function visionModelSpec(model: OpenedModel, o: PreprocessOverrides): Vis
     normalizationSource: hasUserNorm ? 'options' : hasMetaNorm ? 'meta.json' : 'none',
   };
 }
+
+/**
+ * The image shape the model takes: its declared one, which the data must match (refused naming
+ * the model file and both shapes otherwise), or, for a model that declares none, the data's.
+ */
+export function modelImageShape(
+  file: string,
+  spec: Pick<VisionModelSpec, 'shape' | 'preprocess'>,
+  data: { readonly channels: number; readonly height: number; readonly width: number },
+): ImageShape {
+  const s = spec.shape;
+  if (s && (s.height !== data.height || s.width !== data.width || s.channels !== data.channels))
+    throw new OrderlensInputError(
+      'model input',
+      `${file} takes ${s.channels}×${s.height}×${s.width} images (${s.layout}) but the data are ${data.channels}×${data.height}×${data.width}; resize the images (--resize) or pick the matching dataset`,
+    );
+  return (
+    s ?? {
+      channels: data.channels,
+      height: data.height,
+      width: data.width,
+      layout: spec.preprocess.layout ?? 'NCHW',
+    }
+  );
+}

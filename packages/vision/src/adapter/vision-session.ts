@@ -22,7 +22,7 @@ import { FeatureMapMasker, cutModelAt } from '../masking/feature-map-masker.js';
 import { PatchMasker } from '../masking/patch-masker.js';
 import { imageCandidates } from './image-candidates.js';
 import { RandomCentralCells } from './random-central-cells.js';
-import { visionModelSpec } from './model-meta.js';
+import { modelImageShape, visionModelSpec } from './model-meta.js';
 import { loadVisionData, trainingChannelMean } from './vision-data.js';
 
 /**
@@ -85,18 +85,7 @@ export async function openVisionSession(request: AdapterOpenRequest): Promise<Mo
     spec.shape?.channels,
     spec.classes,
   );
-  const s = spec.shape;
-  if (s && (s.height !== dataset.height || s.width !== dataset.width || s.channels !== dataset.channels))
-    throw new OrderlensInputError(
-      'model input',
-      `${model.file} takes ${s.channels}×${s.height}×${s.width} images (${s.layout}) but the data are ${dataset.channels}×${dataset.height}×${dataset.width}; resize the images (--resize) or pick the matching dataset`,
-    );
-  const shape: ImageShape = s ?? {
-    channels: dataset.channels,
-    height: dataset.height,
-    width: dataset.width,
-    layout: spec.preprocess.layout ?? 'NCHW',
-  };
+  const shape = modelImageShape(model.file, spec, dataset);
   if (o.vitPatch !== undefined && o.grid !== undefined)
     throw new OrderlensInputError('--vit-patch', 'give either --grid or --vit-patch');
   const { rows, cols } =

@@ -14,31 +14,43 @@ import { readCheckpointFolder } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
 import { parseChoice, parseFloatOption, parseInteger } from '../../util/options.js';
 import { adapterOptionValues } from '../../analysis/analysis-options.js';
-import {
-  checkpointSeriesIdentity,
-  finishDynamicsRunStore,
-  openDynamicsRunStore,
-  runDynamicsToFolder,
-} from './run-dynamics.js';
+import { finishDynamicsRunStore, openDynamicsRunStore, runDynamicsToFolder } from './run-dynamics.js';
 
-interface DynamicsFlags extends Record<string, unknown> {
+/** The flags `dynamics` and `mislabeled` share: the reward, the AND-OR extraction and the run. */
+export interface CheckpointRunFlags extends Record<string, unknown> {
+  reward: string;
+  preset: string;
+  niter: string;
+  qthres?: string;
+  device: string;
+  batchSize: string;
+  threads?: string;
+  resume?: boolean;
+}
+
+interface DynamicsFlags extends CheckpointRunFlags {
   checkpoints: string;
   modality: string;
   out: string;
   samples: string;
   perClass?: string;
   allSamples?: boolean;
-  reward: string;
-  preset: string;
-  niter: string;
-  qthres?: string;
   lr?: string;
   shiftEmpty?: boolean;
   curves: string;
-  device: string;
-  batchSize: string;
-  threads?: string;
-  resume?: boolean;
+}
+
+/** Reads the {@link CheckpointRunFlags} (each error names its flag), before any model is opened. */
+export function checkpointRunSettings(flags: CheckpointRunFlags) {
+  return {
+    reward: parseRewardName(flags.reward, '--reward'),
+    device: parseDevice(flags.device),
+    batchSize: parseInteger(flags.batchSize, '--batch-size', { min: 1 }),
+    threads: flags.threads !== undefined ? parseInteger(flags.threads, '--threads', { min: 1 }) : undefined,
+    preset: parseChoice(flags.preset, '--preset', ['orderlens', 'authors'] as const),
+    niter: parseInteger(flags.niter, '--niter', { min: 1 }),
+    qthres: flags.qthres !== undefined ? parseFloatOption(flags.qthres, '--qthres', { min: 0 }) : undefined,
+  };
 }
 
 /**
@@ -115,15 +127,7 @@ export function registerDynamics(program: Command): void {
     refuseOtherModalities(command, adapter, flags);
     const adapterOptions = adapterOptionValues(command, adapter.options, flags);
     const folder = readCheckpointFolder(flags.checkpoints);
-    const reward = parseRewardName(flags.reward, '--reward');
-    const device = parseDevice(flags.device);
-    const batchSize = parseInteger(flags.batchSize, '--batch-size', { min: 1 });
-    const threads =
-      flags.threads !== undefined ? parseInteger(flags.threads, '--threads', { min: 1 }) : undefined;
-    const preset = parseChoice(flags.preset, '--preset', ['orderlens', 'authors'] as const);
-    const niter = parseInteger(flags.niter, '--niter', { min: 1 });
-    const qthres =
-      flags.qthres !== undefined ? parseFloatOption(flags.qthres, '--qthres', { min: 0 }) : undefined;
+    const { reward, device, batchSize, threads, preset, niter, qthres } = checkpointRunSettings(flags);
     const lr = flags.lr !== undefined ? parseFloatOption(flags.lr, '--lr', { greaterThan: 0 }) : undefined;
     const curves = parseInteger(flags.curves, '--curves', { min: 1, max: 12 });
     const selection: SelectionSpec = {
@@ -146,11 +150,8 @@ export function registerDynamics(program: Command): void {
     const store = openDynamicsRunStore(
       'dynamics',
       out,
+      { checkpoints: flags.checkpoints, folder, adapter, adapterOptions },
       {
-        checkpoints: resolve(flags.checkpoints),
-        series: checkpointSeriesIdentity(folder),
-        modality: adapter.name,
-        adapterOptions,
         selection,
         reward,
         andOr,

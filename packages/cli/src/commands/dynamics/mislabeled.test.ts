@@ -5,44 +5,19 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseDynamicsResult } from '@orderlens/core/dynamics';
 import { sampleSalientStrength } from '@orderlens/core/math';
 import { runCli } from '../../program.js';
+import { LABEL_NOISE_SERIES, RELABELLED_FILE, mislabeledArgs } from '../../test-utils/mislabeled-run.js';
 import { tempDir } from '../../test-utils/tmp.js';
 
-const repo = (rel: string) => fileURLToPath(new URL(`../../../../../${rel}`, import.meta.url));
-const series = repo('fixtures/two-phase/fmnist-vgg11');
-const noise = join(series, 'label-noise');
-const relabelledFile = join(noise, 'relabelled.json');
+const series = LABEL_NOISE_SERIES;
 const tmp = tempDir('orderlens-mislabeled-');
 afterAll(() => tmp.cleanup());
 
-const base = (out: string, relabelled = relabelledFile) => [
-  'mislabeled',
-  '--checkpoints',
-  series,
-  '--modality',
-  'vision',
-  '--dataset',
-  `idx:${join(noise, 'images-idx3-ubyte.gz')},${join(noise, 'labels-idx1-ubyte.gz')}`,
-  '--relabelled',
-  relabelled,
-  '--feature-map',
-  'meta',
-  '--grid',
-  '8',
-  '--central-random',
-  '10',
-  '--samples',
-  '2',
-  '--epochs',
-  '12,120',
-  '--niter',
-  '100',
-  '--out',
-  out,
+const base = (out: string, relabelled = RELABELLED_FILE) => [
+  ...mislabeledArgs(out, { epochs: [12, 120], relabelled }),
   '-q',
 ];
 
@@ -53,7 +28,7 @@ describe('orderlens mislabeled (VGG-11 with 1 % label noise)', () => {
     expect(r.stderr).not.toMatch(/^error/m);
     expect(r.code).toBe(0);
     const doc = JSON.parse(readFileSync(join(out, 'mislabeled.json'), 'utf8'));
-    const file = JSON.parse(readFileSync(relabelledFile, 'utf8'));
+    const file = JSON.parse(readFileSync(RELABELLED_FILE, 'utf8'));
     expect(doc.schema).toBe('orderlens/mislabeled@2');
     // The first two relabelled positions of the file, and the first two positions not in it.
     expect(doc.groups.relabelled).toEqual(file.relabelled.slice(0, 2));
@@ -115,7 +90,7 @@ describe('orderlens mislabeled (VGG-11 with 1 % label noise)', () => {
 
   it('explains a relabelled sample for the trained label the file gives, when the data hold another', async () => {
     // As for census, whose training split holds the original labels: the file's trainedLabel wins.
-    const file = JSON.parse(readFileSync(relabelledFile, 'utf8'));
+    const file = JSON.parse(readFileSync(RELABELLED_FILE, 'utf8'));
     const first = file.samples[0];
     const other = (first.trainedLabel + 3) % 10;
     const edited = join(tmp.dir, 'trained-labels.json');

@@ -2,15 +2,8 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import {
-  OrderlensInputError,
-  adapters,
-  openModel,
-  parseDevice,
-  parseRewardName,
-  probeWritableDir,
-  writeJsonAtomic,
-} from '@orderlens/core';
+import { adapters, openModel, probeWritableDir, writeJsonAtomic } from '@orderlens/core';
+import { checkpointsAtEpochs } from '@orderlens/core/dynamics';
 import {
   mislabeledGroups,
   mislabeledMeasure,
@@ -23,36 +16,29 @@ import {
 import { dynamicsRunUnits } from '@orderlens/core/dynamics';
 import { readCheckpointFolder } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
-import { parseChoice, parseFloatOption, parseInteger, parseList } from '../../util/options.js';
+import { parseInteger, parseList } from '../../util/options.js';
 import { linePlot, writePlot } from '../../util/plots.js';
 import { adapterOptionValues } from '../../analysis/analysis-options.js';
-import { addAllAdapterOptions, addCheckpointRunOptions, refuseOtherModalities } from './dynamics.js';
 import {
-  checkpointSeriesIdentity,
-  finishDynamicsRunStore,
-  openDynamicsRunStore,
-  runDynamicsToFolder,
-} from './run-dynamics.js';
+  addAllAdapterOptions,
+  addCheckpointRunOptions,
+  checkpointRunSettings,
+  refuseOtherModalities,
+  type CheckpointRunFlags,
+} from './dynamics.js';
+import { finishDynamicsRunStore, openDynamicsRunStore, runDynamicsToFolder } from './run-dynamics.js';
 
 /** Schema tag of `mislabeled.json`. */
 /** @2: standard errors over samples (`standardError`, `meanOrderGapSE`) in the measure. */
 export const MISLABELED_SCHEMA = 'orderlens/mislabeled@2';
 
-interface MislabeledFlags extends Record<string, unknown> {
+interface MislabeledFlags extends CheckpointRunFlags {
   checkpoints: string;
   modality: string;
   relabelled: string;
   out: string;
   samples: string;
   epochs?: string;
-  reward: string;
-  preset: string;
-  niter: string;
-  qthres?: string;
-  device: string;
-  batchSize: string;
-  threads?: string;
-  resume?: boolean;
 }
 
 /** `mislabeled.svg/png` (mean order over epochs) and `mislabeled-orders.svg/png` (shares at the last epoch). */
@@ -163,37 +149,22 @@ export function registerMislabeled(program: Command): void {
     refuseOtherModalities(command, adapter, flags);
     const adapterOptions = adapterOptionValues(command, adapter.options, flags);
     const file = readRelabelledSamples(resolve(flags.relabelled), '--relabelled');
-    let folder = readCheckpointFolder(flags.checkpoints);
-    if (flags.epochs !== undefined) {
-      const wanted = parseList(flags.epochs, '--epochs').map((e) => parseInteger(e, '--epochs', { min: 0 }));
-      const missing = wanted.filter((e) => !folder.some((c) => c.epoch === e));
-      if (missing.length > 0)
-        throw new OrderlensInputError(
-          '--epochs',
-          `the series has no epoch ${missing.join(', ')} (it has ${folder.map((c) => c.epoch).join(', ')})`,
-        );
-      folder = folder.filter((c) => wanted.includes(c.epoch));
-    }
+    const folder = checkpointsAtEpochs(
+      readCheckpointFolder(flags.checkpoints),
+      flags.epochs !== undefined
+        ? parseList(flags.epochs, '--epochs').map((e) => parseInteger(e, '--epochs', { min: 0 }))
+        : undefined,
+      '--epochs',
+    );
     const samples = parseInteger(flags.samples, '--samples', { min: 1 });
-    const reward = parseRewardName(flags.reward, '--reward');
-    const device = parseDevice(flags.device);
-    const batchSize = parseInteger(flags.batchSize, '--batch-size', { min: 1 });
-    const threads =
-      flags.threads !== undefined ? parseInteger(flags.threads, '--threads', { min: 1 }) : undefined;
-    const preset = parseChoice(flags.preset, '--preset', ['orderlens', 'authors'] as const);
-    const niter = parseInteger(flags.niter, '--niter', { min: 1 });
-    const qthres =
-      flags.qthres !== undefined ? parseFloatOption(flags.qthres, '--qthres', { min: 0 }) : undefined;
+    const { reward, device, batchSize, threads, preset, niter, qthres } = checkpointRunSettings(flags);
     const out = probeWritableDir(resolve(flags.out), '--out');
     // One unit per (group, checkpoint) in <out>/run/; a resume must ask for the same numbers.
     const store = openDynamicsRunStore(
       'mislabeled',
       out,
+      { checkpoints: flags.checkpoints, folder, adapter, adapterOptions },
       {
-        checkpoints: resolve(flags.checkpoints),
-        series: checkpointSeriesIdentity(folder),
-        modality: adapter.name,
-        adapterOptions,
         // The file's content, not only its path: the groups come from it.
         relabelled: createHash('sha256')
           .update(readFileSync(resolve(flags.relabelled)))

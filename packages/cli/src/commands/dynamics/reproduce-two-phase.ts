@@ -1,10 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   OrderlensInputError,
   adapters,
-  parseAdapterOptions,
   parseDevice,
   probeWritableDir,
   writeFileAtomic,
@@ -12,7 +10,10 @@ import {
   type SelectionSpec,
 } from '@orderlens/core';
 import {
-  parseDynamicsResult,
+  TWO_PHASE_RUNS,
+  readDynamicsResult,
+  readTwoPhaseSeriesInfo,
+  twoPhaseAdapterOptions,
   twoPhaseTable,
   twoPhaseVerdicts,
   type DynamicsResult,
@@ -30,52 +31,6 @@ import {
   portableOptions,
   runDynamicsToFolder,
 } from './run-dynamics.js';
-
-/**
- * The players of the two-phase paper (App. F.3) per modality, as adapter options: 10 random cells
- * of the central 6×6 of an 8×8 grid over the feature map after the second ReLU (meta.json's
- * cutTensor), zero baseline; 10 random meaningful words masked with [MASK]; 10 of 30 k-means
- * clusters at random, masked by their centroids (the point-cloud adapter's defaults); tabular
- * series (not in the paper) use every attribute.
- */
-export const TWO_PHASE_PLAYERS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  vision: { featureMap: 'meta', grid: '8', centralRandom: '10' },
-  text: { wordChoice: 'random', words: '10', shortSentences: 'skip' },
-  pointcloud: { regions: '30', players: '10', playerRule: 'random', masking: 'centroid' },
-  tabular: {},
-};
-
-/** Settings of a full run and of `--quick` (the CI form). */
-export const TWO_PHASE_RUNS = {
-  // 50 random test samples per network (F.3); 10,000 extraction iterations (the authors' README).
-  full: { samples: 50, niter: 10_000 },
-  quick: { samples: 3, niter: 1_000 },
-} as const;
-
-/** What a series' `index.json` may say about itself (written by tools/training scripts). */
-interface SeriesInfo {
-  modality?: string;
-  options?: Record<string, string>;
-  description?: string;
-}
-
-function seriesInfo(folder: string): SeriesInfo {
-  const path = join(resolve(folder), 'index.json');
-  if (!existsSync(path)) return {};
-  try {
-    const doc = JSON.parse(readFileSync(path, 'utf8')) as { series?: SeriesInfo };
-    const s = doc.series;
-    if (s === undefined) return {};
-    if (s === null || typeof s !== 'object')
-      throw new OrderlensInputError('--series', `${path}: "series" must be an object`);
-    if (s.modality !== undefined && typeof s.modality !== 'string')
-      throw new OrderlensInputError('--series', `${path}: "series.modality" must be a string`);
-    return s;
-  } catch (e) {
-    if (e instanceof OrderlensInputError) throw e;
-    throw new OrderlensInputError('--series', `${path} is not valid JSON: ${(e as Error).message}`);
-  }
-}
 
 interface ReproduceTwoPhaseFlags {
   series?: string;
@@ -197,19 +152,7 @@ export function registerReproduceTwoPhase(program: Command): void {
       if ((flags.series === undefined) === (flags.fromDynamics === undefined))
         throw new OrderlensInputError('--series', 'give either --series <folder> or --from-dynamics <file>');
       if (flags.fromDynamics !== undefined) {
-        const file = resolve(flags.fromDynamics);
-        if (!existsSync(file))
-          throw new OrderlensInputError('--from-dynamics', `${flags.fromDynamics} does not exist`);
-        let raw: unknown;
-        try {
-          raw = JSON.parse(readFileSync(file, 'utf8'));
-        } catch (e) {
-          throw new OrderlensInputError(
-            '--from-dynamics',
-            `${file} is not valid JSON: ${(e as Error).message}`,
-          );
-        }
-        const result = parseDynamicsResult(raw, '--from-dynamics');
+        const result = readDynamicsResult(resolve(flags.fromDynamics), '--from-dynamics');
         const out = probeWritableDir(resolve(flags.out), '--out');
         // Recorded relative to the output folder, so the file can be shipped.
         writeReport(
@@ -224,7 +167,7 @@ export function registerReproduceTwoPhase(program: Command): void {
       const series = flags.series!;
       // Everything is checked before the first model is opened.
       const folder = readCheckpointFolder(series, '--series');
-      const info = seriesInfo(series);
+      const info = readTwoPhaseSeriesInfo(series, '--series');
       const modality = flags.modality ?? info.modality;
       if (modality === undefined)
         throw new OrderlensInputError(
@@ -238,26 +181,7 @@ export function registerReproduceTwoPhase(program: Command): void {
       const niter = flags.niter !== undefined ? parseInteger(flags.niter, '--niter', { min: 1 }) : run.niter;
       const preset = parseChoice(flags.preset, '--preset', ['authors', 'orderlens'] as const);
       const playersSeed = parseInteger(flags.playersSeed, '--players-seed', { min: 0 });
-      // A file the series names (the text series' sentences) is read from the series folder, so
-      // the series works from any directory; a value that is no file there (`modelnet10:test`, a
-      // dataset name) is passed on as written.
-      const seriesOptions = Object.fromEntries(
-        Object.entries(info.options ?? {}).map(([k, v]) => [
-          k,
-          adapter.options.some((o) => o.key === k && o.path) &&
-          typeof v === 'string' &&
-          !isAbsolute(v) &&
-          existsSync(resolve(series, v))
-            ? resolve(series, v)
-            : v,
-        ]),
-      );
-      const raw: Record<string, unknown> = {
-        ...seriesOptions,
-        ...(TWO_PHASE_PLAYERS[adapter.name] ?? {}),
-        ...(adapter.options.some((o) => o.key === 'playersSeed') ? { playersSeed: String(playersSeed) } : {}),
-      };
-      const adapterOptions = parseAdapterOptions(adapter.options, raw);
+      const adapterOptions = twoPhaseAdapterOptions(adapter, series, info, playersSeed);
       const device = parseDevice(flags.device);
       const batchSize = parseInteger(flags.batchSize, '--batch-size', { min: 1 });
       const curves = parseInteger(flags.curves, '--curves', { min: 1, max: 12 });

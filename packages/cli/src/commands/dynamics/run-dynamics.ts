@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative } from 'node:path';
+import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   InterruptedError,
@@ -15,7 +13,7 @@ import {
   type SelectionSpec,
 } from '@orderlens/core';
 import { dynamicsRunUnits, runModelDynamics, type DynamicsResult } from '@orderlens/core/dynamics';
-import type { FolderCheckpoint } from '@orderlens/runtime-tfjs';
+import { checkpointSeriesIdentity, type FolderCheckpoint } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
 import { packageVersions } from '../../util/plugins.js';
 import { progressFor } from '../../util/progress.js';
@@ -60,37 +58,36 @@ export interface DynamicsRunRequest {
 /**
  * The run store of a dynamics command, `<out>/run/`: one unit per measured checkpoint, written
  * atomically as it is finished. Opened before any model, so that a fresh run into an unfinished
- * run, or a `--resume` with other options (`fingerprint`: everything that changes the numbers,
- * not `--batch-size` or `--threads`), is refused before work starts. As for `analyze`
+ * run, or a `--resume` with other options (the series — its files' hashes —, the modality and its
+ * options, and `fingerprint`: everything else that changes the numbers, not `--batch-size` or
+ * `--threads`), is refused before work starts. As for `analyze`
  * (`openAnalysisRun`), a finished run (marked by {@link finishDynamicsRunStore}) is replaced by a
  * run without `--resume`.
  */
 export function openDynamicsRunStore(
   command: string,
   out: string,
+  series: {
+    /** The checkpoint folder as given. */
+    readonly checkpoints: string;
+    readonly folder: readonly FolderCheckpoint[];
+    readonly adapter: ModalityAdapter;
+    readonly adapterOptions: Record<string, unknown>;
+  },
   fingerprint: Record<string, unknown>,
   resume: boolean,
 ): RunStore {
-  return openAnalysisRun({ out, command, resume, fingerprint });
-}
-
-/**
- * What a resume must find unchanged in a checkpoint series: each checkpoint's epoch, the SHA-256
- * of its model file (and, for a tfjs `model.json`, of the weight files its manifest names) and the
- * losses its index lists (they are in the result). A series retrained in place between a kill and
- * its `--resume` is then refused instead of mixed into one result.
- */
-export function checkpointSeriesIdentity(folder: readonly FolderCheckpoint[]): unknown[] {
-  return folder.map((c) => {
-    const hash = createHash('sha256').update(readFileSync(c.file));
-    if (c.file.endsWith('.json')) {
-      const manifest = (
-        JSON.parse(readFileSync(c.file, 'utf8')) as { weightsManifest?: Array<{ paths?: string[] }> }
-      ).weightsManifest;
-      for (const group of manifest ?? [])
-        for (const p of group.paths ?? []) hash.update(readFileSync(join(dirname(c.file), p)));
-    }
-    return { epoch: c.epoch, sha256: hash.digest('hex'), losses: c.losses ?? null };
+  return openAnalysisRun({
+    out,
+    command,
+    resume,
+    fingerprint: {
+      checkpoints: resolve(series.checkpoints),
+      series: checkpointSeriesIdentity(series.folder),
+      modality: series.adapter.name,
+      adapterOptions: series.adapterOptions,
+      ...fingerprint,
+    },
   });
 }
 

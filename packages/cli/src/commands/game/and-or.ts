@@ -5,16 +5,17 @@ import {
   extractAndOr,
   resolveAndOrSettings,
   gameTable,
+  loadGameFile,
   salientInteractions,
   salientOrderDistribution,
   salientStrengthByOrder,
+  yieldingGame,
   type AndOrPreset,
 } from '@orderlens/core/math';
 import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
 import { parseFloatOption, parseInteger } from '../../util/options.js';
 import { progressFor } from '../../util/progress.js';
 import { probeResultPath, writeResult } from '../../util/result-io.js';
-import { loadGameFile, yieldingGame } from './game-file.js';
 
 interface AndOrFlags {
   game: string;
@@ -68,7 +69,7 @@ export function registerAndOr(program: Command): void {
       // Resolved now so that a bad combination fails before the game is evaluated.
       const settings = resolveAndOrSettings({ preset, qthres, niter, lr });
       probeResultPath(flags.out);
-      const loaded = loadGameFile(flags.game);
+      const loaded = loadGameFile(flags.game, '--game');
       const values = await gameTable(yieldingGame(loaded.game), { maxPlayers, signal: io.signal });
       const progress = progressFor(cmd, { label: 'and-or', total: niter, unit: 'iterations' });
       const d = extractAndOr(values, {

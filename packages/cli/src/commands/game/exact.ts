@@ -1,13 +1,18 @@
 import type { Command } from 'commander';
 import { gameResultDocument, type EstimateResult } from '@orderlens/core';
-import { MAX_TABLE_PLAYERS, exactInteractions, parseOrderList } from '@orderlens/core/math';
+import {
+  MAX_TABLE_PLAYERS,
+  exactInteractions,
+  loadGameFile,
+  parseOrderList,
+  yieldingGame,
+} from '@orderlens/core/math';
 import { packageVersions } from '../../util/plugins.js';
 import { withOptionNames } from '../../util/errors.js';
 import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
 import { parseInteger } from '../../util/options.js';
 import { progressFor } from '../../util/progress.js';
 import { probeResultPath, writeResult } from '../../util/result-io.js';
-import { loadGameFile, yieldingGame } from './game-file.js';
 
 interface ExactFlags {
   game: string;
@@ -38,7 +43,7 @@ export function registerExact(program: Command): void {
       const batchSize = parseInteger(flags.batchSize, '--batch-size', { min: 1 });
       const maxPlayers = parseInteger(flags.maxPlayers, '--max-players', { min: 0, max: MAX_TABLE_PLAYERS });
       probeResultPath(flags.out);
-      const loaded = loadGameFile(flags.game);
+      const loaded = loadGameFile(flags.game, '--game');
       const n = loaded.game.n;
       const parsedOrders =
         flags.orders !== undefined

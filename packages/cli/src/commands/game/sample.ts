@@ -1,13 +1,18 @@
 import type { Command } from 'commander';
 import { OrderlensInputError, Rng } from '@orderlens/core';
-import { parseOrderList, referencePairs, sampleMultiOrder } from '@orderlens/core/math';
+import {
+  loadGameFile,
+  parseOrderList,
+  referencePairs,
+  sampleMultiOrder,
+  yieldingGame,
+} from '@orderlens/core/math';
 import { withOptionNames } from '../../util/errors.js';
 import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
 import { parseChoice, parseGrid, parseInteger, parsePairList, parseSeed } from '../../util/options.js';
 import { progressFor } from '../../util/progress.js';
 import { probeResultPath, writeResult } from '../../util/result-io.js';
 import { gameResultDocument } from '@orderlens/core';
-import { loadGameFile, yieldingGame } from './game-file.js';
 
 interface SampleFlags {
   game: string;
@@ -58,7 +63,7 @@ export function registerSample(program: Command): void {
     .action(async (flags: SampleFlags, cmd: Command) => {
       const io = ioOf(cmd);
       interruptPolicy(cmd, INTERRUPT_POLICIES.stopNothingSaved);
-      const loaded = loadGameFile(flags.game);
+      const loaded = loadGameFile(flags.game, '--game');
       const n = loaded.game.n;
       if (n < 2)
         throw new OrderlensInputError(

@@ -12,6 +12,7 @@ import {
   type ModalityAdapter,
 } from '@orderlens/core';
 import { generalizationMeasure, transferMeasure } from '@orderlens/core/math';
+import { commandGroup } from '../../util/command-group.js';
 import { ioOf } from '../../util/io.js';
 import { parseFloatOption, parseInteger, parseList, parseSeed } from '../../util/options.js';
 import { modelFolders } from '../../util/model-name.js';
@@ -51,16 +52,24 @@ function andOrFlags(flags: AnalysisFlags, command: string): AnalysisFlags {
  */
 const DATA_SOURCE_KEYS = ['dataset', 'sentences', 'clouds'];
 
+/** `orderlens <measure> <modality>`: the measure's group (made by the first adapter) and the adapter's command. */
+function measureCommand(
+  program: Command,
+  measure: string,
+  description: string,
+  adapter: ModalityAdapter,
+): Command {
+  return commandGroup(program, measure, description).command(adapter.name).description(adapter.description);
+}
+
 /** `orderlens noise-sensitivity <modality>`: `V^(s)` of every order under Gaussian input noise. */
 function registerNoise(program: Command, adapter: ModalityAdapter): void {
-  const group =
-    program.commands.find((c) => c.name() === 'noise-sensitivity') ??
-    program
-      .command('noise-sensitivity')
-      .description(
-        'variance of interactions under Gaussian input noise per order, V^(s) = E_x E_|S|=s Var_ε I(S|x+ε) (first-principles paper §3.2)',
-      );
-  const cmd = group.command(adapter.name).description(adapter.description);
+  const cmd = measureCommand(
+    program,
+    'noise-sensitivity',
+    'variance of interactions under Gaussian input noise per order, V^(s) = E_x E_|S|=s Var_ε I(S|x+ε) (first-principles paper §3.2)',
+    adapter,
+  );
   addAnalysisOptions(cmd, adapter);
   cmd
     .requiredOption('--delta <δ>', 'standard deviation of ε ~ N(0, δ²I), in model-input units (> 0)')
@@ -111,14 +120,12 @@ function registerNoise(program: Command, adapter: ModalityAdapter): void {
 
 /** `orderlens generalization <modality>`: train/test Jaccard of salient interactions per order. */
 function registerGeneralization(program: Command, adapter: ModalityAdapter): void {
-  const group =
-    program.commands.find((c) => c.name() === 'generalization') ??
-    program
-      .command('generalization')
-      .description(
-        'Jaccard similarity per class and order between salient AND-OR interactions of training and test samples (first-principles paper §3.2)',
-      );
-  const cmd = group.command(adapter.name).description(adapter.description);
+  const cmd = measureCommand(
+    program,
+    'generalization',
+    'Jaccard similarity per class and order between salient AND-OR interactions of training and test samples (first-principles paper §3.2)',
+    adapter,
+  );
   addAnalysisOptions(cmd, adapter);
   // The adapter option the two sides set: its --split, else its data source (DATA_SOURCE_KEYS).
   const split =
@@ -233,14 +240,12 @@ function registerGeneralization(program: Command, adapter: ModalityAdapter): voi
 
 /** `orderlens transfer <modality> --models a,b`: salient interactions shared across samples and networks. */
 function registerTransfer(program: Command, adapter: ModalityAdapter): void {
-  const group =
-    program.commands.find((c) => c.name() === 'transfer') ??
-    program
-      .command('transfer')
-      .description(
-        'share of salient AND-OR interactions also salient on other samples of the class and on other networks (first-principles paper §2.2)',
-      );
-  const cmd = group.command(adapter.name).description(adapter.description);
+  const cmd = measureCommand(
+    program,
+    'transfer',
+    'share of salient AND-OR interactions also salient on other samples of the class and on other networks (first-principles paper §2.2)',
+    adapter,
+  );
   cmd.requiredOption(
     '--models <list>',
     'comma-separated networks trained for the same task over the same players (one: across samples only)',

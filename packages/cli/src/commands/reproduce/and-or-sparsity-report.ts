@@ -2,19 +2,8 @@ import {
   AND_OR_SPARSE_MAX_FRACTION,
   AND_OR_SPARSE_MAX_REBUILD_ERROR,
   type AndOrPreset,
-  type AndOrSparsitySummary,
-  type AndOrSparsityVerdict,
 } from '@orderlens/core/math';
-import type { BottleneckNetwork } from './bottleneck-networks.js';
-
-/** One preset's outcome on one network. */
-export interface AndOrPresetRow {
-  readonly preset: AndOrPreset;
-  readonly summary: AndOrSparsitySummary;
-  readonly verdict: AndOrSparsityVerdict;
-  /** Seconds of extraction (all samples). */
-  readonly seconds: number;
-}
+import type { AndOrPresetRow, BottleneckNetwork } from '@orderlens/core/reproductions';
 
 /** One network's outcome: both presets' summaries, or the reason it has none. */
 export type AndOrSparsityRow =

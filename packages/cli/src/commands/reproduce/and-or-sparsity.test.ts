@@ -1,14 +1,12 @@
-import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { mobiusTransform } from '@orderlens/core/math';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../program.js';
+import { networkCheckout, runQuickReproduction } from '../../test-utils/network-checkout.js';
 import { tempDir } from '../../test-utils/tmp.js';
 import { andOrSparsityOptions } from './and-or-sparsity.js';
-import { AND_OR_NETWORKS } from './and-or-sparsity-networks.js';
+import { AND_OR_NETWORKS } from '@orderlens/core/reproductions';
 
-const repo = (rel: string) => fileURLToPath(new URL(`../../../../../${rel}`, import.meta.url));
 const tmp = tempDir('orderlens-and-or-sparsity-');
 afterAll(() => tmp.cleanup());
 
@@ -43,25 +41,11 @@ describe('reproduce and-or-sparsity', () => {
   });
 
   it('--quick: both presets per network, value tables; a network that fails to load, or is missing, is named', async () => {
-    const root = tmp.file('root');
-    mkdirSync(join(root, 'fixtures', 'cifar-alexnet'), { recursive: true });
-    symlinkSync(repo('fixtures/census-mlp5'), join(root, 'fixtures', 'census-mlp5'));
-    writeFileSync(join(root, 'fixtures', 'cifar-alexnet', 'model.onnx'), 'not an onnx model');
-    copyFileSync(repo('fixtures/cifar-cnn/meta.json'), join(root, 'fixtures', 'cifar-alexnet', 'meta.json'));
+    // Real networks, one whose model is not an ONNX file (cifar-alexnet), one absent (census-mlp8).
+    const root = networkCheckout(tmp.file('root'), ['census-mlp5']);
     const out = tmp.file('out');
     const networks = ['census-mlp5', 'cifar-alexnet', 'census-mlp8'];
-    const run = await runCli([
-      '--quiet',
-      'reproduce',
-      'and-or-sparsity',
-      '--quick',
-      '--root',
-      root,
-      '--networks',
-      networks.join(','),
-      '--out',
-      out,
-    ]);
+    const run = await runQuickReproduction('and-or-sparsity', root, networks, out);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(
       /2 of 3 networks failed: census-mlp8 \(model not found.*\); cifar-alexnet \(.*ONNX/,

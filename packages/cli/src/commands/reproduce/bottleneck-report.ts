@@ -1,5 +1,5 @@
 import type { InteractionResult } from '@orderlens/core';
-import type { BottleneckNetwork } from './bottleneck-networks.js';
+import type { BottleneckNetwork } from '@orderlens/core/reproductions';
 import type { BottleneckVerdict } from '@orderlens/core/theory';
 
 /** One network's outcome: a measured curve with its verdict, or the reason it has none. */

@@ -1,13 +1,11 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../program.js';
+import { networkCheckout, runQuickReproduction } from '../../test-utils/network-checkout.js';
 import { tempDir } from '../../test-utils/tmp.js';
 import { bottleneckOptions } from './bottleneck.js';
-import { BOTTLENECK_NETWORKS } from './bottleneck-networks.js';
+import { BOTTLENECK_NETWORKS } from '@orderlens/core/reproductions';
 
-const repo = (rel: string) => fileURLToPath(new URL(`../../../../../${rel}`, import.meta.url));
 const tmp = tempDir('orderlens-bottleneck-');
 afterAll(() => tmp.cleanup());
 
@@ -41,27 +39,11 @@ describe('reproduce bottleneck', () => {
   });
 
   it('--quick: one curve and a verdict per network; a network that fails to load, or is missing, is named', async () => {
-    // A checkout with two real networks, one whose model is not an ONNX file, one absent.
-    const root = tmp.file('root');
-    mkdirSync(join(root, 'fixtures', 'cifar-alexnet'), { recursive: true });
-    for (const id of ['census-mlp5', 'cifar-cnn'])
-      symlinkSync(repo(`fixtures/${id}`), join(root, 'fixtures', id));
-    writeFileSync(join(root, 'fixtures', 'cifar-alexnet', 'model.onnx'), 'not an onnx model');
-    copyFileSync(repo('fixtures/cifar-cnn/meta.json'), join(root, 'fixtures', 'cifar-alexnet', 'meta.json'));
+    // Real networks, one whose model is not an ONNX file (cifar-alexnet), one absent (census-mlp8).
+    const root = networkCheckout(tmp.file('root'), ['census-mlp5', 'cifar-cnn']);
     const out = tmp.file('out');
     const networks = ['census-mlp5', 'cifar-cnn', 'cifar-alexnet', 'census-mlp8'];
-    const run = await runCli([
-      '--quiet',
-      'reproduce',
-      'bottleneck',
-      '--quick',
-      '--root',
-      root,
-      '--networks',
-      networks.join(','),
-      '--out',
-      out,
-    ]);
+    const run = await runQuickReproduction('bottleneck', root, networks, out);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(
       /2 of 4 networks failed: cifar-alexnet \(.*ONNX.*\); census-mlp8 \(model not found/,

@@ -1,15 +1,131 @@
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import {
   loadStudy,
+  parseDevice,
+  probeWritableDir,
+  readStudyResult,
   runStudy,
   writeJsonAtomic,
   type AnalysisRendering,
   type DeviceName,
+  type InteractionResult,
 } from '@orderlens/core';
-import type { ioOf } from '../../util/io.js';
+import { selectNetworks, type BottleneckNetwork } from '@orderlens/core/reproductions';
+import { globalFlags, interruptPolicy, INTERRUPT_POLICIES, ioOf } from '../../util/io.js';
+import { parseInteger, parseList } from '../../util/options.js';
 import { packageVersions } from '../../util/plugins.js';
-import { defaultRepositoryRoot } from './bottleneck.js';
+
+/** The checkout this CLI runs from (src/ and dist/ are both four levels below it). */
+export function defaultRepositoryRoot(): string {
+  return fileURLToPath(new URL('../../../../../', import.meta.url));
+}
+
+/**
+ * The start of a reproduction's action, after its flags are read: Ctrl-C drops the sample under
+ * way (finished ones stay for `--resume`), the clock of the report starts, and `--out` is checked
+ * writable before any model runs.
+ */
+export function startReproduction(cmd: Command, outFlag: string) {
+  interruptPolicy(cmd, INTERRUPT_POLICIES.dropSample);
+  return { io: ioOf(cmd), t0: performance.now(), out: probeWritableDir(resolve(outFlag), '--out') };
+}
+
+/** The flags {@link addNetworkStudyOptions} adds, with `--networks`, as commander reads them. */
+export interface NetworkStudyFlags {
+  networks?: string;
+  root?: string;
+  seed: string;
+  device?: string;
+  threads?: string;
+  out: string;
+  resume?: boolean;
+}
+
+/** The settings every reproduction over the project's networks reads the same way. */
+export interface NetworkStudySettings {
+  readonly networks: BottleneckNetwork[];
+  readonly root: string;
+  readonly seed: number;
+  readonly device?: DeviceName;
+  readonly threads?: number;
+}
+
+/** Reads `--networks` (among `from`), `--root`, `--seed`, `--device` and `--threads` (each error names its flag). */
+export function networkStudySettings(
+  flags: NetworkStudyFlags,
+  from: readonly BottleneckNetwork[],
+): NetworkStudySettings {
+  return {
+    networks: selectNetworks(
+      flags.networks !== undefined ? parseList(flags.networks, '--networks') : undefined,
+      from,
+      '--networks',
+    ),
+    root: resolve(flags.root ?? defaultRepositoryRoot()),
+    seed: parseInteger(flags.seed, '--seed', { min: 0 }),
+    ...(flags.device !== undefined ? { device: parseDevice(flags.device, '--device') } : {}),
+    ...(flags.threads !== undefined ? { threads: parseInteger(flags.threads, '--threads', { min: 1 }) } : {}),
+  };
+}
+
+/** A network the reproduction could not measure, and why. */
+export interface FailedNetworkRow {
+  readonly network: BottleneckNetwork;
+  readonly status: 'failed';
+  readonly reason: string;
+}
+
+/**
+ * One row per network, in order: the study result of each that finished, made into the
+ * reproduction's row by `done`, or the reason it failed.
+ */
+export function networkRows<Row>(
+  networks: readonly BottleneckNetwork[],
+  studyOut: string,
+  failures: ReadonlyMap<string, string>,
+  done: (network: BottleneckNetwork, result: InteractionResult) => Row,
+): Array<Row | FailedNetworkRow> {
+  return networks.map((network) => {
+    const result = failures.has(network.id) ? undefined : readStudyResult(studyOut, network.id);
+    if (!result)
+      return { network, status: 'failed', reason: failures.get(network.id) ?? 'no result was written' };
+    return done(network, result);
+  });
+}
+
+/** A failed network as the reproduction's JSON summary lists it. */
+export const failedNetworkEntry = (r: FailedNetworkRow) => ({
+  id: r.network.id,
+  modality: r.network.modality,
+  status: 'failed',
+  reason: r.reason,
+});
+
+/** Named and exit 1: a network that could not be measured is never left out silently. */
+export function refuseFailedNetworks(rows: ReadonlyArray<{ readonly status: string }>): void {
+  const failed = rows.filter((r): r is FailedNetworkRow => r.status === 'failed');
+  if (failed.length)
+    throw new Error(
+      `${failed.length} of ${rows.length} networks failed: ${failed.map((f) => `${f.network.id} (${f.reason})`).join('; ')}; the report lists them`,
+    );
+}
+
+/** The command line a report names: `base`, then the given flags among `keys` as typed. */
+export function reproductionCommand<K extends string>(
+  base: string,
+  flags: Partial<Record<K, string>>,
+  keys: readonly K[],
+): string {
+  return (
+    base +
+    keys
+      .filter((k) => flags[k] !== undefined)
+      .map((k) => ` --${k} ${flags[k]}`)
+      .join('')
+  );
+}
 
 /** What {@link runNetworkStudy} takes: a reproduction's study of the project's networks. */
 export interface NetworkStudyRun {
@@ -20,13 +136,9 @@ export interface NetworkStudyRun {
   /** File name of the study document written into `out` (e.g. `bottleneck-study.json`). */
   readonly fileName: string;
   readonly out: string;
-  /** The repository checkout the study names its models under (`--root`). */
-  readonly root: string;
+  /** The checkout (`root`), device and threads the reproduction's flags gave. */
+  readonly settings: NetworkStudySettings;
   readonly resume: boolean;
-  readonly device?: DeviceName;
-  readonly threads?: number;
-  readonly quiet: boolean;
-  readonly io: ReturnType<typeof ioOf>;
   /** Pictures and plots of each finished model (the CLI's, so its results match `analyze`'s). */
   readonly rendering?: AnalysisRendering;
 }
@@ -38,9 +150,12 @@ export interface NetworkStudyRun {
  * its report rather than skipping it.
  */
 export async function runNetworkStudy(
+  cmd: Command,
   run: NetworkStudyRun,
 ): Promise<{ studyOut: string; failures: Map<string, string> }> {
-  const { io } = run;
+  const io = ioOf(cmd);
+  const { quiet } = globalFlags(cmd);
+  const { root, device, threads } = run.settings;
   const failures = new Map(run.missing.map((m) => [m.id, m.reason]));
   const studyOut = join(run.out, 'study');
   if ((run.study.models as unknown[]).length === 0) return { studyOut, failures };
@@ -48,18 +163,18 @@ export async function runNetworkStudy(
   writeJsonAtomic(file, run.study);
   // The study names the networks under --root (the checkout); its files may lie there or in this
   // installation's own checkout (fixtures linked from it).
-  const study = loadStudy(file, { roots: [...new Set([run.root, resolve(defaultRepositoryRoot())])] });
+  const study = loadStudy(file, { roots: [...new Set([root, resolve(defaultRepositoryRoot())])] });
   const summary = await runStudy(study, {
     out: studyOut,
     resume: run.resume,
-    ...(run.device ? { device: run.device } : {}),
-    ...(run.threads ? { threads: run.threads } : {}),
+    ...(device ? { device } : {}),
+    ...(threads ? { threads } : {}),
     packages: packageVersions(),
     signal: io.signal,
     ...(run.rendering ? { rendering: run.rendering } : {}),
     onEvent: (e) => {
       if (e.type === 'warning') io.stderr(`warning: ${e.message}\n`);
-      else if (e.type === 'model-started' && !run.quiet) io.stderr(`${e.id}: ${e.samples} samples\n`);
+      else if (e.type === 'model-started' && !quiet) io.stderr(`${e.id}: ${e.samples} samples\n`);
       else if (e.type === 'model-failed') io.stderr(`error: ${e.id} failed: ${e.error.message}\n`);
     },
   });
@@ -68,8 +183,8 @@ export async function runNetworkStudy(
 }
 
 /**
- * The options every reproduction over the project's networks shares: where the checkout is, the
- * seed, the device, the output folder and resuming it.
+ * The options every reproduction over the project's networks shares: which networks, where the
+ * checkout is, the seed, the device, the output folder and resuming it.
  */
 export function addNetworkStudyOptions(cmd: Command, defaultOut: string): Command {
   return cmd
@@ -77,6 +192,7 @@ export function addNetworkStudyOptions(cmd: Command, defaultOut: string): Comman
       '--root <dir>',
       'repository checkout holding fixtures/ and packages/ (default: the one this CLI runs from)',
     )
+    .option('--networks <list>', 'measure only these networks (ids as in the report; default all)')
     .option('--seed <k>', 'seed of every random choice', '0')
     .option('--device <name>', 'auto | cpu | cuda | webgpu | wasm')
     .option('--threads <k>', 'intra-op threads of the runtime')

@@ -26,6 +26,7 @@ import {
   type CensusReproductionOptions,
   type CensusReproductionTools,
 } from '@orderlens/tabular';
+import { commandGroup } from '../../util/command-group.js';
 import { InterruptedError } from '../../util/errors.js';
 import { interruptPolicy, ioOf } from '../../util/io.js';
 import { parseChoice, parseInteger, parseIntegerList, parseList } from '../../util/options.js';
@@ -215,9 +216,7 @@ function tfjsTools(
 
 /** `orderlens reproduce census`: the order-loss experiment of the bottleneck paper on census. */
 export function registerReproduce(program: Command): void {
-  const group =
-    program.commands.find((c) => c.name() === 'reproduce') ??
-    program.command('reproduce').description('reproduce experiments of the papers');
+  const group = commandGroup(program, 'reproduce', 'reproduce experiments of the papers');
   group
     .command('census')
     .description(

@@ -12,7 +12,7 @@ import {
   trainTabularModel,
   type TabularTrainSpec,
 } from '@orderlens/runtime-tfjs';
-import { firstRows, PREPROCESSING_FILE } from '@orderlens/tabular';
+import { loadTrainingData, PREPROCESSING_FILE } from '@orderlens/tabular';
 import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
 import {
   parseChoice,
@@ -22,7 +22,6 @@ import {
   parseList,
 } from '../../util/options.js';
 import { progressFor } from '../../util/progress.js';
-import { baselineFor, loadRows, loadTrainingCsv, type TabularRows } from './data.js';
 import { commandGroup } from '../../util/command-group.js';
 import { addTrainingOptions, applyDeprecatedTrainingFlags, type TrainingFlags } from '../training-options.js';
 
@@ -219,34 +218,32 @@ export function registerTrain(program: Command): void {
           ? parseFloatOption(flags.labelNoise, '--label-noise', { min: 0, max: 0.99 })
           : undefined;
       const checkpoint = planTrainingCheckpoint(out, flags.resume);
-      let train: TabularRows;
-      let test: TabularRows;
-      let dataset: string;
-      if (flags.csv !== undefined) {
-        requireInput(flags.target !== undefined, '--target', 'training on --csv needs the label column');
-        const loaded = loadTrainingCsv({
-          csv: flags.csv,
-          target: flags.target,
-          ignore: flags.ignore ? parseList(flags.ignore, '--ignore') : undefined,
-          categorical: flags.categorical ? parseList(flags.categorical, '--categorical') : undefined,
-          testCsv: flags.testCsv,
-          testFraction: parseFloatOption(flags.testFraction, '--test-fraction', { greaterThan: 0, max: 0.9 }),
-          seed: spec.seed,
-          warn: (m) => io.stderr(`warning: ${m}\n`),
-        });
-        train = loaded.train;
-        test = loaded.test;
-        dataset = flags.csv;
-      } else {
-        train = loadRows({ dataset: flags.dataset, split: 'train' }, undefined);
-        test = loadRows({ dataset: flags.dataset, split: 'test' }, undefined);
-        dataset = train.source.replace(', train split', '');
-      }
-      train = firstRows(
-        train,
-        flags.trainRows !== undefined ? parseInteger(flags.trainRows, '--train-rows', { min: 1 }) : undefined,
+      const { train, test, dataset, baseline } = loadTrainingData(
+        flags.csv !== undefined
+          ? {
+              csv: {
+                csv: flags.csv,
+                target: requiredTarget(flags.target),
+                ignore: flags.ignore ? parseList(flags.ignore, '--ignore') : undefined,
+                categorical: flags.categorical ? parseList(flags.categorical, '--categorical') : undefined,
+                testCsv: flags.testCsv,
+                testFraction: parseFloatOption(flags.testFraction, '--test-fraction', {
+                  greaterThan: 0,
+                  max: 0.9,
+                }),
+                seed: spec.seed,
+                warn: (m) => io.stderr(`warning: ${m}\n`),
+              },
+            }
+          : { dataset: flags.dataset },
+        {
+          trainRows:
+            flags.trainRows !== undefined
+              ? parseInteger(flags.trainRows, '--train-rows', { min: 1 })
+              : undefined,
+          baseline: flags.baseline,
+        },
       );
-      const baseline = baselineFor(flags.baseline, train, flags.csv === undefined);
       await initTfjs(backends);
       // Counts this session's epochs, so the rate and ETA are right after --resume.
       const progress = progressFor(cmd, {
@@ -292,6 +289,12 @@ export function registerTrain(program: Command): void {
           '\n',
       );
     });
+}
+
+/** `--target`, which training on a `--csv` needs. */
+function requiredTarget(target: string | undefined): string {
+  requireInput(target !== undefined, '--target', 'training on --csv needs the label column');
+  return target;
 }
 
 /** The flags that describe a `--csv` and mean nothing for a built-in `--dataset`. */

@@ -1,18 +1,9 @@
-import { OrderlensInputError, openModel, type ModelRunner } from '@orderlens/core';
-import { visionModelSpec, type ImageShape, type PreprocessOptions } from '@orderlens/vision';
+import { openModel, type ModelRunner } from '@orderlens/core';
+import { visionModelSpec, type VisionModelSpec } from '@orderlens/vision';
 import { parseFloatList, parseFloatOption } from '../../util/options.js';
 
 /** An image classifier opened for the vision commands that are not analyses (`structure`). */
-export interface VisionModel {
-  readonly runner: ModelRunner;
-  readonly file: string;
-  readonly inputName: string;
-  readonly shape?: ImageShape;
-  readonly preprocess: PreprocessOptions;
-  readonly classes?: string[];
-  readonly cutTensor?: string;
-  readonly metaFile?: string;
-}
+export type VisionModel = VisionModelSpec & { readonly runner: ModelRunner; readonly file: string };
 
 /** Preprocessing flags as commander gives them. */
 export interface PreprocessFlags {
@@ -58,18 +49,4 @@ export async function openVisionModel(
     await model.runner.dispose();
     throw e;
   }
-}
-
-/** Refuses images whose size differs from the model's input. */
-export function checkInputShape(
-  model: VisionModel,
-  images: { height: number; width: number; channels: number },
-): void {
-  const s = model.shape;
-  if (!s) return;
-  if (s.height !== images.height || s.width !== images.width || s.channels !== images.channels)
-    throw new OrderlensInputError(
-      'model input',
-      `${model.file} takes ${s.channels}×${s.height}×${s.width} images (${s.layout}) but the data are ${images.channels}×${images.height}×${images.width}; resize the images (--resize) or pick the matching dataset`,
-    );
 }

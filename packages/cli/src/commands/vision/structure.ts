@@ -8,7 +8,7 @@ import {
   parseBaseline,
   structureCurves,
   structureSamples,
-  type ImageShape,
+  modelImageShape,
   type StructureMode,
 } from '@orderlens/vision';
 import { InterruptedError } from '../../util/errors.js';
@@ -17,7 +17,7 @@ import { parseGrid, parseInteger, parseIntegerList, parseList } from '../../util
 import { linePlot, writePlot } from '../../util/plots.js';
 import { progressFor } from '../../util/progress.js';
 import { DATASET_HELP, loadVisionData, type VisionDataFlags } from './data.js';
-import { checkInputShape, openVisionModel, type PreprocessFlags } from './model.js';
+import { openVisionModel, type PreprocessFlags } from './model.js';
 
 interface StructureFlags extends VisionDataFlags, PreprocessFlags {
   model: string;
@@ -94,13 +94,7 @@ export function registerStructure(program: Command): void {
           model.shape?.channels,
           model.classes,
         );
-        checkInputShape(model, dataset);
-        const shape: ImageShape = model.shape ?? {
-          channels: dataset.channels,
-          height: dataset.height,
-          width: dataset.width,
-          layout: model.preprocess.layout ?? 'NCHW',
-        };
+        const shape = modelImageShape(model.file, model, dataset);
         const { rows, cols } = gridSize;
         const grid = new PatchGrid(rows, cols, shape.height, shape.width);
         const n = grid.n;

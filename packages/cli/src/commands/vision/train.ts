@@ -1,19 +1,15 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { Rng, probeWritableDir, writeJsonAtomic } from '@orderlens/core';
+import { probeWritableDir } from '@orderlens/core';
 import { parseOrderLossSpec } from '@orderlens/core/math';
 import {
-  buildPatchCnn,
   initTfjs,
   CHECKPOINT_SUBDIR,
   MAX_LEARNING_RATE,
   planTrainingCheckpoint,
-  trainingInterrupted,
   withTrainingOptionNames,
   parseTfjsBackends,
-  saveLayersModel,
-  trainClassifier,
-  type EpochStats,
+  trainPatchCnn,
 } from '@orderlens/runtime-tfjs';
 import { patchTrainingSet, loadCifar10Subset } from '@orderlens/vision';
 import { withOptionNames } from '../../util/errors.js';
@@ -90,87 +86,38 @@ export function registerTrainVision(program: Command): void {
               source: 'cifar10 train subset',
             }
           : await loadVisionData(flags);
-      const { shape, x, size, mean, std, grid, patch } = patchTrainingSet(dataset, { rows, cols });
-      const seedNum = typeof seedText === 'number' ? seedText : Rng.create(seedText).int(1 << 30);
-      const model = buildPatchCnn(shape, patch, dataset.classNames.length, seedNum);
-      const result = await withTrainingOptionNames(() =>
-        trainClassifier({
-          model,
-          x,
-          y: dataset.labels,
-          featureCount: size,
+      const set = patchTrainingSet(dataset, { rows, cols });
+      const { history, modelFile } = await withTrainingOptionNames(() =>
+        trainPatchCnn({
+          data: {
+            ...set,
+            labels: dataset.labels,
+            count: dataset.count,
+            classNames: dataset.classNames,
+            source,
+            grid: { rows, cols, n: set.grid.n, playerOfFeature: set.grid.playerOfElement(set.shape) },
+          },
+          orderLoss: { spec: flags.orderLoss, terms, lambdaPlus, lambdaMinus },
           epochs,
           batchSize,
           learningRate,
           seed: seedText,
-          ...(terms.length > 0
-            ? {
-                orderLosses: {
-                  terms,
-                  lambdaPlus,
-                  lambdaMinus,
-                  players: grid.n,
-                  playerOfFeature: grid.playerOfElement(shape),
-                  // The dataset mean is 0 after normalisation with its own statistics.
-                  baseline: new Float32Array(size),
-                },
-              }
-            : {}),
+          out,
+          checkpoint,
+          backend,
+          generatedBy: 'orderlens train vision',
+          signal: io.signal,
           onEpoch: (s) => {
             if (!cmd.optsWithGlobals<{ quiet?: boolean }>().quiet)
               io.stderr(
                 `epoch ${s.epoch + 1}/${epochs}: loss ${s.loss.toFixed(4)} CE ${s.crossEntropy.toFixed(4)} acc ${s.accuracy.toFixed(4)} (${s.seconds.toFixed(1)}s)\n`,
               );
           },
-          checkpoint: { dir: checkpoint.dir },
-          resumeFrom: checkpoint.resumeFrom,
-          signal: io.signal,
         }),
-      );
-      if (result.interrupted) {
-        model.dispose();
-        throw trainingInterrupted(result.history.length, epochs, checkpoint.dir);
-      }
-      // Restored epochs included.
-      const history: EpochStats[] = result.history;
-      const modelJson = await saveLayersModel(model, out);
-      // Atomic (temporary file, then rename), like every result file.
-      writeJsonAtomic(
-        join(out, 'meta.json'),
-        {
-          model: `patch CNN (tfjs): ${shape.height / rows}×${shape.height / rows} stride-${shape.height / rows} conv (as dense) 32 ReLU, per-token dense 16 ReLU, Dense 64 ReLU, Dense ${dataset.classNames.length}`,
-          generatedBy: 'orderlens train vision',
-          backend,
-          input: {
-            shape: ['batch', shape.height, shape.width, shape.channels],
-            layout: 'NHWC',
-            channelOrder: 'RGB',
-          },
-          classes: dataset.classNames,
-          normalization: { formula: '(pixel / 255 - mean[c]) / std[c]', mean, std, source },
-          orderLoss: {
-            spec: flags.orderLoss,
-            terms,
-            grid: { rows, cols },
-            lambdaPlus,
-            lambdaMinus,
-          },
-          training: {
-            epochs: history.length,
-            batchSize,
-            learningRate,
-            seed: seedText,
-            images: dataset.count,
-            ...(result.startEpoch > 0 ? { resumedEpochs: result.startEpoch } : {}),
-          },
-          history,
-        },
-        1,
       );
       const last = history[history.length - 1];
       io.stdout(
-        `train vision: ${flags.orderLoss} on ${dataset.count} images, final train accuracy ${last.accuracy.toFixed(4)}; wrote ${modelJson}\n`,
+        `train vision: ${flags.orderLoss} on ${dataset.count} images, final train accuracy ${last.accuracy.toFixed(4)}; wrote ${modelFile}\n`,
       );
-      model.dispose();
     });
 }

@@ -1,11 +1,11 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BOTTLENECK_NETWORKS,
-  selectNetworks,
+  networkStudyModels,
   type BottleneckNetwork,
   type MissingNetwork,
-} from './bottleneck-networks.js';
+  type NetworkStudySettings,
+} from './project-networks.js';
 
 /**
  * The networks of `reproduce and-or-sparsity`: every network of the project on which an exact
@@ -30,13 +30,6 @@ export const AND_OR_NETWORKS: readonly BottleneckNetwork[] = AND_OR_IDS.map((id)
   BOTTLENECK_NETWORKS.find((n) => n.id === id)!,
 );
 
-/** Picks the networks named by `--networks` (all by default); an unknown id names the flag. */
-export function selectAndOrNetworks(list: readonly string[] | undefined): BottleneckNetwork[] {
-  return selectNetworks(list, AND_OR_NETWORKS);
-}
-
-type Settings = Record<string, unknown>;
-
 /**
  * Exact tables per modality (the `exact` estimator with `keepTables`: the Harsanyi table of every
  * sample is stored, and `v` is its zeta transform). Players: the 12 census attributes, the first
@@ -46,7 +39,7 @@ type Settings = Record<string, unknown>;
 export function andOrDefaults(
   root: string,
   samples: number,
-): Record<BottleneckNetwork['modality'], Settings> {
+): Record<BottleneckNetwork['modality'], NetworkStudySettings> {
   const exact = { protocol: 'exact', estimatorOptions: { keepTables: true }, samples };
   return {
     // Vision has no `exact` protocol; its selection (first correctly classified images) with the
@@ -77,20 +70,14 @@ export function andOrStudy(
   samples: number,
   seed: number,
 ): { study: Record<string, unknown>; missing: MissingNetwork[] } {
-  const defaults = andOrDefaults(root, samples);
-  const missing: MissingNetwork[] = [];
-  const models: Settings[] = [];
-  for (const n of networks) {
-    const file = join(root, n.model);
-    if (!existsSync(file)) {
-      missing.push({ id: n.id, reason: `model not found: ${file}` });
-      continue;
-    }
-    const base = defaults[n.modality];
-    const options = { ...(base.options as Settings), ...(n.options ?? {}) };
-    if (n.id === 'modelnet10-dgcnn') options.players = 8;
-    models.push({ id: n.id, modality: n.modality, model: file, ...base, options });
-  }
+  const { models, missing } = networkStudyModels(
+    networks,
+    root,
+    andOrDefaults(root, samples),
+    (n, options) => {
+      if (n.id === 'modelnet10-dgcnn') options.players = 8;
+    },
+  );
   return {
     study: {
       name: 'reproduce-and-or-sparsity',

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { bottleneckStudy, selectNetworks } from './bottleneck-networks.js';
+import { bottleneckStudy, selectNetworks } from './index.js';
 
-const root = fileURLToPath(new URL('../../../../../', import.meta.url));
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
 
 type Model = Record<string, unknown> & { id: string; options: Record<string, unknown> };
 const models = (s: ReturnType<typeof bottleneckStudy>) => s.study.models as Model[];

@@ -1,6 +1,10 @@
-import { readFileSync } from 'node:fs';
-import { MAX_PLAYERS, OrderlensInputError, type CoalitionBatch, type Game } from '@orderlens/core';
-import { MAX_TABLE_PLAYERS, TableGame, UnanimityGame, type UnanimityTerm } from '@orderlens/core/math';
+import type { CoalitionBatch } from '../coalition/coalition-batch.js';
+import { MAX_PLAYERS } from '../coalition/coalition-batch.js';
+import { OrderlensInputError } from '../errors/errors.js';
+import { readInputText } from '../files/read-input.js';
+import type { Game } from './game.js';
+import { MAX_TABLE_PLAYERS, TableGame } from './table-game.js';
+import { UnanimityGame, type UnanimityTerm } from './unanimity-game.js';
 
 /**
  * A game given by its full table: `values[mask] = v(S)`, bit `i` of `mask` set ⇔ player `i ∈ S`
@@ -39,22 +43,12 @@ const UNANIMITY_KEYS = ['n', 'v0', 'terms', 'name', 'description'];
 const TERM_KEYS = ['players', 'value'];
 
 /** Reads and validates a game file; errors name the field and the file. */
-export function loadGameFile(path: string, field = '--game'): LoadedGame {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new OrderlensInputError(
-      field,
-      code === 'ENOENT' ? `no such file: ${path}` : `cannot read ${path}: ${(e as Error).message}`,
-    );
-  }
-  return parseGameFile(text, path, field);
+export function loadGameFile(path: string, field = 'game'): LoadedGame {
+  return parseGameFile(readInputText(path, field), path, field);
 }
 
 /** Parses and validates the JSON text of a game file (`source` names it in messages). */
-export function parseGameFile(text: string, source: string, field = '--game'): LoadedGame {
+export function parseGameFile(text: string, source: string, field = 'game'): LoadedGame {
   let json: unknown;
   try {
     json = JSON.parse(text);
