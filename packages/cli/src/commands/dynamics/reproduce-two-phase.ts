@@ -25,7 +25,6 @@ import { ioOf } from '../../util/io.js';
 import { parseChoice, parseInteger } from '../../util/options.js';
 import { commandGroup } from '../../util/command-group.js';
 import {
-  checkpointSeriesIdentity,
   finishDynamicsRunStore,
   openDynamicsRunStore,
   portableOptions,
@@ -193,11 +192,8 @@ export function registerReproduceTwoPhase(program: Command): void {
       const store = openDynamicsRunStore(
         'reproduce two-phase',
         out,
+        { checkpoints: series, folder, adapter, adapterOptions },
         {
-          series: resolve(series),
-          checkpoints: checkpointSeriesIdentity(folder),
-          modality: adapter.name,
-          adapterOptions,
           selection,
           reward: 'log-odds',
           andOr: { preset, niter },
