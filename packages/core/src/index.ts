@@ -238,13 +238,20 @@ export type {
   StudyUnitOutcome,
 } from './study/index.js';
 export {
+  andOrSecondsPerIteration,
   checkBudget,
   describeCost,
   parseBudget,
   planAnalysisCost,
   plannedSamples,
+  storedRunProgress,
 } from './analysis/index.js';
-export type { AnalysisBudget, AnalysisCost, CostPlanOptions } from './analysis/index.js';
+export type {
+  AnalysisBudget,
+  AnalysisCost,
+  CostPlanOptions,
+  StoredRunProgress,
+} from './analysis/index.js';
 export { pairMatrixView } from './adapter/index.js';
 export type {
   AdapterViews,

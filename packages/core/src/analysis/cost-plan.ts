@@ -1,9 +1,13 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { extractAndOrBatch } from '../and-or/and-or-batch.js';
 import { OrderlensInputError } from '../errors/errors.js';
 import { ModelGame } from '../game/model-game.js';
 import type { ModelOutput, ModelRunner } from '../model/contracts.js';
 import type { NamedTensors, TensorData } from '../model/tensor.js';
 import { ModelGateway } from '../runtime/model-gateway.js';
-import { checkBatchSize } from './analysis-units.js';
+import { SELECTION_UNIT } from './analysis-run.js';
+import { checkBatchSize, sampleUnitId, type StoredSelection } from './analysis-units.js';
 import type { AnalysisOptions } from './run-analysis.js';
 
 /**
@@ -20,8 +24,12 @@ export interface AnalysisCost {
   readonly samples: number;
   /** Predictions the selection makes at most (0 when it predicts nothing; it stops once it has its samples). */
   readonly selectionCalls: number;
-  /** `samples × callsPerSample + selectionCalls`. */
+  /** Noise-sensitivity calls per sample: draws × 2^n (0 without noise draws). */
+  readonly noiseCallsPerSample: number;
+  /** `samples × (callsPerSample + noiseCallsPerSample) + selectionCalls`. */
   readonly totalCalls: number;
+  /** Samples a resumed run had finished already (not in `samples`, no calls). */
+  readonly samplesDone: number;
   readonly batchSize: number;
   /** Rows per call the runtime actually runs (below `batchSize` when it splits batches itself). */
   readonly modelBatchRows: number;
@@ -31,6 +39,8 @@ export interface AnalysisCost {
   readonly secondsPerCall?: number;
   /** Measured seconds of masking and estimator work per sample, without the model. */
   readonly overheadSecondsPerSample: number;
+  /** AND-OR optimiser seconds per sample (iterations × measured seconds per iteration; 0 without). */
+  readonly optimiserSecondsPerSample: number;
   /** Estimated wall time of the whole run (absent without a warm-up). */
   readonly estimatedSeconds?: number;
 }
@@ -39,6 +49,47 @@ export interface AnalysisCost {
 export interface CostPlanOptions {
   /** Time the model on one batch (a few runs, the fastest after the first); default true. */
   readonly warmup?: boolean;
+  /** Noisy copies per sample of the noise-sensitivity measure (each enumerates all 2^n coalitions). */
+  readonly noiseDraws?: number;
+  /**
+   * What a resumed run has finished ({@link storedRunProgress}): the plan covers the rest, and
+   * with nothing left it is made without the model (no players, no count, no warm-up).
+   */
+  readonly resumed?: StoredRunProgress;
+}
+
+/** How far a stored run got: its selection (when made) and the samples finished since. */
+export interface StoredRunProgress {
+  /** Samples the stored selection holds (undefined before the selection was stored). */
+  readonly samples?: number;
+  /** Samples with every unit finished. */
+  readonly samplesDone: number;
+}
+
+/**
+ * The progress of the run stored in `<out>/run/`, read without opening it (nothing is written):
+ * a sample is done when every unit `unitsOfSample(s)` names is stored (default `sample-<s>`).
+ * Undefined where no run is stored.
+ */
+export function storedRunProgress(
+  out: string,
+  unitsOfSample: (s: number) => readonly string[] = (s) => [sampleUnitId(s)],
+): StoredRunProgress | undefined {
+  const units = join(out, 'run', 'units');
+  if (!existsSync(join(out, 'run', 'manifest.json'))) return undefined;
+  const selectionFile = join(units, `${SELECTION_UNIT}.json`);
+  if (!existsSync(selectionFile)) return { samplesDone: 0 };
+  let samples: number;
+  try {
+    const stored = JSON.parse(readFileSync(selectionFile, 'utf8')) as StoredSelection;
+    samples = stored.selection.indices.length;
+  } catch {
+    return undefined; // The run store reports an unreadable unit when it opens the run.
+  }
+  let samplesDone = 0;
+  for (let s = 0; s < samples; s++)
+    if (unitsOfSample(s).every((id) => existsSync(join(units, `${id}.json`)))) samplesDone++;
+  return { samples, samplesDone };
 }
 
 /**
@@ -55,6 +106,10 @@ export async function planAnalysisCost(
 ): Promise<AnalysisCost> {
   const { session, model, estimator } = options;
   const batchSize = checkBatchSize(options);
+  const resumed = plan.resumed;
+  if (resumed?.samples !== undefined && resumed.samplesDone >= resumed.samples)
+    // A finished run: its resume makes no model call, so its plan opens nothing to count or time.
+    return finishedPlan(batchSize, resumed.samplesDone);
   // Building the players may call the model (a feature-map prefix): not counted, not in the plan.
   const players = await session.players(0, new ModelGateway());
   const counter = new CountingRunner(players.runner ?? model.runner, batchSize);
@@ -63,6 +118,7 @@ export async function planAnalysisCost(
   let secondsPerCall: number | undefined;
   let warmupRows = 0;
   let modelBatchRows = batchSize;
+  let optimiserSeconds = 0;
   try {
     checkPlayerLimits(options, players.descriptor.n, session.candidate(0).id);
     // Not through a ModelGateway: these rows never reach the model, and every gateway's count is
@@ -89,6 +145,9 @@ export async function planAnalysisCost(
     });
     overhead = (performance.now() - t0) / 1000;
     callsPerSample = counter.rows;
+    const niter = options.estimatorOptions.niter;
+    if (typeof niter === 'number' && niter > 0)
+      optimiserSeconds = niter * andOrSecondsPerIteration(players.descriptor.n, options.estimatorOptions);
     if (plan.warmup !== false && counter.sample) {
       const runner = players.runner ?? model.runner;
       // The warm-up rows are the plan's: counted here and kept in its provenance, not in the
@@ -116,26 +175,80 @@ export async function planAnalysisCost(
   } finally {
     await players.dispose?.();
   }
-  const samples = plannedSamples(options);
-  const selectionCalls = options.selection.rule === 'all' ? 0 : session.candidates;
-  const totalCalls = samples * callsPerSample + selectionCalls;
+  const n = players.descriptor.n;
+  // A resume computes only the samples its stored selection has not finished, without selecting.
+  const selected = resumed?.samples !== undefined;
+  const samplesDone = resumed?.samplesDone ?? 0;
+  const samples = selected ? resumed.samples! - samplesDone : plannedSamples(options);
+  const selectionCalls = selected || options.selection.rule === 'all' ? 0 : session.candidates;
+  // Every noisy copy enumerates all 2^n coalitions of its sample (`computeNoiseUnit`).
+  const noiseCallsPerSample = (plan.noiseDraws ?? 0) * 2 ** n;
+  const totalCalls = samples * (callsPerSample + noiseCallsPerSample) + selectionCalls;
   return {
-    players: players.descriptor.n,
+    players: n,
     callsPerSample,
+    noiseCallsPerSample,
     samples,
+    samplesDone,
     selectionCalls,
     totalCalls,
     batchSize,
     modelBatchRows,
     warmupRows,
+    overheadSecondsPerSample: overhead,
+    optimiserSecondsPerSample: optimiserSeconds,
     ...(secondsPerCall !== undefined
       ? {
           secondsPerCall,
-          overheadSecondsPerSample: overhead,
-          estimatedSeconds: totalCalls * secondsPerCall + samples * overhead,
+          estimatedSeconds: totalCalls * secondsPerCall + samples * (overhead + optimiserSeconds),
         }
-      : { overheadSecondsPerSample: overhead }),
+      : {}),
   };
+}
+
+/** The plan of a run whose every sample is finished: nothing to compute, nothing measured. */
+function finishedPlan(batchSize: number, samplesDone: number): AnalysisCost {
+  return {
+    players: 0,
+    callsPerSample: 0,
+    noiseCallsPerSample: 0,
+    samples: 0,
+    samplesDone,
+    selectionCalls: 0,
+    totalCalls: 0,
+    batchSize,
+    modelBatchRows: batchSize,
+    warmupRows: 0,
+    overheadSecondsPerSample: 0,
+    optimiserSecondsPerSample: 0,
+    estimatedSeconds: 0,
+  };
+}
+
+/**
+ * Measured seconds of one AND-OR optimiser iteration on `n` players (the estimator's own options:
+ * preset, learning rate, noise bound). The iterations cost no model call, but at `niter` 20,000
+ * on 2^n coalitions they can take longer than the model: timed on a table of 2^n made-up values
+ * (an iteration's work depends on n, not on the values) between the first and the last of a few
+ * iterations, after the set-up.
+ */
+export function andOrSecondsPerIteration(n: number, options: Record<string, unknown>): number {
+  const size = 2 ** n;
+  const values = new Float64Array(size);
+  // A fixed, value-independent pattern (no seed needed: only the time is kept).
+  for (let i = 0; i < size; i++) values[i] = Math.sin(i * 12.9898) * 0.5;
+  const iterations = n >= 18 ? 4 : 20;
+  const stamps: number[] = [];
+  extractAndOrBatch(values, n, {
+    ...(options.preset === 'authors' || options.preset === 'orderlens' ? { preset: options.preset } : {}),
+    ...(typeof options.lr === 'number' ? { lr: options.lr } : {}),
+    ...(typeof options.qthres === 'number' ? { qthres: options.qthres } : {}),
+    niter: iterations,
+    reportEvery: 1,
+    onProgress: () => stamps.push(performance.now()),
+  });
+  if (stamps.length < 2) return 0;
+  return (stamps[stamps.length - 1] - stamps[0]) / 1000 / (stamps.length - 1);
 }
 
 /**
@@ -214,13 +327,23 @@ export function checkBudget(cost: AnalysisCost, budget: AnalysisBudget, field = 
 
 /** The plan as the lines a command prints before the run. */
 export function describeCost(cost: AnalysisCost): string {
+  if (cost.samples === 0 && cost.samplesDone > 0)
+    return `plan: every one of the ${cost.samplesDone} samples of the run is finished: no model calls (nothing is warmed up or timed)`;
   const time =
     cost.estimatedSeconds !== undefined
       ? `, about ${formatSeconds(cost.estimatedSeconds)} (${formatSeconds(1 / cost.secondsPerCall!, 'rate')} model calls/s at batch ${cost.batchSize}${cost.modelBatchRows < cost.batchSize ? `, run ${cost.modelBatchRows} rows per call by the runtime` : ''}, measured on ${cost.warmupRows} warm-up rows)`
       : '';
+  const noise = cost.noiseCallsPerSample
+    ? ` + ${formatCount(cost.noiseCallsPerSample)} noise calls per sample (draws × 2^${cost.players})`
+    : '';
+  const perSample = noise ? `(${formatCount(cost.callsPerSample)}${noise})` : formatCount(cost.callsPerSample);
+  const done = cost.samplesDone ? ` (${cost.samplesDone} finished already)` : '';
+  const optimiser = cost.optimiserSecondsPerSample
+    ? `; AND-OR optimiser about ${formatSeconds(cost.optimiserSecondsPerSample)} per sample, included`
+    : '';
   return (
-    `plan: ${formatCount(cost.callsPerSample)} model calls per sample (n = ${cost.players} players on the first candidate) × ` +
-    `${cost.samples} samples + at most ${formatCount(cost.selectionCalls)} selection calls = ${formatCount(cost.totalCalls)} model calls at most${time}`
+    `plan: ${perSample} model calls per sample (n = ${cost.players} players on the first candidate) × ` +
+    `${cost.samples} samples${done} + at most ${formatCount(cost.selectionCalls)} selection calls = ${formatCount(cost.totalCalls)} model calls at most${time}${optimiser}`
   );
 }
 
