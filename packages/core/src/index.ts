@@ -205,6 +205,7 @@ export {
   loadStudy,
   openStudyFolder,
   openStudyModel,
+  planStudyModel,
   pendingStudyUnits,
   readStudyManifest,
   readStudyResult,
@@ -241,6 +242,11 @@ export {
   andOrSecondsPerIteration,
   checkBudget,
   describeCost,
+  describeWork,
+  formatCount,
+  formatSeconds,
+  sumCosts,
+  timeModelRows,
   parseBudget,
   planAnalysisCost,
   plannedSamples,
@@ -250,6 +256,8 @@ export type {
   AnalysisBudget,
   AnalysisCost,
   CostPlanOptions,
+  ModelTiming,
+  PlannedWork,
   StoredRunProgress,
 } from './analysis/index.js';
 export { pairMatrixView } from './adapter/index.js';

@@ -190,10 +190,7 @@ export async function runOrPlanModel(args: AnalyzeModelArgs): Promise<Interactio
       // A resume plans only what is left; a finished run's resume plans nothing (no warm-up).
       const resumed =
         args.flags.resume === true
-          ? storedRunProgress(
-              args.dir,
-              args.noise ? (s) => [sampleUnitId(s), noiseUnitId(s)] : undefined,
-            )
+          ? storedRunProgress(args.dir, args.noise ? (s) => [sampleUnitId(s), noiseUnitId(s)] : undefined)
           : undefined;
       const cost = await planAnalysisCost(runOptions, {
         ...(args.noise ? { noiseDraws: args.noise.draws } : {}),

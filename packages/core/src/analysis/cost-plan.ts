@@ -152,24 +152,9 @@ export async function planAnalysisCost(
       const runner = players.runner ?? model.runner;
       // The warm-up rows are the plan's: counted here and kept in its provenance, not in the
       // analysis's `modelCalls` (no gateway sees them, so a resume's counts stay the samples').
-      // The first runs of a session allocate (arenas, thread pools, wasm memory) and can take
-      // several times a steady run (ONNX Runtime's first two on the CIFAR CNN: 850 ms, then
-      // 150 ms): run at least four times, until two agree within 20 % (or 5 s have passed, or
-      // eight runs), and take the fastest after the first.
-      let best = Infinity;
-      let last = Infinity;
-      const start = performance.now();
-      for (let k = 0; k < 8; k++) {
-        const t1 = performance.now();
-        await runner.run(counter.sample);
-        const t = performance.now() - t1;
-        warmupRows += counter.sampleRows;
-        if (k > 0) best = Math.min(best, t);
-        const steady = k >= 3 && Math.abs(t - last) <= 0.2 * Math.min(t, last);
-        last = t;
-        if (steady || (k >= 1 && performance.now() - start > 5000)) break;
-      }
-      secondsPerCall = best / 1000 / counter.sampleRows;
+      const timed = await timeModelRows(runner, counter.sample, counter.sampleRows);
+      warmupRows = timed.warmupRows;
+      secondsPerCall = timed.secondsPerRow;
       modelBatchRows = Math.min(batchSize, runner.maxBatchRows ?? batchSize);
     }
   } finally {
@@ -207,7 +192,7 @@ export async function planAnalysisCost(
 }
 
 /** The plan of a run whose every sample is finished: nothing to compute, nothing measured. */
-function finishedPlan(batchSize: number, samplesDone: number): AnalysisCost {
+export function finishedPlan(batchSize: number, samplesDone: number): AnalysisCost {
   return {
     players: 0,
     callsPerSample: 0,
@@ -276,6 +261,43 @@ function checkPlayerLimits(options: AnalysisOptions, n: number, id: string): voi
     );
 }
 
+/** What {@link timeModelRows} measured. */
+export interface ModelTiming {
+  /** Seconds per input row, the fastest batch after the first. */
+  readonly secondsPerRow: number;
+  /** Rows run to measure it (counted by no gateway: not in any result's `modelCalls`). */
+  readonly warmupRows: number;
+}
+
+/**
+ * Times `runner` on one batch of `rows` rows: the warm-up of every plan. The first runs of a
+ * session allocate (arenas, thread pools, wasm memory) and can take several times a steady run
+ * (ONNX Runtime's first two on the CIFAR CNN: 850 ms, then 150 ms): it runs at least four times,
+ * until two agree within 20 % (or 5 s have passed, or eight runs), and takes the fastest after
+ * the first.
+ */
+export async function timeModelRows(
+  runner: ModelRunner,
+  batch: NamedTensors,
+  rows: number,
+): Promise<ModelTiming> {
+  let best = Infinity;
+  let last = Infinity;
+  let warmupRows = 0;
+  const start = performance.now();
+  for (let k = 0; k < 8; k++) {
+    const t1 = performance.now();
+    await runner.run(batch);
+    const t = performance.now() - t1;
+    warmupRows += rows;
+    if (k > 0) best = Math.min(best, t);
+    const steady = k >= 3 && Math.abs(t - last) <= 0.2 * Math.min(t, last);
+    last = t;
+    if (steady || (k >= 1 && performance.now() - start > 5000)) break;
+  }
+  return { secondsPerRow: best / 1000 / rows, warmupRows };
+}
+
 /** Samples a selection takes at most, before the model has said which are correct. */
 export function plannedSamples(options: Pick<AnalysisOptions, 'selection' | 'session'>): number {
   const { selection, session } = options;
@@ -310,13 +332,46 @@ export function parseBudget(raw: string, field = '--budget'): AnalysisBudget {
   );
 }
 
+/**
+ * The cost of any planned work, as `--budget` checks it: the model calls in all, what they are
+ * (`4,096 per sample × 2 samples + 1,000 for the selection`), and the estimated seconds when
+ * the model was timed. An {@link AnalysisCost} is one; a command over several models or
+ * checkpoints adds theirs up ({@link sumCosts}).
+ */
+export interface PlannedWork {
+  readonly totalCalls: number;
+  readonly breakdown?: string;
+  readonly estimatedSeconds?: number;
+}
+
+/** What the calls of an analysis's plan are, as the budget error says them. */
+function analysisBreakdown(cost: AnalysisCost): string {
+  return `${formatCount(cost.callsPerSample + cost.noiseCallsPerSample)} per sample × ${cost.samples} samples + ${formatCount(cost.selectionCalls)} for the selection`;
+}
+
+/** Several plans as one (a study's models, a reproduction's networks); `breakdown` says what they are. */
+export function sumCosts(parts: readonly PlannedWork[], breakdown: string): PlannedWork {
+  const timed = parts.every((p) => p.estimatedSeconds !== undefined);
+  return {
+    totalCalls: parts.reduce((a, p) => a + p.totalCalls, 0),
+    breakdown,
+    ...(timed ? { estimatedSeconds: parts.reduce((a, p) => a + p.estimatedSeconds!, 0) } : {}),
+  };
+}
+
 /** Refuses a plan above `budget`, naming the flag and what would fit. */
-export function checkBudget(cost: AnalysisCost, budget: AnalysisBudget, field = '--budget'): void {
+export function checkBudget(
+  cost: AnalysisCost | PlannedWork,
+  budget: AnalysisBudget,
+  field = '--budget',
+  remedy = 'use fewer --samples, a cheaper --protocol, or raise --budget',
+): void {
+  const breakdown = 'callsPerSample' in cost ? analysisBreakdown(cost) : cost.breakdown;
   if (budget.kind === 'calls') {
     if (cost.totalCalls > budget.calls)
       throw new OrderlensInputError(
         field,
-        `the plan needs about ${formatCount(cost.totalCalls)} model calls (${formatCount(cost.callsPerSample)} per sample × ${cost.samples} samples + ${formatCount(cost.selectionCalls)} for the selection), above the budget of ${formatCount(budget.calls)}; use fewer --samples, a cheaper --protocol, or raise --budget`,
+        `the plan needs about ${formatCount(cost.totalCalls)} model calls${breakdown ? ` (${breakdown})` : ''}, above the budget of ${formatCount(budget.calls)}; ${remedy}`,
       );
     return;
   }
@@ -324,8 +379,13 @@ export function checkBudget(cost: AnalysisCost, budget: AnalysisBudget, field = 
   if (cost.estimatedSeconds > budget.seconds)
     throw new OrderlensInputError(
       field,
-      `the plan takes about ${formatSeconds(cost.estimatedSeconds)} (${formatCount(cost.totalCalls)} model calls), above the budget of ${formatSeconds(budget.seconds)}; use fewer --samples, a cheaper --protocol, or raise --budget`,
+      `the plan takes about ${formatSeconds(cost.estimatedSeconds)} (${formatCount(cost.totalCalls)} model calls), above the budget of ${formatSeconds(budget.seconds)}; ${remedy}`,
     );
+}
+
+/** A {@link PlannedWork} as the line a command prints before its run. */
+export function describeWork(work: PlannedWork, label = 'plan'): string {
+  return `${label}: ${formatCount(work.totalCalls)} model calls${work.breakdown ? ` (${work.breakdown})` : ''}${work.estimatedSeconds !== undefined ? `, about ${formatSeconds(work.estimatedSeconds)}` : ''}`;
 }
 
 /** The plan as the lines a command prints before the run. */
@@ -349,11 +409,13 @@ export function describeCost(cost: AnalysisCost): string {
   );
 }
 
-function formatCount(n: number): string {
+/** `1234567` → `1,234,567`. */
+export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
-function formatSeconds(s: number, as: 'time' | 'rate' = 'time'): string {
+/** Seconds as the plan says them (`42 s`, `3.5 min`, `2.1 h`; `rate`: a number of calls/s). */
+export function formatSeconds(s: number, as: 'time' | 'rate' = 'time'): string {
   if (as === 'rate') return s >= 100 ? s.toFixed(0) : s.toPrecision(2);
   if (s < 60) return `${Math.max(1, Math.round(s))} s`;
   if (s < 3600) return `${(s / 60).toFixed(1)} min`;

@@ -3,10 +3,20 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   OrderlensInputError,
+  checkBudget,
+  describeCost,
+  describeWork,
   loadStudy,
+  parseBudget,
   parseDevice,
+  planStudyModel,
   probeWritableDir,
   runStudy,
+  studyPaths,
+  sumCosts,
+  type AnalysisBudget,
+  type DeviceName,
+  type PlannedWork,
   type Study,
 } from '@orderlens/core';
 import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
@@ -29,6 +39,7 @@ interface StudyRunFlags extends QueueFlags {
   threads?: string;
   keepDenormals?: boolean;
   dryRun?: boolean;
+  budget?: string;
   root?: string[];
 }
 
@@ -66,7 +77,14 @@ export function registerStudyRun(group: Command): void {
     )
     .option('--queue <name>', 'queue name, with --redis (default orderlens)')
     .option('--attempts <k>', 'tries per job before its model fails, with --redis (default 3)')
-    .option('--dry-run', 'check the study file and print the plan of every model; run nothing, write nothing')
+    .option(
+      '--dry-run',
+      "check the study file and print every model's plan (settings, model calls, time measured on a short warm-up of the model); run nothing, write nothing",
+    )
+    .option(
+      '--budget <calls|time>',
+      'refuse to start when the models left need more model calls (e.g. 2e6) or time (e.g. 90s, 10m, 2h) than this',
+    )
     .action(async (file: string, flags: StudyRunFlags, command: Command) => {
       const io = ioOf(command);
       // Each (model, sample) is a unit: the one under way is dropped, the finished ones stay.
@@ -88,10 +106,23 @@ export function registerStudyRun(group: Command): void {
         flags.batchSize !== undefined ? parseInteger(flags.batchSize, '--batch-size', { min: 1 }) : undefined;
       const threads =
         flags.threads !== undefined ? parseInteger(flags.threads, '--threads', { min: 1 }) : undefined;
+      const budget = flags.budget !== undefined ? parseBudget(flags.budget) : undefined;
       if (flags.dryRun) {
         io.stdout(formatPlan(study));
+        // Every model left, counted and timed (a folder given with --resume plans what is left).
+        await planStudy(study, resolve(flags.out), { device, batchSize, threads }, budget, io.stdout);
         return;
       }
+      // On workers the units run elsewhere, on other machines: the cost is theirs to plan.
+      if (flags.redis === undefined)
+        await planStudy(
+          study,
+          resolve(flags.out),
+          { device, batchSize, threads, keepDenormals: flags.keepDenormals === true },
+          budget,
+          (m) => io.stderr(m),
+          flags.resume === true,
+        );
       const out = probeWritableDir(resolve(flags.out), '--out');
       // The units on workers, the aggregation here (same code, same numbers as below).
       if (flags.redis !== undefined)
@@ -157,6 +188,37 @@ export function registerStudyRun(group: Command): void {
           `${summary.failed.length} of ${s.models} models failed (${summary.failed.map((f) => f.id).join(', ')}); fix them and run again with --resume`,
         );
     });
+}
+
+/**
+ * Plans every model of the study not yet finished in `out` (see `planStudyModel`), prints one
+ * line per model and the total, and refuses a total above `budget`, before anything is written.
+ * Without `resume` the folder's finished work does not count (a new study starts from nothing).
+ */
+async function planStudy(
+  study: Study,
+  out: string,
+  options: { device?: DeviceName; batchSize?: number; threads?: number; keepDenormals?: boolean },
+  budget: AnalysisBudget | undefined,
+  print: (line: string) => void,
+  resume = true,
+): Promise<PlannedWork> {
+  const parts: PlannedWork[] = [];
+  const lines: string[] = [];
+  for (const m of study.models) {
+    if (resume && existsSync(studyPaths(out).result(m.id))) {
+      lines.push(`  ${m.id}: finished already, no model calls`);
+      continue;
+    }
+    // Without --resume nothing in the folder is continued: each model is planned whole.
+    const cost = await planStudyModel(study, out, m.id, options, resume);
+    parts.push(cost);
+    lines.push(`  ${m.id}: ${describeCost(cost).replace(/^plan: /, '')}`);
+  }
+  const total = sumCosts(parts, `${parts.length} of ${study.models.length} models to compute`);
+  print(`${describeWork(total, `plan of study ${study.name}`)}\n${lines.join('\n')}\n`);
+  if (budget) checkBudget(total, budget, '--budget', 'use fewer samples or models, or raise --budget');
+  return total;
 }
 
 /** One line per model: what `study run` would compute (for `--dry-run`). */
