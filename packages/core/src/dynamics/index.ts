@@ -5,3 +5,4 @@ export * from './checkpoint-units.js';
 export * from './compute-dynamics.js';
 export * from './model-dynamics.js';
 export * from './two-phase-verdicts.js';
+export * from './dynamics-plan.js';

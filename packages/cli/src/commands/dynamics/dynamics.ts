@@ -4,6 +4,7 @@ import {
   OrderlensInputError,
   adapters,
   flagName,
+  parseBudget,
   parseDevice,
   parseRewardName,
   probeWritableDir,
@@ -18,6 +19,7 @@ import {
   checkpointSeriesIdentity,
   finishDynamicsRunStore,
   openDynamicsRunStore,
+  planDynamicsRun,
   runDynamicsToFolder,
 } from './run-dynamics.js';
 
@@ -39,6 +41,8 @@ interface DynamicsFlags extends Record<string, unknown> {
   batchSize: string;
   threads?: string;
   resume?: boolean;
+  budget?: string;
+  dryRun?: boolean;
 }
 
 /**
@@ -134,7 +138,10 @@ export function registerDynamics(program: Command): void {
         ? { perClass: parseInteger(flags.perClass, '--per-class', { min: 1 }) }
         : {}),
     };
-    const out = probeWritableDir(resolve(flags.out), '--out');
+    const budget = flags.budget !== undefined ? parseBudget(flags.budget) : undefined;
+    const dryRun = flags.dryRun === true;
+    // A dry run writes nothing, so it neither creates nor probes --out.
+    const out = dryRun ? resolve(flags.out) : probeWritableDir(resolve(flags.out), '--out');
     const andOr = {
       preset,
       niter,
@@ -142,6 +149,24 @@ export function registerDynamics(program: Command): void {
       ...(lr !== undefined ? { lr } : {}),
       ...(flags.shiftEmpty !== undefined ? { shiftEmpty: flags.shiftEmpty } : {}),
     };
+    await planDynamicsRun({
+      command,
+      adapter,
+      adapterOptions,
+      folder,
+      field: '--checkpoints',
+      selection,
+      reward,
+      andOr,
+      device,
+      threads,
+      batchSize,
+      out,
+      budget,
+      dryRun,
+      resume: flags.resume === true,
+    });
+    if (dryRun) return;
     // One unit per checkpoint in <out>/run/; a resume must ask for the same numbers.
     const store = openDynamicsRunStore(
       'dynamics',
@@ -221,5 +246,13 @@ export function addCheckpointRunOptions(cmd: Command): Command {
     .option(
       '--resume',
       'continue a killed or interrupted run in --out (same options), measuring only the checkpoints it had not finished',
+    )
+    .option(
+      '--budget <calls|time>',
+      'refuse to start when the plan needs more model calls (e.g. 2e6) or time (e.g. 90s, 10m, 2h) than this',
+    )
+    .option(
+      '--dry-run',
+      'print the plan (model calls, and the time measured on a short warm-up of the model and the AND-OR optimiser) and exit; writes nothing',
     );
 }

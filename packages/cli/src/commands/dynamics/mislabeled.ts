@@ -6,6 +6,7 @@ import {
   OrderlensInputError,
   adapters,
   openModel,
+  parseBudget,
   parseDevice,
   parseRewardName,
   probeWritableDir,
@@ -27,6 +28,7 @@ import {
   checkpointSeriesIdentity,
   finishDynamicsRunStore,
   openDynamicsRunStore,
+  planDynamicsRun,
   runDynamicsToFolder,
 } from './run-dynamics.js';
 
@@ -48,6 +50,8 @@ interface MislabeledFlags extends Record<string, unknown> {
   batchSize: string;
   threads?: string;
   resume?: boolean;
+  budget?: string;
+  dryRun?: boolean;
 }
 
 /** `mislabeled.svg/png` (mean order over epochs) and `mislabeled-orders.svg/png` (shares at the last epoch). */
@@ -159,7 +163,46 @@ export function registerMislabeled(program: Command): void {
     const niter = parseInteger(flags.niter, '--niter', { min: 1 });
     const qthres =
       flags.qthres !== undefined ? parseFloatOption(flags.qthres, '--qthres', { min: 0 }) : undefined;
-    const out = probeWritableDir(resolve(flags.out), '--out');
+    const budget = flags.budget !== undefined ? parseBudget(flags.budget) : undefined;
+    const dryRun = flags.dryRun === true;
+    // A dry run writes nothing, so it neither creates nor probes --out.
+    const out = dryRun ? resolve(flags.out) : probeWritableDir(resolve(flags.out), '--out');
+    // The groups (positions in the data) need the data's candidate count: from the last
+    // checkpoint's session, before the plan and the run store.
+    const last = folder[folder.length - 1];
+    const model = await openModel({ spec: last.file, device, threads, field: '--checkpoints' });
+    let candidates: number;
+    try {
+      const session = await adapter.open({ options: adapterOptions, model, signal: io.signal });
+      candidates = session.candidates;
+      await session.dispose?.();
+    } finally {
+      await model.runner.dispose();
+    }
+    const groups = mislabeledGroups(file, candidates, samples, '--relabelled');
+    const andOr = { preset, niter, ...(qthres !== undefined ? { qthres } : {}) };
+    for (const which of ['relabelled', 'clean'] as const)
+      await planDynamicsRun({
+        command,
+        adapter,
+        adapterOptions,
+        folder,
+        field: '--checkpoints',
+        selection: { ...adapter.defaultSelection, rule: 'all' },
+        candidates: groups[which],
+        reward,
+        andOr,
+        device,
+        threads,
+        batchSize,
+        out,
+        budget,
+        dryRun,
+        resume: flags.resume === true,
+        prefix: `${which}-`,
+        label: `plan (${which})`,
+      });
+    if (dryRun) return;
     // One unit per (group, checkpoint) in <out>/run/; a resume must ask for the same numbers.
     const store = openDynamicsRunStore(
       'mislabeled',
@@ -183,19 +226,6 @@ export function registerMislabeled(program: Command): void {
       flags.resume === true,
     );
 
-    // The data's candidate count, from the last checkpoint's session (the groups are positions in it).
-    const last = folder[folder.length - 1];
-    const model = await openModel({ spec: last.file, device, threads, field: '--checkpoints' });
-    let candidates: number;
-    try {
-      const session = await adapter.open({ options: adapterOptions, model, signal: io.signal });
-      candidates = session.candidates;
-      await session.dispose?.();
-    } finally {
-      await model.runner.dispose();
-    }
-    const groups = mislabeledGroups(file, candidates, samples, '--relabelled');
-
     const runs = {} as Record<'relabelled' | 'clean', Awaited<ReturnType<typeof runDynamicsToFolder>>>;
     for (const which of ['relabelled', 'clean'] as const) {
       io.stderr(`mislabeled: ${which} samples (candidates ${groups[which].join(', ')})\n`);
@@ -208,7 +238,7 @@ export function registerMislabeled(program: Command): void {
         selection: { ...adapter.defaultSelection, rule: 'all' },
         candidates: groups[which],
         reward,
-        andOr: { preset, niter, ...(qthres !== undefined ? { qthres } : {}) },
+        andOr,
         device,
         threads,
         batchSize,

@@ -5,6 +5,7 @@ import {
   OrderlensInputError,
   adapters,
   parseAdapterOptions,
+  parseBudget,
   parseDevice,
   probeWritableDir,
   writeFileAtomic,
@@ -23,7 +24,7 @@ import { readCheckpointFolder } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
 import { parseChoice, parseInteger } from '../../util/options.js';
 import { commandGroup } from '../../util/command-group.js';
-import { portableOptions, runDynamicsToFolder } from './run-dynamics.js';
+import { planDynamicsRun, portableOptions, runDynamicsToFolder } from './run-dynamics.js';
 
 /**
  * The players of the two-phase paper (App. F.3) per modality, as adapter options: 10 random cells
@@ -84,6 +85,8 @@ interface ReproduceTwoPhaseFlags {
   device: string;
   batchSize: string;
   curves: string;
+  budget?: string;
+  dryRun?: boolean;
 }
 
 const fmt = (v: number | null, digits = 3) => (v === null ? 'n/a' : v.toFixed(digits));
@@ -181,6 +184,14 @@ export function registerReproduceTwoPhase(program: Command): void {
     .option('--device <name>', 'auto | cpu | cuda | webgpu | wasm', 'auto')
     .option('--batch-size <k>', 'inputs per model call (never changes the numbers)', '256')
     .option('--curves <k>', 'epochs drawn in the distribution figure', '6')
+    .option(
+      '--budget <calls|time>',
+      'with --series: refuse to start when the plan needs more model calls (e.g. 2e6) or time (e.g. 90s, 10m, 2h) than this',
+    )
+    .option(
+      '--dry-run',
+      'with --series: print the plan (model calls, time measured on a short warm-up of the model and the AND-OR optimiser) and exit; writes nothing',
+    )
     .action(async (flags: ReproduceTwoPhaseFlags, command: Command) => {
       const io = ioOf(command);
       if ((flags.series === undefined) === (flags.fromDynamics === undefined))
@@ -252,7 +263,26 @@ export function registerReproduceTwoPhase(program: Command): void {
       const curves = parseInteger(flags.curves, '--curves', { min: 1, max: 12 });
       // F.3: random test samples, not only correctly classified ones.
       const selection: SelectionSpec = { ...adapter.defaultSelection, samples, rule: 'all' };
-      const out = probeWritableDir(resolve(flags.out), '--out');
+      const budget = flags.budget !== undefined ? parseBudget(flags.budget) : undefined;
+      const dryRun = flags.dryRun === true;
+      // A dry run writes nothing, so it neither creates nor probes --out.
+      const out = dryRun ? resolve(flags.out) : probeWritableDir(resolve(flags.out), '--out');
+      await planDynamicsRun({
+        command,
+        adapter,
+        adapterOptions,
+        folder,
+        field: '--series',
+        selection,
+        reward: 'log-odds',
+        andOr: { preset, niter },
+        device,
+        batchSize,
+        out,
+        budget,
+        dryRun,
+      });
+      if (dryRun) return;
 
       let result: DynamicsResult;
       try {
