@@ -24,9 +24,11 @@ export interface AnalysisCost {
   readonly samples: number;
   /** Predictions the selection makes at most (0 when it predicts nothing; it stops once it has its samples). */
   readonly selectionCalls: number;
+  /** Model rows building one sample's players costs (a feature-map prefix: 1; else 0). */
+  readonly playerCallsPerSample: number;
   /** Noise-sensitivity calls per sample: draws × 2^n (0 without noise draws). */
   readonly noiseCallsPerSample: number;
-  /** `samples × (callsPerSample + noiseCallsPerSample) + selectionCalls`. */
+  /** `samples × (callsPerSample + playerCallsPerSample + noiseCallsPerSample) + selectionCalls`. */
   readonly totalCalls: number;
   /** Samples a resumed run had finished already (not in `samples`, no calls). */
   readonly samplesDone: number;
@@ -110,8 +112,11 @@ export async function planAnalysisCost(
   if (resumed?.samples !== undefined && resumed.samplesDone >= resumed.samples)
     // A finished run: its resume makes no model call, so its plan opens nothing to count or time.
     return finishedPlan(batchSize, resumed.samplesDone);
-  // Building the players may call the model (a feature-map prefix): not counted, not in the plan.
-  const players = await session.players(0, new ModelGateway());
+  // Building the players may call the model (a feature-map prefix, once per sample): counted
+  // here, on a gateway of the plan's own, and planned for every sample.
+  const playerGateway = new ModelGateway();
+  const players = await session.players(0, playerGateway);
+  const playerCallsPerSample = playerGateway.calls.total;
   const counter = new CountingRunner(players.runner ?? model.runner, batchSize);
   let callsPerSample: number;
   let overhead: number;
@@ -168,10 +173,11 @@ export async function planAnalysisCost(
   const selectionCalls = selected || options.selection.rule === 'all' ? 0 : session.candidates;
   // Every noisy copy enumerates all 2^n coalitions of its sample (`computeNoiseUnit`).
   const noiseCallsPerSample = (plan.noiseDraws ?? 0) * 2 ** n;
-  const totalCalls = samples * (callsPerSample + noiseCallsPerSample) + selectionCalls;
+  const totalCalls = samples * (callsPerSample + playerCallsPerSample + noiseCallsPerSample) + selectionCalls;
   return {
     players: n,
     callsPerSample,
+    playerCallsPerSample,
     noiseCallsPerSample,
     samples,
     samplesDone,
@@ -196,6 +202,7 @@ export function finishedPlan(batchSize: number, samplesDone: number): AnalysisCo
   return {
     players: 0,
     callsPerSample: 0,
+    playerCallsPerSample: 0,
     noiseCallsPerSample: 0,
     samples: 0,
     samplesDone,
@@ -346,7 +353,7 @@ export interface PlannedWork {
 
 /** What the calls of an analysis's plan are, as the budget error says them. */
 function analysisBreakdown(cost: AnalysisCost): string {
-  return `${formatCount(cost.callsPerSample + cost.noiseCallsPerSample)} per sample × ${cost.samples} samples + ${formatCount(cost.selectionCalls)} for the selection`;
+  return `${formatCount(cost.callsPerSample + cost.playerCallsPerSample + cost.noiseCallsPerSample)} per sample × ${cost.samples} samples + ${formatCount(cost.selectionCalls)} for the selection`;
 }
 
 /** Several plans as one (a study's models, a reproduction's networks); `breakdown` says what they are. */
@@ -396,8 +403,14 @@ export function describeCost(cost: AnalysisCost): string {
     cost.estimatedSeconds !== undefined
       ? `, about ${formatSeconds(cost.estimatedSeconds)} (${formatSeconds(1 / cost.secondsPerCall!, 'rate')} model calls/s at batch ${cost.batchSize}${cost.modelBatchRows < cost.batchSize ? `, run ${cost.modelBatchRows} rows per call by the runtime` : ''}, measured on ${cost.warmupRows} warm-up rows)`
       : '';
-  const perSample = cost.noiseCallsPerSample
-    ? `${formatCount(cost.callsPerSample)} + ${formatCount(cost.noiseCallsPerSample)} noise (draws × 2^${cost.players}) = ${formatCount(cost.callsPerSample + cost.noiseCallsPerSample)}`
+  const extra = [
+    cost.playerCallsPerSample ? `${formatCount(cost.playerCallsPerSample)} building the players` : '',
+    cost.noiseCallsPerSample
+      ? `${formatCount(cost.noiseCallsPerSample)} noise (draws × 2^${cost.players})`
+      : '',
+  ].filter(Boolean);
+  const perSample = extra.length
+    ? `${formatCount(cost.callsPerSample)} + ${extra.join(' + ')} = ${formatCount(cost.callsPerSample + cost.playerCallsPerSample + cost.noiseCallsPerSample)}`
     : formatCount(cost.callsPerSample);
   const done = cost.samplesDone ? ` (${cost.samplesDone} finished already)` : '';
   const optimiser = cost.optimiserSecondsPerSample

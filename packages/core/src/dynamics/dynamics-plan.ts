@@ -19,11 +19,11 @@ export interface DynamicsCost extends PlannedWork {
   /** Samples measured at every checkpoint (at most, before the selection). */
   readonly samples: number;
   readonly players: number;
-  /** `samples × 2^n`: every coalition of every sample, at each checkpoint still to measure. */
+  /** `samples × (2^n + players' calls)`: every coalition of every sample, at each checkpoint still to measure. */
   readonly callsPerCheckpoint: number;
   /** Predictions of the selection on the last checkpoint, at most (0 for given candidates). */
   readonly selectionCalls: number;
-  /** One input per checkpoint for the same-model check (made on a resume too). */
+  /** The same-model check's calls: one input and one set of players per checkpoint (on a resume too). */
   readonly checkCalls: number;
   readonly totalCalls: number;
   readonly secondsPerCall?: number;
@@ -74,10 +74,13 @@ export async function planModelDynamics(
       const samples = options.candidates ? options.candidates.length : plannedSamples({ selection, session });
       const settings = resolveAndOrSettings(options.andOr ?? {});
       const optimiser = settings.niter * samples * andOrSecondsPerIteration(cost.players, { ...settings });
-      const callsPerCheckpoint = samples * cost.callsPerSample;
+      // Building a sample's players may cost a call (a feature-map prefix), at every checkpoint.
+      const callsPerCheckpoint = samples * (cost.callsPerSample + cost.playerCallsPerSample);
       const left = K - done;
       const selectionCalls = options.candidates ? 0 : cost.selectionCalls;
-      const totalCalls = left * callsPerCheckpoint + selectionCalls + K;
+      // The same-model check runs one input and builds the first candidate's players per checkpoint.
+      const checkCalls = K * (1 + cost.playerCallsPerSample);
+      const totalCalls = left * callsPerCheckpoint + selectionCalls + checkCalls;
       return {
         checkpoints: K,
         checkpointsDone: done,
@@ -85,11 +88,11 @@ export async function planModelDynamics(
         players: cost.players,
         callsPerCheckpoint,
         selectionCalls,
-        checkCalls: K,
+        checkCalls,
         totalCalls,
         breakdown:
-          `${formatCount(callsPerCheckpoint)} per checkpoint (${samples} samples × 2^${cost.players}) × ${left} checkpoints` +
-          `${done ? ` (${done} measured already)` : ''} + at most ${formatCount(selectionCalls)} selection calls + ${K} for the same-model check`,
+          `${formatCount(callsPerCheckpoint)} per checkpoint (${samples} samples × ${cost.playerCallsPerSample ? `(2^${cost.players} + ${cost.playerCallsPerSample})` : `2^${cost.players}`}) × ${left} checkpoints` +
+          `${done ? ` (${done} measured already)` : ''} + at most ${formatCount(selectionCalls)} selection calls + ${checkCalls} for the same-model check`,
         warmupRows: cost.warmupRows,
         optimiserSecondsPerCheckpoint: optimiser,
         ...(cost.secondsPerCall !== undefined
