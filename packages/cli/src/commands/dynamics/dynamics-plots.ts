@@ -40,7 +40,7 @@ export function sigma2Note(fit: { sigma2: number; atBoundary: boolean }): string
  * of the one before, and the last checkpoint's theory lies on its measured curve (it is w*).
  * Each panel says its σ², the fit loss, and whether σ² sits at the edge of its search range.
  */
-function distributionSpec(
+export function distributionSpec(
   result: DynamicsResult,
   shown: DynamicsResult['checkpoints'],
 ): Record<string, unknown> {
@@ -127,7 +127,7 @@ function distributionSpec(
  * The fitted σ² over epochs on a log axis; a σ² at an end of its search range is drawn as a
  * hollow red point and named in the legend and subtitle: it is a bound, not a fitted value.
  */
-function sigma2Spec(result: DynamicsResult): Record<string, unknown> {
+export function sigma2Spec(result: DynamicsResult): Record<string, unknown> {
   const fitted = result.checkpoints.filter((c) => c.fit !== null);
   const rows = fitted.map((c) => ({
     epoch: c.epoch,
