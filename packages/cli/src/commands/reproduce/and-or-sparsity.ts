@@ -19,7 +19,7 @@ import { globalFlags, interruptPolicy, INTERRUPT_POLICIES, ioOf } from '../../ut
 import { parseInteger, parseList } from '../../util/options.js';
 import { writeFileAtomic } from '../../util/plots.js';
 import { defaultRepositoryRoot } from './bottleneck.js';
-import { addNetworkStudyOptions, runNetworkStudy } from './run-network-study.js';
+import { addNetworkStudyOptions, networkStudyPlanFlags, runNetworkStudy } from './run-network-study.js';
 import type { BottleneckNetwork } from './bottleneck-networks.js';
 import { andOrStudy, selectAndOrNetworks } from './and-or-sparsity-networks.js';
 import {
@@ -40,6 +40,8 @@ interface AndOrSparsityFlags {
   threads?: string;
   out: string;
   resume?: boolean;
+  budget?: string;
+  dryRun?: boolean;
 }
 
 /** Both presets, in report order. */
@@ -122,14 +124,17 @@ export function registerReproduceAndOrSparsity(program: Command): void {
       interruptPolicy(cmd, INTERRUPT_POLICIES.dropSample);
       const t0 = performance.now();
       const options = andOrSparsityOptions(flags);
-      const out = probeWritableDir(resolve(flags.out), '--out');
+      const plan = networkStudyPlanFlags(flags);
+      // A dry run writes nothing, so it neither creates nor probes --out.
+      const out = plan.dryRun ? resolve(flags.out) : probeWritableDir(resolve(flags.out), '--out');
       const { study: studyFile, missing } = andOrStudy(
         options.networks,
         options.root,
         options.samples,
         options.seed,
       );
-      const { studyOut, failures } = await runNetworkStudy({
+      const ran = await runNetworkStudy({
+        ...plan,
         study: studyFile,
         missing,
         fileName: 'and-or-study.json',
@@ -141,6 +146,8 @@ export function registerReproduceAndOrSparsity(program: Command): void {
         quiet,
         io,
       });
+      if (!ran) return; // --dry-run: the plan only
+      const { studyOut, failures } = ran;
       const tablesDir = probeWritableDir(join(out, 'tables'), '--out');
       const perSample: Record<string, unknown> = {};
       const rows: AndOrSparsityRow[] = options.networks.map((network) => {

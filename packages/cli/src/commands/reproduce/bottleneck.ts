@@ -27,7 +27,7 @@ import {
   type BottleneckRow,
 } from './bottleneck-report.js';
 import { cliAnalysisRendering } from '../../util/analysis-rendering.js';
-import { addNetworkStudyOptions, runNetworkStudy } from './run-network-study.js';
+import { addNetworkStudyOptions, networkStudyPlanFlags, runNetworkStudy } from './run-network-study.js';
 
 interface BottleneckFlags {
   size?: string;
@@ -43,6 +43,8 @@ interface BottleneckFlags {
   threads?: string;
   out: string;
   resume?: boolean;
+  budget?: string;
+  dryRun?: boolean;
 }
 
 /** The checkout this CLI runs from (src/ and dist/ are both four levels below it). */
@@ -115,7 +117,9 @@ export function registerReproduceBottleneck(program: Command): void {
       interruptPolicy(cmd, INTERRUPT_POLICIES.dropSample);
       const t0 = performance.now();
       const options = bottleneckOptions(flags);
-      const out = probeWritableDir(resolve(flags.out), '--out');
+      const plan = networkStudyPlanFlags(flags);
+      // A dry run writes nothing, so it neither creates nor probes --out.
+      const out = plan.dryRun ? resolve(flags.out) : probeWritableDir(resolve(flags.out), '--out');
       const { study: studyFile, missing } = bottleneckStudy(
         options.networks,
         options.root,
@@ -123,7 +127,8 @@ export function registerReproduceBottleneck(program: Command): void {
         options.seed,
         options.vision,
       );
-      const { studyOut, failures } = await runNetworkStudy({
+      const ran = await runNetworkStudy({
+        ...plan,
         study: studyFile,
         missing,
         fileName: 'bottleneck-study.json',
@@ -136,6 +141,8 @@ export function registerReproduceBottleneck(program: Command): void {
         io,
         rendering: cliAnalysisRendering,
       });
+      if (!ran) return; // --dry-run: the plan only
+      const { studyOut, failures } = ran;
       const rows: BottleneckRow[] = options.networks.map((network) => {
         const result = failures.has(network.id) ? undefined : readStudyResult(studyOut, network.id);
         if (!result)

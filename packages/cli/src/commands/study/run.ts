@@ -3,22 +3,14 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   OrderlensInputError,
-  checkBudget,
-  describeCost,
-  describeWork,
   loadStudy,
   parseBudget,
   parseDevice,
-  planStudyModel,
   probeWritableDir,
   runStudy,
-  studyPaths,
-  sumCosts,
-  type AnalysisBudget,
-  type DeviceName,
-  type PlannedWork,
   type Study,
 } from '@orderlens/core';
+import { planStudy } from '../../util/study-plan.js';
 import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
 import { KEEP_DENORMALS_HELP, parseInteger } from '../../util/options.js';
 import { runStudyOnQueue, type QueueFlags } from './distributed-options.js';
@@ -188,37 +180,6 @@ export function registerStudyRun(group: Command): void {
           `${summary.failed.length} of ${s.models} models failed (${summary.failed.map((f) => f.id).join(', ')}); fix them and run again with --resume`,
         );
     });
-}
-
-/**
- * Plans every model of the study not yet finished in `out` (see `planStudyModel`), prints one
- * line per model and the total, and refuses a total above `budget`, before anything is written.
- * Without `resume` the folder's finished work does not count (a new study starts from nothing).
- */
-async function planStudy(
-  study: Study,
-  out: string,
-  options: { device?: DeviceName; batchSize?: number; threads?: number; keepDenormals?: boolean },
-  budget: AnalysisBudget | undefined,
-  print: (line: string) => void,
-  resume = true,
-): Promise<PlannedWork> {
-  const parts: PlannedWork[] = [];
-  const lines: string[] = [];
-  for (const m of study.models) {
-    if (resume && existsSync(studyPaths(out).result(m.id))) {
-      lines.push(`  ${m.id}: finished already, no model calls`);
-      continue;
-    }
-    // Without --resume nothing in the folder is continued: each model is planned whole.
-    const cost = await planStudyModel(study, out, m.id, options, resume);
-    parts.push(cost);
-    lines.push(`  ${m.id}: ${describeCost(cost).replace(/^plan: /, '')}`);
-  }
-  const total = sumCosts(parts, `${parts.length} of ${study.models.length} models to compute`);
-  print(`${describeWork(total, `plan of study ${study.name}`)}\n${lines.join('\n')}\n`);
-  if (budget) checkBudget(total, budget, '--budget', 'use fewer samples or models, or raise --budget');
-  return total;
 }
 
 /** One line per model: what `study run` would compute (for `--dry-run`). */
