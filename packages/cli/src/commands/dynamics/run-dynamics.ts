@@ -26,7 +26,7 @@ import {
   type DynamicsResult,
 } from '@orderlens/core/dynamics';
 import type { FolderCheckpoint } from '@orderlens/runtime-tfjs';
-import { ioOf } from '../../util/io.js';
+import { globalFlags, ioOf } from '../../util/io.js';
 import { packageVersions } from '../../util/plugins.js';
 import { progressFor } from '../../util/progress.js';
 import { writeDynamicsFigures, type DynamicsFigures } from './dynamics-plots.js';
@@ -185,7 +185,7 @@ export async function planDynamicsRun(r: DynamicsPlanRequest): Promise<DynamicsC
       ? ` (${formatSeconds(1 / cost.secondsPerCall, 'rate')} model calls/s at batch ${r.batchSize}, measured on ${cost.warmupRows} warm-up rows; AND-OR optimiser about ${formatSeconds(cost.optimiserSecondsPerCheckpoint)} per checkpoint, included)`
       : '');
   if (r.dryRun) io.stdout(`${line}\n`);
-  else io.stderr(`${line}\n`);
+  else if (!globalFlags(r.command).quiet) io.stderr(`${line}\n`);
   if (r.budget)
     checkBudget(cost, r.budget, '--budget', 'use fewer --samples, checkpoints or --niter, or raise --budget');
   return cost;

@@ -78,7 +78,14 @@ export async function runNetworkStudy(
   writeJsonAtomic(file, run.study);
   const study = loadStudy(file, { roots });
   // The cost of every network still to compute, before the first, and --budget checked on it.
-  await planStudy(study, studyOut, options, run.budget, (m) => io.stderr(m), run.resume);
+  await planStudy(
+    study,
+    studyOut,
+    options,
+    run.budget,
+    (m) => (run.quiet ? undefined : io.stderr(m)),
+    run.resume,
+  );
   const summary = await runStudy(study, {
     out: studyOut,
     resume: run.resume,

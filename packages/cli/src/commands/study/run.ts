@@ -11,7 +11,7 @@ import {
   type Study,
 } from '@orderlens/core';
 import { planStudy } from '../../util/study-plan.js';
-import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
+import { INTERRUPT_POLICIES, globalFlags, interruptPolicy, ioOf } from '../../util/io.js';
 import { KEEP_DENORMALS_HELP, parseInteger } from '../../util/options.js';
 import { runStudyOnQueue, type QueueFlags } from './distributed-options.js';
 import { packageVersions } from '../../util/plugins.js';
@@ -112,7 +112,7 @@ export function registerStudyRun(group: Command): void {
           resolve(flags.out),
           { device, batchSize, threads, keepDenormals: flags.keepDenormals === true },
           budget,
-          (m) => io.stderr(m),
+          (m) => (globalFlags(command).quiet ? undefined : io.stderr(m)),
           flags.resume === true,
         );
       const out = probeWritableDir(resolve(flags.out), '--out');

@@ -22,7 +22,7 @@ import {
   type StructureMode,
 } from '@orderlens/vision';
 import { InterruptedError } from '../../util/errors.js';
-import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
+import { INTERRUPT_POLICIES, globalFlags, interruptPolicy, ioOf } from '../../util/io.js';
 import { parseGrid, parseInteger, parseIntegerList, parseList } from '../../util/options.js';
 import { linePlot, writePlot } from '../../util/plots.js';
 import { progressFor } from '../../util/progress.js';
@@ -160,8 +160,9 @@ export function registerStructure(program: Command): void {
           estimatedSeconds: plan.estimatedSeconds,
         };
         const line = `${describeWork(work)} (${formatSeconds(1 / plan.secondsPerCall!, 'rate')} model calls/s at batch ${batchSize}, measured on ${plan.warmupRows} warm-up rows)`;
+        // On stderr like every progress line (none with --quiet); a dry run's one output on stdout.
         if (dryRun) io.stdout(`${line}\n`);
-        else io.stderr(`${line}\n`);
+        else if (!globalFlags(cmd).quiet) io.stderr(`${line}\n`);
         if (budget)
           checkBudget(
             work,
