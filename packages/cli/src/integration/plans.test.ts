@@ -229,6 +229,53 @@ describe('plans of structure and dynamics', () => {
     expect(resumed.stdout).toMatch(/× 0 checkpoints \(3 measured already\)/);
   });
 
+  it('mislabeled plans both groups exactly (given candidates: no selection) and writes nothing', async () => {
+    const series = repo('fixtures/two-phase/fmnist-vgg11');
+    const noise = join(series, 'label-noise');
+    const out = join(tmp.dir, 'mislabeled');
+    const args = [
+      'mislabeled',
+      '--checkpoints',
+      series,
+      '--modality',
+      'vision',
+      '--dataset',
+      `idx:${join(noise, 'images-idx3-ubyte.gz')},${join(noise, 'labels-idx1-ubyte.gz')}`,
+      '--relabelled',
+      join(noise, 'relabelled.json'),
+      '--feature-map',
+      'meta',
+      '--grid',
+      '8',
+      '--central-random',
+      '10',
+      '--samples',
+      '2',
+      '--epochs',
+      '12,120',
+      '--niter',
+      '100',
+      '--out',
+      out,
+    ];
+    const plan = await dryRun(args, out);
+    const totals = [
+      ...plan.matchAll(/^plan \((relabelled|clean)\): ([\d,]+) model calls \(2,050 per checkpoint/gm),
+    ];
+    expect(
+      totals.map((m) => m[1]),
+      plan,
+    ).toEqual(['relabelled', 'clean']);
+    const r = await runCli([...args, '-q']);
+    expect(r.code).toBe(0);
+    for (const [, group, total] of totals) {
+      const doc = JSON.parse(readFileSync(join(out, group, 'dynamics.json'), 'utf8')) as {
+        modelCalls: number;
+      };
+      expect(doc.modelCalls).toBe(num(total));
+    }
+  });
+
   it('reproduce two-phase --dry-run plans the series and writes nothing', async () => {
     const out = join(tmp.dir, 'two-phase');
     const plan = await dryRun(

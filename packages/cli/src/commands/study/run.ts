@@ -99,6 +99,11 @@ export function registerStudyRun(group: Command): void {
       const threads =
         flags.threads !== undefined ? parseInteger(flags.threads, '--threads', { min: 1 }) : undefined;
       const budget = flags.budget !== undefined ? parseBudget(flags.budget) : undefined;
+      if (budget && flags.redis !== undefined && !flags.dryRun)
+        throw new OrderlensInputError(
+          '--budget',
+          'with --redis the units run on the workers, whose cost is not planned here; check the plan with --dry-run instead',
+        );
       if (flags.dryRun) {
         io.stdout(formatPlan(study));
         // Every model left, counted and timed (a folder given with --resume plans what is left).
