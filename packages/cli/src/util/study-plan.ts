@@ -27,17 +27,31 @@ export async function planStudy(
 ): Promise<PlannedWork> {
   const parts: PlannedWork[] = [];
   const lines: string[] = [];
+  let unplanned = 0;
   for (const m of study.models) {
     if (resume && existsSync(studyPaths(out).result(m.id))) {
       lines.push(`  ${m.id}: finished already, no model calls`);
       continue;
     }
     // Without --resume nothing in the folder is continued: each model is planned whole.
-    const cost = await planStudyModel(study, out, m.id, options, resume);
+    let cost;
+    try {
+      cost = await planStudyModel(study, out, m.id, options, resume);
+    } catch (e) {
+      // A model that fails to open fails the same way when its turn comes: the run records it
+      // and goes on with the others (a reproduction names it in its report), so the plan does too.
+      if ((e as Error | undefined)?.name === 'AbortError') throw e;
+      lines.push(`  ${m.id}: cannot be planned, and will fail when run: ${(e as Error).message}`);
+      unplanned++;
+      continue;
+    }
     parts.push(cost);
     lines.push(`  ${m.id}: ${describeCost(cost).replace(/^plan: /, '')}`);
   }
-  const total = sumCosts(parts, `${parts.length} of ${study.models.length} models to compute`);
+  const total = sumCosts(
+    parts,
+    `${parts.length} of ${study.models.length} models to compute${unplanned ? `; ${unplanned} cannot be planned` : ''}`,
+  );
   print(`${describeWork(total, `plan of study ${study.name}`)}\n${lines.join('\n')}\n`);
   if (budget) checkBudget(total, budget, '--budget', 'use fewer samples or models, or raise --budget');
   return total;
