@@ -11,8 +11,8 @@
 # On a bare Linux machine it installs only from Debian (apt: Node.js and npm when missing or too
 # old, libvulkan1 for ONNX Runtime's WebGPU provider when an NVIDIA GPU is present) and from the
 # npm registry (`npm ci`), then builds. It does NOT download ONNX Runtime's CUDA provider (it
-# comes from GitHub, not npm): install it yourself with
-#   npm install onnxruntime-node --onnxruntime-node-install=cuda12   (see docs/cli.md)
+# comes from NuGet, not npm): install it yourself with
+#   ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node --ignore-scripts=false   (docs/devices.md)
 # and this script uses it. tfjs-node-gpu is used where it is installed.
 #
 # Exit status: 0 when every GPU's J(m) agrees with the CPU's, or when no GPU provider is

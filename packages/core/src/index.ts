@@ -208,6 +208,7 @@ export {
   loadStudy,
   openStudyFolder,
   openStudyModel,
+  planStudyModel,
   pendingStudyUnits,
   readStudyManifest,
   readStudyResult,
@@ -242,14 +243,28 @@ export type {
   StudyUnitOutcome,
 } from './study/index.js';
 export {
+  andOrSecondsPerIteration,
   checkBudget,
   describeCost,
   pacedBatchSize,
+  describeWork,
+  formatCount,
+  formatSeconds,
+  sumCosts,
+  timeModelRows,
   parseBudget,
   planAnalysisCost,
   plannedSamples,
+  storedRunProgress,
 } from './analysis/index.js';
-export type { AnalysisBudget, AnalysisCost, CostPlanOptions } from './analysis/index.js';
+export type {
+  AnalysisBudget,
+  AnalysisCost,
+  CostPlanOptions,
+  ModelTiming,
+  PlannedWork,
+  StoredRunProgress,
+} from './analysis/index.js';
 export { pairMatrixView } from './adapter/index.js';
 export type {
   AdapterViews,

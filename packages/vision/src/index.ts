@@ -65,10 +65,16 @@ export type { BlockShape, StructureMode } from './structure/blocks.js';
 export {
   areaBetween,
   defaultMaskedCounts,
+  planStructure,
   structureCurves,
   structureSamples,
 } from './structure/structure-curves.js';
-export type { StructureOptions, StructureResult, StructureSample } from './structure/structure-curves.js';
+export type {
+  StructureOptions,
+  StructurePlan,
+  StructureResult,
+  StructureSample,
+} from './structure/structure-curves.js';
 export { orderBand, patchStrength } from './heatmap/patch-strength.js';
 export { heatmapFigure, heatmapPanels, viridis } from './heatmap/heatmap-image.js';
 export type { HeatmapFigureOptions, HeatmapOptions } from './heatmap/heatmap-image.js';

@@ -84,6 +84,17 @@ export function addAnalysisOptions(
     .option('--keep-denormals', KEEP_DENORMALS_HELP);
 }
 
+/**
+ * `--dry-run` of a command that prints its plan before work (`analyze`, the measures, `study
+ * run`, `structure`, `dynamics`, the reproductions): the plan, then exit 0, nothing written.
+ */
+export function addDryRunOption(cmd: Command): Command {
+  return cmd.option(
+    '--dry-run',
+    'print the plan (model calls, and the time measured on a short warm-up of the model) and exit; writes nothing',
+  );
+}
+
 /** Registers an adapter's own options from its descriptors. */
 export function addAdapterOptions(cmd: Command, descriptors: readonly OptionDescriptor[]): Command {
   for (const d of descriptors) {

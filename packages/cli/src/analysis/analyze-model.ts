@@ -15,12 +15,14 @@ import {
   planAnalysis as planAnalysisSettings,
   resultAdapterOptions,
   runAnalysis,
+  sampleUnitId,
+  storedRunProgress,
   type AnalysisBudget,
   type AnalysisPlan,
   type InteractionResult,
   type ModalityAdapter,
 } from '@orderlens/core';
-import { runNoiseSensitivity, type NoiseSpec } from '@orderlens/core/math';
+import { noiseUnitId, runNoiseSensitivity, type NoiseSpec } from '@orderlens/core/math';
 import { cliAnalysisRendering } from '../util/analysis-rendering.js';
 import { ANALYSIS_FLAGS } from './analysis-flags.js';
 import { globalFlags, ioOf } from '../util/io.js';
@@ -186,7 +188,15 @@ export async function runOrPlanModel(args: AnalyzeModelArgs): Promise<Interactio
         signal: io.signal,
         onEvent: analysisProgress(progress, (m) => io.stderr(`warning: ${m}\n`)),
       };
-      const cost = await planAnalysisCost(runOptions);
+      // A resume plans only what is left; a finished run's resume plans nothing (no warm-up).
+      const resumed =
+        args.flags.resume === true
+          ? storedRunProgress(args.dir, args.noise ? (s) => [sampleUnitId(s), noiseUnitId(s)] : undefined)
+          : undefined;
+      const cost = await planAnalysisCost(runOptions, {
+        ...(args.noise ? { noiseDraws: args.noise.draws } : {}),
+        ...(resumed ? { resumed } : {}),
+      });
       // A batch size the user left at its default is lowered for a slow model (see pacedBatchSize).
       const chosen =
         command.getOptionValueSource('batchSize') === 'default' ? pacedBatchSize(cost) : args.batchSize;

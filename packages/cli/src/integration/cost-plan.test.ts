@@ -65,6 +65,20 @@ describe('the plan before an analysis', () => {
       batchSize: 256,
       plan: { callsPerSample: perSample, plannedCalls: 2 * perSample + 1000 },
     });
+    expect((res.provenance.options as { plan: { warmupRows: number } }).plan.warmupRows).toBeGreaterThan(0);
+
+    // The resume of this finished run has nothing to compute: its plan says so, and neither
+    // counts coalitions nor times the model (a warm-up ran the model for a plan of 0 calls).
+    const again = await runCli([...small(out), '--resume']);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain(
+      'plan: every one of the 2 samples of the run is finished: no model calls (nothing is warmed up or timed)',
+    );
+    const resumed = parseResult(JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')));
+    expect(resumed.modelCalls).toEqual(res.modelCalls);
+    expect(resumed.provenance.options).toMatchObject({
+      plan: { callsPerSample: 0, plannedCalls: 0, warmupRows: 0 },
+    });
   });
 
   it('counts exactly when only the first batches are masked for real (batch 32: 128 rows masked)', async () => {

@@ -5,6 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { type InteractionResult } from '@orderlens/core';
 import { theoryStrength } from '@orderlens/core/theory';
 import { checkGoldenPng } from '@orderlens/core/testing';
+import { distributionSpec, sigma2Spec } from '../commands/dynamics/dynamics-plots.js';
+import type { DynamicsResult } from '@orderlens/core/dynamics';
 import { structureSeriesLabel } from '../commands/vision/structure.js';
 import type { ReportEntry } from '../report/collect-results.js';
 import { modelColour } from '../report/palette.js';
@@ -287,6 +289,54 @@ describe('structure legend', () => {
       xDomain: [0, 1],
     });
     expectGolden(plot.svg, 'structure.png');
+  });
+});
+
+describe('two-phase dynamics figures', () => {
+  // Like the CIFAR VGG-11 series: early epochs fitted in the flat part of the σ² range (the same
+  // theory curve each time), the last one w* itself with σ² at the lower edge of the search.
+  const THEORY = [0.87, 1.68, 1.86, 1.76, 1.79, 1.32, 0.55, 0.15, 0.02, 0.0];
+  const checkpoint = (epoch: number, measured: number[], sigma2: number, atBoundary = false) => ({
+    epoch,
+    andOr: { orders: measured.map((_, k) => k + 1), distribution: measured },
+    fit: { sigma2, loss: 1, predicted: atBoundary ? measured : THEORY, atBoundary },
+  });
+  const result = {
+    n: 10,
+    samples: [{}, {}, {}],
+    checkpoints: [
+      checkpoint(0, [0.02, 0.1, 0.4, 1.05, 1.95, 2.48, 2.16, 1.28, 0.5, 0.1], 6.5e-8),
+      checkpoint(1, [0.02, 0.11, 0.38, 1.02, 1.93, 2.55, 2.24, 1.27, 0.44, 0.08], 6.4e-8),
+      checkpoint(8, [0.97, 1.65, 1.44, 1.2, 1.58, 1.5, 1.06, 0.52, 0.12, 0.02], 3e-8),
+      checkpoint(40, [0.91, 1.75, 1.92, 1.76, 1.76, 1.25, 0.51, 0.12, 0.02, 0.0], 2.5e-13, true),
+    ],
+  } as unknown as DynamicsResult;
+
+  it('draws each epoch with its own theory curve in its own panel, naming a σ² at the edge', async () => {
+    const spec = distributionSpec(result, result.checkpoints);
+    // In one shared panel the identical theory curves of epochs 0 and 1 lay on each other, and
+    // the last one on its measured curve: one panel per epoch shows every one.
+    expect(spec.facet).toMatchObject({ field: 'panel' });
+    const rows = (spec.data as { values: Array<{ panel: string; curve: string }> }).values;
+    const panels = [...new Set(rows.map((r) => r.panel))];
+    expect(panels).toHaveLength(4);
+    for (const p of panels)
+      expect(new Set(rows.filter((r) => r.panel === p).map((r) => r.curve))).toEqual(
+        new Set(['measured', 'theory at fitted σ²']),
+      );
+    expect(panels[3]).toContain('σ² at an edge of its search range: a bound');
+    expect(panels[0]).not.toContain('edge');
+    expectGolden((await renderVegaLite(spec)).svg, 'dynamics-distribution.png');
+  });
+
+  it('the σ² chart marks and names a σ² at the edge of its search range', async () => {
+    const spec = sigma2Spec(result);
+    expect(spec.title).toMatchObject({
+      subtitle: 'σ² of epoch 40 sits at the edge of its search range: a bound, not a fit',
+    });
+    const rows = (spec.data as { values: Array<{ epoch: number; kind: string }> }).values;
+    expect(rows.filter((r) => r.kind !== 'fitted').map((r) => r.epoch)).toEqual([40]);
+    expectGolden((await renderVegaLite(spec)).svg, 'dynamics-sigma2.png');
   });
 });
 

@@ -6,3 +6,4 @@ export * from './compute-dynamics.js';
 export * from './model-dynamics.js';
 export * from './two-phase-verdicts.js';
 export * from './two-phase-series.js';
+export * from './dynamics-plan.js';

@@ -5,8 +5,15 @@ import { analysisResult } from '../analysis/analysis-result.js';
 import { finishAnalysis, type AnalysisRendering } from '../analysis/finish-analysis.js';
 import { markRunComplete, openAnalysisRun } from '../analysis/analysis-run.js';
 import {
+  finishedPlan,
+  planAnalysisCost,
+  storedRunProgress,
+  type AnalysisCost,
+} from '../analysis/cost-plan.js';
+import {
   analysisFingerprint,
   computeSample,
+  sampleUnitId,
   computeSelection,
   storedSample,
   type StoredSample,
@@ -130,37 +137,7 @@ export async function openStudyModel(
       .catch((e: unknown) => {
         throw locateError(study.source, asStudyField(e, m, study));
       });
-    const estimator = estimators.get(plan.estimatorName);
-    const batchSize = m.batchSize ?? options.batchSize ?? 256;
-    const analysis: AnalysisOptions = {
-      modality: plan.adapter.name,
-      session,
-      model: opened,
-      estimator,
-      estimatorOptions: plan.estimatorOptions,
-      pairs: plan.pairs ? pairStrategy(plan.pairs) : undefined,
-      selection: plan.selection,
-      reward: m.reward,
-      seed: m.seed,
-      batchSize,
-      cacheLimit: 250_000,
-      // The same fingerprint `orderlens analyze` (or `noise-sensitivity`) gives its run, under the
-      // study's command name.
-      fingerprint: {
-        protocol: plan.protocol,
-        adapterOptions: resultAdapterOptions(plan),
-        ...(m.noise ? { noise: m.noise } : {}),
-      },
-      options: {
-        protocol: plan.protocol,
-        ...plan.adapterOptions,
-        batchSize,
-        device: options.device ?? study.device ?? 'auto',
-      },
-      packages: options.packages,
-      signal: options.signal,
-      onEvent: options.onEvent,
-    };
+    const analysis = studyAnalysisOptions(study, m, opened, session, options);
     if (m.noise)
       try {
         checkNoiseOptions({ ...analysis, noise: m.noise });
@@ -203,6 +180,100 @@ export async function openStudyModel(
     await session?.dispose?.();
     await opened.runner.dispose();
     throw e;
+  }
+}
+
+/** The options `runAnalysis` would get for study model `m` (shared by a run and its plan). */
+function studyAnalysisOptions(
+  study: Study,
+  m: StudyModel,
+  opened: OpenedModel,
+  session: ModalitySession,
+  options: OpenStudyModelOptions,
+): AnalysisOptions {
+  const { plan } = m;
+  const estimator = estimators.get(plan.estimatorName);
+  const batchSize = m.batchSize ?? options.batchSize ?? 256;
+  return {
+    modality: plan.adapter.name,
+    session,
+    model: opened,
+    estimator,
+    estimatorOptions: plan.estimatorOptions,
+    pairs: plan.pairs ? pairStrategy(plan.pairs) : undefined,
+    selection: plan.selection,
+    reward: m.reward,
+    seed: m.seed,
+    batchSize,
+    cacheLimit: 250_000,
+    // The same fingerprint `orderlens analyze` (or `noise-sensitivity`) gives its run, under the
+    // study's command name.
+    fingerprint: {
+      protocol: plan.protocol,
+      adapterOptions: resultAdapterOptions(plan),
+      ...(m.noise ? { noise: m.noise } : {}),
+    },
+    options: {
+      protocol: plan.protocol,
+      ...plan.adapterOptions,
+      batchSize,
+      device: options.device ?? study.device ?? 'auto',
+    },
+    packages: options.packages,
+    signal: options.signal,
+    onEvent: options.onEvent,
+  };
+}
+
+/**
+ * The plan of study model `id` ({@link planAnalysisCost}): opens the model and its session,
+ * counts one sample's calls, times the model, and closes them again; nothing is written. A model
+ * with `noise` counts its draws; with `resume`, a model whose run in `out` holds finished samples
+ * plans the rest (a finished one plans nothing and opens no model).
+ */
+export async function planStudyModel(
+  study: Study,
+  out: string,
+  id: string,
+  options: OpenStudyModelOptions = {},
+  resume = true,
+): Promise<AnalysisCost> {
+  const m = studyModel(study, id);
+  const { plan } = m;
+  const resumed = resume
+    ? storedRunProgress(
+        studyPaths(out).modelDir(m.id),
+        m.noise ? (s) => [sampleUnitId(s), noiseUnitId(s)] : undefined,
+      )
+    : undefined;
+  if (resumed?.samples !== undefined && resumed.samplesDone >= resumed.samples)
+    return finishedPlan(m.batchSize ?? options.batchSize ?? 256, resumed.samplesDone);
+  const opened = await openModel({
+    spec: m.model.file,
+    device: options.device ?? study.device ?? 'auto',
+    threads: options.threads,
+    keepDenormals: options.keepDenormals,
+    log: options.log,
+    field: `models[${m.index}].model`,
+  }).catch((e: unknown) => {
+    throw locateError(study.source, e);
+  });
+  try {
+    const session = await plan.adapter
+      .open({ options: plan.adapterOptions, model: opened, signal: options.signal })
+      .catch((e: unknown) => {
+        throw locateError(study.source, asStudyField(e, m, study));
+      });
+    try {
+      return await planAnalysisCost(studyAnalysisOptions(study, m, opened, session, options), {
+        ...(m.noise ? { noiseDraws: m.noise.draws } : {}),
+        ...(resumed ? { resumed } : {}),
+      });
+    } finally {
+      await session.dispose?.();
+    }
+  } finally {
+    await opened.runner.dispose();
   }
 }
 

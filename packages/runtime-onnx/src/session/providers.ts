@@ -59,7 +59,7 @@ export function providerUnavailableReason(provider: OnnxProvider): string | unde
   if (dir !== undefined && !existsSync(join(dir, sharedLibraryName('onnxruntime_providers_cuda')))) {
     return (
       `the CUDA provider libraries are not installed next to onnxruntime-node (${dir}); ` +
-      `on Linux x64 with CUDA 12 and cuDNN 9: ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node (docs/devices.md)`
+      `on Linux x64 with CUDA 12 and cuDNN 9: ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node --ignore-scripts=false (docs/devices.md)`
     );
   }
   return undefined;

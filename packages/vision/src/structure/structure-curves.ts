@@ -4,6 +4,7 @@ import {
   Evaluator,
   Rng,
   requireInput,
+  timeModelRows,
   type ModelRunner,
   type NamedTensors,
 } from '@orderlens/core';
@@ -105,34 +106,11 @@ export function structureSamples(
 export async function structureCurves(options: StructureOptions): Promise<StructureResult> {
   const t0 = performance.now();
   const { runner, samples, shape, grid } = options;
-  requireInput(samples.length > 0, 'samples', 'expected at least one image');
-  const n = grid.n;
-  const masked = options.masked ? [...options.masked] : defaultMaskedCounts(n);
-  for (const k of masked)
-    requireInput(Number.isInteger(k) && k >= 0 && k <= n, 'masked', `expected counts in 0…${n}, got ${k}`);
-  const modes = options.modes ? [...options.modes] : [...STRUCTURE_MODES];
-  for (const m of modes)
-    requireInput(
-      STRUCTURE_MODES.includes(m),
-      'modes',
-      `unknown mode "${m}"; expected ${STRUCTURE_MODES.join(', ')}`,
-    );
-  const repeats = options.repeats ?? 4;
-  requireInput(
-    Number.isInteger(repeats) && repeats > 0,
-    'repeats',
-    `expected a positive integer, got ${repeats}`,
-  );
+  const { n, masked, modes, draws, root } = structureSetup(options);
   const inputName = options.inputName ?? runner.inputNames[0];
-  const root = Rng.create(options.seed ?? 0);
   const owner = grid.playerOfElement(shape);
   const correct: Record<string, Float64Array> = {};
-  const draws: Record<string, number> = {};
-  for (const m of modes) {
-    correct[m] = new Float64Array(masked.length);
-    // central-surrounding is deterministic: one draw is the whole distribution.
-    draws[m] = m === 'central-surrounding' ? 1 : repeats;
-  }
+  for (const m of modes) correct[m] = new Float64Array(masked.length);
   let modelCalls = 0;
   for (let s = 0; s < samples.length; s++) {
     const { x, baseline, label } = samples[s];
@@ -151,16 +129,7 @@ export async function structureCurves(options: StructureOptions): Promise<Struct
       },
       { batchSize: options.batchSize ?? 256, signal: options.signal },
     );
-    const batch = new CoalitionBatch(n, 64);
-    const slot: Array<{ mode: string; k: number }> = [];
-    for (const m of modes) {
-      for (let ki = 0; ki < masked.length; ki++) {
-        for (let r = 0; r < draws[m]; r++) {
-          batch.pushPlayers(keptPlayers(grid.rows, grid.cols, masked[ki], m, root.fork(s, m, masked[ki], r)));
-          slot.push({ mode: m, k: ki });
-        }
-      }
-    }
+    const { batch, slot } = imageCoalitions(grid, masked, modes, draws, root, s);
     const hits = await evaluator.evaluate(batch);
     slot.forEach(({ mode, k }, t) => (correct[mode][k] += hits[t]));
     modelCalls += evaluator.modelCalls;
@@ -187,6 +156,113 @@ export async function structureCurves(options: StructureOptions): Promise<Struct
     images: samples.length,
     modelCalls,
     wallTimeMs: performance.now() - t0,
+  };
+}
+
+/** The checked settings of a structure run (shared by the run and its plan). */
+function structureSetup(
+  options: Pick<StructureOptions, 'samples' | 'grid' | 'masked' | 'modes' | 'repeats' | 'seed'>,
+) {
+  requireInput(options.samples.length > 0, 'samples', 'expected at least one image');
+  const n = options.grid.n;
+  const masked = options.masked ? [...options.masked] : defaultMaskedCounts(n);
+  for (const k of masked)
+    requireInput(Number.isInteger(k) && k >= 0 && k <= n, 'masked', `expected counts in 0…${n}, got ${k}`);
+  const modes = options.modes ? [...options.modes] : [...STRUCTURE_MODES];
+  for (const m of modes)
+    requireInput(
+      STRUCTURE_MODES.includes(m),
+      'modes',
+      `unknown mode "${m}"; expected ${STRUCTURE_MODES.join(', ')}`,
+    );
+  const repeats = options.repeats ?? 4;
+  requireInput(
+    Number.isInteger(repeats) && repeats > 0,
+    'repeats',
+    `expected a positive integer, got ${repeats}`,
+  );
+  const draws: Record<string, number> = {};
+  // central-surrounding is deterministic: one draw is the whole distribution.
+  for (const m of modes) draws[m] = m === 'central-surrounding' ? 1 : repeats;
+  return { n, masked, modes, draws, root: Rng.create(options.seed ?? 0) };
+}
+
+/** The kept-patch coalitions of image `s`, one per (mode, k, draw), and which (mode, k) each is. */
+function imageCoalitions(
+  grid: PatchGrid,
+  masked: readonly number[],
+  modes: readonly StructureMode[],
+  draws: Record<string, number>,
+  root: Rng,
+  s: number,
+): { batch: CoalitionBatch; slot: Array<{ mode: string; k: number }> } {
+  const batch = new CoalitionBatch(grid.n, 64);
+  const slot: Array<{ mode: string; k: number }> = [];
+  for (const m of modes)
+    for (let ki = 0; ki < masked.length; ki++)
+      for (let r = 0; r < draws[m]; r++) {
+        batch.pushPlayers(keptPlayers(grid.rows, grid.cols, masked[ki], m, root.fork(s, m, masked[ki], r)));
+        slot.push({ mode: m, k: ki });
+      }
+  return { batch, slot };
+}
+
+/** What {@link planStructure} found: the model calls of the run (exact) and its time. */
+export interface StructurePlan {
+  /** Model rows per image, after the Evaluator's de-duplication (identical masks run once). */
+  readonly callsPerImage: readonly number[];
+  readonly totalCalls: number;
+  /** Measured on one batch of the first image's masked inputs (absent for an empty plan). */
+  readonly secondsPerCall?: number;
+  readonly warmupRows: number;
+  readonly estimatedSeconds?: number;
+}
+
+/**
+ * The cost of {@link structureCurves} with the same options, before its first counted model call:
+ * every image's masks are drawn and de-duplicated as the run will (the masks depend on the seed,
+ * the image's position and k, never on the model), so the count is exact; one batch of the
+ * first image's masked inputs times the model.
+ */
+export async function planStructure(options: StructureOptions): Promise<StructurePlan> {
+  const { runner, samples, shape, grid } = options;
+  const { masked, modes, draws, root } = structureSetup(options);
+  const batchSize = options.batchSize ?? 256;
+  const callsPerImage: number[] = [];
+  let first: CoalitionBatch | undefined;
+  for (let s = 0; s < samples.length; s++) {
+    const { batch } = imageCoalitions(grid, masked, modes, draws, root, s);
+    first ??= batch;
+    // An Evaluator that never reaches the model: it only counts the distinct masks.
+    const counter = new Evaluator(
+      {
+        prepare: () => ({}),
+        execute: (_: unknown, count: number) => Promise.resolve(new Float64Array(count)),
+      },
+      { batchSize, signal: options.signal },
+    );
+    await counter.evaluate(batch);
+    callsPerImage.push(counter.modelCalls);
+  }
+  const totalCalls = callsPerImage.reduce((a, c) => a + c, 0);
+  const { x, baseline } = samples[0];
+  const inputName = options.inputName ?? runner.inputNames[0];
+  const masker = new PatchMasker({
+    x,
+    baseline,
+    shape,
+    grid,
+    inputName,
+    playerOfElement: grid.playerOfElement(shape),
+  });
+  const rows = Math.min(batchSize, first!.count);
+  const timing = await timeModelRows(runner, masker.mask(first!, 0, rows), rows);
+  return {
+    callsPerImage,
+    totalCalls,
+    secondsPerCall: timing.secondsPerRow,
+    warmupRows: timing.warmupRows,
+    estimatedSeconds: totalCalls * timing.secondsPerRow,
   };
 }
 

@@ -16,6 +16,7 @@ import { writeStrengthPlot } from '../../util/strength-plots.js';
 import {
   addAdapterOptions,
   addAnalysisOptions,
+  addDryRunOption,
   adapterOptionValues,
 } from '../../analysis/analysis-options.js';
 import { planAnalysis, runOrPlanModel, type AnalysisFlags } from '../../analysis/analyze-model.js';
@@ -35,10 +36,7 @@ export function registerAnalyze(program: Command): void {
   for (const adapter of adapters.list()) {
     const cmd = group.command(adapter.name).description(adapter.description);
     addAnalysisOptions(cmd, adapter);
-    cmd.option(
-      '--dry-run',
-      'print the plan (model calls per sample and in all, time measured on one warm-up batch) and exit; writes nothing',
-    );
+    addDryRunOption(cmd);
     addAdapterOptions(cmd, adapter.options);
     cmd.action(async (flags: AnalysisFlags & Record<string, unknown>, command: Command) => {
       const io = ioOf(command);

@@ -4,6 +4,7 @@ import {
   OrderlensInputError,
   adapters,
   flagName,
+  parseBudget,
   parseDevice,
   parseRewardName,
   probeWritableDir,
@@ -14,7 +15,12 @@ import { readCheckpointFolder } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
 import { parseChoice, parseFloatOption, parseInteger } from '../../util/options.js';
 import { adapterOptionValues } from '../../analysis/analysis-options.js';
-import { finishDynamicsRunStore, openDynamicsRunStore, runDynamicsToFolder } from './run-dynamics.js';
+import {
+  finishDynamicsRunStore,
+  openDynamicsRunStore,
+  planDynamicsRun,
+  runDynamicsToFolder,
+} from './run-dynamics.js';
 
 /** The flags `dynamics` and `mislabeled` share: the reward, the AND-OR extraction and the run. */
 export interface CheckpointRunFlags extends Record<string, unknown> {
@@ -38,6 +44,8 @@ interface DynamicsFlags extends CheckpointRunFlags {
   lr?: string;
   shiftEmpty?: boolean;
   curves: string;
+  budget?: string;
+  dryRun?: boolean;
 }
 
 /** Reads the {@link CheckpointRunFlags} (each error names its flag), before any model is opened. */
@@ -138,7 +146,10 @@ export function registerDynamics(program: Command): void {
         ? { perClass: parseInteger(flags.perClass, '--per-class', { min: 1 }) }
         : {}),
     };
-    const out = probeWritableDir(resolve(flags.out), '--out');
+    const budget = flags.budget !== undefined ? parseBudget(flags.budget) : undefined;
+    const dryRun = flags.dryRun === true;
+    // A dry run writes nothing, so it neither creates nor probes --out.
+    const out = dryRun ? resolve(flags.out) : probeWritableDir(resolve(flags.out), '--out');
     const andOr = {
       preset,
       niter,
@@ -146,6 +157,24 @@ export function registerDynamics(program: Command): void {
       ...(lr !== undefined ? { lr } : {}),
       ...(flags.shiftEmpty !== undefined ? { shiftEmpty: flags.shiftEmpty } : {}),
     };
+    await planDynamicsRun({
+      command,
+      adapter,
+      adapterOptions,
+      folder,
+      field: '--checkpoints',
+      selection,
+      reward,
+      andOr,
+      device,
+      threads,
+      batchSize,
+      out,
+      budget,
+      dryRun,
+      resume: flags.resume === true,
+    });
+    if (dryRun) return;
     // One unit per checkpoint in <out>/run/; a resume must ask for the same numbers.
     const store = openDynamicsRunStore(
       'dynamics',
@@ -222,5 +251,13 @@ export function addCheckpointRunOptions(cmd: Command): Command {
     .option(
       '--resume',
       'continue a killed or interrupted run in --out (same options), measuring only the checkpoints it had not finished',
+    )
+    .option(
+      '--budget <calls|time>',
+      'refuse to start when the plan needs more model calls (e.g. 2e6) or time (e.g. 90s, 10m, 2h) than this',
+    )
+    .option(
+      '--dry-run',
+      'print the plan (model calls, and the time measured on a short warm-up of the model and the AND-OR optimiser) and exit; writes nothing',
     );
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { adapters, openModel, probeWritableDir, writeJsonAtomic } from '@orderlens/core';
+import { adapters, openModel, parseBudget, probeWritableDir, writeJsonAtomic } from '@orderlens/core';
 import { checkpointsAtEpochs } from '@orderlens/core/dynamics';
 import {
   mislabeledGroups,
@@ -26,7 +26,12 @@ import {
   refuseOtherModalities,
   type CheckpointRunFlags,
 } from './dynamics.js';
-import { finishDynamicsRunStore, openDynamicsRunStore, runDynamicsToFolder } from './run-dynamics.js';
+import {
+  finishDynamicsRunStore,
+  openDynamicsRunStore,
+  planDynamicsRun,
+  runDynamicsToFolder,
+} from './run-dynamics.js';
 
 /** Schema tag of `mislabeled.json`. */
 /** @2: standard errors over samples (`standardError`, `meanOrderGapSE`) in the measure. */
@@ -39,6 +44,8 @@ interface MislabeledFlags extends CheckpointRunFlags {
   out: string;
   samples: string;
   epochs?: string;
+  budget?: string;
+  dryRun?: boolean;
 }
 
 /** `mislabeled.svg/png` (mean order over epochs) and `mislabeled-orders.svg/png` (shares at the last epoch). */
@@ -158,7 +165,46 @@ export function registerMislabeled(program: Command): void {
     );
     const samples = parseInteger(flags.samples, '--samples', { min: 1 });
     const { reward, device, batchSize, threads, preset, niter, qthres } = checkpointRunSettings(flags);
-    const out = probeWritableDir(resolve(flags.out), '--out');
+    const budget = flags.budget !== undefined ? parseBudget(flags.budget) : undefined;
+    const dryRun = flags.dryRun === true;
+    // A dry run writes nothing, so it neither creates nor probes --out.
+    const out = dryRun ? resolve(flags.out) : probeWritableDir(resolve(flags.out), '--out');
+    // The groups (positions in the data) need the data's candidate count: from the last
+    // checkpoint's session, before the plan and the run store.
+    const last = folder[folder.length - 1];
+    const model = await openModel({ spec: last.file, device, threads, field: '--checkpoints' });
+    let candidates: number;
+    try {
+      const session = await adapter.open({ options: adapterOptions, model, signal: io.signal });
+      candidates = session.candidates;
+      await session.dispose?.();
+    } finally {
+      await model.runner.dispose();
+    }
+    const groups = mislabeledGroups(file, candidates, samples, '--relabelled');
+    const andOr = { preset, niter, ...(qthres !== undefined ? { qthres } : {}) };
+    for (const which of ['relabelled', 'clean'] as const)
+      await planDynamicsRun({
+        command,
+        adapter,
+        adapterOptions,
+        folder,
+        field: '--checkpoints',
+        selection: { ...adapter.defaultSelection, rule: 'all' },
+        candidates: groups[which],
+        reward,
+        andOr,
+        device,
+        threads,
+        batchSize,
+        out,
+        budget,
+        dryRun,
+        resume: flags.resume === true,
+        prefix: `${which}-`,
+        label: `plan (${which})`,
+      });
+    if (dryRun) return;
     // One unit per (group, checkpoint) in <out>/run/; a resume must ask for the same numbers.
     const store = openDynamicsRunStore(
       'mislabeled',
@@ -179,19 +225,6 @@ export function registerMislabeled(program: Command): void {
       flags.resume === true,
     );
 
-    // The data's candidate count, from the last checkpoint's session (the groups are positions in it).
-    const last = folder[folder.length - 1];
-    const model = await openModel({ spec: last.file, device, threads, field: '--checkpoints' });
-    let candidates: number;
-    try {
-      const session = await adapter.open({ options: adapterOptions, model, signal: io.signal });
-      candidates = session.candidates;
-      await session.dispose?.();
-    } finally {
-      await model.runner.dispose();
-    }
-    const groups = mislabeledGroups(file, candidates, samples, '--relabelled');
-
     // Explained for the label trained on: the file's where it says (data with the original labels), else the data's.
     const labelled = withTrainedLabels(adapter, file.trainedLabels);
     const runs = {} as Record<'relabelled' | 'clean', Awaited<ReturnType<typeof runDynamicsToFolder>>>;
@@ -206,7 +239,7 @@ export function registerMislabeled(program: Command): void {
         selection: { ...adapter.defaultSelection, rule: 'all' },
         candidates: groups[which],
         reward,
-        andOr: { preset, niter, ...(qthres !== undefined ? { qthres } : {}) },
+        andOr,
         device,
         threads,
         batchSize,

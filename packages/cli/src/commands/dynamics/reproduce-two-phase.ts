@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import {
   OrderlensInputError,
   adapters,
+  parseBudget,
   parseDevice,
   probeWritableDir,
   writeFileAtomic,
@@ -27,6 +28,7 @@ import { commandGroup } from '../../util/command-group.js';
 import {
   finishDynamicsRunStore,
   openDynamicsRunStore,
+  planDynamicsRun,
   portableOptions,
   runDynamicsToFolder,
 } from './run-dynamics.js';
@@ -45,6 +47,8 @@ interface ReproduceTwoPhaseFlags {
   batchSize: string;
   curves: string;
   resume?: boolean;
+  budget?: string;
+  dryRun?: boolean;
 }
 
 const fmt = (v: number | null, digits = 3) => (v === null ? 'n/a' : v.toFixed(digits));
@@ -146,6 +150,14 @@ export function registerReproduceTwoPhase(program: Command): void {
       '--resume',
       'continue a killed or interrupted run in --out (same options), measuring only the checkpoints it had not finished',
     )
+    .option(
+      '--budget <calls|time>',
+      'with --series: refuse to start when the plan needs more model calls (e.g. 2e6) or time (e.g. 90s, 10m, 2h) than this',
+    )
+    .option(
+      '--dry-run',
+      'with --series: print the plan (model calls, time measured on a short warm-up of the model and the AND-OR optimiser) and exit; writes nothing',
+    )
     .action(async (flags: ReproduceTwoPhaseFlags, command: Command) => {
       const io = ioOf(command);
       if ((flags.series === undefined) === (flags.fromDynamics === undefined))
@@ -186,7 +198,27 @@ export function registerReproduceTwoPhase(program: Command): void {
       const curves = parseInteger(flags.curves, '--curves', { min: 1, max: 12 });
       // F.3: random test samples, not only correctly classified ones.
       const selection: SelectionSpec = { ...adapter.defaultSelection, samples, rule: 'all' };
-      const out = probeWritableDir(resolve(flags.out), '--out');
+      const budget = flags.budget !== undefined ? parseBudget(flags.budget) : undefined;
+      const dryRun = flags.dryRun === true;
+      // A dry run writes nothing, so it neither creates nor probes --out.
+      const out = dryRun ? resolve(flags.out) : probeWritableDir(resolve(flags.out), '--out');
+      await planDynamicsRun({
+        command,
+        adapter,
+        adapterOptions,
+        folder,
+        field: '--series',
+        selection,
+        reward: 'log-odds',
+        andOr: { preset, niter },
+        device,
+        batchSize,
+        out,
+        budget,
+        dryRun,
+        resume: flags.resume === true,
+      });
+      if (dryRun) return;
       // One unit per checkpoint in <out>/run/, as `dynamics` keeps them: a kill loses at most the
       // checkpoint in progress, and a --resume must ask for the same numbers (not --batch-size).
       const store = openDynamicsRunStore(

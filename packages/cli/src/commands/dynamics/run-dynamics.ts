@@ -1,7 +1,11 @@
+import { existsSync } from 'node:fs';
 import { basename, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   InterruptedError,
+  checkBudget,
+  describeWork,
+  formatSeconds,
   markRunComplete,
   openAnalysisRun,
   openModel,
@@ -10,11 +14,18 @@ import {
   type DeviceName,
   type ModalityAdapter,
   type RewardName,
+  type AnalysisBudget,
   type SelectionSpec,
 } from '@orderlens/core';
-import { dynamicsRunUnits, runModelDynamics, type DynamicsResult } from '@orderlens/core/dynamics';
+import {
+  dynamicsRunUnits,
+  planModelDynamics,
+  runModelDynamics,
+  type DynamicsCost,
+  type DynamicsResult,
+} from '@orderlens/core/dynamics';
 import { checkpointSeriesIdentity, type FolderCheckpoint } from '@orderlens/runtime-tfjs';
-import { ioOf } from '../../util/io.js';
+import { globalFlags, ioOf } from '../../util/io.js';
 import { packageVersions } from '../../util/plugins.js';
 import { progressFor } from '../../util/progress.js';
 import { writeDynamicsFigures, type DynamicsFigures } from './dynamics-plots.js';
@@ -122,6 +133,60 @@ function portableOutputs(figures: DynamicsFigures, out: string): DynamicsFigures
     losses: rel(figures.losses),
     sigma2: rel(figures.sigma2),
   };
+}
+
+/** How a dynamics command plans its run ({@link planDynamicsRun}). */
+export interface DynamicsPlanRequest extends Omit<DynamicsRunRequest, 'store' | 'curves' | 'options'> {
+  /** Refuse a plan above it (`--budget`). */
+  readonly budget?: AnalysisBudget;
+  /** Print the plan on stdout (and nothing on stderr): `--dry-run`. */
+  readonly dryRun?: boolean;
+  /** A `--resume`: checkpoints already stored in `<out>/run/` cost nothing but their check. */
+  readonly resume?: boolean;
+  /** Prefix of this run's unit names in the store (see {@link DynamicsRunRequest.store}). */
+  readonly prefix?: string;
+  /** What the plan line is called (`plan`, `plan (relabelled)`). */
+  readonly label?: string;
+}
+
+/**
+ * The plan of a dynamics run (`planModelDynamics`: model calls per checkpoint, the selection, the
+ * same-model check, the time from a warm-up of the last checkpoint and of the AND-OR optimiser),
+ * printed before any file is written and checked against `--budget`. Called before the run store
+ * is opened, so a refused plan leaves `--out` without a run.
+ */
+export async function planDynamicsRun(r: DynamicsPlanRequest): Promise<DynamicsCost> {
+  const io = ioOf(r.command);
+  const done = r.resume
+    ? r.folder.filter((c) =>
+        existsSync(join(r.out, 'run', 'units', `${r.prefix ?? ''}epoch-${c.epoch}.json`)),
+      ).length
+    : 0;
+  const cost = await planModelDynamics({
+    checkpoints: r.folder.map((c) => ({
+      epoch: c.epoch,
+      source: c.file,
+      open: () => openModel({ spec: c.file, device: r.device, threads: r.threads, field: r.field }),
+    })),
+    openSession: (model) => r.adapter.open({ options: r.adapterOptions, model, signal: io.signal }),
+    selection: r.selection,
+    ...(r.candidates ? { candidates: r.candidates } : {}),
+    reward: r.reward,
+    andOr: r.andOr,
+    batchSize: r.batchSize,
+    signal: io.signal,
+    checkpointsDone: done,
+  });
+  const line =
+    describeWork(cost, r.label ?? 'plan') +
+    (cost.secondsPerCall !== undefined
+      ? ` (${formatSeconds(1 / cost.secondsPerCall, 'rate')} model calls/s at batch ${r.batchSize}, measured on ${cost.warmupRows} warm-up rows; AND-OR optimiser about ${formatSeconds(cost.optimiserSecondsPerCheckpoint)} per checkpoint, included)`
+      : '');
+  if (r.dryRun) io.stdout(`${line}\n`);
+  else if (!globalFlags(r.command).quiet) io.stderr(`${line}\n`);
+  if (r.budget)
+    checkBudget(cost, r.budget, '--budget', 'use fewer --samples, checkpoints or --niter, or raise --budget');
+  return cost;
 }
 
 /**

@@ -16,23 +16,29 @@ import { commandGroup } from '../../util/command-group.js';
 import { ioOf } from '../../util/io.js';
 import { parseFloatOption, parseInteger, parseList, parseSeed } from '../../util/options.js';
 import { modelFolders } from '../../util/model-name.js';
-import { analyzeModel, planAnalysis, type AnalysisFlags } from '../../analysis/analyze-model.js';
+import { planAnalysis, runOrPlanModel, type AnalysisFlags } from '../../analysis/analyze-model.js';
 import {
   addAdapterOptions,
   addAnalysisOptions,
+  addDryRunOption,
   adapterOptionValues,
 } from '../../analysis/analysis-options.js';
 import { writeGeneralizationPlot, writeNoisePlot, writeTransferPlot } from './measure-plots.js';
 
-/** The run settings every measure command parses the same way, before any model is opened. */
+/**
+ * The run settings every measure command parses the same way, before any model is opened. A dry
+ * run neither creates nor probes `--out`: it writes nothing.
+ */
 function commonSettings(flags: AnalysisFlags) {
+  const dryRun = flags.dryRun === true;
   return {
+    dryRun,
     reward: parseRewardName(flags.reward, '--reward'),
     seed: parseSeed(flags.seed),
     device: parseDevice(flags.device),
     batchSize: parseInteger(flags.batchSize, '--batch-size', { min: 1 }),
     threads: flags.threads !== undefined ? parseInteger(flags.threads, '--threads', { min: 1 }) : undefined,
-    out: probeWritableDir(resolve(flags.out), '--out'),
+    out: dryRun ? resolve(flags.out) : probeWritableDir(resolve(flags.out), '--out'),
   };
 }
 
@@ -71,6 +77,7 @@ function registerNoise(program: Command, adapter: ModalityAdapter): void {
     adapter,
   );
   addAnalysisOptions(cmd, adapter);
+  addDryRunOption(cmd);
   cmd
     .requiredOption('--delta <δ>', 'standard deviation of ε ~ N(0, δ²I), in model-input units (> 0)')
     .option('--draws <k>', 'noisy copies of each sample (≥ 2)', '20');
@@ -92,7 +99,7 @@ function registerNoise(program: Command, adapter: ModalityAdapter): void {
       const folders = modelFolders(flags.model);
       for (const [k, spec] of flags.model.entries()) {
         const dir = flags.model.length > 1 ? join(s.out, 'models', folders[k]) : s.out;
-        const result = await analyzeModel({
+        const result = await runOrPlanModel({
           plan,
           spec,
           dir,
@@ -106,6 +113,7 @@ function registerNoise(program: Command, adapter: ModalityAdapter): void {
             noiseSensitivity: await writeNoisePlot(d, [{ label: folders[k], result: r }]),
           }),
         });
+        if (!result) continue; // --dry-run: the plan only
         results.push({ label: folders[k], result });
         const m = result.measures!.noiseSensitivity!;
         io.stdout(
@@ -127,6 +135,7 @@ function registerGeneralization(program: Command, adapter: ModalityAdapter): voi
     adapter,
   );
   addAnalysisOptions(cmd, adapter);
+  addDryRunOption(cmd);
   // The adapter option the two sides set: its --split, else its data source (DATA_SOURCE_KEYS).
   const split =
     adapter.options.find((o) => o.key === 'split') ??
@@ -202,7 +211,7 @@ function registerGeneralization(program: Command, adapter: ModalityAdapter): voi
       for (const [k, spec] of flags.model.entries()) {
         const dir = flags.model.length > 1 ? join(s.out, 'models', folders[k]) : s.out;
         const run = (which: 'train' | 'test') =>
-          analyzeModel({
+          runOrPlanModel({
             plan: plans[which],
             spec,
             dir: join(dir, which),
@@ -214,6 +223,7 @@ function registerGeneralization(program: Command, adapter: ModalityAdapter): voi
           });
         const train = await run('train');
         const test = await run('test');
+        if (!train || !test) continue; // --dry-run: the two plans only
         const measure = generalizationMeasure(
           train,
           test,
@@ -251,6 +261,7 @@ function registerTransfer(program: Command, adapter: ModalityAdapter): void {
     'comma-separated networks trained for the same task over the same players (one: across samples only)',
   );
   addAnalysisOptions(cmd, adapter, 'none');
+  addDryRunOption(cmd);
   addAdapterOptions(cmd, adapter.options);
   cmd.action(async (flags: Omit<AnalysisFlags, 'model'> & { models: string }, command: Command) => {
     const io = ioOf(command);
@@ -266,7 +277,7 @@ function registerTransfer(program: Command, adapter: ModalityAdapter): void {
     const results: Array<{ label: string; result: InteractionResult }> = [];
     const folders = modelFolders(models);
     for (const [k, spec] of models.entries()) {
-      const result = await analyzeModel({
+      const result = await runOrPlanModel({
         plan,
         spec,
         dir: join(s.out, 'models', folders[k]),
@@ -276,8 +287,9 @@ function registerTransfer(program: Command, adapter: ModalityAdapter): void {
         io,
         commandName: `transfer ${adapter.name} (${folders[k]})`,
       });
-      results.push({ label: folders[k], result });
+      if (result) results.push({ label: folders[k], result });
     }
+    if (s.dryRun) return;
     const measure = transferMeasure(results, '--models');
     const plot = await writeTransferPlot(s.out, measure, results[0].label);
     const result: InteractionResult = {

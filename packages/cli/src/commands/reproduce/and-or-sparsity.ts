@@ -15,6 +15,7 @@ import {
   addNetworkStudyOptions,
   failedNetworkEntry,
   networkRows,
+  networkStudyPlanFlags,
   networkStudySettings,
   refuseFailedNetworks,
   reproductionCommand,
@@ -76,14 +77,18 @@ export function registerReproduceAndOrSparsity(program: Command): void {
   addNetworkStudyOptions(cmd, 'orderlens-out/reproduce-and-or-sparsity').action(
     async (flags: AndOrSparsityFlags, cmd: Command) => {
       const options = andOrSparsityOptions(flags);
-      const { io, t0, out } = startReproduction(cmd, flags.out);
-      const { studyOut, failures } = await runNetworkStudy(cmd, {
+      const plan = networkStudyPlanFlags(flags);
+      const { io, t0, out } = startReproduction(cmd, flags.out, plan.dryRun);
+      const ran = await runNetworkStudy(cmd, {
+        ...plan,
         ...andOrStudy(options.networks, options.root, options.samples, options.seed),
         fileName: 'and-or-study.json',
         out,
         settings: options,
         resume: flags.resume === true,
       });
+      if (!ran) return; // --dry-run: the plan only
+      const { studyOut, failures } = ran;
       const tablesDir = probeWritableDir(join(out, 'tables'), '--out');
       const perSample: Record<string, readonly AndOrSampleSparsity[] | undefined> = {};
       const rows: AndOrSparsityRow[] = networkRows(

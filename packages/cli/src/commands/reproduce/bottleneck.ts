@@ -23,6 +23,7 @@ import {
   addNetworkStudyOptions,
   failedNetworkEntry,
   networkRows,
+  networkStudyPlanFlags,
   networkStudySettings,
   refuseFailedNetworks,
   reproductionCommand,
@@ -87,8 +88,10 @@ export function registerReproduceBottleneck(program: Command): void {
   addNetworkStudyOptions(cmd, 'orderlens-out/reproduce-bottleneck').action(
     async (flags: BottleneckFlags, cmd: Command) => {
       const options = bottleneckOptions(flags);
-      const { io, t0, out } = startReproduction(cmd, flags.out);
-      const { studyOut, failures } = await runNetworkStudy(cmd, {
+      const plan = networkStudyPlanFlags(flags);
+      const { io, t0, out } = startReproduction(cmd, flags.out, plan.dryRun);
+      const ran = await runNetworkStudy(cmd, {
+        ...plan,
         ...bottleneckStudy(options.networks, options.root, options.size, options.seed, options.vision),
         fileName: 'bottleneck-study.json',
         out,
@@ -96,6 +99,8 @@ export function registerReproduceBottleneck(program: Command): void {
         resume: flags.resume === true,
         rendering: cliAnalysisRendering,
       });
+      if (!ran) return; // --dry-run: the plan only
+      const { studyOut, failures } = ran;
       const rows: BottleneckRow[] = networkRows(options.networks, studyOut, failures, (network, result) => {
         const a = result.aggregate;
         const verdict = bottleneckVerdict(result.ratios, a.strength.J, {

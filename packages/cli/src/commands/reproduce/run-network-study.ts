@@ -1,13 +1,17 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import {
   loadStudy,
+  parseBudget,
   parseDevice,
   probeWritableDir,
   readStudyResult,
   runStudy,
   writeJsonAtomic,
+  type AnalysisBudget,
   type AnalysisRendering,
   type DeviceName,
   type InteractionResult,
@@ -16,6 +20,7 @@ import { selectNetworks, type BottleneckNetwork } from '@orderlens/core/reproduc
 import { globalFlags, interruptPolicy, INTERRUPT_POLICIES, ioOf } from '../../util/io.js';
 import { parseInteger, parseList } from '../../util/options.js';
 import { packageVersions } from '../../util/plugins.js';
+import { planStudy } from '../../util/study-plan.js';
 
 /** The checkout this CLI runs from (src/ and dist/ are both four levels below it). */
 export function defaultRepositoryRoot(): string {
@@ -27,9 +32,11 @@ export function defaultRepositoryRoot(): string {
  * way (finished ones stay for `--resume`), the clock of the report starts, and `--out` is checked
  * writable before any model runs.
  */
-export function startReproduction(cmd: Command, outFlag: string) {
+export function startReproduction(cmd: Command, outFlag: string, dryRun = false) {
   interruptPolicy(cmd, INTERRUPT_POLICIES.dropSample);
-  return { io: ioOf(cmd), t0: performance.now(), out: probeWritableDir(resolve(outFlag), '--out') };
+  // A dry run writes nothing, so it neither creates nor probes --out.
+  const out = dryRun ? resolve(outFlag) : probeWritableDir(resolve(outFlag), '--out');
+  return { io: ioOf(cmd), t0: performance.now(), out };
 }
 
 /** The flags {@link addNetworkStudyOptions} adds, with `--networks`, as commander reads them. */
@@ -41,6 +48,8 @@ export interface NetworkStudyFlags {
   threads?: string;
   out: string;
   resume?: boolean;
+  budget?: string;
+  dryRun?: boolean;
 }
 
 /** The settings every reproduction over the project's networks reads the same way. */
@@ -141,6 +150,10 @@ export interface NetworkStudyRun {
   readonly resume: boolean;
   /** Pictures and plots of each finished model (the CLI's, so its results match `analyze`'s). */
   readonly rendering?: AnalysisRendering;
+  /** Refuse a plan above it (`--budget`), before any model is computed. */
+  readonly budget?: AnalysisBudget;
+  /** Print the plan of every network on stdout and write nothing (`--dry-run`). */
+  readonly dryRun?: boolean;
 }
 
 /**
@@ -152,18 +165,43 @@ export interface NetworkStudyRun {
 export async function runNetworkStudy(
   cmd: Command,
   run: NetworkStudyRun,
-): Promise<{ studyOut: string; failures: Map<string, string> }> {
+): Promise<{ studyOut: string; failures: Map<string, string> } | undefined> {
   const io = ioOf(cmd);
   const { quiet } = globalFlags(cmd);
   const { root, device, threads } = run.settings;
   const failures = new Map(run.missing.map((m) => [m.id, m.reason]));
   const studyOut = join(run.out, 'study');
+  // The study names the networks under --root (the checkout); its files may lie there or in this
+  // installation's own checkout (fixtures linked from it).
+  const roots = [...new Set([root, resolve(defaultRepositoryRoot())])];
+  const options = { ...(device ? { device } : {}), ...(threads ? { threads } : {}) };
+  if (run.dryRun) {
+    for (const m of run.missing) io.stdout(`  ${m.id}: cannot run (${m.reason})\n`);
+    if ((run.study.models as unknown[]).length === 0) return undefined;
+    // A dry run writes nothing into --out: the study document goes to a temporary folder.
+    const dir = mkdtempSync(join(tmpdir(), 'orderlens-plan-'));
+    try {
+      const file = join(dir, run.fileName);
+      writeJsonAtomic(file, run.study);
+      await planStudy(loadStudy(file, { roots }), studyOut, options, run.budget, io.stdout, run.resume);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    return undefined;
+  }
   if ((run.study.models as unknown[]).length === 0) return { studyOut, failures };
   const file = join(run.out, run.fileName);
   writeJsonAtomic(file, run.study);
-  // The study names the networks under --root (the checkout); its files may lie there or in this
-  // installation's own checkout (fixtures linked from it).
-  const study = loadStudy(file, { roots: [...new Set([root, resolve(defaultRepositoryRoot())])] });
+  const study = loadStudy(file, { roots });
+  // The cost of every network still to compute, before the first, and --budget checked on it.
+  await planStudy(
+    study,
+    studyOut,
+    options,
+    run.budget,
+    (m) => (quiet ? undefined : io.stderr(m)),
+    run.resume,
+  );
   const summary = await runStudy(study, {
     out: studyOut,
     resume: run.resume,
@@ -197,5 +235,24 @@ export function addNetworkStudyOptions(cmd: Command, defaultOut: string): Comman
     .option('--device <name>', 'auto | cpu | cuda | webgpu | wasm')
     .option('--threads <k>', 'intra-op threads of the runtime')
     .option('--out <dir>', 'output directory', defaultOut)
-    .option('--resume', 'continue an interrupted run in --out (finished samples are kept)');
+    .option('--resume', 'continue an interrupted run in --out (finished samples are kept)')
+    .option(
+      '--budget <calls|time>',
+      'refuse to start when the networks left need more model calls (e.g. 2e6) or time (e.g. 90s, 10m, 2h) than this',
+    )
+    .option(
+      '--dry-run',
+      'print the plan of every network (model calls, time measured on a short warm-up of each model) and exit; writes nothing',
+    );
+}
+
+/** `--budget` and `--dry-run` of a reproduction over the project's networks, parsed. */
+export function networkStudyPlanFlags(flags: { budget?: string; dryRun?: boolean }): {
+  budget?: AnalysisBudget;
+  dryRun: boolean;
+} {
+  return {
+    ...(flags.budget !== undefined ? { budget: parseBudget(flags.budget) } : {}),
+    dryRun: flags.dryRun === true,
+  };
 }

@@ -4,12 +4,14 @@ import type { Command } from 'commander';
 import {
   OrderlensInputError,
   loadStudy,
+  parseBudget,
   parseDevice,
   probeWritableDir,
   runStudy,
   type Study,
 } from '@orderlens/core';
-import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
+import { planStudy } from '../../util/study-plan.js';
+import { INTERRUPT_POLICIES, globalFlags, interruptPolicy, ioOf } from '../../util/io.js';
 import { KEEP_DENORMALS_HELP, parseInteger } from '../../util/options.js';
 import { runStudyOnQueue, type QueueFlags } from './distributed-options.js';
 import { packageVersions } from '../../util/plugins.js';
@@ -29,6 +31,7 @@ interface StudyRunFlags extends QueueFlags {
   threads?: string;
   keepDenormals?: boolean;
   dryRun?: boolean;
+  budget?: string;
   root?: string[];
 }
 
@@ -66,7 +69,14 @@ export function registerStudyRun(group: Command): void {
     )
     .option('--queue <name>', 'queue name, with --redis (default orderlens)')
     .option('--attempts <k>', 'tries per job before its model fails, with --redis (default 3)')
-    .option('--dry-run', 'check the study file and print the plan of every model; run nothing, write nothing')
+    .option(
+      '--dry-run',
+      "check the study file and print every model's plan (settings, model calls, time measured on a short warm-up of the model); run nothing, write nothing",
+    )
+    .option(
+      '--budget <calls|time>',
+      'refuse to start when the models left need more model calls (e.g. 2e6) or time (e.g. 90s, 10m, 2h) than this',
+    )
     .action(async (file: string, flags: StudyRunFlags, command: Command) => {
       const io = ioOf(command);
       // Each (model, sample) is a unit: the one under way is dropped, the finished ones stay.
@@ -88,10 +98,28 @@ export function registerStudyRun(group: Command): void {
         flags.batchSize !== undefined ? parseInteger(flags.batchSize, '--batch-size', { min: 1 }) : undefined;
       const threads =
         flags.threads !== undefined ? parseInteger(flags.threads, '--threads', { min: 1 }) : undefined;
+      const budget = flags.budget !== undefined ? parseBudget(flags.budget) : undefined;
+      if (budget && flags.redis !== undefined && !flags.dryRun)
+        throw new OrderlensInputError(
+          '--budget',
+          'with --redis the units run on the workers, whose cost is not planned here; check the plan with --dry-run instead',
+        );
       if (flags.dryRun) {
         io.stdout(formatPlan(study));
+        // Every model left, counted and timed (a folder given with --resume plans what is left).
+        await planStudy(study, resolve(flags.out), { device, batchSize, threads }, budget, io.stdout);
         return;
       }
+      // On workers the units run elsewhere, on other machines: the cost is theirs to plan.
+      if (flags.redis === undefined)
+        await planStudy(
+          study,
+          resolve(flags.out),
+          { device, batchSize, threads, keepDenormals: flags.keepDenormals === true },
+          budget,
+          (m) => (globalFlags(command).quiet ? undefined : io.stderr(m)),
+          flags.resume === true,
+        );
       const out = probeWritableDir(resolve(flags.out), '--out');
       // The units on workers, the aggregation here (same code, same numbers as below).
       if (flags.redis !== undefined)

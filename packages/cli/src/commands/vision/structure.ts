@@ -1,18 +1,28 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { OrderlensInputError, probeWritableDir, writeJsonAtomic } from '@orderlens/core';
+import {
+  OrderlensInputError,
+  checkBudget,
+  describeWork,
+  formatCount,
+  formatSeconds,
+  parseBudget,
+  probeWritableDir,
+  writeJsonAtomic,
+} from '@orderlens/core';
 import {
   PatchGrid,
   STRUCTURE_MODES,
   defaultMaskedCounts,
   parseBaseline,
+  planStructure,
   structureCurves,
   structureSamples,
   modelImageShape,
   type StructureMode,
 } from '@orderlens/vision';
 import { InterruptedError } from '../../util/errors.js';
-import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
+import { INTERRUPT_POLICIES, globalFlags, interruptPolicy, ioOf } from '../../util/io.js';
 import { parseGrid, parseInteger, parseIntegerList, parseList } from '../../util/options.js';
 import { linePlot, writePlot } from '../../util/plots.js';
 import { progressFor } from '../../util/progress.js';
@@ -32,6 +42,8 @@ interface StructureFlags extends VisionDataFlags, PreprocessFlags {
   seed: string;
   batchSize: string;
   threads?: string;
+  budget?: string;
+  dryRun?: boolean;
 }
 
 /** `orderlens structure`: accuracy as k of n patches are masked (random vs surrounding). */
@@ -65,7 +77,15 @@ export function registerStructure(program: Command): void {
     .option('--seed <s>', 'seed', '0')
     .option('--batch-size <k>', 'images per model call', '256')
     .option('--threads <k>', 'ONNX Runtime intra-op threads')
+    .option(
+      '--budget <calls|time>',
+      'refuse to start when the plan needs more model calls (e.g. 2e6) or time (e.g. 90s, 10m) than this',
+    )
     .requiredOption('--out <dir>', 'output folder: structure.json, structure.svg/png')
+    .option(
+      '--dry-run',
+      'print the plan (model calls, and the time measured on a short warm-up of the model) and exit; writes nothing',
+    )
     .action(async (flags: StructureFlags, cmd: Command) => {
       const io = ioOf(cmd);
       interruptPolicy(cmd, INTERRUPT_POLICIES.stopNothingSaved);
@@ -86,7 +106,10 @@ export function registerStructure(program: Command): void {
         return m as StructureMode;
       });
       const spec = parseBaseline(flags.baseline, '--baseline');
-      const out = probeWritableDir(resolve(flags.out), '--out');
+      const budget = flags.budget !== undefined ? parseBudget(flags.budget) : undefined;
+      const dryRun = flags.dryRun === true;
+      // A dry run writes nothing, so it neither creates nor probes --out.
+      const out = dryRun ? resolve(flags.out) : probeWritableDir(resolve(flags.out), '--out');
       const model = await openVisionModel(flags.model, flags, { threads });
       try {
         const { dataset, source } = await loadVisionData(
@@ -111,11 +134,7 @@ export function registerStructure(program: Command): void {
           io.stderr(`warning: ${warnings[warnings.length - 1]}\n`);
         }
         const samples = structureSamples(dataset, samplesWanted, model.preprocess, spec, shape);
-        const progress = progressFor(cmd, { label: 'structure', total: samples.length, unit: 'images' });
-        // A few hundred masked images per image: quick, so Ctrl-C simply stops (within one model
-        // batch, the Evaluator checks the signal) and writes nothing; a rerun costs little.
-        let imagesDone = 0;
-        const res = await structureCurves({
+        const settings = {
           runner: model.runner,
           samples,
           shape,
@@ -127,6 +146,31 @@ export function registerStructure(program: Command): void {
           seed: flags.seed,
           batchSize,
           signal: io.signal,
+        };
+        const plan = await planStructure(settings);
+        const work = {
+          totalCalls: plan.totalCalls,
+          breakdown: `${formatCount(plan.callsPerImage[0])} distinct masks on the first image, ${samples.length} images`,
+          estimatedSeconds: plan.estimatedSeconds,
+        };
+        const line = `${describeWork(work)} (${formatSeconds(1 / plan.secondsPerCall!, 'rate')} model calls/s at batch ${batchSize}, measured on ${plan.warmupRows} warm-up rows)`;
+        // On stderr like every progress line (none with --quiet); a dry run's one output on stdout.
+        if (dryRun) io.stdout(`${line}\n`);
+        else if (!globalFlags(cmd).quiet) io.stderr(`${line}\n`);
+        if (budget)
+          checkBudget(
+            work,
+            budget,
+            '--budget',
+            'use fewer --samples, --steps or --repeats, or raise --budget',
+          );
+        if (dryRun) return;
+        const progress = progressFor(cmd, { label: 'structure', total: samples.length, unit: 'images' });
+        // A few hundred masked images per image: quick, so Ctrl-C simply stops (within one model
+        // batch, the Evaluator checks the signal) and writes nothing; a rerun costs little.
+        let imagesDone = 0;
+        const res = await structureCurves({
+          ...settings,
           onProgress: (p) => {
             imagesDone = p.image;
             progress.update(p.image, p.images);
