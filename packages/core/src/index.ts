@@ -80,6 +80,8 @@ export type {
   SampleResult,
 } from './result/interaction-result.js';
 export { parseWithSchema } from './options/parse-options.js';
+export { flagged, optionBlock, optionHelp, parseOptionBlock } from './options/option-block.js';
+export type { OptionBlock, OptionFlagMeta } from './options/option-block.js';
 export { Registry } from './registry/registry.js';
 export type { Named } from './registry/registry.js';
 export {

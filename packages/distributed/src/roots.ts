@@ -4,7 +4,6 @@ import {
   OrderlensInputError,
   optionPaths,
   resolveInside,
-  type OptionDescriptor,
   type StudyModel,
 } from '@orderlens/core';
 
@@ -57,7 +56,7 @@ export class WorkerRoots {
   checkModel(m: StudyModel): void {
     this.resolve(m.model.file, `models[${m.index}].model`);
     const options = m.plan.adapterOptions;
-    for (const { key, path } of optionPaths(m.plan.adapter.options as readonly OptionDescriptor[], options)) {
+    for (const { key, path } of optionPaths(m.plan.adapter.options.descriptors, options)) {
       const field = `models[${m.index}].options.${key}`;
       if (!isAbsolute(path))
         // The loader made every path beside the study absolute; a relative one left over would

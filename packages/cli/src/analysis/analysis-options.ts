@@ -2,8 +2,10 @@ import { Option, type Command } from 'commander';
 import {
   OrderlensInputError,
   flagName,
+  optionHelp,
   parseAdapterOptions,
   type ModalityAdapter,
+  type OptionBlock,
   type OptionDescriptor,
 } from '@orderlens/core';
 import { INTERRUPT_POLICIES, interruptPolicy } from '../util/io.js';
@@ -84,15 +86,12 @@ export function addAnalysisOptions(
     .option('--keep-denormals', KEEP_DENORMALS_HELP);
 }
 
-/** Registers an adapter's own options from its descriptors. */
+/** Registers an adapter's own options from the descriptors derived from its option schema. */
 export function addAdapterOptions(cmd: Command, descriptors: readonly OptionDescriptor[]): Command {
   for (const d of descriptors) {
     // An adapter option with a shared flag (e.g. --max-players) reads the shared option's value.
     if (cmd.options.some((o) => o.long === flagName(d))) continue;
-    const opt = new Option(
-      d.flag,
-      d.description + (d.default !== undefined ? ` (default ${String(d.default)})` : ''),
-    );
+    const opt = new Option(d.flag, optionHelp(d));
     if (d.type === 'strings') opt.argParser(collect);
     if (d.choices && d.type === 'string') opt.choices([...d.choices]);
     cmd.addOption(opt);
@@ -100,26 +99,31 @@ export function addAdapterOptions(cmd: Command, descriptors: readonly OptionDesc
   return cmd;
 }
 
-/** The raw values of an adapter's options from commander's flags, then parsed by the descriptors. */
+/**
+ * The raw values of an adapter's options from commander's flags, then parsed by its schema. An
+ * option the command did not register (measures' split, set per side) is left to its default.
+ */
 export function adapterOptionValues(
   cmd: Command,
-  descriptors: readonly OptionDescriptor[],
+  block: OptionBlock<Record<string, unknown>>,
   flags: Record<string, unknown>,
 ): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
-  for (const d of descriptors) {
+  for (const d of block.descriptors) {
     const opt = cmd.options.find((o) => o.long === flagName(d));
     if (!opt) continue;
     const v = flags[opt.attributeName()];
     if (d.type === 'boolean' && flagName(d).startsWith('--no-')) {
-      if (v === false) raw[d.key] = true;
+      // `--no-normalization` sets `noNormalization: true`; `--no-normalize` sets `normalize: false`
+      // (the key is commander's own attribute, which the flag turns off).
+      if (v === false) raw[d.key] = d.key !== opt.attributeName();
     } else if (v !== undefined) raw[d.key] = v;
     // A file or folder option (`--csv <file>`, `--images <dir>`) that names nothing is reported
     // as that option now, before the adapter reads something else first and blames it instead.
     const arg = /<(file|dir)>/.exec(d.flag)?.[1] as 'file' | 'dir' | undefined;
     if (arg !== undefined && typeof v === 'string') requireInputPath(v, flagName(d), arg);
   }
-  return parseAdapterOptions(descriptors, raw);
+  return parseAdapterOptions(block, raw);
 }
 
 /** An option that only some estimators read, refused for the others instead of ignored. */

@@ -89,7 +89,7 @@ export function planAnalysis(
   adapterOptions: Record<string, unknown>,
   fieldOf: (key: AnalysisSettingKey) => string = (key) => key,
   optionField: (key: string) => string = (key) => {
-    const d = adapter.options.find((o) => o.key === key);
+    const d = adapter.options.descriptors.find((o) => o.key === key);
     return d ? flagName(d) : key;
   },
 ): AnalysisPlan {
@@ -250,6 +250,6 @@ function readRatios(raw: string | readonly (number | string)[], field: string): 
 
 /** The adapter options of a plan that change the numbers (fingerprinted for resume). */
 export function resultAdapterOptions(plan: AnalysisPlan): Record<string, unknown> {
-  const keep = new Set(plan.adapter.options.filter((d) => d.affectsResult !== false).map((d) => d.key));
+  const keep = new Set(plan.adapter.options.descriptors.filter((d) => d.affectsResult !== false).map((d) => d.key));
   return Object.fromEntries(Object.entries(plan.adapterOptions).filter(([k]) => keep.has(k)));
 }

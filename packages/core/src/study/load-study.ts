@@ -4,7 +4,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { z } from 'zod';
 import { adapters } from '../adapter/registry.js';
 import { flagName, parseAdapterOptions } from '../adapter/option-values.js';
-import type { ModalityAdapter, OptionDescriptor } from '../adapter/modality-adapter.js';
+import type { ModalityAdapter } from '../adapter/modality-adapter.js';
 import {
   ANALYSIS_SETTING_KEYS,
   planAnalysis,
@@ -266,12 +266,12 @@ function planEntry(
       : ['defaults', entry.modality, 'options', key];
   const shared = sharedDescriptors(adapter);
   for (const key of Object.keys(rawOptions)) {
-    const d = adapter.options.find((o) => o.key === key);
+    const d = adapter.options.descriptors.find((o) => o.key === key);
     if (!d)
       throw studyError(
         source,
         optionPath(key),
-        `unknown ${adapter.name} option; expected one of ${adapter.options
+        `unknown ${adapter.name} option; expected one of ${adapter.options.descriptors
           .filter((o) => !shared.has(o.key))
           .map((o) => o.key)
           .join(', ')}`,
@@ -346,7 +346,7 @@ function planEntry(
 /** Adapter options that are also a shared analysis setting (`maxPlayers`) → the setting key. */
 function sharedDescriptors(adapter: ModalityAdapter): Map<string, AnalysisSettingKey> {
   const out = new Map<string, AnalysisSettingKey>();
-  for (const d of adapter.options) {
+  for (const d of adapter.options.descriptors) {
     const setting = SETTING_KEYS.find((k) => k === d.key);
     if (setting) out.set(d.key, setting);
   }
@@ -402,7 +402,7 @@ function resolvePaths(
     return joinPathSpec({ ...spec, parts });
   };
   const out: Record<string, unknown> = { ...options };
-  for (const d of adapter.options as readonly OptionDescriptor[]) {
+  for (const d of adapter.options.descriptors) {
     const v = out[d.key];
     const fix = d.path === true ? (x: string) => confined(x, d.key) : one;
     if (d.type === 'string' && typeof v === 'string') out[d.key] = fix(v);

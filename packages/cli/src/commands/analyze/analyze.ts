@@ -39,7 +39,7 @@ export function registerAnalyze(program: Command): void {
       '--dry-run',
       'print the plan (model calls per sample and in all, time measured on one warm-up batch) and exit; writes nothing',
     );
-    addAdapterOptions(cmd, adapter.options);
+    addAdapterOptions(cmd, adapter.options.descriptors);
     cmd.action(async (flags: AnalysisFlags & Record<string, unknown>, command: Command) => {
       const io = ioOf(command);
       // Everything is checked before the first model is opened or the first file written.

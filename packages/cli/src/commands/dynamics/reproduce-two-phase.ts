@@ -233,7 +233,7 @@ export function registerReproduceTwoPhase(program: Command): void {
       const seriesOptions = Object.fromEntries(
         Object.entries(info.options ?? {}).map(([k, v]) => [
           k,
-          adapter.options.some((o) => o.key === k && o.path) &&
+          adapter.options.descriptors.some((o) => o.key === k && o.path) &&
           typeof v === 'string' &&
           !isAbsolute(v) &&
           existsSync(resolve(series, v))
@@ -244,7 +244,7 @@ export function registerReproduceTwoPhase(program: Command): void {
       const raw: Record<string, unknown> = {
         ...seriesOptions,
         ...(TWO_PHASE_PLAYERS[adapter.name] ?? {}),
-        ...(adapter.options.some((o) => o.key === 'playersSeed') ? { playersSeed: String(playersSeed) } : {}),
+        ...(adapter.options.descriptors.some((o) => o.key === 'playersSeed') ? { playersSeed: String(playersSeed) } : {}),
       };
       const adapterOptions = parseAdapterOptions(adapter.options, raw);
       const device = parseDevice(flags.device);

@@ -65,7 +65,7 @@ function registerNoise(program: Command, adapter: ModalityAdapter): void {
   cmd
     .requiredOption('--delta <δ>', 'standard deviation of ε ~ N(0, δ²I), in model-input units (> 0)')
     .option('--draws <k>', 'noisy copies of each sample (≥ 2)', '20');
-  addAdapterOptions(cmd, adapter.options);
+  addAdapterOptions(cmd, adapter.options.descriptors);
   cmd.action(
     async (
       flags: AnalysisFlags & { delta: string; draws: string } & Record<string, unknown>,
@@ -122,8 +122,8 @@ function registerGeneralization(program: Command, adapter: ModalityAdapter): voi
   addAnalysisOptions(cmd, adapter);
   // The adapter option the two sides set: its --split, else its data source (DATA_SOURCE_KEYS).
   const split =
-    adapter.options.find((o) => o.key === 'split') ??
-    adapter.options.find((o) => DATA_SOURCE_KEYS.includes(o.key));
+    adapter.options.descriptors.find((o) => o.key === 'split') ??
+    adapter.options.descriptors.find((o) => DATA_SOURCE_KEYS.includes(o.key));
   const bySource = split !== undefined && split.key !== 'split';
   cmd
     .option(
@@ -143,7 +143,7 @@ function registerGeneralization(program: Command, adapter: ModalityAdapter): voi
   // The adapter's own --split (or data option) is what the two options set, once each.
   addAdapterOptions(
     cmd,
-    adapter.options.filter((o) => o.key !== split?.key),
+    adapter.options.descriptors.filter((o) => o.key !== split?.key),
   );
   cmd.action(
     async (
@@ -176,11 +176,8 @@ function registerGeneralization(program: Command, adapter: ModalityAdapter): voi
           '--test-split',
           `is the training split too (${flags.testSplit}): compare two different splits`,
         );
-      const adapterOptions = adapterOptionValues(
-        command,
-        adapter.options.filter((o) => o.key !== split.key),
-        flags,
-      );
+      // The split option has no flag here (the two sides set it), so it is left out of the values.
+      const adapterOptions = adapterOptionValues(command, adapter.options, flags);
       const f = andOrFlags(flags, 'generalization');
       const plans = {
         train: planAnalysis(adapter, f, { ...adapterOptions, [split.key]: flags.trainSplit }),
@@ -246,7 +243,7 @@ function registerTransfer(program: Command, adapter: ModalityAdapter): void {
     'comma-separated networks trained for the same task over the same players (one: across samples only)',
   );
   addAnalysisOptions(cmd, adapter, 'none');
-  addAdapterOptions(cmd, adapter.options);
+  addAdapterOptions(cmd, adapter.options.descriptors);
   cmd.action(async (flags: Omit<AnalysisFlags, 'model'> & { models: string }, command: Command) => {
     const io = ioOf(command);
     const models = parseList(flags.models, '--models');
