@@ -80,8 +80,20 @@ export type {
   SampleResult,
 } from './result/interaction-result.js';
 export { parseWithSchema } from './options/parse-options.js';
-export { flagged, optionBlock, optionHelp, parseOptionBlock } from './options/option-block.js';
-export type { OptionBlock, OptionFlagMeta } from './options/option-block.js';
+export {
+  optionBlock,
+  optionField,
+  optionHelp,
+  parseOptionBlock,
+  parseSettingsBlock,
+  settingsBlock,
+} from './options/option-block.js';
+export type {
+  OptionBlock,
+  OptionFieldDescriptor,
+  OptionMeta,
+  SettingsBlock,
+} from './options/option-block.js';
 export { Registry } from './registry/registry.js';
 export type { Named } from './registry/registry.js';
 export {

@@ -4,13 +4,16 @@ import { plainZodMessage } from './parse-options.js';
 
 /**
  * What a field of an option block says besides its type, range, default and description (which
- * the zod schema itself holds): the flag that sets it on the command line, and how the value is
- * treated. Only options a package owns carry a flag here; the analysis settings are named by the
- * CLI's own table.
+ * the zod schema itself holds): how the command line names it, and how the value is treated.
  */
-export interface OptionFlagMeta {
-  /** CLI flag with its argument, e.g. `--grid <RxC>` or `--no-normalization`. */
-  readonly flag: string;
+export interface OptionMeta {
+  /**
+   * CLI flag with its argument, e.g. `--grid <RxC>` or `--no-normalization`: given by a package
+   * that owns the flag (an adapter). Core's own blocks name no flag; the CLI does, by key.
+   */
+  readonly flag?: string;
+  /** The argument's placeholder in help where the CLI names the flag, e.g. `<k>`; none for a switch. */
+  readonly argument?: string;
   /** Whether it changes the numbers (fingerprinted for resume); default true. */
   readonly affectsResult?: boolean;
   /**
@@ -21,16 +24,24 @@ export interface OptionFlagMeta {
   readonly path?: boolean;
 }
 
-/** The flags of option-block fields, kept beside the schemas (zod's own metadata holds the rest). */
-const FLAG_META = z.registry<OptionFlagMeta>();
+/** The command-line metadata of option-block fields, kept beside the schemas (zod holds the rest). */
+const FIELD_META = z.registry<OptionMeta>();
 
 /**
- * One field of an option block: `schema` (type, range, `.default()`, `.describe()`) with the
- * flag that sets it. The description must be given with `.describe()`: help is derived from it.
+ * One field of an option block: `schema` (type, range, `.default()`, `.describe()`) with how the
+ * command line names it. The description must be given with `.describe()`: help is derived from it.
  */
-export function flagged<S extends z.ZodType>(schema: S, meta: OptionFlagMeta): S {
-  FLAG_META.add(schema, meta);
+export function optionField<S extends z.ZodType>(schema: S, meta: OptionMeta): S {
+  FIELD_META.add(schema, meta);
   return schema;
+}
+
+/** One field of a block as help and front ends see it: read from its schema and metadata. */
+export interface OptionFieldDescriptor extends OptionMeta {
+  /** Key in the parsed options (camelCase), e.g. `grid`: the field's logical path. */
+  readonly key: string;
+  readonly description: string;
+  readonly default?: string | number | boolean;
 }
 
 /**
@@ -38,16 +49,14 @@ export function flagged<S extends z.ZodType>(schema: S, meta: OptionFlagMeta): S
  * the CLI (`orderlens analyze <modality>`) registers a flag from it, study files and worker
  * payloads name and check it by its key.
  */
-export interface OptionDescriptor extends OptionFlagMeta {
-  /** Key in the parsed options (camelCase), e.g. `grid`. */
-  readonly key: string;
-  readonly description: string;
+export interface OptionDescriptor extends OptionFieldDescriptor {
+  /** CLI flag with its argument, e.g. `--grid <RxC>` (an adapter's options all name theirs). */
+  readonly flag: string;
   /**
    * How the raw value is read: `string` as is, `integer`/`number` checked against min/max,
    * `boolean` a switch, `list` a comma-separated list of numbers, `strings` a repeatable flag.
    */
   readonly type: 'string' | 'integer' | 'number' | 'boolean' | 'list' | 'strings';
-  readonly default?: string | number | boolean;
   readonly min?: number;
   readonly max?: number;
   /** Allowed values of a string option. */
@@ -85,18 +94,35 @@ function unwrap(schema: z.ZodType): { inner: z.ZodType; default?: unknown } {
   }
 }
 
-/** The descriptor of field `key`, read from its schema and flag. */
-export function describeOptionField(key: string, schema: z.ZodType): OptionDescriptor {
-  const meta = FLAG_META.get(schema);
-  if (!meta) throw new Error(`option "${key}" has no flag: declare it with flagged(schema, { flag })`);
+/** What every field says: key, description, default and command-line metadata. */
+function describeField(key: string, schema: z.ZodType): OptionFieldDescriptor & { inner: z.ZodType } {
+  const meta = FIELD_META.get(schema);
+  if (!meta) throw new Error(`option "${key}": declare it with optionField(schema, { … })`);
   const description = schema.description;
   if (!description) throw new Error(`option "${key}" has no description: give it with .describe()`);
   const { inner, default: dflt } = unwrap(schema);
+  return {
+    key,
+    ...meta,
+    description,
+    ...(dflt !== undefined ? { default: dflt as string | number | boolean } : {}),
+    inner,
+  };
+}
+
+/** The descriptor of an adapter's field `key`: its flag, and the type its raw value is read in. */
+export function describeOptionField(key: string, schema: z.ZodType): OptionDescriptor {
+  const { inner, flag, ...field } = describeField(key, schema);
+  if (flag === undefined)
+    throw new Error(`option "${key}" has no flag: give it in optionField(schema, { flag })`);
   const def = defOf(inner);
   const num = inner as unknown as { minValue: number | null; maxValue: number | null; isInt: boolean };
+  // `.int()` bounds a number to the safe integers by itself; only bounds the schema sets are shown.
+  const set = (v: number | null): v is number =>
+    Number.isFinite(v) && Math.abs(v!) !== Number.MAX_SAFE_INTEGER;
   const range = (n: typeof num) => ({
-    ...(Number.isFinite(n.minValue) ? { min: n.minValue as number } : {}),
-    ...(Number.isFinite(n.maxValue) ? { max: n.maxValue as number } : {}),
+    ...(set(n.minValue) ? { min: n.minValue } : {}),
+    ...(set(n.maxValue) ? { max: n.maxValue } : {}),
   });
   let typed: Pick<OptionDescriptor, 'type' | 'min' | 'max' | 'choices'>;
   if (def.type === 'number') typed = { type: num.isInt ? 'integer' : 'number', ...range(num) };
@@ -109,18 +135,13 @@ export function describeOptionField(key: string, schema: z.ZodType): OptionDescr
   else if (def.type === 'array' && defOf(def.element as z.ZodType).type === 'string')
     typed = { type: 'strings' };
   else throw new Error(`option "${key}": a ${def.type} schema has no command-line form`);
-  return {
-    key,
-    ...meta,
-    description,
-    ...typed,
-    ...(dflt !== undefined ? { default: dflt as string | number | boolean } : {}),
-  };
+  const { key: _key, description, ...rest } = field;
+  return { key, flag, description, ...typed, ...rest };
 }
 
 /**
  * Declares an option block: each field a zod schema with `.describe()` (and `.default()`)
- * wrapped in {@link flagged}. Fields keep their order (the order of `--help` and of the parsed
+ * wrapped in {@link optionField}. Fields keep their order (the order of `--help` and of the parsed
  * options, which are fingerprinted).
  */
 export function optionBlock<Shape extends Record<string, z.ZodType>>(
@@ -197,18 +218,69 @@ export function parseOptionBlock<T>(
     if (raw[d.key] !== undefined) typed[d.key] = coerce(d, raw[d.key], fieldOf(d));
   const res = block.schema.safeParse(typed);
   if (res.success) return res.data;
-  const issue = res.error.issues[0];
-  const d = known.get(String(issue.path[0]));
-  const field = d ? fieldOf(d) + issue.path.slice(1).map((p) => `[${String(p)}]`).join('') : 'options';
-  let got: unknown = typed;
-  for (const k of issue.path)
-    got = got !== null && typeof got === 'object' ? (got as Record<PropertyKey, unknown>)[k] : undefined;
-  const message = plainZodMessage(issue.message);
-  const shown = ['number', 'string', 'boolean'].includes(typeof got) && !/, got /.test(message);
-  throw new OrderlensInputError(field, shown ? `${message}, got ${JSON.stringify(got)}` : message);
+  throw blockError(res.error.issues[0], typed, (key) => {
+    const d = known.get(key);
+    return d && fieldOf(d);
+  });
 }
 
 /** The help line of a descriptor: its description, and its default when it has one. */
 export function optionHelp(d: OptionDescriptor): string {
   return d.description + (d.default !== undefined ? ` (default ${String(d.default)})` : '');
+}
+
+/**
+ * A block of settings that core owns and names by key (the analysis settings): each field's
+ * schema reads the raw value itself (a CLI string or a study-file value) with messages in the
+ * CLI's words; front ends name the fields (the CLI by its flag table, studies by file path).
+ */
+export interface SettingsBlock<T = Record<string, unknown>> {
+  readonly schema: z.ZodType<T> & { readonly shape: Readonly<Record<string, z.ZodType>> };
+  readonly descriptors: readonly OptionFieldDescriptor[];
+}
+
+/** Declares a {@link SettingsBlock}: fields with `.describe()`, wrapped in {@link optionField}. */
+export function settingsBlock<Shape extends Record<string, z.ZodType>>(
+  shape: Shape,
+): SettingsBlock<z.output<z.ZodObject<Shape>>> {
+  const schema = z.object(shape);
+  const descriptors = Object.entries(shape).map(([key, s]) => {
+    const { inner: _inner, ...d } = describeField(key, s);
+    return d;
+  });
+  return { schema: schema as unknown as SettingsBlock<z.output<z.ZodObject<Shape>>>['schema'], descriptors };
+}
+
+/**
+ * Reads a settings block from raw values; the first problem names its field through `fieldOf`
+ * (the key, a logical path, by default) with any index after it (`ratios[2]`).
+ */
+export function parseSettingsBlock<T>(
+  block: SettingsBlock<T>,
+  raw: Readonly<Record<string, unknown>>,
+  fieldOf: (key: string) => string = (key) => key,
+): T {
+  const res = block.schema.safeParse(raw);
+  if (res.success) return res.data;
+  throw blockError(res.error.issues[0], raw, fieldOf);
+}
+
+/**
+ * The first zod issue of a block as an input error: its field named by `fieldOf(key)` and any
+ * index after it (`--mean[1]`), the value shown when the message does not show it already.
+ */
+function blockError(
+  issue: z.core.$ZodIssue,
+  values: Readonly<Record<string, unknown>>,
+  fieldOf: (key: string) => string | undefined,
+): OrderlensInputError {
+  const [key, ...rest] = issue.path.map(String);
+  const named = key === undefined ? undefined : fieldOf(key);
+  const field = named === undefined ? 'options' : named + rest.map((p) => `[${p}]`).join('');
+  let got: unknown = values;
+  for (const k of issue.path)
+    got = got !== null && typeof got === 'object' ? (got as Record<PropertyKey, unknown>)[k] : undefined;
+  const message = plainZodMessage(issue.message);
+  const shown = ['number', 'string', 'boolean'].includes(typeof got) && !/, got /.test(message);
+  return new OrderlensInputError(field, shown ? `${message}, got ${JSON.stringify(got)}` : message);
 }

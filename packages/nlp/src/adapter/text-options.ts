@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { OrderlensInputError, flagged, optionBlock, parseOptionBlock } from '@orderlens/core';
+import { OrderlensInputError, optionField, optionBlock, parseOptionBlock } from '@orderlens/core';
 import { BASELINE_TOKENS } from '../masking/baseline-token.js';
 import { TEXT_ENCODINGS, type TextEncoding } from '../data/text-decoding.js';
 import type { TextMasking } from '../masking/word-piece-masker.js';
@@ -32,7 +32,7 @@ function isBaselineToken(raw: string): boolean {
  * payloads are derived.
  */
 export const TEXT_OPTIONS = optionBlock({
-  sentences: flagged(
+  sentences: optionField(
     z
       .string()
       .optional()
@@ -41,11 +41,11 @@ export const TEXT_OPTIONS = optionBlock({
       ),
     { flag: '--sentences <file>', path: true },
   ),
-  sentence: flagged(
+  sentence: optionField(
     z.array(z.string()).optional().describe('a sentence given inline (repeatable); instead of --sentences'),
     { flag: '--sentence <text>' },
   ),
-  encoding: flagged(
+  encoding: optionField(
     z
       .enum(TEXT_ENCODINGS)
       .optional()
@@ -54,7 +54,7 @@ export const TEXT_OPTIONS = optionBlock({
       ),
     { flag: '--encoding <utf8|latin1>' },
   ),
-  label: flagged(
+  label: optionField(
     z
       .number()
       .int()
@@ -65,7 +65,7 @@ export const TEXT_OPTIONS = optionBlock({
       ),
     { flag: '--label <k>' },
   ),
-  words: flagged(
+  words: optionField(
     z
       .string()
       .refine(isWordCount, { message: 'expected an integer ≥ 2 or "all"' })
@@ -75,7 +75,7 @@ export const TEXT_OPTIONS = optionBlock({
       ),
     { flag: '--words <n|all>' },
   ),
-  wordChoice: flagged(
+  wordChoice: optionField(
     z
       .enum(['first', 'effect', 'random'])
       .default('first')
@@ -84,7 +84,7 @@ export const TEXT_OPTIONS = optionBlock({
       ),
     { flag: '--word-choice <first|effect|random>' },
   ),
-  playersSeed: flagged(
+  playersSeed: optionField(
     z
       .number()
       .int()
@@ -93,7 +93,7 @@ export const TEXT_OPTIONS = optionBlock({
       .describe("seed of --word-choice random: a sentence's words are drawn from Rng(s).fork(sentence id)"),
     { flag: '--players-seed <s>' },
   ),
-  playerRule: flagged(
+  playerRule: optionField(
     z
       .enum(PLAYER_RULES)
       .default('content')
@@ -102,7 +102,7 @@ export const TEXT_OPTIONS = optionBlock({
       ),
     { flag: '--player-rule <rule>' },
   ),
-  shortSentences: flagged(
+  shortSentences: optionField(
     z
       .enum(['error', 'skip'])
       .default('error')
@@ -111,7 +111,7 @@ export const TEXT_OPTIONS = optionBlock({
       ),
     { flag: '--short-sentences <error|skip>' },
   ),
-  masking: flagged(
+  masking: optionField(
     z
       .enum(['token', 'attention'])
       .default('token')
@@ -120,7 +120,7 @@ export const TEXT_OPTIONS = optionBlock({
       ),
     { flag: '--masking <token|attention>' },
   ),
-  baselineToken: flagged(
+  baselineToken: optionField(
     z
       .string()
       .refine(isBaselineToken, { message: 'expected mask, pad, unk or id:<n>' })
@@ -130,7 +130,7 @@ export const TEXT_OPTIONS = optionBlock({
       ),
     { flag: '--baseline-token <mask|pad|unk|id:n>' },
   ),
-  maxLength: flagged(
+  maxLength: optionField(
     z
       .number()
       .int()
@@ -141,7 +141,7 @@ export const TEXT_OPTIONS = optionBlock({
       ),
     { flag: '--max-length <tokens>' },
   ),
-  arcs: flagged(
+  arcs: optionField(
     z
       .string()
       .default('auto')
@@ -150,10 +150,13 @@ export const TEXT_OPTIONS = optionBlock({
       ),
     { flag: '--arcs <auto|sii|mean|order:m>', affectsResult: false },
   ),
-  arcsTop: flagged(z.number().int().min(1).default(10).describe('number of strongest pairs drawn as arcs'), {
-    flag: '--arcs-top <k>',
-    affectsResult: false,
-  }),
+  arcsTop: optionField(
+    z.number().int().min(1).default(10).describe('number of strongest pairs drawn as arcs'),
+    {
+      flag: '--arcs-top <k>',
+      affectsResult: false,
+    },
+  ),
 });
 
 /** The `text` adapter's options after {@link parseTextOptions}. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { flagged, optionBlock, parseOptionBlock } from '@orderlens/core';
+import { optionField, optionBlock, parseOptionBlock } from '@orderlens/core';
 import { MASKING_RULES, type MaskingRule } from '../masking/region-masker.js';
 import { PLAYER_RULES, type PlayerRule } from '../players/choose-players.js';
 
@@ -20,7 +20,7 @@ export const POINTCLOUD_DEFAULTS = {
  * study-file checks and worker payloads are derived.
  */
 export const POINTCLOUD_OPTIONS = optionBlock({
-  clouds: flagged(
+  clouds: optionField(
     z
       .string()
       .default(POINTCLOUD_DEFAULTS.clouds)
@@ -29,7 +29,7 @@ export const POINTCLOUD_OPTIONS = optionBlock({
       ),
     { flag: '--clouds <spec>', path: true },
   ),
-  regions: flagged(
+  regions: optionField(
     z
       .number()
       .int()
@@ -39,7 +39,7 @@ export const POINTCLOUD_OPTIONS = optionBlock({
       .describe('k-means regions per cloud (papers: 30)'),
     { flag: '--regions <k>' },
   ),
-  players: flagged(
+  players: optionField(
     z
       .number()
       .int()
@@ -49,7 +49,7 @@ export const POINTCLOUD_OPTIONS = optionBlock({
       .describe('regions that are players; the other regions are never masked (papers: 10)'),
     { flag: '--players <n>' },
   ),
-  playerRule: flagged(
+  playerRule: optionField(
     z
       .enum(PLAYER_RULES)
       .default(POINTCLOUD_DEFAULTS.playerRule)
@@ -58,7 +58,7 @@ export const POINTCLOUD_OPTIONS = optionBlock({
       ),
     { flag: '--player-rule <rule>' },
   ),
-  masking: flagged(
+  masking: optionField(
     z
       .enum(MASKING_RULES)
       .default(POINTCLOUD_DEFAULTS.masking)
@@ -67,7 +67,7 @@ export const POINTCLOUD_OPTIONS = optionBlock({
       ),
     { flag: '--masking <rule>' },
   ),
-  points: flagged(
+  points: optionField(
     z
       .number()
       .int()
@@ -77,7 +77,7 @@ export const POINTCLOUD_OPTIONS = optionBlock({
       .describe("points sampled from an OFF mesh's surface (default: the model's point count, else 1024)"),
     { flag: '--points <N>' },
   ),
-  maxPlayers: flagged(
+  maxPlayers: optionField(
     z
       .number()
       .int()
@@ -87,7 +87,7 @@ export const POINTCLOUD_OPTIONS = optionBlock({
       .describe('exact estimation up to this many players; beyond it sampled with nearest-neighbour pairs'),
     { flag: '--max-players <n>' },
   ),
-  neighbours: flagged(
+  neighbours: optionField(
     z
       .number()
       .int()
@@ -97,7 +97,7 @@ export const POINTCLOUD_OPTIONS = optionBlock({
       .describe('sampled protocol: each region paired with its k nearest regions by centroid'),
     { flag: '--neighbours <k>' },
   ),
-  regionSeed: flagged(
+  regionSeed: optionField(
     z
       .number()
       .int()
@@ -106,7 +106,7 @@ export const POINTCLOUD_OPTIONS = optionBlock({
       .describe('seed of the k-means initialisation, the player choice and OFF surface sampling'),
     { flag: '--region-seed <seed>' },
   ),
-  subsample: flagged(
+  subsample: optionField(
     z
       .boolean()
       .default(false)
@@ -115,7 +115,7 @@ export const POINTCLOUD_OPTIONS = optionBlock({
       ),
     { flag: '--subsample' },
   ),
-  normalize: flagged(
+  normalize: optionField(
     z
       .boolean()
       .default(true)

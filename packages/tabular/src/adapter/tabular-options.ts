@@ -1,23 +1,23 @@
 import { z } from 'zod';
-import { flagged, optionBlock } from '@orderlens/core';
+import { optionField, optionBlock } from '@orderlens/core';
 
 /** The tabular adapter's options: one schema, from which flags, help and checks are derived. */
 export const TABULAR_OPTIONS = optionBlock({
-  dataset: flagged(z.string().optional().describe('built-in dataset: census (default unless --csv)'), {
+  dataset: optionField(z.string().optional().describe('built-in dataset: census (default unless --csv)'), {
     flag: '--dataset <name>',
   }),
-  csv: flagged(
+  csv: optionField(
     z.string().optional().describe('rows of your own data (needs the preprocessing saved with the model)'),
     { flag: '--csv <file>', path: true },
   ),
-  split: flagged(z.enum(['train', 'test']).optional().describe('census split (default test)'), {
+  split: optionField(z.enum(['train', 'test']).optional().describe('census split (default test)'), {
     flag: '--split <train|test>',
   }),
-  preprocessing: flagged(
+  preprocessing: optionField(
     z.string().optional().describe('preprocessing.json of the model (default beside the model)'),
     { flag: '--preprocessing <file>', path: true },
   ),
-  baseline: flagged(
+  baseline: optionField(
     z
       .string()
       .default('mean')

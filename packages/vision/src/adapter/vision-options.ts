@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { flagged, optionBlock } from '@orderlens/core';
+import { optionField, optionBlock } from '@orderlens/core';
 import { VISION_DATASETS } from './vision-data.js';
 
 /**
@@ -7,55 +7,61 @@ import { VISION_DATASETS } from './vision-data.js';
  * generic `orderlens analyze vision` adds model, estimator and run options).
  */
 export const VISION_OPTIONS = optionBlock({
-  dataset: flagged(z.string().optional().describe(VISION_DATASETS), { flag: '--dataset <spec>', path: true }),
-  images: flagged(
+  dataset: optionField(z.string().optional().describe(VISION_DATASETS), {
+    flag: '--dataset <spec>',
+    path: true,
+  }),
+  images: optionField(
     z.string().optional().describe('folder with one subfolder of images per class (instead of --dataset)'),
     { flag: '--images <dir>', path: true },
   ),
-  resize: flagged(z.string().optional().describe('with --images: resize every image to WxH'), {
+  resize: optionField(z.string().optional().describe('with --images: resize every image to WxH'), {
     flag: '--resize <WxH>',
   }),
-  limit: flagged(
+  limit: optionField(
     z.number().int().min(1).optional().describe('consider only the first k images as candidates'),
     { flag: '--limit <k>' },
   ),
-  meta: flagged(
+  meta: optionField(
     z
       .string()
       .optional()
       .describe('model meta.json (input, normalisation, classes, cutTensor); default beside the model'),
     { flag: '--meta <file>', path: true },
   ),
-  mean: flagged(
+  mean: optionField(
     z
       .array(z.number())
       .optional()
       .describe('normalisation mean (in units of pixel·scale), overrides meta.json'),
     { flag: '--mean <v|v,v,v>' },
   ),
-  std: flagged(z.array(z.number()).optional().describe('normalisation std, overrides meta.json'), {
+  std: optionField(z.array(z.number()).optional().describe('normalisation std, overrides meta.json'), {
     flag: '--std <v|v,v,v>',
   }),
-  scale: flagged(z.number().optional().describe('pixel multiplier before normalisation (default 1/255)'), {
-    flag: '--scale <s>',
-  }),
-  noNormalization: flagged(
+  scale: optionField(
+    z.number().optional().describe('pixel multiplier before normalisation (default 1/255)'),
+    {
+      flag: '--scale <s>',
+    },
+  ),
+  noNormalization: optionField(
     z
       .boolean()
       .optional()
       .describe('the model has no meta.json and takes pixels·scale as they are (say so explicitly)'),
     { flag: '--no-normalization' },
   ),
-  layout: flagged(z.enum(['NCHW', 'NHWC', 'nchw', 'nhwc']).optional().describe('model input layout'), {
+  layout: optionField(z.enum(['NCHW', 'NHWC', 'nchw', 'nhwc']).optional().describe('model input layout'), {
     flag: '--layout <NCHW|NHWC>',
   }),
-  channelOrder: flagged(z.string().optional().describe('colour channel order the model expects'), {
+  channelOrder: optionField(z.string().optional().describe('colour channel order the model expects'), {
     flag: '--channel-order <RGB|BGR>',
   }),
-  grid: flagged(z.string().optional().describe('patch grid of players (default 16×16)'), {
+  grid: optionField(z.string().optional().describe('patch grid of players (default 16×16)'), {
     flag: '--grid <side|RxC>',
   }),
-  vitPatch: flagged(
+  vitPatch: optionField(
     z
       .number()
       .int()
@@ -64,7 +70,7 @@ export const VISION_OPTIONS = optionBlock({
       .describe('grid aligned to a ViT patch size p (image/p × image/p players)'),
     { flag: '--vit-patch <p>' },
   ),
-  central: flagged(
+  central: optionField(
     z
       .number()
       .int()
@@ -75,7 +81,7 @@ export const VISION_OPTIONS = optionBlock({
       ),
     { flag: '--central <k>' },
   ),
-  centralRandom: flagged(
+  centralRandom: optionField(
     z
       .number()
       .int()
@@ -86,7 +92,7 @@ export const VISION_OPTIONS = optionBlock({
       ),
     { flag: '--central-random <k>' },
   ),
-  centralWindow: flagged(
+  centralWindow: optionField(
     z
       .string()
       .optional()
@@ -95,7 +101,7 @@ export const VISION_OPTIONS = optionBlock({
       ),
     { flag: '--central-window <side|RxC>' },
   ),
-  playersSeed: flagged(
+  playersSeed: optionField(
     z
       .number()
       .int()
@@ -104,14 +110,14 @@ export const VISION_OPTIONS = optionBlock({
       .describe('seed of --central-random: the cells of sample k are drawn from Rng(s).fork(k)'),
     { flag: '--players-seed <s>' },
   ),
-  featureMap: flagged(
+  featureMap: optionField(
     z
       .string()
       .optional()
       .describe("mask cells of an intermediate feature map (baseline 0); 'meta' takes meta.json's cutTensor"),
     { flag: '--feature-map <tensor>' },
   ),
-  baseline: flagged(
+  baseline: optionField(
     z
       .string()
       .default('mean')
@@ -120,7 +126,7 @@ export const VISION_OPTIONS = optionBlock({
       ),
     { flag: '--baseline <spec>' },
   ),
-  heatmaps: flagged(
+  heatmaps: optionField(
     z.number().int().min(0).default(3).describe('PNG heat maps (low vs high order) for the first k samples'),
     { flag: '--heatmaps <k>', affectsResult: false },
   ),
