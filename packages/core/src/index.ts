@@ -80,6 +80,8 @@ export type {
   SampleResult,
 } from './result/interaction-result.js';
 export { parseWithSchema } from './options/parse-options.js';
+export { ANALYSIS_SETTINGS } from './analysis/analysis-settings.js';
+export type { ParsedAnalysisSettings } from './analysis/analysis-settings.js';
 export {
   optionBlock,
   optionField,

@@ -1,14 +1,17 @@
 import { Option, type Command } from 'commander';
 import {
+  ANALYSIS_SETTINGS,
   OrderlensInputError,
   flagName,
   optionHelp,
   parseAdapterOptions,
+  type AnalysisSettingKey,
   type ModalityAdapter,
   type OptionBlock,
   type OptionDescriptor,
 } from '@orderlens/core';
 import { INTERRUPT_POLICIES, interruptPolicy } from '../util/io.js';
+import { analysisFlag } from './analysis-flags.js';
 import { KEEP_DENORMALS_HELP, requireInputPath } from '../util/options.js';
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -21,7 +24,6 @@ export function addAnalysisOptions(
   adapter: ModalityAdapter,
   models: 'repeatable' | 'none' = 'repeatable',
 ): Command {
-  const protocols = adapter.protocols.map((p) => `${p.name} (${p.description})`).join('; ');
   // Every analysis keeps finished samples as units and drops the one under way on Ctrl-C: the
   // line the SIGINT handler prints says so (and not that the sample is being finished).
   cmd.hook('preAction', (_thisCommand, actionCommand) =>
@@ -34,42 +36,14 @@ export function addAnalysisOptions(
       'model file or folder (.onnx, tfjs model.json, HF-style folder); repeat to compare models',
       collect,
     );
-  return cmd
+  cmd
     .requiredOption(
       '--out <dir>',
       'output folder: result.json (orderlens/interaction-result@3), strength.svg/png, pictures; finished samples are kept in <out>/run/',
     )
-    .option('--resume', 'continue an interrupted run in --out (same options), skipping its finished samples')
-    .option('--protocol <name>', `analysis recipe: ${protocols}`, adapter.defaultProtocol)
-    .option('--estimator <name>', "override the protocol's estimator (exact, reference, shared, and-or, …)")
-    .option('--contexts <k>', 'contexts per pair and order (sampled estimators)')
-    .option(
-      '--repeats <q>',
-      'repeats with fresh contexts, for the instability (sampled estimators; 1 skips it)',
-    )
-    .option('--ratios <list>', "order ratios, e.g. 0,0.1,0.5,1 (default: the protocol's)")
-    .option('--pairs <k>', 'pairs per sample (sampled estimators)')
-    .option(
-      '--radius <r>',
-      'neighbourhood radius of grid pairs / distance of sequence pairs / k of spatial pairs',
-    )
-    .option('--max-players <k>', 'exact and AND-OR estimators: refuse samples with more players')
-    .option(
-      '--preset <name>',
-      "AND-OR estimator: orderlens (default) or authors (the interaction-concept code's conventions)",
-    )
-    .option('--niter <k>', 'AND-OR estimator: optimiser iterations (default 20000)')
-    .option(
-      '--target-error <x>',
-      'adaptive estimator: relative half-width of the 95 % interval of J(m) at which an order stops receiving contexts (default 0.05)',
-    )
-    .option(
-      '--budget-contexts <k>',
-      'adaptive estimator: average contexts per pair and order the run may spend (default 16, about 1/6 of the reference calls)',
-    )
-    .option('--samples <k>', 'at most this many samples in total')
-    .option('--per-class <k>', 'at most this many samples per class')
-    .option('--all-samples', 'take samples whether or not the model classifies them correctly')
+    .option('--resume', 'continue an interrupted run in --out (same options), skipping its finished samples');
+  addSettingsOptions(cmd, adapter);
+  return cmd
     .option('--reward <name>', 'log-odds | logit | log-prob | prob', 'log-odds')
     .option('--seed <s>', 'seed of every random choice', '0')
     .option(
@@ -84,6 +58,22 @@ export function addAnalysisOptions(
     .option('--batch-size <k>', 'inputs per model call (never changes the numbers)', '256')
     .option('--threads <k>', 'intra-op threads of the runtime')
     .option('--keep-denormals', KEEP_DENORMALS_HELP);
+}
+
+/**
+ * The shared analysis settings' options, derived from core's {@link ANALYSIS_SETTINGS} schema:
+ * each named by the CLI's flag table, its help the schema's description (`--protocol` lists the
+ * adapter's protocols and defaults to its default one).
+ */
+export function addSettingsOptions(cmd: Command, adapter: ModalityAdapter): Command {
+  const protocols = adapter.protocols.map((p) => `${p.name} (${p.description})`).join('; ');
+  for (const d of ANALYSIS_SETTINGS.descriptors) {
+    const key = d.key as AnalysisSettingKey;
+    const flag = `${analysisFlag(key)}${d.argument ? ` ${d.argument}` : ''}`;
+    if (key === 'protocol') cmd.option(flag, `${d.description}: ${protocols}`, adapter.defaultProtocol);
+    else cmd.option(flag, optionHelp(d));
+  }
+  return cmd;
 }
 
 /** Registers an adapter's own options from the descriptors derived from its option schema. */

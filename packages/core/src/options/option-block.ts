@@ -96,8 +96,9 @@ function unwrap(schema: z.ZodType): { inner: z.ZodType; default?: unknown } {
 
 /** What every field says: key, description, default and command-line metadata. */
 function describeField(key: string, schema: z.ZodType): OptionFieldDescriptor & { inner: z.ZodType } {
-  const meta = FIELD_META.get(schema);
-  if (!meta) throw new Error(`option "${key}": declare it with optionField(schema, { … })`);
+  if (!FIELD_META.has(schema)) throw new Error(`option "${key}": declare it with optionField(schema, { … })`);
+  // zod answers an empty entry (a switch without argument) as undefined.
+  const meta = FIELD_META.get(schema) ?? {};
   const description = schema.description;
   if (!description) throw new Error(`option "${key}" has no description: give it with .describe()`);
   const { inner, default: dflt } = unwrap(schema);
@@ -225,7 +226,7 @@ export function parseOptionBlock<T>(
 }
 
 /** The help line of a descriptor: its description, and its default when it has one. */
-export function optionHelp(d: OptionDescriptor): string {
+export function optionHelp(d: OptionFieldDescriptor): string {
   return d.description + (d.default !== undefined ? ` (default ${String(d.default)})` : '');
 }
 
@@ -257,7 +258,7 @@ export function settingsBlock<Shape extends Record<string, z.ZodType>>(
  */
 export function parseSettingsBlock<T>(
   block: SettingsBlock<T>,
-  raw: Readonly<Record<string, unknown>>,
+  raw: object,
   fieldOf: (key: string) => string = (key) => key,
 ): T {
   const res = block.schema.safeParse(raw);
@@ -271,7 +272,7 @@ export function parseSettingsBlock<T>(
  */
 function blockError(
   issue: z.core.$ZodIssue,
-  values: Readonly<Record<string, unknown>>,
+  values: object,
   fieldOf: (key: string) => string | undefined,
 ): OrderlensInputError {
   const [key, ...rest] = issue.path.map(String);
