@@ -80,6 +80,7 @@ export type {
   SampleResult,
 } from './result/interaction-result.js';
 export { parseWithSchema } from './options/parse-options.js';
+export { optionName, useOptionNames } from './errors/option-names.js';
 export { ANALYSIS_SETTINGS } from './analysis/analysis-settings.js';
 export type { ParsedAnalysisSettings } from './analysis/analysis-settings.js';
 export {

@@ -1,3 +1,4 @@
+import { optionName } from '../errors/option-names.js';
 import { OrderlensInputError } from '../errors/errors.js';
 import { ModelGame } from '../game/model-game.js';
 import type { ModelOutput, ModelRunner } from '../model/contracts.js';
@@ -148,14 +149,14 @@ function checkPlayerLimits(options: AnalysisOptions, n: number, id: string): voi
   const max = typeof own === 'number' ? own : estimator.limits.maxPlayers;
   if (max !== undefined && n > max)
     throw new OrderlensInputError(
-      '--estimator',
+      'estimator',
       `the first sample (${id}) has ${n} players; the ${estimator.name} estimator handles at most ${max}` +
-        `${typeof own === 'number' ? ' (--max-players)' : ''}: use fewer players (e.g. a smaller --grid) or a sampled estimator (--estimator reference)`,
+        `${typeof own === 'number' ? ` (${optionName('maxPlayers')})` : ''}: use fewer players (e.g. a smaller ${optionName('grid')}) or a sampled estimator (${optionName('estimator')} reference)`,
     );
   const min = estimator.limits.minPlayers;
   if (min !== undefined && n < min)
     throw new OrderlensInputError(
-      '--estimator',
+      'estimator',
       `the first sample (${id}) has ${n} players; the ${estimator.name} estimator needs at least ${min}`,
     );
 }
@@ -178,7 +179,7 @@ export type AnalysisBudget =
   { readonly kind: 'calls'; readonly calls: number } | { readonly kind: 'time'; readonly seconds: number };
 
 /** Reads `--budget`: a number of model calls (`2e6`) or a duration (`90s`, `10m`, `1.5h`). */
-export function parseBudget(raw: string, field = '--budget'): AnalysisBudget {
+export function parseBudget(raw: string, field = 'budget'): AnalysisBudget {
   const text = raw.trim();
   const time = /^(\d+(?:\.\d+)?)(s|m|h)$/.exec(text);
   if (time) {
@@ -195,12 +196,12 @@ export function parseBudget(raw: string, field = '--budget'): AnalysisBudget {
 }
 
 /** Refuses a plan above `budget`, naming the flag and what would fit. */
-export function checkBudget(cost: AnalysisCost, budget: AnalysisBudget, field = '--budget'): void {
+export function checkBudget(cost: AnalysisCost, budget: AnalysisBudget, field = 'budget'): void {
   if (budget.kind === 'calls') {
     if (cost.totalCalls > budget.calls)
       throw new OrderlensInputError(
         field,
-        `the plan needs about ${formatCount(cost.totalCalls)} model calls (${formatCount(cost.callsPerSample)} per sample × ${cost.samples} samples + ${formatCount(cost.selectionCalls)} for the selection), above the budget of ${formatCount(budget.calls)}; use fewer --samples, a cheaper --protocol, or raise --budget`,
+        `the plan needs about ${formatCount(cost.totalCalls)} model calls (${formatCount(cost.callsPerSample)} per sample × ${cost.samples} samples + ${formatCount(cost.selectionCalls)} for the selection), above the budget of ${formatCount(budget.calls)}; use fewer ${optionName('samples')}, a cheaper ${optionName('protocol')}, or raise ${optionName('budget')}`,
       );
     return;
   }
@@ -208,7 +209,7 @@ export function checkBudget(cost: AnalysisCost, budget: AnalysisBudget, field = 
   if (cost.estimatedSeconds > budget.seconds)
     throw new OrderlensInputError(
       field,
-      `the plan takes about ${formatSeconds(cost.estimatedSeconds)} (${formatCount(cost.totalCalls)} model calls), above the budget of ${formatSeconds(budget.seconds)}; use fewer --samples, a cheaper --protocol, or raise --budget`,
+      `the plan takes about ${formatSeconds(cost.estimatedSeconds)} (${formatCount(cost.totalCalls)} model calls), above the budget of ${formatSeconds(budget.seconds)}; use fewer ${optionName('samples')}, a cheaper ${optionName('protocol')}, or raise ${optionName('budget')}`,
     );
 }
 

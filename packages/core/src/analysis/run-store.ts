@@ -1,3 +1,4 @@
+import { optionName } from '../errors/option-names.js';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -119,7 +120,7 @@ export class RunStore {
         if (units.length > 0) {
           throw new OrderlensInputError(
             field,
-            `${dir} already holds ${units.length} finished unit(s) of a run; pass --resume to continue it, or choose another directory`,
+            `${dir} already holds ${units.length} finished unit(s) of a run; pass ${optionName('resume')} to continue it, or choose another directory`,
           );
         }
       } else {
@@ -221,7 +222,7 @@ export class RunStore {
       }
       if (options.signal?.aborted) {
         throw new InterruptedError(
-          `interrupted: ${this.finished.size}/${ids.length} units saved in ${this.dir}; rerun with --resume to continue`,
+          `interrupted: ${this.finished.size}/${ids.length} units saved in ${this.dir}; rerun with ${optionName('resume')} to continue`,
         );
       }
       const value = await compute(id, k);

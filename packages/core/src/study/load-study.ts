@@ -1,3 +1,4 @@
+import { optionName } from '../errors/option-names.js';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
@@ -361,11 +362,11 @@ function studyConfinement(source: StudySource, read: StudyReadRoots): Confine {
   const roots = [...(read.studyFolder === false ? [] : [source.dir]), ...(read.roots ?? [])];
   const what =
     read.studyFolder === false
-      ? 'the folders this worker may read (--root)'
+      ? `the folders this worker may read (${optionName('root')})`
       : read.roots?.length
-        ? 'the study folder and the --root folders'
+        ? `the study folder and the ${optionName('root')} folders`
         : 'the study folder';
-  const rule = `a study may read only files under ${what}; ${read.hint ?? 'add --root <dir> to allow another folder'}`;
+  const rule = `a study may read only files under ${what}; ${read.hint ?? `add ${optionName('root')} <dir> to allow another folder`}`;
   return (ref, field) => resolveInRoots(roots, resolve(source.dir, ref), field, what, rule);
 }
 
