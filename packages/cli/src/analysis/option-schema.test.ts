@@ -4,6 +4,7 @@ import { ANALYSIS_SETTINGS, adapters, parseAdapterOptions, type AnalysisSettingK
 import { buildProgram, runCli } from '../program.js';
 import { loadPlugins } from '../util/plugins.js';
 import { analysisFlag } from './analysis-flags.js';
+import { adapterOptionValues } from './analysis-options.js';
 
 /** The `analyze <modality>` commands as the CLI builds them, with every installed adapter. */
 async function analyzeCommands(): Promise<Map<string, Command>> {
@@ -95,5 +96,21 @@ describe('options derived from one schema', () => {
       expect(r.stderr, argv.join(' ')).toMatch(message);
       expect(r.code).toBe(2);
     }
+  });
+
+  // `--no-normalization` (vision) sets its key `noNormalization`; `--no-normalize` (pointcloud)
+  // turns off its key `normalize`, whose schema default is on.
+  it('reads a --no- switch into its schema key either way', async () => {
+    const commands = await analyzeCommands();
+    const values = (modality: string, argv: string[]) => {
+      const cmd = commands.get(modality)!;
+      cmd.setOptionValue('normalize', undefined).setOptionValue('normalization', undefined);
+      cmd.parseOptions(argv);
+      return adapterOptionValues(cmd, adapters.get(modality).options, cmd.opts());
+    };
+    expect(values('pointcloud', []).normalize).toBe(true);
+    expect(values('pointcloud', ['--no-normalize']).normalize).toBe(false);
+    expect(values('vision', []).noNormalization).toBeUndefined();
+    expect(values('vision', ['--no-normalization']).noNormalization).toBe(true);
   });
 });

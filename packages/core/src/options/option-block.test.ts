@@ -191,7 +191,7 @@ describe('settings blocks', () => {
       'contexts | expected an integer ≥ 1, got "0"',
     );
     expect(
-      fieldOf(() => parseSettingsBlock(ANALYSIS_SETTINGS, { maxPlayers: 99999999999999999999 })),
+      fieldOf(() => parseSettingsBlock(ANALYSIS_SETTINGS, { maxPlayers: '99999999999999999999' })),
     ).toMatch(/^maxPlayers \| integer out of range/);
     expect(
       fieldOf(() => parseSettingsBlock(ANALYSIS_SETTINGS, { ratios: '0,2,x' }, (key) => `--${key}`)),
