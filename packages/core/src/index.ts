@@ -81,6 +81,7 @@ export type {
 } from './result/interaction-result.js';
 export { parseWithSchema } from './options/parse-options.js';
 export { optionName, useOptionNames } from './errors/option-names.js';
+export { integerText, positiveText, unitListText } from './options/option-text.js';
 export { ANALYSIS_SETTINGS } from './analysis/analysis-settings.js';
 export type { ParsedAnalysisSettings } from './analysis/analysis-settings.js';
 export {

@@ -12,7 +12,9 @@ import {
 } from '@orderlens/core';
 import { INTERRUPT_POLICIES, interruptPolicy } from '../util/io.js';
 import { analysisFlag } from './analysis-flags.js';
-import { KEEP_DENORMALS_HELP, requireInputPath } from '../util/options.js';
+import { flagOfPath } from '../util/errors.js';
+import { requireInputPath } from '../util/options.js';
+import { RUN_OPTIONS } from './run-options.js';
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
@@ -43,21 +45,13 @@ export function addAnalysisOptions(
     )
     .option('--resume', 'continue an interrupted run in --out (same options), skipping its finished samples');
   addSettingsOptions(cmd, adapter);
-  return cmd
-    .option('--reward <name>', 'log-odds | logit | log-prob | prob', 'log-odds')
-    .option('--seed <s>', 'seed of every random choice', '0')
-    .option(
-      '--device <name>',
-      'auto | cpu | cuda | webgpu | wasm (auto: the best available, recorded in the result)',
-      'auto',
-    )
-    .option(
-      '--budget <calls|time>',
-      'refuse to start when the plan needs more model calls (e.g. 2e6) or time (e.g. 90s, 10m, 2h) than this',
-    )
-    .option('--batch-size <k>', 'inputs per model call (never changes the numbers)', '256')
-    .option('--threads <k>', 'intra-op threads of the runtime')
-    .option('--keep-denormals', KEEP_DENORMALS_HELP);
+  // The run options, derived from their schema; commander keeps each default as its text.
+  for (const d of RUN_OPTIONS.descriptors) {
+    const flag = `${flagOfPath(d.key)}${d.argument ? ` ${d.argument}` : ''}`;
+    if (d.default === undefined) cmd.option(flag, d.description);
+    else cmd.option(flag, d.description, String(d.default));
+  }
+  return cmd;
 }
 
 /**

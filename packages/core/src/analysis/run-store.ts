@@ -30,7 +30,7 @@ export interface RunStoreOptions {
   options: Record<string, unknown>;
   /** Continue an existing run. Without it a directory that already holds units is refused. */
   resume?: boolean;
-  /** Name of the directory option in messages (default `--run-dir`). */
+  /** Name of the directory option in messages (default `runDir`, a logical path). */
   dirField?: string;
   /**
    * Units cheap to recompute (an analysis's sample selection): a fresh run (without `resume`) in a

@@ -88,7 +88,8 @@ function unwrap(schema: z.ZodType): { inner: z.ZodType; default?: unknown } {
   let dflt: unknown;
   for (;;) {
     const def = defOf(inner);
-    if (def.type === 'default') dflt = def.defaultValue;
+    // `.prefault()` is a default given as raw input (a flag's text), read by the field's schema.
+    if (def.type === 'default' || def.type === 'prefault') dflt = def.defaultValue;
     else if (def.type !== 'optional') return { inner, default: dflt };
     inner = def.innerType as z.ZodType;
   }

@@ -4,8 +4,6 @@ import {
   OrderlensInputError,
   adapters,
   flagName,
-  parseDevice,
-  parseRewardName,
   probeWritableDir,
   writeJsonAtomic,
   type InteractionResult,
@@ -13,7 +11,7 @@ import {
 } from '@orderlens/core';
 import { generalizationMeasure, transferMeasure } from '@orderlens/core/math';
 import { ioOf } from '../../util/io.js';
-import { parseFloatOption, parseInteger, parseList, parseSeed } from '../../util/options.js';
+import { parseFloatOption, parseInteger, parseList } from '../../util/options.js';
 import { modelFolders } from '../../util/model-name.js';
 import { analyzeModel, planAnalysis, type AnalysisFlags } from '../../analysis/analyze-model.js';
 import {
@@ -21,18 +19,13 @@ import {
   addAnalysisOptions,
   adapterOptionValues,
 } from '../../analysis/analysis-options.js';
+import { parseRunOptions } from '../../analysis/run-options.js';
 import { writeGeneralizationPlot, writeNoisePlot, writeTransferPlot } from './measure-plots.js';
 
 /** The run settings every measure command parses the same way, before any model is opened. */
 function commonSettings(flags: AnalysisFlags) {
-  return {
-    reward: parseRewardName(flags.reward, '--reward'),
-    seed: parseSeed(flags.seed),
-    device: parseDevice(flags.device),
-    batchSize: parseInteger(flags.batchSize, '--batch-size', { min: 1 }),
-    threads: flags.threads !== undefined ? parseInteger(flags.threads, '--threads', { min: 1 }) : undefined,
-    out: probeWritableDir(resolve(flags.out), '--out'),
-  };
+  const { reward, seed, device, batchSize, threads } = parseRunOptions(flags);
+  return { reward, seed, device, batchSize, threads, out: probeWritableDir(resolve(flags.out), '--out') };
 }
 
 /** The AND-OR estimator, the only one generalization and transfer read (refused otherwise). */
