@@ -5,6 +5,8 @@ import { buildProgram, runCli } from '../program.js';
 import { loadPlugins } from '../util/plugins.js';
 import { analysisFlag } from './analysis-flags.js';
 import { adapterOptionValues } from './analysis-options.js';
+import { RUN_OPTIONS, parseRunOptions } from './run-options.js';
+import { flagOfPath } from '../util/errors.js';
 
 /** The `analyze <modality>` commands as the CLI builds them, with every installed adapter. */
 async function analyzeCommands(): Promise<Map<string, Command>> {
@@ -112,5 +114,29 @@ describe('options derived from one schema', () => {
     expect(values('pointcloud', ['--no-normalize']).normalize).toBe(false);
     expect(values('vision', []).noNormalization).toBeUndefined();
     expect(values('vision', ['--no-normalization']).noNormalization).toBe(true);
+  });
+
+  it('each run option in `analyze <modality> --help` is its schema field, its default the one parsed', async () => {
+    const commands = await analyzeCommands();
+    const defaults = parseRunOptions({}) as Record<string, unknown>;
+    expect(defaults).toMatchObject({ reward: 'log-odds', seed: 0, device: 'auto', batchSize: 256 });
+    for (const cmd of commands.values())
+      for (const d of RUN_OPTIONS.descriptors) {
+        const opt = cmd.options.find((o) => longOf(o) === flagOfPath(d.key))!;
+        expect(opt.flags, `${cmd.name()} ${d.key}`).toBe(
+          `${flagOfPath(d.key)}${d.argument ? ` ${d.argument}` : ''}`,
+        );
+        expect(opt.description).toBe(d.description);
+        // commander hands the default text to the parser, which reads it as the schema does.
+        expect(opt.defaultValue, `${cmd.name()} ${d.key}`).toBe(
+          d.default === undefined ? undefined : String(d.default),
+        );
+        if (d.default !== undefined)
+          expect(parseRunOptions({ [d.key]: opt.defaultValue })).toEqual(parseRunOptions({}));
+      }
+    expect(() => parseRunOptions({ batchSize: '0' })).toThrow(
+      /^--batch-size: expected an integer ≥ 1, got "0"$/,
+    );
+    expect(() => parseRunOptions({ reward: 'gain' })).toThrow(/^--reward: /);
   });
 });
