@@ -1,11 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
-import {
-  OrderlensInputError,
-  optionPaths,
-  resolveInside,
-  type StudyModel,
-} from '@orderlens/core';
+import { OrderlensInputError, optionPaths, resolveInside, type StudyModel } from '@orderlens/core';
 
 /**
  * The folders a worker may read models, data and study folders from (`--root`, repeatable).

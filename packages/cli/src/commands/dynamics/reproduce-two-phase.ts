@@ -244,7 +244,9 @@ export function registerReproduceTwoPhase(program: Command): void {
       const raw: Record<string, unknown> = {
         ...seriesOptions,
         ...(TWO_PHASE_PLAYERS[adapter.name] ?? {}),
-        ...(adapter.options.descriptors.some((o) => o.key === 'playersSeed') ? { playersSeed: String(playersSeed) } : {}),
+        ...(adapter.options.descriptors.some((o) => o.key === 'playersSeed')
+          ? { playersSeed: String(playersSeed) }
+          : {}),
       };
       const adapterOptions = parseAdapterOptions(adapter.options, raw);
       const device = parseDevice(flags.device);
