@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { OrderlensInputError } from '../errors/errors.js';
 import { ANALYSIS_SETTINGS } from '../analysis/analysis-settings.js';
+import { ANALYSIS_SETTING_KEYS } from '../analysis/plan.js';
 import {
   optionBlock,
   optionField,
@@ -198,6 +199,12 @@ describe('settings blocks', () => {
     ).toBe('--ratios[1] | expected a number ≥ 0 and ≤ 1, got "2"');
     expect(fieldOf(() => parseSettingsBlock(ANALYSIS_SETTINGS, { targetError: '-1' }))).toBe(
       'targetError | expected a positive number, got "-1"',
+    );
+  });
+
+  it('the analysis settings schema has every setting key (estimator options come from study files only)', () => {
+    expect([...Object.keys(ANALYSIS_SETTINGS.schema.shape), 'estimatorOptions'].sort()).toEqual(
+      [...ANALYSIS_SETTING_KEYS].sort(),
     );
   });
 });
