@@ -7,7 +7,8 @@ import { register as registerReport } from './commands/report/register.js';
 import { register as registerReproduce } from './commands/reproduce/register.js';
 import { register as registerStudy } from './commands/study/register.js';
 import { register as registerWorker } from './commands/worker/register.js';
-import { reportError } from './util/errors.js';
+import { useOptionNames } from '@orderlens/core';
+import { flagOfPath, reportError } from './util/errors.js';
 import { attachIo, type CliIo } from './util/io.js';
 import { loadPlugins, type LoadedPlugins } from './util/plugins.js';
 
@@ -28,6 +29,8 @@ export const CLI_VERSION: string = (() => {
  * dynamics) come from `plugins` (see {@link loadPlugins}) and are left out when it is not installed.
  */
 export function buildProgram(io: CliIo, plugins: LoadedPlugins): Command {
+  // Core's messages name options by logical path (`rerun with resume`); the CLI's are flags.
+  useOptionNames(flagOfPath);
   const pluginGroup = (name: string) => plugins.commandGroups.get(name)?.(program);
   const program = new Command('orderlens')
     .description('Measure the order of game-theoretic interactions that deep networks encode.')

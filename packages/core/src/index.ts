@@ -83,6 +83,24 @@ export type {
   SampleResult,
 } from './result/interaction-result.js';
 export { parseWithSchema } from './options/parse-options.js';
+export { optionName, useOptionNames } from './errors/option-names.js';
+export { integerText, positiveText, unitListText } from './options/option-text.js';
+export { ANALYSIS_SETTINGS } from './analysis/analysis-settings.js';
+export type { ParsedAnalysisSettings } from './analysis/analysis-settings.js';
+export {
+  optionBlock,
+  optionField,
+  optionHelp,
+  parseOptionBlock,
+  parseSettingsBlock,
+  settingsBlock,
+} from './options/option-block.js';
+export type {
+  OptionBlock,
+  OptionFieldDescriptor,
+  OptionMeta,
+  SettingsBlock,
+} from './options/option-block.js';
 export { Registry } from './registry/registry.js';
 export type { Named } from './registry/registry.js';
 export {

@@ -1,12 +1,6 @@
 import { isAbsolute } from 'node:path';
 import { existsSync, statSync } from 'node:fs';
-import {
-  OrderlensInputError,
-  optionPaths,
-  resolveInside,
-  type OptionDescriptor,
-  type StudyModel,
-} from '@orderlens/core';
+import { OrderlensInputError, optionPaths, resolveInside, type StudyModel } from '@orderlens/core';
 
 /**
  * The folders a worker may read models, data and study folders from (`--root`, repeatable).
@@ -57,7 +51,7 @@ export class WorkerRoots {
   checkModel(m: StudyModel): void {
     this.resolve(m.model.file, `models[${m.index}].model`);
     const options = m.plan.adapterOptions;
-    for (const { key, path } of optionPaths(m.plan.adapter.options as readonly OptionDescriptor[], options)) {
+    for (const { key, path } of optionPaths(m.plan.adapter.options.descriptors, options)) {
       const field = `models[${m.index}].options.${key}`;
       if (!isAbsolute(path))
         // The loader made every path beside the study absolute; a relative one left over would

@@ -1,24 +1,14 @@
 import type { AnalysisSettingKey } from '@orderlens/core';
+import { flagOfPath } from '../util/errors.js';
 
 /**
- * The CLI flag of each shared analysis setting: core's plan names a setting by its key (a
- * logical path), the CLI by the flag the user typed. The one table for these settings.
+ * The CLI flag of a shared analysis setting: core's plan names a setting by its key (a logical
+ * path), the CLI by the flag the user typed — the setting's row in the one table
+ * (`OPTION_PATH_FLAGS`), else the key in kebab case (`maxPlayers` → `--max-players`), as
+ * commander names the attribute of a flag.
  */
-export const ANALYSIS_FLAGS: Readonly<Record<AnalysisSettingKey, string>> = {
-  protocol: '--protocol',
-  estimator: '--estimator',
-  estimatorOptions: '--estimator options',
-  contexts: '--contexts',
-  repeats: '--repeats',
-  ratios: '--ratios',
-  pairs: '--pairs',
-  radius: '--radius',
-  maxPlayers: '--max-players',
-  preset: '--preset',
-  niter: '--niter',
-  samples: '--samples',
-  perClass: '--per-class',
-  allSamples: '--all-samples',
-  targetError: '--target-error',
-  budgetContexts: '--budget-contexts',
-};
+export function analysisFlag(key: AnalysisSettingKey): string {
+  // Study files only: the CLI sets estimator options through the single flags above.
+  if (key === 'estimatorOptions') return '--estimator options';
+  return flagOfPath(key);
+}

@@ -1,13 +1,20 @@
 import { Option, type Command } from 'commander';
 import {
+  ANALYSIS_SETTINGS,
   OrderlensInputError,
   flagName,
+  optionHelp,
   parseAdapterOptions,
+  type AnalysisSettingKey,
   type ModalityAdapter,
+  type OptionBlock,
   type OptionDescriptor,
 } from '@orderlens/core';
 import { INTERRUPT_POLICIES, interruptPolicy } from '../util/io.js';
-import { KEEP_DENORMALS_HELP, requireInputPath } from '../util/options.js';
+import { analysisFlag } from './analysis-flags.js';
+import { flagOfPath } from '../util/errors.js';
+import { requireInputPath } from '../util/options.js';
+import { RUN_OPTIONS } from './run-options.js';
 
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
@@ -19,7 +26,6 @@ export function addAnalysisOptions(
   adapter: ModalityAdapter,
   models: 'repeatable' | 'none' = 'repeatable',
 ): Command {
-  const protocols = adapter.protocols.map((p) => `${p.name} (${p.description})`).join('; ');
   // Every analysis keeps finished samples as units and drops the one under way on Ctrl-C: the
   // line the SIGINT handler prints says so (and not that the sample is being finished).
   cmd.hook('preAction', (_thisCommand, actionCommand) =>
@@ -32,56 +38,20 @@ export function addAnalysisOptions(
       'model file or folder (.onnx, tfjs model.json, HF-style folder); repeat to compare models',
       collect,
     );
-  return cmd
+  cmd
     .requiredOption(
       '--out <dir>',
       'output folder: result.json (orderlens/interaction-result@3), strength.svg/png, pictures; finished samples are kept in <out>/run/',
     )
-    .option('--resume', 'continue an interrupted run in --out (same options), skipping its finished samples')
-    .option('--protocol <name>', `analysis recipe: ${protocols}`, adapter.defaultProtocol)
-    .option('--estimator <name>', "override the protocol's estimator (exact, reference, shared, and-or, …)")
-    .option('--contexts <k>', 'contexts per pair and order (sampled estimators)')
-    .option(
-      '--repeats <q>',
-      'repeats with fresh contexts, for the instability (sampled estimators; 1 skips it)',
-    )
-    .option('--ratios <list>', "order ratios, e.g. 0,0.1,0.5,1 (default: the protocol's)")
-    .option('--pairs <k>', 'pairs per sample (sampled estimators)')
-    .option(
-      '--radius <r>',
-      'neighbourhood radius of grid pairs / distance of sequence pairs / k of spatial pairs',
-    )
-    .option('--max-players <k>', 'exact and AND-OR estimators: refuse samples with more players')
-    .option(
-      '--preset <name>',
-      "AND-OR estimator: orderlens (default) or authors (the interaction-concept code's conventions)",
-    )
-    .option('--niter <k>', 'AND-OR estimator: optimiser iterations (default 20000)')
-    .option(
-      '--target-error <x>',
-      'adaptive estimator: relative half-width of the 95 % interval of J(m) at which an order stops receiving contexts (default 0.05)',
-    )
-    .option(
-      '--budget-contexts <k>',
-      'adaptive estimator: average contexts per pair and order the run may spend (default 16, about 1/6 of the reference calls)',
-    )
-    .option('--samples <k>', 'at most this many samples in total')
-    .option('--per-class <k>', 'at most this many samples per class')
-    .option('--all-samples', 'take samples whether or not the model classifies them correctly')
-    .option('--reward <name>', 'log-odds | logit | log-prob | prob', 'log-odds')
-    .option('--seed <s>', 'seed of every random choice', '0')
-    .option(
-      '--device <name>',
-      'auto | cpu | cuda | webgpu | wasm (auto: the best available, recorded in the result)',
-      'auto',
-    )
-    .option(
-      '--budget <calls|time>',
-      'refuse to start when the plan needs more model calls (e.g. 2e6) or time (e.g. 90s, 10m, 2h) than this',
-    )
-    .option('--batch-size <k>', 'inputs per model call (never changes the numbers)', '256')
-    .option('--threads <k>', 'intra-op threads of the runtime')
-    .option('--keep-denormals', KEEP_DENORMALS_HELP);
+    .option('--resume', 'continue an interrupted run in --out (same options), skipping its finished samples');
+  addSettingsOptions(cmd, adapter);
+  // The run options, derived from their schema; commander keeps each default as its text.
+  for (const d of RUN_OPTIONS.descriptors) {
+    const flag = `${flagOfPath(d.key)}${d.argument ? ` ${d.argument}` : ''}`;
+    if (d.default === undefined) cmd.option(flag, d.description);
+    else cmd.option(flag, d.description, String(d.default));
+  }
+  return cmd;
 }
 
 /**
@@ -95,15 +65,28 @@ export function addDryRunOption(cmd: Command): Command {
   );
 }
 
-/** Registers an adapter's own options from its descriptors. */
+/**
+ * The shared analysis settings' options, derived from core's {@link ANALYSIS_SETTINGS} schema:
+ * each named by the CLI's flag table, its help the schema's description (`--protocol` lists the
+ * adapter's protocols and defaults to its default one).
+ */
+export function addSettingsOptions(cmd: Command, adapter: ModalityAdapter): Command {
+  const protocols = adapter.protocols.map((p) => `${p.name} (${p.description})`).join('; ');
+  for (const d of ANALYSIS_SETTINGS.descriptors) {
+    const key = d.key as AnalysisSettingKey;
+    const flag = `${analysisFlag(key)}${d.argument ? ` ${d.argument}` : ''}`;
+    if (key === 'protocol') cmd.option(flag, `${d.description}: ${protocols}`, adapter.defaultProtocol);
+    else cmd.option(flag, optionHelp(d));
+  }
+  return cmd;
+}
+
+/** Registers an adapter's own options from the descriptors derived from its option schema. */
 export function addAdapterOptions(cmd: Command, descriptors: readonly OptionDescriptor[]): Command {
   for (const d of descriptors) {
     // An adapter option with a shared flag (e.g. --max-players) reads the shared option's value.
     if (cmd.options.some((o) => o.long === flagName(d))) continue;
-    const opt = new Option(
-      d.flag,
-      d.description + (d.default !== undefined ? ` (default ${String(d.default)})` : ''),
-    );
+    const opt = new Option(d.flag, optionHelp(d));
     if (d.type === 'strings') opt.argParser(collect);
     if (d.choices && d.type === 'string') opt.choices([...d.choices]);
     cmd.addOption(opt);
@@ -111,26 +94,31 @@ export function addAdapterOptions(cmd: Command, descriptors: readonly OptionDesc
   return cmd;
 }
 
-/** The raw values of an adapter's options from commander's flags, then parsed by the descriptors. */
+/**
+ * The raw values of an adapter's options from commander's flags, then parsed by its schema. An
+ * option the command did not register (measures' split, set per side) is left to its default.
+ */
 export function adapterOptionValues(
   cmd: Command,
-  descriptors: readonly OptionDescriptor[],
+  block: OptionBlock<Record<string, unknown>>,
   flags: Record<string, unknown>,
 ): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
-  for (const d of descriptors) {
+  for (const d of block.descriptors) {
     const opt = cmd.options.find((o) => o.long === flagName(d));
     if (!opt) continue;
     const v = flags[opt.attributeName()];
     if (d.type === 'boolean' && flagName(d).startsWith('--no-')) {
-      if (v === false) raw[d.key] = true;
+      // `--no-normalization` sets `noNormalization: true`; `--no-normalize` sets `normalize: false`
+      // (the key is commander's own attribute, which the flag turns off).
+      if (v === false) raw[d.key] = d.key !== opt.attributeName();
     } else if (v !== undefined) raw[d.key] = v;
     // A file or folder option (`--csv <file>`, `--images <dir>`) that names nothing is reported
     // as that option now, before the adapter reads something else first and blames it instead.
     const arg = /<(file|dir)>/.exec(d.flag)?.[1] as 'file' | 'dir' | undefined;
     if (arg !== undefined && typeof v === 'string') requireInputPath(v, flagName(d), arg);
   }
-  return parseAdapterOptions(descriptors, raw);
+  return parseAdapterOptions(block, raw);
 }
 
 /** An option that only some estimators read, refused for the others instead of ignored. */

@@ -24,7 +24,7 @@ import {
 } from '@orderlens/core';
 import { noiseUnitId, runNoiseSensitivity, type NoiseSpec } from '@orderlens/core/math';
 import { cliAnalysisRendering } from '../util/analysis-rendering.js';
-import { ANALYSIS_FLAGS } from './analysis-flags.js';
+import { analysisFlag } from './analysis-flags.js';
 import { globalFlags, ioOf } from '../util/io.js';
 import { packageVersions } from '../util/plugins.js';
 import { modelName } from '../util/model-name.js';
@@ -72,7 +72,7 @@ export function planAnalysis(
   adapterOptions: Record<string, unknown>,
 ): AnalysisPlan {
   // The same plan a study entry gets (core's planAnalysis), with the fields named by their flags.
-  return planAnalysisSettings(adapter, flags, adapterOptions, (key) => ANALYSIS_FLAGS[key]);
+  return planAnalysisSettings(adapter, flags, adapterOptions, analysisFlag);
 }
 
 /** What {@link analyzeModel} takes. */

@@ -710,7 +710,7 @@ describe('resume counts model calls and reproduces the uninterrupted run', () =>
     ).rejects.toSatisfy(
       (e: unknown) =>
         e instanceof InterruptedError &&
-        /^interrupted: 1 of 2 samples saved in .*interrupted[\\/]run; run the same command with --resume to continue$/.test(
+        /^interrupted: 1 of 2 samples saved in .*interrupted[\\/]run; run the same command with (--resume|`resume`) to continue$/.test(
           e.message,
         ),
     );

@@ -31,6 +31,15 @@ export const OPTION_PATH_FLAGS: Readonly<Record<string, readonly string[]>> = {
   n: ['--players'],
 };
 
+/**
+ * The flag of a logical path when no command is at hand (hints in core's messages, the shared
+ * analysis settings): its row in {@link OPTION_PATH_FLAGS}, else the path in kebab case
+ * (`maxPlayers` → `--max-players`), as commander names a flag's attribute.
+ */
+export function flagOfPath(path: string): string {
+  return OPTION_PATH_FLAGS[path]?.[0] ?? `--${path.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
 /** Groups whose keys are flags of their own: `options.contexts` is the option `contexts`. */
 const OPTION_GROUPS = ['options.', 'estimatorOptions.', 'adapterOptions.'];
 

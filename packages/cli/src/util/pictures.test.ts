@@ -102,7 +102,7 @@ describe('strength charts', () => {
     expectGolden(plot.svg, 'strength.png');
   });
 
-  it("a fitted theory curve has its model's colour; a rising curve under a falling F̂ is flagged", async () => {
+  it("a fitted theory curve has its model's colour; a rising curve under a falling F̂ is optionField", async () => {
     const plot = await strengthPlot(options());
     expect(colourOf(plot.spec, 'census-mlp5')).toBe(modelColour(0));
     expect(colourOf(plot.spec, 'census-mlp8')).toBe(modelColour(1));

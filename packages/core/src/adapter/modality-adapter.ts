@@ -7,36 +7,9 @@ import type { CountedRunner, ModelGateway } from '../runtime/model-gateway.js';
 import type { OpenedModel } from '../runtime/runner-registry.js';
 import type { PlayersDescriptor } from './players-descriptor.js';
 import type { AdapterViews } from './sample-views.js';
+import type { OptionBlock, OptionDescriptor } from '../options/option-block.js';
 
-/**
- * One option of an adapter, described once so that the CLI (`orderlens analyze <modality>`),
- * study files and worker payloads all accept and check it the same way.
- */
-export interface OptionDescriptor {
-  /** Key in the parsed options (camelCase), e.g. `grid`. */
-  readonly key: string;
-  /** CLI flag with its argument, e.g. `--grid <RxC>` or `--no-normalization`. */
-  readonly flag: string;
-  readonly description: string;
-  /**
-   * How the raw value is read: `string` as is, `integer`/`number` checked against min/max,
-   * `boolean` a switch, `list` a comma-separated list of numbers, `strings` a repeatable flag.
-   */
-  readonly type: 'string' | 'integer' | 'number' | 'boolean' | 'list' | 'strings';
-  readonly default?: string | number | boolean;
-  readonly min?: number;
-  readonly max?: number;
-  /** Allowed values of a string option. */
-  readonly choices?: readonly string[];
-  /** Whether it changes the numbers (fingerprinted for resume); default true. */
-  readonly affectsResult?: boolean;
-  /**
-   * Whether the value names files or folders to read (a data folder, a CSV, `idx:<a>,<b>`):
-   * studies confine such values to the study folder and workers to their `--root`s, each part
-   * of a composite spec on its own (`optionPaths`, docs/security.md). Default false.
-   */
-  readonly path?: boolean;
-}
+export type { OptionDescriptor };
 
 /** How samples are chosen from the candidates an adapter reads. */
 export interface SelectionSpec {
@@ -146,8 +119,11 @@ export interface ModalityAdapter {
   /** The id users type: `vision`, `text`, `pointcloud`, `tabular`. */
   readonly name: string;
   readonly description: string;
-  /** The adapter's own options (data source, players, masking, preprocessing). */
-  readonly options: readonly OptionDescriptor[];
+  /**
+   * The adapter's own options (data source, players, masking, preprocessing): one zod schema,
+   * from which the CLI's flags and help, study-file checks and worker payloads are derived.
+   */
+  readonly options: OptionBlock<Record<string, unknown>>;
   /** Named recipes; the first is the default unless {@link defaultProtocol} says otherwise. */
   readonly protocols: readonly AnalysisProtocol[];
   readonly defaultProtocol: string;

@@ -1,3 +1,4 @@
+import { optionName } from '../errors/option-names.js';
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InterruptedError, OrderlensInputError } from '../errors/errors.js';
@@ -48,7 +49,7 @@ export function openAnalysisRun(options: {
     if (was && was.sha256 !== options.model.sha256)
       throw new OrderlensInputError(
         'model',
-        `${options.model.file} is not the model the run in ${dir} was started with (sha256 ${was.sha256.slice(0, 12)}… then, ${options.model.sha256.slice(0, 12)}… now); rerun without --resume into another --out`,
+        `${options.model.file} is not the model the run in ${dir} was started with (sha256 ${was.sha256.slice(0, 12)}… then, ${options.model.sha256.slice(0, 12)}… now); rerun without ${optionName('resume')} into another ${optionName('out')}`,
       );
   }
   if (options.resume && !existsSync(manifestPath))
@@ -87,6 +88,6 @@ export function interruptedRun(
   dropped?: string,
 ): InterruptedError {
   return new InterruptedError(
-    `interrupted: ${dropped ? `${dropped} was dropped; ` : ''}${saved} of ${total} samples saved in ${store.dir}; run the same command with --resume to continue`,
+    `interrupted: ${dropped ? `${dropped} was dropped; ` : ''}${saved} of ${total} samples saved in ${store.dir}; run the same command with ${optionName('resume')} to continue`,
   );
 }

@@ -1,3 +1,4 @@
+import { optionName } from '../errors/option-names.js';
 import { requireInput } from '../errors/errors.js';
 import { ModelGame } from '../game/model-game.js';
 import type { SampleResult } from '../result/interaction-result.js';
@@ -113,7 +114,7 @@ export function storedSample(
   requireInput(
     done.sample.index === k,
     'resume',
-    `sample ${s} of the run is candidate ${done.sample.index}, but the selection now gives ${k}; rerun without --resume into another --out`,
+    `sample ${s} of the run is candidate ${done.sample.index}, but the selection now gives ${k}; rerun without ${optionName('resume')} into another ${optionName('out')}`,
   );
   return done;
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { extractAndOrBatch } from '../and-or/and-or-batch.js';
+import { optionName } from '../errors/option-names.js';
 import { OrderlensInputError } from '../errors/errors.js';
 import { ModelGame } from '../game/model-game.js';
 import type { CoalitionBatch } from '../coalition/coalition-batch.js';
@@ -264,14 +265,14 @@ function checkPlayerLimits(options: AnalysisOptions, n: number, id: string): voi
   const max = typeof own === 'number' ? own : estimator.limits.maxPlayers;
   if (max !== undefined && n > max)
     throw new OrderlensInputError(
-      '--estimator',
+      'estimator',
       `the first sample (${id}) has ${n} players; the ${estimator.name} estimator handles at most ${max}` +
-        `${typeof own === 'number' ? ' (--max-players)' : ''}: use fewer players (e.g. a smaller --grid) or a sampled estimator (--estimator reference)`,
+        `${typeof own === 'number' ? ` (${optionName('maxPlayers')})` : ''}: use fewer players (e.g. a smaller ${optionName('grid')}) or a sampled estimator (${optionName('estimator')} reference)`,
     );
   const min = estimator.limits.minPlayers;
   if (min !== undefined && n < min)
     throw new OrderlensInputError(
-      '--estimator',
+      'estimator',
       `the first sample (${id}) has ${n} players; the ${estimator.name} estimator needs at least ${min}`,
     );
 }
@@ -345,7 +346,7 @@ export type AnalysisBudget =
   { readonly kind: 'calls'; readonly calls: number } | { readonly kind: 'time'; readonly seconds: number };
 
 /** Reads `--budget`: a number of model calls (`2e6`) or a duration (`90s`, `10m`, `1.5h`). */
-export function parseBudget(raw: string, field = '--budget'): AnalysisBudget {
+export function parseBudget(raw: string, field = 'budget'): AnalysisBudget {
   const text = raw.trim();
   const time = /^(\d+(?:\.\d+)?)(s|m|h)$/.exec(text);
   if (time) {
@@ -392,8 +393,8 @@ export function sumCosts(parts: readonly PlannedWork[], breakdown: string): Plan
 export function checkBudget(
   cost: AnalysisCost | PlannedWork,
   budget: AnalysisBudget,
-  field = '--budget',
-  remedy = 'use fewer --samples, a cheaper --protocol, or raise --budget',
+  field = 'budget',
+  remedy = `use fewer ${optionName('samples')}, a cheaper ${optionName('protocol')}, or raise ${optionName('budget')}`,
 ): void {
   const breakdown = 'callsPerSample' in cost ? analysisBreakdown(cost) : cost.breakdown;
   if (budget.kind === 'calls') {

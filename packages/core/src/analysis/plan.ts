@@ -2,7 +2,9 @@ import type { ModalityAdapter, SelectionSpec } from '../adapter/modality-adapter
 import { flagName } from '../adapter/option-values.js';
 import { OrderlensInputError } from '../errors/errors.js';
 import { estimators } from '../estimators/registry.js';
+import { parseSettingsBlock } from '../options/option-block.js';
 import { parseWithSchema } from '../options/parse-options.js';
+import { ANALYSIS_SETTINGS } from './analysis-settings.js';
 import type { PairStrategySpec } from '../pairs/strategies.js';
 
 /**
@@ -89,7 +91,7 @@ export function planAnalysis(
   adapterOptions: Record<string, unknown>,
   fieldOf: (key: AnalysisSettingKey) => string = (key) => key,
   optionField: (key: string) => string = (key) => {
-    const d = adapter.options.find((o) => o.key === key);
+    const d = adapter.options.descriptors.find((o) => o.key === key);
     return d ? flagName(d) : key;
   },
 ): AnalysisPlan {
@@ -107,18 +109,8 @@ export function planAnalysis(
     ...(own ? protocol.estimatorOptions : {}),
     ...(settings.estimatorOptions ?? {}),
   };
-  const int = (key: AnalysisSettingKey, min = 1) => {
-    const v = settings[key] as string | number | undefined;
-    return v === undefined ? undefined : readInteger(v, fieldOf(key), min);
-  };
-  const positive = (key: AnalysisSettingKey) => {
-    const v = settings[key] as string | number | undefined;
-    if (v === undefined) return undefined;
-    const x = Number(String(v).trim());
-    if (String(v).trim() === '' || !Number.isFinite(x) || x <= 0)
-      throw new OrderlensInputError(fieldOf(key), `expected a positive number, got ${JSON.stringify(v)}`);
-    return x;
-  };
+  // Every shared setting read by its schema (text or numbers); errors name it through fieldOf.
+  const given = parseSettingsBlock(ANALYSIS_SETTINGS, settings, (key) => fieldOf(key as AnalysisSettingKey));
   const shape = estimator.options as unknown as { shape?: Record<string, unknown> };
   const accepts = (key: string) => shape.shape === undefined || key in shape.shape;
   const fromSettings = new Set<string>();
@@ -129,14 +121,17 @@ export function planAnalysis(
     raw[key] = value;
     fromSettings.add(key);
   };
-  put('contexts', int('contexts'));
-  put('repeats', int('repeats'));
-  put('maxPlayers', int('maxPlayers', 2));
-  put('preset', settings.preset);
-  put('niter', int('niter', 0));
-  put('targetError', positive('targetError'));
-  put('budgetContexts', positive('budgetContexts'));
-  put('ratios', settings.ratios === undefined ? undefined : readRatios(settings.ratios, fieldOf('ratios')));
+  for (const key of [
+    'contexts',
+    'repeats',
+    'maxPlayers',
+    'preset',
+    'niter',
+    'targetError',
+    'budgetContexts',
+    'ratios',
+  ] as const)
+    put(key, given[key]);
   let estimatorOptions: Record<string, unknown>;
   try {
     estimatorOptions = parseWithSchema(estimator.options, raw, fieldOf('estimatorOptions')) as Record<
@@ -164,8 +159,8 @@ export function planAnalysis(
       own && protocol.pairs
         ? { ...protocol.pairs }
         : (adapter.protocols.find((p) => p.pairs)?.pairs ?? { name: 'all' });
-    const count = int('pairs');
-    const radius = int('radius');
+    const count = given.pairs;
+    const radius = given.radius;
     if (pairs.name === 'grid')
       pairs = { ...pairs, ...(count ? { count } : {}), ...(radius ? { radius } : {}) };
     else if (pairs.name === 'sequence')
@@ -190,9 +185,9 @@ export function planAnalysis(
   const selection: SelectionSpec = {
     ...adapter.defaultSelection,
     ...(own ? (protocol.selection ?? {}) : {}),
-    ...(settings.allSamples ? { rule: 'all' as const } : {}),
-    ...(settings.samples !== undefined ? { samples: int('samples') } : {}),
-    ...(settings.perClass !== undefined ? { perClass: int('perClass') } : {}),
+    ...(given.allSamples ? { rule: 'all' as const } : {}),
+    ...(given.samples !== undefined ? { samples: given.samples } : {}),
+    ...(given.perClass !== undefined ? { perClass: given.perClass } : {}),
   };
   const plan: AnalysisPlan = {
     adapter,
@@ -207,49 +202,10 @@ export function planAnalysis(
   return plan;
 }
 
-/** Reads a decimal integer ≥ `min` from a flag string or a number (messages as the CLI's). */
-function readInteger(raw: string | number, field: string, min: number): number {
-  const text = String(raw).trim();
-  if (!/^[-+]?\d+$/.test(text))
-    throw new OrderlensInputError(field, `expected an integer ≥ ${min}, got ${JSON.stringify(raw)}`);
-  const v = Number(text);
-  if (!Number.isSafeInteger(v))
-    throw new OrderlensInputError(field, `integer out of range, got ${JSON.stringify(raw)}`);
-  if (v < min)
-    throw new OrderlensInputError(field, `expected an integer ≥ ${min}, got ${JSON.stringify(raw)}`);
-  return v;
-}
-
-/** Reads order ratios in [0, 1] from `"0,0.5,1"` or a list (messages as the CLI's). */
-function readRatios(raw: string | readonly (number | string)[], field: string): number[] {
-  const items =
-    typeof raw === 'string'
-      ? raw
-          .split(/[\s,]+/)
-          .map((s) => s.trim())
-          .filter((s) => s.length > 0)
-      : [...raw];
-  if (items.length === 0)
-    throw new OrderlensInputError(field, `expected a comma-separated list, got ${JSON.stringify(raw)}`);
-  return items.map((item, k) => {
-    const text = String(item).trim();
-    const v = text === '' ? NaN : Number(text);
-    if (!Number.isFinite(v))
-      throw new OrderlensInputError(
-        `${field}[${k}]`,
-        `expected a finite number ≥ 0 and ≤ 1, got ${JSON.stringify(item)}`,
-      );
-    if (v < 0 || v > 1)
-      throw new OrderlensInputError(
-        `${field}[${k}]`,
-        `expected a number ≥ 0 and ≤ 1, got ${JSON.stringify(item)}`,
-      );
-    return v;
-  });
-}
-
 /** The adapter options of a plan that change the numbers (fingerprinted for resume). */
 export function resultAdapterOptions(plan: AnalysisPlan): Record<string, unknown> {
-  const keep = new Set(plan.adapter.options.filter((d) => d.affectsResult !== false).map((d) => d.key));
+  const keep = new Set(
+    plan.adapter.options.descriptors.filter((d) => d.affectsResult !== false).map((d) => d.key),
+  );
   return Object.fromEntries(Object.entries(plan.adapterOptions).filter(([k]) => keep.has(k)));
 }

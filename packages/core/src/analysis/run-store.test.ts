@@ -52,7 +52,7 @@ describe('RunStore', () => {
 
     // Without --resume the directory is refused.
     expect(() => RunStore.open({ dir, command: 'test run', options })).toThrow(
-      /runDir: .*already holds 2 finished unit\(s\).*--resume/,
+      /runDir: .*already holds 2 finished unit\(s\).*`resume`/,
     );
 
     // Resume: only the missing units are computed; results of all units come back in order.
@@ -103,7 +103,7 @@ describe('RunStore', () => {
     again.put('selection', [1]);
     again.put('sample-0', { x: 1 });
     expect(() => RunStore.open({ dir, command: 'a', options: { pairs: 50 }, restartableUnits })).toThrow(
-      /already holds 2 finished unit\(s\) of a run; pass --resume/,
+      /already holds 2 finished unit\(s\) of a run; pass `resume`/,
     );
     // Without the option, a lone selection unit is refused too.
     const other = join(tmp.dir, 'other');

@@ -1,3 +1,4 @@
+import { optionName } from '../errors/option-names.js';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -29,7 +30,7 @@ export interface RunStoreOptions {
   options: Record<string, unknown>;
   /** Continue an existing run. Without it a directory that already holds units is refused. */
   resume?: boolean;
-  /** Name of the directory option in messages (default `--run-dir`). */
+  /** Name of the directory option in messages (default `runDir`, a logical path). */
   dirField?: string;
   /**
    * Units cheap to recompute (an analysis's sample selection): a fresh run (without `resume`) in a
@@ -119,7 +120,7 @@ export class RunStore {
         if (units.length > 0) {
           throw new OrderlensInputError(
             field,
-            `${dir} already holds ${units.length} finished unit(s) of a run; pass --resume to continue it, or choose another directory`,
+            `${dir} already holds ${units.length} finished unit(s) of a run; pass ${optionName('resume')} to continue it, or choose another directory`,
           );
         }
       } else {
@@ -227,7 +228,7 @@ export class RunStore {
       }
       if (options.signal?.aborted) {
         throw new InterruptedError(
-          `interrupted: ${this.finished.size}/${ids.length} units saved in ${this.dir}; rerun with --resume to continue`,
+          `interrupted: ${this.finished.size}/${ids.length} units saved in ${this.dir}; rerun with ${optionName('resume')} to continue`,
         );
       }
       const value = await compute(id, k);

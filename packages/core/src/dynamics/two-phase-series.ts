@@ -71,7 +71,7 @@ export function twoPhaseAdapterOptions(
   const seriesOptions = Object.fromEntries(
     Object.entries(info.options ?? {}).map(([k, v]) => [
       k,
-      adapter.options.some((o) => o.key === k && o.path) &&
+      adapter.options.descriptors.some((o) => o.key === k && o.path) &&
       typeof v === 'string' &&
       !isAbsolute(v) &&
       existsSync(resolve(series, v))
@@ -82,6 +82,8 @@ export function twoPhaseAdapterOptions(
   return parseAdapterOptions(adapter.options, {
     ...seriesOptions,
     ...(TWO_PHASE_PLAYERS[adapter.name] ?? {}),
-    ...(adapter.options.some((o) => o.key === 'playersSeed') ? { playersSeed: String(playersSeed) } : {}),
+    ...(adapter.options.descriptors.some((o) => o.key === 'playersSeed')
+      ? { playersSeed: String(playersSeed) }
+      : {}),
   });
 }

@@ -1,3 +1,4 @@
+import { optionName } from '../errors/option-names.js';
 import {
   computeSample,
   computeSelection,
@@ -165,7 +166,7 @@ export async function runNoiseSensitivity(options: NoiseSensitivityOptions): Pro
     requireInput(
       !done || done.index === units[s].sample.index,
       'resume',
-      `noise unit ${s} of the run is candidate ${done?.index}, but the selection gives ${units[s].sample.index}; rerun without --resume into another --out`,
+      `noise unit ${s} of the run is candidate ${done?.index}, but the selection gives ${units[s].sample.index}; rerun without ${optionName('resume')} into another ${optionName('out')}`,
     );
     try {
       noiseUnits[s] = done ?? (await computeNoiseUnit(withNoise, selected, s, store));

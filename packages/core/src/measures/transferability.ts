@@ -1,3 +1,4 @@
+import { optionName } from '../errors/option-names.js';
 import { OrderlensInputError, requireInput } from '../errors/errors.js';
 import { byClass, commonPlayers, interactionKey, maskOrder, type SalientSample } from './salient-samples.js';
 
@@ -124,7 +125,7 @@ export function transferAcrossNetworks(
   requireInput(
     missing.length === 0 && a.length === b.length,
     field,
-    `the networks were analysed on different samples (${missing.length ? `${missing.slice(0, 3).join(', ')} only in the first` : `${a.length} vs ${b.length}`}); pass --all-samples so both explain the same ones`,
+    `the networks were analysed on different samples (${missing.length ? `${missing.slice(0, 3).join(', ')} only in the first` : `${a.length} vs ${b.length}`}); pass ${optionName('allSamples')} so both explain the same ones`,
   );
   const sums = {
     aInB: new Float64Array(n + 1),

@@ -20,7 +20,7 @@ export interface OpenModelRequest {
   readonly keepDenormals?: boolean;
   /** Where fallback messages go (stderr in the CLI). */
   readonly log?: (message: string) => void;
-  /** Name of the option the spec came from, for messages (default `--model`). */
+  /** Name of the option the spec came from, for messages (default `model`: the CLI says `--model`). */
   readonly field?: string;
 }
 

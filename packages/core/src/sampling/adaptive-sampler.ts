@@ -32,7 +32,7 @@ export interface AdaptiveSamplingOptions {
   readonly maxContexts?: number;
   /**
    * Relative half-width of the interval of `J(m)` at which an order stops receiving contexts
-   * (default 0.05); orders still above it when the budget is spent are flagged in `targetMet`.
+   * (default 0.05); orders still above it when the budget is spent are optionField in `targetMet`.
    */
   readonly targetError?: number;
   /** Two-sided level of the intervals (default 0.95). */

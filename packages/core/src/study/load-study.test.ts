@@ -326,7 +326,7 @@ describe('loadStudy confines every path to the study folder or a root', () => {
       ]) {
         const e = errorOf(withData(data), undefined, data);
         expect(e.message).toMatch(
-          /study\.yaml:3:\d+ models\[0\]\.options\.data: .* outside the study folder .*; a study may read only files under the study folder; add --root <dir>/,
+          /study\.yaml:3:\d+ models\[0\]\.options\.data: .* outside the study folder .*; a study may read only files under the study folder; add `root` <dir>/,
         );
       }
       const path = study(withData('link/secret.txt'));

@@ -1,10 +1,11 @@
+import { optionName } from '../errors/option-names.js';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { z } from 'zod';
 import { adapters } from '../adapter/registry.js';
 import { flagName, parseAdapterOptions } from '../adapter/option-values.js';
-import type { ModalityAdapter, OptionDescriptor } from '../adapter/modality-adapter.js';
+import type { ModalityAdapter } from '../adapter/modality-adapter.js';
 import {
   ANALYSIS_SETTING_KEYS,
   planAnalysis,
@@ -266,12 +267,12 @@ function planEntry(
       : ['defaults', entry.modality, 'options', key];
   const shared = sharedDescriptors(adapter);
   for (const key of Object.keys(rawOptions)) {
-    const d = adapter.options.find((o) => o.key === key);
+    const d = adapter.options.descriptors.find((o) => o.key === key);
     if (!d)
       throw studyError(
         source,
         optionPath(key),
-        `unknown ${adapter.name} option; expected one of ${adapter.options
+        `unknown ${adapter.name} option; expected one of ${adapter.options.descriptors
           .filter((o) => !shared.has(o.key))
           .map((o) => o.key)
           .join(', ')}`,
@@ -346,7 +347,7 @@ function planEntry(
 /** Adapter options that are also a shared analysis setting (`maxPlayers`) → the setting key. */
 function sharedDescriptors(adapter: ModalityAdapter): Map<string, AnalysisSettingKey> {
   const out = new Map<string, AnalysisSettingKey>();
-  for (const d of adapter.options) {
+  for (const d of adapter.options.descriptors) {
     const setting = SETTING_KEYS.find((k) => k === d.key);
     if (setting) out.set(d.key, setting);
   }
@@ -361,11 +362,11 @@ function studyConfinement(source: StudySource, read: StudyReadRoots): Confine {
   const roots = [...(read.studyFolder === false ? [] : [source.dir]), ...(read.roots ?? [])];
   const what =
     read.studyFolder === false
-      ? 'the folders this worker may read (--root)'
+      ? `the folders this worker may read (${optionName('root')})`
       : read.roots?.length
-        ? 'the study folder and the --root folders'
+        ? `the study folder and the ${optionName('root')} folders`
         : 'the study folder';
-  const rule = `a study may read only files under ${what}; ${read.hint ?? 'add --root <dir> to allow another folder'}`;
+  const rule = `a study may read only files under ${what}; ${read.hint ?? `add ${optionName('root')} <dir> to allow another folder`}`;
   return (ref, field) => resolveInRoots(roots, resolve(source.dir, ref), field, what, rule);
 }
 
@@ -402,7 +403,7 @@ function resolvePaths(
     return joinPathSpec({ ...spec, parts });
   };
   const out: Record<string, unknown> = { ...options };
-  for (const d of adapter.options as readonly OptionDescriptor[]) {
+  for (const d of adapter.options.descriptors) {
     const v = out[d.key];
     const fix = d.path === true ? (x: string) => confined(x, d.key) : one;
     if (d.type === 'string' && typeof v === 'string') out[d.key] = fix(v);

@@ -151,7 +151,7 @@ describe('runStudy', () => {
     const { file, out, dir } = setup();
     await runStudy(loadStudy(file), { out });
     await expect(runStudy(loadStudy(file), { out })).rejects.toThrow(
-      /out: .* already holds the study "toy-study" .*pass --resume/,
+      /out: .* already holds the study "toy-study" .*pass `resume`/,
     );
     writeFileSync(file, STUDY.replace('samples: 3', 'samples: 2').replace('seeds: [1, 2]', 'seeds: [1, 3]'));
     await expect(runStudy(loadStudy(file), { out, resume: true })).rejects.toThrow(

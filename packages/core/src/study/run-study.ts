@@ -1,3 +1,4 @@
+import { optionName } from '../errors/option-names.js';
 import { existsSync } from 'node:fs';
 import type { AnalysisRendering } from '../analysis/finish-analysis.js';
 import { InterruptedError, OrderlensInputError } from '../errors/errors.js';
@@ -193,6 +194,6 @@ function isStudyRefusal(e: Error): boolean {
 
 function interrupted(out: string, status: StudyStatus): InterruptedError {
   return new InterruptedError(
-    `interrupted: ${status.totals.samplesDone} sample units of ${status.totals.models} models saved in ${out} (${status.totals.done} models done); run the same command with --resume to continue`,
+    `interrupted: ${status.totals.samplesDone} sample units of ${status.totals.models} models saved in ${out} (${status.totals.done} models done); run the same command with ${optionName('resume')} to continue`,
   );
 }

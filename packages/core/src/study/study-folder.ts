@@ -1,3 +1,4 @@
+import { optionName } from '../errors/option-names.js';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { OrderlensInputError } from '../errors/errors.js';
@@ -117,19 +118,19 @@ export function openStudyFolder(
   if (!options.resume)
     throw new OrderlensInputError(
       field,
-      `${out} already holds the study "${previous.name}" (${paths.manifest}); pass --resume to continue it, or choose another --out`,
+      `${out} already holds the study "${previous.name}" (${paths.manifest}); pass ${optionName('resume')} to continue it, or choose another ${optionName('out')}`,
     );
   if (previous.studyHash !== study.hash)
     throw new OrderlensInputError(
       'resume',
-      `${study.source.display} is not the study the run in ${out} was started with (${describeChange(previous, study)}); restore it, or run it into another --out`,
+      `${study.source.display} is not the study the run in ${out} was started with (${describeChange(previous, study)}); restore it, or run it into another ${optionName('out')}`,
     );
   for (const m of study.models) {
     const was = previous.models.find((p) => p.id === m.id);
     if (was && was.model.sha256 !== m.model.sha256)
       throw new OrderlensInputError(
         'resume',
-        `model "${m.id}": ${m.model.path} is not the model the run in ${out} was started with (sha256 ${was.model.sha256.slice(0, 12)}… then, ${m.model.sha256.slice(0, 12)}… now); restore it, or run the study into another --out`,
+        `model "${m.id}": ${m.model.path} is not the model the run in ${out} was started with (sha256 ${was.model.sha256.slice(0, 12)}… then, ${m.model.sha256.slice(0, 12)}… now); restore it, or run the study into another ${optionName('out')}`,
       );
   }
   const warnings = Object.keys({ ...previous.packages, ...packages })

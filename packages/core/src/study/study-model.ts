@@ -280,7 +280,7 @@ export async function planStudyModel(
 /** An adapter's error naming a CLI flag, renamed to the study field that set the option. */
 function asStudyField(e: unknown, m: StudyModel, study: Study): unknown {
   if (!(e instanceof OrderlensInputError)) return e;
-  const d = m.plan.adapter.options.find((o) => flagName(o) === e.field);
+  const d = m.plan.adapter.options.descriptors.find((o) => flagName(o) === e.field);
   // An adapter option that is also a shared setting (`maxPlayers`) is set at the entry's level.
   const setting = ANALYSIS_SETTING_KEYS.find((k) => k === d?.key || k === e.field);
   const key = d?.key ?? setting;

@@ -1,3 +1,4 @@
+import { optionName } from '../errors/option-names.js';
 import { z } from 'zod';
 
 /** Schema tag of a study file (optional in the file; checked when given). */
@@ -53,8 +54,12 @@ export const studySettingsShape = {
    */
   noise: z
     .strictObject({
-      delta: z.number().gt(0, { error: 'expected a standard deviation > 0 (--delta)' }),
-      draws: z.number().int().min(2, { error: 'expected an integer ≥ 2 (--draws)' }).default(20),
+      delta: z.number().gt(0, { error: () => `expected a standard deviation > 0 (${optionName('delta')})` }),
+      draws: z
+        .number()
+        .int()
+        .min(2, { error: () => `expected an integer ≥ 2 (${optionName('draws')})` })
+        .default(20),
     })
     .optional(),
 };

@@ -79,17 +79,20 @@ export function describeAdapter(name: string, make: () => AdapterCase | Promise<
       expect(adapter.dataSources.length).toBeGreaterThan(0);
     });
 
-    it('declares options with unique keys and flags, and defaults its own parser accepts', async () => {
+    it('declares options with unique keys and flags, and defaults its own schema accepts', async () => {
       const { adapter } = await make();
-      const keys = adapter.options.map((d) => d.key);
-      const flags = adapter.options.map((d) => d.flag.split(/[\s<[]/)[0]);
+      const descriptors = adapter.options.descriptors;
+      const keys = descriptors.map((d) => d.key);
+      const flags = descriptors.map((d) => d.flag.split(/[\s<[]/)[0]);
       expect(new Set(keys).size).toBe(keys.length);
       expect(new Set(flags).size).toBe(flags.length);
-      for (const d of adapter.options) {
+      // The descriptors are the schema's fields, in its order, with its defaults.
+      expect(keys).toEqual(Object.keys(adapter.options.schema.shape));
+      const defaults = parseAdapterOptions(adapter.options, {});
+      for (const d of descriptors) {
         expect(d.flag, d.key).toMatch(/^--[a-z]/);
         expect(d.description.length, d.key).toBeGreaterThan(0);
-        if (d.default !== undefined && d.type !== 'boolean')
-          expect(() => parseAdapterOptions([d], {}), `default of ${d.flag}`).not.toThrow();
+        expect(defaults[d.key], `default of ${d.flag}`).toEqual(d.default);
         if (d.choices && typeof d.default === 'string') expect(d.choices, d.key).toContain(d.default);
       }
     });

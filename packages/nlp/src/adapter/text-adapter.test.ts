@@ -30,7 +30,7 @@ describe('the text adapter', () => {
     expect(a.defaultProtocol).toBe('exact');
     expect(a.protocols.map((p) => p.name)).toEqual(['exact', 'sampled']);
     expect(a.protocols[1].pairs).toEqual({ name: 'sequence', maxDistance: 1 });
-    expect(a.options.map((o) => o.flag.split(' ')[0])).toContain('--baseline-token');
+    expect(a.options.descriptors.map((o) => o.flag.split(' ')[0])).toContain('--baseline-token');
   });
 
   it('runs the exact protocol end to end; an additive model has no interactions and Shapley values are word effects', async () => {
@@ -390,7 +390,13 @@ describe('the text adapter', () => {
 
     it('bad option values and model inputs', async () => {
       const text = Array.from({ length: 14 }, (_, k) => `word${k}`).join(' ');
-      await expect(open({ sentence: [text], words: 'many' })).rejects.toThrow(
+      // The option schema refuses them as they are parsed, and the session again for values a
+      // program passes unparsed.
+      expect(() => open({ sentence: [text], words: 'many' })).toThrow(
+        /--words: expected an integer ≥ 2 or "all", got "many"/,
+      );
+      const model = openedModel(new BagOfWordsRunner(), BERT_DIR);
+      await expect(openTextSession({ options: { sentence: [text], words: 'many' }, model })).rejects.toThrow(
         /--words: expected an integer ≥ 2 or "all"/,
       );
       await expect(
@@ -404,9 +410,12 @@ describe('the text adapter', () => {
       ).rejects.toThrow(
         /--model: the model's input input_ids is float32; a text model takes token ids as int64/,
       );
-      await expect(open({ sentence: [text], baselineToken: 'blank' })).rejects.toThrow(
-        /--baseline-token: expected mask, pad, unk or id:<n>/,
+      expect(() => open({ sentence: [text], baselineToken: 'blank' })).toThrow(
+        /--baseline-token: expected mask, pad, unk or id:<n>, got "blank"/,
       );
+      await expect(
+        openTextSession({ options: { sentence: [text], baselineToken: 'blank' }, model }),
+      ).rejects.toThrow(/--baseline-token: expected mask, pad, unk or id:<n>/);
       await expect(
         open(
           { sentence: [text], masking: 'attention' },

@@ -1,39 +1,27 @@
-import type { OptionDescriptor } from '@orderlens/core';
+import { z } from 'zod';
+import { optionField, optionBlock } from '@orderlens/core';
 
-/** The tabular adapter's options. */
-export const TABULAR_OPTIONS: readonly OptionDescriptor[] = [
-  {
-    key: 'dataset',
+/** The tabular adapter's options: one schema, from which flags, help and checks are derived. */
+export const TABULAR_OPTIONS = optionBlock({
+  dataset: optionField(z.string().optional().describe('built-in dataset: census (default unless --csv)'), {
     flag: '--dataset <name>',
-    type: 'string',
-    description: 'built-in dataset: census (default unless --csv)',
-  },
-  {
-    key: 'csv',
-    flag: '--csv <file>',
-    type: 'string',
-    path: true,
-    description: 'rows of your own data (needs the preprocessing saved with the model)',
-  },
-  {
-    key: 'split',
+  }),
+  csv: optionField(
+    z.string().optional().describe('rows of your own data (needs the preprocessing saved with the model)'),
+    { flag: '--csv <file>', path: true },
+  ),
+  split: optionField(z.enum(['train', 'test']).optional().describe('census split (default test)'), {
     flag: '--split <train|test>',
-    type: 'string',
-    choices: ['train', 'test'],
-    description: 'census split (default test)',
-  },
-  {
-    key: 'preprocessing',
-    flag: '--preprocessing <file>',
-    type: 'string',
-    path: true,
-    description: 'preprocessing.json of the model (default beside the model)',
-  },
-  {
-    key: 'baseline',
-    flag: '--baseline <spec>',
-    type: 'string',
-    default: 'mean',
-    description: 'absent attributes: mean (training mean), zero, median, custom:v,v,…',
-  },
-];
+  }),
+  preprocessing: optionField(
+    z.string().optional().describe('preprocessing.json of the model (default beside the model)'),
+    { flag: '--preprocessing <file>', path: true },
+  ),
+  baseline: optionField(
+    z
+      .string()
+      .default('mean')
+      .describe('absent attributes: mean (training mean), zero, median, custom:v,v,…'),
+    { flag: '--baseline <spec>' },
+  ),
+});

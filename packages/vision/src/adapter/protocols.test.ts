@@ -72,7 +72,7 @@ describe('vision protocols', () => {
       selection: { perClass: 5, order: 'class' },
     });
     expect(ref.estimatorOptions.ratios).toEqual([...PAPER_RATIOS]);
-    expect(VISION_OPTIONS.find((o) => o.key === 'grid')!.description).toMatch(/default 16×16/);
+    expect(VISION_OPTIONS.descriptors.find((o) => o.key === 'grid')!.description).toMatch(/default 16×16/);
     expect(protocol('fast')).toMatchObject({ estimator: 'shared', estimatorOptions: { contexts: 32 } });
     // The default is the protocol the J(m)-accuracy bench found within ±5 % (docs/j-accuracy.md).
     expect(visionAdapter.defaultProtocol).toBe('unbiased');

@@ -1,16 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import {
-  OrderlensInputError,
-  adapters,
-  parseBudget,
-  parseDevice,
-  parseRewardName,
-  probeWritableDir,
-  type InteractionResult,
-} from '@orderlens/core';
+import { OrderlensInputError, adapters, probeWritableDir, type InteractionResult } from '@orderlens/core';
 import { ioOf } from '../../util/io.js';
-import { parseInteger, parseSeed } from '../../util/options.js';
 import { modelFolders, modelName } from '../../util/model-name.js';
 import { writeStrengthPlot } from '../../util/strength-plots.js';
 import {
@@ -19,6 +10,7 @@ import {
   addDryRunOption,
   adapterOptionValues,
 } from '../../analysis/analysis-options.js';
+import { parseRunOptions } from '../../analysis/run-options.js';
 import { planAnalysis, runOrPlanModel, type AnalysisFlags } from '../../analysis/analyze-model.js';
 
 /** `orderlens analyze <modality>`, one subcommand per registered adapter. */
@@ -37,19 +29,13 @@ export function registerAnalyze(program: Command): void {
     const cmd = group.command(adapter.name).description(adapter.description);
     addAnalysisOptions(cmd, adapter);
     addDryRunOption(cmd);
-    addAdapterOptions(cmd, adapter.options);
+    addAdapterOptions(cmd, adapter.options.descriptors);
     cmd.action(async (flags: AnalysisFlags & Record<string, unknown>, command: Command) => {
       const io = ioOf(command);
       // Everything is checked before the first model is opened or the first file written.
       const adapterOptions = adapterOptionValues(command, adapter.options, flags);
       const plan = planAnalysis(adapter, flags, adapterOptions);
-      const reward = parseRewardName(flags.reward, '--reward');
-      const seed = parseSeed(flags.seed);
-      const device = parseDevice(flags.device);
-      const batchSize = parseInteger(flags.batchSize, '--batch-size', { min: 1 });
-      const threads =
-        flags.threads !== undefined ? parseInteger(flags.threads, '--threads', { min: 1 }) : undefined;
-      const budget = flags.budget !== undefined ? parseBudget(flags.budget) : undefined;
+      const { reward, seed, device, batchSize, threads, budget } = parseRunOptions(flags);
       const dryRun = flags.dryRun === true;
       // A dry run writes nothing, so it does not create or probe --out either.
       const out = dryRun ? resolve(flags.out) : probeWritableDir(resolve(flags.out), '--out');

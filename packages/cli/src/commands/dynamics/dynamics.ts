@@ -68,7 +68,7 @@ export function checkpointRunSettings(flags: CheckpointRunFlags) {
  */
 export function addAllAdapterOptions(cmd: Command): void {
   for (const adapter of adapters.list())
-    for (const d of adapter.options) {
+    for (const d of adapter.options.descriptors) {
       if (cmd.options.some((o) => o.long === flagName(d))) continue;
       const opt = new Option(d.flag, `${d.description} (${adapter.name})`);
       if (d.type === 'strings')
@@ -82,9 +82,9 @@ export function refuseOtherModalities(
   adapter: ModalityAdapter,
   flags: Record<string, unknown>,
 ): void {
-  const own = new Set(adapter.options.map(flagName));
+  const own = new Set(adapter.options.descriptors.map(flagName));
   for (const other of adapters.list())
-    for (const d of other.options) {
+    for (const d of other.options.descriptors) {
       const name = flagName(d);
       if (own.has(name)) continue;
       const opt = cmd.options.find((o) => o.long === name);

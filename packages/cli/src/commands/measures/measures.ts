@@ -4,8 +4,6 @@ import {
   OrderlensInputError,
   adapters,
   flagName,
-  parseDevice,
-  parseRewardName,
   probeWritableDir,
   writeJsonAtomic,
   type InteractionResult,
@@ -14,7 +12,7 @@ import {
 import { generalizationMeasure, transferMeasure } from '@orderlens/core/math';
 import { commandGroup } from '../../util/command-group.js';
 import { ioOf } from '../../util/io.js';
-import { parseFloatOption, parseInteger, parseList, parseSeed } from '../../util/options.js';
+import { parseFloatOption, parseInteger, parseList } from '../../util/options.js';
 import { modelFolders } from '../../util/model-name.js';
 import { planAnalysis, runOrPlanModel, type AnalysisFlags } from '../../analysis/analyze-model.js';
 import {
@@ -23,6 +21,7 @@ import {
   addDryRunOption,
   adapterOptionValues,
 } from '../../analysis/analysis-options.js';
+import { parseRunOptions } from '../../analysis/run-options.js';
 import { writeGeneralizationPlot, writeNoisePlot, writeTransferPlot } from './measure-plots.js';
 
 /**
@@ -31,13 +30,14 @@ import { writeGeneralizationPlot, writeNoisePlot, writeTransferPlot } from './me
  */
 function commonSettings(flags: AnalysisFlags) {
   const dryRun = flags.dryRun === true;
+  const { reward, seed, device, batchSize, threads } = parseRunOptions(flags);
   return {
     dryRun,
-    reward: parseRewardName(flags.reward, '--reward'),
-    seed: parseSeed(flags.seed),
-    device: parseDevice(flags.device),
-    batchSize: parseInteger(flags.batchSize, '--batch-size', { min: 1 }),
-    threads: flags.threads !== undefined ? parseInteger(flags.threads, '--threads', { min: 1 }) : undefined,
+    reward,
+    seed,
+    device,
+    batchSize,
+    threads,
     out: dryRun ? resolve(flags.out) : probeWritableDir(resolve(flags.out), '--out'),
   };
 }
@@ -81,7 +81,7 @@ function registerNoise(program: Command, adapter: ModalityAdapter): void {
   cmd
     .requiredOption('--delta <δ>', 'standard deviation of ε ~ N(0, δ²I), in model-input units (> 0)')
     .option('--draws <k>', 'noisy copies of each sample (≥ 2)', '20');
-  addAdapterOptions(cmd, adapter.options);
+  addAdapterOptions(cmd, adapter.options.descriptors);
   cmd.action(
     async (
       flags: AnalysisFlags & { delta: string; draws: string } & Record<string, unknown>,
@@ -138,8 +138,8 @@ function registerGeneralization(program: Command, adapter: ModalityAdapter): voi
   addDryRunOption(cmd);
   // The adapter option the two sides set: its --split, else its data source (DATA_SOURCE_KEYS).
   const split =
-    adapter.options.find((o) => o.key === 'split') ??
-    adapter.options.find((o) => DATA_SOURCE_KEYS.includes(o.key));
+    adapter.options.descriptors.find((o) => o.key === 'split') ??
+    adapter.options.descriptors.find((o) => DATA_SOURCE_KEYS.includes(o.key));
   const bySource = split !== undefined && split.key !== 'split';
   cmd
     .option(
@@ -159,7 +159,7 @@ function registerGeneralization(program: Command, adapter: ModalityAdapter): voi
   // The adapter's own --split (or data option) is what the two options set, once each.
   addAdapterOptions(
     cmd,
-    adapter.options.filter((o) => o.key !== split?.key),
+    adapter.options.descriptors.filter((o) => o.key !== split?.key),
   );
   cmd.action(
     async (
@@ -192,11 +192,8 @@ function registerGeneralization(program: Command, adapter: ModalityAdapter): voi
           '--test-split',
           `is the training split too (${flags.testSplit}): compare two different splits`,
         );
-      const adapterOptions = adapterOptionValues(
-        command,
-        adapter.options.filter((o) => o.key !== split.key),
-        flags,
-      );
+      // The split option has no flag here (the two sides set it), so it is left out of the values.
+      const adapterOptions = adapterOptionValues(command, adapter.options, flags);
       const f = andOrFlags(flags, 'generalization');
       const plans = {
         train: planAnalysis(adapter, f, { ...adapterOptions, [split.key]: flags.trainSplit }),
@@ -262,7 +259,7 @@ function registerTransfer(program: Command, adapter: ModalityAdapter): void {
   );
   addAnalysisOptions(cmd, adapter, 'none');
   addDryRunOption(cmd);
-  addAdapterOptions(cmd, adapter.options);
+  addAdapterOptions(cmd, adapter.options.descriptors);
   cmd.action(async (flags: Omit<AnalysisFlags, 'model'> & { models: string }, command: Command) => {
     const io = ioOf(command);
     const models = parseList(flags.models, '--models');

@@ -1,5 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { optionBlock, optionField } from '../../options/option-block.js';
 import { float32Tensor } from '../../model/tensor.js';
 import type { ModalityAdapter } from '../../adapter/modality-adapter.js';
 import { adapters } from '../../adapter/registry.js';
@@ -61,28 +63,25 @@ const toyRuntime: RunnerFactory = {
 export const toyAdapter: ModalityAdapter = {
   name: 'toy',
   description: 'toy vectors',
-  options: [
-    {
-      key: 'players',
+  options: optionBlock({
+    players: optionField(z.number().int().min(2).max(10).default(6).describe('players'), {
       flag: '--players <n>',
-      description: 'players',
-      type: 'integer',
-      min: 2,
-      max: 10,
-      default: 6,
-    },
-    {
-      key: 'candidates',
+    }),
+    candidates: optionField(z.number().int().min(1).default(5).describe('candidates'), {
       flag: '--candidates <k>',
-      description: 'candidates',
-      type: 'integer',
-      min: 1,
-      default: 5,
-    },
-    { key: 'data', flag: '--data <file>', description: 'a file that must exist', type: 'string', path: true },
-    { key: 'note', flag: '--note <s>', description: 'cosmetic', type: 'string', affectsResult: false },
-    { key: 'maxPlayers', flag: '--max-players <n>', description: 'shared', type: 'integer', min: 2 },
-  ],
+    }),
+    data: optionField(z.string().optional().describe('a file that must exist'), {
+      flag: '--data <file>',
+      path: true,
+    }),
+    note: optionField(z.string().optional().describe('cosmetic'), {
+      flag: '--note <s>',
+      affectsResult: false,
+    }),
+    maxPlayers: optionField(z.number().int().min(2).optional().describe('shared'), {
+      flag: '--max-players <n>',
+    }),
+  }),
   protocols: [
     { name: 'exact', description: 'exact', estimator: 'exact', estimatorOptions: {} },
     {
