@@ -157,7 +157,8 @@ export function registerDynamics(program: Command): void {
       ...(lr !== undefined ? { lr } : {}),
       ...(flags.shiftEmpty !== undefined ? { shiftEmpty: flags.shiftEmpty } : {}),
     };
-    await planDynamicsRun({
+    // What the plan and the run both take.
+    const job = {
       command,
       adapter,
       adapterOptions,
@@ -170,6 +171,9 @@ export function registerDynamics(program: Command): void {
       threads,
       batchSize,
       out,
+    };
+    await planDynamicsRun({
+      ...job,
       budget,
       dryRun,
       resume: flags.resume === true,
@@ -191,18 +195,7 @@ export function registerDynamics(program: Command): void {
 
     const K = folder.length;
     const { result, path } = await runDynamicsToFolder({
-      command,
-      adapter,
-      adapterOptions,
-      folder,
-      field: '--checkpoints',
-      selection,
-      reward,
-      andOr,
-      device,
-      threads,
-      batchSize,
-      out,
+      ...job,
       curves,
       store: { run: store },
       options: {

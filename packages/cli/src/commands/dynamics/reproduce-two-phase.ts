@@ -202,18 +202,22 @@ export function registerReproduceTwoPhase(program: Command): void {
       const dryRun = flags.dryRun === true;
       // A dry run writes nothing, so it neither creates nor probes --out.
       const out = dryRun ? resolve(flags.out) : probeWritableDir(resolve(flags.out), '--out');
-      await planDynamicsRun({
+      // What the plan and the run both take.
+      const job = {
         command,
         adapter,
         adapterOptions,
         folder,
         field: '--series',
         selection,
-        reward: 'log-odds',
+        reward: 'log-odds' as const,
         andOr: { preset, niter },
         device,
         batchSize,
         out,
+      };
+      await planDynamicsRun({
+        ...job,
         budget,
         dryRun,
         resume: flags.resume === true,
@@ -237,17 +241,7 @@ export function registerReproduceTwoPhase(program: Command): void {
       let result: DynamicsResult;
       try {
         ({ result } = await runDynamicsToFolder({
-          command,
-          adapter,
-          adapterOptions,
-          folder,
-          field: '--series',
-          selection,
-          reward: 'log-odds',
-          andOr: { preset, niter },
-          device,
-          batchSize,
-          out,
+          ...job,
           curves,
           store: { run: store },
           options: {
