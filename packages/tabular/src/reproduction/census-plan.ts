@@ -216,7 +216,7 @@ async function planCensusAnalysis(
 export function describeCensusPlan(plan: CensusPlan): string {
   const lines = plan.jobs.map((j) => {
     const train = j.training
-      ? `train ${j.training.epochs} epochs × ${formatCount(j.training.rows)} rows = ${formatCount(j.training.steps)} steps (${formatCount(j.training.modelRows)} model rows), about ${formatSeconds(j.training.estimatedSeconds)}`
+      ? `train ${j.training.epochs} epoch${j.training.epochs === 1 ? '' : 's'} × ${formatCount(j.training.rows)} rows = ${formatCount(j.training.steps)} steps (${formatCount(j.training.modelRows)} model rows), about ${formatSeconds(j.training.estimatedSeconds)}`
       : 'trained already';
     const attack = j.attackCalls
       ? `PGD ${formatCount(j.attackCalls)} calls, about ${formatSeconds(j.attackSeconds)}`

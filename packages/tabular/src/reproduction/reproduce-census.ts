@@ -108,8 +108,8 @@ export interface CensusTrainResult {
   /** The trainer's own record of its settings. */
   readonly spec: Record<string, unknown>;
   /**
-   * Per epoch: wall seconds and optimizer steps (absent in units stored before; `steps` absent
-   * where the trainer did not count them). The plan times its short training run with it.
+   * Per epoch: wall seconds and optimizer steps (`steps` absent where the trainer did not count
+   * them). The plan times its short training run with it; it is not stored in the run's units.
    */
   readonly history?: ReadonlyArray<{ readonly seconds: number; readonly steps?: number }>;
 }
@@ -363,7 +363,10 @@ export async function reproduceCensus(
       [`train-${job.id}`],
       async () => {
         mkdirSync(job.dir, { recursive: true });
-        return tools.train(censusTrainJob(job, options, prepared));
+        // The epochs' times serve the plan's timed run only: the stored unit (and reproduce.json)
+        // keeps what a rerun reproduces; each model's training.json has its history.
+        const { history: _history, ...result } = await tools.train(censusTrainJob(job, options, prepared));
+        return result;
       },
       { signal: run.signal },
     );
