@@ -312,6 +312,13 @@ export function registerReproduce(program: Command): void {
         out: outDir,
         resume,
         signal: io.signal,
+      }).catch((e: unknown) => {
+        // The timed run trains in a temporary folder: its checkpoint is not one to resume.
+        if (e instanceof InterruptedError)
+          throw new InterruptedError(
+            'interrupted while planning, before any training; nothing was written to --out',
+          );
+        throw e;
       });
       const planText =
         describeCensusPlan(plan) +
