@@ -71,7 +71,9 @@ export type { OrderChangeOptions, OrderChangeReport } from './adapter/attack-cha
 export { attackTabular, maxPerturbation } from './attack/attack-tabular.js';
 export type { TabularAttackResult, TabularPgd, TabularPgdOutcome } from './attack/attack-tabular.js';
 export {
+  CENSUS_ANALYSIS_ADAPTER_OPTIONS,
   CENSUS_ARCHITECTURES,
+  CENSUS_BATCH_SIZE,
   CENSUS_OPTIMIZERS,
   CENSUS_PROTOCOLS,
   CENSUS_SAMPLERS,
@@ -81,20 +83,29 @@ export {
   PAPER_SHAPE,
   PGD_EPS_UNITS,
   TABLE2_CONFIGS,
+  TIMED_TRAINING_STEPS,
   analyzeCensusModel,
+  censusAnalysisOptions,
   censusModelConfig,
+  censusTrainJob,
+  describeCensusPlan,
   featureRange,
   formatReproductionTable,
   formatSpread,
   paperOrdering,
   pgdInZSpace,
+  planCensusReproduction,
+  prepareCensusReproduction,
   reproduceCensus,
   seedSpread,
   summariseSeeds,
 } from './reproduction/index.js';
 export type {
   CensusAttackResult,
+  CensusJob,
+  CensusJobPlan,
   CensusModelConfig,
+  CensusPlan,
   CensusOptimizer,
   CensusProtocol,
   CensusReproduction,
@@ -105,7 +116,9 @@ export type {
   CensusSeedSummary,
   CensusTrainJob,
   CensusTrainResult,
+  CensusTrainingPlan,
   PgdEpsUnits,
+  PreparedCensusReproduction,
   SeedSpread,
 } from './reproduction/index.js';
 

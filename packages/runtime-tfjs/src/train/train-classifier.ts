@@ -34,6 +34,11 @@ export interface EpochStats {
   validationAccuracy?: number;
   /** Wall time of the epoch in seconds. */
   seconds: number;
+  /**
+   * Optimizer steps of the epoch (`⌈N / batchSize⌉`): what a plan's step count is checked
+   * against. Absent in histories restored from checkpoints written before it was recorded.
+   */
+  steps?: number;
 }
 
 /** Options of {@link trainClassifier}. */
@@ -221,7 +226,9 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
       const orderRng = rng.fork('order', epoch);
       // Running sums [total, ce, plus, minus] kept on the device; read once per epoch.
       let sums = tf.zeros([4]);
+      let steps = 0;
       for (let start = 0; start < n; start += batchSize) {
+        steps++;
         // With a signal, give the event loop a turn every step: the steps themselves never
         // yield (tfjs reads resolve as microtasks), so a SIGINT handler would otherwise not
         // run, and so not abort, until training had ended.
@@ -267,6 +274,7 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
         minus: s[3] / n,
         accuracy: accuracyOf(await predictClasses(model, x, featureCount), y),
         seconds: 0,
+        steps,
       };
       if (options.validation)
         stats.validationAccuracy = accuracyOf(

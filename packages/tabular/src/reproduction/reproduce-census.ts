@@ -7,6 +7,7 @@ import {
   runAnalysis,
   writeJsonAtomic,
   type CallCounts,
+  type AnalysisOptions,
   type InteractionResult,
   type OpenedModel,
 } from '@orderlens/core';
@@ -106,6 +107,11 @@ export interface CensusTrainResult {
   readonly wallTimeMs: number;
   /** The trainer's own record of its settings. */
   readonly spec: Record<string, unknown>;
+  /**
+   * Per epoch: wall seconds and optimizer steps (`steps` absent where the trainer did not count
+   * them). The plan times its short training run with it; it is not stored in the run's units.
+   */
+  readonly history?: ReadonlyArray<{ readonly seconds: number; readonly steps?: number }>;
 }
 
 /** Attack results of one model. */
@@ -213,23 +219,40 @@ function shares(J: readonly number[]): { low: number; high: number } {
   };
 }
 
+/** One (seed, architecture, type) of a reproduction: what it trains and where. */
+export interface CensusJob {
+  readonly seed: number;
+  readonly arch: string;
+  readonly loss: string;
+  readonly config: CensusModelConfig;
+  /** `s<seed>-<arch>-<type>`: the run store's units are `train-<id>` and `attack-<id>`. */
+  readonly id: string;
+  /** The trained model's folder. */
+  readonly dir: string;
+  /** The folder of its `J(m)` analysis (its own run store in `run/`, `result.json`). */
+  readonly analysisDir: string;
+}
+
 /**
- * The census robustness experiment of the ICLR-2022 paper (Table 2): for every seed,
- * architecture and model type, train (tool), attack with L∞ PGD (tool), and measure exact `J(m)`
- * through `runAnalysis` with the tabular adapter (one interaction-result@3 per model, in
- * `<out>/analysis/seed<s>/<arch>-<type>/result.json`). Training and attacks are stored in the
- * run store at `<out>/run` so an interrupted run resumes; each analysis has its own run folder.
+ * A reproduction's options checked and its data loaded, before anything is written: shared by
+ * {@link planCensusReproduction} and {@link reproduceCensus}.
  */
-export async function reproduceCensus(
+export interface PreparedCensusReproduction {
+  readonly jobs: readonly CensusJob[];
+  readonly recipe: (typeof CENSUS_OPTIMIZERS)[CensusOptimizer];
+  readonly train: TabularRows;
+  readonly test: TabularRows;
+  readonly baseline: Float32Array;
+  readonly attackData: TabularRows;
+  readonly pgd: { eps: number | Float32Array; steps: number; stepSize: number | Float32Array };
+  readonly clip?: { min: Float32Array; max: Float32Array };
+}
+
+/** Checks `options` (each error names its flag), loads the census rows and lists the jobs under `out`. */
+export function prepareCensusReproduction(
   options: CensusReproductionOptions,
-  tools: CensusReproductionTools,
-  run: {
-    out: string;
-    resume: boolean;
-    signal?: AbortSignal;
-    onStep?: (done: number, total: number, what: string) => void;
-  },
-): Promise<CensusReproduction> {
+  out: string,
+): PreparedCensusReproduction {
   const { archs, losses, seeds } = options;
   requireInput(seeds.length > 0, '--seeds', 'expected at least one seed');
   for (const a of archs)
@@ -241,13 +264,6 @@ export async function reproduceCensus(
   const configs = losses.map((l) => censusModelConfig(options.protocol, l));
   const recipe = CENSUS_OPTIMIZERS[options.optimizer];
   requireInput(recipe !== undefined, '--optimizer', `unknown optimizer ${options.optimizer}`);
-  const store = RunStore.open({
-    dir: join(run.out, 'run'),
-    command: 'reproduce census',
-    options: { ...options, trainRows: options.trainRows ?? null },
-    resume: run.resume,
-    dirField: '--out',
-  });
   const train = firstRows(loadRows({ split: 'train' }, undefined), options.trainRows);
   const test = loadRows({ split: 'test' }, undefined);
   // The training mean of all training rows, as every orderlens census model (not of --train-rows).
@@ -267,10 +283,73 @@ export async function reproduceCensus(
         loss,
         config: configs[k],
         id: `s${seed}-${arch}-${loss}`,
-        dir: join(run.out, 'models', `seed${seed}`, `${arch}-${loss}`),
+        dir: join(out, 'models', `seed${seed}`, `${arch}-${loss}`),
+        analysisDir: join(out, 'analysis', `seed${seed}`, `${arch}-${loss}`),
       })),
     ),
   );
+  return { jobs, recipe, train, test, baseline, attackData, pgd, ...(clip ? { clip } : {}) };
+}
+
+/** Rows per training batch of every census model. */
+export const CENSUS_BATCH_SIZE = 128;
+
+/** What the trainer gets for `job` (`train` and `dir` replaceable: the plan times a slice elsewhere). */
+export function censusTrainJob(
+  job: CensusJob,
+  options: CensusReproductionOptions,
+  prepared: PreparedCensusReproduction,
+  override: { epochs?: number; train?: TabularRows; test?: TabularRows; dir?: string } = {},
+): CensusTrainJob {
+  const { recipe } = prepared;
+  return {
+    id: job.id,
+    arch: job.arch,
+    layers: CENSUS_ARCHITECTURES[job.arch],
+    hidden: 100,
+    config: job.config,
+    epochs: override.epochs ?? options.epochs,
+    batchSize: CENSUS_BATCH_SIZE,
+    optimizer: recipe.optimizer,
+    learningRate: recipe.learningRate,
+    ...('momentum' in recipe ? { momentum: recipe.momentum } : {}),
+    balance: options.sampler === 'balanced',
+    seed: job.seed,
+    ...(options.lossConventions ? { lossConventions: options.lossConventions } : {}),
+    train: override.train ?? prepared.train,
+    test: override.test ?? prepared.test,
+    baseline: prepared.baseline,
+    dir: override.dir ?? job.dir,
+  };
+}
+
+/**
+ * The census robustness experiment of the ICLR-2022 paper (Table 2): for every seed,
+ * architecture and model type, train (tool), attack with L∞ PGD (tool), and measure exact `J(m)`
+ * through `runAnalysis` with the tabular adapter (one interaction-result@3 per model, in
+ * `<out>/analysis/seed<s>/<arch>-<type>/result.json`). Training and attacks are stored in the
+ * run store at `<out>/run` so an interrupted run resumes; each analysis has its own run folder.
+ */
+export async function reproduceCensus(
+  options: CensusReproductionOptions,
+  tools: CensusReproductionTools,
+  run: {
+    out: string;
+    resume: boolean;
+    signal?: AbortSignal;
+    onStep?: (done: number, total: number, what: string) => void;
+  },
+  prepared: PreparedCensusReproduction = prepareCensusReproduction(options, run.out),
+): Promise<CensusReproduction> {
+  const { archs } = options;
+  const { jobs, train, attackData, baseline, pgd, clip } = prepared;
+  const store = RunStore.open({
+    dir: join(run.out, 'run'),
+    command: 'reproduce census',
+    options: { ...options, trainRows: options.trainRows ?? null },
+    resume: run.resume,
+    dirField: '--out',
+  });
   const total = 3 * jobs.length;
   let step = 0;
   const tick = (what: string) => run.onStep?.(++step, total, what);
@@ -284,25 +363,10 @@ export async function reproduceCensus(
       [`train-${job.id}`],
       async () => {
         mkdirSync(job.dir, { recursive: true });
-        return tools.train({
-          id: job.id,
-          arch: job.arch,
-          layers: CENSUS_ARCHITECTURES[job.arch],
-          hidden: 100,
-          config: job.config,
-          epochs: options.epochs,
-          batchSize: 128,
-          optimizer: recipe.optimizer,
-          learningRate: recipe.learningRate,
-          ...('momentum' in recipe ? { momentum: recipe.momentum } : {}),
-          balance: options.sampler === 'balanced',
-          seed: job.seed,
-          ...(options.lossConventions ? { lossConventions: options.lossConventions } : {}),
-          train,
-          test,
-          baseline,
-          dir: job.dir,
-        });
+        // The epochs' times serve the plan's timed run only: the stored unit (and reproduce.json)
+        // keeps what a rerun reproduces; each model's training.json has its history.
+        const { history: _history, ...result } = await tools.train(censusTrainJob(job, options, prepared));
+        return result;
       },
       { signal: run.signal },
     );
@@ -313,7 +377,7 @@ export async function reproduceCensus(
       { signal: run.signal },
     );
     tick(`attacked ${job.id}`);
-    const analysisDir = join(run.out, 'analysis', `seed${job.seed}`, `${job.arch}-${job.loss}`);
+    const { analysisDir } = job;
     const result = await analyzeCensusModel(job.dir, analysisDir, tools, run, options.samples);
     tick(`analysed ${job.id}`);
     const J = result.aggregate.strength.J;
@@ -384,9 +448,44 @@ export function summariseSeeds(rows: readonly CensusReproductionRow[]): CensusSe
 }
 
 /**
- * Exact `J(m)` of one trained census model through the analysis pipeline: the tabular adapter
- * (census test split, training-mean baseline), the `exact` estimator, the adapter's default
- * selection (100 correctly classified rows, classes alternating), log-odds reward.
+ * The analysis options of one trained census model (opened as `model`, its tabular session
+ * `session`): the `exact` estimator, the adapter's default selection (100 correctly classified
+ * rows, classes alternating, or `samples`), log-odds reward. The run and its plan take the same.
+ */
+export function censusAnalysisOptions(
+  session: AnalysisOptions['session'],
+  model: OpenedModel,
+  samples: number | undefined,
+  signal?: AbortSignal,
+): AnalysisOptions {
+  const protocol = tabularAdapter.protocols[0];
+  const estimator = estimators.get(protocol.estimator);
+  return {
+    modality: tabularAdapter.name,
+    session,
+    model,
+    estimator,
+    estimatorOptions: estimator.options.parse(protocol.estimatorOptions) as Record<string, unknown>,
+    selection: { ...tabularAdapter.defaultSelection, ...(samples !== undefined ? { samples } : {}) },
+    reward: 'log-odds',
+    seed: 0,
+    batchSize: 4096,
+    fingerprint: { protocol: protocol.name, adapterOptions: CENSUS_ANALYSIS_ADAPTER_OPTIONS },
+    options: { protocol: protocol.name, ...CENSUS_ANALYSIS_ADAPTER_OPTIONS },
+    ...(signal ? { signal } : {}),
+  };
+}
+
+/** The tabular adapter's options of every census analysis: the test split, the training-mean baseline. */
+export const CENSUS_ANALYSIS_ADAPTER_OPTIONS = {
+  dataset: 'census',
+  split: 'test',
+  baseline: 'mean',
+} as const;
+
+/**
+ * Exact `J(m)` of one trained census model through the analysis pipeline
+ * ({@link censusAnalysisOptions}, the tabular adapter on the census test split).
  */
 export async function analyzeCensusModel(
   modelDir: string,
@@ -398,21 +497,14 @@ export async function analyzeCensusModel(
   mkdirSync(outDir, { recursive: true });
   const model = await tools.openModel(modelDir);
   try {
-    const adapterOptions = { dataset: 'census', split: 'test', baseline: 'mean' };
-    const session = await tabularAdapter.open({ options: adapterOptions, model, signal: run.signal });
+    const session = await tabularAdapter.open({
+      options: { ...CENSUS_ANALYSIS_ADAPTER_OPTIONS },
+      model,
+      signal: run.signal,
+    });
     try {
-      const protocol = tabularAdapter.protocols[0];
-      const estimator = estimators.get(protocol.estimator);
-      const result = await runAnalysis({
-        modality: tabularAdapter.name,
-        session,
-        model,
-        estimator,
-        estimatorOptions: estimator.options.parse(protocol.estimatorOptions) as Record<string, unknown>,
-        selection: { ...tabularAdapter.defaultSelection, ...(samples !== undefined ? { samples } : {}) },
-        reward: 'log-odds',
-        seed: 0,
-        batchSize: 4096,
+      return await runAnalysis({
+        ...censusAnalysisOptions(session, model, samples, run.signal),
         // A --resume of the whole reproduction resumes only the analyses that had started: the
         // ones after the interruption have no run yet and start afresh.
         run: {
@@ -421,12 +513,8 @@ export async function analyzeCensusModel(
           command: 'reproduce census',
           finish: (r) => (writeJsonAtomic(join(outDir, 'result.json'), r), r),
         },
-        fingerprint: { protocol: protocol.name, adapterOptions },
-        options: { protocol: protocol.name, ...adapterOptions },
         ...(tools.packages ? { packages: tools.packages } : {}),
-        signal: run.signal,
       });
-      return result;
     } finally {
       await session.dispose?.();
     }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -6,9 +6,11 @@ import { parseResult, type OpenedModel } from '@orderlens/core';
 import { loadCensus } from '../census/census.js';
 import { JsMlpRunner } from '../test-utils/js-mlp.js';
 import { censusModelConfig } from './census-configs.js';
+import { describeCensusPlan, planCensusReproduction } from './census-plan.js';
 import {
   featureRange,
   pgdInZSpace,
+  prepareCensusReproduction,
   reproduceCensus,
   type CensusReproductionTools,
   type CensusTrainJob,
@@ -186,5 +188,45 @@ describe('reproduceCensus (tools without a runtime: a JS MLP per seed)', () => {
     expect(Array.from(eps)).toEqual(Array.from(census.preprocessor.stds, (s) => Math.fround(0.6 / s)));
     expect(clips[from]).toBeDefined();
     expect(formatReproductionTable(rep, options)).toMatch(/raw units/);
+  });
+
+  it('plans each model, and a resume as it will run: stored units and finished analyses cost nothing', async () => {
+    const options = {
+      protocol: 'table2' as const,
+      archs: ['mlp5'],
+      losses: ['normal', 'high'],
+      seeds: [0],
+      epochs: 2,
+      trainRows: 800,
+      samples: 2,
+      attackRows: 50,
+      optimizer: 'adam' as const,
+      sampler: 'balanced' as const,
+      pgdClip: false,
+    };
+    const out = join(tmp, 'plan');
+    const prepared = prepareCensusReproduction(options, out);
+    const fresh = await planCensusReproduction(options, tools, prepared, { out, resume: false });
+    expect(existsSync(out)).toBe(false);
+    const [normal, high] = fresh.jobs;
+    // ⌈800 / 128⌉ = 7 steps an epoch; high's two order-loss terms add S1 and S2 of every row.
+    expect(normal.training).toMatchObject({ epochs: 2, rows: 800, steps: 14 });
+    expect(high.training!.modelRows - normal.training!.modelRows).toBe(2 * 4 * 800);
+    expect(normal.attackCalls).toBe(50 * 102);
+    expect(normal.analysis).toMatchObject({ callsPerSample: 4096, samples: 2 });
+    expect(fresh.totalCalls).toBe(
+      fresh.jobs.reduce((a, j) => a + j.training!.modelRows + j.attackCalls + j.analysis.totalCalls, 0),
+    );
+    expect(describeCensusPlan(fresh)).toMatch(/^ {2}s0-mlp5-high: train 2 epochs × 800 rows = 14 steps/m);
+
+    await reproduceCensus(options, tools, { out, resume: false }, prepared);
+    const done = await planCensusReproduction(options, tools, prepared, { out, resume: true });
+    expect(done.totalCalls).toBe(0);
+    rmSync(join(out, 'run', 'units', 'attack-s0-mlp5-high.json'));
+    const left = await planCensusReproduction(options, tools, prepared, { out, resume: true });
+    expect(left.jobs.map((j) => [j.training === undefined, j.attackCalls, j.analysis.totalCalls])).toEqual([
+      [true, 0, 0],
+      [true, 50 * 102, 0],
+    ]);
   });
 });

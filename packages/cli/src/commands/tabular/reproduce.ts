@@ -1,6 +1,12 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { OrderlensInputError, openModel, probeWritableDir, writeJsonAtomic } from '@orderlens/core';
+import {
+  OrderlensInputError,
+  checkBudget,
+  openModel,
+  probeWritableDir,
+  writeJsonAtomic,
+} from '@orderlens/core';
 import { ICLR2022_LOSS_CONVENTIONS, type OrderLossConventions } from '@orderlens/core/math';
 import {
   hasCheckpoint,
@@ -19,22 +25,26 @@ import {
   PAPER_PGD,
   PGD_EPS_UNITS,
   attackTabular,
+  describeCensusPlan,
   maxPerturbation,
   PREPROCESSING_FILE,
   formatReproductionTable,
+  planCensusReproduction,
+  prepareCensusReproduction,
   reproduceCensus,
   type CensusReproductionOptions,
   type CensusReproductionTools,
 } from '@orderlens/tabular';
 import { commandGroup } from '../../util/command-group.js';
 import { InterruptedError } from '../../util/errors.js';
-import { interruptPolicy, ioOf } from '../../util/io.js';
+import { globalFlags, interruptPolicy, ioOf } from '../../util/io.js';
 import { parseChoice, parseInteger, parseIntegerList, parseList } from '../../util/options.js';
 import { packageVersions } from '../../util/plugins.js';
 import { progressFor } from '../../util/progress.js';
 import { writeFileAtomic } from '../../util/plots.js';
 import { writeStrengthPlot } from '../../util/strength-plots.js';
 import { tfjsAttackTools } from './attack.js';
+import { networkStudyPlanFlags } from '../reproduce/run-network-study.js';
 
 // The protocol tables moved to @orderlens/tabular; re-exported for existing imports.
 export {
@@ -66,6 +76,8 @@ interface ReproduceFlags {
   tfjsBackend?: string;
   out: string;
   resume?: boolean;
+  budget?: string;
+  dryRun?: boolean;
 }
 
 /** `--loss-conventions`: `drawn` (orderlens' default) or `iclr2022` (int sizes, r2/r1). */
@@ -166,6 +178,10 @@ function tfjsTools(
         testAccuracy: s.testAccuracy,
         wallTimeMs: s.wallTimeMs,
         spec: { ...s.spec },
+        history: s.history.map((h) => ({
+          seconds: h.seconds,
+          ...(h.steps !== undefined ? { steps: h.steps } : {}),
+        })),
       };
     },
     async attack(job) {
@@ -265,6 +281,14 @@ export function registerReproduce(program: Command): void {
     .option('--tfjs-backend <list>', 'tfjs backends to try in order', 'wasm,cpu')
     .option('--out <dir>', 'output directory', 'orderlens-out/reproduce-census')
     .option('--resume', 'continue an interrupted run in --out')
+    .option(
+      '--budget <calls|time>',
+      'refuse to start, before any training, when the plan needs more model calls (e.g. 2e6) or time (e.g. 90s, 10m, 2h) than this',
+    )
+    .option(
+      '--dry-run',
+      'print the plan (training steps and rows, PGD and J(m) model calls, times estimated from a short timed training run) and exit; writes nothing to --out',
+    )
     .action(async (flags: ReproduceFlags, cmd: Command) => {
       const io = ioOf(cmd);
       interruptPolicy(
@@ -274,19 +298,53 @@ export function registerReproduce(program: Command): void {
       const options = reproductionOptions(flags);
       const attackSamples = parseInteger(flags.attackSamples, '--attack-samples', { min: 0 });
       const backends = parseTfjsBackends(flags.tfjsBackend);
-      // Before any model is trained: /proc, a path under a file, a read-only place.
-      const outDir = probeWritableDir(resolve(flags.out), '--out');
+      const { budget, dryRun } = networkStudyPlanFlags(flags);
+      // Before any model is trained: /proc, a path under a file, a read-only place. A dry run
+      // writes nothing, so it neither creates nor probes --out.
+      const outDir = dryRun ? resolve(flags.out) : probeWritableDir(resolve(flags.out), '--out');
       await initTfjs(backends);
+      const resume = flags.resume === true;
+      const tools = tfjsTools(backends, attackSamples, { signal: io.signal, resume });
+      // The cost before the first training step: a short timed training run per architecture and
+      // type in a temporary folder, extrapolated, and --budget checked on it.
+      const prepared = prepareCensusReproduction(options, outDir);
+      const plan = await planCensusReproduction(options, tools, prepared, {
+        out: outDir,
+        resume,
+        signal: io.signal,
+      }).catch((e: unknown) => {
+        // The timed run trains in a temporary folder: its checkpoint is not one to resume.
+        if (e instanceof InterruptedError)
+          throw new InterruptedError(
+            'interrupted while planning, before any training; nothing was written to --out',
+          );
+        throw e;
+      });
+      const planText =
+        describeCensusPlan(plan) +
+        (attackSamples > 0
+          ? `  (the per-order change under attack of --attack-samples ${attackSamples} is not planned)\n`
+          : '');
+      if (dryRun) io.stdout(planText);
+      else if (!globalFlags(cmd).quiet) io.stderr(planText);
+      if (budget)
+        checkBudget(
+          plan,
+          budget,
+          '--budget',
+          'use fewer --seeds, --archs or --losses, fewer --epochs or --train-rows, or raise --budget',
+        );
+      if (dryRun) return;
       const steps = 3 * options.seeds.length * options.archs.length * options.losses.length;
       const progress = progressFor(cmd, { label: 'reproduce', total: steps, unit: 'steps' });
       let stepsDone = 0;
       let current = '';
       const rep = await reproduceCensus(
         options,
-        tfjsTools(backends, attackSamples, { signal: io.signal, resume: flags.resume === true }),
+        tools,
         {
           out: outDir,
-          resume: flags.resume === true,
+          resume,
           signal: io.signal,
           onStep: (done, _total, what) => {
             stepsDone = done;
@@ -294,6 +352,7 @@ export function registerReproduce(program: Command): void {
             progress.update(done);
           },
         },
+        prepared,
       ).catch((e: unknown) => {
         // One message for the whole run: what the step under way did, what is saved, how to go on.
         if (e instanceof InterruptedError) {
