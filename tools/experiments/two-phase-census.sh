@@ -24,7 +24,8 @@ $CLI dynamics --checkpoints "$OUT/model/checkpoints" --modality tabular --datase
   --out "$OUT/dynamics"
 
 # Issue 21: the same MLP-5 with the two-phase paper's recipe (SGD lr 0.01, momentum 0.9, batch 128,
-# 1 % label noise), measured by `reproduce two-phase` (authors preset, 10 samples).
+# 1 % label noise), measured by `reproduce two-phase` (authors preset, 10 samples). Its checkpoints
+# are committed as fixtures/two-phase/census-mlp5 (this command writes byte-identical files).
 $CLI train tabular --dataset census --arch mlp5 --hidden 100 --epochs 100 --train-rows 2000 \
   --batch-size 128 --optimizer sgd --seed 0 --label-noise 0.01 \
   --save-epochs 0,1,2,3,5,8,12,18,27,40,60,80,100 --out "$OUT/sgd-model"

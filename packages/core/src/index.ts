@@ -154,6 +154,7 @@ export type {
   GridPlayers,
   ModalityAdapter,
   ModalitySession,
+  NoiseScale,
   OptionDescriptor,
   PlayersDescriptor,
   RegionPlayers,

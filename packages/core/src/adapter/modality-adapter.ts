@@ -58,6 +58,18 @@ export interface SamplePlayers {
 }
 
 /** What an adapter opens for one analysis: the candidates, their inputs and players. */
+/** Where a noise measure's `ε` is added and the scale of the values it is added to. */
+export interface NoiseScale {
+  /** Where `ε` is added, e.g. `word-embeddings` (text on ONNX models). */
+  readonly space: string;
+  /** The model's tensor the noise is added to (text: the word-embedding initializer's name). */
+  readonly table?: string;
+  /** Its width (text: the embedding size). */
+  readonly width?: number;
+  /** Root mean square of that tensor's entries: `δ / rms` is comparable across models. */
+  readonly rms: number;
+}
+
 export interface ModalitySession {
   /** The data spec as the user gave it, resolved (for provenance). */
   readonly data: string;
@@ -93,6 +105,12 @@ export interface ModalitySession {
     perturb: (input: Float32Array) => void,
     gateway: ModelGateway,
   ): Promise<SamplePlayers>;
+  /**
+   * What `δ` of {@link perturbedPlayers} is measured against, when the adapter adds the noise
+   * somewhere other than its own input rows (text: a word-embedding table of the model), so a
+   * result records the scale and `δ` can be compared across models without the docs.
+   */
+  noiseScale?(): Promise<NoiseScale>;
   /** Settings that determine the numbers (preprocessing, players rule, baseline): recorded and fingerprinted. */
   readonly details: Record<string, unknown>;
   /** Pictures for a finished result (heat maps, word arcs, point views): name → paths written. */

@@ -9,6 +9,7 @@ import type { StoredSample, StoredSelection } from '../analysis/analysis-units.j
 import { analysisResult } from '../analysis/analysis-result.js';
 import { interruptedRun, markRunComplete } from '../analysis/analysis-run.js';
 import type { RunStore } from '../analysis/run-store.js';
+import type { NoiseScale } from '../adapter/modality-adapter.js';
 import type { AnalysisOptions } from '../analysis/run-analysis.js';
 import { OrderlensInputError, requireInput } from '../errors/errors.js';
 import { gameTable } from '../exact/exact-interactions.js';
@@ -177,7 +178,8 @@ export async function runNoiseSensitivity(options: NoiseSensitivityOptions): Pro
     }
   }
   const base = analysisResult(withNoise, selected, units, { wallTimeMs: performance.now() - t0 });
-  const computed = withNoiseMeasure(base, noiseUnits, options.noise, performance.now() - t0);
+  const scale = await options.session.noiseScale?.();
+  const computed = withNoiseMeasure(base, noiseUnits, options.noise, performance.now() - t0, scale);
   const result = options.run?.finish ? await options.run.finish(computed) : computed;
   if (store) markRunComplete(store, S);
   return result;
@@ -186,13 +188,15 @@ export async function runNoiseSensitivity(options: NoiseSensitivityOptions): Pro
 /**
  * An analysis result with the noise units of its samples (in sample order): each sample's
  * `noise` block, the `noise` calls counted, and `measures.noiseSensitivity` over the samples.
- * Shared by {@link runNoiseSensitivity} and studies whose models name `noise`.
+ * Shared by {@link runNoiseSensitivity} and studies whose models name `noise`. `scale` (the
+ * session's {@link NoiseScale}, where it has one) is recorded beside `δ`.
  */
 export function withNoiseMeasure(
   base: InteractionResult,
   noiseUnits: readonly StoredNoiseUnit[],
   noise: NoiseSpec,
   wallTimeMs: number,
+  scale?: NoiseScale,
 ): InteractionResult {
   requireInput(
     noiseUnits.length === base.samples.length &&
@@ -212,6 +216,7 @@ export function withNoiseMeasure(
         delta: noise.delta,
         draws: noise.draws,
         interactions: 'harsanyi',
+        ...(scale ? { scale: { ...scale } } : {}),
         ...noiseSensitivityByOrder(noiseUnits.map((u) => u.noise.variance)),
       },
     },

@@ -125,6 +125,19 @@ const measuresSchema = z.object({
       delta: num,
       draws: z.number().int(),
       interactions: z.literal('harsanyi'),
+      /**
+       * What `δ` is measured against where the noise is not added to the adapter's own input rows
+       * (text: the word-embedding table, by initializer name, and the RMS of its entries); absent
+       * for tables, images and point clouds, whose `δ` is in model-input units.
+       */
+      scale: z
+        .object({
+          space: z.string(),
+          table: z.string().optional(),
+          width: z.number().int().optional(),
+          rms: num,
+        })
+        .optional(),
       orders: z.array(z.number().int()),
       variance: numArray,
       varianceError: numArray,

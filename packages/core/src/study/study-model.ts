@@ -376,7 +376,8 @@ export async function aggregateStudyModel(
         ctx.store.get<StoredNoiseUnit>(noiseUnitId(s)) ??
           (await computeNoiseUnit(options, selected, s, ctx.store)),
       );
-    result = withNoiseMeasure(analysed, units, noise, wallTimeMs + (performance.now() - tNoise));
+    const scale = await ctx.session.noiseScale?.();
+    result = withNoiseMeasure(analysed, units, noise, wallTimeMs + (performance.now() - tNoise), scale);
   }
   const final = await finishAnalysis(result, {
     dir: studyPaths(ctx.out).modelDir(ctx.model.id),

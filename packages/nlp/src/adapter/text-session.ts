@@ -13,6 +13,7 @@ import {
   type Masker,
   type CountedRunner,
   type ModelGateway,
+  type NoiseScale,
   type NoisyEmbeddingModel,
   type SamplePlayers,
 } from '@orderlens/core';
@@ -285,6 +286,11 @@ export async function openTextSession(
             const noise = new Float32Array(ids.length * model.width);
             perturb(noise);
             return { ...base, runner: new EmbeddingNoiseRunner(model, ids, noise) };
+          },
+          // δ is in the embedding table's units: record which table and the RMS of its entries.
+          async noiseScale(): Promise<NoiseScale> {
+            const model = await noisyModel();
+            return { space: 'word-embeddings', table: model.table, width: model.width, rms: model.tableRms };
           },
         }
       : {}),

@@ -10,6 +10,7 @@ import { parseDynamicsResult } from '@orderlens/core/dynamics';
 import { sampleSalientStrength } from '@orderlens/core/math';
 import { runCli } from '../../program.js';
 import { LABEL_NOISE_SERIES, RELABELLED_FILE, mislabeledArgs } from '../../test-utils/mislabeled-run.js';
+import { repoPath } from '../../test-utils/repo-path.js';
 import { tempDir } from '../../test-utils/tmp.js';
 
 const series = LABEL_NOISE_SERIES;
@@ -107,6 +108,54 @@ describe('orderlens mislabeled (VGG-11 with 1 % label noise)', () => {
     expect(rel.samples.map((s) => [s.index, s.label])).toEqual([[first.position, other]]);
     const clean = parseDynamicsResult(JSON.parse(readFileSync(join(out, 'clean', 'dynamics.json'), 'utf8')));
     expect(clean.samples[0].label).not.toBe(-1);
+  });
+
+  it('runs on the committed census series (fixtures/two-phase/census-mlp5), explaining flipped rows for the trained label', async () => {
+    // The census training split holds the original labels; the series' relabelled.json (written
+    // by `orderlens train tabular --label-noise`) gives the flipped ones the rows were trained on.
+    const censusSeries = repoPath('fixtures/two-phase/census-mlp5');
+    const censusFile = join(censusSeries, 'relabelled.json');
+    const file = JSON.parse(readFileSync(censusFile, 'utf8'));
+    expect(file.trainingRows).toBe(2000);
+    expect(file.relabelled).toHaveLength(20); // --label-noise 0.01
+    const out = join(tmp.dir, 'census');
+    const r = await runCli([
+      'mislabeled',
+      '--checkpoints',
+      censusSeries,
+      '--modality',
+      'tabular',
+      '--dataset',
+      'census',
+      '--split',
+      'train',
+      '--relabelled',
+      censusFile,
+      '--samples',
+      '2',
+      '--epochs',
+      '0,100',
+      '--niter',
+      '100',
+      '--out',
+      out,
+      '-q',
+    ]);
+    expect(r.stderr).not.toMatch(/^error/m);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(readFileSync(join(out, 'mislabeled.json'), 'utf8'));
+    expect(doc.groups).toEqual({ relabelled: file.relabelled.slice(0, 2), clean: [0, 1] });
+    expect(doc.measure.n).toBe(12);
+    const rel = parseDynamicsResult(
+      JSON.parse(readFileSync(join(out, 'relabelled', 'dynamics.json'), 'utf8')),
+    );
+    const byPosition = new Map(file.samples.map((x: { position: number }) => [x.position, x]));
+    for (const smp of rel.samples) {
+      const row = byPosition.get(smp.index) as { trainedLabel: number; originalLabel: number };
+      expect(smp.label).toBe(row.trainedLabel);
+      expect(smp.label).toBe(1 - row.originalLabel);
+    }
+    expect(rel.checkpoints.map((c) => c.epoch)).toEqual([0, 100]);
   });
 
   it('refuses a relabelled file that does not fit the data, an unknown epoch and a bad file, naming the option', async () => {

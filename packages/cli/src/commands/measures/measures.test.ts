@@ -47,6 +47,7 @@ describe('orderlens noise-sensitivity | generalization | transfer (census MLP)',
     const m = res.measures!.noiseSensitivity!;
     expect(m.orders).toHaveLength(12);
     expect(m.variance.every((v) => v > 0)).toBe(true);
+    expect(m.scale).toBeUndefined(); // δ is in the model's input units (z-scored attributes)
     expect(res.modelCalls.noise).toBe(2 * 3 * 4096);
     expect(res.modelCalls.estimation).toBe(2 * 4096);
     expect(existsSync(join(out, 'noise-sensitivity.svg'))).toBe(true);
@@ -89,6 +90,20 @@ describe('orderlens noise-sensitivity | generalization | transfer (census MLP)',
     expect(m.orders).toEqual([1, 2, 3, 4]);
     expect(m.variance.every((v) => v > 0)).toBe(true);
     expect(a.modelCalls.noise).toBe(3 * 16);
+    // δ's scale is recorded: the table the noise is added to and the RMS of its entries
+    // (0.0211929… computed with numpy from the ONNX initializer, independently of orderlens).
+    expect(m.scale).toEqual({
+      space: 'word-embeddings',
+      table: 'word.weight',
+      width: 128,
+      rms: expect.closeTo(0.021192916838782088, 7),
+    });
+    expect(r.stdout).toContain(
+      'δ = 0.01 on the word-embeddings (word.weight), whose RMS is 0.0212: δ/RMS = 0.472',
+    );
+    // A resume that finds every unit stored still records it (no noise draw built the model).
+    expect((await runCli([...args(out('text-a')), '--resume'])).code).toBe(0);
+    expect(read(join(out('text-a'), 'result.json')).measures).toEqual(a.measures);
     // The same seed draws the same noise; a larger δ moves the single words' interactions more.
     expect((await runCli(args(out('text-b')))).code).toBe(0);
     expect(read(join(out('text-b'), 'result.json')).measures).toEqual(a.measures);

@@ -118,7 +118,10 @@ function registerNoise(program: Command, adapter: ModalityAdapter): void {
         const m = result.measures!.noiseSensitivity!;
         io.stdout(
           `V^(s) by order: ${m.orders.map((o, j) => `${o}:${m.variance[j].toExponential(3)}`).join(' ')}\n` +
-            (m.fit ? `fit: ×${m.fit.growth.toFixed(3)} per order, R² ${m.fit.r2.toFixed(3)}\n` : ''),
+            (m.fit ? `fit: ×${m.fit.growth.toFixed(3)} per order, R² ${m.fit.r2.toFixed(3)}\n` : '') +
+            (m.scale
+              ? `δ = ${m.delta} on the ${m.scale.space}${m.scale.table ? ` (${m.scale.table})` : ''}, whose RMS is ${m.scale.rms.toPrecision(3)}: δ/RMS = ${(m.delta / m.scale.rms).toPrecision(3)}\n`
+              : ''),
         );
       }
       if (results.length > 1) io.stdout(`wrote ${(await writeNoisePlot(s.out, results)).svg}\n`);
