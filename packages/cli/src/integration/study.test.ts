@@ -12,7 +12,7 @@ import {
 } from '@orderlens/core';
 import { runCli } from '../program.js';
 import { tempDir } from '../test-utils/tmp.js';
-import { lacks } from '@orderlens/core/testing';
+import { lacks, scaledTimeout } from '@orderlens/core/testing';
 
 const repo = (rel: string) => fileURLToPath(new URL(`../../../../${rel}`, import.meta.url));
 const tmp = tempDir('orderlens-study-');
@@ -299,18 +299,24 @@ describe('orderlens study run', () => {
     );
   });
 
-  it('checks the shipped studies (--dry-run: the plan, nothing written)', async () => {
-    for (const name of ['quick', 'paper-scale']) {
-      const file = repo(`examples/studies/${name}.yaml`);
-      const out = join(tmp.dir, `dry-${name}`);
-      const r = await runCli(['study', 'run', '--root', REPO, file, '--out', out, '--dry-run']);
-      expect(r.code, r.stderr).toBe(0);
-      expect(r.stdout).toMatch(new RegExp(`^study ${name} .*: \\d+ models`));
-      for (const modality of ['tabular', 'vision', 'text', 'pointcloud'])
-        expect(r.stdout, `${name}: ${modality}`).toMatch(new RegExp(`: ${modality} `));
-      expect(existsSync(out)).toBe(false);
-    }
-  });
+  // The plan opens and times every model of both studies (paper-scale: 8 networks, counting up to
+  // 1.76 M coalitions of a sample each): about 50 s here alone, over 120 s beside the suite.
+  it(
+    'checks the shipped studies (--dry-run: the plan, nothing written)',
+    { timeout: scaledTimeout(360_000) },
+    async () => {
+      for (const name of ['quick', 'paper-scale']) {
+        const file = repo(`examples/studies/${name}.yaml`);
+        const out = join(tmp.dir, `dry-${name}`);
+        const r = await runCli(['study', 'run', '--root', REPO, file, '--out', out, '--dry-run']);
+        expect(r.code, r.stderr).toBe(0);
+        expect(r.stdout).toMatch(new RegExp(`^study ${name} .*: \\d+ models`));
+        for (const modality of ['tabular', 'vision', 'text', 'pointcloud'])
+          expect(r.stdout, `${name}: ${modality}`).toMatch(new RegExp(`: ${modality} `));
+        expect(existsSync(out)).toBe(false);
+      }
+    },
+  );
 });
 
 it('reports a YAML syntax error at its line', async () => {

@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ModalityAdapter, OptionDescriptor } from '../adapter/modality-adapter.js';
+import { z } from 'zod';
+import type { ModalityAdapter } from '../adapter/modality-adapter.js';
+import { optionBlock, optionField } from '../options/option-block.js';
 import { tempDir } from '../testing/tmp.js';
 import { readDynamicsResult } from './dynamics-result.js';
 import { readTwoPhaseSeriesInfo, twoPhaseAdapterOptions } from './two-phase-series.js';
@@ -20,13 +22,16 @@ function series(name: string, text: string): string {
 /** Only the options matter to the series' option reading. */
 const textAdapter = {
   name: 'text',
-  options: [
-    { key: 'sentences', flag: '--sentences <file>', description: '', type: 'string', path: true },
-    { key: 'words', flag: '--words <k>', description: '', type: 'string' },
-    { key: 'wordChoice', flag: '--word-choice <rule>', description: '', type: 'string' },
-    { key: 'shortSentences', flag: '--short-sentences <rule>', description: '', type: 'string' },
-    { key: 'playersSeed', flag: '--players-seed <s>', description: '', type: 'integer' },
-  ] satisfies OptionDescriptor[],
+  options: optionBlock({
+    sentences: optionField(z.string().optional().describe('sentences'), {
+      flag: '--sentences <file>',
+      path: true,
+    }),
+    words: optionField(z.string().optional().describe('words'), { flag: '--words <k>' }),
+    wordChoice: optionField(z.string().optional().describe('rule'), { flag: '--word-choice <rule>' }),
+    shortSentences: optionField(z.string().optional().describe('rule'), { flag: '--short-sentences <rule>' }),
+    playersSeed: optionField(z.number().int().optional().describe('seed'), { flag: '--players-seed <s>' }),
+  }),
 } as unknown as ModalityAdapter;
 
 describe('two-phase series', () => {

@@ -15,6 +15,8 @@ const ALLOWED: Record<string, string> = {
   'runtime-tfjs/src/runner/yielding-runner.ts': 'a pass-through wrapper (yields to the event loop)',
   'vision/src/structure/structure-curves.ts': 'the structure experiment counts its own Evaluator calls',
   'distributed/src/worker.ts': 'a queue job runner, not a model',
+  'nlp/src/masking/embedding-noise-runner.ts':
+    "a runner decorator (adds the noise input): the session hands it out as the sample's runner, which the gateway wraps, so each of its calls is counted once there",
   'core/src/analysis/cost-plan.ts':
     "the plan's timed warm-up: its rows are counted as the plan's warmupRows (provenance), not as the analysis's calls",
 };
