@@ -452,7 +452,7 @@ export function formatCount(n: number): string {
 
 /** Seconds as the plan says them (`42 s`, `3.5 min`, `2.1 h`; `rate`: a number of calls/s). */
 export function formatSeconds(s: number, as: 'time' | 'rate' = 'time'): string {
-  if (as === 'rate') return s >= 100 ? s.toFixed(0) : s.toPrecision(2);
+  if (as === 'rate') return s >= 100 ? formatCount(s) : s.toPrecision(2);
   if (s < 60) return `${Math.max(1, Math.round(s))} s`;
   if (s < 3600) return `${(s / 60).toFixed(1)} min`;
   return `${(s / 3600).toFixed(1)} h`;
