@@ -53,7 +53,9 @@ export function trainingOptionsBlock(d: TrainingOptionDefaults) {
         terms: parseOrderLossSpec(spec, field),
       }))
         .prefault('normal')
-        .describe('order losses: normal, low, mid, high, boost-high, or terms like "plus:0.3,0.7;minus:0,0.5"'),
+        .describe(
+          'order losses: normal, low, mid, high, boost-high, or terms like "plus:0.3,0.7;minus:0,0.5"',
+        ),
       { argument: '<spec>' },
     ),
     lambdaPlus: optionField(numberFlag({ min: 0 }).prefault('1').describe('weight of every plus (L+) term'), {
@@ -103,11 +105,12 @@ export function trainingOptionsBlock(d: TrainingOptionDefaults) {
 }
 
 /** The training flags after the block read them. */
-export type TrainingOptions = ReturnType<typeof trainingOptionsBlock> extends {
-  schema: z.ZodType<infer T>;
-}
-  ? T
-  : never;
+export type TrainingOptions =
+  ReturnType<typeof trainingOptionsBlock> extends {
+    schema: z.ZodType<infer T>;
+  }
+    ? T
+    : never;
 
 /** The fields of the block a command whose trainer knows Adam only leaves out. */
 const SGD_KEYS = ['optimizer', 'momentum'];

@@ -65,7 +65,11 @@ export interface BlockOptionsChoice {
  * Registers a block's fields as options of `cmd`: flag from the key, help the description,
  * commander's default the field's default text (read by the schema like typed text).
  */
-export function addBlockOptions(cmd: Command, block: SettingsBlock<unknown>, choice: BlockOptionsChoice = {}) {
+export function addBlockOptions(
+  cmd: Command,
+  block: SettingsBlock<unknown>,
+  choice: BlockOptionsChoice = {},
+) {
   for (const d of block.descriptors) {
     if (choice.keys && !choice.keys.includes(d.key)) continue;
     const help = d.description + (choice.helpSuffix?.[d.key] ?? '');

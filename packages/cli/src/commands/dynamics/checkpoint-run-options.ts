@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import type { Command } from 'commander';
 import { optionField, parseBudget, parseDevice, parseRewardName, settingsBlock } from '@orderlens/core';
-import { addBlockOptions, choiceFlag, integerFlag, numberFlag, parseBlockFlags, parsedText } from '../../util/option-schema.js';
+import {
+  addBlockOptions,
+  choiceFlag,
+  integerFlag,
+  numberFlag,
+  parseBlockFlags,
+  parsedText,
+} from '../../util/option-schema.js';
 
 /**
  * The flags of every command over a checkpoint series (`dynamics`, `mislabeled`; `reproduce
@@ -24,12 +31,18 @@ export const CHECKPOINT_RUN_OPTIONS = settingsBlock({
     integerFlag({ min: 1 }).prefault('10000').describe('AND-OR optimiser iterations per checkpoint'),
     { argument: '<k>' },
   ),
-  qthres: optionField(numberFlag({ min: 0 }).optional().describe("AND-OR noise bound (default: the preset's)"), {
-    argument: '<q>',
-  }),
-  device: optionField(parsedText(parseDevice).prefault('auto').describe('auto | cpu | cuda | webgpu | wasm'), {
-    argument: '<name>',
-  }),
+  qthres: optionField(
+    numberFlag({ min: 0 }).optional().describe("AND-OR noise bound (default: the preset's)"),
+    {
+      argument: '<q>',
+    },
+  ),
+  device: optionField(
+    parsedText(parseDevice).prefault('auto').describe('auto | cpu | cuda | webgpu | wasm'),
+    {
+      argument: '<name>',
+    },
+  ),
   batchSize: optionField(
     integerFlag({ min: 1 }).prefault('256').describe('inputs per model call (never changes the numbers)'),
     { argument: '<k>', affectsResult: false },
@@ -92,8 +105,6 @@ export function addCheckpointRunOptions(
  * `keys`, only those (a command that registers a few of the block's fields reads its others itself).
  */
 export function checkpointRunSettings(flags: object, keys?: readonly string[]): CheckpointRunSettings {
-  const raw = keys
-    ? Object.fromEntries(keys.map((k) => [k, (flags as Record<string, unknown>)[k]]))
-    : flags;
+  const raw = keys ? Object.fromEntries(keys.map((k) => [k, (flags as Record<string, unknown>)[k]])) : flags;
   return parseBlockFlags(CHECKPOINT_RUN_OPTIONS, raw);
 }

@@ -92,7 +92,7 @@ export function registerDynamics(program: Command): void {
     )
     .option('--samples <k>', 'samples, chosen once by the last checkpoint and used at every checkpoint', '10')
     .option('--per-class <k>', 'at most this many samples per class')
-    .option('--all-samples', 'take samples whether or not the last checkpoint classifies them correctly')
+    .option('--all-samples', 'take samples whether or not the last checkpoint classifies them correctly');
   addCheckpointRunOptions(cmd, CHECKPOINT_EXTRACTION_KEYS);
   cmd
     .option('--lr <rate>', "AND-OR learning rate (default: the preset's)")

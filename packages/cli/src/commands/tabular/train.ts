@@ -12,7 +12,13 @@ import {
 } from '@orderlens/runtime-tfjs';
 import { loadTrainingData, PREPROCESSING_FILE } from '@orderlens/tabular';
 import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
-import { parseChoice, parseFloatOption, parseInteger, parseIntegerList, parseList } from '../../util/options.js';
+import {
+  parseChoice,
+  parseFloatOption,
+  parseInteger,
+  parseIntegerList,
+  parseList,
+} from '../../util/options.js';
 import { progressFor } from '../../util/progress.js';
 import { commandGroup } from '../../util/command-group.js';
 import {
