@@ -2,7 +2,6 @@ import { Option, type Command } from 'commander';
 import { z } from 'zod';
 import { OrderlensInputError, optionField, settingsBlock } from '@orderlens/core';
 import { parseOrderLossSpec, type OrderLossTerm } from '@orderlens/core/math';
-import { MAX_LEARNING_RATE, parseTfjsBackends } from '@orderlens/runtime-tfjs';
 import { parseSeed } from '../util/options.js';
 import {
   addBlockOptions,
@@ -24,7 +23,7 @@ export const TRAINING_OPTIMIZERS = { adam: { lr: 0.001 }, sgd: { lr: 0.01, momen
 export type TrainingOptimizer = keyof typeof TRAINING_OPTIMIZERS;
 
 /** What differs between the training commands in the shared block: defaults and wording. */
-export interface TrainingOptionDefaults {
+export interface TrainingOptionDefaults<Backends = unknown> {
   readonly epochs: string;
   readonly batchSize: string;
   /** Default learning rate; none when the optimizer sets it (say so in `learningRateHelp`). */
@@ -33,6 +32,14 @@ export interface TrainingOptionDefaults {
   /** What one "batch" is (rows, images). */
   readonly batchOf: string;
   readonly tfjsBackend?: string;
+  /**
+   * What the trainer's runtime allows, given by the command (the runtime is a plugin, which only
+   * its command groups import): the largest learning rate, and how `--tfjs-backend` is read.
+   */
+  readonly runtime: {
+    readonly maxLearningRate: number;
+    readonly parseBackends: (text: string, field: string) => Backends;
+  };
 }
 
 /** A flag's default text, or none: commander shows it and the schema reads it like typed text. */
@@ -45,7 +52,7 @@ const withDefault = <S extends z.ZodType>(schema: S, text: string | undefined) =
  * derived from it ({@link addTrainingOptions}) and parsed by it ({@link parseTrainingOptions}).
  * `--optimizer`/`--momentum` are registered by the commands whose trainer offers SGD.
  */
-export function trainingOptionsBlock(d: TrainingOptionDefaults) {
+export function trainingOptionsBlock<Backends>(d: TrainingOptionDefaults<Backends>) {
   return settingsBlock({
     orderLoss: optionField(
       parsedText((spec, field): { spec: string; terms: OrderLossTerm[] } => ({
@@ -73,7 +80,7 @@ export function trainingOptionsBlock(d: TrainingOptionDefaults) {
     }),
     // Adam and SGD diverge long before 10 (a loss of 1e35 is no model), so larger rates are refused.
     learningRate: optionField(
-      withDefault(numberFlag({ greaterThan: 0, max: MAX_LEARNING_RATE }), d.learningRate).describe(
+      withDefault(numberFlag({ greaterThan: 0, max: d.runtime.maxLearningRate }), d.learningRate).describe(
         d.learningRateHelp,
       ),
       { argument: '<rate>' },
@@ -84,7 +91,7 @@ export function trainingOptionsBlock(d: TrainingOptionDefaults) {
       { argument: '<k>' },
     ),
     tfjsBackend: optionField(
-      withDefault(parsedText(parseTfjsBackends), d.tfjsBackend).describe(
+      withDefault(parsedText(d.runtime.parseBackends), d.tfjsBackend).describe(
         'tfjs backends to try in order (e.g. wasm,cpu)',
       ),
       { argument: '<list>' },
@@ -104,13 +111,11 @@ export function trainingOptionsBlock(d: TrainingOptionDefaults) {
   });
 }
 
+/** The block of one command, whose runtime reads `--tfjs-backend` into `Backends`. */
+export type TrainingBlock<Backends> = ReturnType<typeof trainingOptionsBlock<Backends>>;
+
 /** The training flags after the block read them. */
-export type TrainingOptions =
-  ReturnType<typeof trainingOptionsBlock> extends {
-    schema: z.ZodType<infer T>;
-  }
-    ? T
-    : never;
+export type TrainingOptions<Backends> = z.output<TrainingBlock<Backends>['schema']>;
 
 /** The fields of the block a command whose trainer knows Adam only leaves out. */
 const SGD_KEYS = ['optimizer', 'momentum'];
@@ -129,9 +134,9 @@ export const DEPRECATED_TRAINING_FLAGS = [
  * Adds the shared block of training flags to `cmd` (and the hidden deprecated aliases), derived
  * from {@link trainingOptionsBlock}; `optimizers: false` leaves out `--optimizer`/`--momentum`.
  */
-export function addTrainingOptions(
+export function addTrainingOptions<Backends>(
   cmd: Command,
-  block: ReturnType<typeof trainingOptionsBlock>,
+  block: TrainingBlock<Backends>,
   { optimizers }: { optimizers: boolean },
 ): Command {
   const keys = block.descriptors.map((d) => d.key).filter((k) => optimizers || !SGD_KEYS.includes(k));
@@ -146,10 +151,10 @@ export function addTrainingOptions(
  * SGD (given with Adam it would be silently ignored, so it is refused), and the learning rate
  * and momentum left out are the optimizer's.
  */
-export function parseTrainingOptions(
-  block: ReturnType<typeof trainingOptionsBlock>,
+export function parseTrainingOptions<Backends>(
+  block: TrainingBlock<Backends>,
   flags: object,
-): TrainingOptions & { learningRate: number } {
+): TrainingOptions<Backends> & { learningRate: number } {
   const o = parseBlockFlags(block, flags);
   if (o.momentum !== undefined && o.optimizer !== 'sgd')
     throw new OrderlensInputError(

@@ -5,6 +5,8 @@ import {
   MLP_ARCHITECTURES,
   SNAPSHOT_SUBDIR,
   initTfjs,
+  MAX_LEARNING_RATE,
+  parseTfjsBackends,
   CHECKPOINT_SUBDIR,
   planTrainingCheckpoint,
   trainTabularModel,
@@ -88,6 +90,7 @@ export const TABULAR_TRAINING_OPTIONS = trainingOptionsBlock({
   batchOf: 'rows',
   learningRateHelp: `learning rate (default: adam ${TRAINING_OPTIMIZERS.adam.lr}, sgd ${TRAINING_OPTIMIZERS.sgd.lr})`,
   tfjsBackend: 'wasm,cpu',
+  runtime: { maxLearningRate: MAX_LEARNING_RATE, parseBackends: parseTfjsBackends },
 });
 
 /** Reads the training spec from flags: the shared training block, then the MLP's shape. */

@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { probeWritableDir } from '@orderlens/core';
 import {
   initTfjs,
+  MAX_LEARNING_RATE,
+  parseTfjsBackends,
   CHECKPOINT_SUBDIR,
   planTrainingCheckpoint,
   withTrainingOptionNames,
@@ -34,6 +36,7 @@ export const VISION_TRAINING_OPTIONS = trainingOptionsBlock({
   batchOf: 'images',
   learningRate: '0.002',
   learningRateHelp: 'Adam learning rate',
+  runtime: { maxLearningRate: MAX_LEARNING_RATE, parseBackends: parseTfjsBackends },
 });
 
 /** `orderlens train vision`: a small CNN trained with grid-mask order losses (tfjs). */
