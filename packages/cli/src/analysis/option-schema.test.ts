@@ -1,12 +1,27 @@
 import { describe, expect, it } from 'vitest';
 import type { Command, Option } from 'commander';
-import { ANALYSIS_SETTINGS, adapters, parseAdapterOptions, type AnalysisSettingKey } from '@orderlens/core';
+import {
+  ANALYSIS_SETTINGS,
+  adapters,
+  parseAdapterOptions,
+  type AnalysisSettingKey,
+  type SettingsBlock,
+} from '@orderlens/core';
 import { buildProgram, runCli } from '../program.js';
 import { loadPlugins } from '../util/plugins.js';
 import { analysisFlag } from './analysis-flags.js';
 import { adapterOptionValues } from './analysis-options.js';
 import { RUN_OPTIONS, parseRunOptions } from './run-options.js';
 import { flagOfPath } from '../util/errors.js';
+import { blockFlag, parseBlockFlags } from '../util/option-schema.js';
+import { parseTrainingOptions } from '../commands/training-options.js';
+import { TABULAR_TRAINING_OPTIONS } from '../commands/tabular/train.js';
+import { VISION_TRAINING_OPTIONS } from '../commands/vision/train.js';
+import {
+  CHECKPOINT_RUN_OPTIONS,
+  checkpointRunSettings,
+} from '../commands/dynamics/checkpoint-run-options.js';
+import { NETWORK_STUDY_OPTIONS } from '../commands/reproduce/run-network-study.js';
 
 /** The `analyze <modality>` commands as the CLI builds them, with every installed adapter. */
 async function analyzeCommands(): Promise<Map<string, Command>> {
@@ -138,5 +153,99 @@ describe('options derived from one schema', () => {
       /^--batch-size: expected an integer ≥ 1, got "0"$/,
     );
     expect(() => parseRunOptions({ reward: 'gain' })).toThrow(/^--reward: /);
+  });
+});
+
+/** The command at `path` (`['train', 'tabular']`) as the CLI builds it. */
+async function commandAt(path: readonly string[]): Promise<Command> {
+  let cmd: Command = buildProgram(
+    { stdout: () => undefined, stderr: () => undefined } as never,
+    await loadPlugins(),
+  );
+  for (const name of path) cmd = cmd.commands.find((c) => c.name() === name)!;
+  return cmd;
+}
+
+describe("the CLI's own option blocks", () => {
+  // Each command, the block it derives flags from, and the fields it registers.
+  const cases: Array<[string[], SettingsBlock<unknown>, readonly string[]]> = [
+    [['train', 'tabular'], TABULAR_TRAINING_OPTIONS, TABULAR_TRAINING_OPTIONS.descriptors.map((d) => d.key)],
+    [
+      ['train', 'vision'],
+      VISION_TRAINING_OPTIONS,
+      VISION_TRAINING_OPTIONS.descriptors
+        .map((d) => d.key)
+        .filter((k) => !['optimizer', 'momentum'].includes(k)),
+    ],
+    [['dynamics'], CHECKPOINT_RUN_OPTIONS, CHECKPOINT_RUN_OPTIONS.descriptors.map((d) => d.key)],
+    [['mislabeled'], CHECKPOINT_RUN_OPTIONS, CHECKPOINT_RUN_OPTIONS.descriptors.map((d) => d.key)],
+    [['reproduce', 'two-phase'], CHECKPOINT_RUN_OPTIONS, ['device', 'batchSize', 'resume']],
+    [['reproduce', 'bottleneck'], NETWORK_STUDY_OPTIONS, NETWORK_STUDY_OPTIONS.descriptors.map((d) => d.key)],
+    [
+      ['reproduce', 'and-or-sparsity'],
+      NETWORK_STUDY_OPTIONS,
+      NETWORK_STUDY_OPTIONS.descriptors.map((d) => d.key),
+    ],
+  ];
+
+  it('each field in --help is its schema field: flag, text, and the default the schema parses', async () => {
+    for (const [path, block, keys] of cases) {
+      const cmd = await commandAt(path);
+      const defaults = parseBlockFlags(block, {}) as Record<string, unknown>;
+      for (const key of keys) {
+        const d = block.descriptors.find((x) => x.key === key)!;
+        const where = `${path.join(' ')} ${key}`;
+        const opt = cmd.options.find((o) => longOf(o) === flagOfPath(key));
+        expect(opt, where).toBeDefined();
+        expect(opt!.flags, where).toBe(blockFlag(d));
+        // A command may add words after the schema's text (mislabeled's reward), never change it.
+        expect(opt!.description.startsWith(d.description), where).toBe(true);
+        // commander's default is the schema's default text, which reads as the schema's default.
+        expect(opt!.defaultValue, where).toBe(d.default === undefined ? undefined : String(d.default));
+        if (d.default !== undefined)
+          expect(parseBlockFlags(block, { [key]: opt!.defaultValue }), where).toEqual(defaults);
+      }
+    }
+  });
+
+  it('train tabular and train vision name every shared training flag alike', async () => {
+    const tabular = await commandAt(['train', 'tabular']);
+    const vision = await commandAt(['train', 'vision']);
+    for (const d of VISION_TRAINING_OPTIONS.descriptors) {
+      if (d.key === 'optimizer' || d.key === 'momentum') continue;
+      const flag = flagOfPath(d.key);
+      const t = tabular.options.find((o) => longOf(o) === flag)!;
+      const v = vision.options.find((o) => longOf(o) === flag)!;
+      expect(v.flags, flag).toBe(t.flags);
+    }
+  });
+
+  it('reads the training flags by the schema, errors naming the flag', () => {
+    const o = parseTrainingOptions(TABULAR_TRAINING_OPTIONS, {});
+    expect(o).toMatchObject({ epochs: 20, batchSize: 128, learningRate: 0.001, optimizer: 'adam', seed: 0 });
+    expect(o.orderLoss.spec).toBe('normal');
+    expect(parseTrainingOptions(TABULAR_TRAINING_OPTIONS, { optimizer: 'sgd' })).toMatchObject({
+      learningRate: 0.01,
+      momentum: 0.9,
+    });
+    expect(parseTrainingOptions(VISION_TRAINING_OPTIONS, {})).toMatchObject({
+      epochs: 10,
+      learningRate: 0.002,
+    });
+    expect(() => parseTrainingOptions(TABULAR_TRAINING_OPTIONS, { epochs: '0' })).toThrow(
+      /^--epochs: expected an integer ≥ 1, got "0"$/,
+    );
+    expect(() => parseTrainingOptions(TABULAR_TRAINING_OPTIONS, { tfjsBackend: 'cpu,gpu' })).toThrow(
+      /^--tfjs-backend\[1\]: unknown tfjs backend "gpu"/,
+    );
+    expect(() => parseTrainingOptions(TABULAR_TRAINING_OPTIONS, { orderLoss: 'plus:1' })).toThrow(
+      /^--order-loss: /,
+    );
+    expect(() => parseTrainingOptions(TABULAR_TRAINING_OPTIONS, { momentum: '0.5' })).toThrow(
+      /^--momentum: applies to --optimizer sgd only/,
+    );
+    expect(() => checkpointRunSettings({ preset: 'paper' })).toThrow(
+      /^--preset: expected one of orderlens, authors, got "paper"$/,
+    );
   });
 });

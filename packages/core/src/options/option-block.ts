@@ -236,21 +236,28 @@ export function optionHelp(d: OptionFieldDescriptor): string {
  * schema reads the raw value itself (a CLI string or a study-file value) with messages in the
  * CLI's words; front ends name the fields (the CLI by its flag table, studies by file path).
  */
-export interface SettingsBlock<T = Record<string, unknown>> {
-  readonly schema: z.ZodType<T> & { readonly shape: Readonly<Record<string, z.ZodType>> };
+export interface SettingsBlock<
+  T = Record<string, unknown>,
+  Shape extends Record<string, z.ZodType> = Record<string, z.ZodType>,
+> {
+  /** The block's object schema; its `shape` keeps each field's schema by key (studies reuse them). */
+  readonly schema: z.ZodType<T> & { readonly shape: Readonly<Shape> };
   readonly descriptors: readonly OptionFieldDescriptor[];
 }
 
 /** Declares a {@link SettingsBlock}: fields with `.describe()`, wrapped in {@link optionField}. */
 export function settingsBlock<Shape extends Record<string, z.ZodType>>(
   shape: Shape,
-): SettingsBlock<z.output<z.ZodObject<Shape>>> {
+): SettingsBlock<z.output<z.ZodObject<Shape>>, Shape> {
   const schema = z.object(shape);
   const descriptors = Object.entries(shape).map(([key, s]) => {
     const { inner: _inner, ...d } = describeField(key, s);
     return d;
   });
-  return { schema: schema as unknown as SettingsBlock<z.output<z.ZodObject<Shape>>>['schema'], descriptors };
+  return {
+    schema: schema as unknown as SettingsBlock<z.output<z.ZodObject<Shape>>, Shape>['schema'],
+    descriptors,
+  };
 }
 
 /**

@@ -6,6 +6,8 @@ import { loadStudy } from './load-study.js';
 import { StudyFileError } from './study-source.js';
 import { adapters } from '../adapter/registry.js';
 import { OrderlensInputError } from '../errors/errors.js';
+import { ANALYSIS_SETTINGS } from '../analysis/analysis-settings.js';
+import { studyEntrySchema } from './study-schema.js';
 import { registerToy, toyAdapter, writeToyModel } from './test-utils/toy.js';
 
 let tmp: ReturnType<typeof tempDir> | undefined;
@@ -89,6 +91,25 @@ describe('loadStudy', () => {
     expect(loadStudy(study(GOOD.replace('seed: 3', 'seed: 4'))).hash).not.toBe(h);
   });
 
+  it("checks an analysis setting by the analysis settings' own schema, as the CLI does", () => {
+    for (const key of Object.keys(ANALYSIS_SETTINGS.schema.shape))
+      expect(studyEntrySchema.shape[key as keyof typeof studyEntrySchema.shape], key).toBe(
+        ANALYSIS_SETTINGS.schema.shape[key as keyof typeof ANALYSIS_SETTINGS.schema.shape],
+      );
+    const entry = (extra: Record<string, unknown>) =>
+      JSON.stringify({
+        name: 's',
+        models: [{ id: 'a', modality: 'toy', model: 'models/a.toy.json', ...extra }],
+      });
+    // The messages of `--contexts 0` and `--ratios 0,2`, at the study file's field.
+    expect(errorOf(entry({ contexts: 0 }), 'study.json').message).toMatch(
+      /models\[0\]\.contexts: expected an integer ≥ 1, got 0$/,
+    );
+    expect(errorOf(entry({ ratios: [0, 2] }), 'study.json').message).toMatch(
+      /models\[0\]\.ratios\[1\]: expected a number ≥ 0 and ≤ 1, got 2$/,
+    );
+  });
+
   it('reads JSON study files with positions too', () => {
     const json = JSON.stringify(
       { name: 's', models: [{ id: 'a', modality: 'toy', model: 'models/a.toy.json', contexts: 'x' }] },
@@ -96,7 +117,7 @@ describe('loadStudy', () => {
       2,
     );
     const e = errorOf(json, 'study.json');
-    expect(e.message).toMatch(/study\.json:\d+:\d+ models\[0\]\.contexts: expected number/);
+    expect(e.message).toMatch(/study\.json:\d+:\d+ models\[0\]\.contexts: expected an integer ≥ 1, got "x"/);
     expect(e.line).toBe(json.split('\n').findIndex((l) => l.includes('"contexts"')) + 1);
   });
 

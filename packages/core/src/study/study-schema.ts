@@ -1,5 +1,6 @@
 import { optionName } from '../errors/option-names.js';
 import { z } from 'zod';
+import { ANALYSIS_SETTINGS } from '../analysis/analysis-settings.js';
 
 /** Schema tag of a study file (optional in the file; checked when given). */
 export const STUDY_SCHEMA = 'orderlens/study@1';
@@ -17,30 +18,20 @@ const seed = z.union(
 );
 const count = z.number().int();
 
+// The estimator's options follow the estimator, as they have in study files' "unknown field" lists.
+const { protocol, estimator, ...analysisSettings } = ANALYSIS_SETTINGS.schema.shape;
+
 /**
  * The settings a model entry and a modality's defaults share: the analysis settings of
- * `orderlens analyze` (checked further by core's `planAnalysis` and the adapter's option
- * descriptors, which name the same fields) plus reward, seeds and the adapter options.
+ * `orderlens analyze`, taken from core's {@link ANALYSIS_SETTINGS} schema (which reads a study
+ * value as it reads a flag's text, so a setting is checked once, in one place, with the same
+ * message), plus the estimator's options, reward, seeds and the adapter options.
  */
 export const studySettingsShape = {
-  protocol: z.string().min(1).optional(),
-  estimator: z.string().min(1).optional(),
+  protocol,
+  estimator,
   estimatorOptions: z.record(z.string(), z.unknown()).optional(),
-  contexts: count.optional(),
-  repeats: count.optional(),
-  ratios: z.array(z.number()).min(1).optional(),
-  pairs: count.optional(),
-  radius: count.optional(),
-  maxPlayers: count.optional(),
-  /** AND-OR estimator: `orderlens` or `authors`, and optimiser iterations. */
-  preset: z.enum(['orderlens', 'authors']).optional(),
-  niter: z.number().int().min(0).optional(),
-  samples: count.optional(),
-  perClass: count.optional(),
-  allSamples: z.boolean().optional(),
-  /** Adaptive estimator: target relative error of J(m), and average contexts per (pair, order). */
-  targetError: z.number().positive().optional(),
-  budgetContexts: z.number().positive().optional(),
+  ...analysisSettings,
   reward: z.string().min(1).optional(),
   /** One analysis per seed; each draws every random choice from it (default: the study seed). */
   seeds: z.array(seed).min(1).optional(),

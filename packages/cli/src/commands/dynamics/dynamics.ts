@@ -4,16 +4,18 @@ import {
   OrderlensInputError,
   adapters,
   flagName,
-  parseBudget,
-  parseDevice,
-  parseRewardName,
   probeWritableDir,
   type ModalityAdapter,
   type SelectionSpec,
 } from '@orderlens/core';
 import { readCheckpointFolder } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
-import { parseChoice, parseFloatOption, parseInteger } from '../../util/options.js';
+import { parseFloatOption, parseInteger } from '../../util/options.js';
+import {
+  CHECKPOINT_EXTRACTION_KEYS,
+  addCheckpointRunOptions,
+  checkpointRunSettings,
+} from './checkpoint-run-options.js';
 import { adapterOptionValues } from '../../analysis/analysis-options.js';
 import {
   finishDynamicsRunStore,
@@ -22,19 +24,7 @@ import {
   runDynamicsToFolder,
 } from './run-dynamics.js';
 
-/** The flags `dynamics` and `mislabeled` share: the reward, the AND-OR extraction and the run. */
-export interface CheckpointRunFlags extends Record<string, unknown> {
-  reward: string;
-  preset: string;
-  niter: string;
-  qthres?: string;
-  device: string;
-  batchSize: string;
-  threads?: string;
-  resume?: boolean;
-}
-
-interface DynamicsFlags extends CheckpointRunFlags {
+interface DynamicsFlags extends Record<string, unknown> {
   checkpoints: string;
   modality: string;
   out: string;
@@ -44,21 +34,6 @@ interface DynamicsFlags extends CheckpointRunFlags {
   lr?: string;
   shiftEmpty?: boolean;
   curves: string;
-  budget?: string;
-  dryRun?: boolean;
-}
-
-/** Reads the {@link CheckpointRunFlags} (each error names its flag), before any model is opened. */
-export function checkpointRunSettings(flags: CheckpointRunFlags) {
-  return {
-    reward: parseRewardName(flags.reward, '--reward'),
-    device: parseDevice(flags.device),
-    batchSize: parseInteger(flags.batchSize, '--batch-size', { min: 1 }),
-    threads: flags.threads !== undefined ? parseInteger(flags.threads, '--threads', { min: 1 }) : undefined,
-    preset: parseChoice(flags.preset, '--preset', ['orderlens', 'authors'] as const),
-    niter: parseInteger(flags.niter, '--niter', { min: 1 }),
-    qthres: flags.qthres !== undefined ? parseFloatOption(flags.qthres, '--qthres', { min: 0 }) : undefined,
-  };
 }
 
 /**
@@ -117,11 +92,9 @@ export function registerDynamics(program: Command): void {
     )
     .option('--samples <k>', 'samples, chosen once by the last checkpoint and used at every checkpoint', '10')
     .option('--per-class <k>', 'at most this many samples per class')
-    .option('--all-samples', 'take samples whether or not the last checkpoint classifies them correctly')
-    .option('--reward <name>', 'log-odds | logit | log-prob | prob', 'log-odds')
-    .option('--preset <name>', 'AND-OR conventions: orderlens | authors (docs/and-or.md)', 'orderlens')
-    .option('--niter <k>', 'AND-OR optimiser iterations per checkpoint', '10000')
-    .option('--qthres <q>', "AND-OR noise bound (default: the preset's)")
+    .option('--all-samples', 'take samples whether or not the last checkpoint classifies them correctly');
+  addCheckpointRunOptions(cmd, CHECKPOINT_EXTRACTION_KEYS);
+  cmd
     .option('--lr <rate>', "AND-OR learning rate (default: the preset's)")
     .option('--shift-empty', "extract from v − v(∅) (the authors' 0-v0; default: authors yes, orderlens no)")
     .option('--no-shift-empty', 'extract from v itself')
@@ -135,7 +108,8 @@ export function registerDynamics(program: Command): void {
     refuseOtherModalities(command, adapter, flags);
     const adapterOptions = adapterOptionValues(command, adapter.options, flags);
     const folder = readCheckpointFolder(flags.checkpoints);
-    const { reward, device, batchSize, threads, preset, niter, qthres } = checkpointRunSettings(flags);
+    const { reward, device, batchSize, threads, preset, niter, qthres, budget, dryRun, resume } =
+      checkpointRunSettings(flags);
     const lr = flags.lr !== undefined ? parseFloatOption(flags.lr, '--lr', { greaterThan: 0 }) : undefined;
     const curves = parseInteger(flags.curves, '--curves', { min: 1, max: 12 });
     const selection: SelectionSpec = {
@@ -146,8 +120,6 @@ export function registerDynamics(program: Command): void {
         ? { perClass: parseInteger(flags.perClass, '--per-class', { min: 1 }) }
         : {}),
     };
-    const budget = flags.budget !== undefined ? parseBudget(flags.budget) : undefined;
-    const dryRun = flags.dryRun === true;
     // A dry run writes nothing, so it neither creates nor probes --out.
     const out = dryRun ? resolve(flags.out) : probeWritableDir(resolve(flags.out), '--out');
     const andOr = {
@@ -176,7 +148,7 @@ export function registerDynamics(program: Command): void {
       ...job,
       budget,
       dryRun,
-      resume: flags.resume === true,
+      resume: resume === true,
     });
     if (dryRun) return;
     // One unit per checkpoint in <out>/run/; a resume must ask for the same numbers.
@@ -190,7 +162,7 @@ export function registerDynamics(program: Command): void {
         andOr,
         device,
       },
-      flags.resume === true,
+      resume === true,
     );
 
     const K = folder.length;
@@ -230,27 +202,4 @@ export function registerDynamics(program: Command): void {
       );
     }
   });
-}
-
-/**
- * The run options of every command over a checkpoint series (`dynamics`, `mislabeled`): device,
- * batch size and threads (which never change the numbers) and resuming a killed run.
- */
-export function addCheckpointRunOptions(cmd: Command): Command {
-  return cmd
-    .option('--device <name>', 'auto | cpu | cuda | webgpu | wasm', 'auto')
-    .option('--batch-size <k>', 'inputs per model call (never changes the numbers)', '256')
-    .option('--threads <k>', 'intra-op threads of the runtime')
-    .option(
-      '--resume',
-      'continue a killed or interrupted run in --out (same options), measuring only the checkpoints it had not finished',
-    )
-    .option(
-      '--budget <calls|time>',
-      'refuse to start when the plan needs more model calls (e.g. 2e6) or time (e.g. 90s, 10m, 2h) than this',
-    )
-    .option(
-      '--dry-run',
-      'print the plan (model calls, and the time measured on a short warm-up of the model and the AND-OR optimiser) and exit; writes nothing',
-    );
 }

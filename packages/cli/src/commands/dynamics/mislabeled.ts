@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { adapters, openModel, parseBudget, probeWritableDir, writeJsonAtomic } from '@orderlens/core';
+import { adapters, openModel, probeWritableDir, writeJsonAtomic } from '@orderlens/core';
 import { checkpointsAtEpochs } from '@orderlens/core/dynamics';
 import {
   mislabeledGroups,
@@ -19,13 +19,12 @@ import { ioOf } from '../../util/io.js';
 import { parseInteger, parseList } from '../../util/options.js';
 import { linePlot, writePlot } from '../../util/plots.js';
 import { adapterOptionValues } from '../../analysis/analysis-options.js';
+import { addAllAdapterOptions, refuseOtherModalities } from './dynamics.js';
 import {
-  addAllAdapterOptions,
+  CHECKPOINT_EXTRACTION_KEYS,
   addCheckpointRunOptions,
   checkpointRunSettings,
-  refuseOtherModalities,
-  type CheckpointRunFlags,
-} from './dynamics.js';
+} from './checkpoint-run-options.js';
 import {
   finishDynamicsRunStore,
   openDynamicsRunStore,
@@ -37,15 +36,13 @@ import {
 /** @2: standard errors over samples (`standardError`, `meanOrderGapSE`) in the measure. */
 export const MISLABELED_SCHEMA = 'orderlens/mislabeled@2';
 
-interface MislabeledFlags extends CheckpointRunFlags {
+interface MislabeledFlags extends Record<string, unknown> {
   checkpoints: string;
   modality: string;
   relabelled: string;
   out: string;
   samples: string;
   epochs?: string;
-  budget?: string;
-  dryRun?: boolean;
 }
 
 /** `mislabeled.svg/png` (mean order over epochs) and `mislabeled-orders.svg/png` (shares at the last epoch). */
@@ -142,11 +139,8 @@ export function registerMislabeled(program: Command): void {
       'samples per group: the first k relabelled and the first k clean candidates',
       '10',
     )
-    .option('--epochs <list>', 'only these epochs of the series (comma-separated; default all)')
-    .option('--reward <name>', 'log-odds | logit | log-prob | prob (of the label trained on)', 'log-odds')
-    .option('--preset <name>', 'AND-OR conventions: orderlens | authors (docs/and-or.md)', 'orderlens')
-    .option('--niter <k>', 'AND-OR optimiser iterations per checkpoint', '10000')
-    .option('--qthres <q>', "AND-OR noise bound (default: the preset's)");
+    .option('--epochs <list>', 'only these epochs of the series (comma-separated; default all)');
+  addCheckpointRunOptions(cmd, CHECKPOINT_EXTRACTION_KEYS, { reward: ' (of the label trained on)' });
   addCheckpointRunOptions(cmd);
   addAllAdapterOptions(cmd);
   cmd.action(async (flags: MislabeledFlags, command: Command) => {
@@ -164,9 +158,8 @@ export function registerMislabeled(program: Command): void {
       '--epochs',
     );
     const samples = parseInteger(flags.samples, '--samples', { min: 1 });
-    const { reward, device, batchSize, threads, preset, niter, qthres } = checkpointRunSettings(flags);
-    const budget = flags.budget !== undefined ? parseBudget(flags.budget) : undefined;
-    const dryRun = flags.dryRun === true;
+    const { reward, device, batchSize, threads, preset, niter, qthres, budget, dryRun, resume } =
+      checkpointRunSettings(flags);
     // A dry run writes nothing, so it neither creates nor probes --out.
     const out = dryRun ? resolve(flags.out) : probeWritableDir(resolve(flags.out), '--out');
     // The groups (positions in the data) need the data's candidate count: from the last
@@ -200,7 +193,7 @@ export function registerMislabeled(program: Command): void {
         out,
         budget,
         dryRun,
-        resume: flags.resume === true,
+        resume: resume === true,
         prefix: `${which}-`,
         label: `plan (${which})`,
       });
@@ -222,7 +215,7 @@ export function registerMislabeled(program: Command): void {
         qthres: qthres ?? null,
         device,
       },
-      flags.resume === true,
+      resume === true,
     );
 
     // Explained for the label trained on: the file's where it says (data with the original labels), else the data's.

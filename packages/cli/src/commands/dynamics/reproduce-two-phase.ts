@@ -4,7 +4,6 @@ import {
   OrderlensInputError,
   adapters,
   parseBudget,
-  parseDevice,
   probeWritableDir,
   writeFileAtomic,
   writeJsonAtomic,
@@ -25,6 +24,7 @@ import { readCheckpointFolder } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
 import { parseChoice, parseInteger } from '../../util/options.js';
 import { commandGroup } from '../../util/command-group.js';
+import { addCheckpointRunOptions, checkpointRunSettings } from './checkpoint-run-options.js';
 import {
   finishDynamicsRunStore,
   openDynamicsRunStore,
@@ -43,10 +43,7 @@ interface ReproduceTwoPhaseFlags {
   niter?: string;
   preset: string;
   playersSeed: string;
-  device: string;
-  batchSize: string;
   curves: string;
-  resume?: boolean;
   budget?: string;
   dryRun?: boolean;
 }
@@ -106,11 +103,17 @@ function writeReport(
 }
 
 /**
+ * The fields of the checkpoint-run block `reproduce two-phase` takes; its preset, iterations,
+ * budget and dry run say what the paper's runs need and are its own.
+ */
+const TWO_PHASE_RUN_KEYS = ['device', 'batchSize', 'resume'] as const;
+
+/**
  * `orderlens reproduce two-phase`: the two-phase paper's measurement on a checkpoint series, with
  * its players, reward and salient rule, the figures and a verdict per claim.
  */
 export function registerReproduceTwoPhase(program: Command): void {
-  commandGroup(program, 'reproduce', 'reproduce the experiments of the papers')
+  const cmd = commandGroup(program, 'reproduce', 'reproduce the experiments of the papers')
     .command('two-phase')
     .description(
       "two-phase dynamics (Ren et al.) on a checkpoint series with the paper's settings: per-epoch table, figures, a verdict per claim",
@@ -142,14 +145,11 @@ export function registerReproduceTwoPhase(program: Command): void {
       "AND-OR conventions: authors (the paper's code: salient ≥ 1 % of max|I| per sample, v − v(∅)) or orderlens",
       'authors',
     )
-    .option('--players-seed <s>', 'seed of the random players (cells, words)', '0')
-    .option('--device <name>', 'auto | cpu | cuda | webgpu | wasm', 'auto')
-    .option('--batch-size <k>', 'inputs per model call (never changes the numbers)', '256')
-    .option('--curves <k>', 'epochs drawn in the distribution figure', '6')
-    .option(
-      '--resume',
-      'continue a killed or interrupted run in --out (same options), measuring only the checkpoints it had not finished',
-    )
+    .option('--players-seed <s>', 'seed of the random players (cells, words)', '0');
+  addCheckpointRunOptions(cmd, TWO_PHASE_RUN_KEYS.slice(0, 2));
+  cmd.option('--curves <k>', 'epochs drawn in the distribution figure', '6');
+  addCheckpointRunOptions(cmd, TWO_PHASE_RUN_KEYS.slice(2));
+  cmd
     .option(
       '--budget <calls|time>',
       'with --series: refuse to start when the plan needs more model calls (e.g. 2e6) or time (e.g. 90s, 10m, 2h) than this',
@@ -193,8 +193,7 @@ export function registerReproduceTwoPhase(program: Command): void {
       const preset = parseChoice(flags.preset, '--preset', ['authors', 'orderlens'] as const);
       const playersSeed = parseInteger(flags.playersSeed, '--players-seed', { min: 0 });
       const adapterOptions = twoPhaseAdapterOptions(adapter, series, info, playersSeed);
-      const device = parseDevice(flags.device);
-      const batchSize = parseInteger(flags.batchSize, '--batch-size', { min: 1 });
+      const { device, batchSize, resume } = checkpointRunSettings(flags, TWO_PHASE_RUN_KEYS);
       const curves = parseInteger(flags.curves, '--curves', { min: 1, max: 12 });
       // F.3: random test samples, not only correctly classified ones.
       const selection: SelectionSpec = { ...adapter.defaultSelection, samples, rule: 'all' };
@@ -220,7 +219,7 @@ export function registerReproduceTwoPhase(program: Command): void {
         ...job,
         budget,
         dryRun,
-        resume: flags.resume === true,
+        resume: resume === true,
       });
       if (dryRun) return;
       // One unit per checkpoint in <out>/run/, as `dynamics` keeps them: a kill loses at most the
@@ -235,7 +234,7 @@ export function registerReproduceTwoPhase(program: Command): void {
           andOr: { preset, niter },
           device,
         },
-        flags.resume === true,
+        resume === true,
       );
 
       let result: DynamicsResult;

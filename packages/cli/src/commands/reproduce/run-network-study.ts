@@ -5,11 +5,13 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import {
   loadStudy,
+  optionField,
   parseBudget,
   parseDevice,
   probeWritableDir,
   readStudyResult,
   runStudy,
+  settingsBlock,
   writeJsonAtomic,
   type AnalysisBudget,
   type AnalysisRendering,
@@ -18,7 +20,9 @@ import {
 } from '@orderlens/core';
 import { selectNetworks, type BottleneckNetwork } from '@orderlens/core/reproductions';
 import { globalFlags, interruptPolicy, INTERRUPT_POLICIES, ioOf } from '../../util/io.js';
-import { parseInteger, parseList } from '../../util/options.js';
+import { z } from 'zod';
+import { parseList } from '../../util/options.js';
+import { addBlockOptions, integerFlag, parseBlockFlags, parsedText } from '../../util/option-schema.js';
 import { packageVersions } from '../../util/plugins.js';
 import { planStudy } from '../../util/study-plan.js';
 
@@ -61,21 +65,74 @@ export interface NetworkStudySettings {
   readonly threads?: number;
 }
 
+/**
+ * The flags every reproduction over the project's networks shares (`reproduce bottleneck`,
+ * `reproduce and-or-sparsity`), besides `--out` whose default is each command's: one schema,
+ * from which {@link addNetworkStudyOptions} derives the flags, help and defaults and by which
+ * {@link networkStudySettings} and {@link networkStudyPlanFlags} read them.
+ */
+export const NETWORK_STUDY_OPTIONS = settingsBlock({
+  root: optionField(
+    z
+      .string()
+      .optional()
+      .describe('repository checkout holding fixtures/ and packages/ (default: the one this CLI runs from)'),
+    { argument: '<dir>', path: true },
+  ),
+  networks: optionField(
+    parsedText(parseList)
+      .optional()
+      .describe('measure only these networks (ids as in the report; default all)'),
+    { argument: '<list>' },
+  ),
+  seed: optionField(integerFlag({ min: 0 }).prefault('0').describe('seed of every random choice'), {
+    argument: '<k>',
+  }),
+  device: optionField(parsedText(parseDevice).optional().describe('auto | cpu | cuda | webgpu | wasm'), {
+    argument: '<name>',
+  }),
+  threads: optionField(integerFlag({ min: 1 }).optional().describe('intra-op threads of the runtime'), {
+    argument: '<k>',
+    affectsResult: false,
+  }),
+  resume: optionField(
+    z.boolean().optional().describe('continue an interrupted run in --out (finished samples are kept)'),
+    {},
+  ),
+  budget: optionField(
+    parsedText(parseBudget)
+      .optional()
+      .describe(
+        'refuse to start when the networks left need more model calls (e.g. 2e6) or time (e.g. 90s, 10m, 2h) than this',
+      ),
+    { argument: '<calls|time>', affectsResult: false },
+  ),
+  dryRun: optionField(
+    z
+      .boolean()
+      .optional()
+      .describe(
+        'print the plan of every network (model calls, time measured on a short warm-up of each model) and exit; writes nothing',
+      ),
+    { affectsResult: false },
+  ),
+});
+
+/** The fields listed before `--out` in help; the others follow it. */
+const BEFORE_OUT = ['root', 'networks', 'seed', 'device', 'threads'];
+
 /** Reads `--networks` (among `from`), `--root`, `--seed`, `--device` and `--threads` (each error names its flag). */
 export function networkStudySettings(
   flags: NetworkStudyFlags,
   from: readonly BottleneckNetwork[],
 ): NetworkStudySettings {
+  const o = parseBlockFlags(NETWORK_STUDY_OPTIONS, flags);
   return {
-    networks: selectNetworks(
-      flags.networks !== undefined ? parseList(flags.networks, '--networks') : undefined,
-      from,
-      '--networks',
-    ),
-    root: resolve(flags.root ?? defaultRepositoryRoot()),
-    seed: parseInteger(flags.seed, '--seed', { min: 0 }),
-    ...(flags.device !== undefined ? { device: parseDevice(flags.device, '--device') } : {}),
-    ...(flags.threads !== undefined ? { threads: parseInteger(flags.threads, '--threads', { min: 1 }) } : {}),
+    networks: selectNetworks(o.networks, from, '--networks'),
+    root: resolve(o.root ?? defaultRepositoryRoot()),
+    seed: o.seed,
+    ...(o.device !== undefined ? { device: o.device } : {}),
+    ...(o.threads !== undefined ? { threads: o.threads } : {}),
   };
 }
 
@@ -225,25 +282,10 @@ export async function runNetworkStudy(
  * checkout is, the seed, the device, the output folder and resuming it.
  */
 export function addNetworkStudyOptions(cmd: Command, defaultOut: string): Command {
-  return cmd
-    .option(
-      '--root <dir>',
-      'repository checkout holding fixtures/ and packages/ (default: the one this CLI runs from)',
-    )
-    .option('--networks <list>', 'measure only these networks (ids as in the report; default all)')
-    .option('--seed <k>', 'seed of every random choice', '0')
-    .option('--device <name>', 'auto | cpu | cuda | webgpu | wasm')
-    .option('--threads <k>', 'intra-op threads of the runtime')
-    .option('--out <dir>', 'output directory', defaultOut)
-    .option('--resume', 'continue an interrupted run in --out (finished samples are kept)')
-    .option(
-      '--budget <calls|time>',
-      'refuse to start when the networks left need more model calls (e.g. 2e6) or time (e.g. 90s, 10m, 2h) than this',
-    )
-    .option(
-      '--dry-run',
-      'print the plan of every network (model calls, time measured on a short warm-up of each model) and exit; writes nothing',
-    );
+  const keys = NETWORK_STUDY_OPTIONS.descriptors.map((d) => d.key);
+  addBlockOptions(cmd, NETWORK_STUDY_OPTIONS, { keys: BEFORE_OUT });
+  cmd.option('--out <dir>', 'output directory', defaultOut);
+  return addBlockOptions(cmd, NETWORK_STUDY_OPTIONS, { keys: keys.filter((k) => !BEFORE_OUT.includes(k)) });
 }
 
 /** `--budget` and `--dry-run` of a reproduction over the project's networks, parsed. */
@@ -251,8 +293,6 @@ export function networkStudyPlanFlags(flags: { budget?: string; dryRun?: boolean
   budget?: AnalysisBudget;
   dryRun: boolean;
 } {
-  return {
-    ...(flags.budget !== undefined ? { budget: parseBudget(flags.budget) } : {}),
-    dryRun: flags.dryRun === true,
-  };
+  const { budget, dryRun } = parseBlockFlags(NETWORK_STUDY_OPTIONS, flags);
+  return { ...(budget !== undefined ? { budget } : {}), dryRun: dryRun === true };
 }

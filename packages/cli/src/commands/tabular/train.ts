@@ -5,10 +5,10 @@ import {
   MLP_ARCHITECTURES,
   SNAPSHOT_SUBDIR,
   initTfjs,
-  CHECKPOINT_SUBDIR,
   MAX_LEARNING_RATE,
-  planTrainingCheckpoint,
   parseTfjsBackends,
+  CHECKPOINT_SUBDIR,
+  planTrainingCheckpoint,
   trainTabularModel,
   type TabularTrainSpec,
 } from '@orderlens/runtime-tfjs';
@@ -23,9 +23,16 @@ import {
 } from '../../util/options.js';
 import { progressFor } from '../../util/progress.js';
 import { commandGroup } from '../../util/command-group.js';
-import { addTrainingOptions, applyDeprecatedTrainingFlags, type TrainingFlags } from '../training-options.js';
+import {
+  TRAINING_OPTIMIZERS,
+  addTrainingOptions,
+  applyDeprecatedTrainingFlags,
+  parseTrainingOptions,
+  trainingOptionsBlock,
+} from '../training-options.js';
 
-interface TrainFlags extends TrainingFlags {
+/** Flags of `train tabular` besides the shared training block (its raw values, by key). */
+interface TrainFlags {
   dataset?: string;
   csv?: string;
   target?: string;
@@ -36,8 +43,6 @@ interface TrainFlags extends TrainingFlags {
   arch: string;
   layers?: string;
   hidden: string;
-  optimizer?: string;
-  momentum?: string;
   balance: boolean;
   trainRows?: string;
   baseline?: string;
@@ -78,76 +83,41 @@ export function snapshotEpochs(
   return undefined;
 }
 
-/**
- * The optimizers `train tabular --optimizer` offers and their default learning rates: Adam as
- * before; SGD with momentum at the two-phase paper's rate (App. F.2: lr 0.01, momentum 0.9, no
- * decay), so `--optimizer sgd` alone gives the paper's recipe.
- */
-export const TABULAR_OPTIMIZERS = { adam: { lr: 0.001 }, sgd: { lr: 0.01, momentum: 0.9 } } as const;
+/** The shared training flags with `train tabular`'s defaults (its trainer offers Adam and SGD). */
+export const TABULAR_TRAINING_OPTIONS = trainingOptionsBlock({
+  epochs: '20',
+  batchSize: '128',
+  batchOf: 'rows',
+  learningRateHelp: `learning rate (default: adam ${TRAINING_OPTIMIZERS.adam.lr}, sgd ${TRAINING_OPTIMIZERS.sgd.lr})`,
+  tfjsBackend: 'wasm,cpu',
+  runtime: { maxLearningRate: MAX_LEARNING_RATE, parseBackends: parseTfjsBackends },
+});
 
-/**
- * `--optimizer`, `--momentum` and the learning rate they imply. `--momentum` belongs to SGD:
- * given with Adam it would be silently ignored, so it is refused.
- */
-export function optimizerFromFlags(
-  flags: Pick<TrainFlags, 'optimizer' | 'momentum' | 'learningRate'>,
-): Pick<TabularTrainSpec, 'optimizer' | 'momentum' | 'learningRate'> {
-  const optimizer = parseChoice(flags.optimizer ?? 'adam', '--optimizer', Object.keys(TABULAR_OPTIMIZERS)) as
-    'adam' | 'sgd';
-  if (flags.momentum !== undefined && optimizer !== 'sgd')
-    throw new OrderlensInputError(
-      '--momentum',
-      'applies to --optimizer sgd only (Adam has no momentum setting)',
-    );
-  // Adam and SGD diverge long before 10 (a loss of 1e35 is no model), so larger rates are refused.
-  const learningRate =
-    flags.learningRate !== undefined
-      ? parseFloatOption(flags.learningRate, '--learning-rate', { greaterThan: 0, max: MAX_LEARNING_RATE })
-      : TABULAR_OPTIMIZERS[optimizer].lr;
-  if (optimizer === 'adam') return { learningRate };
-  const momentum =
-    flags.momentum !== undefined
-      ? parseFloatOption(flags.momentum, '--momentum', { min: 0 })
-      : TABULAR_OPTIMIZERS.sgd.momentum;
-  // Momentum 1 never forgets a gradient: the steps grow without bound.
-  requireInput(momentum < 1, '--momentum', `expected a number in [0, 1), got ${momentum}`);
-  return { optimizer, momentum, learningRate };
-}
-
-/** Reads the training spec from flags (shared with `reproduce`). */
+/** Reads the training spec from flags: the shared training block, then the MLP's shape. */
 export function trainSpecFromFlags(
-  flags: Pick<
-    TrainFlags,
-    | 'arch'
-    | 'layers'
-    | 'hidden'
-    | 'orderLoss'
-    | 'lambdaPlus'
-    | 'lambdaMinus'
-    | 'epochs'
-    | 'batchSize'
-    | 'learningRate'
-    | 'optimizer'
-    | 'momentum'
-    | 'seed'
-    | 'balance'
-  >,
+  flags: Pick<TrainFlags, 'arch' | 'layers' | 'hidden' | 'balance'> & object,
 ): TabularTrainSpec {
   const arch = parseChoice(flags.arch, '--arch', Object.keys(MLP_ARCHITECTURES));
+  const o = parseTrainingOptions(TABULAR_TRAINING_OPTIONS, flags);
+  // The MLP's spec (written to training.json) keeps a numeric seed.
+  if (typeof o.seed !== 'number' || o.seed < 0)
+    throw new OrderlensInputError('--seed', `expected an integer ≥ 0, got ${JSON.stringify(String(o.seed))}`);
   return {
     layers:
       flags.layers !== undefined
         ? parseInteger(flags.layers, '--layers', { min: 1, max: 64 })
         : MLP_ARCHITECTURES[arch],
     hidden: parseInteger(flags.hidden, '--hidden', { min: 1 }),
-    loss: flags.orderLoss,
-    lambdaPlus: parseFloatOption(flags.lambdaPlus, '--lambda-plus', { min: 0 }),
-    lambdaMinus: parseFloatOption(flags.lambdaMinus, '--lambda-minus', { min: 0 }),
-    epochs: parseInteger(flags.epochs, '--epochs', { min: 1 }),
-    batchSize: parseInteger(flags.batchSize, '--batch-size', { min: 1 }),
+    loss: o.orderLoss.spec,
+    lambdaPlus: o.lambdaPlus,
+    lambdaMinus: o.lambdaMinus,
+    epochs: o.epochs,
+    batchSize: o.batchSize,
     // Adam specs keep no optimizer fields, as they were written before SGD was offered.
-    ...optimizerFromFlags(flags),
-    seed: parseInteger(flags.seed, '--seed', { min: 0 }),
+    ...(o.optimizer === 'sgd'
+      ? { optimizer: o.optimizer, momentum: o.momentum, learningRate: o.learningRate }
+      : { learningRate: o.learningRate }),
+    seed: o.seed,
     balance: flags.balance,
   };
 }
@@ -173,16 +143,8 @@ export function registerTrain(program: Command): void {
     )
     .option('--layers <k>', 'Dense layers in total (overrides --arch)')
     .option('--hidden <units>', 'units per hidden layer', '100');
-  addTrainingOptions(command, {
-    epochs: '20',
-    batchSize: '128',
-    batchOf: 'rows',
-    learningRateHelp: 'learning rate (default: adam 0.001, sgd 0.01)',
-    tfjsBackend: 'wasm,cpu',
-  });
+  addTrainingOptions(command, TABULAR_TRAINING_OPTIONS, { optimizers: true });
   command
-    .option('--optimizer <name>', "adam or sgd (SGD with momentum: the two-phase paper's recipe)", 'adam')
-    .option('--momentum <m>', 'momentum of --optimizer sgd, in [0, 1) (default 0.9)')
     .option('--no-balance', 'plain shuffling instead of class-balanced sampling')
     .option('--train-rows <k>', 'train on the first k training rows only (quick runs)')
     .option('--baseline <spec>', 'absent value in order losses: mean, zero, median, custom:v1,…', 'mean')
@@ -210,7 +172,7 @@ export function registerTrain(program: Command): void {
       interruptPolicy(cmd, INTERRUPT_POLICIES.finishEpoch);
       checkDataSourceFlags(flags, (name) => cmd.getOptionValueSource(name) === 'cli');
       const spec = trainSpecFromFlags(flags);
-      const backends = parseTfjsBackends(flags.tfjsBackend);
+      const { tfjsBackend: backends } = parseTrainingOptions(TABULAR_TRAINING_OPTIONS, flags);
       const out = probeWritableDir(resolve(flags.out), '--out');
       const saveEpochs = snapshotEpochs(flags, spec.epochs);
       const labelNoise =

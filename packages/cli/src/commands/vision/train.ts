@@ -1,30 +1,43 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { probeWritableDir } from '@orderlens/core';
-import { parseOrderLossSpec } from '@orderlens/core/math';
 import {
   initTfjs,
-  CHECKPOINT_SUBDIR,
   MAX_LEARNING_RATE,
+  parseTfjsBackends,
+  CHECKPOINT_SUBDIR,
   planTrainingCheckpoint,
   withTrainingOptionNames,
-  parseTfjsBackends,
   trainPatchCnn,
 } from '@orderlens/runtime-tfjs';
 import { patchTrainingSet, loadCifar10Subset } from '@orderlens/vision';
-import { withOptionNames } from '../../util/errors.js';
 import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
-import { parseFloatOption, parseGrid, parseInteger, parseSeed } from '../../util/options.js';
+import { parseGrid, parseInteger } from '../../util/options.js';
 import { loadVisionData, DATASET_HELP, type VisionDataFlags } from './data.js';
 import { commandGroup } from '../../util/command-group.js';
-import { addTrainingOptions, applyDeprecatedTrainingFlags, type TrainingFlags } from '../training-options.js';
+import {
+  addTrainingOptions,
+  applyDeprecatedTrainingFlags,
+  parseTrainingOptions,
+  trainingOptionsBlock,
+} from '../training-options.js';
 
-interface TrainFlags extends VisionDataFlags, TrainingFlags {
+/** Flags of `train vision` besides the shared training block (its raw values, by key). */
+interface TrainFlags extends VisionDataFlags {
   out: string;
   grid: string;
-  learningRate: string;
   resume: boolean;
 }
+
+/** The shared training flags with `train vision`'s defaults (its trainer is Adam only). */
+export const VISION_TRAINING_OPTIONS = trainingOptionsBlock({
+  epochs: '10',
+  batchSize: '64',
+  batchOf: 'images',
+  learningRate: '0.002',
+  learningRateHelp: 'Adam learning rate',
+  runtime: { maxLearningRate: MAX_LEARNING_RATE, parseBackends: parseTfjsBackends },
+});
 
 /** `orderlens train vision`: a small CNN trained with grid-mask order losses (tfjs). */
 export function registerTrainVision(program: Command): void {
@@ -38,13 +51,7 @@ export function registerTrainVision(program: Command): void {
     .option('--resize <WxH>', 'with --images: resize every image')
     .option('--limit <k>', 'use the first k images')
     .option('--grid <side|RxC>', 'players of the order losses: patch grid', '8');
-  addTrainingOptions(command, {
-    epochs: '10',
-    batchSize: '64',
-    batchOf: 'images',
-    learningRate: '0.002',
-    learningRateHelp: 'Adam learning rate',
-  });
+  addTrainingOptions(command, VISION_TRAINING_OPTIONS, { optimizers: false });
   command
     .requiredOption(
       '--out <dir>',
@@ -60,19 +67,17 @@ export function registerTrainVision(program: Command): void {
       applyDeprecatedTrainingFlags(flags as unknown as Record<string, unknown>, cmd, io.stderr);
       interruptPolicy(cmd, INTERRUPT_POLICIES.finishEpoch);
       // Options that need no data are checked first, before anything is read or written.
-      const epochs = parseInteger(flags.epochs, '--epochs', { min: 1 });
-      const batchSize = parseInteger(flags.batchSize, '--batch-size', { min: 1 });
-      const learningRate = parseFloatOption(flags.learningRate, '--learning-rate', {
-        greaterThan: 0,
-        max: MAX_LEARNING_RATE,
-      });
-      const lambdaPlus = parseFloatOption(flags.lambdaPlus, '--lambda-plus', { min: 0 });
-      const lambdaMinus = parseFloatOption(flags.lambdaMinus, '--lambda-minus', { min: 0 });
-      const terms = withOptionNames({ losses: '--order-loss' }, () => parseOrderLossSpec(flags.orderLoss));
-      // One parse for every use: "0" and 0 are the same seed, "0x10" is a string seed.
-      const seedText = parseSeed(flags.seed);
+      const {
+        epochs,
+        batchSize,
+        learningRate,
+        lambdaPlus,
+        lambdaMinus,
+        orderLoss,
+        seed,
+        tfjsBackend: backends,
+      } = parseTrainingOptions(VISION_TRAINING_OPTIONS, flags);
       const { rows, cols } = parseGrid(flags.grid);
-      const backends = flags.tfjsBackend !== undefined ? parseTfjsBackends(flags.tfjsBackend) : undefined;
       const out = probeWritableDir(resolve(flags.out), '--out');
       const checkpoint = planTrainingCheckpoint(out, flags.resume);
       const backend = await initTfjs(backends);
@@ -97,11 +102,11 @@ export function registerTrainVision(program: Command): void {
             source,
             grid: { rows, cols, n: set.grid.n, playerOfFeature: set.grid.playerOfElement(set.shape) },
           },
-          orderLoss: { spec: flags.orderLoss, terms, lambdaPlus, lambdaMinus },
+          orderLoss: { spec: orderLoss.spec, terms: orderLoss.terms, lambdaPlus, lambdaMinus },
           epochs,
           batchSize,
           learningRate,
-          seed: seedText,
+          seed,
           out,
           checkpoint,
           backend,
@@ -117,7 +122,7 @@ export function registerTrainVision(program: Command): void {
       );
       const last = history[history.length - 1];
       io.stdout(
-        `train vision: ${flags.orderLoss} on ${dataset.count} images, final train accuracy ${last.accuracy.toFixed(4)}; wrote ${modelFile}\n`,
+        `train vision: ${orderLoss.spec} on ${dataset.count} images, final train accuracy ${last.accuracy.toFixed(4)}; wrote ${modelFile}\n`,
       );
     });
 }
