@@ -156,7 +156,8 @@ export async function runStudy(study: Study, options: RunStudyOptions): Promise<
           status: status(),
         });
       }
-      const result = await aggregateStudyModel(ctx, options.rendering);
+      // Noise units are computed while the model is aggregated: their calls are this run's too.
+      const result = await aggregateStudyModel(ctx, options.rendering, (calls) => (modelCalls += calls));
       finished.push(m.id);
       running = undefined;
       status();

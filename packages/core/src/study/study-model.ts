@@ -347,6 +347,8 @@ export async function pendingStudyUnits(ctx: StudyModelSession): Promise<number[
 export async function aggregateStudyModel(
   ctx: StudyModelSession,
   rendering?: AnalysisRendering,
+  /** Told the model calls of each noise unit computed here (not of those read from the store). */
+  onNoiseCalls?: (calls: number) => void,
 ): Promise<InteractionResult> {
   const t0 = performance.now();
   ctx.store.refresh();
@@ -371,11 +373,16 @@ export async function aggregateStudyModel(
     const options = { ...ctx.analysis, noise };
     const tNoise = performance.now();
     const units: StoredNoiseUnit[] = [];
-    for (let s = 0; s < S; s++)
-      units.push(
-        ctx.store.get<StoredNoiseUnit>(noiseUnitId(s)) ??
-          (await computeNoiseUnit(options, selected, s, ctx.store)),
-      );
+    for (let s = 0; s < S; s++) {
+      const stored = ctx.store.get<StoredNoiseUnit>(noiseUnitId(s));
+      if (stored) {
+        units.push(stored);
+        continue;
+      }
+      const unit = await computeNoiseUnit(options, selected, s, ctx.store);
+      onNoiseCalls?.(unit.calls.total ?? 0);
+      units.push(unit);
+    }
     const scale = await ctx.session.noiseScale?.();
     result = withNoiseMeasure(analysed, units, noise, wallTimeMs + (performance.now() - tNoise), scale);
   }

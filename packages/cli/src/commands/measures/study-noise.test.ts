@@ -65,6 +65,9 @@ describe('study models with noise', () => {
       fromCommand.samples.map((s: { noise: unknown }) => s.noise),
     );
     const other = result(join(out, 'models', 'quickstart', 'result.json'));
+    // The closing line counts every call this run made, the noise draws' included.
+    const said = Number(/with (\d+) model calls/.exec(r.stdout)?.[1]);
+    expect(said).toBe(fromStudy.modelCalls.total + other.modelCalls.total);
     expect(other.measures.noiseSensitivity.variance).toHaveLength(12);
     expect(other.measures.noiseSensitivity.variance).not.toEqual(
       fromStudy.measures.noiseSensitivity.variance,
