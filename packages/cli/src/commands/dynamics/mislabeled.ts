@@ -176,20 +176,24 @@ export function registerMislabeled(program: Command): void {
     }
     const groups = mislabeledGroups(file, candidates, samples, '--relabelled');
     const andOr = { preset, niter, ...(qthres !== undefined ? { qthres } : {}) };
+    // What a group's plan and run both take.
+    const job = (which: 'relabelled' | 'clean') => ({
+      command,
+      adapterOptions,
+      folder,
+      field: '--checkpoints',
+      selection: { ...adapter.defaultSelection, rule: 'all' as const },
+      candidates: groups[which],
+      reward,
+      andOr,
+      device,
+      threads,
+      batchSize,
+    });
     for (const which of ['relabelled', 'clean'] as const)
       await planDynamicsRun({
-        command,
+        ...job(which),
         adapter,
-        adapterOptions,
-        folder,
-        field: '--checkpoints',
-        selection: { ...adapter.defaultSelection, rule: 'all' },
-        candidates: groups[which],
-        reward,
-        andOr,
-        device,
-        threads,
-        batchSize,
         out,
         budget,
         dryRun,
@@ -224,18 +228,8 @@ export function registerMislabeled(program: Command): void {
     for (const which of ['relabelled', 'clean'] as const) {
       io.stderr(`mislabeled: ${which} samples (candidates ${groups[which].join(', ')})\n`);
       runs[which] = await runDynamicsToFolder({
-        command,
+        ...job(which),
         adapter: labelled,
-        adapterOptions,
-        folder,
-        field: '--checkpoints',
-        selection: { ...adapter.defaultSelection, rule: 'all' },
-        candidates: groups[which],
-        reward,
-        andOr,
-        device,
-        threads,
-        batchSize,
         out: probeWritableDir(join(out, which), '--out'),
         curves: Math.min(5, folder.length),
         store: { run: store, prefix: `${which}-` },
