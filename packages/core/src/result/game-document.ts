@@ -17,6 +17,8 @@ export function gameResultDocument(
     estimator: string;
     options: Record<string, unknown>;
     source: string;
+    /** The game file's `name`, recorded for legends. */
+    name?: string;
     seed?: number | string;
     packages?: Record<string, string>;
     extra?: Partial<SampleResult>;
@@ -72,6 +74,7 @@ export function gameResultDocument(
         },
     modelCalls: calls,
     provenance: {
+      ...(info.name ? { name: info.name } : {}),
       packages: info.packages ?? {},
       data: info.source,
       options: info.options,

@@ -280,6 +280,8 @@ export const interactionResultSchema = z.object({
     .optional(),
   modelCalls: modelCallsSchema,
   provenance: z.object({
+    /** What the result is of, for legends (`plot`): a game file's `name`; absent for model runs. */
+    name: z.string().optional(),
     packages: z.record(z.string(), z.string()),
     model: z
       .object({

@@ -98,6 +98,7 @@ export function registerAndOr(program: Command): void {
           estimator: 'and-or',
           options: { preset, qthres: settings.qthres, niter, ...(lr !== undefined ? { lr } : {}) },
           source: flags.game,
+          ...(loaded.name ? { name: loaded.name } : {}),
           extra: {
             andOr: {
               preset,

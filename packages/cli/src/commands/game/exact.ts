@@ -72,6 +72,7 @@ export function registerExact(program: Command): void {
         estimator: 'exact',
         options: { maxPlayers, ...(flags.orders ? { orders: flags.orders } : {}) },
         source: `${flags.game} (${loaded.kind}${loaded.name ? `: ${loaded.name}` : ''})`,
+        ...(loaded.name ? { name: loaded.name } : {}),
         packages: packageVersions(),
       });
       const where = writeResult(flags.out, out, io);

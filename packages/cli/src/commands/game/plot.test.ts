@@ -5,7 +5,7 @@ import { theoryStrength } from '@orderlens/core/theory';
 import { runCli } from '../../program.js';
 import { examplePath, tempDir } from '../../test-utils/tmp.js';
 import { PNG_SIGNATURE, pngSize } from '@orderlens/core';
-import { curveFromResult } from './plot.js';
+import { curveFromResult, defaultCurveLabel } from './plot.js';
 
 let tmp: ReturnType<typeof tempDir>;
 beforeEach(() => (tmp = tempDir()));
@@ -98,6 +98,53 @@ describe('orderlens plot', () => {
       ),
     ).toThrow(/no strength curve/);
     expect(theoryStrength(5, [0])[0]).toBeCloseTo(1, 12);
+  });
+
+  it('labels curves by the game or model name, a result.json by its folder, never "result"', async () => {
+    const exact = tmp.file('runs/cnn/result.json');
+    const sampled = tmp.file('runs/grid/result.json');
+    expect(
+      (await runCli(['-q', 'exact', '--game', examplePath('games/unanimity-8.json'), '--out', exact])).code,
+    ).toBe(0);
+    const r = await runCli([
+      '-q',
+      'sample',
+      '--game',
+      examplePath('games/grid-256.json'),
+      '--grid',
+      '16',
+      '--num-pairs',
+      '3',
+      '--contexts',
+      '2',
+      '--out',
+      sampled,
+    ]);
+    expect(r.code).toBe(0);
+    const read = (f: string) => parseResult(JSON.parse(readFileSync(f, 'utf8')));
+    // The game files' names, recorded by the game commands.
+    expect(defaultCurveLabel(exact, read(exact))).toBe('unanimity-8');
+    expect(read(sampled).provenance.name).toBe(
+      JSON.parse(readFileSync(examplePath('games/grid-256.json'), 'utf8')).name,
+    );
+    // A model run: the model's name; else a result.json by its folder.
+    const anon = { ...read(exact), provenance: { ...read(exact).provenance, name: undefined } };
+    expect(defaultCurveLabel(exact, anon)).toBe('cnn');
+    expect(defaultCurveLabel(tmp.file('x/exact8.json'), anon)).toBe('exact8');
+    const model = {
+      ...anon,
+      provenance: {
+        ...anon.provenance,
+        model: { file: '/f/cifar-cnn/model.onnx', sha256: '', format: 'onnx', backend: 'cpu' },
+      },
+    };
+    expect(defaultCurveLabel(exact, model)).toBe('cifar-cnn');
+    const base = tmp.file('plots/named');
+    expect((await runCli(['plot', '--result', exact, '--result', exact, '--out', base])).code).toBe(0);
+    const svg = readFileSync(`${base}.svg`, 'utf8');
+    expect(svg).toContain('unanimity-8');
+    expect(svg).toContain('unanimity-8 (2)');
+    expect(svg).not.toMatch(/>result</);
   });
 
   it('rejects bad inputs', async () => {

@@ -1,4 +1,4 @@
-import { basename } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   OrderlensInputError,
@@ -12,6 +12,7 @@ import { ioOf } from '../../util/io.js';
 import { parseChoice, parseInteger } from '../../util/options.js';
 import { strengthPlot, writePlot, type StrengthPlotCurve, type TheoryCurve } from '../../util/plots.js';
 import { readResultFile } from '@orderlens/core';
+import { modelNameOfPath } from '../../util/model-name.js';
 
 interface PlotFlags {
   result?: string[];
@@ -75,6 +76,22 @@ export function curveFromResult(
   };
 }
 
+/**
+ * The legend name of a result without `--label`: the game's `name` (game files), else the model's
+ * name (its file, or its folder for a generic `model.onnx`), else the file name without `.json` —
+ * or, for the `result.json` every analysis writes, the folder holding it (`out/cnn/result.json` →
+ * `cnn`), since "result" names nothing.
+ */
+export function defaultCurveLabel(path: string, result: InteractionResult): string {
+  if (result.provenance.name) return result.provenance.name;
+  const model = result.provenance.model?.file;
+  if (model) return modelNameOfPath(model);
+  const stem = basename(path).replace(/\.json$/i, '');
+  if (stem !== 'result') return stem;
+  const folder = basename(dirname(resolve(path)));
+  return folder === '' || folder === '/' ? stem : folder;
+}
+
 const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 /** `orderlens plot`: strength curves of result files, optionally with the theory curve. */
@@ -86,7 +103,7 @@ export function registerPlot(program: Command): void {
     .requiredOption('--out <base>', 'output path without extension: writes <base>.svg and <base>.png')
     .option(
       '--label <text>',
-      'curve label, one per --result in order (default: game name or file name)',
+      "curve label, one per --result in order (default: the game's or model's name, else the file name; a result.json by its folder)",
       collect,
       [] as string[],
     )
@@ -132,8 +149,7 @@ export function registerPlot(program: Command): void {
       probeWritableFile(`${flags.out.replace(/\.(svg|png)$/i, '')}.svg`, '--out');
       const curves: ResultCurve[] = results.map((path, k) => {
         const result = readResultFile(path);
-        const label = labels[k] ?? basename(path).replace(/\.json$/i, '');
-        return curveFromResult(result, label, normalization);
+        return curveFromResult(result, labels[k] ?? defaultCurveLabel(path, result), normalization);
       });
       const plotCurves: StrengthPlotCurve[] = curves.map((c) => ({
         label: c.label,

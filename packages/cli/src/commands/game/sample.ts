@@ -104,6 +104,7 @@ export function registerSample(program: Command): void {
               : { grid: flags.grid, radius: Number(flags.radius), count: pairs.length },
         },
         source: `${flags.game} (${loaded.kind}${loaded.name ? `: ${loaded.name}` : ''})`,
+        ...(loaded.name ? { name: loaded.name } : {}),
         seed,
       });
       const where = writeResult(flags.out, out, io);
