@@ -225,6 +225,7 @@ export {
   aggregateStudyModel,
   computeStudyUnit,
   loadStudy,
+  checkStudyFolder,
   openStudyFolder,
   openStudyModel,
   planStudyModel,

@@ -230,9 +230,14 @@ describe('orderlens study run', () => {
       const finished = unitFiles(out);
 
       // Without --resume the folder is refused; with it, only pending units are computed.
-      const refused = await runCli(['study', 'run', '--root', REPO, study, '--out', out]);
+      // Refused before the plan: no model is opened and timed for a run that cannot start.
+      const { value: refused, rows: refusedRows } = await countingRows(() =>
+        runCli(['study', 'run', '--root', REPO, study, '--out', out]),
+      );
       expect(refused.code).toBe(2);
-      expect(refused.stderr).toMatch(/--out: .* already holds the study "cli-test" .*pass --resume/);
+      expect(refused.stderr).toMatch(/^error: --out: .* already holds the study "cli-test" .*pass --resume/);
+      expect(refusedRows).toBe(0);
+      expect(refused.stderr).not.toMatch(/model calls|warm-up/);
       const { value: resumed, rows } = await countingRows(() =>
         runCli(['--quiet', 'study', 'run', '--root', REPO, study, '--out', out, '--resume']),
       );

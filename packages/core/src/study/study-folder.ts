@@ -94,26 +94,20 @@ export function studyManifest(study: Study, packages: Record<string, string>): S
 }
 
 /**
- * Opens the study folder `out` for `study`. A new folder gets `study.json`. A folder that
- * already holds a study is continued only with `resume`, and only if the study is the same
- * (same hash: same models, settings and seeds) and every model file has the bytes it had —
- * otherwise refused with what changed. Returns the manifest in force and warnings (other
- * package versions than the run started with).
+ * Checks, writing nothing, that `study` may run into `out`: a folder that already holds a study
+ * is continued only with `resume`, and only if the study is the same (same hash: same models,
+ * settings and seeds) and every model file has the bytes it had — otherwise refused with what
+ * changed. Returns the manifest found there (undefined for a new folder). `study run` calls it
+ * before it plans, so a refused folder costs no warm-up.
  */
-export function openStudyFolder(
+export function checkStudyFolder(
   study: Study,
   out: string,
-  options: { resume?: boolean; packages?: Record<string, string>; field?: string } = {},
-): { manifest: StudyManifest; resumed: boolean; warnings: string[] } {
+  options: { resume?: boolean; field?: string } = {},
+): StudyManifest | undefined {
   const field = options.field ?? 'out';
   const paths = studyPaths(out);
-  const packages = options.packages ?? {};
-  if (!existsSync(paths.manifest)) {
-    mkdirSync(paths.dir, { recursive: true });
-    const manifest = studyManifest(study, packages);
-    writeJsonAtomic(paths.manifest, manifest);
-    return { manifest, resumed: false, warnings: [] };
-  }
+  if (!existsSync(paths.manifest)) return undefined;
   const previous = readStudyManifest(out, field);
   if (!options.resume)
     throw new OrderlensInputError(
@@ -132,6 +126,28 @@ export function openStudyFolder(
         'resume',
         `model "${m.id}": ${m.model.path} is not the model the run in ${out} was started with (sha256 ${was.model.sha256.slice(0, 12)}… then, ${m.model.sha256.slice(0, 12)}… now); restore it, or run the study into another ${optionName('out')}`,
       );
+  }
+  return previous;
+}
+
+/**
+ * Opens the study folder `out` for `study`: a new folder gets `study.json`; an existing one must
+ * pass {@link checkStudyFolder}. Returns the manifest in force and warnings (other package
+ * versions than the run started with).
+ */
+export function openStudyFolder(
+  study: Study,
+  out: string,
+  options: { resume?: boolean; packages?: Record<string, string>; field?: string } = {},
+): { manifest: StudyManifest; resumed: boolean; warnings: string[] } {
+  const paths = studyPaths(out);
+  const packages = options.packages ?? {};
+  const previous = checkStudyFolder(study, out, options);
+  if (!previous) {
+    mkdirSync(paths.dir, { recursive: true });
+    const manifest = studyManifest(study, packages);
+    writeJsonAtomic(paths.manifest, manifest);
+    return { manifest, resumed: false, warnings: [] };
   }
   const warnings = Object.keys({ ...previous.packages, ...packages })
     .filter((k) => previous.packages[k] !== packages[k])

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   OrderlensInputError,
+  checkStudyFolder,
   loadStudy,
   parseBudget,
   parseDevice,
@@ -110,6 +111,9 @@ export function registerStudyRun(group: Command): void {
         await planStudy(study, resolve(flags.out), { device, batchSize, threads }, budget, io.stdout);
         return;
       }
+      // A folder that holds another study, or this one without --resume, is refused before the
+      // plan's warm-up opens and times every model.
+      checkStudyFolder(study, resolve(flags.out), { resume: flags.resume === true });
       // On workers the units run elsewhere, on other machines: the cost is theirs to plan.
       if (flags.redis === undefined)
         await planStudy(
