@@ -296,11 +296,16 @@ describe('two-phase dynamics figures', () => {
   // Like the CIFAR VGG-11 series: early epochs fitted in the flat part of the σ² range (the same
   // theory curve each time), the last one w* itself with σ² at the lower edge of the search.
   const THEORY = [0.87, 1.68, 1.86, 1.76, 1.79, 1.32, 0.55, 0.15, 0.02, 0.0];
-  const checkpoint = (epoch: number, measured: number[], sigma2: number, atBoundary = false) => ({
-    epoch,
-    andOr: { orders: measured.map((_, k) => k + 1), distribution: measured },
-    fit: { sigma2, loss: 1, predicted: atBoundary ? measured : THEORY, atBoundary },
-  });
+  const checkpoint = (epoch: number, measured: number[], sigma2: number, atBoundary = false) => {
+    const predicted = atBoundary ? measured : THEORY;
+    // The fit's own loss (fitTwoPhaseSigma2): the squared distance of the two curves.
+    const loss = predicted.reduce((s, p, k) => s + (p - measured[k]) ** 2, 0);
+    return {
+      epoch,
+      andOr: { orders: measured.map((_, k) => k + 1), distribution: measured },
+      fit: { sigma2, loss, predicted, atBoundary },
+    };
+  };
   const result = {
     n: 10,
     samples: [{}, {}, {}],
@@ -326,6 +331,10 @@ describe('two-phase dynamics figures', () => {
       );
     expect(panels[3]).toContain('σ² at an edge of its search range: a bound');
     expect(panels[0]).not.toContain('edge');
+    // Each panel names its own fit loss: far curves a large one, w* itself none.
+    expect(panels[0]).toMatch(/fit loss (\d+\.\d\d)/);
+    expect(panels[3]).toContain('fit loss 0.00');
+    expect(new Set(panels.map((p) => /fit loss (\S+)/.exec(p)?.[1])).size).toBe(4);
     expectGolden((await renderVegaLite(spec)).svg, 'dynamics-distribution.png');
   });
 
