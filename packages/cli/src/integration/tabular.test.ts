@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -193,8 +193,40 @@ describe('orderlens analyze/attack/quickstart on census', () => {
     .rows.slice(0, 40)
     .map((r) => r.map((c) => (c.includes(',') ? `"${c}"` : c)).join(','));
 
+  it('the shipped census fixtures carry their preprocessing: no warning, the preset numbers', async () => {
+    const bare = join(tmp.dir, 'bare-mlp5', 'census-mlp5', 'model.onnx');
+    mkdirSync(join(tmp.dir, 'bare-mlp5', 'census-mlp5'), { recursive: true });
+    copyFileSync(fixture('model.onnx'), bare);
+    const J: number[][] = [];
+    for (const model of [fixture('model.onnx'), fixture('tfjs/model.json'), bare]) {
+      const out = join(tmp.dir, 'shipped', String(J.length));
+      const r = await runCli([
+        '--quiet',
+        'analyze',
+        'tabular',
+        '--model',
+        model,
+        '--samples',
+        '2',
+        '--out',
+        out,
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      // Issue 24: the shipped fixture warned "no preprocessing.json" on every run.
+      if (model !== bare) expect(r.stderr).toBe('');
+      J.push(parseResult(JSON.parse(readFileSync(join(out, 'result.json'), 'utf8'))).aggregate.raw);
+    }
+    // The files hold the census preset's preprocessing: the same numbers as the fallback.
+    J[1].forEach((v, k) => expect(v).toBeCloseTo(J[2][k], 5));
+    expect(J[0]).toEqual(J[2]);
+  });
+
   it('analyses a tfjs and an ONNX model into JSON and a plot, and resumes', async () => {
     const out = join(tmp.dir, 'analysis');
+    // The shipped fixture has its preprocessing.json; a copy without it shows the fallback.
+    const bare = join(tmp.dir, 'bare', 'census-mlp5', 'model.onnx');
+    mkdirSync(join(tmp.dir, 'bare', 'census-mlp5'), { recursive: true });
+    copyFileSync(fixture('model.onnx'), bare);
     const args = [
       '--quiet',
       'analyze',
@@ -202,15 +234,15 @@ describe('orderlens analyze/attack/quickstart on census', () => {
       '--model',
       modelDir,
       '--model',
-      fixture('model.onnx'),
+      bare,
       '--samples',
       '6',
       '--out',
       out,
     ];
     const r = await runCli(args);
-    // The fixture has no preprocessing.json beside it (the trained model has): said once, also in the result.
-    const warning = `warning: no preprocessing.json beside ${fixture('model.onnx')}: assuming the census preset's preprocessing\n`;
+    // The copy has no preprocessing.json beside it (the trained model has): said once, also in the result.
+    const warning = `warning: no preprocessing.json beside ${bare}: assuming the census preset's preprocessing\n`;
     expect(r.stderr).toBe(warning);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
@@ -223,7 +255,7 @@ describe('orderlens analyze/attack/quickstart on census', () => {
     const dirs = [join(out, 'models', 'mlp5'), join(out, 'models', 'census-mlp5')];
     const results = dirs.map((d) => parseResult(JSON.parse(readFileSync(join(d, 'result.json'), 'utf8'))));
     expect(results[0].provenance.model).toMatchObject({ format: 'tfjs' });
-    expect(results[1].provenance.model).toMatchObject({ file: fixture('model.onnx'), format: 'onnx' });
+    expect(results[1].provenance.model).toMatchObject({ file: bare, format: 'onnx' });
     expect(results[1].selection!.warnings).toContain(warning.slice('warning: '.length, -1));
     expect(results[0].selection!.warnings ?? []).toEqual([]);
     for (const res of results) {
