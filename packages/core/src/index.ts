@@ -219,6 +219,8 @@ export type {
   StoredSelection,
 } from './analysis/index.js';
 export { gameResultDocument } from './result/game-document.js';
+/** Replace members of an object (a frozen one too), forwarding the rest bound to it. */
+export { withOverrides } from './objects/with-overrides.js';
 export {
   STUDY_ID,
   StudyFileError,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { AdapterOpenRequest, ModalityAdapter, ModalitySession } from '../adapter/modality-adapter.js';
 import { OrderlensInputError, requireInput } from '../errors/errors.js';
+import { withOverrides } from '../objects/with-overrides.js';
 
 /*
  * Interactions on mislabeled samples (first-principles paper §3.2, Fig. 5, after Zhang JP et al.
@@ -353,20 +354,7 @@ export function withTrainedLabels(
       const label = trainedLabels.get(k);
       return label === undefined ? c : { ...c, label };
     };
-    // A proxy rather than a copy: sessions may be class instances whose methods need `this`.
-    return new Proxy(session, {
-      get(target, key) {
-        if (key === 'candidate') return candidate;
-        const v: unknown = Reflect.get(target, key, target);
-        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-      },
-    });
+    return withOverrides(session, { candidate });
   };
-  return new Proxy(adapter, {
-    get(target, key) {
-      if (key === 'open') return open;
-      const v: unknown = Reflect.get(target, key, target);
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
+  return withOverrides(adapter, { open });
 }

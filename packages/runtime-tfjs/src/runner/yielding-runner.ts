@@ -1,4 +1,4 @@
-import type { ModelRunner, OpenedModel } from '@orderlens/core';
+import { withOverrides, type ModelRunner, type OpenedModel } from '@orderlens/core';
 
 /** Gives the event loop one turn (timers, I/O, signal handlers), then resolves. */
 export function yieldToEventLoop(): Promise<void> {
@@ -25,13 +25,7 @@ export function yieldingRunner<R extends ModelRunner>(runner: R, intervalMs = 50
     }
     return runner.run(inputs);
   };
-  return new Proxy(runner, {
-    get(target, prop) {
-      if (prop === 'run') return run;
-      const value: unknown = Reflect.get(target, prop, target);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
+  return withOverrides<R>(runner, { run } as Partial<R>);
 }
 
 /** An opened model whose runner yields to the event loop (see {@link yieldingRunner}). */
