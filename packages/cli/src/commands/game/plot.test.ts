@@ -23,10 +23,9 @@ describe('orderlens plot', () => {
       'sample',
       '--game',
       examplePath('games/grid-256.json'),
-      '--grid',
-      '16',
-      '--num-pairs',
-      '5',
+      // Pairs of the game's own pair terms: J(0) > 0, so J(m)/J(0) is defined.
+      '--pairs',
+      '0-1,17-18,32-48,49-65,34-35',
       '--contexts',
       '4',
       '--out',
@@ -139,6 +138,15 @@ describe('orderlens plot', () => {
       },
     };
     expect(defaultCurveLabel(exact, model)).toBe('cifar-cnn');
+    // A curve with J(0) = 0 (random pairs of the grid game carry no pair term) cannot be
+    // normalised by J(0): refused naming the option, not drawn unscaled under a "J(m)/J(0)" axis.
+    const zero = read(sampled);
+    expect(zero.aggregate.raw[0]).toBe(0);
+    for (const flag of ['--theory', '--fit-n']) {
+      const bad = await runCli(['plot', '--result', sampled, flag, '--out', tmp.file('plots/zero')]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/^error: --normalize: grid-256: J\(0\) = 0, so the order-0 normalisation/);
+    }
     const base = tmp.file('plots/named');
     expect((await runCli(['plot', '--result', exact, '--result', exact, '--out', base])).code).toBe(0);
     const svg = readFileSync(`${base}.svg`, 'utf8');

@@ -65,6 +65,14 @@ export function curveFromResult(
       `${label}: order-0 normalisation (needed by --theory) requires order m = 0 in the result`,
     );
   }
+  const first = byOrder.get(sorted[0]) as number;
+  if (normalization === 'order-0' && !(first > 0)) {
+    // Dividing by J(0) = 0 would leave the curve unscaled under a "J(m)/J(0)" axis.
+    throw new OrderlensInputError(
+      '--normalize',
+      `${label}: J(0) = ${first}, so the order-0 normalisation (J(m)/J(0), needed by --theory and --fit-n) is undefined; plot it with --normalize mean or none, without --theory/--fit-n`,
+    );
+  }
   const curve = strengthCurve([sorted.map((m) => byOrder.get(m) as number)], normalization, sorted);
   return {
     label,
