@@ -50,6 +50,7 @@ export interface AnalysisFlags {
   allSamples?: boolean;
   targetError?: string;
   budgetContexts?: string;
+  antithetic?: boolean;
   reward: string;
   seed: string;
   device: string;

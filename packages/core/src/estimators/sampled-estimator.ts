@@ -69,6 +69,21 @@ function sampledEstimator(
     limits: { minPlayers: 2 },
     options: sampledOptionsSchema,
     usesPairs: true,
+    // sampleMultiOrder refuses these too, but only when the first sample is drawn.
+    checkOptions: (o) => {
+      if (!o.antithetic) return undefined;
+      if (mode !== 'reference')
+        return {
+          keys: ['antithetic'],
+          message: `antithetic contexts need independent contexts per pair (the reference estimator); the ${name} estimator shares its contexts between pairs`,
+        };
+      if (o.contexts % 2 !== 0)
+        return {
+          keys: ['contexts', 'antithetic'],
+          message: `antithetic contexts come in pairs: expected an even number of contexts, got ${o.contexts}`,
+        };
+      return undefined;
+    },
     orders: sampledOrders,
     async estimate(
       game: Game,
