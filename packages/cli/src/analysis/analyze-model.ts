@@ -268,7 +268,7 @@ export function describeStrengthInterval(result: InteractionResult): string | un
     `J(m) ${+(100 * iv.level).toFixed(1)} % interval (contexts and estimator bias, samples fixed): ${widths}\n` +
     (missed.length === 0
       ? `J(m) within ${target} at every order`
-      : `NOT within ${target} at ratio${missed.length > 1 ? 's' : ''} ${missed.join(', ')}: the budget cannot reach the target there; ` +
-        `read J(m) at those orders with its interval (aggregate.strengthInterval in result.json), or give more contexts or samples`)
+      : `NOT within ${target} at ratio${missed.length > 1 ? 's' : ''} ${missed.join(', ')}: this budget cannot bound J(m) that tightly there; ` +
+        `read J(m) at those orders with its interval (aggregate.strengthInterval in result.json); more contexts narrow it, more samples only its noise part`)
   );
 }
