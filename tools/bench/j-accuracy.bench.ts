@@ -13,13 +13,14 @@
  * midpoint and half their gap bounds its bias (column `ref ±`). The `fast` protocol (shared
  * contexts) is run for real with other seeds and scored against the reference of the whole pool.
  *
- * Reported per protocol × estimator: model calls per image at the protocol's 200 pairs, the worst
+ * First a summary (issue 26): calls per image and worst error of the paper's protocol, the old
+ * ones, the default and `adaptive`, with the reference's bias bound. Then, per protocol × estimator: model calls per image at the protocol's 200 pairs, the worst
  * over orders of the relative bias of `J(m)` (mean over repeats of estimate/reference − 1), the
  * worst RMS relative error (bias and spread over repeats), and the worst relative error of
  * `J(0)/J(m)`.
  *
- * Run: `npm run build && node --import tsx tools/bench/j-accuracy.bench.ts` (reduced, about 1
- * minute on 2 cores: 1 image, 16 pairs, pool 90) or with `--full --images-cnn 6 --images-vit 3`
+ * Run: `npm run build && node --import tsx tools/bench/j-accuracy.bench.ts` (reduced, about 8
+ * minutes on 2 loaded cores: 1 image, 16 pairs, pool 200) or with `--full --images-cnn 6 --images-vit 3`
  * (32 pairs, pool 240; about 18 minutes on 2 cores; writes docs/j-accuracy.md). `--images k` and
  * `--pairs k` set the sizes. Besides the worst bias (with its standard error) and the RMS over
  * repeats, it reports the RMS at the protocol's scale: one image of 200 pairs, and a 50-image
