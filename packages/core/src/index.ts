@@ -189,6 +189,7 @@ export type {
 export {
   RunStore,
   SELECTION_UNIT,
+  DEFAULT_TARGET_ERROR,
   aggregateSamples,
   analysisResult,
   computeSample,

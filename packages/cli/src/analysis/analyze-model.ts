@@ -50,6 +50,7 @@ export interface AnalysisFlags {
   allSamples?: boolean;
   targetError?: string;
   budgetContexts?: string;
+  antithetic?: boolean;
   reward: string;
   seed: string;
   device: string;
@@ -240,6 +241,8 @@ export async function runOrPlanModel(args: AnalyzeModelArgs): Promise<Interactio
       io.stdout(
         `J(m) by ratio: ${final.ratios.map((r, k) => `${+r.toFixed(3)}:${J[k].toFixed(3)}`).join(' ')}\n`,
       );
+      const errorBar = describeStrengthInterval(final);
+      if (errorBar) io.stdout(`${errorBar}\n`);
       return final;
     } finally {
       await session.dispose?.();
@@ -247,4 +250,25 @@ export async function runOrPlanModel(args: AnalyzeModelArgs): Promise<Interactio
   } finally {
     await model.runner.dispose();
   }
+}
+
+/**
+ * The summary line of the run-wide interval of J(m) (`aggregate.strengthInterval`): its relative
+ * half-width per ratio and the ratios whose half-width is above the target, so that a budget too
+ * small for ±5 % is said in the summary rather than hidden behind a tight-looking curve.
+ */
+export function describeStrengthInterval(result: InteractionResult): string | undefined {
+  const iv = result.aggregate.strengthInterval;
+  if (!iv) return undefined;
+  const pct = (e: number | null) => (e === null ? '∞' : `${(100 * e).toFixed(e < 0.1 ? 1 : 0)}`);
+  const widths = result.ratios.map((r, k) => `${+r.toFixed(3)}:±${pct(iv.relativeError[k])}%`).join(' ');
+  const missed = result.ratios.filter((_, k) => !iv.targetMet[k]).map((r) => +r.toFixed(3));
+  const target = `±${+(100 * iv.targetError).toFixed(2)} %`;
+  return (
+    `J(m) ${+(100 * iv.level).toFixed(1)} % interval (contexts and estimator bias, samples fixed): ${widths}\n` +
+    (missed.length === 0
+      ? `J(m) within ${target} at every order`
+      : `NOT within ${target} at ratio${missed.length > 1 ? 's' : ''} ${missed.join(', ')}: this budget cannot bound J(m) that tightly there; ` +
+        `read J(m) at those orders with its interval (aggregate.strengthInterval in result.json); more contexts narrow it, more samples only its noise part`)
+  );
 }

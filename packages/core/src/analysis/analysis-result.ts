@@ -1,7 +1,7 @@
 import { requireInput } from '../errors/errors.js';
 import { RESULT_SCHEMA, type InteractionResult } from '../result/interaction-result.js';
 import { addCallCounts, emptyCallCounts } from '../runtime/model-gateway.js';
-import { aggregateSamples } from './aggregate.js';
+import { aggregateSamples, DEFAULT_TARGET_ERROR } from './aggregate.js';
 import type { StoredSample, StoredSelection } from './analysis-units.js';
 import type { AnalysisOptions } from './run-analysis.js';
 
@@ -63,7 +63,8 @@ export function analysisResult(
     orders,
     ratios,
     samples,
-    aggregate: aggregateSamples(samples, n, orders, ratios),
+    // An estimator with a target (`adaptive`'s targetError) is judged by it; others by ±5 %.
+    aggregate: aggregateSamples(samples, n, orders, ratios, targetErrorOf(options.estimatorOptions)),
     selection: {
       rule: selection.rule,
       candidates: selection.candidates,
@@ -91,4 +92,10 @@ export function analysisResult(
       wallTimeMs: timing.wallTimeMs,
     },
   };
+}
+
+/** The estimator's own `targetError` option when it has one, else {@link DEFAULT_TARGET_ERROR}. */
+function targetErrorOf(estimatorOptions: unknown): number {
+  const t = (estimatorOptions as { targetError?: unknown } | undefined)?.targetError;
+  return typeof t === 'number' && t > 0 ? t : DEFAULT_TARGET_ERROR;
 }

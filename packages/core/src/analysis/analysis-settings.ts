@@ -72,6 +72,15 @@ export const ANALYSIS_SETTINGS = settingsBlock({
       ),
     { argument: '<k>' },
   ),
+  antithetic: optionField(
+    z
+      .boolean()
+      .optional()
+      .describe(
+        'reference estimator: draw the contexts of each pair and order in antithetic pairs (the first and the last m players of one random order): unbiased, fewer calls for the same noise where the game is smooth in the coalition size (docs/j-accuracy.md); needs an even --contexts',
+      ),
+    {},
+  ),
   samples: optionField(integerText(1).optional().describe('at most this many samples in total'), {
     argument: '<k>',
   }),

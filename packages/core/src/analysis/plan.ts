@@ -38,6 +38,8 @@ export interface AnalysisSettings {
   readonly targetError?: string | number;
   /** Adaptive estimator: average contexts per (pair, order) the run may spend. */
   readonly budgetContexts?: string | number;
+  /** Reference estimator: contexts in antithetic pairs (recorded in the estimator's options). */
+  readonly antithetic?: boolean;
 }
 
 /** The settings keys, for naming fields in messages. */
@@ -75,6 +77,7 @@ export const ANALYSIS_SETTING_KEYS: readonly AnalysisSettingKey[] = [
   'allSamples',
   'targetError',
   'budgetContexts',
+  'antithetic',
 ];
 
 /**
@@ -130,6 +133,7 @@ export function planAnalysis(
     'targetError',
     'budgetContexts',
     'ratios',
+    'antithetic',
   ] as const)
     put(key, given[key]);
   let estimatorOptions: Record<string, unknown>;
@@ -151,6 +155,18 @@ export function planAnalysis(
         );
     }
     throw e;
+  }
+  // Checks across options (e.g. antithetic contexts need an even count), before any work: the
+  // error names the first option at fault that a setting gave, else the first estimator option.
+  const fault = estimator.checkOptions?.(estimatorOptions as never);
+  if (fault) {
+    const bySetting = fault.keys.find((k) => fromSettings.has(k));
+    throw new OrderlensInputError(
+      bySetting !== undefined
+        ? fieldOf(bySetting as AnalysisSettingKey)
+        : `${fieldOf('estimatorOptions')}.${fault.keys[0]}`,
+      fault.message,
+    );
   }
 
   let pairs: PairStrategySpec | undefined;

@@ -50,6 +50,13 @@ export interface Estimator<O = Record<string, unknown>> {
   readonly options: z.ZodType<O>;
   /** Whether it measures pairs chosen by a {@link PairStrategy} (sampled estimators). */
   readonly usesPairs: boolean;
+  /**
+   * Checks across the parsed options that the schema cannot express (it stays an object schema:
+   * the plan reads its keys), run when an analysis is planned, before any model call: the options
+   * at fault (the plan names the first that the user set) and what was expected, or undefined
+   * when they fit together.
+   */
+  readonly checkOptions?: (options: O) => { keys: string[]; message: string } | undefined;
   /** The orders it will report for `n` players with these options (known before any work). */
   orders(n: number, options: O): { orders: number[]; ratios: number[] };
   /** Estimates one sample. */

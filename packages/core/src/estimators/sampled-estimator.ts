@@ -7,6 +7,7 @@ import type { MultiOrderTable } from '../result/estimate-result.js';
 import { sampleMultiOrderAdaptive } from '../sampling/adaptive-sampler.js';
 import { sampleMultiOrder, type SamplingMode } from '../sampling/multi-order-sampler.js';
 import { ordersFromRatios, PAPER_RATIOS } from '../sampling/orders.js';
+import { recordStrengthSides, type StrengthInterval } from '../sampling/strength-interval.js';
 import { meanAbsOverPairs } from '../strength/mean-abs.js';
 import type { Estimator, EstimatorContext, SampleEstimate } from './estimator.js';
 
@@ -68,6 +69,21 @@ function sampledEstimator(
     limits: { minPlayers: 2 },
     options: sampledOptionsSchema,
     usesPairs: true,
+    // sampleMultiOrder refuses these too, but only when the first sample is drawn.
+    checkOptions: (o) => {
+      if (!o.antithetic) return undefined;
+      if (mode !== 'reference')
+        return {
+          keys: ['antithetic'],
+          message: `antithetic contexts need independent contexts per pair (the reference estimator); the ${name} estimator shares its contexts between pairs`,
+        };
+      if (o.contexts % 2 !== 0)
+        return {
+          keys: ['contexts', 'antithetic'],
+          message: `antithetic contexts come in pairs: expected an even number of contexts, got ${o.contexts}`,
+        };
+      return undefined;
+    },
     orders: sampledOrders,
     async estimate(
       game: Game,
@@ -83,7 +99,7 @@ function sampledEstimator(
       const strengthByRepeat: number[][] = [];
       let first: MultiOrderTable | undefined;
       let firstEstimate: { standardError: number[]; bias: number[] } | undefined;
-      let firstInterval: { lower: number[]; upper: number[]; level: number } | undefined;
+      let firstInterval: StrengthInterval | undefined;
       const before = game.modelCalls ?? 0;
       let requested = 0;
       for (let r = 0; r < options.repeats; r++) {
@@ -129,6 +145,7 @@ function sampledEstimator(
               strengthLower: [...firstInterval.lower],
               strengthUpper: [...firstInterval.upper],
               strengthLevel: firstInterval.level,
+              strengthSides: recordStrengthSides(firstInterval.sides),
             }
           : {}),
         multiOrder: mo,
@@ -252,6 +269,7 @@ export const adaptiveEstimator: Estimator<AdaptiveEstimatorOptions> = {
       strengthUpper: [...first.interval.upper],
       strengthLevel: first.interval.level,
       strengthTargetMet: [...first.targetMet],
+      strengthSides: recordStrengthSides(first.interval.sides),
       multiOrder: first.multiOrder!,
       modelCalls: game.modelCalls !== undefined ? game.modelCalls - before : requested,
       wallTimeMs: performance.now() - t0,

@@ -187,7 +187,10 @@ export type {
   RelabelledSamples,
 } from '../measures/index.js';
 export {
+  combineStrengthIntervals,
   normalQuantile,
+  readStrengthSides,
+  recordStrengthSides,
   sampleMultiOrderAdaptive,
   strengthInterval,
   studentQuantile,
@@ -197,4 +200,6 @@ export type {
   AdaptiveSamplingOptions,
   StrengthInterval,
   StrengthIntervalSamples,
+  RecordedStrengthSides,
+  StrengthIntervalSides,
 } from '../sampling/index.js';

@@ -201,6 +201,21 @@ const sampleSchema = z.object({
   strengthLevel: num.optional(),
   /** Per order: whether the interval's relative half-width reached the run's target error. */
   strengthTargetMet: z.array(z.boolean()).optional(),
+  /**
+   * What `strengthLower`/`strengthUpper` are made of (plain and cross-fit means, their standard
+   * errors and degrees of freedom, `null` for infinite), so that the run-wide curve can carry an
+   * interval of the mean over samples (`aggregate.strengthInterval`).
+   */
+  strengthSides: z
+    .object({
+      plain: numArray,
+      crossFit: numArray,
+      plainError: numArray,
+      crossFitError: numArray,
+      plainDf: nullableArray,
+      crossFitDf: nullableArray,
+    })
+    .optional(),
   multiOrder: multiOrderSchema.optional(),
   sii: z.array(numArray).optional(),
   shapley: numArray.optional(),
@@ -255,6 +270,22 @@ export const interactionResultSchema = z.object({
     raw: numArray,
     /** Standard error of `raw` over samples (and contexts, when the estimator gives them). */
     rawError: numArray.optional(),
+    /**
+     * The interval of `raw` at each order from every sample's `strengthSides`
+     * (`combineStrengthIntervals`: context noise and the estimators' bias, samples and pairs
+     * fixed), its relative half-width around `raw` (`null`: unbounded) and, per order, whether that
+     * reached `targetError`. Absent when a sample has no interval (e.g. the plain strength).
+     */
+    strengthInterval: z
+      .object({
+        level: num,
+        lower: numArray,
+        upper: numArray,
+        relativeError: nullableArray,
+        targetError: num,
+        targetMet: z.array(z.boolean()),
+      })
+      .optional(),
     instability: finiteOrNull,
     theory: z.object({
       n: z.number().int(),

@@ -256,6 +256,14 @@ export async function sampleMultiOrderAdaptive(
     lower: pick(interval.lower),
     upper: pick(interval.upper),
     relativeError: pick(interval.relativeError),
+    sides: {
+      plain: pick(interval.sides.plain),
+      crossFit: pick(interval.sides.crossFit),
+      plainError: pick(interval.sides.plainError),
+      crossFitError: pick(interval.sides.crossFitError),
+      plainDf: pick(interval.sides.plainDf),
+      crossFitDf: pick(interval.sides.crossFitDf),
+    },
   };
   const callsAfter = game.modelCalls;
   const modelCalls =

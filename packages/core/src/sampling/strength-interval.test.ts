@@ -4,7 +4,13 @@ import { expectInputError } from '../testing/expect-input-error.js';
 import { estimateStrength } from './bias-corrected-strength.js';
 import { sampleMultiOrder } from './multi-order-sampler.js';
 import { ordersFromRatios, PAPER_RATIOS } from './orders.js';
-import { normalQuantile, strengthInterval, studentQuantile } from './strength-interval.js';
+import {
+  combineStrengthIntervals,
+  normalQuantile,
+  strengthInterval,
+  studentQuantile,
+  type StrengthIntervalSides,
+} from './strength-interval.js';
 
 const n = 256;
 const orders = ordersFromRatios(n, [...PAPER_RATIOS]);
@@ -61,6 +67,34 @@ describe('strengthInterval', () => {
     expect(iv.estimate[1]).toBeCloseTo((plain + cross) / 2, 12);
     expect(iv.upper[1]).toBeGreaterThan(plain);
     expect(iv.lower[1]).toBeLessThan(cross);
+  });
+
+  it('combines samples: means of the sides, standard errors in quadrature over S, Welch–Satterthwaite df', () => {
+    const side = (plain: number, cross: number, e: number, df: number): StrengthIntervalSides => ({
+      plain: [plain, 1],
+      crossFit: [cross, 1],
+      plainError: [e, 0],
+      crossFitError: [e, 0],
+      plainDf: [df, Infinity],
+      crossFitDf: [df, Infinity],
+    });
+    const iv = combineStrengthIntervals([side(1.2, 0.8, 0.3, 10), side(1.4, 1.0, 0.4, 20)]);
+    const se = Math.sqrt(0.3 ** 2 + 0.4 ** 2) / 2;
+    const df = (0.3 ** 2 + 0.4 ** 2) ** 2 / (0.3 ** 4 / 10 + 0.4 ** 4 / 20);
+    const t = studentQuantile(0.975, df);
+    expect(iv.sides.plainError[0]).toBeCloseTo(se, 12);
+    expect(iv.sides.plainDf[0]).toBeCloseTo(df, 9);
+    expect(iv.upper[0]).toBeCloseTo(1.3 + t * se, 12);
+    expect(iv.lower[0]).toBeCloseTo(0.9 - t * se, 12);
+    expect(iv.estimate[0]).toBeCloseTo(1.1, 12);
+    // An exact order (no error) stays a point.
+    expect([iv.lower[1], iv.upper[1], iv.relativeError[1]]).toEqual([1, 1, 0]);
+    expectInputError(() => combineStrengthIntervals([]), 'samples', /at least one sample/);
+    expectInputError(
+      () => combineStrengthIntervals([side(1, 1, 0.1, 5), { ...side(1, 1, 0.1, 5), plain: [1] }]),
+      'samples[1]',
+      /expected interval sides at 2 orders, got 1/,
+    );
   });
 
   it('refuses a level outside (0, 1) and an empty input', () => {

@@ -31,6 +31,26 @@ export interface StrengthInterval {
   readonly upper: number[];
   /** `max(upper − estimate, estimate − lower) / estimate` (`Infinity` when the estimate is ≤ 0). */
   readonly relativeError: number[];
+  /**
+   * What the bounds are made of, per order: enough to combine the intervals of independent
+   * samples into one for their mean ({@link combineStrengthIntervals}).
+   */
+  readonly sides: StrengthIntervalSides;
+}
+
+/**
+ * The two one-sided halves of a {@link StrengthInterval}, per order: the plain mean (biased up)
+ * and the cross-fit mean (biased down), each with the standard error of its mean and the
+ * Welch–Satterthwaite degrees of freedom of that standard error (`Infinity` where it rests on no
+ * estimated variance, e.g. an enumerated order).
+ */
+export interface StrengthIntervalSides {
+  readonly plain: number[];
+  readonly crossFit: number[];
+  readonly plainError: number[];
+  readonly crossFitError: number[];
+  readonly plainDf: number[];
+  readonly crossFitDf: number[];
 }
 
 /** Input of {@link strengthInterval}. */
@@ -138,18 +158,18 @@ function meanOfCellMeans(terms: ReadonlyArray<ArrayLike<number>>): SumOfCells {
 export function strengthInterval(samples: StrengthIntervalSamples, level = 0.95): StrengthInterval {
   const { deltas } = samples;
   requireInput(Array.isArray(deltas) && deltas.length > 0, 'deltas', 'expected one row of orders per pair');
-  requireInput(level > 0 && level < 1, 'level', `expected a coverage in (0, 1), got ${level}`);
+  checkLevel(level);
   const P = deltas.length;
   const M = deltas[0].length;
   const exact = samples.exact ?? new Array<boolean>(M).fill(false);
-  const out = {
-    level,
-    estimate: [] as number[],
-    lower: [] as number[],
-    upper: [] as number[],
-    relativeError: [] as number[],
+  const sides = {
+    plain: [] as number[],
+    crossFit: [] as number[],
+    plainError: [] as number[],
+    crossFitError: [] as number[],
+    plainDf: [] as number[],
+    crossFitDf: [] as number[],
   };
-  const pTail = 1 - (1 - level) / 2;
   for (let k = 0; k < M; k++) {
     if (exact[k]) {
       let s = 0;
@@ -160,10 +180,12 @@ export function strengthInterval(samples: StrengthIntervalSamples, level = 0.95)
         s += Math.abs(mu / x.length);
       }
       const J = s / P;
-      out.estimate.push(J);
-      out.lower.push(J);
-      out.upper.push(J);
-      out.relativeError.push(J > 0 ? 0 : Infinity);
+      sides.plain.push(J);
+      sides.crossFit.push(J);
+      sides.plainError.push(0);
+      sides.crossFitError.push(0);
+      sides.plainDf.push(Infinity);
+      sides.crossFitDf.push(Infinity);
       continue;
     }
     // |Î_p| as a mean over one cell has the variance bound Var|Î| ≤ Var Î (|·| is 1-Lipschitz), so
@@ -187,13 +209,158 @@ export function strengthInterval(samples: StrengthIntervalSamples, level = 0.95)
     let cross = 0;
     for (let p = 0; p < P; p++) cross += crossFitAbs(deltas[p][k]);
     cross /= P;
-    const upper = plain + studentQuantile(pTail, up.df) * up.se;
-    const lower = cross - studentQuantile(pTail, cf.df) * cf.se;
+    sides.plain.push(plain);
+    sides.crossFit.push(cross);
+    sides.plainError.push(up.se);
+    sides.crossFitError.push(cf.se);
+    sides.plainDf.push(up.df);
+    sides.crossFitDf.push(cf.df);
+  }
+  return intervalFromSides(sides, level);
+}
+
+function checkLevel(level: number): void {
+  requireInput(level > 0 && level < 1, 'level', `expected a coverage in (0, 1), got ${level}`);
+}
+
+/** The bounds of each order from its sides: `[crossFit − t·se, plain + t·se]`, Student-t quantiles. */
+function intervalFromSides(sides: StrengthIntervalSides, level: number): StrengthInterval {
+  const pTail = 1 - (1 - level) / 2;
+  const out = {
+    level,
+    estimate: [] as number[],
+    lower: [] as number[],
+    upper: [] as number[],
+    relativeError: [] as number[],
+    sides,
+  };
+  sides.plain.forEach((plain, k) => {
+    const cross = sides.crossFit[k];
+    // A zero standard error (an enumerated order) needs no quantile: the bound is the mean itself.
+    const upper =
+      plain + (sides.plainError[k] > 0 ? studentQuantile(pTail, sides.plainDf[k]) * sides.plainError[k] : 0);
+    const lower =
+      cross -
+      (sides.crossFitError[k] > 0 ? studentQuantile(pTail, sides.crossFitDf[k]) * sides.crossFitError[k] : 0);
     const estimate = (plain + cross) / 2;
     out.estimate.push(estimate);
     out.lower.push(lower);
     out.upper.push(upper);
     out.relativeError.push(estimate > 0 ? Math.max(upper - estimate, estimate - lower) / estimate : Infinity);
-  }
+  });
   return out;
+}
+
+/**
+ * The interval of the mean over samples of their `J(m)` (an analysis' run-wide curve), from each
+ * sample's {@link StrengthIntervalSides}, at the two-sided `level` (default 0.95).
+ *
+ * Why it holds: the samples' contexts are drawn from independent streams, so the run-wide plain
+ * mean `(1/S) Σ_s plain_s` is a mean of independent terms whose expectation is each `≥ J_s`
+ * (Jensen, whatever the law of `Δv`) and the cross-fit mean one whose terms are each `≤ J_s`; so
+ * the two one-sided bounds of {@link strengthInterval} carry over to `(1/S) Σ_s J_s` with the
+ * standard error `sqrt(Σ_s se_s²)/S` of each side and the Welch–Satterthwaite degrees of freedom
+ * of that sum, `(Σ_s se_s²)² / Σ_s (se_s⁴/df_s)`. It is exactly the interval
+ * {@link strengthInterval} gives for the pairs of all samples pooled (when every sample has the
+ * same number of pairs). The context noise falls as `1/√S`; the gap between the plain and
+ * cross-fit means (the estimators' bias bound) does not, so an order whose contexts are too few
+ * stays wide however many samples are averaged. The pairs and samples are taken as fixed: the
+ * spread of `J` between images is not in this interval (it is in the aggregate's `rawError`).
+ */
+export function combineStrengthIntervals(
+  samples: readonly StrengthIntervalSides[],
+  level = 0.95,
+): StrengthInterval {
+  requireInput(samples.length > 0, 'samples', 'expected the interval sides of at least one sample');
+  checkLevel(level);
+  const M = samples[0].plain.length;
+  samples.forEach((s, i) =>
+    requireInput(
+      s.plain.length === M,
+      `samples[${i}]`,
+      `expected interval sides at ${M} orders, got ${s.plain.length}`,
+    ),
+  );
+  const S = samples.length;
+  const meanOf = (pick: (s: StrengthIntervalSides) => number[], k: number) =>
+    samples.reduce((a, s) => a + pick(s)[k], 0) / S;
+  /** Standard error of the mean over samples and its Welch–Satterthwaite degrees of freedom. */
+  const errorOf = (
+    se: (s: StrengthIntervalSides) => number[],
+    df: (s: StrengthIntervalSides) => number[],
+    k: number,
+  ) => {
+    let v = 0;
+    let v2 = 0;
+    for (const s of samples) {
+      const e2 = se(s)[k] ** 2;
+      v += e2;
+      // An infinite df (a variance known exactly) adds nothing to the uncertainty of the sum.
+      if (e2 > 0 && Number.isFinite(df(s)[k])) v2 += (e2 * e2) / Math.max(1, df(s)[k]);
+    }
+    return { se: Math.sqrt(v) / S, df: v2 > 0 ? (v * v) / v2 : Infinity };
+  };
+  const sides = {
+    plain: [] as number[],
+    crossFit: [] as number[],
+    plainError: [] as number[],
+    crossFitError: [] as number[],
+    plainDf: [] as number[],
+    crossFitDf: [] as number[],
+  };
+  for (let k = 0; k < M; k++) {
+    const up = errorOf(
+      (s) => s.plainError,
+      (s) => s.plainDf,
+      k,
+    );
+    const cf = errorOf(
+      (s) => s.crossFitError,
+      (s) => s.crossFitDf,
+      k,
+    );
+    sides.plain.push(meanOf((s) => s.plain, k));
+    sides.crossFit.push(meanOf((s) => s.crossFit, k));
+    sides.plainError.push(up.se);
+    sides.crossFitError.push(cf.se);
+    sides.plainDf.push(up.df);
+    sides.crossFitDf.push(cf.df);
+  }
+  return intervalFromSides(sides, level);
+}
+
+/** {@link StrengthIntervalSides} as a result file holds them: an infinite df is `null` (JSON has no `Infinity`). */
+export interface RecordedStrengthSides {
+  readonly plain: number[];
+  readonly crossFit: number[];
+  readonly plainError: number[];
+  readonly crossFitError: number[];
+  readonly plainDf: Array<number | null>;
+  readonly crossFitDf: Array<number | null>;
+}
+
+/** The sides of an interval as a sample records them. */
+export function recordStrengthSides(sides: StrengthIntervalSides): RecordedStrengthSides {
+  const df = (xs: readonly number[]) => xs.map((x) => (Number.isFinite(x) ? x : null));
+  return {
+    plain: [...sides.plain],
+    crossFit: [...sides.crossFit],
+    plainError: [...sides.plainError],
+    crossFitError: [...sides.crossFitError],
+    plainDf: df(sides.plainDf),
+    crossFitDf: df(sides.crossFitDf),
+  };
+}
+
+/** The inverse of {@link recordStrengthSides}. */
+export function readStrengthSides(recorded: RecordedStrengthSides): StrengthIntervalSides {
+  const df = (xs: ReadonlyArray<number | null>) => xs.map((x) => x ?? Infinity);
+  return {
+    plain: [...recorded.plain],
+    crossFit: [...recorded.crossFit],
+    plainError: [...recorded.plainError],
+    crossFitError: [...recorded.crossFitError],
+    plainDf: df(recorded.plainDf),
+    crossFitDf: df(recorded.crossFitDf),
+  };
 }
