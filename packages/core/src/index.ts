@@ -147,6 +147,7 @@ export { adapters, flagName, parseAdapterOptions } from './adapter/index.js';
 export type {
   AdapterOpenRequest,
   AdapterPlanCheck,
+  UnsharedPlayers,
   AnalysisProtocol,
   AttributePlayers,
   FeatureMapPlayers,

@@ -159,11 +159,26 @@ export interface ModalityAdapter {
    */
   checkPlan?(plan: AdapterPlanCheck): void;
   /**
+   * Whether a set `S` of players names the same players on every sample under these options, as
+   * generalization and transfer across samples need (they compare `S` between samples): undefined
+   * when it does, else why not and, where one exists, the option that would make it so. Asked
+   * before any model is opened. Optional: without it every sample has the same players.
+   */
+  unsharedPlayers?(options: Readonly<Record<string, unknown>>): UnsharedPlayers | undefined;
+  /**
    * Pictures of a finished result's samples for the report (heat maps, word arcs, point-cloud
    * scenes, pair matrices), drawn in the adapter's package; the report finds them through the
    * registry by the result's `modality`. Optional: without it the report draws a pair matrix.
    */
   readonly views?: AdapterViews;
+}
+
+/** Why a run's samples have players of their own ({@link ModalityAdapter.unsharedPlayers}). */
+export interface UnsharedPlayers {
+  /** Key of the adapter option that decides it (its flag names the error), when one does. */
+  readonly option?: string;
+  /** Why a set of players means something different on two samples, and what to do. */
+  readonly reason: string;
 }
 
 /** What {@link ModalityAdapter.checkPlan} sees of a plan. */

@@ -51,6 +51,7 @@ const playersSchema = z.discriminatedUnion('kind', [
     n: z.number().int(),
     centroids: z.array(z.tuple([num, num, num])),
     pointIndices: z.array(z.array(z.number().int())),
+    anchors: z.array(z.tuple([num, num, num])).optional(),
   }),
   z.object({
     kind: z.literal('attributes'),

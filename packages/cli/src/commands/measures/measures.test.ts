@@ -17,6 +17,11 @@ import { tempDir } from '../../test-utils/tmp.js';
 const repo = (rel: string) => fileURLToPath(new URL(`../../../../../${rel}`, import.meta.url));
 const onnx = repo('fixtures/census-mlp5/model.onnx');
 const tfjs = repo('fixtures/census-mlp5/tfjs/model.json');
+const pointnet = repo('fixtures/modelnet10-pointnet/model.onnx');
+const bert = repo('fixtures/sst2-bert');
+const cnn = repo('fixtures/cifar-cnn/model.onnx');
+const sst2Dev = repo('packages/nlp/data/sst2/dev.tsv');
+const sst2Train = repo('fixtures/two-phase/sst2-bert/label-noise/train.tsv');
 const tmp = tempDir('orderlens-measures-');
 afterAll(() => tmp.cleanup());
 const read = (path: string): InteractionResult => parseResult(JSON.parse(readFileSync(path, 'utf8')), path);
@@ -257,6 +262,38 @@ describe('orderlens noise-sensitivity | generalization | transfer (census MLP)',
       [['generalization', 'tabular', '--model', onnx, '--estimator', 'exact'], '--estimator'],
       [['transfer', 'tabular', '--models', `${onnx},${onnx}`], '--models'],
       [['transfer', 'tabular', '--models', onnx, '--estimator', 'shared'], '--estimator'],
+      // Players of each sample's own: per-cloud regions, each sentence's words, each image's cells.
+      [
+        [
+          'generalization',
+          'pointcloud',
+          '--model',
+          pointnet,
+          ...['--train-split', 'modelnet10:train'],
+          ...['--test-split', 'modelnet10:test'],
+        ],
+        '--anchors',
+      ],
+      [['transfer', 'pointcloud', '--models', pointnet], '--anchors'],
+      [['transfer', 'text', '--models', bert], '--models'],
+      [
+        ['generalization', 'text', '--model', bert, ...['--train-split', sst2Dev, '--test-split', sst2Train]],
+        '--test-split',
+      ],
+      [
+        [
+          'generalization',
+          'vision',
+          '--model',
+          cnn,
+          '--grid',
+          '8',
+          '--central-random',
+          '10',
+          ...['--train-split', 'cifar10-train', '--test-split', 'cifar10'],
+        ],
+        '--central-random',
+      ],
     ];
     for (const [args, field] of cases) {
       const out = join(tmp.dir, `bad-${field}-${Math.random().toString(36).slice(2)}`);

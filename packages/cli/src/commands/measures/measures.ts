@@ -53,6 +53,26 @@ function andOrFlags(flags: AnalysisFlags, command: string): AnalysisFlags {
 }
 
 /**
+ * Refuses, before any model is opened, options under which the samples do not all have the same
+ * players (the adapter's {@link ModalityAdapter.unsharedPlayers}): the error names the adapter
+ * option that decides it, else `field` (the measure's own option).
+ */
+function requireSharedPlayers(
+  adapter: ModalityAdapter,
+  options: Readonly<Record<string, unknown>>,
+  field: string,
+  what: string,
+): void {
+  const why = adapter.unsharedPlayers?.(options);
+  if (!why) return;
+  const descriptor = why.option && adapter.options.descriptors.find((d) => d.key === why.option);
+  throw new OrderlensInputError(
+    descriptor ? flagName(descriptor) : field,
+    `${what} compares a set of players between samples, which needs the same players on every sample; on ${adapter.name}, ${why.reason}`,
+  );
+}
+
+/**
  * Adapter options that name a data source (vision `--dataset`, text `--sentences`, point-cloud
  * `--clouds`): for an adapter without `--split`, generalization's two options set this one.
  */
@@ -198,6 +218,7 @@ function registerGeneralization(program: Command, adapter: ModalityAdapter): voi
       // The split option has no flag here (the two sides set it), so it is left out of the values.
       const adapterOptions = adapterOptionValues(command, adapter.options, flags);
       const f = andOrFlags(flags, 'generalization');
+      requireSharedPlayers(adapter, adapterOptions, '--test-split', 'generalization');
       const plans = {
         train: planAnalysis(adapter, f, { ...adapterOptions, [split.key]: flags.trainSplit }),
         test: planAnalysis(adapter, f, { ...adapterOptions, [split.key]: flags.testSplit }),
@@ -273,6 +294,11 @@ function registerTransfer(program: Command, adapter: ModalityAdapter): void {
     // Networks are compared on the same samples: with several, every candidate is taken in data
     // order rather than each network's correctly classified ones.
     const plan = planAnalysis(adapter, models.length > 1 ? { ...f, allSamples: true } : f, adapterOptions);
+    // One network: transfer across samples only, which needs shared players. Several: between
+    // networks on each sample's own players, and across samples where they are shared.
+    const unshared = adapter.unsharedPlayers?.(plan.adapterOptions);
+    if (models.length === 1)
+      requireSharedPlayers(adapter, plan.adapterOptions, '--models', 'transfer across samples');
     const s = commonSettings(f);
     const results: Array<{ label: string; result: InteractionResult }> = [];
     const folders = modelFolders(models);
@@ -302,6 +328,7 @@ function registerTransfer(program: Command, adapter: ModalityAdapter): void {
       xs.map((x, j) => `${j + 1}:${x === null ? '–' : x.toFixed(3)}`).join(' ');
     if (measure.acrossSamples)
       io.stdout(`across samples of a class, by order: ${fmt(measure.acrossSamples.share)}\n`);
+    else if (unshared) io.stdout(`across samples: not measured (${unshared.reason})\n`);
     for (const t of measure.acrossNetworks ?? [])
       io.stdout(
         `${t.a} salient on ${t.b}, by order: ${fmt(t.aInB.share)}\n${t.b} salient on ${t.a}: ${fmt(t.bInA.share)}\n`,
