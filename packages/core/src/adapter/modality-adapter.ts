@@ -68,6 +68,15 @@ export interface NoiseScale {
   readonly width?: number;
   /** Root mean square of that tensor's entries: `δ / rms` is comparable across models. */
   readonly rms: number;
+  /**
+   * Standard deviation of the values around their mean (tables, images, point clouds: the model
+   * inputs over the candidates, {@link inputValueScale}); `δ / std` is the noise-to-data ratio.
+   */
+  readonly std?: number;
+  /** Tables: each input column's standard deviation (`δ` is the same on every column). */
+  readonly perFeature?: { readonly names: readonly string[]; readonly std: readonly number[] };
+  /** The values the statistics were taken over. */
+  readonly over?: string;
 }
 
 export interface ModalitySession {

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   float32Tensor,
+  inputValueScale,
   OrderlensInputError,
   requireInput,
   Rng,
@@ -169,7 +170,7 @@ export async function openPointcloud(request: AdapterOpenRequest): Promise<Modal
     }
     return p;
   };
-  return {
+  const session: ModalitySession = {
     data: set.data,
     candidates: clouds.length,
     classes: set.classes.length,
@@ -202,6 +203,8 @@ export async function openPointcloud(request: AdapterOpenRequest): Promise<Modal
         masker: new RegionMasker(positions, p.descriptor, { absent: o.masking, inputName: info.inputName }),
       };
     },
+    // δ is in the model's coordinates (normalised clouds when --normalize): record their RMS.
+    noiseScale: () => inputValueScale(session, { inputName: info.inputName }),
     async writePictures(result: InteractionResult, outDir: string): Promise<Record<string, string[]>> {
       const sample = result.samples[0];
       if (!sample) return {};
@@ -227,4 +230,5 @@ export async function openPointcloud(request: AdapterOpenRequest): Promise<Modal
       return { 'point-view': [png, html] };
     },
   };
+  return session;
 }

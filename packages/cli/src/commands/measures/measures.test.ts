@@ -52,7 +52,14 @@ describe('orderlens noise-sensitivity | generalization | transfer (census MLP)',
     const m = res.measures!.noiseSensitivity!;
     expect(m.orders).toHaveLength(12);
     expect(m.variance.every((v) => v > 0)).toBe(true);
-    expect(m.scale).toBeUndefined(); // δ is in the model's input units (z-scored attributes)
+    // δ is in the model's input units (z-scored attributes): their spread is recorded and printed.
+    const scale = m.scale!;
+    expect(scale.space).toBe('model-input');
+    expect(scale.perFeature!.names).toHaveLength(scale.perFeature!.std.length);
+    expect(scale.perFeature!.names).toContain('Age');
+    expect(scale.std!).toBeGreaterThan(0.5);
+    expect(r.stdout).toContain(`δ/σ = ${(0.2 / scale.std!).toPrecision(3)}`);
+    expect(r.stdout).toMatch(/δ\/σ per column: [\d.]+ \(.+\) to [\d.]+ \(.+\), median/);
     expect(res.modelCalls.noise).toBe(2 * 3 * 4096);
     expect(res.modelCalls.estimation).toBe(2 * 4096);
     expect(existsSync(join(out, 'noise-sensitivity.svg'))).toBe(true);

@@ -8,6 +8,7 @@ import {
   writeJsonAtomic,
   type InteractionResult,
   type ModalityAdapter,
+  type NoiseScale,
 } from '@orderlens/core';
 import { generalizationMeasure, transferMeasure } from '@orderlens/core/math';
 import { commandGroup } from '../../util/command-group.js';
@@ -88,6 +89,33 @@ function measureCommand(
   return commandGroup(program, measure, description).command(adapter.name).description(adapter.description);
 }
 
+/**
+ * How `δ` compares with the data it is added to (the result's `measures.noiseSensitivity.scale`):
+ * `δ/RMS`, `δ/σ` where the spread was measured, and per column for tables.
+ */
+export function noiseScaleLines(delta: number, scale: NoiseScale): string {
+  const p = (x: number) => x.toPrecision(3);
+  let out =
+    `δ = ${delta} on the ${scale.space.replace(/-/g, ' ')}${scale.table ? ` (${scale.table})` : ''}, whose RMS is ${p(scale.rms)}` +
+    (scale.std !== undefined ? ` and σ ${p(scale.std)}` : '') +
+    `: δ/RMS = ${p(delta / scale.rms)}` +
+    (scale.std !== undefined && scale.std > 0 ? `, δ/σ = ${p(delta / scale.std)}` : '') +
+    '\n';
+  const f = scale.perFeature;
+  if (f && f.std.length > 0) {
+    // Constant columns (σ = 0) have no ratio; they are counted apart.
+    const cols = f.std.map((sd, j) => ({ name: f.names[j], sd })).filter((c) => c.sd > 0);
+    cols.sort((a, b) => b.sd - a.sd);
+    const ratio = (c: { sd: number }) => p(delta / c.sd);
+    if (cols.length > 0)
+      out +=
+        `δ/σ per column: ${ratio(cols[0])} (${cols[0].name}) to ${ratio(cols[cols.length - 1])} (${cols[cols.length - 1].name}), median ${ratio(cols[Math.floor(cols.length / 2)])}` +
+        (cols.length < f.std.length ? `; ${f.std.length - cols.length} constant columns` : '') +
+        '\n';
+  }
+  return out;
+}
+
 /** `orderlens noise-sensitivity <modality>`: `V^(s)` of every order under Gaussian input noise. */
 function registerNoise(program: Command, adapter: ModalityAdapter): void {
   const cmd = measureCommand(
@@ -139,9 +167,7 @@ function registerNoise(program: Command, adapter: ModalityAdapter): void {
         io.stdout(
           `V^(s) by order: ${m.orders.map((o, j) => `${o}:${m.variance[j].toExponential(3)}`).join(' ')}\n` +
             (m.fit ? `fit: ×${m.fit.growth.toFixed(3)} per order, R² ${m.fit.r2.toFixed(3)}\n` : '') +
-            (m.scale
-              ? `δ = ${m.delta} on the ${m.scale.space}${m.scale.table ? ` (${m.scale.table})` : ''}, whose RMS is ${m.scale.rms.toPrecision(3)}: δ/RMS = ${(m.delta / m.scale.rms).toPrecision(3)}\n`
-              : ''),
+            (m.scale ? noiseScaleLines(m.delta, m.scale) : ''),
         );
       }
       if (results.length > 1) io.stdout(`wrote ${(await writeNoisePlot(s.out, results)).svg}\n`);
