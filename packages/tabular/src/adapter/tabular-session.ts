@@ -70,8 +70,7 @@ export function tabularSession(rows: TabularSessionRows, options: TabularSession
     },
     // δ is in model-input units (standardised numbers, one-hot columns): record their spread,
     // column by column, so δ/σ can be read from the result.
-    noiseScale: () =>
-      inputValueScale(session, { inputName, featureNames: Array.from(rows.featureNames) }),
+    noiseScale: () => inputValueScale(session, { inputName, featureNames: Array.from(rows.featureNames) }),
     details: options.details ?? {},
   };
   return session;
