@@ -175,6 +175,11 @@ export interface ModalityAdapter {
    */
   unsharedPlayers?(options: Readonly<Record<string, unknown>>): UnsharedPlayers | undefined;
   /**
+   * Key of the option that sets how many players a sample has (`players`, `words`, `grid`):
+   * named when a sample has more players than an estimator or a measure handles. Optional.
+   */
+  readonly playersOption?: string;
+  /**
    * Pictures of a finished result's samples for the report (heat maps, word arcs, point-cloud
    * scenes, pair matrices), drawn in the adapter's package; the report finds them through the
    * registry by the result's `modality`. Optional: without it the report draws a pair matrix.

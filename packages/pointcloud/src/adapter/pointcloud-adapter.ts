@@ -24,6 +24,7 @@ export const pointcloudAdapter: ModalityAdapter = {
   dataSources: CLOUD_SOURCES,
   open: openPointcloud,
   // Per-cloud k-means regions differ from cloud to cloud; --anchors gives every cloud the same ones.
+  playersOption: 'players',
   unsharedPlayers: (options) =>
     options.anchors === undefined
       ? {

@@ -28,6 +28,7 @@ export const visionAdapter: ModalityAdapter = {
   checkPlan: checkPairsFitTheGrid,
   open: openVisionSession,
   // Grid and feature-map cells are the same on every image, unless each image draws its own.
+  playersOption: 'grid',
   unsharedPlayers: (options) =>
     options.centralRandom !== undefined
       ? {

@@ -20,6 +20,7 @@ const tfjs = repo('fixtures/census-mlp5/tfjs/model.json');
 const pointnet = repo('fixtures/modelnet10-pointnet/model.onnx');
 const bert = repo('fixtures/sst2-bert');
 const cnn = repo('fixtures/cifar-cnn/model.onnx');
+const pcdDir = repo('packages/pointcloud/data/modelnet10/pcd');
 const sst2Dev = repo('packages/nlp/data/sst2/dev.tsv');
 const sst2Train = repo('fixtures/two-phase/sst2-bert/label-noise/train.tsv');
 const tmp = tempDir('orderlens-measures-');
@@ -258,6 +259,20 @@ describe('orderlens noise-sensitivity | generalization | transfer (census MLP)',
     expect(bad.stderr).toMatch(/^error: --train-split: .*--dataset/m);
   });
 
+  it('generalization refuses a split without a class the other has, from the data, before any model call', async () => {
+    // Three clouds (chair, monitor, toilet) against the ten classes of the training clouds.
+    const out = join(tmp.dir, 'gen-missing-class');
+    const r = await runCli([
+      ...['generalization', 'pointcloud', '--model', pointnet, '--anchors', pcdDir, '--regions', '8'],
+      ...['--players', '4', '--train-split', 'modelnet10:train', '--test-split', pcdDir, '--out', out, '-q'],
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^error: --test-split: has no sample of class 0, 1, 3, 4, 6, 7, 8 \(the training split has 60, 60, 60, 60, 60, 60, 60\)/m,
+    );
+    expect(existsSync(join(out, 'train'))).toBe(false);
+  });
+
   it('refuses bad input naming the option, before any model is opened', async () => {
     const cases: Array<[string[], string]> = [
       [['noise-sensitivity', 'tabular', '--model', onnx, '--delta', '0'], '--delta'],
@@ -283,6 +298,40 @@ describe('orderlens noise-sensitivity | generalization | transfer (census MLP)',
       ],
       [['transfer', 'pointcloud', '--models', pointnet], '--anchors'],
       [['transfer', 'text', '--models', bert], '--models'],
+      // More than 20 players: the option that sets them, before the selection.
+      [
+        [
+          'generalization',
+          'pointcloud',
+          '--model',
+          pointnet,
+          '--anchors',
+          pcdDir,
+          '--regions',
+          '30',
+          '--players',
+          '21',
+          ...['--train-split', 'modelnet10:train', '--test-split', 'modelnet10:test'],
+        ],
+        '--players',
+      ],
+      [
+        [
+          'noise-sensitivity',
+          'pointcloud',
+          '--model',
+          pointnet,
+          '--regions',
+          '30',
+          '--players',
+          '21',
+          '--protocol',
+          'sampled',
+          '--delta',
+          '0.01',
+        ],
+        '--players',
+      ],
       [
         ['generalization', 'text', '--model', bert, ...['--train-split', sst2Dev, '--test-split', sst2Train]],
         '--test-split',
@@ -308,6 +357,7 @@ describe('orderlens noise-sensitivity | generalization | transfer (census MLP)',
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toMatch(new RegExp(`^error: ${field}: `));
       expect(existsSync(join(out, 'run')), args.join(' ')).toBe(false);
+      expect(existsSync(join(out, 'train', 'run')), args.join(' ')).toBe(false);
     }
   });
 });

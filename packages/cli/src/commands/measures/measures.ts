@@ -23,6 +23,7 @@ import {
   adapterOptionValues,
 } from '../../analysis/analysis-options.js';
 import { parseRunOptions } from '../../analysis/run-options.js';
+import { requireSameClasses } from './split-classes.js';
 import { writeGeneralizationPlot, writeNoisePlot, writeTransferPlot } from './measure-plots.js';
 
 /**
@@ -268,6 +269,12 @@ function registerGeneralization(program: Command, adapter: ModalityAdapter): voi
             io,
             commandName: `generalization ${adapter.name} (${which} split)`,
           });
+        // A class only one split holds is refused from the data, before any model call.
+        await requireSameClasses(
+          plans,
+          { spec, device: s.device, threads: s.threads },
+          { train: '--train-split', test: '--test-split' },
+        );
         const train = await run('train');
         const test = await run('test');
         if (!train || !test) continue; // --dry-run: the two plans only
