@@ -144,9 +144,12 @@ export type {
   SampledEstimatorOptions,
 } from './estimators/index.js';
 export { adapters, flagName, parseAdapterOptions } from './adapter/index.js';
+export { INPUT_SCALE_CANDIDATES, inputValueScale } from './measures/input-scale.js';
+export type { InputScaleOptions } from './measures/input-scale.js';
 export type {
   AdapterOpenRequest,
   AdapterPlanCheck,
+  UnsharedPlayers,
   AnalysisProtocol,
   AttributePlayers,
   FeatureMapPlayers,

@@ -24,13 +24,19 @@ export {
 } from './readers/index.js';
 export type { ModelNet10Split, ReadCloudOptions, ShapeNetPart, TriangleMesh } from './readers/index.js';
 export {
+  ANCHOR_POINTS_PER_CLOUD,
   PLAYER_RULES,
+  anchorRegionPlayers,
+  buildAnchors,
+  nearestAnchors,
   buildRegionPlayers,
   choosePlayers,
   kmeansPlusPlus,
   seededKmeans,
 } from './players/index.js';
 export type {
+  AnchorOptions,
+  AnchorRegions,
   CloudPlayers,
   KmeansOptions,
   PlayerRule,

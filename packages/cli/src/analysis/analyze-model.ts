@@ -6,6 +6,7 @@ import {
   pacedBatchSize,
   estimators,
   finishAnalysis,
+  flagName,
   openModel,
   pairStrategy,
   parseBudget,
@@ -194,8 +195,12 @@ export async function runOrPlanModel(args: AnalyzeModelArgs): Promise<Interactio
         args.flags.resume === true
           ? storedRunProgress(args.dir, args.noise ? (s) => [sampleUnitId(s), noiseUnitId(s)] : undefined)
           : undefined;
+      const playersOption = plan.adapter.options.descriptors.find(
+        (d) => d.key === plan.adapter.playersOption,
+      );
       const cost = await planAnalysisCost(runOptions, {
         ...(args.noise ? { noiseDraws: args.noise.draws } : {}),
+        ...(playersOption ? { playersField: flagName(playersOption) } : {}),
         ...(resumed ? { resumed } : {}),
       });
       // A batch size the user left at its default is lowered for a slow model (see pacedBatchSize).

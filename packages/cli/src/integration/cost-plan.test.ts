@@ -132,7 +132,7 @@ describe('the plan before an analysis', () => {
     ]);
     expect(exact.code).toBe(2);
     expect(exact.stderr).toMatch(
-      /^error: --estimator: the first sample \(image-0\) has 256 players; the exact estimator handles at most 24/,
+      /^error: --grid: the first sample \(image-0\) has 256 players; the exact estimator handles at most 24/,
     );
     expect(existsSync(join(out, 'run'))).toBe(false);
     // Within the budget the run goes ahead.

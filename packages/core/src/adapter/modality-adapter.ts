@@ -68,6 +68,15 @@ export interface NoiseScale {
   readonly width?: number;
   /** Root mean square of that tensor's entries: `δ / rms` is comparable across models. */
   readonly rms: number;
+  /**
+   * Standard deviation of the values around their mean (tables, images, point clouds: the model
+   * inputs over the candidates, {@link inputValueScale}); `δ / std` is the noise-to-data ratio.
+   */
+  readonly std?: number;
+  /** Tables: each input column's standard deviation (`δ` is the same on every column). */
+  readonly perFeature?: { readonly names: readonly string[]; readonly std: readonly number[] };
+  /** The values the statistics were taken over. */
+  readonly over?: string;
 }
 
 export interface ModalitySession {
@@ -159,11 +168,31 @@ export interface ModalityAdapter {
    */
   checkPlan?(plan: AdapterPlanCheck): void;
   /**
+   * Whether a set `S` of players names the same players on every sample under these options, as
+   * generalization and transfer across samples need (they compare `S` between samples): undefined
+   * when it does, else why not and, where one exists, the option that would make it so. Asked
+   * before any model is opened. Optional: without it every sample has the same players.
+   */
+  unsharedPlayers?(options: Readonly<Record<string, unknown>>): UnsharedPlayers | undefined;
+  /**
+   * Key of the option that sets how many players a sample has (`players`, `words`, `grid`):
+   * named when a sample has more players than an estimator or a measure handles. Optional.
+   */
+  readonly playersOption?: string;
+  /**
    * Pictures of a finished result's samples for the report (heat maps, word arcs, point-cloud
    * scenes, pair matrices), drawn in the adapter's package; the report finds them through the
    * registry by the result's `modality`. Optional: without it the report draws a pair matrix.
    */
   readonly views?: AdapterViews;
+}
+
+/** Why a run's samples have players of their own ({@link ModalityAdapter.unsharedPlayers}). */
+export interface UnsharedPlayers {
+  /** Key of the adapter option that decides it (its flag names the error), when one does. */
+  readonly option?: string;
+  /** Why a set of players means something different on two samples, and what to do. */
+  readonly reason: string;
 }
 
 /** What {@link ModalityAdapter.checkPlan} sees of a plan. */

@@ -53,6 +53,12 @@ export interface RegionPlayers {
   readonly centroids: ReadonlyArray<readonly [number, number, number]>;
   /** Indices of the points of each player's region. */
   readonly pointIndices: ReadonlyArray<readonly number[]>;
+  /**
+   * Shared regions (point clouds' `--anchors`): the anchor `[x, y, z]` of each player, the same on
+   * every cloud; a point belongs to the region of its nearest anchor. Absent: each cloud has its
+   * own regions, so player `i` of two clouds is not the same player.
+   */
+  readonly anchors?: ReadonlyArray<readonly [number, number, number]>;
 }
 
 /** Attributes (columns) of a table row. */

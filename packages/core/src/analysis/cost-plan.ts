@@ -8,6 +8,7 @@ import type { CoalitionBatch } from '../coalition/coalition-batch.js';
 import type { Masker, ModelOutput, ModelRunner } from '../model/contracts.js';
 import type { NamedTensors, TensorData } from '../model/tensor.js';
 import { ModelGateway } from '../runtime/model-gateway.js';
+import { NOISE_MAX_PLAYERS } from '../measures/run-noise-sensitivity.js';
 import { SELECTION_UNIT } from './analysis-run.js';
 import { checkBatchSize, sampleUnitId, type StoredSelection } from './analysis-units.js';
 import type { AnalysisOptions } from './run-analysis.js';
@@ -55,6 +56,11 @@ export interface CostPlanOptions {
   readonly warmup?: boolean;
   /** Noisy copies per sample of the noise-sensitivity measure (each enumerates all 2^n coalitions). */
   readonly noiseDraws?: number;
+  /**
+   * The option that sets how many players a sample has (`--players`, `--words`, `--grid`), named
+   * when the first candidate has more than the estimator or the noise measure handles.
+   */
+  readonly playersField?: string;
   /**
    * What a resumed run has finished ({@link storedRunProgress}): the plan covers the rest, and
    * with nothing left it is made without the model (no players, no count, no warm-up).
@@ -131,7 +137,7 @@ export async function planAnalysisCost(
   let modelBatchRows = batchSize;
   let optimiserSeconds = 0;
   try {
-    checkPlayerLimits(options, players.descriptor.n, session.candidate(0).id);
+    checkPlayerLimits(options, players.descriptor.n, session.candidate(0).id, plan);
     // Not through a ModelGateway: these rows never reach the model, and every gateway's count is
     // a count of real model rows.
     const game = new ModelGame(masker, counter, {
@@ -257,22 +263,32 @@ export function andOrSecondsPerIteration(n: number, options: Record<string, unkn
 
 /**
  * The estimator's player limits on the first candidate, said as the flags that change them
- * (the same check every sample gets later, but before the selection, and naming flags).
+ * (the same check every sample gets later, but before the selection, and naming flags): the
+ * adapter's player option where the caller names it (`plan.playersField`), and the noise
+ * measure's own limit ({@link NOISE_MAX_PLAYERS}: every draw enumerates all `2^n` coalitions).
  */
-function checkPlayerLimits(options: AnalysisOptions, n: number, id: string): void {
+function checkPlayerLimits(options: AnalysisOptions, n: number, id: string, plan: CostPlanOptions): void {
   const { estimator } = options;
   const own = options.estimatorOptions.maxPlayers;
   const max = typeof own === 'number' ? own : estimator.limits.maxPlayers;
+  const fewer = `use fewer players (${plan.playersField ?? `e.g. a smaller ${optionName('grid')}`})`;
   if (max !== undefined && n > max)
     throw new OrderlensInputError(
-      'estimator',
+      plan.playersField ?? 'estimator',
       `the first sample (${id}) has ${n} players; the ${estimator.name} estimator handles at most ${max}` +
-        `${typeof own === 'number' ? ` (${optionName('maxPlayers')})` : ''}: use fewer players (e.g. a smaller ${optionName('grid')}) or a sampled estimator (${optionName('estimator')} reference)`,
+        `${typeof own === 'number' ? ` (${optionName('maxPlayers')})` : ''}: ${fewer}` +
+        // AND-OR extraction enumerates every coalition whatever the estimator options: no sampled variant.
+        (estimator.name === 'and-or' ? '' : ` or a sampled estimator (${optionName('estimator')} reference)`),
+    );
+  if (plan.noiseDraws !== undefined && n > NOISE_MAX_PLAYERS)
+    throw new OrderlensInputError(
+      plan.playersField ?? 'players',
+      `the first sample (${id}) has ${n} players; the noise measure enumerates all 2^n coalitions per draw and handles at most ${NOISE_MAX_PLAYERS}: ${fewer}`,
     );
   const min = estimator.limits.minPlayers;
   if (min !== undefined && n < min)
     throw new OrderlensInputError(
-      'estimator',
+      plan.playersField ?? 'estimator',
       `the first sample (${id}) has ${n} players; the ${estimator.name} estimator needs at least ${min}`,
     );
 }

@@ -6,3 +6,4 @@ export * from './noise-sensitivity.js';
 export * from './run-noise-sensitivity.js';
 export * from './result-measures.js';
 export * from './mislabeled.js';
+export * from './input-scale.js';

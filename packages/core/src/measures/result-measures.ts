@@ -38,6 +38,12 @@ export function generalizationMeasure(
     fields.test,
     'the two splits were analysed with different models; generalization compares one network on two splits',
   );
+  const differ = unsharedSamples([train, test]);
+  if (differ)
+    throw new OrderlensInputError(
+      fields.test,
+      `${differ}: the Jaccard similarity compares a set of players between samples, so every sample of both splits needs the same players`,
+    );
   return {
     ...sources,
     ...generalizationByOrder(
@@ -63,6 +69,9 @@ export function playersIdentity(players: SampleResult['players']): string {
     case 'words':
       return `words:${players.words.join('\u0000')}`;
     case 'regions':
+      // Shared regions are their anchors; per-cloud regions their centroids (equal only on one cloud).
+      if (players.anchors)
+        return `anchors:${players.anchors.map((c) => c.map((x) => x.toFixed(5)).join(',')).join(';')}`;
       return `regions:${players.centroids.map((c) => c.map((x) => x.toFixed(5)).join(',')).join(';')}`;
     case 'generic':
       return `generic:${players.n}:${(players.names ?? []).join('\u0000')}`;
@@ -70,9 +79,27 @@ export function playersIdentity(players: SampleResult['players']): string {
 }
 
 /**
+ * Two samples, among every sample of `results`, whose players differ ({@link playersIdentity}),
+ * described; undefined when every sample has the same players. Generalization and transfer across
+ * samples compare a set `S` between samples, which means something only over the same players.
+ */
+export function unsharedSamples(results: readonly InteractionResult[]): string | undefined {
+  const first = results.find((r) => r.samples.length > 0)?.samples[0];
+  if (!first) return undefined;
+  const id = playersIdentity(first.players);
+  for (const r of results)
+    for (const s of r.samples)
+      if (playersIdentity(s.players) !== id)
+        return `samples ${first.id} and ${s.id} have different players (${first.players.kind}${first.players.kind === 'regions' && !first.players.anchors ? ': each cloud its own regions' : first.players.kind === 'words' ? ': each sentence its own words' : ''})`;
+  return undefined;
+}
+
+/**
  * Transferability: across the samples of each class of the first network, and between the first
  * network and every other one on the same samples over the same players (refused naming
- * `field` otherwise).
+ * `field` otherwise). Across samples needs every sample to have the same players
+ * ({@link unsharedSamples}): without, it is left out when networks are compared, and a single
+ * network is refused.
  */
 export function transferMeasure(
   results: ReadonlyArray<{ readonly label: string; readonly result: InteractionResult }>,
@@ -97,8 +124,14 @@ export function transferMeasure(
   const classesWithTwo = new Set(
     a.map((s) => s.label).filter((c, i, all) => all.indexOf(c) !== all.lastIndexOf(c)),
   );
+  const differ = unsharedSamples([first.result]);
+  if (differ && acrossNetworks.length === 0)
+    throw new OrderlensInputError(
+      field,
+      `${differ}: transfer across samples compares a set of players between samples, so it needs the same players on every sample (with a second network, transfer between networks is measured on each sample's own players)`,
+    );
   return {
-    ...(classesWithTwo.size > 0 ? { acrossSamples: transferAcrossSamples(a, field) } : {}),
+    ...(classesWithTwo.size > 0 && !differ ? { acrossSamples: transferAcrossSamples(a, field) } : {}),
     ...(acrossNetworks.length ? { acrossNetworks } : {}),
   };
 }

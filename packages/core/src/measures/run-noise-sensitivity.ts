@@ -216,11 +216,20 @@ export function withNoiseMeasure(
         delta: noise.delta,
         draws: noise.draws,
         interactions: 'harsanyi',
-        ...(scale ? { scale: { ...scale } } : {}),
+        ...(scale ? { scale: scaleRecord(scale) } : {}),
         ...noiseSensitivityByOrder(noiseUnits.map((u) => u.noise.variance)),
       },
     },
     provenance: { ...base.provenance, wallTimeMs },
+  };
+}
+
+/** A {@link NoiseScale} as the result records it (its own arrays). */
+function scaleRecord(scale: NoiseScale) {
+  const { perFeature, ...rest } = scale;
+  return {
+    ...rest,
+    ...(perFeature ? { perFeature: { names: [...perFeature.names], std: [...perFeature.std] } } : {}),
   };
 }
 

@@ -51,6 +51,7 @@ const playersSchema = z.discriminatedUnion('kind', [
     n: z.number().int(),
     centroids: z.array(z.tuple([num, num, num])),
     pointIndices: z.array(z.array(z.number().int())),
+    anchors: z.array(z.tuple([num, num, num])).optional(),
   }),
   z.object({
     kind: z.literal('attributes'),
@@ -126,9 +127,10 @@ const measuresSchema = z.object({
       draws: z.number().int(),
       interactions: z.literal('harsanyi'),
       /**
-       * What `δ` is measured against where the noise is not added to the adapter's own input rows
-       * (text: the word-embedding table, by initializer name, and the RMS of its entries); absent
-       * for tables, images and point clouds, whose `δ` is in model-input units.
+       * What `δ` is measured against: text, the word-embedding table (by initializer name) and the
+       * RMS of its entries; tables, images and point clouds, the model inputs over the candidates
+       * (RMS, standard deviation and, for tables, each column's). Absent in results written
+       * before it was recorded.
        */
       scale: z
         .object({
@@ -136,6 +138,9 @@ const measuresSchema = z.object({
           table: z.string().optional(),
           width: z.number().int().optional(),
           rms: num,
+          std: num.optional(),
+          perFeature: z.object({ names: z.array(z.string()), std: numArray }).optional(),
+          over: z.string().optional(),
         })
         .optional(),
       orders: z.array(z.number().int()),

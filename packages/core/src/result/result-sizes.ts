@@ -63,6 +63,7 @@ function checkSample(
     case 'regions':
       count('players.centroids', p.centroids.length, 'centroids');
       count('players.pointIndices', p.pointIndices.length, 'point lists');
+      if (p.anchors) count('players.anchors', p.anchors.length, 'anchors');
       break;
     case 'attributes':
       count('players.names', p.names.length, 'names');

@@ -32,6 +32,13 @@ export const textAdapter: ModalityAdapter = {
   ],
   open: (request) => openTextSession(request),
   checkPlan: checkArcsAgainstPlan,
+  // Players are each sentence's own words: player j is the j-th chosen word of its sentence, a
+  // different word (and position) on every sentence, so no set S means the same on two of them.
+  playersOption: 'words',
+  unsharedPlayers: () => ({
+    reason:
+      "a sentence's players are its own words (player j is its j-th chosen word), so a set of players names different words on two sentences and cannot be compared across sentences; no text option gives every sentence the same players",
+  }),
 };
 
 /**

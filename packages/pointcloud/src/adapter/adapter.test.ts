@@ -174,6 +174,30 @@ describe('pointcloud adapter', () => {
     expect(s.pairs).toEqual({ name: 'spatial', k: 4 });
   });
 
+  it('--anchors: the same player regions on every cloud and for models of 1,024 and 512 points', async () => {
+    const options = { clouds: 'modelnet10:test', anchors: PCD_DIR, regions: 12, players: 6 };
+    const a = await pointcloudAdapter.open({ options, model: await openTiny() });
+    const b = await pointcloudAdapter.open({
+      options: { ...options, subsample: true },
+      model: await openTiny(512),
+    });
+    const anchorsOf = async (s: typeof a, k: number) => {
+      const d = (await s.players(k)).descriptor;
+      if (d.kind !== 'regions') throw new Error('expected region players');
+      return d;
+    };
+    const [a0, a1, b0] = [await anchorsOf(a, 0), await anchorsOf(a, 150), await anchorsOf(b, 0)];
+    expect(a0.anchors).toHaveLength(6);
+    expect(a1.anchors).toEqual(a0.anchors);
+    expect(b0.anchors).toEqual(a0.anchors);
+    expect(a1.centroids).not.toEqual(a0.centroids);
+    expect(a0.pointIndices.flat().every((i) => i < 1024)).toBe(true);
+    expect(b0.pointIndices.flat().every((i) => i < 512)).toBe(true);
+    expect((a.details.anchors as { players: number[][] }).players).toEqual(a0.anchors);
+    expect(pointcloudAdapter.unsharedPlayers!({ anchors: PCD_DIR })).toBeUndefined();
+    expect(pointcloudAdapter.unsharedPlayers!({})?.option).toBe('anchors');
+  });
+
   describe('clear errors', () => {
     const expectInputError = async (p: Promise<unknown>, field: string | RegExp, message: RegExp) => {
       const e = await p.then(
@@ -208,6 +232,21 @@ describe('pointcloud adapter', () => {
       expect(session.candidates).toBe(16);
       const x = (await session.inputs(0, 2)) as Record<string, { dims: number[] }>;
       expect(x.points.dims).toEqual([2, 1024, 3]);
+    });
+
+    it('an --anchors spec that is no data, or holds fewer points than anchors', async () => {
+      const model = await openTiny();
+      await expectInputError(
+        pointcloudAdapter.open({ options: { clouds: 'modelnet10:test', anchors: 'nowhere' }, model }),
+        '--anchors',
+        /nowhere is neither a dataset/,
+      );
+      const few = tmp.file('chair_anchor.xyz', '0 0 0\n1 0 0\n0 1 0\n0 0 1\n');
+      await expectInputError(
+        pointcloudAdapter.open({ options: { clouds: 'modelnet10:test', anchors: few }, model }),
+        '--anchors',
+        /holds 4 points to place anchors from, fewer than the 30 anchors asked for \(--regions\)/,
+      );
     });
 
     it('drop masking on a fixed-N model, more players than regions', async () => {

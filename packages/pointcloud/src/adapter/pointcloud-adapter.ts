@@ -23,4 +23,14 @@ export const pointcloudAdapter: ModalityAdapter = {
   defaultSelection: { rule: 'correct', samples: 50, balance: true },
   dataSources: CLOUD_SOURCES,
   open: openPointcloud,
+  // Per-cloud k-means regions differ from cloud to cloud; --anchors gives every cloud the same ones.
+  playersOption: 'players',
+  unsharedPlayers: (options) =>
+    options.anchors === undefined
+      ? {
+          option: 'anchors',
+          reason:
+            'each cloud has its own k-means regions, so player i is a different part of space on every cloud: pass --anchors <clouds> (e.g. modelnet10:train) so every cloud has the same regions',
+        }
+      : undefined,
 };

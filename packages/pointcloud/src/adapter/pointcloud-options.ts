@@ -39,6 +39,16 @@ export const POINTCLOUD_OPTIONS = optionBlock({
       .describe('k-means regions per cloud (papers: 30)'),
     { flag: '--regions <k>' },
   ),
+  anchors: optionField(
+    z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'shared regions: --regions anchors placed by seeded k-means over the union of these clouds (a --clouds spec, e.g. modelnet10:train; 128 points of each), each point in the region of its nearest anchor, so every cloud has the same players (generalization, transfer); default: each cloud its own k-means regions',
+      ),
+    { flag: '--anchors <clouds>', path: true },
+  ),
   players: optionField(
     z
       .number()
@@ -130,6 +140,7 @@ export const POINTCLOUD_OPTIONS = optionBlock({
 export interface PointcloudOptions {
   readonly clouds: string;
   readonly regions: number;
+  readonly anchors?: string;
   readonly players: number;
   readonly playerRule: PlayerRule;
   readonly masking: MaskingRule;

@@ -1,3 +1,4 @@
 export * from './kmeans.js';
 export * from './choose-players.js';
 export * from './region-players.js';
+export * from './anchor-regions.js';

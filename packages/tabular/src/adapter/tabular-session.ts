@@ -1,5 +1,6 @@
 import {
   OrderlensInputError,
+  inputValueScale,
   float32Tensor,
   requireInput,
   type AdapterOpenRequest,
@@ -49,7 +50,7 @@ export function tabularSession(rows: TabularSessionRows, options: TabularSession
       inputName,
     }),
   });
-  return {
+  const session: ModalitySession = {
     data: rows.source,
     candidates: rows.rows,
     classes: Math.max(...Array.from(rows.y)) + 1,
@@ -67,8 +68,12 @@ export function tabularSession(rows: TabularSessionRows, options: TabularSession
       perturb(row);
       return playersOf(row);
     },
+    // δ is in model-input units (standardised numbers, one-hot columns): record their spread,
+    // column by column, so δ/σ can be read from the result.
+    noiseScale: () => inputValueScale(session, { inputName, featureNames: Array.from(rows.featureNames) }),
     details: options.details ?? {},
   };
+  return session;
 }
 
 /**

@@ -27,4 +27,14 @@ export const visionAdapter: ModalityAdapter = {
   ],
   checkPlan: checkPairsFitTheGrid,
   open: openVisionSession,
+  // Grid and feature-map cells are the same on every image, unless each image draws its own.
+  playersOption: 'grid',
+  unsharedPlayers: (options) =>
+    options.centralRandom !== undefined
+      ? {
+          option: 'centralRandom',
+          reason:
+            'draws each image its own cells, so player i is a different cell on every image: use --central <k> (the same k central cells on every image)',
+        }
+      : undefined,
 };

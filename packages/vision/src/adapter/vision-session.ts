@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import {
   OrderlensInputError,
   float32Tensor,
+  inputValueScale,
   writeFileAtomic,
   type AdapterOpenRequest,
   type GraphCut,
@@ -183,9 +184,12 @@ export async function openVisionSession(request: AdapterOpenRequest): Promise<Mo
     return { descriptor: { ...grid, n: rows * cols }, masker };
   };
 
+  const candidates = imageCandidates(dataset, spec.preprocess, spec.inputName);
   return {
     data: source,
-    ...imageCandidates(dataset, spec.preprocess, spec.inputName),
+    ...candidates,
+    // δ is in normalised pixel units: record the pixels' spread after normalisation.
+    noiseScale: () => inputValueScale(candidates, { inputName: spec.inputName }),
     async players(k: number, gateway: ModelGateway): Promise<SamplePlayers> {
       return playersOf(k, toModelInput(datasetImage(dataset, k), spec.preprocess), gateway);
     },

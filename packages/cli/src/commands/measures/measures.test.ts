@@ -17,6 +17,12 @@ import { tempDir } from '../../test-utils/tmp.js';
 const repo = (rel: string) => fileURLToPath(new URL(`../../../../../${rel}`, import.meta.url));
 const onnx = repo('fixtures/census-mlp5/model.onnx');
 const tfjs = repo('fixtures/census-mlp5/tfjs/model.json');
+const pointnet = repo('fixtures/modelnet10-pointnet/model.onnx');
+const bert = repo('fixtures/sst2-bert');
+const cnn = repo('fixtures/cifar-cnn/model.onnx');
+const pcdDir = repo('packages/pointcloud/data/modelnet10/pcd');
+const sst2Dev = repo('packages/nlp/data/sst2/dev.tsv');
+const sst2Train = repo('fixtures/two-phase/sst2-bert/label-noise/train.tsv');
 const tmp = tempDir('orderlens-measures-');
 afterAll(() => tmp.cleanup());
 const read = (path: string): InteractionResult => parseResult(JSON.parse(readFileSync(path, 'utf8')), path);
@@ -47,7 +53,14 @@ describe('orderlens noise-sensitivity | generalization | transfer (census MLP)',
     const m = res.measures!.noiseSensitivity!;
     expect(m.orders).toHaveLength(12);
     expect(m.variance.every((v) => v > 0)).toBe(true);
-    expect(m.scale).toBeUndefined(); // δ is in the model's input units (z-scored attributes)
+    // δ is in the model's input units (z-scored attributes): their spread is recorded and printed.
+    const scale = m.scale!;
+    expect(scale.space).toBe('model-input');
+    expect(scale.perFeature!.names).toHaveLength(scale.perFeature!.std.length);
+    expect(scale.perFeature!.names).toContain('Age');
+    expect(scale.std!).toBeGreaterThan(0.5);
+    expect(r.stdout).toContain(`δ/σ = ${(0.2 / scale.std!).toPrecision(3)}`);
+    expect(r.stdout).toMatch(/δ\/σ per column: [\d.]+ \(.+\) to [\d.]+ \(.+\), median/);
     expect(res.modelCalls.noise).toBe(2 * 3 * 4096);
     expect(res.modelCalls.estimation).toBe(2 * 4096);
     expect(existsSync(join(out, 'noise-sensitivity.svg'))).toBe(true);
@@ -246,6 +259,20 @@ describe('orderlens noise-sensitivity | generalization | transfer (census MLP)',
     expect(bad.stderr).toMatch(/^error: --train-split: .*--dataset/m);
   });
 
+  it('generalization refuses a split without a class the other has, from the data, before any model call', async () => {
+    // Three clouds (chair, monitor, toilet) against the ten classes of the training clouds.
+    const out = join(tmp.dir, 'gen-missing-class');
+    const r = await runCli([
+      ...['generalization', 'pointcloud', '--model', pointnet, '--anchors', pcdDir, '--regions', '8'],
+      ...['--players', '4', '--train-split', 'modelnet10:train', '--test-split', pcdDir, '--out', out, '-q'],
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^error: --test-split: has no sample of class 0, 1, 3, 4, 6, 7, 8 \(the training split has 60, 60, 60, 60, 60, 60, 60\)/m,
+    );
+    expect(existsSync(join(out, 'train'))).toBe(false);
+  });
+
   it('refuses bad input naming the option, before any model is opened', async () => {
     const cases: Array<[string[], string]> = [
       [['noise-sensitivity', 'tabular', '--model', onnx, '--delta', '0'], '--delta'],
@@ -257,6 +284,72 @@ describe('orderlens noise-sensitivity | generalization | transfer (census MLP)',
       [['generalization', 'tabular', '--model', onnx, '--estimator', 'exact'], '--estimator'],
       [['transfer', 'tabular', '--models', `${onnx},${onnx}`], '--models'],
       [['transfer', 'tabular', '--models', onnx, '--estimator', 'shared'], '--estimator'],
+      // Players of each sample's own: per-cloud regions, each sentence's words, each image's cells.
+      [
+        [
+          'generalization',
+          'pointcloud',
+          '--model',
+          pointnet,
+          ...['--train-split', 'modelnet10:train'],
+          ...['--test-split', 'modelnet10:test'],
+        ],
+        '--anchors',
+      ],
+      [['transfer', 'pointcloud', '--models', pointnet], '--anchors'],
+      [['transfer', 'text', '--models', bert], '--models'],
+      // More than 20 players: the option that sets them, before the selection.
+      [
+        [
+          'generalization',
+          'pointcloud',
+          '--model',
+          pointnet,
+          '--anchors',
+          pcdDir,
+          '--regions',
+          '30',
+          '--players',
+          '21',
+          ...['--train-split', 'modelnet10:train', '--test-split', 'modelnet10:test'],
+        ],
+        '--players',
+      ],
+      [
+        [
+          'noise-sensitivity',
+          'pointcloud',
+          '--model',
+          pointnet,
+          '--regions',
+          '30',
+          '--players',
+          '21',
+          '--protocol',
+          'sampled',
+          '--delta',
+          '0.01',
+        ],
+        '--players',
+      ],
+      [
+        ['generalization', 'text', '--model', bert, ...['--train-split', sst2Dev, '--test-split', sst2Train]],
+        '--test-split',
+      ],
+      [
+        [
+          'generalization',
+          'vision',
+          '--model',
+          cnn,
+          '--grid',
+          '8',
+          '--central-random',
+          '10',
+          ...['--train-split', 'cifar10-train', '--test-split', 'cifar10'],
+        ],
+        '--central-random',
+      ],
     ];
     for (const [args, field] of cases) {
       const out = join(tmp.dir, `bad-${field}-${Math.random().toString(36).slice(2)}`);
@@ -264,6 +357,7 @@ describe('orderlens noise-sensitivity | generalization | transfer (census MLP)',
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toMatch(new RegExp(`^error: ${field}: `));
       expect(existsSync(join(out, 'run')), args.join(' ')).toBe(false);
+      expect(existsSync(join(out, 'train', 'run')), args.join(' ')).toBe(false);
     }
   });
 });

@@ -8,6 +8,7 @@ import {
   writeJsonAtomic,
   type InteractionResult,
   type ModalityAdapter,
+  type NoiseScale,
 } from '@orderlens/core';
 import { generalizationMeasure, transferMeasure } from '@orderlens/core/math';
 import { commandGroup } from '../../util/command-group.js';
@@ -22,6 +23,7 @@ import {
   adapterOptionValues,
 } from '../../analysis/analysis-options.js';
 import { parseRunOptions } from '../../analysis/run-options.js';
+import { requireSameClasses } from './split-classes.js';
 import { writeGeneralizationPlot, writeNoisePlot, writeTransferPlot } from './measure-plots.js';
 
 /**
@@ -53,6 +55,26 @@ function andOrFlags(flags: AnalysisFlags, command: string): AnalysisFlags {
 }
 
 /**
+ * Refuses, before any model is opened, options under which the samples do not all have the same
+ * players (the adapter's {@link ModalityAdapter.unsharedPlayers}): the error names the adapter
+ * option that decides it, else `field` (the measure's own option).
+ */
+function requireSharedPlayers(
+  adapter: ModalityAdapter,
+  options: Readonly<Record<string, unknown>>,
+  field: string,
+  what: string,
+): void {
+  const why = adapter.unsharedPlayers?.(options);
+  if (!why) return;
+  const descriptor = why.option && adapter.options.descriptors.find((d) => d.key === why.option);
+  throw new OrderlensInputError(
+    descriptor ? flagName(descriptor) : field,
+    `${what} compares a set of players between samples, which needs the same players on every sample; on ${adapter.name}, ${why.reason}`,
+  );
+}
+
+/**
  * Adapter options that name a data source (vision `--dataset`, text `--sentences`, point-cloud
  * `--clouds`): for an adapter without `--split`, generalization's two options set this one.
  */
@@ -66,6 +88,33 @@ function measureCommand(
   adapter: ModalityAdapter,
 ): Command {
   return commandGroup(program, measure, description).command(adapter.name).description(adapter.description);
+}
+
+/**
+ * How `δ` compares with the data it is added to (the result's `measures.noiseSensitivity.scale`):
+ * `δ/RMS`, `δ/σ` where the spread was measured, and per column for tables.
+ */
+export function noiseScaleLines(delta: number, scale: NoiseScale): string {
+  const p = (x: number) => x.toPrecision(3);
+  let out =
+    `δ = ${delta} on the ${scale.space.replace(/-/g, ' ')}${scale.table ? ` (${scale.table})` : ''}, whose RMS is ${p(scale.rms)}` +
+    (scale.std !== undefined ? ` and σ ${p(scale.std)}` : '') +
+    `: δ/RMS = ${p(delta / scale.rms)}` +
+    (scale.std !== undefined && scale.std > 0 ? `, δ/σ = ${p(delta / scale.std)}` : '') +
+    '\n';
+  const f = scale.perFeature;
+  if (f && f.std.length > 0) {
+    // Constant columns (σ = 0) have no ratio; they are counted apart.
+    const cols = f.std.map((sd, j) => ({ name: f.names[j], sd })).filter((c) => c.sd > 0);
+    cols.sort((a, b) => b.sd - a.sd);
+    const ratio = (c: { sd: number }) => p(delta / c.sd);
+    if (cols.length > 0)
+      out +=
+        `δ/σ per column: ${ratio(cols[0])} (${cols[0].name}) to ${ratio(cols[cols.length - 1])} (${cols[cols.length - 1].name}), median ${ratio(cols[Math.floor(cols.length / 2)])}` +
+        (cols.length < f.std.length ? `; ${f.std.length - cols.length} constant columns` : '') +
+        '\n';
+  }
+  return out;
 }
 
 /** `orderlens noise-sensitivity <modality>`: `V^(s)` of every order under Gaussian input noise. */
@@ -119,9 +168,7 @@ function registerNoise(program: Command, adapter: ModalityAdapter): void {
         io.stdout(
           `V^(s) by order: ${m.orders.map((o, j) => `${o}:${m.variance[j].toExponential(3)}`).join(' ')}\n` +
             (m.fit ? `fit: ×${m.fit.growth.toFixed(3)} per order, R² ${m.fit.r2.toFixed(3)}\n` : '') +
-            (m.scale
-              ? `δ = ${m.delta} on the ${m.scale.space}${m.scale.table ? ` (${m.scale.table})` : ''}, whose RMS is ${m.scale.rms.toPrecision(3)}: δ/RMS = ${(m.delta / m.scale.rms).toPrecision(3)}\n`
-              : ''),
+            (m.scale ? noiseScaleLines(m.delta, m.scale) : ''),
         );
       }
       if (results.length > 1) io.stdout(`wrote ${(await writeNoisePlot(s.out, results)).svg}\n`);
@@ -198,6 +245,7 @@ function registerGeneralization(program: Command, adapter: ModalityAdapter): voi
       // The split option has no flag here (the two sides set it), so it is left out of the values.
       const adapterOptions = adapterOptionValues(command, adapter.options, flags);
       const f = andOrFlags(flags, 'generalization');
+      requireSharedPlayers(adapter, adapterOptions, '--test-split', 'generalization');
       const plans = {
         train: planAnalysis(adapter, f, { ...adapterOptions, [split.key]: flags.trainSplit }),
         test: planAnalysis(adapter, f, { ...adapterOptions, [split.key]: flags.testSplit }),
@@ -221,6 +269,12 @@ function registerGeneralization(program: Command, adapter: ModalityAdapter): voi
             io,
             commandName: `generalization ${adapter.name} (${which} split)`,
           });
+        // A class only one split holds is refused from the data, before any model call.
+        await requireSameClasses(
+          plans,
+          { spec, device: s.device, threads: s.threads },
+          { train: '--train-split', test: '--test-split' },
+        );
         const train = await run('train');
         const test = await run('test');
         if (!train || !test) continue; // --dry-run: the two plans only
@@ -273,6 +327,11 @@ function registerTransfer(program: Command, adapter: ModalityAdapter): void {
     // Networks are compared on the same samples: with several, every candidate is taken in data
     // order rather than each network's correctly classified ones.
     const plan = planAnalysis(adapter, models.length > 1 ? { ...f, allSamples: true } : f, adapterOptions);
+    // One network: transfer across samples only, which needs shared players. Several: between
+    // networks on each sample's own players, and across samples where they are shared.
+    const unshared = adapter.unsharedPlayers?.(plan.adapterOptions);
+    if (models.length === 1)
+      requireSharedPlayers(adapter, plan.adapterOptions, '--models', 'transfer across samples');
     const s = commonSettings(f);
     const results: Array<{ label: string; result: InteractionResult }> = [];
     const folders = modelFolders(models);
@@ -302,6 +361,7 @@ function registerTransfer(program: Command, adapter: ModalityAdapter): void {
       xs.map((x, j) => `${j + 1}:${x === null ? '–' : x.toFixed(3)}`).join(' ');
     if (measure.acrossSamples)
       io.stdout(`across samples of a class, by order: ${fmt(measure.acrossSamples.share)}\n`);
+    else if (unshared) io.stdout(`across samples: not measured (${unshared.reason})\n`);
     for (const t of measure.acrossNetworks ?? [])
       io.stdout(
         `${t.a} salient on ${t.b}, by order: ${fmt(t.aInB.share)}\n${t.b} salient on ${t.a}: ${fmt(t.bInA.share)}\n`,
