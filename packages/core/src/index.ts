@@ -159,6 +159,7 @@ export type {
   PlayersDescriptor,
   RegionPlayers,
   SamplePlayers,
+  SampleSourceOption,
   SelectionSpec,
   WordPlayers,
 } from './adapter/index.js';

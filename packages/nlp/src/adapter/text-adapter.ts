@@ -30,6 +30,7 @@ export const textAdapter: ModalityAdapter = {
     '--sentences <file.tsv> (sentence, label columns)',
     '--sentence <text> (repeatable)',
   ],
+  sampleSource: { option: 'sentences', kind: 'source' },
   open: (request) => openTextSession(request),
   checkPlan: checkArcsAgainstPlan,
 };

@@ -22,5 +22,6 @@ export const pointcloudAdapter: ModalityAdapter = {
   // The papers: 50 test samples the model classifies correctly; balanced over the ten classes.
   defaultSelection: { rule: 'correct', samples: 50, balance: true },
   dataSources: CLOUD_SOURCES,
+  sampleSource: { option: 'clouds', kind: 'source' },
   open: openPointcloud,
 };

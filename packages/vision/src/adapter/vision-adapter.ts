@@ -25,6 +25,7 @@ export const visionAdapter: ModalityAdapter = {
     'idx:<images>,<labels>',
     '--images <dir>',
   ],
+  sampleSource: { option: 'dataset', kind: 'source' },
   checkPlan: checkPairsFitTheGrid,
   open: openVisionSession,
 };
