@@ -162,6 +162,7 @@ export type {
   PlayersDescriptor,
   RegionPlayers,
   SamplePlayers,
+  SampleSourceOption,
   SelectionSpec,
   WordPlayers,
 } from './adapter/index.js';

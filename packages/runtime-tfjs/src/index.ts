@@ -1,7 +1,7 @@
 /**
  * @orderlens/runtime-tfjs — a TensorFlow.js {@link ModelRunner} for orderlens, model files on
  * disk without tfjs-node, MLP builders, resumable training with the order losses (tabular MLPs
- * with snapshots included), checkpoint folders, PGD attacks, and the pretrained nsfwjs MobileNetV2
+ * with snapshots included), checkpoint folders, a trainer for experiments' MLP jobs, input gradients for attacks, and the pretrained nsfwjs MobileNetV2
  * (`--model nsfwjs`).
  */
 export {
@@ -21,7 +21,12 @@ export {
 } from './io/file-io-handler.js';
 export { detectModelKind, loadGraphModel, loadLayersModel, saveLayersModel } from './io/model-files.js';
 export type { TfjsModelKind } from './io/model-files.js';
-export { MAX_LEARNING_RATE, openLayersModel, parseTfjsBackends } from './io/open-layers-model.js';
+export {
+  MAX_LEARNING_RATE,
+  openGradientModel,
+  openLayersModel,
+  parseTfjsBackends,
+} from './io/open-layers-model.js';
 export type { LayersModel } from './io/open-layers-model.js';
 export { checkpointSeriesIdentity, readCheckpointFolder, tfjsArchitecture } from './io/checkpoint-folder.js';
 export type { FolderCheckpoint } from './io/checkpoint-folder.js';
@@ -48,7 +53,12 @@ export {
 } from './train/order-loss-batch.js';
 export type { OrderLossConfig } from './train/order-loss-batch.js';
 export { trainClassifier } from './train/train-classifier.js';
-export type { EpochStats, TrainClassifierOptions, TrainResult } from './train/train-classifier.js';
+export type {
+  EpochStats,
+  TrainClassifierOptions,
+  TrainResult,
+  TrainingStepProgress,
+} from './train/train-classifier.js';
 export { trainPatchCnn } from './train/train-patch-cnn.js';
 export type { PatchCnnTrainingSet, TrainPatchCnnOptions } from './train/train-patch-cnn.js';
 export {
@@ -72,8 +82,6 @@ export { CHECKPOINT_SUBDIR, planTrainingCheckpoint } from './train/checkpoint-pl
 export type { TrainingCheckpointPlan } from './train/checkpoint-plan.js';
 export { readOptimizerState, restoreOptimizerState } from './train/optimizer-state.js';
 export type { OptimizerSlot, OptimizerState, TrainOptimizerKind } from './train/optimizer-state.js';
-export { pgdLinf } from './attack/pgd-linf.js';
-export type { PgdLinfOptions, PgdLinfResult } from './attack/pgd-linf.js';
 export { evaluateOrderLosses } from './train/evaluate-order-losses.js';
 export type { EvaluateOrderLossesOptions } from './train/evaluate-order-losses.js';
 export { twoClassLogits } from './train/two-class-logits.js';
@@ -101,6 +109,8 @@ export type {
   TabularTrainingRows,
   TrainTabularModelOptions,
 } from './train/tabular-mlp.js';
+export { tfjsTabularTrainer } from './train/tabular-trainer.js';
+export type { TabularTrainJob, TabularTrainOutcome, TabularTrainer } from './train/tabular-trainer.js';
 export { yieldToEventLoop, yieldingModel, yieldingRunner } from './runner/yielding-runner.js';
 export { NSFWJS_CLASSES, materializeNsfwjs } from './pretrained/nsfwjs.js';
 export type { NsfwjsVariant, PretrainedModelFiles } from './pretrained/nsfwjs.js';

@@ -69,7 +69,9 @@ export { tabularViews } from './adapter/tabular-views.js';
 export { orderChangeUnderAttack } from './adapter/attack-change.js';
 export type { OrderChangeOptions, OrderChangeReport } from './adapter/attack-change.js';
 export { attackTabular, maxPerturbation } from './attack/attack-tabular.js';
-export type { TabularAttackResult, TabularPgd, TabularPgdOutcome } from './attack/attack-tabular.js';
+export type { TabularAttackProgress, TabularAttackResult } from './attack/attack-tabular.js';
+export { pgdLinf } from './attack/pgd-linf.js';
+export type { PgdLinfOptions, PgdLinfResult, PgdProgress } from './attack/pgd-linf.js';
 export {
   CENSUS_ANALYSIS_ADAPTER_OPTIONS,
   CENSUS_ARCHITECTURES,
@@ -87,6 +89,7 @@ export {
   analyzeCensusModel,
   censusAnalysisOptions,
   censusModelConfig,
+  censusReproductionTools,
   censusTrainJob,
   describeCensusPlan,
   featureRange,
@@ -101,6 +104,7 @@ export {
   summariseSeeds,
 } from './reproduction/index.js';
 export type {
+  CensusAttackJob,
   CensusAttackResult,
   CensusJob,
   CensusJobPlan,
@@ -115,11 +119,13 @@ export type {
   CensusSampler,
   CensusSeedSummary,
   CensusTrainJob,
+  CensusTrainer,
   CensusTrainResult,
   CensusTrainingPlan,
   PgdEpsUnits,
   PreparedCensusReproduction,
   SeedSpread,
+  StepProgress,
 } from './reproduction/index.js';
 
 adapters.register(tabularAdapter);

@@ -17,7 +17,7 @@ import {
 import { sampleMultiOrder } from '@orderlens/core/math';
 import { theoryStrength } from '@orderlens/core/theory';
 import '@orderlens/runtime-onnx'; // registers the onnx runner factory
-import { initTfjs, loadLayersModel } from '@orderlens/runtime-tfjs';
+import { initTfjs, openGradientModel } from '@orderlens/runtime-tfjs';
 import {
   attackTabular,
   loadCensus,
@@ -28,7 +28,6 @@ import {
 } from '@orderlens/tabular';
 import { runCli } from '../program.js';
 import { tempDir } from '../test-utils/tmp.js';
-import { tfjsAttackTools } from '../commands/tabular/attack.js';
 import { loadRows } from '../commands/tabular/data.js';
 
 const fixture = (rel: string) =>
@@ -148,11 +147,11 @@ describe('census with real runtimes', () => {
   });
 
   it('PGD never leaves the ε-ball and lowers accuracy', async () => {
-    const model = await loadLayersModel(join(modelDir, 'model.json'));
+    const { runner } = await openGradientModel(join(modelDir, 'model.json'));
     const rows = loadRows({ split: 'test' }, undefined);
     const small = { ...rows, rows: 200, x: rows.x.subarray(0, 200 * d), y: rows.y.subarray(0, 200) };
     const r = await attackTabular({
-      ...tfjsAttackTools(model),
+      runner,
       rows: small,
       baseline: census.baseline,
       eps: 0.6,
@@ -170,7 +169,7 @@ describe('census with real runtimes', () => {
     expect(r.modelCalls.attack).toBe(200 * (30 + 2));
     expect(r.modelCalls.estimation).toBe(2 * 2 * 4096);
     expect(r.modelCalls.total).toBe(200 * 32 + r.orderChange!.modelCalls.total);
-    model.dispose();
+    await runner.dispose();
   });
 
   it('saves the preprocessing with the model and restores it exactly', () => {

@@ -112,10 +112,10 @@ export class ProgressReporter {
   }
 
   /**
-   * Sets the count (fractional allowed: `1.37` samples), the total, the model calls so far and a
-   * detail shown after the counts.
+   * Sets the count (fractional allowed: `1.37` samples), the total, the model calls so far (when
+   * counted) and a detail shown after the counts.
    */
-  progress(done: number, total: number, modelCalls: number, detail?: string): void {
+  progress(done: number, total: number, modelCalls: number | undefined, detail?: string): void {
     this.modelCalls = modelCalls;
     this.detail = detail;
     this.update(done, total);

@@ -34,6 +34,14 @@ export interface SelectionSpec {
   readonly order?: 'data' | 'class';
 }
 
+/** Which adapter option names the data the samples come from (see {@link ModalityAdapter.sampleSource}). */
+export interface SampleSourceOption {
+  /** The option's key in the adapter's option block. */
+  readonly option: string;
+  /** A split of one data set, or a data source of its own. */
+  readonly kind: 'split' | 'source';
+}
+
 /** A named analysis recipe of an adapter (`--protocol`): an estimator, its options and pairs. */
 export interface AnalysisProtocol {
   readonly name: string;
@@ -158,6 +166,14 @@ export interface ModalityAdapter {
   readonly defaultSelection: SelectionSpec;
   /** Data sources it reads, for help and docs (e.g. `cifar10[:split]`, `<folder>`). */
   readonly dataSources: readonly string[];
+  /**
+   * The option (a key of {@link options}) that says which data the samples come from: the one a
+   * measure that compares two data sides (generalization's training and test samples) sets to
+   * each side. `split`: a split of one data set (tabular `split`: train, test); `source`: a data
+   * source of its own (vision `dataset`, text `sentences`, pointcloud `clouds`). Absent: the
+   * adapter's samples have no second side.
+   */
+  readonly sampleSource?: SampleSourceOption;
   /** Checks options and data, binds them to the model. Validates everything before any work. */
   open(request: AdapterOpenRequest): Promise<ModalitySession>;
   /**

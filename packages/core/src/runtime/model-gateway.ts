@@ -1,4 +1,4 @@
-import type { FeatureRunner, ModelOutput, ModelRunner } from '../model/contracts.js';
+import type { FeatureRunner, ModelOutput, ModelRunner, RunnerCapabilities } from '../model/contracts.js';
 import type { NamedTensors, TensorData } from '../model/tensor.js';
 
 /**
@@ -91,7 +91,10 @@ export class ModelGateway {
     this.counts.total += rows;
   }
 
-  /** `runner`, with every batch it runs counted under `purpose`. */
+  /**
+   * `runner`, with every batch it runs counted under `purpose`; so is every batch of its
+   * `inputGradients` capability (a forward and backward pass per row: an attack's gradient steps).
+   */
   wrap(runner: ModelRunner, purpose: CallPurpose): CountedRunner {
     const record = (rows: number) => this.record(purpose, rows);
     return {
@@ -100,7 +103,7 @@ export class ModelGateway {
         return runner.backend;
       },
       inputNames: runner.inputNames,
-      capabilities: runner.capabilities,
+      capabilities: countedCapabilities(runner.capabilities, record),
       async run(inputs: NamedTensors): Promise<ModelOutput> {
         const out = await runner.run(inputs);
         record(out.rows);
@@ -123,4 +126,23 @@ export class ModelGateway {
       dispose: () => prefix.dispose(),
     };
   }
+}
+
+/** `capabilities` with the rows of each input-gradient call recorded (the others run no model rows). */
+function countedCapabilities(
+  capabilities: RunnerCapabilities | undefined,
+  record: (rows: number) => void,
+): RunnerCapabilities | undefined {
+  const gradients = capabilities?.inputGradients;
+  if (gradients === undefined) return capabilities;
+  return {
+    ...capabilities,
+    inputGradients: {
+      async crossEntropyGradient(inputs, inputName, labels) {
+        const out = await gradients.crossEntropyGradient(inputs, inputName, labels);
+        record(out.logits.rows);
+        return out;
+      },
+    },
+  };
 }

@@ -97,6 +97,18 @@ export function describeAdapter(name: string, make: () => AdapterCase | Promise<
       }
     });
 
+    it('names the option its samples come from (generalization sets it to each side)', async () => {
+      const { adapter } = await make();
+      const source = adapter.sampleSource;
+      expect(source, 'sampleSource').toBeDefined();
+      const option = adapter.options.descriptors.find((d) => d.key === source!.option);
+      expect(
+        option,
+        `sampleSource.option "${source!.option}" is not one of the adapter's options`,
+      ).toBeDefined();
+      expect(['split', 'source']).toContain(source!.kind);
+    });
+
     it('has protocols that name registered estimators with options they accept', async () => {
       const { adapter } = await make();
       const names = adapter.protocols.map((p) => p.name);

@@ -30,6 +30,7 @@ export const textAdapter: ModalityAdapter = {
     '--sentences <file.tsv> (sentence, label columns)',
     '--sentence <text> (repeatable)',
   ],
+  sampleSource: { option: 'sentences', kind: 'source' },
   open: (request) => openTextSession(request),
   checkPlan: checkArcsAgainstPlan,
   // Players are each sentence's own words: player j is the j-th chosen word of its sentence, a

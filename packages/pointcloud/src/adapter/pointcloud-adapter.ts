@@ -22,6 +22,7 @@ export const pointcloudAdapter: ModalityAdapter = {
   // The papers: 50 test samples the model classifies correctly; balanced over the ten classes.
   defaultSelection: { rule: 'correct', samples: 50, balance: true },
   dataSources: CLOUD_SOURCES,
+  sampleSource: { option: 'clouds', kind: 'source' },
   open: openPointcloud,
   // Per-cloud k-means regions differ from cloud to cloud; --anchors gives every cloud the same ones.
   playersOption: 'players',

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { OrderlensInputError } from '@orderlens/core';
+import { OrderlensInputError, type ModelRunner } from '@orderlens/core';
 import { initTfjs, TFJS_BACKEND_NAMES, type TfjsBackendName } from '../backend/init-tfjs.js';
+import { TfjsRunner } from '../runner/tfjs-runner.js';
+import { yieldingRunner } from '../runner/yielding-runner.js';
 import { loadLayersModel } from './model-files.js';
 
 /** A tfjs LayersModel, as {@link loadLayersModel} returns it. */
@@ -54,4 +56,18 @@ export async function openLayersModel(
   if (!existsSync(file)) throw new OrderlensInputError(field, `${file} does not exist`);
   await initTfjs(backends ?? ['wasm', 'cpu']);
   return { model: await loadLayersModel(file), file };
+}
+
+/**
+ * A tfjs LayersModel ({@link openLayersModel}) as a runner with the `inputGradients` capability,
+ * for attacks that take their gradients through the runner. The runner owns the model (dispose
+ * it) and yields to the event loop between batches, so Ctrl-C is seen.
+ */
+export async function openGradientModel(
+  path: string,
+  backends?: TfjsBackendName[],
+  field = '--model',
+): Promise<{ runner: ModelRunner; file: string }> {
+  const { model, file } = await openLayersModel(path, backends, field);
+  return { runner: yieldingRunner(TfjsRunner.fromModel(model, { ownsModel: true })), file };
 }

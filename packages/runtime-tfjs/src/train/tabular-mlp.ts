@@ -15,7 +15,7 @@ import {
   type SnapshotEntry,
   type SnapshotIndex,
 } from './snapshot-index.js';
-import { trainClassifier, type EpochStats } from './train-classifier.js';
+import { trainClassifier, type EpochStats, type TrainClassifierOptions } from './train-classifier.js';
 import { trainingInterrupted, withTrainingOptionNames } from './training-interruption.js';
 import { twoClassLogits } from './two-class-logits.js';
 
@@ -227,6 +227,8 @@ export interface TrainTabularModelOptions {
   preprocessingFile?: string;
   /** Called after every epoch. */
   onEpoch?: (stats: EpochStats) => void;
+  /** Called after every optimizer step (see {@link TrainClassifierOptions.onStep}). */
+  onStep?: TrainClassifierOptions['onStep'];
   /** Write a checkpoint into `dir` after every epoch. */
   checkpoint?: { dir: string };
   /** Continue the checkpoint in this folder. */
@@ -358,6 +360,7 @@ export async function trainTabularModel(options: TrainTabularModelOptions): Prom
         await saveSnapshot?.(stats.epoch + 1);
         options.onEpoch?.(stats);
       },
+      ...(options.onStep ? { onStep: options.onStep } : {}),
       checkpoint: options.checkpoint,
       resumeFrom: options.resumeFrom,
       signal: options.signal,

@@ -41,6 +41,14 @@ export interface EpochStats {
   steps?: number;
 }
 
+/** Where training is: step `step` of `steps` of epoch `epoch` of `epochs` (1-based). */
+export interface TrainingStepProgress {
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly step: number;
+  readonly steps: number;
+}
+
 /** Options of {@link trainClassifier}. */
 export interface TrainClassifierOptions {
   /** The model to train in place (its first output gives the logits). */
@@ -65,6 +73,11 @@ export interface TrainClassifierOptions {
   orderLosses?: OrderLossConfig;
   /** Called after every epoch (awaited). */
   onEpoch?: (stats: EpochStats) => void | Promise<void>;
+  /**
+   * Called after every optimizer step, with the epoch and the step in it (both 1-based): a long
+   * epoch can then show progress inside it.
+   */
+  onStep?: (p: TrainingStepProgress) => void;
   /**
    * `adam` (default; β1 0.9, β2 0.999, ε 1e−7, tfjs defaults) or `sgd` (SGD with momentum
    * {@link TrainClassifierOptions.momentum}, classic not Nesterov).
@@ -263,6 +276,7 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
         });
         sums.dispose();
         sums = step;
+        options.onStep?.({ epoch: epoch + 1, epochs, step: steps, steps: Math.ceil(n / batchSize) });
       }
       const s = await sums.data();
       sums.dispose();

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { pgdLinf } from '../attack/pgd-linf.js';
 import { buildMlp } from '../models/build-mlp.js';
 import { TfjsRunner } from '../runner/tfjs-runner.js';
 import { censusSlice } from '../test-utils/census-slice.js';
@@ -48,8 +47,6 @@ describe('binary models with a single sigmoid logit', () => {
     });
     const after = await evaluateAccuracy(model, x, y, featureCount);
     expect(after).toBeGreaterThan(Math.max(before, majority));
-    const attack = await pgdLinf({ model, x, y, featureCount, eps: 0.3, steps: 10, stepSize: 0.05 });
-    expect(attack.adversarialAccuracy).toBeLessThan(attack.cleanAccuracy);
     const runner = TfjsRunner.fromModel(model);
     const g = await runner.capabilities!.inputGradients!.crossEntropyGradient(
       { x: { type: 'float32', data: x.subarray(0, featureCount), dims: [1, featureCount] } },

@@ -18,5 +18,6 @@ export const tabularAdapter: ModalityAdapter = {
   defaultProtocol: 'exact',
   defaultSelection: { rule: 'correct', samples: 100, balance: true },
   dataSources: ['census', '--csv <file>'],
+  sampleSource: { option: 'split', kind: 'split' },
   open: openTabularSession,
 };

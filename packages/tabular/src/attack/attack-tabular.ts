@@ -1,25 +1,12 @@
 import { InterruptedError, addCallCounts, type CallCounts, type ModelRunner } from '@orderlens/core';
 import type { TabularRows } from '../adapter/tabular-data.js';
 import { orderChangeUnderAttack, type OrderChangeReport } from '../adapter/attack-change.js';
+import { pgdLinf, type PgdProgress } from './pgd-linf.js';
 
-/** What an L∞ attack on tabular rows returns (a runtime with gradients computes it). */
-export interface TabularPgdOutcome {
-  /** Attacked rows, row-major like `rows.x`. */
-  readonly adversarial: Float32Array;
-  readonly cleanAccuracy: number;
-  readonly adversarialAccuracy: number;
-  /** The model rows PGD ran (forward and backward per row and step, both accuracy passes) as `attack`. */
-  readonly modelCalls: CallCounts;
-}
-
-/**
- * L∞ PGD on `rows` with the model under attack: the caller binds a runtime that has gradients
- * (the CLI: runtime-tfjs's `pgdLinf` on a LayersModel), so this package stays runtime-free.
- */
-export type TabularPgd = (
-  rows: TabularRows,
-  settings: { readonly eps: number; readonly steps: number; readonly stepSize: number },
-) => Promise<TabularPgdOutcome>;
+/** Where {@link attackTabular} is: a PGD step, or a sample of the interaction change. */
+export type TabularAttackProgress =
+  | ({ readonly phase: 'pgd' } & PgdProgress)
+  | { readonly phase: 'order-change'; readonly sample: number; readonly samples: number };
 
 /** Result of {@link attackTabular}. */
 export interface TabularAttackResult {
@@ -51,13 +38,16 @@ function attackInterrupted(): InterruptedError {
 }
 
 /**
- * L∞ PGD on tabular rows, then the per-order change of exact interactions on up to `samples`
- * rows the model classifies correctly when clean (through `runner()`, made only then).
+ * L∞ PGD on tabular rows ({@link pgdLinf}, with the runner's input gradients), then the
+ * per-order change of exact interactions on up to `samples` rows the model classifies correctly
+ * when clean.
  */
 export async function attackTabular(options: {
-  pgd: TabularPgd;
-  /** The same model as a runner, for the interaction change (a runner that yields, so Ctrl-C is seen). */
-  runner: () => ModelRunner;
+  /**
+   * The model under attack, with the `inputGradients` capability; the interaction change runs it
+   * too (a runner that yields to the event loop, as the tfjs runner factory's, lets Ctrl-C be seen).
+   */
+  runner: ModelRunner;
   rows: TabularRows;
   baseline: Float32Array;
   eps: number;
@@ -69,10 +59,21 @@ export async function attackTabular(options: {
    * interaction change.
    */
   signal?: AbortSignal;
+  /** Called after every PGD step and every sample of the interaction change. */
+  onProgress?: (p: TabularAttackProgress) => void;
 }): Promise<TabularAttackResult & { adversarial: Float32Array }> {
   const t0 = performance.now();
-  const { rows } = options;
-  const pgd = await options.pgd(rows, { eps: options.eps, steps: options.steps, stepSize: options.stepSize });
+  const { rows, onProgress } = options;
+  const pgd = await pgdLinf({
+    runner: options.runner,
+    x: rows.x,
+    y: rows.y,
+    featureCount: rows.featureCount,
+    eps: options.eps,
+    steps: options.steps,
+    stepSize: options.stepSize,
+    ...(onProgress ? { onProgress: (p: PgdProgress) => onProgress({ phase: 'pgd', ...p }) } : {}),
+  });
   let orderChange: OrderChangeReport | undefined;
   if (options.signal?.aborted) throw attackInterrupted();
   if (options.samples > 0) {
@@ -80,12 +81,18 @@ export async function attackTabular(options: {
     // `selection`).
     try {
       orderChange = await orderChangeUnderAttack({
-        runner: options.runner(),
+        runner: options.runner,
         rows,
         xAdv: pgd.adversarial,
         baseline: options.baseline,
         samples: options.samples,
         signal: options.signal,
+        ...(onProgress
+          ? {
+              onSample: (sample: number, samples: number) =>
+                onProgress({ phase: 'order-change', sample, samples }),
+            }
+          : {}),
       });
     } catch (e) {
       if (options.signal?.aborted) throw attackInterrupted();

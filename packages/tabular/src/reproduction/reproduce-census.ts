@@ -7,6 +7,7 @@ import {
   runAnalysis,
   writeJsonAtomic,
   type CallCounts,
+  type AnalysisEvent,
   type AnalysisOptions,
   type InteractionResult,
   type OpenedModel,
@@ -124,22 +125,30 @@ export interface CensusAttackResult {
   readonly modelCalls?: CallCounts;
 }
 
+/** Progress inside one step: the share of it done (0 … 1) and what is under way. */
+export type StepProgress = (fraction: number, detail: string) => void;
+
+/** What one model's attack gets: the rows, the papers' PGD in z-space, the data range. */
+export interface CensusAttackJob {
+  /** The trained model's folder. */
+  readonly dir: string;
+  readonly rows: TabularRows;
+  readonly baseline: Float32Array;
+  /** One radius, or one per feature (`--eps-units raw`). */
+  readonly eps: number | Float32Array;
+  readonly steps: number;
+  readonly stepSize: number | Float32Array;
+  readonly clip?: { min: Float32Array; max: Float32Array };
+}
+
 /**
- * What needs a runtime (training, PGD, opening the trained model): passed in by the CLI, since an
- * adapter package must not import one.
+ * What a reproduction runs each model with. {@link censusReproductionTools} makes them from a
+ * trainer (the one part that needs a training runtime, which this package must not import);
+ * tests may pass their own.
  */
 export interface CensusReproductionTools {
-  train(job: CensusTrainJob): Promise<CensusTrainResult>;
-  attack(job: {
-    readonly dir: string;
-    readonly rows: TabularRows;
-    readonly baseline: Float32Array;
-    /** One radius, or one per feature (`--eps-units raw`). */
-    readonly eps: number | Float32Array;
-    readonly steps: number;
-    readonly stepSize: number | Float32Array;
-    readonly clip?: { min: Float32Array; max: Float32Array };
-  }): Promise<CensusAttackResult>;
+  train(job: CensusTrainJob, onProgress?: StepProgress): Promise<CensusTrainResult>;
+  attack(job: CensusAttackJob, onProgress?: StepProgress): Promise<CensusAttackResult>;
   /** Opens `<dir>/model.json` through the runtime registry (the caller disposes the runner). */
   openModel(dir: string): Promise<OpenedModel>;
   /** Package versions for the results' provenance. */
@@ -337,7 +346,14 @@ export async function reproduceCensus(
     out: string;
     resume: boolean;
     signal?: AbortSignal;
+    /** After each step (train, attack, analyse one model): steps done, of `total`. */
     onStep?: (done: number, total: number, what: string) => void;
+    /**
+     * Inside a step, several times a second while it computes: steps done (fractional: 4.25 is a
+     * quarter into the fifth), of `total`, and what is under way (epoch and optimizer step, PGD
+     * batch and step, analysis sample).
+     */
+    onProgress?: (done: number, total: number, detail: string) => void;
   },
   prepared: PreparedCensusReproduction = prepareCensusReproduction(options, run.out),
 ): Promise<CensusReproduction> {
@@ -353,6 +369,11 @@ export async function reproduceCensus(
   const total = 3 * jobs.length;
   let step = 0;
   const tick = (what: string) => run.onStep?.(++step, total, what);
+  /** Progress inside the step under way, with what it does to `job`. */
+  const inner =
+    (what: string): StepProgress =>
+    (fraction, detail) =>
+      run.onProgress?.(step + fraction, total, `${what}: ${detail}`);
 
   const rows: CensusReproductionRow[] = [];
   const training: CensusTrainResult[] = [];
@@ -365,7 +386,10 @@ export async function reproduceCensus(
         mkdirSync(job.dir, { recursive: true });
         // The epochs' times serve the plan's timed run only: the stored unit (and reproduce.json)
         // keeps what a rerun reproduces; each model's training.json has its history.
-        const { history: _history, ...result } = await tools.train(censusTrainJob(job, options, prepared));
+        const { history: _history, ...result } = await tools.train(
+          censusTrainJob(job, options, prepared),
+          inner(`training ${job.id}`),
+        );
         return result;
       },
       { signal: run.signal },
@@ -373,12 +397,22 @@ export async function reproduceCensus(
     tick(`trained ${job.id}`);
     const [attack] = await store.runUnits(
       [`attack-${job.id}`],
-      () => tools.attack({ dir: job.dir, rows: attackData, baseline, ...pgd, ...(clip ? { clip } : {}) }),
+      () =>
+        tools.attack(
+          { dir: job.dir, rows: attackData, baseline, ...pgd, ...(clip ? { clip } : {}) },
+          inner(`attacking ${job.id}`),
+        ),
       { signal: run.signal },
     );
     tick(`attacked ${job.id}`);
     const { analysisDir } = job;
-    const result = await analyzeCensusModel(job.dir, analysisDir, tools, run, options.samples);
+    const result = await analyzeCensusModel(
+      job.dir,
+      analysisDir,
+      tools,
+      { ...run, onProgress: inner(`analysing ${job.id}`) },
+      options.samples,
+    );
     tick(`analysed ${job.id}`);
     const J = result.aggregate.strength.J;
     const s = shares(J);
@@ -491,7 +525,7 @@ export async function analyzeCensusModel(
   modelDir: string,
   outDir: string,
   tools: Pick<CensusReproductionTools, 'openModel' | 'packages'>,
-  run: { resume: boolean; signal?: AbortSignal },
+  run: { resume: boolean; signal?: AbortSignal; onProgress?: StepProgress },
   samples?: number,
 ): Promise<InteractionResult> {
   mkdirSync(outDir, { recursive: true });
@@ -514,6 +548,7 @@ export async function analyzeCensusModel(
           finish: (r) => (writeJsonAtomic(join(outDir, 'result.json'), r), r),
         },
         ...(tools.packages ? { packages: tools.packages } : {}),
+        ...(run.onProgress ? { onEvent: analysisProgress(run.onProgress) } : {}),
       });
     } finally {
       await session.dispose?.();
@@ -521,4 +556,28 @@ export async function analyzeCensusModel(
   } finally {
     await model.runner.dispose();
   }
+}
+
+/**
+ * An analysis's events as the share of it done: samples finished plus the share of the sample
+ * under way (its estimator's own progress), with the sample named.
+ */
+function analysisProgress(onProgress: StepProgress): (event: AnalysisEvent) => void {
+  let samples = 0;
+  let done = 0;
+  return (e) => {
+    if (e.type === 'selected') {
+      samples = e.samples;
+      done = e.resumed;
+    } else if (e.type === 'progress' && samples > 0) {
+      const within = e.total > 0 ? e.done / e.total : 0;
+      onProgress(
+        (done + within) / samples,
+        `sample ${e.sample + 1}/${samples} at ${(100 * within).toFixed(0)}%`,
+      );
+    } else if (e.type === 'sample' && samples > 0) {
+      done++;
+      onProgress(done / samples, `sample ${e.sample + 1}/${samples} done`);
+    }
+  };
 }

@@ -25,6 +25,7 @@ export const visionAdapter: ModalityAdapter = {
     'idx:<images>,<labels>',
     '--images <dir>',
   ],
+  sampleSource: { option: 'dataset', kind: 'source' },
   checkPlan: checkPairsFitTheGrid,
   open: openVisionSession,
   // Grid and feature-map cells are the same on every image, unless each image draws its own.

@@ -74,12 +74,6 @@ function requireSharedPlayers(
   );
 }
 
-/**
- * Adapter options that name a data source (vision `--dataset`, text `--sentences`, point-cloud
- * `--clouds`): for an adapter without `--split`, generalization's two options set this one.
- */
-const DATA_SOURCE_KEYS = ['dataset', 'sentences', 'clouds'];
-
 /** `orderlens <measure> <modality>`: the measure's group (made by the first adapter) and the adapter's command. */
 function measureCommand(
   program: Command,
@@ -186,11 +180,10 @@ function registerGeneralization(program: Command, adapter: ModalityAdapter): voi
   );
   addAnalysisOptions(cmd, adapter);
   addDryRunOption(cmd);
-  // The adapter option the two sides set: its --split, else its data source (DATA_SOURCE_KEYS).
-  const split =
-    adapter.options.descriptors.find((o) => o.key === 'split') ??
-    adapter.options.descriptors.find((o) => DATA_SOURCE_KEYS.includes(o.key));
-  const bySource = split !== undefined && split.key !== 'split';
+  // The adapter option the two sides set: the one its samples come from (a split or a source).
+  const source = adapter.sampleSource;
+  const split = adapter.options.descriptors.find((o) => o.key === source?.option);
+  const bySource = split !== undefined && source?.kind === 'source';
   cmd
     .option(
       '--train-split <name>',

@@ -1,22 +1,14 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { hashFiles, probeWritableDir, requireInput, writeJsonAtomic } from '@orderlens/core';
-import {
-  openLayersModel,
-  parseTfjsBackends,
-  pgdLinf,
-  tfjsBackendLabel,
-  TfjsRunner,
-  weightFiles,
-  yieldingRunner,
-  type LayersModel,
-} from '@orderlens/runtime-tfjs';
+import { openGradientModel, parseTfjsBackends, weightFiles } from '@orderlens/runtime-tfjs';
 import {
   attackTabular,
   firstRows,
   PAPER_PGD,
   preprocessingBeside,
   TabularPreprocessor,
+  type TabularAttackProgress,
 } from '@orderlens/tabular';
 import { interruptPolicy, ioOf } from '../../util/io.js';
 import { parseFloatOption, parseInteger, requireInputPath } from '../../util/options.js';
@@ -35,21 +27,6 @@ interface AttackFlags extends DataFlags {
   samples: string;
   tfjsBackend?: string;
   out: string;
-}
-
-/**
- * The gradient side of a tabular attack, bound to a tfjs LayersModel: PGD L∞ with the model's
- * gradients, and the same model as a runner that yields between batches (so Ctrl-C is seen
- * during the interaction change).
- */
-export function tfjsAttackTools(
-  model: LayersModel,
-): Pick<Parameters<typeof attackTabular>[0], 'pgd' | 'runner'> {
-  return {
-    pgd: (rows, settings) =>
-      pgdLinf({ model, x: rows.x, y: rows.y, featureCount: rows.featureCount, ...settings }),
-    runner: () => yieldingRunner(TfjsRunner.fromModel(model)),
-  };
 }
 
 /** `orderlens attack`: PGD L∞ robustness and the per-order change of interactions. */
@@ -94,7 +71,7 @@ export function registerAttack(program: Command): void {
       if (flags.csv !== undefined) requireInputPath(flags.csv, '--csv');
       if (flags.preprocessing !== undefined) requireInputPath(flags.preprocessing, '--preprocessing');
       const outDir = probeWritableDir(resolve(flags.out), '--out');
-      const { model, file } = await openLayersModel(flags.model, backends);
+      const { runner, file } = await openGradientModel(flags.model, backends);
       const pre = flags.preprocessing
         ? TabularPreprocessor.load(flags.preprocessing)
         : preprocessingBeside(file);
@@ -104,7 +81,7 @@ export function registerAttack(program: Command): void {
       const baseline = baselineFor(flags.baseline, rows, flags.csv === undefined);
       const progress = progressFor(cmd, { label: 'attack', unit: 'steps' });
       const result = await attackTabular({
-        ...tfjsAttackTools(model),
+        runner,
         rows,
         baseline,
         eps,
@@ -112,6 +89,15 @@ export function registerAttack(program: Command): void {
         stepSize,
         samples,
         signal: io.signal,
+        onProgress: (p: TabularAttackProgress) =>
+          p.phase === 'pgd'
+            ? progress.progress(
+                (p.batch - 1) * p.steps + p.step,
+                p.batches * p.steps,
+                undefined,
+                `PGD batch ${p.batch}/${p.batches}`,
+              )
+            : progress.progress(p.sample, p.samples, undefined, 'interaction change'),
       });
       progress.finish();
       const { adversarial: _adv, ...summary } = result;
@@ -127,7 +113,7 @@ export function registerAttack(program: Command): void {
           model: {
             file,
             sha256: hashFiles([file, ...weightFiles(file)]),
-            backend: `tfjs:${tfjsBackendLabel()}`,
+            backend: runner.backend,
           },
           data: rows.source,
           options: { eps, steps, stepSize, rows: rows.rows, samples, baseline: flags.baseline },
@@ -154,6 +140,6 @@ export function registerAttack(program: Command): void {
           `per-order relative change: ${oc.relativeChange.map((v) => v.toFixed(3)).join(' ')}\nwrote ${json}, ${paths.svg}, ${paths.png}\n`,
         );
       } else io.stdout(`wrote ${json}\n`);
-      model.dispose();
+      await runner.dispose();
     });
 }

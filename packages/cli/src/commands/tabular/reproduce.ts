@@ -1,22 +1,8 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import {
-  OrderlensInputError,
-  checkBudget,
-  openModel,
-  probeWritableDir,
-  writeJsonAtomic,
-} from '@orderlens/core';
+import { OrderlensInputError, checkBudget, probeWritableDir, writeJsonAtomic } from '@orderlens/core';
 import { ICLR2022_LOSS_CONVENTIONS, type OrderLossConventions } from '@orderlens/core/math';
-import {
-  hasCheckpoint,
-  initTfjs,
-  openLayersModel,
-  parseTfjsBackends,
-  pgdLinf,
-  trainTabularModel,
-  type TfjsBackendName,
-} from '@orderlens/runtime-tfjs';
+import { parseTfjsBackends, tfjsTabularTrainer } from '@orderlens/runtime-tfjs';
 import {
   CENSUS_ARCHITECTURES,
   CENSUS_OPTIMIZERS,
@@ -24,16 +10,14 @@ import {
   CENSUS_SAMPLERS,
   PAPER_PGD,
   PGD_EPS_UNITS,
-  attackTabular,
+  censusReproductionTools,
   describeCensusPlan,
-  maxPerturbation,
   PREPROCESSING_FILE,
   formatReproductionTable,
   planCensusReproduction,
   prepareCensusReproduction,
   reproduceCensus,
   type CensusReproductionOptions,
-  type CensusReproductionTools,
 } from '@orderlens/tabular';
 import { commandGroup } from '../../util/command-group.js';
 import { InterruptedError } from '../../util/errors.js';
@@ -43,7 +27,6 @@ import { packageVersions } from '../../util/plugins.js';
 import { progressFor } from '../../util/progress.js';
 import { writeFileAtomic } from '../../util/plots.js';
 import { writeStrengthPlot } from '../../util/strength-plots.js';
-import { tfjsAttackTools } from './attack.js';
 import { networkStudyPlanFlags } from '../reproduce/run-network-study.js';
 
 // The protocol tables moved to @orderlens/tabular; re-exported for existing imports.
@@ -131,105 +114,6 @@ export function reproductionOptions(flags: ReproduceFlags): CensusReproductionOp
   };
 }
 
-/**
- * Training, PGD and model opening with TensorFlow.js: what the tabular package cannot import.
- * Training sees `run.signal`: Ctrl-C finishes the epoch under way, keeps it in
- * `<model dir>/checkpoint`, and `--resume` continues that model from there (bit-identical).
- */
-function tfjsTools(
-  backends: TfjsBackendName[],
-  attackSamples: number,
-  run: { signal: AbortSignal; resume: boolean },
-): CensusReproductionTools {
-  return {
-    packages: packageVersions(),
-    async train(job) {
-      const spec = {
-        layers: job.layers,
-        hidden: job.hidden,
-        loss: job.config.loss,
-        lambdaPlus: job.config.lambdaPlus,
-        lambdaMinus: job.config.lambdaMinus,
-        epochs: job.epochs,
-        batchSize: job.batchSize,
-        learningRate: job.learningRate,
-        seed: job.seed,
-        balance: job.balance,
-        // Only what differs from the old defaults is written, so Adam runs keep their specs.
-        ...(job.optimizer !== 'adam' ? { optimizer: job.optimizer, momentum: job.momentum } : {}),
-        ...(job.lossConventions ? { lossConventions: job.lossConventions } : {}),
-      };
-      const checkpointDir = join(job.dir, 'checkpoint');
-      const s = await trainTabularModel({
-        spec,
-        train: job.train,
-        test: job.test,
-        baseline: job.baseline,
-        outDir: job.dir,
-        checkpoint: { dir: checkpointDir },
-        // Only with --resume: a fresh run replaces what an earlier one left there.
-        ...(run.resume && hasCheckpoint(checkpointDir) ? { resumeFrom: checkpointDir } : {}),
-        signal: run.signal,
-        dataset: 'census',
-        preprocessingFile: PREPROCESSING_FILE,
-      });
-      return {
-        trainAccuracy: s.trainAccuracy,
-        testAccuracy: s.testAccuracy,
-        wallTimeMs: s.wallTimeMs,
-        spec: { ...s.spec },
-        history: s.history.map((h) => ({
-          seconds: h.seconds,
-          ...(h.steps !== undefined ? { steps: h.steps } : {}),
-        })),
-      };
-    },
-    async attack(job) {
-      const { model } = await openLayersModel(job.dir, backends);
-      try {
-        // The per-order change runs on the z-unit, unclipped attack only (flags refuse the rest).
-        const { eps, stepSize } = job;
-        if (attackSamples > 0 && !job.clip && typeof eps === 'number' && typeof stepSize === 'number') {
-          const r = await attackTabular({
-            ...tfjsAttackTools(model),
-            ...job,
-            eps,
-            stepSize,
-            samples: attackSamples,
-          });
-          return {
-            cleanAccuracy: r.cleanAccuracy,
-            adversarialAccuracy: r.adversarialAccuracy,
-            maxPerturbation: r.maxPerturbation,
-            ...(r.orderChange ? { relativeChange: r.orderChange.relativeChange } : {}),
-            modelCalls: r.modelCalls,
-          };
-        }
-        const { rows } = job;
-        const r = await pgdLinf({
-          model,
-          x: rows.x,
-          y: rows.y,
-          featureCount: rows.featureCount,
-          eps: job.eps,
-          steps: job.steps,
-          stepSize: job.stepSize,
-          ...(job.clip ? { clip: job.clip } : {}),
-        });
-        return {
-          cleanAccuracy: r.cleanAccuracy,
-          adversarialAccuracy: r.adversarialAccuracy,
-          maxPerturbation: maxPerturbation(rows.x, r.adversarial),
-          modelCalls: r.modelCalls,
-        };
-      } finally {
-        model.dispose();
-      }
-    },
-    openModel: (dir) => openModel({ spec: dir, device: backends[0] === 'wasm' ? 'wasm' : 'cpu' }),
-  };
-}
-
 /** `orderlens reproduce census`: the order-loss experiment of the bottleneck paper on census. */
 export function registerReproduce(program: Command): void {
   const group = commandGroup(program, 'reproduce', 'reproduce experiments of the papers');
@@ -302,9 +186,17 @@ export function registerReproduce(program: Command): void {
       // Before any model is trained: /proc, a path under a file, a read-only place. A dry run
       // writes nothing, so it neither creates nor probes --out.
       const outDir = dryRun ? resolve(flags.out) : probeWritableDir(resolve(flags.out), '--out');
-      await initTfjs(backends);
       const resume = flags.resume === true;
-      const tools = tfjsTools(backends, attackSamples, { signal: io.signal, resume });
+      // Training needs the tfjs runtime; the attack and the analysis open each trained model
+      // through the runtime registry on the trainer's device.
+      const trainer = await tfjsTabularTrainer({
+        backends,
+        resume,
+        signal: io.signal,
+        dataset: 'census',
+        preprocessingFile: PREPROCESSING_FILE,
+      });
+      const tools = censusReproductionTools(trainer, { attackSamples, packages: packageVersions() });
       // The cost before the first training step: a short timed training run per architecture and
       // type in a temporary folder, extrapolated, and --budget checked on it.
       const prepared = prepareCensusReproduction(options, outDir);
@@ -349,8 +241,11 @@ export function registerReproduce(program: Command): void {
           onStep: (done, _total, what) => {
             stepsDone = done;
             current = what;
-            progress.update(done);
+            progress.progress(done, steps, undefined, what);
           },
+          // A step (one model's training, attack or analysis) takes minutes: a line at least
+          // every interval from inside it (epoch and step, PGD step, analysis sample).
+          onProgress: (done, _total, detail) => progress.progress(done, steps, undefined, detail),
         },
         prepared,
       ).catch((e: unknown) => {
