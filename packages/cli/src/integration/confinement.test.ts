@@ -410,6 +410,8 @@ describe('model folders: nothing linked out of them is loaded', () => {
   it('tfjs: a preprocessing.json symlinked out of the model folder is refused unread', async () => {
     const dir = join(base, 'models', 'tfjs-pre');
     cpSync(repo('fixtures/census-mlp5/tfjs'), dir, { recursive: true });
+    // The fixture ships its own preprocessing.json: the link takes its place.
+    rmSync(join(dir, 'preprocessing.json'), { force: true });
     writeFileSync(join(outside, 'preprocessing.json'), JSON.stringify({ secret: SECRET }));
     symlinkSync(join(outside, 'preprocessing.json'), join(dir, 'preprocessing.json'));
     const run = await cli([
