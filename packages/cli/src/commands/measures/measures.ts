@@ -91,7 +91,7 @@ function measureCommand(
 export function noiseScaleLines(delta: number, scale: NoiseScale): string {
   const p = (x: number) => x.toPrecision(3);
   let out =
-    `δ = ${delta} on the ${scale.space.replace(/-/g, ' ')}${scale.table ? ` (${scale.table})` : ''}, whose RMS is ${p(scale.rms)}` +
+    `δ = ${delta} on the ${scale.space}${scale.table ? ` (${scale.table})` : ''}, whose RMS is ${p(scale.rms)}` +
     (scale.std !== undefined ? ` and σ ${p(scale.std)}` : '') +
     `: δ/RMS = ${p(delta / scale.rms)}` +
     (scale.std !== undefined && scale.std > 0 ? `, δ/σ = ${p(delta / scale.std)}` : '') +
