@@ -73,6 +73,44 @@ describe('analyze vision --antithetic (issue 26)', () => {
     expect(a.stdout).toMatch(/NOT within ±5 % at ratios? [\d., ]*0\.3/);
   }, 240_000);
 
+  it("the run-wide interval is judged by the adaptive estimator's --target-error", async () => {
+    const out = join(tmp.dir, 'adaptive-target');
+    const r = await runCli([
+      'analyze',
+      'vision',
+      '--model',
+      cnn,
+      '--protocol',
+      'adaptive',
+      '--target-error',
+      '0.5',
+      '--grid',
+      '6',
+      '--pairs',
+      '8',
+      '--repeats',
+      '1',
+      '--ratios',
+      '0,0.3,0.7,1',
+      '--samples',
+      '2',
+      '--per-class',
+      '1',
+      '--heatmaps',
+      '0',
+      '--out',
+      out,
+      '-q',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const iv = resultOf(out).aggregate.strengthInterval!;
+    expect(iv.targetError).toBe(0.5);
+    expect(iv.targetMet).toEqual(iv.relativeError.map((e) => e !== null && e <= 0.5));
+    // The summary names the target it judged by.
+    expect(r.stdout).toMatch(/J\(m\) (within ±50 % at every order|NOT within ±50 % at ratio)/);
+  }, 120_000);
+
   it('is refused before any work where it cannot apply, naming the flag at fault', async () => {
     const odd = join(tmp.dir, 'odd');
     const r1 = await analyze(odd, '--antithetic', '--contexts', '5');
