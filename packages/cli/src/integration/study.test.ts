@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { appendFileSync, copyFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +10,7 @@ import {
   type StudyStatus,
 } from '@orderlens/core';
 import { runCli } from '../program.js';
+import { killWhenWritten } from '../test-utils/kill-when-written.js';
 import { tempDir } from '../test-utils/tmp.js';
 import { lacks, scaledTimeout } from '@orderlens/core/testing';
 
@@ -199,26 +199,12 @@ describe('orderlens study run', () => {
     'killed with SIGKILL half-way, --resume computes only the pending units and ends with the same numbers',
     async () => {
       const out = join(tmp.dir, 'killed');
-      const child = spawn(
-        process.execPath,
-        [bin, '--quiet', 'study', 'run', '--root', REPO, study, '--out', out],
-        {
-          stdio: ['ignore', 'ignore', 'pipe'],
-        },
-      );
-      let stderr = '';
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       // SIGKILL as soon as the first sample unit is on disk: no handler runs, nothing is flushed.
-      const first = join(out, 'models', 'census', 'run', 'units', 'sample-0.json');
-      const poll = setInterval(() => {
-        if (existsSync(first)) {
-          clearInterval(poll);
-          child.kill('SIGKILL');
-        }
-      }, 2);
-      const exit = await new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_c, sig) => r(sig)));
-      clearInterval(poll);
-      expect(exit, stderr).toBe('SIGKILL');
+      await killWhenWritten(
+        bin,
+        ['--quiet', 'study', 'run', '--root', REPO, study, '--out', out],
+        join(out, 'models', 'census', 'run', 'units', 'sample-0.json'),
+      );
 
       // The status reads the unit files: what the killed process finished, and that it is gone.
       const before = JSON.parse((await runCli(['study', 'status', out, '--json'])).stdout) as StudyStatus;

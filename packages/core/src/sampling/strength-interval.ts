@@ -53,6 +53,11 @@ export interface StrengthIntervalSides {
   readonly crossFitDf: number[];
 }
 
+/** Sides with no order yet, filled an order at a time. */
+function emptySides(): StrengthIntervalSides {
+  return { plain: [], crossFit: [], plainError: [], crossFitError: [], plainDf: [], crossFitDf: [] };
+}
+
 /** Input of {@link strengthInterval}. */
 export interface StrengthIntervalSamples {
   /** `deltas[p][k]`: the sampled `Δv` of pair `p` at order `k` (any count per cell, ≥ 2 when sampled). */
@@ -162,14 +167,7 @@ export function strengthInterval(samples: StrengthIntervalSamples, level = 0.95)
   const P = deltas.length;
   const M = deltas[0].length;
   const exact = samples.exact ?? new Array<boolean>(M).fill(false);
-  const sides = {
-    plain: [] as number[],
-    crossFit: [] as number[],
-    plainError: [] as number[],
-    crossFitError: [] as number[],
-    plainDf: [] as number[],
-    crossFitDf: [] as number[],
-  };
+  const sides = emptySides();
   for (let k = 0; k < M; k++) {
     if (exact[k]) {
       let s = 0;
@@ -300,14 +298,7 @@ export function combineStrengthIntervals(
     }
     return { se: Math.sqrt(v) / S, df: v2 > 0 ? (v * v) / v2 : Infinity };
   };
-  const sides = {
-    plain: [] as number[],
-    crossFit: [] as number[],
-    plainError: [] as number[],
-    crossFitError: [] as number[],
-    plainDf: [] as number[],
-    crossFitDf: [] as number[],
-  };
+  const sides = emptySides();
   for (let k = 0; k < M; k++) {
     const up = errorOf(
       (s) => s.plainError,

@@ -4,7 +4,6 @@
  * uninterrupted run's. The real label-noise series (fixtures/two-phase/fmnist-vgg11) at the size
  * of mislabeled.test.ts, over four checkpoints so the kill lands half-way.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { lacks, scaledTimeout } from '@orderlens/core/testing';
 import { runCli } from '../../program.js';
 import { mislabeledArgs } from '../../test-utils/mislabeled-run.js';
+import { killWhenWritten } from '../../test-utils/kill-when-written.js';
 import { tempDir } from '../../test-utils/tmp.js';
 
 const bin = fileURLToPath(new URL('../../../dist/bin.js', import.meta.url));
@@ -63,20 +63,8 @@ describe('orderlens mislabeled resumes after a kill', () => {
       );
 
       const out = join(tmp.dir, 'killed');
-      const child = spawn(process.execPath, [bin, ...args(out)], { stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       // SIGKILL as soon as the first unit is on disk: no handler runs, nothing is flushed.
-      const first = join(unitDir(out), `relabelled-epoch-${EPOCHS[0]}.json`);
-      const poll = setInterval(() => {
-        if (existsSync(first)) {
-          clearInterval(poll);
-          child.kill('SIGKILL');
-        }
-      }, 2);
-      const exit = await new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_c, sig) => r(sig)));
-      clearInterval(poll);
-      expect(exit, stderr).toBe('SIGKILL');
+      await killWhenWritten(bin, args(out), join(unitDir(out), `relabelled-epoch-${EPOCHS[0]}.json`));
       const finished = new Map(units(out).map((f) => [f, statSync(join(unitDir(out), f)).mtimeMs]));
       expect(finished.size).toBeGreaterThanOrEqual(1);
       expect(finished.size).toBeLessThan(UNITS);

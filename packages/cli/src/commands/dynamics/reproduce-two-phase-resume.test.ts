@@ -5,13 +5,13 @@
  * equal an uninterrupted run's. The committed tiny-BERT series (fixtures/two-phase/sst2-bert, ten
  * checkpoints) with 3 samples and 100 AND-OR iterations.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lacks } from '@orderlens/core/testing';
 import { runCli } from '../../program.js';
+import { killWhenWritten } from '../../test-utils/kill-when-written.js';
 import { tempDir } from '../../test-utils/tmp.js';
 
 const series = fileURLToPath(new URL('../../../../../fixtures/two-phase/sst2-bert', import.meta.url));
@@ -61,20 +61,8 @@ describe('orderlens reproduce two-phase resumes after a kill', () => {
       expect(files(straight).sort()).toEqual(EPOCHS.map((e) => `epoch-${e}.json`).sort());
 
       const out = join(tmp.dir, 'killed');
-      const child = spawn(process.execPath, [bin, ...args(out)], { stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       // SIGKILL as soon as the first sample's table is on disk: no handler runs, nothing is flushed.
-      const first = join(unitDir(out), `epoch-${EPOCHS[0]}-sample-0.json`);
-      const poll = setInterval(() => {
-        if (existsSync(first)) {
-          clearInterval(poll);
-          child.kill('SIGKILL');
-        }
-      }, 2);
-      const exit = await new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_c, sig) => r(sig)));
-      clearInterval(poll);
-      expect(exit, stderr).toBe('SIGKILL');
+      await killWhenWritten(bin, args(out), join(unitDir(out), `epoch-${EPOCHS[0]}-sample-0.json`));
       const finished = new Map(units(out).map((f) => [f, statSync(join(unitDir(out), f)).mtimeMs]));
       const partial = tables(out);
       expect(partial.length, 'sample tables at the kill').toBeGreaterThanOrEqual(1);

@@ -4,13 +4,13 @@
  * `noise-sensitivity` (its sample and noise units) and `generalization` (killed inside the test
  * split, after the training split finished) on the census MLP, through the built executable.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { lacks, scaledTimeout } from '@orderlens/core/testing';
 import { runCli } from '../../program.js';
+import { killWhenWritten } from '../../test-utils/kill-when-written.js';
 import { tempDir } from '../../test-utils/tmp.js';
 
 const bin = fileURLToPath(new URL('../../../dist/bin.js', import.meta.url));
@@ -47,20 +47,7 @@ function numbersOf(path: string) {
 }
 
 /** Runs the built CLI and kills it with SIGKILL as soon as `unit` exists. */
-async function killWhen(args: string[], unit: string): Promise<void> {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const poll = setInterval(() => {
-    if (existsSync(unit)) {
-      clearInterval(poll);
-      child.kill('SIGKILL');
-    }
-  }, 2);
-  const exit = await new Promise<NodeJS.Signals | null>((r) => child.on('exit', (_c, sig) => r(sig)));
-  clearInterval(poll);
-  expect(exit, stderr).toBe('SIGKILL');
-}
+const killWhen = (args: string[], unit: string) => killWhenWritten(bin, args, unit);
 
 /** The unit files of `dir` with their modification times. */
 const stamps = (dir: string) =>
