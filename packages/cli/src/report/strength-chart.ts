@@ -14,9 +14,16 @@ export interface StrengthRow {
   readonly order: number;
   /** Strength divided by its mean over the curve's orders. */
   readonly J: number;
-  /** `J ± error` (measured curves with a standard error). */
+  /**
+   * The bar of a measured point: the result's interval of `J(m)` where it has one (`bar` says its
+   * level), else `J ± 1 standard error`.
+   */
   readonly lo?: number;
   readonly hi?: number;
+  /** What `lo`/`hi` are: `95 % interval` or `±1 s.e.`. */
+  readonly bar?: string;
+  /** False where the result's interval is wider than its target (the J(m) there is not certain). */
+  readonly atTarget?: boolean;
   readonly n: number;
 }
 
@@ -40,21 +47,24 @@ export function strengthRows(entries: readonly ReportEntry[]): StrengthRow[] {
   for (const { label, result } of entries) {
     const { n, orders, ratios, aggregate, modality } = result;
     const scale = mean(aggregate.raw) || 1;
+    // The run-wide interval (samples with their interval's sides) says more than ±1 s.e.: it
+    // holds the bias bound, and whether each order reached its target.
+    const interval =
+      aggregate.strengthInterval?.lower.length === orders.length ? aggregate.strengthInterval : undefined;
     orders.forEach((m, k) => {
       const J = aggregate.raw[k] / scale;
       const err = aggregate.rawError?.[k];
-      rows.push({
-        model: label,
-        modality,
-        curve: 'measured',
-        ratio: ratios[k],
-        order: m,
-        J,
-        ...(err !== undefined && Number.isFinite(err) && err > 0
-          ? { lo: J - err / scale, hi: J + err / scale }
-          : {}),
-        n,
-      });
+      const bar = interval
+        ? {
+            lo: interval.lower[k] / scale,
+            hi: interval.upper[k] / scale,
+            bar: `${Math.round(100 * interval.level)} % interval, target ±${Number((100 * interval.targetError).toPrecision(3))} %`,
+            atTarget: interval.targetMet[k],
+          }
+        : err !== undefined && Number.isFinite(err) && err > 0
+          ? { lo: J - err / scale, hi: J + err / scale, bar: '±1 s.e.' }
+          : {};
+      rows.push({ model: label, modality, curve: 'measured', ratio: ratios[k], order: m, J, ...bar, n });
     });
     const theory = (name: string, nT: number, os: number[]) => {
       const values = theoryStrength(nT, os);
@@ -108,6 +118,23 @@ export function measuredRange(rows: readonly StrengthRow[]): [number, number] {
   const hi = Math.max(...ys);
   const pad = 0.06 * (hi - lo || Math.abs(hi) || 1);
   return [lo >= 0 && lo - pad < 0 ? 0 : lo - pad, hi + pad];
+}
+
+/**
+ * One line per model whose interval of `J(m)` misses its target at some orders (circled in the
+ * chart): the printed value there is not certain to the target, whatever the curve looks like.
+ */
+export function intervalNotes(rows: readonly StrengthRow[]): string[] {
+  const notes: string[] = [];
+  for (const model of [...new Set(rows.map((r) => r.model))]) {
+    const missed = rows.filter((r) => r.model === model && r.curve === 'measured' && r.atTarget === false);
+    if (missed.length === 0) continue;
+    const ratios = missed.map((r) => Number(r.ratio.toFixed(2))).join(', ');
+    notes.push(
+      `${model}: J(m) not certain to its target at ratio${missed.length > 1 ? 's' : ''} ${ratios} (circled; bars: ${missed[0].bar})`,
+    );
+  }
+  return notes;
 }
 
 /**
@@ -239,8 +266,10 @@ export function strengthSpec(
     { field: 'order', type: 'quantitative', title: 'order m' },
     { field: 'ratio', type: 'quantitative', format: '.3f' },
     { field: 'J', type: 'quantitative', format: '.4g', title: 'J / mean' },
-    { field: 'lo', type: 'quantitative', format: '.4g', title: '−1 s.e.' },
-    { field: 'hi', type: 'quantitative', format: '.4g', title: '+1 s.e.' },
+    { field: 'lo', type: 'quantitative', format: '.4g', title: 'bar from' },
+    { field: 'hi', type: 'quantitative', format: '.4g', title: 'bar to' },
+    { field: 'bar', type: 'nominal', title: 'bar' },
+    { field: 'atTarget', type: 'nominal', title: 'within the target' },
   ];
   const layer = [
     {
@@ -252,6 +281,12 @@ export function strengthSpec(
       transform: [{ filter: "datum.curve === 'measured' && isValid(datum.lo)" }],
       mark: { type: 'rule', strokeWidth: 1.2, opacity: 0.6, clip: true },
       encoding: { y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, tooltip },
+    },
+    {
+      // An order whose interval misses its target: a ring around the point (the subtitle says which).
+      transform: [{ filter: "datum.curve === 'measured' && datum.atTarget === false" }],
+      mark: { type: 'point', shape: 'circle', size: 170, filled: false, strokeWidth: 1.6, clip: true },
+      encoding: { color: { value: '#c0392b' }, tooltip },
     },
     ...(curves.length > 0
       ? [
@@ -283,7 +318,7 @@ export function strengthSpec(
   ];
   const width = options.width ?? (options.byModality ? 230 : 540);
   const height = options.height ?? (options.byModality ? 150 : 320);
-  const notes = theoryNotes(rows);
+  const notes = [...intervalNotes(rows), ...theoryNotes(rows)];
   const shown =
     notes.length > MAX_NOTES
       ? [...notes.slice(0, MAX_NOTES - 1), `… and ${notes.length - MAX_NOTES + 1} more theory caveats`]

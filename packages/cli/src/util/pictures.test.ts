@@ -213,6 +213,48 @@ describe('report strength chart', () => {
     expectGolden((await renderVegaLite(spec)).svg, 'report-strength.png');
   });
 
+  it('draws the run-wide interval where the result has one, and circles and names orders off target', async () => {
+    const base = entry('cifar-cnn', 'vision', 16, [3, 2, 1.5, 1.2, 1, 0.9, 0.8, 0.75, 0.7, 0.72, 0.8], 5);
+    const raw = base.result.aggregate.raw;
+    const targetMet = raw.map((_, k) => k < 2 || k > 6);
+    const withInterval = {
+      ...base,
+      result: {
+        ...base.result,
+        aggregate: {
+          ...base.result.aggregate,
+          strengthInterval: {
+            level: 0.95,
+            lower: raw.map((v, k) => v * (targetMet[k] ? 0.97 : 0.8)),
+            upper: raw.map((v, k) => v * (targetMet[k] ? 1.03 : 1.25)),
+            relativeError: raw.map((_, k) => (targetMet[k] ? 0.03 : 0.22)),
+            targetError: 0.05,
+            targetMet,
+          },
+        },
+      },
+    } as ReportEntry;
+    const mine = strengthRows([withInterval]).filter((r) => r.curve === 'measured');
+    const scale = raw.reduce((a, b) => a + b, 0) / raw.length;
+    mine.forEach((r, k) => {
+      // The interval, not ±1 s.e. (rawError is 5 % of the value: 1.25 × v is not it).
+      expect(r.hi).toBeCloseTo((raw[k] * (targetMet[k] ? 1.03 : 1.25)) / scale, 12);
+      expect(r.atTarget).toBe(targetMet[k]);
+      expect(r.bar).toBe('95 % interval, target ±5 %');
+    });
+    const spec = strengthSpec([withInterval], strengthRows([withInterval]), { title: 'interval' });
+    expect(subtitleOf(spec)[0]).toMatch(
+      /^cifar-cnn: J\(m\) not certain to its target at ratios (\d\.\d+, ){4}\d\.\d+ \(circled/,
+    );
+    const rings = (spec.layer as Array<{ transform?: Array<{ filter: string }> }>).filter((l) =>
+      l.transform?.[0].filter.includes('atTarget === false'),
+    );
+    expect(rings).toHaveLength(1);
+    // Without an interval: ±1 s.e. bars, no rings, no note.
+    expect(strengthRows([base]).find((r) => r.curve === 'measured')?.bar).toBe('±1 s.e.');
+    expectGolden((await renderVegaLite(spec)).svg, 'report-strength-interval.png');
+  });
+
   it('per-modality panels each have the range of their own curves', () => {
     const spec = strengthSpec(entries, rows, { title: 'per modality', byModality: true });
     const panels = spec.concat as Array<Record<string, unknown>>;
