@@ -533,7 +533,45 @@ const CASES: BadInput[] = [
     '--out',
     o,
   ]),
+  ...(
+    [
+      ['--niter', '0'],
+      ['--players-seed', '-1'],
+      ['--curves', '13'],
+      ['--budget', 'soon'],
+    ] as const
+  ).map(([flag, value]) =>
+    c('reproduce two-phase', `${flag} ${value}`, flag, (o) => [
+      '--series',
+      twoPhaseSeries,
+      flag,
+      value,
+      '--out',
+      o,
+    ]),
+  ),
   ...outputCases('reproduce two-phase', () => ['--series', twoPhaseSeries]),
+
+  // ---- dynamics (its own block: samples, per-class, --lr, --curves) --------------------------
+  ...(
+    [
+      ['--samples', '0'],
+      ['--per-class', '0'],
+      ['--lr', '0'],
+      ['--curves', '13'],
+    ] as const
+  ).map(([flag, value]) =>
+    c('dynamics', `${flag} ${value}`, flag, (o) => [
+      '--checkpoints',
+      twoPhaseSeries,
+      '--modality',
+      'vision',
+      flag,
+      value,
+      '--out',
+      o,
+    ]),
+  ),
 
   // ---- train tabular -----------------------------------------------------------------------
   c(
@@ -581,6 +619,7 @@ const CASES: BadInput[] = [
     trainTab('--save-epochs', '0', '--save-every', '1'),
   ),
   c('train tabular', '--label-noise 1', '--label-noise', trainTab('--label-noise', '1')),
+  c('train tabular', '--save-every 0', '--save-every', trainTab('--save-every', '0')),
   c('train tabular', '--tfjs-backend foo', '--tfjs-backend', trainTab('--tfjs-backend', 'foo')),
   c('train tabular', '--resume with no checkpoint', '--resume', trainTab('--resume')),
   c('train tabular', '--dataset foo', '--dataset', trainTab('--dataset', 'foo')),

@@ -4,13 +4,15 @@ import {
   OrderlensInputError,
   adapters,
   flagName,
+  optionField,
   probeWritableDir,
+  settingsBlock,
   type ModalityAdapter,
   type SelectionSpec,
 } from '@orderlens/core';
 import { readCheckpointFolder } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
-import { parseFloatOption, parseInteger } from '../../util/options.js';
+import { addBlockOptions, integerFlag, numberFlag, parseBlockFlags } from '../../util/option-schema.js';
 import {
   CHECKPOINT_EXTRACTION_KEYS,
   addCheckpointRunOptions,
@@ -35,6 +37,32 @@ interface DynamicsFlags extends Record<string, unknown> {
   shiftEmpty?: boolean;
   curves: string;
 }
+
+/**
+ * The flags of `dynamics` beside the checkpoint-run block: which samples, the AND-OR learning
+ * rate, the figure. One schema; `--help` and the parsing are derived from it.
+ */
+export const DYNAMICS_OPTIONS = settingsBlock({
+  samples: optionField(
+    integerFlag({ min: 1 })
+      .prefault('10')
+      .describe('samples, chosen once by the last checkpoint and used at every checkpoint'),
+    { argument: '<k>' },
+  ),
+  perClass: optionField(integerFlag({ min: 1 }).optional().describe('at most this many samples per class'), {
+    argument: '<k>',
+  }),
+  lr: optionField(
+    numberFlag({ greaterThan: 0 }).optional().describe("AND-OR learning rate (default: the preset's)"),
+    {
+      argument: '<rate>',
+    },
+  ),
+  curves: optionField(
+    integerFlag({ min: 1, max: 12 }).prefault('5').describe('epochs drawn in the distribution figure'),
+    { argument: '<k>' },
+  ),
+});
 
 /**
  * Every installed adapter's options, once per flag: the modality is an option's value, so its
@@ -89,16 +117,15 @@ export function registerDynamics(program: Command): void {
     .requiredOption(
       '--out <dir>',
       'output folder: dynamics.json (orderlens/dynamics@1), distribution, paradigms, loss-gap, sigma2 (.svg and .png)',
-    )
-    .option('--samples <k>', 'samples, chosen once by the last checkpoint and used at every checkpoint', '10')
-    .option('--per-class <k>', 'at most this many samples per class')
-    .option('--all-samples', 'take samples whether or not the last checkpoint classifies them correctly');
+    );
+  addBlockOptions(cmd, DYNAMICS_OPTIONS, { keys: ['samples', 'perClass'] });
+  cmd.option('--all-samples', 'take samples whether or not the last checkpoint classifies them correctly');
   addCheckpointRunOptions(cmd, CHECKPOINT_EXTRACTION_KEYS);
+  addBlockOptions(cmd, DYNAMICS_OPTIONS, { keys: ['lr'] });
   cmd
-    .option('--lr <rate>', "AND-OR learning rate (default: the preset's)")
     .option('--shift-empty', "extract from v − v(∅) (the authors' 0-v0; default: authors yes, orderlens no)")
-    .option('--no-shift-empty', 'extract from v itself')
-    .option('--curves <k>', 'epochs drawn in the distribution figure', '5');
+    .option('--no-shift-empty', 'extract from v itself');
+  addBlockOptions(cmd, DYNAMICS_OPTIONS, { keys: ['curves'] });
   addCheckpointRunOptions(cmd);
   addAllAdapterOptions(cmd);
   cmd.action(async (flags: DynamicsFlags, command: Command) => {
@@ -110,15 +137,17 @@ export function registerDynamics(program: Command): void {
     const folder = readCheckpointFolder(flags.checkpoints);
     const { reward, device, batchSize, threads, preset, niter, qthres, budget, dryRun, resume } =
       checkpointRunSettings(flags);
-    const lr = flags.lr !== undefined ? parseFloatOption(flags.lr, '--lr', { greaterThan: 0 }) : undefined;
-    const curves = parseInteger(flags.curves, '--curves', { min: 1, max: 12 });
+    const { lr, curves, samples, perClass } = parseBlockFlags(DYNAMICS_OPTIONS, {
+      lr: flags.lr,
+      curves: flags.curves,
+      samples: flags.samples,
+      perClass: flags.perClass,
+    });
     const selection: SelectionSpec = {
       ...adapter.defaultSelection,
-      samples: parseInteger(flags.samples, '--samples', { min: 1 }),
+      samples,
       ...(flags.allSamples ? { rule: 'all' as const } : {}),
-      ...(flags.perClass !== undefined
-        ? { perClass: parseInteger(flags.perClass, '--per-class', { min: 1 }) }
-        : {}),
+      ...(perClass !== undefined ? { perClass } : {}),
     };
     // A dry run writes nothing, so it neither creates nor probes --out.
     const out = dryRun ? resolve(flags.out) : probeWritableDir(resolve(flags.out), '--out');

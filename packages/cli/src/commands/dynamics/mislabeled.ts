@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { adapters, openModel, probeWritableDir, writeJsonAtomic } from '@orderlens/core';
+import {
+  adapters,
+  openModel,
+  optionField,
+  probeWritableDir,
+  settingsBlock,
+  writeJsonAtomic,
+} from '@orderlens/core';
 import { checkpointsAtEpochs } from '@orderlens/core/dynamics';
 import {
   mislabeledGroups,
@@ -17,6 +24,7 @@ import { dynamicsRunUnits } from '@orderlens/core/dynamics';
 import { readCheckpointFolder } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
 import { parseInteger, parseList } from '../../util/options.js';
+import { addBlockOptions, integerFlag, parseBlockFlags, parsedText } from '../../util/option-schema.js';
 import { linePlot, writePlot } from '../../util/plots.js';
 import { adapterOptionValues } from '../../analysis/analysis-options.js';
 import { addAllAdapterOptions, refuseOtherModalities } from './dynamics.js';
@@ -115,6 +123,25 @@ async function writeMislabeledPlots(out: string, m: MislabeledMeasure) {
  * samples whose labels were reset, against clean training samples, over its checkpoints
  * (first-principles paper §3.2, Fig. 5; two-phase paper App. F.1).
  */
+/**
+ * The flags of `mislabeled` beside the checkpoint-run block: samples per group and the epochs of
+ * the series. One schema; `--help` and the parsing are derived from it.
+ */
+export const MISLABELED_OPTIONS = settingsBlock({
+  samples: optionField(
+    integerFlag({ min: 1 })
+      .prefault('10')
+      .describe('samples per group: the first k relabelled and the first k clean candidates'),
+    { argument: '<k>' },
+  ),
+  epochs: optionField(
+    parsedText((text, field) => parseList(text, field).map((e) => parseInteger(e, field, { min: 0 })))
+      .optional()
+      .describe('only these epochs of the series (comma-separated; default all)'),
+    { argument: '<list>' },
+  ),
+});
+
 export function registerMislabeled(program: Command): void {
   const cmd = program
     .command('mislabeled')
@@ -133,13 +160,8 @@ export function registerMislabeled(program: Command): void {
     .requiredOption(
       '--out <dir>',
       'output folder: mislabeled.json, relabelled/ and clean/ (dynamics.json each), figures',
-    )
-    .option(
-      '--samples <k>',
-      'samples per group: the first k relabelled and the first k clean candidates',
-      '10',
-    )
-    .option('--epochs <list>', 'only these epochs of the series (comma-separated; default all)');
+    );
+  addBlockOptions(cmd, MISLABELED_OPTIONS);
   addCheckpointRunOptions(cmd, CHECKPOINT_EXTRACTION_KEYS, { reward: ' (of the label trained on)' });
   addCheckpointRunOptions(cmd);
   addAllAdapterOptions(cmd);
@@ -150,14 +172,11 @@ export function registerMislabeled(program: Command): void {
     refuseOtherModalities(command, adapter, flags);
     const adapterOptions = adapterOptionValues(command, adapter.options, flags);
     const file = readRelabelledSamples(resolve(flags.relabelled), '--relabelled');
-    const folder = checkpointsAtEpochs(
-      readCheckpointFolder(flags.checkpoints),
-      flags.epochs !== undefined
-        ? parseList(flags.epochs, '--epochs').map((e) => parseInteger(e, '--epochs', { min: 0 }))
-        : undefined,
-      '--epochs',
-    );
-    const samples = parseInteger(flags.samples, '--samples', { min: 1 });
+    const { samples, epochs } = parseBlockFlags(MISLABELED_OPTIONS, {
+      samples: flags.samples,
+      epochs: flags.epochs,
+    });
+    const folder = checkpointsAtEpochs(readCheckpointFolder(flags.checkpoints), epochs, '--epochs');
     const { reward, device, batchSize, threads, preset, niter, qthres, budget, dryRun, resume } =
       checkpointRunSettings(flags);
     // A dry run writes nothing, so it neither creates nor probes --out.

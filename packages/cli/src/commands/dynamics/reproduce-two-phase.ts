@@ -3,8 +3,10 @@ import type { Command } from 'commander';
 import {
   OrderlensInputError,
   adapters,
+  optionField,
   parseBudget,
   probeWritableDir,
+  settingsBlock,
   writeFileAtomic,
   writeJsonAtomic,
   type SelectionSpec,
@@ -22,7 +24,13 @@ import {
 } from '@orderlens/core/dynamics';
 import { readCheckpointFolder } from '@orderlens/runtime-tfjs';
 import { ioOf } from '../../util/io.js';
-import { parseChoice, parseInteger } from '../../util/options.js';
+import {
+  addBlockOptions,
+  choiceFlag,
+  integerFlag,
+  parseBlockFlags,
+  parsedText,
+} from '../../util/option-schema.js';
 import { commandGroup } from '../../util/command-group.js';
 import { addCheckpointRunOptions, checkpointRunSettings } from './checkpoint-run-options.js';
 import {
@@ -109,6 +117,52 @@ function writeReport(
 const TWO_PHASE_RUN_KEYS = ['device', 'batchSize', 'resume'] as const;
 
 /**
+ * The measurement flags of `reproduce two-phase` (the paper's run sizes, AND-OR conventions,
+ * players, figure and budget): one schema, `--help` and the parsing derived from it. `--samples`
+ * and `--niter` default to the run `--quick` picks, so the schema leaves them unset.
+ */
+export const TWO_PHASE_OPTIONS = settingsBlock({
+  samples: optionField(
+    integerFlag({ min: 1 })
+      .optional()
+      .describe(
+        `test samples, taken whether or not they are classified correctly (default ${TWO_PHASE_RUNS.full.samples})`,
+      ),
+    { argument: '<k>' },
+  ),
+  niter: optionField(
+    integerFlag({ min: 1 })
+      .optional()
+      .describe(`AND-OR iterations per checkpoint (default ${TWO_PHASE_RUNS.full.niter})`),
+    { argument: '<k>' },
+  ),
+  preset: optionField(
+    choiceFlag(['authors', 'orderlens'] as const)
+      .prefault('authors')
+      .describe(
+        "AND-OR conventions: authors (the paper's code: salient ≥ 1 % of max|I| per sample, v − v(∅)) or orderlens",
+      ),
+    { argument: '<name>' },
+  ),
+  playersSeed: optionField(
+    integerFlag({ min: 0 }).prefault('0').describe('seed of the random players (cells, words)'),
+    { argument: '<s>' },
+  ),
+  curves: optionField(
+    integerFlag({ min: 1, max: 12 }).prefault('6').describe('epochs drawn in the distribution figure'),
+    { argument: '<k>' },
+  ),
+  budget: optionField(
+    parsedText(parseBudget)
+      .optional()
+      .describe(
+        'with --series: refuse to start when the plan needs more model calls (e.g. 2e6) or time (e.g. 90s, 10m, 2h) than this',
+      ),
+    { argument: '<calls|time>', affectsResult: false },
+  ),
+});
+
+/**
  * `orderlens reproduce two-phase`: the two-phase paper's measurement on a checkpoint series, with
  * its players, reward and salient rule, the figures and a verdict per claim.
  */
@@ -134,26 +188,13 @@ export function registerReproduceTwoPhase(program: Command): void {
     .option(
       '--quick',
       `a small run for CI: ${TWO_PHASE_RUNS.quick.samples} samples, ${TWO_PHASE_RUNS.quick.niter} AND-OR iterations`,
-    )
-    .option(
-      '--samples <k>',
-      `test samples, taken whether or not they are classified correctly (default ${TWO_PHASE_RUNS.full.samples})`,
-    )
-    .option('--niter <k>', `AND-OR iterations per checkpoint (default ${TWO_PHASE_RUNS.full.niter})`)
-    .option(
-      '--preset <name>',
-      "AND-OR conventions: authors (the paper's code: salient ≥ 1 % of max|I| per sample, v − v(∅)) or orderlens",
-      'authors',
-    )
-    .option('--players-seed <s>', 'seed of the random players (cells, words)', '0');
+    );
+  addBlockOptions(cmd, TWO_PHASE_OPTIONS, { keys: ['samples', 'niter', 'preset', 'playersSeed'] });
   addCheckpointRunOptions(cmd, TWO_PHASE_RUN_KEYS.slice(0, 2));
-  cmd.option('--curves <k>', 'epochs drawn in the distribution figure', '6');
+  addBlockOptions(cmd, TWO_PHASE_OPTIONS, { keys: ['curves'] });
   addCheckpointRunOptions(cmd, TWO_PHASE_RUN_KEYS.slice(2));
+  addBlockOptions(cmd, TWO_PHASE_OPTIONS, { keys: ['budget'] });
   cmd
-    .option(
-      '--budget <calls|time>',
-      'with --series: refuse to start when the plan needs more model calls (e.g. 2e6) or time (e.g. 90s, 10m, 2h) than this',
-    )
     .option(
       '--dry-run',
       'with --series: print the plan (model calls, time measured on a short warm-up of the model and the AND-OR optimiser) and exit; writes nothing',
@@ -187,17 +228,14 @@ export function registerReproduceTwoPhase(program: Command): void {
         );
       const adapter = adapters.get(modality, '--modality');
       const run = flags.quick ? TWO_PHASE_RUNS.quick : TWO_PHASE_RUNS.full;
-      const samples =
-        flags.samples !== undefined ? parseInteger(flags.samples, '--samples', { min: 1 }) : run.samples;
-      const niter = flags.niter !== undefined ? parseInteger(flags.niter, '--niter', { min: 1 }) : run.niter;
-      const preset = parseChoice(flags.preset, '--preset', ['authors', 'orderlens'] as const);
-      const playersSeed = parseInteger(flags.playersSeed, '--players-seed', { min: 0 });
+      const measured = parseBlockFlags(TWO_PHASE_OPTIONS, flags);
+      const samples = measured.samples ?? run.samples;
+      const niter = measured.niter ?? run.niter;
+      const { preset, playersSeed, curves, budget } = measured;
       const adapterOptions = twoPhaseAdapterOptions(adapter, series, info, playersSeed);
       const { device, batchSize, resume } = checkpointRunSettings(flags, TWO_PHASE_RUN_KEYS);
-      const curves = parseInteger(flags.curves, '--curves', { min: 1, max: 12 });
       // F.3: random test samples, not only correctly classified ones.
       const selection: SelectionSpec = { ...adapter.defaultSelection, samples, rule: 'all' };
-      const budget = flags.budget !== undefined ? parseBudget(flags.budget) : undefined;
       const dryRun = flags.dryRun === true;
       // A dry run writes nothing, so it neither creates nor probes --out.
       const out = dryRun ? resolve(flags.out) : probeWritableDir(resolve(flags.out), '--out');

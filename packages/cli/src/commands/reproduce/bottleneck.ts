@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { OrderlensInputError, writeJsonAtomic } from '@orderlens/core';
+import { OrderlensInputError, optionField, settingsBlock, writeJsonAtomic } from '@orderlens/core';
 import { bottleneckVerdict } from '@orderlens/core/theory';
 import {
   BOTTLENECK_NETWORKS,
@@ -10,7 +10,7 @@ import {
   type VisionSizeOverrides,
 } from '@orderlens/core/reproductions';
 import { commandGroup } from '../../util/command-group.js';
-import { parseChoice, parseInteger } from '../../util/options.js';
+import { addBlockOptions, choiceFlag, integerFlag, parseBlockFlags } from '../../util/option-schema.js';
 import { writeFileAtomic, strengthPlot, writePlot } from '../../util/plots.js';
 import {
   formatBottleneckReport,
@@ -48,23 +48,42 @@ export interface BottleneckOptions extends NetworkStudySettings {
   readonly vision: VisionSizeOverrides;
 }
 
+/** A count that overrides the size's, `<k>` ≥ 1. */
+const sizeOverride = (help: string) =>
+  optionField(integerFlag({ min: 1 }).optional().describe(help), { argument: '<k>' });
+
+/**
+ * The size flags of `reproduce bottleneck`: one schema, `--help` and the parsing derived from
+ * it. `--size` has no default text: `--quick` may stand for it, else it is `hour`.
+ */
+export const BOTTLENECK_SIZE_OPTIONS = settingsBlock({
+  size: optionField(
+    choiceFlag(BOTTLENECK_SIZES)
+      .optional()
+      .describe(
+        'quick (CI: 3 images × 4 pairs × 4 contexts on an 8×8 grid; 2 sentences, 4 census rows, exact; the first point cloud over 8 regions), hour (default: 10 images × 50 pairs × 20 contexts on 16×16, 100 sentences/rows, 50 clouds), paper (50 images × 200 pairs × 100 contexts)',
+      ),
+    { argument: '<name>' },
+  ),
+  images: sizeOverride('image networks: the first k training images per class (overrides the size)'),
+  pairs: sizeOverride('image networks: pairs (i, j) per image (overrides the size)'),
+  contexts: sizeOverride('image networks: contexts per pair and order (overrides the size)'),
+  samples: sizeOverride('text, point-cloud and tabular networks: samples each (overrides the size)'),
+});
+
 /** Parses the flags (each error names its flag). */
 export function bottleneckOptions(flags: BottleneckFlags): BottleneckOptions {
   if (flags.quick && flags.size !== undefined && flags.size !== 'quick')
     throw new OrderlensInputError('--quick', `--quick is --size quick; it contradicts --size ${flags.size}`);
-  const size = flags.quick ? 'quick' : parseChoice(flags.size ?? 'hour', '--size', BOTTLENECK_SIZES);
+  const sized = parseBlockFlags(BOTTLENECK_SIZE_OPTIONS, flags);
   return {
-    size,
+    size: flags.quick ? 'quick' : (sized.size ?? 'hour'),
     ...networkStudySettings(flags, BOTTLENECK_NETWORKS),
     vision: {
-      ...(flags.images !== undefined ? { perClass: parseInteger(flags.images, '--images', { min: 1 }) } : {}),
-      ...(flags.pairs !== undefined ? { pairs: parseInteger(flags.pairs, '--pairs', { min: 1 }) } : {}),
-      ...(flags.contexts !== undefined
-        ? { contexts: parseInteger(flags.contexts, '--contexts', { min: 1 }) }
-        : {}),
-      ...(flags.samples !== undefined
-        ? { samples: parseInteger(flags.samples, '--samples', { min: 1 }) }
-        : {}),
+      ...(sized.images !== undefined ? { perClass: sized.images } : {}),
+      ...(sized.pairs !== undefined ? { pairs: sized.pairs } : {}),
+      ...(sized.contexts !== undefined ? { contexts: sized.contexts } : {}),
+      ...(sized.samples !== undefined ? { samples: sized.samples } : {}),
     },
   };
 }
@@ -75,16 +94,10 @@ export function registerReproduceBottleneck(program: Command): void {
     .command('bottleneck')
     .description(
       "J(m) of every network of the project (CIFAR AlexNet/VGG-11/ResNet-20/CNN/ViT, Fashion-MNIST CNN, SST-2 BERT/DistilBERT, PointNet/DGCNN, census MLP-5/8) under the papers' protocols; fitted n′, one figure on the ratio axis, a U-shape verdict per network and a report page",
-    )
-    .option(
-      '--size <name>',
-      'quick (CI: 3 images × 4 pairs × 4 contexts on an 8×8 grid; 2 sentences, 4 census rows, exact; the first point cloud over 8 regions), hour (default: 10 images × 50 pairs × 20 contexts on 16×16, 100 sentences/rows, 50 clouds), paper (50 images × 200 pairs × 100 contexts)',
-    )
-    .option('--quick', 'the same as --size quick')
-    .option('--images <k>', 'image networks: the first k training images per class (overrides the size)')
-    .option('--pairs <k>', 'image networks: pairs (i, j) per image (overrides the size)')
-    .option('--contexts <k>', 'image networks: contexts per pair and order (overrides the size)')
-    .option('--samples <k>', 'text, point-cloud and tabular networks: samples each (overrides the size)');
+    );
+  addBlockOptions(cmd, BOTTLENECK_SIZE_OPTIONS, { keys: ['size'] });
+  cmd.option('--quick', 'the same as --size quick');
+  addBlockOptions(cmd, BOTTLENECK_SIZE_OPTIONS, { keys: ['images', 'pairs', 'contexts', 'samples'] });
   addNetworkStudyOptions(cmd, 'orderlens-out/reproduce-bottleneck').action(
     async (flags: BottleneckFlags, cmd: Command) => {
       const options = bottleneckOptions(flags);

@@ -1,6 +1,13 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { hashFiles, probeWritableDir, requireInput, writeJsonAtomic } from '@orderlens/core';
+import {
+  hashFiles,
+  optionField,
+  probeWritableDir,
+  requireInput,
+  settingsBlock,
+  writeJsonAtomic,
+} from '@orderlens/core';
 import { openGradientModel, parseTfjsBackends, weightFiles } from '@orderlens/runtime-tfjs';
 import {
   attackTabular,
@@ -11,7 +18,14 @@ import {
   type TabularAttackProgress,
 } from '@orderlens/tabular';
 import { interruptPolicy, ioOf } from '../../util/io.js';
-import { parseFloatOption, parseInteger, requireInputPath } from '../../util/options.js';
+import { requireInputPath } from '../../util/options.js';
+import {
+  addBlockOptions,
+  integerFlag,
+  numberFlag,
+  parseBlockFlags,
+  parsedText,
+} from '../../util/option-schema.js';
 import { linePlot, writePlot } from '../../util/plots.js';
 import { packageVersions } from '../../util/plugins.js';
 import { progressFor } from '../../util/progress.js';
@@ -29,9 +43,45 @@ interface AttackFlags extends DataFlags {
   out: string;
 }
 
+/**
+ * The attack's flags: PGD's radius, steps and step, the rows, the interaction change's samples,
+ * the tfjs backends. One schema; `--help` and the parsing are derived from it.
+ */
+export const ATTACK_OPTIONS = settingsBlock({
+  eps: optionField(
+    numberFlag({ min: 0 }).prefault(String(PAPER_PGD.eps)).describe('L∞ radius in standardised units'),
+    { argument: '<ε>' },
+  ),
+  steps: optionField(
+    integerFlag({ min: 0, max: 100_000 }).prefault(String(PAPER_PGD.steps)).describe('PGD steps'),
+    {
+      argument: '<k>',
+    },
+  ),
+  stepSize: optionField(
+    numberFlag({ greaterThan: 0 })
+      .prefault(String(PAPER_PGD.stepSize))
+      .describe('size of each signed-gradient step'),
+    { argument: '<α>' },
+  ),
+  rows: optionField(integerFlag({ min: 1 }).optional().describe('attack the first k rows only'), {
+    argument: '<k>',
+  }),
+  samples: optionField(
+    integerFlag({ min: 0 })
+      .prefault('20')
+      .describe('correctly classified rows for the per-order interaction change (0: skip)'),
+    { argument: '<k>' },
+  ),
+  tfjsBackend: optionField(
+    parsedText(parseTfjsBackends).prefault('wasm,cpu').describe('tfjs backends to try in order'),
+    { argument: '<list>', affectsResult: false },
+  ),
+});
+
 /** `orderlens attack`: PGD L∞ robustness and the per-order change of interactions. */
 export function registerAttack(program: Command): void {
-  program
+  const command = program
     .command('attack')
     .description(
       'PGD L∞ attack on a tfjs tabular model: clean vs adversarial accuracy and E|I^(m)(x) − I^(m)(x′)| per order',
@@ -46,14 +96,15 @@ export function registerAttack(program: Command): void {
     )
     .option('--dataset <name>', 'built-in dataset: census', 'census')
     .option('--csv <file>', 'attack rows of your own CSV (with the label column)')
-    .option('--split <name>', 'census split: test or train', 'test')
-    .option('--eps <ε>', 'L∞ radius in standardised units', String(PAPER_PGD.eps))
-    .option('--steps <k>', 'PGD steps', String(PAPER_PGD.steps))
-    .option('--step-size <α>', 'size of each signed-gradient step', String(PAPER_PGD.stepSize))
-    .option('--rows <k>', 'attack the first k rows only')
-    .option('--samples <k>', 'correctly classified rows for the per-order interaction change (0: skip)', '20')
-    .option('--baseline <spec>', 'absent value for interactions: mean, zero, median, custom:v1,…', 'mean')
-    .option('--tfjs-backend <list>', 'tfjs backends to try in order', 'wasm,cpu')
+    .option('--split <name>', 'census split: test or train', 'test');
+  addBlockOptions(command, ATTACK_OPTIONS, { keys: ['eps', 'steps', 'stepSize', 'rows', 'samples'] });
+  command.option(
+    '--baseline <spec>',
+    'absent value for interactions: mean, zero, median, custom:v1,…',
+    'mean',
+  );
+  addBlockOptions(command, ATTACK_OPTIONS, { keys: ['tfjsBackend'] });
+  command
     .option('--out <dir>', 'output directory', 'orderlens-out/attack')
     .action(async (flags: AttackFlags, cmd: Command) => {
       const io = ioOf(cmd);
@@ -62,12 +113,14 @@ export function registerAttack(program: Command): void {
         'stopping once the PGD batch under way is done (it cannot stop inside one); nothing is saved (run it again)',
       );
       // Every option is checked before the model is opened or anything is written.
-      const eps = parseFloatOption(flags.eps, '--eps', { min: 0 });
-      const steps = parseInteger(flags.steps, '--steps', { min: 0, max: 100_000 });
-      const stepSize = parseFloatOption(flags.stepSize, '--step-size', { greaterThan: 0 });
-      const samples = parseInteger(flags.samples, '--samples', { min: 0 });
-      const rowLimit = flags.rows !== undefined ? parseInteger(flags.rows, '--rows', { min: 1 }) : undefined;
-      const backends = parseTfjsBackends(flags.tfjsBackend);
+      const {
+        eps,
+        steps,
+        stepSize,
+        samples,
+        rows: rowLimit,
+        tfjsBackend: backends,
+      } = parseBlockFlags(ATTACK_OPTIONS, flags);
       if (flags.csv !== undefined) requireInputPath(flags.csv, '--csv');
       if (flags.preprocessing !== undefined) requireInputPath(flags.preprocessing, '--preprocessing');
       const outDir = probeWritableDir(resolve(flags.out), '--out');

@@ -1,6 +1,14 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { OrderlensInputError, checkBudget, probeWritableDir, writeJsonAtomic } from '@orderlens/core';
+import { z } from 'zod';
+import {
+  OrderlensInputError,
+  checkBudget,
+  optionField,
+  probeWritableDir,
+  settingsBlock,
+  writeJsonAtomic,
+} from '@orderlens/core';
 import { ICLR2022_LOSS_CONVENTIONS, type OrderLossConventions } from '@orderlens/core/math';
 import { parseTfjsBackends, tfjsTabularTrainer } from '@orderlens/runtime-tfjs';
 import {
@@ -22,7 +30,14 @@ import {
 import { commandGroup } from '../../util/command-group.js';
 import { InterruptedError } from '../../util/errors.js';
 import { globalFlags, interruptPolicy, ioOf } from '../../util/io.js';
-import { parseChoice, parseInteger, parseIntegerList, parseList } from '../../util/options.js';
+import { parseChoice, parseIntegerList, parseList } from '../../util/options.js';
+import {
+  addBlockOptions,
+  choiceFlag,
+  integerFlag,
+  parseBlockFlags,
+  parsedText,
+} from '../../util/option-schema.js';
 import { packageVersions } from '../../util/plugins.js';
 import { progressFor } from '../../util/progress.js';
 import { writeFileAtomic } from '../../util/plots.js';
@@ -69,100 +84,167 @@ const LOSS_CONVENTIONS: Readonly<Record<string, OrderLossConventions | undefined
   iclr2022: ICLR2022_LOSS_CONVENTIONS,
 };
 
+/** A list of census architectures (each refused by name when unknown). */
+function parseArchs(text: string, field: string): string[] {
+  const archs = parseList(text, field);
+  for (const a of archs) parseChoice(a, field, Object.keys(CENSUS_ARCHITECTURES));
+  return archs;
+}
+
+/**
+ * The flags of `reproduce census` that say what it trains, attacks and measures: one schema,
+ * `--help` and the parsing derived from it. The sizes `--quick` changes have no default text
+ * (their defaults depend on it); {@link reproductionOptions} applies them and the rules between
+ * flags. `--losses` is read by hand: the path `losses` is `--order-loss` in the CLI's flag table
+ * (the trainers' errors), so a block field of that name would be given that flag.
+ */
+export const CENSUS_REPRODUCTION_FLAGS = settingsBlock({
+  protocol: optionField(
+    choiceFlag(CENSUS_PROTOCOLS)
+      .prefault('table2')
+      .describe(
+        "table2: the paper's Table-2 configurations (low: L+(0,0.5)+L−(0.6,1), λ=10,10; mid: L+(0.3,0.7), λ=10,0; high: L+(0.6,1)+L−(0,0.5), λ=1,1); presets: MATH.md presets with λ1=λ2=1",
+      ),
+    { argument: '<name>' },
+  ),
+  archs: optionField(parsedText(parseArchs).prefault('mlp5,mlp8').describe('architectures'), {
+    argument: '<list>',
+  }),
+  seeds: optionField(
+    parsedText((text, field) => parseIntegerList(text, field, { min: 0 }))
+      .prefault('0,1,2')
+      .describe('seeds; every model is trained once per seed'),
+    { argument: '<list>' },
+  ),
+  seed: optionField(integerFlag({ min: 0 }).optional().describe('a single seed (same as --seeds k)'), {
+    argument: '<k>',
+  }),
+  epochs: optionField(
+    integerFlag({ min: 1 }).optional().describe('training epochs (default 10; --quick 3)'),
+    {
+      argument: '<k>',
+    },
+  ),
+  trainRows: optionField(
+    integerFlag({ min: 1 })
+      .optional()
+      .describe('train on the first k training rows (default all 24,129; --quick 6000)'),
+    { argument: '<k>' },
+  ),
+  optimizer: optionField(
+    choiceFlag(Object.keys(CENSUS_OPTIMIZERS) as Array<keyof typeof CENSUS_OPTIMIZERS>)
+      .prefault('adam')
+      .describe('adam (lr 0.001) or sgd (lr 0.01, momentum 0.9: the ICLR-2022 trainer’s optimizer)'),
+    { argument: '<name>' },
+  ),
+  sampler: optionField(
+    choiceFlag(CENSUS_SAMPLERS)
+      .prefault('balanced')
+      .describe(
+        'balanced (class-balanced draws, the aog census code) or shuffled (plain shuffle, the Learn code)',
+      ),
+    { argument: '<name>' },
+  ),
+  lossConventions: optionField(
+    choiceFlag(Object.keys(LOSS_CONVENTIONS))
+      .prefault('drawn')
+      .describe(
+        'drawn (sizes round(r·n), coefficient |S2|/|S1|) or iclr2022 (int(r·n), r2/r1 as the authors’ trainer)',
+      ),
+    { argument: '<name>' },
+  ),
+  samples: optionField(
+    integerFlag({ min: 1 })
+      .optional()
+      .describe('samples for exact J(m) per model (default 100, as the paper; --quick 12)'),
+    { argument: '<k>' },
+  ),
+  attackRows: optionField(
+    integerFlag({ min: 1 }).optional().describe('test rows attacked with PGD (default 2000; --quick 600)'),
+    { argument: '<k>' },
+  ),
+  pgdClip: optionField(
+    z
+      .boolean()
+      .optional()
+      .describe("clip PGD to each feature's range over the census rows (default: ε-ball only)"),
+    {},
+  ),
+  epsUnits: optionField(
+    choiceFlag(PGD_EPS_UNITS)
+      .prefault('z')
+      .describe(
+        "z: ε = 0.6 and step 0.01 on the z-scored inputs; raw: in each feature's own units (ε/σ per feature, as the ICLR-2022 code without preprocessing), clipped to each feature's data range",
+      ),
+    { argument: '<units>' },
+  ),
+  attackSamples: optionField(
+    integerFlag({ min: 0 })
+      .prefault('0')
+      .describe('rows for the per-order interaction change under attack (0: skip)'),
+    { argument: '<k>' },
+  ),
+  quick: optionField(
+    z.boolean().optional().describe('a small run (3 epochs, 6,000 rows, 600 attacked rows, 12 J(m) samples)'),
+    {},
+  ),
+  tfjsBackend: optionField(
+    parsedText(parseTfjsBackends).prefault('wasm,cpu').describe('tfjs backends to try in order'),
+    { argument: '<list>', affectsResult: false },
+  ),
+});
+
 /** Parses the flags into the reproduction's options (every error names its flag). */
 export function reproductionOptions(flags: ReproduceFlags): CensusReproductionOptions {
-  const quick = flags.quick === true;
-  const archs = parseList(flags.archs, '--archs');
-  for (const a of archs) parseChoice(a, '--archs', Object.keys(CENSUS_ARCHITECTURES));
-  const protocol = parseChoice(flags.protocol, '--protocol', CENSUS_PROTOCOLS);
-  if (flags.seed !== undefined && flags.seeds !== '0,1,2')
+  const f = parseBlockFlags(CENSUS_REPRODUCTION_FLAGS, flags);
+  const quick = f.quick === true;
+  if (f.seed !== undefined && flags.seeds !== '0,1,2')
     throw new OrderlensInputError('--seed', 'give either --seed or --seeds');
-  const seeds =
-    flags.seed !== undefined
-      ? [parseInteger(flags.seed, '--seed', { min: 0 })]
-      : parseIntegerList(flags.seeds, '--seeds', { min: 0 });
+  const seeds = f.seed !== undefined ? [f.seed] : f.seeds;
   if (new Set(seeds).size !== seeds.length)
     throw new OrderlensInputError('--seeds', `seeds must be distinct, got ${seeds.join(',')}`);
-  const conventions = parseChoice(flags.lossConventions, '--loss-conventions', Object.keys(LOSS_CONVENTIONS));
-  const trainRowsOpt = flags.trainRows ?? (quick ? '6000' : undefined);
-  const attackSamples = parseInteger(flags.attackSamples, '--attack-samples', { min: 0 });
-  if (attackSamples > 0 && flags.pgdClip)
+  const trainRows = f.trainRows ?? (quick ? 6000 : undefined);
+  if (f.attackSamples > 0 && f.pgdClip)
     throw new OrderlensInputError('--attack-samples', 'the per-order change is measured without --pgd-clip');
-  const epsUnits = parseChoice(flags.epsUnits, '--eps-units', PGD_EPS_UNITS);
-  if (attackSamples > 0 && epsUnits === 'raw')
+  if (f.attackSamples > 0 && f.epsUnits === 'raw')
     throw new OrderlensInputError('--attack-samples', 'the per-order change is measured with --eps-units z');
   return {
-    protocol,
-    archs,
+    protocol: f.protocol,
+    archs: f.archs,
     losses: parseList(flags.losses, '--losses'),
     seeds,
-    epochs: parseInteger(flags.epochs ?? (quick ? '3' : '10'), '--epochs', { min: 1 }),
-    ...(trainRowsOpt !== undefined
-      ? { trainRows: parseInteger(trainRowsOpt, '--train-rows', { min: 1 }) }
-      : {}),
-    samples: parseInteger(flags.samples ?? (quick ? '12' : '100'), '--samples', { min: 1 }),
-    attackRows: parseInteger(flags.attackRows ?? (quick ? '600' : '2000'), '--attack-rows', { min: 1 }),
-    optimizer: parseChoice(
-      flags.optimizer,
-      '--optimizer',
-      Object.keys(CENSUS_OPTIMIZERS) as Array<keyof typeof CENSUS_OPTIMIZERS>,
-    ),
-    sampler: parseChoice(flags.sampler, '--sampler', CENSUS_SAMPLERS),
-    pgdClip: flags.pgdClip === true,
-    ...(epsUnits === 'raw' ? { epsUnits } : {}),
-    ...(LOSS_CONVENTIONS[conventions] ? { lossConventions: LOSS_CONVENTIONS[conventions] } : {}),
+    epochs: f.epochs ?? (quick ? 3 : 10),
+    ...(trainRows !== undefined ? { trainRows } : {}),
+    samples: f.samples ?? (quick ? 12 : 100),
+    attackRows: f.attackRows ?? (quick ? 600 : 2000),
+    optimizer: f.optimizer,
+    sampler: f.sampler,
+    pgdClip: f.pgdClip === true,
+    ...(f.epsUnits === 'raw' ? { epsUnits: f.epsUnits } : {}),
+    ...(LOSS_CONVENTIONS[f.lossConventions] ? { lossConventions: LOSS_CONVENTIONS[f.lossConventions] } : {}),
   };
 }
 
 /** `orderlens reproduce census`: the order-loss experiment of the bottleneck paper on census. */
 export function registerReproduce(program: Command): void {
   const group = commandGroup(program, 'reproduce', 'reproduce experiments of the papers');
-  group
+  const census = group
     .command('census')
     .description(
       "train normal/low/mid/high MLP-5 and MLP-8 on census over three seeds (the paper's Table-2 configurations by default); table of clean and PGD accuracy (mean ± sd over seeds) and J(m) curves",
-    )
-    .option(
-      '--protocol <name>',
-      "table2: the paper's Table-2 configurations (low: L+(0,0.5)+L−(0.6,1), λ=10,10; mid: L+(0.3,0.7), λ=10,0; high: L+(0.6,1)+L−(0,0.5), λ=1,1); presets: MATH.md presets with λ1=λ2=1",
-      'table2',
-    )
-    .option('--archs <list>', 'architectures', 'mlp5,mlp8')
-    .option(
-      '--losses <list>',
-      'model types (table2: normal, low, mid, high; presets: any order-loss preset or spec)',
-      'normal,low,mid,high',
-    )
-    .option('--seeds <list>', 'seeds; every model is trained once per seed', '0,1,2')
-    .option('--seed <k>', 'a single seed (same as --seeds k)')
-    .option('--epochs <k>', 'training epochs (default 10; --quick 3)')
-    .option('--train-rows <k>', 'train on the first k training rows (default all 24,129; --quick 6000)')
-    .option(
-      '--optimizer <name>',
-      'adam (lr 0.001) or sgd (lr 0.01, momentum 0.9: the ICLR-2022 trainer’s optimizer)',
-      'adam',
-    )
-    .option(
-      '--sampler <name>',
-      'balanced (class-balanced draws, the aog census code) or shuffled (plain shuffle, the Learn code)',
-      'balanced',
-    )
-    .option(
-      '--loss-conventions <name>',
-      'drawn (sizes round(r·n), coefficient |S2|/|S1|) or iclr2022 (int(r·n), r2/r1 as the authors’ trainer)',
-      'drawn',
-    )
-    .option('--samples <k>', 'samples for exact J(m) per model (default 100, as the paper; --quick 12)')
-    .option('--attack-rows <k>', 'test rows attacked with PGD (default 2000; --quick 600)')
-    .option('--pgd-clip', "clip PGD to each feature's range over the census rows (default: ε-ball only)")
-    .option(
-      '--eps-units <units>',
-      "z: ε = 0.6 and step 0.01 on the z-scored inputs; raw: in each feature's own units (ε/σ per feature, as the ICLR-2022 code without preprocessing), clipped to each feature's data range",
-      'z',
-    )
-    .option('--attack-samples <k>', 'rows for the per-order interaction change under attack (0: skip)', '0')
-    .option('--quick', 'a small run (3 epochs, 6,000 rows, 600 attacked rows, 12 J(m) samples)')
-    .option('--tfjs-backend <list>', 'tfjs backends to try in order', 'wasm,cpu')
+    );
+  addBlockOptions(census, CENSUS_REPRODUCTION_FLAGS, { keys: ['protocol', 'archs'] });
+  census.option(
+    '--losses <list>',
+    'model types (table2: normal, low, mid, high; presets: any order-loss preset or spec)',
+    'normal,low,mid,high',
+  );
+  addBlockOptions(census, CENSUS_REPRODUCTION_FLAGS, {
+    keys: CENSUS_REPRODUCTION_FLAGS.descriptors
+      .map((d) => d.key)
+      .filter((k) => k !== 'protocol' && k !== 'archs'),
+  });
+  census
     .option('--out <dir>', 'output directory', 'orderlens-out/reproduce-census')
     .option('--resume', 'continue an interrupted run in --out')
     .option(
@@ -180,8 +262,7 @@ export function registerReproduce(program: Command): void {
         'finishing the training epoch or PGD attack under way, or dropping the J(m) sample under way; finished steps stay saved for --resume',
       );
       const options = reproductionOptions(flags);
-      const attackSamples = parseInteger(flags.attackSamples, '--attack-samples', { min: 0 });
-      const backends = parseTfjsBackends(flags.tfjsBackend);
+      const { attackSamples, tfjsBackend: backends } = parseBlockFlags(CENSUS_REPRODUCTION_FLAGS, flags);
       const { budget, dryRun } = networkStudyPlanFlags(flags);
       // Before any model is trained: /proc, a path under a file, a read-only place. A dry run
       // writes nothing, so it neither creates nor probes --out.

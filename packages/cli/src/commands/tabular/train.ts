@@ -1,6 +1,12 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { OrderlensInputError, probeWritableDir, requireInput } from '@orderlens/core';
+import {
+  OrderlensInputError,
+  optionField,
+  probeWritableDir,
+  requireInput,
+  settingsBlock,
+} from '@orderlens/core';
 import {
   MLP_ARCHITECTURES,
   SNAPSHOT_SUBDIR,
@@ -14,13 +20,15 @@ import {
 } from '@orderlens/runtime-tfjs';
 import { loadTrainingData, PREPROCESSING_FILE } from '@orderlens/tabular';
 import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
+import { parseIntegerList, parseList } from '../../util/options.js';
 import {
-  parseChoice,
-  parseFloatOption,
-  parseInteger,
-  parseIntegerList,
-  parseList,
-} from '../../util/options.js';
+  addBlockOptions,
+  choiceFlag,
+  integerFlag,
+  numberFlag,
+  parseBlockFlags,
+  parsedText,
+} from '../../util/option-schema.js';
 import { progressFor } from '../../util/progress.js';
 import { commandGroup } from '../../util/command-group.js';
 import {
@@ -74,7 +82,7 @@ export function snapshotEpochs(
     return list;
   }
   if (flags.saveEvery !== undefined) {
-    const k = parseInteger(flags.saveEvery, '--save-every', { min: 1 });
+    const k = parseBlockFlags(TABULAR_TRAIN_OPTIONS, { saveEvery: flags.saveEvery }).saveEvery!;
     const out: number[] = [];
     for (let e = 0; e < epochs; e += k) out.push(e);
     out.push(epochs);
@@ -82,6 +90,55 @@ export function snapshotEpochs(
   }
   return undefined;
 }
+
+/**
+ * The flags of `train tabular` beside the shared training block: the CSV's columns and split,
+ * the MLP's shape, which rows train and how many labels are flipped. One schema; `--help` and
+ * the parsing are derived from it. (`--save-epochs` is read against `--epochs`, in
+ * {@link snapshotEpochs}.)
+ */
+export const TABULAR_TRAIN_OPTIONS = settingsBlock({
+  ignore: optionField(parsedText(parseList).optional().describe('columns of --csv to leave out'), {
+    argument: '<columns>',
+  }),
+  categorical: optionField(
+    parsedText(parseList).optional().describe('columns of --csv to treat as categorical even if numeric'),
+    { argument: '<columns>' },
+  ),
+  testFraction: optionField(
+    numberFlag({ greaterThan: 0, max: 0.9 }).prefault('0.2').describe('test share when splitting --csv'),
+    { argument: '<f>' },
+  ),
+  arch: optionField(
+    choiceFlag(Object.keys(MLP_ARCHITECTURES))
+      .prefault('mlp5')
+      .describe(`architecture: ${Object.keys(MLP_ARCHITECTURES).join(', ')} (Dense layers in total)`),
+    { argument: '<name>' },
+  ),
+  layers: optionField(
+    integerFlag({ min: 1, max: 64 }).optional().describe('Dense layers in total (overrides --arch)'),
+    { argument: '<k>' },
+  ),
+  hidden: optionField(integerFlag({ min: 1 }).prefault('100').describe('units per hidden layer'), {
+    argument: '<units>',
+  }),
+  trainRows: optionField(
+    integerFlag({ min: 1 }).optional().describe('train on the first k training rows only (quick runs)'),
+    { argument: '<k>' },
+  ),
+  saveEvery: optionField(
+    integerFlag({ min: 1 }).optional().describe('like --save-epochs with epochs 0, k, 2k, … and the last'),
+    { argument: '<k>' },
+  ),
+  labelNoise: optionField(
+    numberFlag({ min: 0, max: 0.99 })
+      .optional()
+      .describe(
+        'give a seeded fraction p of the training rows another label (over-fitting shows, as in the two-phase paper)',
+      ),
+    { argument: '<p>' },
+  ),
+});
 
 /** The shared training flags with `train tabular`'s defaults (its trainer offers Adam and SGD). */
 export const TABULAR_TRAINING_OPTIONS = trainingOptionsBlock({
@@ -97,17 +154,18 @@ export const TABULAR_TRAINING_OPTIONS = trainingOptionsBlock({
 export function trainSpecFromFlags(
   flags: Pick<TrainFlags, 'arch' | 'layers' | 'hidden' | 'balance'> & object,
 ): TabularTrainSpec {
-  const arch = parseChoice(flags.arch, '--arch', Object.keys(MLP_ARCHITECTURES));
+  const shape = parseBlockFlags(TABULAR_TRAIN_OPTIONS, {
+    arch: flags.arch,
+    layers: flags.layers,
+    hidden: flags.hidden,
+  });
   const o = parseTrainingOptions(TABULAR_TRAINING_OPTIONS, flags);
   // The MLP's spec (written to training.json) keeps a numeric seed.
   if (typeof o.seed !== 'number' || o.seed < 0)
     throw new OrderlensInputError('--seed', `expected an integer ≥ 0, got ${JSON.stringify(String(o.seed))}`);
   return {
-    layers:
-      flags.layers !== undefined
-        ? parseInteger(flags.layers, '--layers', { min: 1, max: 64 })
-        : MLP_ARCHITECTURES[arch],
-    hidden: parseInteger(flags.hidden, '--hidden', { min: 1 }),
+    layers: shape.layers ?? MLP_ARCHITECTURES[shape.arch],
+    hidden: shape.hidden,
     loss: o.orderLoss.spec,
     lambdaPlus: o.lambdaPlus,
     lambdaMinus: o.lambdaMinus,
@@ -131,32 +189,21 @@ export function registerTrain(program: Command): void {
     )
     .option('--dataset <name>', 'built-in dataset: census (UCI Adult, Learn recipe)', 'census')
     .option('--csv <file>', 'your own CSV with a header (instead of --dataset)')
-    .option('--target <column>', 'label column of --csv')
-    .option('--ignore <columns>', 'columns of --csv to leave out')
-    .option('--categorical <columns>', 'columns of --csv to treat as categorical even if numeric')
-    .option('--test-csv <file>', 'held-out CSV (default: a seeded split of --csv)')
-    .option('--test-fraction <f>', 'test share when splitting --csv', '0.2')
-    .option(
-      '--arch <name>',
-      `architecture: ${Object.keys(MLP_ARCHITECTURES).join(', ')} (Dense layers in total)`,
-      'mlp5',
-    )
-    .option('--layers <k>', 'Dense layers in total (overrides --arch)')
-    .option('--hidden <units>', 'units per hidden layer', '100');
+    .option('--target <column>', 'label column of --csv');
+  addBlockOptions(command, TABULAR_TRAIN_OPTIONS, { keys: ['ignore', 'categorical'] });
+  command.option('--test-csv <file>', 'held-out CSV (default: a seeded split of --csv)');
+  addBlockOptions(command, TABULAR_TRAIN_OPTIONS, { keys: ['testFraction', 'arch', 'layers', 'hidden'] });
   addTrainingOptions(command, TABULAR_TRAINING_OPTIONS, { optimizers: true });
+  command.option('--no-balance', 'plain shuffling instead of class-balanced sampling');
+  addBlockOptions(command, TABULAR_TRAIN_OPTIONS, { keys: ['trainRows'] });
   command
-    .option('--no-balance', 'plain shuffling instead of class-balanced sampling')
-    .option('--train-rows <k>', 'train on the first k training rows only (quick runs)')
     .option('--baseline <spec>', 'absent value in order losses: mean, zero, median, custom:v1,…', 'mean')
     .option(
       '--save-epochs <list>',
       `also save the model after these epochs (0 = before training) into <out>/${SNAPSHOT_SUBDIR}/epoch-<e>/, listed with train/test loss in <out>/${SNAPSHOT_SUBDIR}/index.json (for orderlens dynamics)`,
-    )
-    .option('--save-every <k>', 'like --save-epochs with epochs 0, k, 2k, … and the last')
-    .option(
-      '--label-noise <p>',
-      'give a seeded fraction p of the training rows another label (over-fitting shows, as in the two-phase paper)',
-    )
+    );
+  addBlockOptions(command, TABULAR_TRAIN_OPTIONS, { keys: ['saveEvery', 'labelNoise'] });
+  command
     .requiredOption(
       '--out <dir>',
       `output directory: model.json, weights.bin, preprocessing.json, training.json; ${CHECKPOINT_SUBDIR}/ after every epoch`,
@@ -175,10 +222,10 @@ export function registerTrain(program: Command): void {
       const { tfjsBackend: backends } = parseTrainingOptions(TABULAR_TRAINING_OPTIONS, flags);
       const out = probeWritableDir(resolve(flags.out), '--out');
       const saveEpochs = snapshotEpochs(flags, spec.epochs);
-      const labelNoise =
-        flags.labelNoise !== undefined
-          ? parseFloatOption(flags.labelNoise, '--label-noise', { min: 0, max: 0.99 })
-          : undefined;
+      const { ignore, categorical, testFraction, trainRows, labelNoise } = parseBlockFlags(
+        TABULAR_TRAIN_OPTIONS,
+        flags,
+      );
       const checkpoint = planTrainingCheckpoint(out, flags.resume);
       const { train, test, dataset, baseline } = loadTrainingData(
         flags.csv !== undefined
@@ -186,23 +233,17 @@ export function registerTrain(program: Command): void {
               csv: {
                 csv: flags.csv,
                 target: requiredTarget(flags.target),
-                ignore: flags.ignore ? parseList(flags.ignore, '--ignore') : undefined,
-                categorical: flags.categorical ? parseList(flags.categorical, '--categorical') : undefined,
+                ignore,
+                categorical,
                 testCsv: flags.testCsv,
-                testFraction: parseFloatOption(flags.testFraction, '--test-fraction', {
-                  greaterThan: 0,
-                  max: 0.9,
-                }),
+                testFraction,
                 seed: spec.seed,
                 warn: (m) => io.stderr(`warning: ${m}\n`),
               },
             }
           : { dataset: flags.dataset },
         {
-          trainRows:
-            flags.trainRows !== undefined
-              ? parseInteger(flags.trainRows, '--train-rows', { min: 1 })
-              : undefined,
+          trainRows,
           baseline: flags.baseline,
         },
       );
