@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { gameResultDocument, type EstimateResult } from '@orderlens/core';
+import { gameResultDocument, optionField, settingsBlock, type EstimateResult } from '@orderlens/core';
 import {
   MAX_TABLE_PLAYERS,
   exactInteractions,
@@ -10,7 +10,7 @@ import {
 import { packageVersions } from '../../util/plugins.js';
 import { withOptionNames } from '../../util/errors.js';
 import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
-import { parseInteger } from '../../util/options.js';
+import { addBlockOptions, integerFlag, parseBlockFlags } from '../../util/option-schema.js';
 import { progressFor } from '../../util/progress.js';
 import { probeResultPath, writeResult } from '../../util/result-io.js';
 
@@ -22,65 +22,79 @@ interface ExactFlags {
   orders?: string;
 }
 
+/** The numeric flags of `exact`, one schema; `--help` and the parsing are derived from it. */
+export const EXACT_OPTIONS = settingsBlock({
+  batchSize: optionField(
+    integerFlag({ min: 1 }).prefault('65536').describe('coalitions per game evaluation'),
+    { argument: '<k>' },
+  ),
+  maxPlayers: optionField(
+    integerFlag({ min: 0, max: MAX_TABLE_PLAYERS })
+      .prefault('24')
+      .describe('refuse games with more players (≤ 26: a table holds 2^n values)'),
+    { argument: '<n>' },
+  ),
+});
+
 /** `orderlens exact`: every interaction quantity of a small game from its full table. */
 export function registerExact(program: Command): void {
-  program
+  const cmd = program
     .command('exact')
     .description(
       'exact Harsanyi/OR interactions, Shapley, Banzhaf, SII and multi-order interactions of a game (n ≤ 24): 2^n evaluations',
     )
     .requiredOption('--game <file>', 'game file (JSON): {"n", "values"} or {"n", "v0", "terms"}')
-    .option('--out <file>', 'result JSON (atomic write); stdout when omitted or "-"')
-    .option('--batch-size <k>', 'coalitions per game evaluation', '65536')
-    .option('--max-players <n>', 'refuse games with more players (≤ 26: a table holds 2^n values)', '24')
-    .option(
-      '--orders <list>',
-      'orders of multiOrder: integers m, ratios in [0,1], or "paper" (default: all 0…n−2)',
-    )
-    .action(async (flags: ExactFlags, cmd: Command) => {
-      const io = ioOf(cmd);
-      interruptPolicy(cmd, INTERRUPT_POLICIES.stopNothingSaved);
-      const batchSize = parseInteger(flags.batchSize, '--batch-size', { min: 1 });
-      const maxPlayers = parseInteger(flags.maxPlayers, '--max-players', { min: 0, max: MAX_TABLE_PLAYERS });
-      probeResultPath(flags.out);
-      const loaded = loadGameFile(flags.game, '--game');
-      const n = loaded.game.n;
-      const parsedOrders =
-        flags.orders !== undefined
-          ? withOptionNames({ orders: '--orders' }, () => parseOrderList(flags.orders as string, n))
-          : undefined;
-      const progress = progressFor(cmd, { label: 'exact', unit: 'coalitions' });
-      const result: EstimateResult = await exactInteractions(yieldingGame(loaded.game), {
-        chunkSize: batchSize,
-        maxPlayers,
-        orders: parsedOrders?.orders,
-        signal: io.signal,
-        onProgress: (done, total) => progress.update(done, total),
-        details: {
-          command: 'exact',
-          game: flags.game,
-          gameKind: loaded.kind,
-          ...(loaded.name ? { gameName: loaded.name } : {}),
-        },
-      });
-      progress.finish();
-      const est =
-        parsedOrders?.ratios && result.multiOrder
-          ? { ...result, multiOrder: { ...result.multiOrder, ratios: parsedOrders.ratios } }
-          : result;
-      const out = gameResultDocument(est, {
-        estimator: 'exact',
-        options: { maxPlayers, ...(flags.orders ? { orders: flags.orders } : {}) },
-        source: `${flags.game} (${loaded.kind}${loaded.name ? `: ${loaded.name}` : ''})`,
-        ...(loaded.name ? { name: loaded.name } : {}),
-        packages: packageVersions(),
-      });
-      const where = writeResult(flags.out, out, io);
-      if (where !== 'stdout')
-        io.stdout(
-          `exact: n = ${n}, ${result.modelCalls} model calls, ${summariseResiduals(result)}; wrote ${where}\n`,
-        );
+    .option('--out <file>', 'result JSON (atomic write); stdout when omitted or "-"');
+  addBlockOptions(cmd, EXACT_OPTIONS).option(
+    '--orders <list>',
+    'orders of multiOrder: integers m, ratios in [0,1], or "paper" (default: all 0…n−2)',
+  );
+  cmd.action(async (flags: ExactFlags, cmd: Command) => {
+    const io = ioOf(cmd);
+    interruptPolicy(cmd, INTERRUPT_POLICIES.stopNothingSaved);
+    const { batchSize, maxPlayers } = parseBlockFlags(EXACT_OPTIONS, {
+      batchSize: flags.batchSize,
+      maxPlayers: flags.maxPlayers,
     });
+    probeResultPath(flags.out);
+    const loaded = loadGameFile(flags.game, '--game');
+    const n = loaded.game.n;
+    const parsedOrders =
+      flags.orders !== undefined
+        ? withOptionNames({ orders: '--orders' }, () => parseOrderList(flags.orders as string, n))
+        : undefined;
+    const progress = progressFor(cmd, { label: 'exact', unit: 'coalitions' });
+    const result: EstimateResult = await exactInteractions(yieldingGame(loaded.game), {
+      chunkSize: batchSize,
+      maxPlayers,
+      orders: parsedOrders?.orders,
+      signal: io.signal,
+      onProgress: (done, total) => progress.update(done, total),
+      details: {
+        command: 'exact',
+        game: flags.game,
+        gameKind: loaded.kind,
+        ...(loaded.name ? { gameName: loaded.name } : {}),
+      },
+    });
+    progress.finish();
+    const est =
+      parsedOrders?.ratios && result.multiOrder
+        ? { ...result, multiOrder: { ...result.multiOrder, ratios: parsedOrders.ratios } }
+        : result;
+    const out = gameResultDocument(est, {
+      estimator: 'exact',
+      options: { maxPlayers, ...(flags.orders ? { orders: flags.orders } : {}) },
+      source: `${flags.game} (${loaded.kind}${loaded.name ? `: ${loaded.name}` : ''})`,
+      ...(loaded.name ? { name: loaded.name } : {}),
+      packages: packageVersions(),
+    });
+    const where = writeResult(flags.out, out, io);
+    if (where !== 'stdout')
+      io.stdout(
+        `exact: n = ${n}, ${result.modelCalls} model calls, ${summariseResiduals(result)}; wrote ${where}\n`,
+      );
+  });
 }
 
 function summariseResiduals(result: EstimateResult): string {
