@@ -316,3 +316,18 @@ it('reports a YAML syntax error at its line', async () => {
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(/^error: .*syntax\.yaml:\d+:\d+: /);
 });
+
+it('names --batch-size, --threads and --attempts when they are not counts, before anything is written', async () => {
+  for (const [flag, value] of [
+    ['--batch-size', '0'],
+    ['--threads', 'x'],
+    // Checked with or without --redis: a wrong value is not ignored until a queue is given.
+    ['--attempts', '0'],
+  ]) {
+    const out = join(tmp.dir, `flags-${flag.slice(2)}`);
+    const r = await runCli(['study', 'run', '--root', REPO, study, '--out', out, flag, value]);
+    expect(r.code, flag).toBe(2);
+    expect(r.stderr).toMatch(new RegExp(`^error: ${flag}: `));
+    expect(existsSync(out)).toBe(false);
+  }
+});

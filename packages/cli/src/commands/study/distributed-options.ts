@@ -14,7 +14,6 @@ import {
   type QueueStatus,
 } from '@orderlens/distributed';
 import { ioOf } from '../../util/io.js';
-import { parseInteger } from '../../util/options.js';
 import { packageVersions } from '../../util/plugins.js';
 import { formatDuration, progressFor, type ProgressReporter } from '../../util/progress.js';
 import { cliAnalysisRendering } from '../../util/analysis-rendering.js';
@@ -26,6 +25,12 @@ export interface QueueFlags {
   attempts?: string;
 }
 
+/** The queue flags of `study run` once read: `--attempts` checked by `STUDY_RUN_OPTIONS`. */
+export interface QueueRunFlags extends Omit<QueueFlags, 'attempts'> {
+  attempts?: number;
+  resume?: boolean;
+}
+
 /**
  * `orderlens study run <file> --out <dir> --redis URL`: the study's units on workers, the
  * aggregation here; prints what a local run prints.
@@ -33,15 +38,13 @@ export interface QueueFlags {
 export async function runStudyOnQueue(
   study: Study,
   out: string,
-  flags: QueueFlags & { resume?: boolean },
+  flags: QueueRunFlags,
   local: Pick<DistributedRunOptions, 'device' | 'threads' | 'keepDenormals' | 'batchSize'>,
   command: Command,
 ): Promise<void> {
   const io = ioOf(command);
   const t0 = performance.now();
   const redis = parseRedisUrl(flags.redis!);
-  const attempts =
-    flags.attempts !== undefined ? parseInteger(flags.attempts, '--attempts', { min: 1 }) : undefined;
   const progress: ProgressReporter = progressFor(command, {
     label: `study ${study.name} on ${redactRedisUrl(redis)}`,
     unit: 'samples',
@@ -52,7 +55,7 @@ export async function runStudyOnQueue(
     redis,
     queue: flags.queue,
     resume: flags.resume === true,
-    attempts,
+    attempts: flags.attempts,
     ...local,
     packages: packageVersions(),
     signal: io.signal,
