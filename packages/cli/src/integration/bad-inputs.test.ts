@@ -95,6 +95,12 @@ beforeAll(async () => {
   };
 });
 
+/** `worker` on an unreachable Redis with its own folder as the root, then `extra`. */
+function worker(out: string, ...extra: string[]): string[] {
+  mkdirSync(out, { recursive: true });
+  return ['--redis', 'redis://127.0.0.1:1', '--root', out, ...extra];
+}
+
 /** One row of the table. */
 interface BadInput {
   /** The command as typed (for the test name). */
@@ -703,6 +709,12 @@ const CASES: BadInput[] = [
   c('reproduce and-or-sparsity', '--niter x', '--niter', repro('--niter', 'x')),
   c('reproduce and-or-sparsity', '--seed x', '--seed', repro('--seed', 'x')),
   c('reproduce and-or-sparsity', '--device foo', '--device', repro('--device', 'foo')),
+
+  // ---- worker ------------------------------------------------------------------------------
+  // Checked before the worker connects: no Redis listens on port 1.
+  c('worker', '--concurrency 0', '--concurrency', (o) => worker(o, '--concurrency', '0')),
+  c('worker', '--lock-ms 100', '--lock-ms', (o) => worker(o, '--lock-ms', '100')),
+  c('worker', '--warm-models x', '--warm-models', (o) => worker(o, '--warm-models', 'x')),
 
   // ---- structure ---------------------------------------------------------------------------
   c('structure', '--model that does not exist', '--model', (o) => ['--model', join(o, 'm.onnx'), '--out', o]),
