@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { probeWritableDir, writeJsonAtomic } from '@orderlens/core';
+import { optionField, probeWritableDir, settingsBlock, writeJsonAtomic } from '@orderlens/core';
 import {
   AND_OR_NETWORKS,
   andOrStudy,
@@ -9,7 +9,7 @@ import {
   type AndOrSampleSparsity,
 } from '@orderlens/core/reproductions';
 import { commandGroup } from '../../util/command-group.js';
-import { parseInteger } from '../../util/options.js';
+import { addBlockOptions, integerFlag, parseBlockFlags } from '../../util/option-schema.js';
 import { writeFileAtomic } from '../../util/plots.js';
 import {
   addNetworkStudyOptions,
@@ -43,24 +43,36 @@ export interface AndOrSparsityOptions extends NetworkStudySettings {
 }
 
 /**
+ * The two counts of `reproduce and-or-sparsity`, one schema; `--help` and the parsing are derived
+ * from it. No defaults here: an absent count takes its `--quick` or full-size value.
+ */
+export const AND_OR_SPARSITY_OPTIONS = settingsBlock({
+  samples: optionField(
+    integerFlag({ min: 1 }).optional().describe('samples per network (default 5; --quick 2)'),
+    { argument: '<k>' },
+  ),
+  niter: optionField(
+    integerFlag({ min: 1 })
+      .optional()
+      .describe('SGD iterations of both presets (default 10,000; --quick 1,000)'),
+    { argument: '<k>' },
+  ),
+});
+
+/**
  * Parses the flags (each error names its flag). `--quick`: 2 samples and 1,000 iterations
  * (a test's size); otherwise 5 samples and 10,000 iterations (both presets' default).
  */
 export function andOrSparsityOptions(flags: AndOrSparsityFlags): AndOrSparsityOptions {
+  const settings = networkStudySettings(flags, AND_OR_NETWORKS);
+  const { samples, niter } = parseBlockFlags(AND_OR_SPARSITY_OPTIONS, {
+    samples: flags.samples,
+    niter: flags.niter,
+  });
   return {
-    ...networkStudySettings(flags, AND_OR_NETWORKS),
-    samples:
-      flags.samples !== undefined
-        ? parseInteger(flags.samples, '--samples', { min: 1 })
-        : flags.quick
-          ? 2
-          : 5,
-    niter:
-      flags.niter !== undefined
-        ? parseInteger(flags.niter, '--niter', { min: 1 })
-        : flags.quick
-          ? 1000
-          : 10000,
+    ...settings,
+    samples: samples ?? (flags.quick ? 2 : 5),
+    niter: niter ?? (flags.quick ? 1000 : 10000),
   };
 }
 
@@ -71,9 +83,8 @@ export function registerReproduceAndOrSparsity(program: Command): void {
     .description(
       'sparsity of AND-OR interactions on every network of the project (census MLP-5/8, SST-2 BERT/DistilBERT, PointNet/DGCNN, CIFAR nets with 10 central patches), exact 2^n tables, both presets: salient count, their share of the L1 mass, the error of the output rebuilt from them; a verdict per network and a report page',
     )
-    .option('--quick', '2 samples per network and 1,000 iterations (a test’s size)')
-    .option('--samples <k>', 'samples per network (default 5; --quick 2)')
-    .option('--niter <k>', 'SGD iterations of both presets (default 10,000; --quick 1,000)');
+    .option('--quick', '2 samples per network and 1,000 iterations (a test’s size)');
+  addBlockOptions(cmd, AND_OR_SPARSITY_OPTIONS);
   addNetworkStudyOptions(cmd, 'orderlens-out/reproduce-and-or-sparsity').action(
     async (flags: AndOrSparsityFlags, cmd: Command) => {
       const options = andOrSparsityOptions(flags);
