@@ -4,7 +4,9 @@ import {
   OrderlensInputError,
   adapters,
   flagName,
+  optionField,
   probeWritableDir,
+  settingsBlock,
   writeJsonAtomic,
   type InteractionResult,
   type ModalityAdapter,
@@ -13,7 +15,8 @@ import {
 import { generalizationMeasure, transferMeasure } from '@orderlens/core/math';
 import { commandGroup } from '../../util/command-group.js';
 import { ioOf } from '../../util/io.js';
-import { parseFloatOption, parseInteger, parseList } from '../../util/options.js';
+import { parseFloatOption, parseList } from '../../util/options.js';
+import { addBlockOptions, integerFlag, parsedText, parseBlockFlags } from '../../util/option-schema.js';
 import { modelFolders } from '../../util/model-name.js';
 import { planAnalysis, runOrPlanModel, type AnalysisFlags } from '../../analysis/analyze-model.js';
 import {
@@ -111,6 +114,25 @@ export function noiseScaleLines(delta: number, scale: NoiseScale): string {
   return out;
 }
 
+/**
+ * The noise of `noise-sensitivity`, one schema; `--help` and the parsing are derived from it.
+ * `--delta` has no default: the command registers it as required.
+ */
+export const NOISE_OPTIONS = settingsBlock({
+  delta: optionField(
+    parsedText((text, field) => {
+      const delta = parseFloatOption(text, field);
+      if (!(delta > 0))
+        throw new OrderlensInputError(field, `expected a standard deviation > 0, got ${text}`);
+      return delta;
+    }).describe('standard deviation of ε ~ N(0, δ²I), in model-input units (> 0)'),
+    { argument: '<δ>' },
+  ),
+  draws: optionField(integerFlag({ min: 2 }).prefault('20').describe('noisy copies of each sample (≥ 2)'), {
+    argument: '<k>',
+  }),
+});
+
 /** `orderlens noise-sensitivity <modality>`: `V^(s)` of every order under Gaussian input noise. */
 function registerNoise(program: Command, adapter: ModalityAdapter): void {
   const cmd = measureCommand(
@@ -121,9 +143,9 @@ function registerNoise(program: Command, adapter: ModalityAdapter): void {
   );
   addAnalysisOptions(cmd, adapter);
   addDryRunOption(cmd);
-  cmd
-    .requiredOption('--delta <δ>', 'standard deviation of ε ~ N(0, δ²I), in model-input units (> 0)')
-    .option('--draws <k>', 'noisy copies of each sample (≥ 2)', '20');
+  addBlockOptions(cmd, NOISE_OPTIONS);
+  // Commander refuses a run without --delta before the action (what requiredOption did).
+  cmd.options.find((o) => o.long === '--delta')!.makeOptionMandatory();
   addAdapterOptions(cmd, adapter.options.descriptors);
   cmd.action(
     async (
@@ -133,10 +155,7 @@ function registerNoise(program: Command, adapter: ModalityAdapter): void {
       const io = ioOf(command);
       const adapterOptions = adapterOptionValues(command, adapter.options, flags);
       const plan = planAnalysis(adapter, flags, adapterOptions);
-      const delta = parseFloatOption(flags.delta, '--delta');
-      if (!(delta > 0))
-        throw new OrderlensInputError('--delta', `expected a standard deviation > 0, got ${flags.delta}`);
-      const draws = parseInteger(flags.draws, '--draws', { min: 2 });
+      const { delta, draws } = parseBlockFlags(NOISE_OPTIONS, { delta: flags.delta, draws: flags.draws });
       const s = commonSettings(flags);
       const results: Array<{ label: string; result: InteractionResult }> = [];
       const folders = modelFolders(flags.model);
