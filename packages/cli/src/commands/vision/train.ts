@@ -12,8 +12,15 @@ import {
 } from '@orderlens/runtime-tfjs';
 import { patchTrainingSet, loadCifar10Subset } from '@orderlens/vision';
 import { INTERRUPT_POLICIES, interruptPolicy, ioOf } from '../../util/io.js';
-import { parseGrid, parseInteger } from '../../util/options.js';
-import { loadVisionData, DATASET_HELP, type VisionDataFlags } from './data.js';
+import { parseGrid } from '../../util/options.js';
+import { addBlockOptions } from '../../util/option-schema.js';
+import {
+  loadVisionData,
+  DATASET_HELP,
+  parseVisionLimit,
+  VISION_DATA_OPTIONS,
+  type VisionDataFlags,
+} from './data.js';
 import { commandGroup } from '../../util/command-group.js';
 import {
   addTrainingOptions,
@@ -48,9 +55,12 @@ export function registerTrainVision(program: Command): void {
     )
     .option('--dataset <spec>', `${DATASET_HELP} (default cifar10-train)`)
     .option('--images <dir>', 'folder with one subfolder of images per class')
-    .option('--resize <WxH>', 'with --images: resize every image')
-    .option('--limit <k>', 'use the first k images')
-    .option('--grid <side|RxC>', 'players of the order losses: patch grid', '8');
+    .option('--resize <WxH>', 'with --images: resize every image');
+  addBlockOptions(command, VISION_DATA_OPTIONS).option(
+    '--grid <side|RxC>',
+    'players of the order losses: patch grid',
+    '8',
+  );
   addTrainingOptions(command, VISION_TRAINING_OPTIONS, { optimizers: false });
   command
     .requiredOption(
@@ -78,16 +88,14 @@ export function registerTrainVision(program: Command): void {
         tfjsBackend: backends,
       } = parseTrainingOptions(VISION_TRAINING_OPTIONS, flags);
       const { rows, cols } = parseGrid(flags.grid);
+      const limit = parseVisionLimit(flags);
       const out = probeWritableDir(resolve(flags.out), '--out');
       const checkpoint = planTrainingCheckpoint(out, flags.resume);
       const backend = await initTfjs(backends);
       const { dataset, source } =
         flags.dataset === undefined && flags.images === undefined
           ? {
-              dataset: loadCifar10Subset(
-                'train',
-                flags.limit ? { limit: parseInteger(flags.limit, '--limit', { min: 1 }) } : {},
-              ),
+              dataset: loadCifar10Subset('train', limit !== undefined ? { limit } : {}),
               source: 'cifar10 train subset',
             }
           : await loadVisionData(flags);
