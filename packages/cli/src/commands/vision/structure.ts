@@ -30,7 +30,7 @@ import { addBlockOptions, integerFlag, parseBlockFlags } from '../../util/option
 import { linePlot, writePlot } from '../../util/plots.js';
 import { progressFor } from '../../util/progress.js';
 import { DATASET_HELP, loadVisionData, type VisionDataFlags } from './data.js';
-import { openVisionModel, type PreprocessFlags } from './model.js';
+import { openVisionModel, PREPROCESS_OPTIONS, type PreprocessFlags } from './model.js';
 
 interface StructureFlags extends VisionDataFlags, PreprocessFlags {
   model: string;
@@ -85,10 +85,8 @@ export function registerStructure(program: Command): void {
     .option('--meta <file>', 'model meta.json (default: beside the model)')
     .option('--dataset <spec>', DATASET_HELP)
     .option('--images <dir>', 'folder with one subfolder of images per class')
-    .option('--resize <WxH>', 'with --images: resize every image')
-    .option('--mean <v|v,v,v>', 'normalisation mean, overrides meta.json')
-    .option('--std <v|v,v,v>', 'normalisation std, overrides meta.json')
-    .option('--scale <s>', 'pixel multiplier before normalisation (default 1/255)')
+    .option('--resize <WxH>', 'with --images: resize every image');
+  addBlockOptions(cmd, PREPROCESS_OPTIONS)
     .option('--layout <NCHW|NHWC>', 'model input layout')
     .option('--channel-order <RGB|BGR>', 'colour channel order')
     .option(
